@@ -1,0 +1,43 @@
+//! A local IAM Identity Center + STS on loopback, speaking the real wire protocols so the
+//! unmodified AWS SDK clients and the AWS CLI can talk to it with only an endpoint override.
+//!
+//! It backs every test, `rolecall demo` and `rolecall emulator`.
+//!
+//! | module | holds |
+//! |---|---|
+//! | [`org`] | the organization file (format documented there) |
+//! | [`org_generate`] | a generator for large organizations |
+//! | [`server`] | the HTTP server, router and the [`Emulator`] handle |
+//! | [`oidc`] | SSO OIDC: RegisterClient, StartDeviceAuthorization, CreateToken |
+//! | [`authorize`] | the browser pages: device approval, `/authorize` for PKCE |
+//! | [`portal`] | the SSO portal: ListAccounts, ListAccountRoles, GetRoleCredentials, Logout |
+//! | [`sts`] | STS query protocol: AssumeRole, GetCallerIdentity, GetSessionToken |
+//! | [`sigv4`] | SigV4 signature verification |
+//! | [`trust`] | trust-policy evaluation |
+//! | [`mfa`] | deterministic TOTP MFA devices |
+//! | [`admin`] | test-only routes under `/_emulator/` |
+//! | [`faults`] | latency, rate limit, 5xx ratio, clock offset |
+//! | [`store`], [`clock`], [`ids`], [`aws_error`], [`api`] | state, time, identifiers, error shapes, API names |
+
+pub mod admin;
+pub mod api;
+pub mod authorize;
+pub mod aws_error;
+pub mod clock;
+pub mod faults;
+pub mod ids;
+pub mod mfa;
+pub mod oidc;
+pub mod org;
+pub mod org_generate;
+pub mod portal;
+pub mod server;
+pub mod sigv4;
+pub mod store;
+pub mod sts;
+pub mod trust;
+
+pub use api::Api;
+pub use faults::Faults;
+pub use org::{Org, OrgError};
+pub use server::{Emulator, StartError};

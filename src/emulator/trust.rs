@@ -1,0 +1,1 @@
+//! Trust policies — placeholder being written.
