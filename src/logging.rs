@@ -32,7 +32,9 @@ pub fn init() {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let Ok(file) = options.open(&path) else { return };
+    let Ok(file) = options.open(&path) else {
+        return;
+    };
     let filter = EnvFilter::try_from_env("ROLECALL_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

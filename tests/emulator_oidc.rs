@@ -424,7 +424,12 @@ async fn pkce_flow_with_the_right_verifier() {
 #[tokio::test]
 async fn pkce_flow_with_a_wrong_verifier_is_invalid_grant() {
     let emu = start(&small_org_toml()).await;
-    let (client, id, secret, redirect) = authorize(&emu, "right-verifier-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", true).await;
+    let (client, id, secret, redirect) = authorize(
+        &emu,
+        "right-verifier-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        true,
+    )
+    .await;
     let err = client
         .create_token()
         .client_id(&id)
@@ -443,7 +448,12 @@ async fn pkce_flow_with_a_wrong_verifier_is_invalid_grant() {
 #[tokio::test]
 async fn pkce_denied_redirects_with_access_denied() {
     let emu = start(&small_org_toml()).await;
-    let (_, _, _, redirect) = authorize(&emu, "v-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", false).await;
+    let (_, _, _, redirect) = authorize(
+        &emu,
+        "v-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        false,
+    )
+    .await;
     assert_eq!(param(&redirect, "error").as_deref(), Some("access_denied"));
     assert_eq!(param(&redirect, "state").as_deref(), Some("state-123"));
     assert!(param(&redirect, "code").is_none());

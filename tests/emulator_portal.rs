@@ -16,17 +16,36 @@ use rolecall::emulator::{Api, Faults};
 async fn list_accounts_shows_only_the_users_accounts() {
     let emu = start(&small_org_toml()).await;
     let (token, _) = device_sign_in(&emu).await;
-    let out = sso(&emu).list_accounts().access_token(&token).send().await.unwrap();
+    let out = sso(&emu)
+        .list_accounts()
+        .access_token(&token)
+        .send()
+        .await
+        .unwrap();
     let names: Vec<_> = out
         .account_list()
         .iter()
-        .map(|a| (a.account_id().unwrap(), a.account_name().unwrap(), a.email_address()))
+        .map(|a| {
+            (
+                a.account_id().unwrap(),
+                a.account_name().unwrap(),
+                a.email_address(),
+            )
+        })
         .collect();
     assert_eq!(
         names,
         [
-            ("111111111111", "payments-prod", Some("aws+payments-prod@acme.example")),
-            ("222222222222", "payments-dev", Some("aws+payments-dev@example.com")),
+            (
+                "111111111111",
+                "payments-prod",
+                Some("aws+payments-prod@acme.example")
+            ),
+            (
+                "222222222222",
+                "payments-dev",
+                Some("aws+payments-dev@example.com")
+            ),
         ]
     );
     assert!(out.next_token().is_none());
@@ -108,7 +127,10 @@ async fn roles_paginate_and_unknown_accounts_are_not_found() {
         .flat_map(|p| p.role_list())
         .map(|r| r.role_name().unwrap().to_owned())
         .collect();
-    assert_eq!(roles, ["AdministratorAccess", "PowerUserAccess", "ReadOnlyAccess"]);
+    assert_eq!(
+        roles,
+        ["AdministratorAccess", "PowerUserAccess", "ReadOnlyAccess"]
+    );
     assert_eq!(pages.len(), 2);
 
     // security-audit exists but is not assigned to alice.
@@ -145,7 +167,11 @@ async fn role_credentials_work_with_sts_and_expire_on_time() {
         .as_millis() as i64;
     let lifetime_s = (creds.expiration() - now_ms) / 1000;
     assert!((3590..=3600).contains(&lifetime_s), "{lifetime_s}");
-    assert!(emu.issued_secrets().iter().any(|s| Some(s.as_str()) == creds.session_token()));
+    assert!(
+        emu.issued_secrets()
+            .iter()
+            .any(|s| Some(s.as_str()) == creds.session_token())
+    );
 }
 
 #[tokio::test]
@@ -207,7 +233,12 @@ async fn the_rate_limit_answers_429_too_many_requests() {
     });
     let client = sso_with_retries(&emu, RetryConfig::disabled());
     for _ in 0..2 {
-        client.list_accounts().access_token(&token).send().await.unwrap();
+        client
+            .list_accounts()
+            .access_token(&token)
+            .send()
+            .await
+            .unwrap();
     }
     let err = client
         .list_accounts()
@@ -254,14 +285,24 @@ async fn injected_5xx_and_latency() {
     };
     emu.set_faults(faults.clone());
     let client = sso_with_retries(&emu, RetryConfig::disabled());
-    let err = client.list_accounts().access_token(&token).send().await.unwrap_err();
+    let err = client
+        .list_accounts()
+        .access_token(&token)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.raw_response().unwrap().status().as_u16(), 500);
 
     faults.error_5xx_ratio = 0.0;
     faults.latency_ms.insert("ListAccounts".into(), 150);
     emu.set_faults(faults);
     let started = std::time::Instant::now();
-    client.list_accounts().access_token(&token).send().await.unwrap();
+    client
+        .list_accounts()
+        .access_token(&token)
+        .send()
+        .await
+        .unwrap();
     assert!(started.elapsed() >= Duration::from_millis(150));
 }
 

@@ -18,18 +18,27 @@ pub fn org_for(args: &EmulatorArgs) -> Result<Org, CliError> {
     };
     if let Some(after) = args.approve_after {
         if !(after >= 0.0 && after.is_finite()) {
-            return Err(CliError::Usage("--approve-after takes seconds, 0 or more".into()));
+            return Err(CliError::Usage(
+                "--approve-after takes seconds, 0 or more".into(),
+            ));
         }
         org.settings.approve_after_seconds = Some(after);
     }
     if let Some(rps) = args.rate_limit {
         if !(rps > 0.0 && rps.is_finite()) {
-            return Err(CliError::Usage("--rate-limit takes a positive number of requests per second".into()));
+            return Err(CliError::Usage(
+                "--rate-limit takes a positive number of requests per second".into(),
+            ));
         }
         org.faults.rate_limit_rps = Some(rps);
     }
     if let Some(ms) = args.latency_ms {
-        for api in [Api::ListAccounts, Api::ListAccountRoles, Api::GetRoleCredentials, Api::Logout] {
+        for api in [
+            Api::ListAccounts,
+            Api::ListAccountRoles,
+            Api::GetRoleCredentials,
+            Api::Logout,
+        ] {
             org.faults.latency_ms.insert(api.name().to_owned(), ms);
         }
     }

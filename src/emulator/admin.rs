@@ -10,8 +10,8 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::aws_error::AwsError;
 use super::authorize;
+use super::aws_error::AwsError;
 use super::faults::Faults;
 use super::mfa;
 use super::oidc::parse_body;
@@ -37,7 +37,11 @@ struct UserCode {
     user_code: Option<String>,
 }
 
-async fn decide_devices(shared: &Shared, body: &[u8], approve: bool) -> Result<Json<Value>, AwsError> {
+async fn decide_devices(
+    shared: &Shared,
+    body: &[u8],
+    approve: bool,
+) -> Result<Json<Value>, AwsError> {
     let input: UserCode = parse_body(body)?;
     let changed = shared
         .store()
@@ -80,7 +84,9 @@ struct Advance {
 async fn advance_clock(State(shared): S, body: Bytes) -> Result<Json<Value>, AwsError> {
     let input: Advance = parse_body(&body)?;
     shared.clock.advance_ms((input.seconds * 1000.0) as i64);
-    Ok(Json(json!({ "offset_seconds": shared.clock.offset_seconds() })))
+    Ok(Json(
+        json!({ "offset_seconds": shared.clock.offset_seconds() }),
+    ))
 }
 
 async fn get_faults(State(shared): S) -> Json<Faults> {
@@ -106,4 +112,3 @@ async fn stats(State(shared): S) -> Json<Value> {
     let store = shared.store();
     Json(json!(store.stats))
 }
-

@@ -43,7 +43,10 @@ fn decision_forms(action: &str, field: &str, value: &str) -> String {
 }
 
 /// `GET /device?user_code=…`: the verification URL.
-pub async fn device_page(State(shared): State<Arc<Shared>>, Query(params): Query<Params>) -> Response {
+pub async fn device_page(
+    State(shared): State<Arc<Shared>>,
+    Query(params): Query<Params>,
+) -> Response {
     let entry_form = "<form method=\"get\" action=\"/device\"><p>Enter the code shown by your \
                       application:</p><input name=\"user_code\" autofocus> \
                       <button type=\"submit\">Next</button></form>";
@@ -83,7 +86,10 @@ pub async fn device_page(State(shared): State<Arc<Shared>>, Query(params): Query
 }
 
 fn device_decision(shared: &Shared, form: &Params, approve: bool) -> Response {
-    let code = form.get("user_code").map(String::as_str).unwrap_or_default();
+    let code = form
+        .get("user_code")
+        .map(String::as_str)
+        .unwrap_or_default();
     let changed = shared.store().decide_devices(Some(code), approve);
     if changed == 0 {
         return page(
@@ -99,11 +105,18 @@ fn device_decision(shared: &Shared, form: &Params, approve: bool) -> Response {
             "<p>You can close this window and return to your application.</p>",
         )
     } else {
-        page(StatusCode::OK, "Request denied", "<p>The application was not signed in.</p>")
+        page(
+            StatusCode::OK,
+            "Request denied",
+            "<p>The application was not signed in.</p>",
+        )
     }
 }
 
-pub async fn device_approve(State(shared): State<Arc<Shared>>, Form(form): Form<Params>) -> Response {
+pub async fn device_approve(
+    State(shared): State<Arc<Shared>>,
+    Form(form): Form<Params>,
+) -> Response {
     device_decision(&shared, &form, true)
 }
 
@@ -135,7 +148,10 @@ fn with_query(base: &str, pairs: &[(&str, Option<&str>)]) -> String {
 }
 
 /// `GET /authorize`: the start of the authorization-code + PKCE flow.
-pub async fn authorize(State(shared): State<Arc<Shared>>, Query(params): Query<Params>) -> Response {
+pub async fn authorize(
+    State(shared): State<Arc<Shared>>,
+    Query(params): Query<Params>,
+) -> Response {
     if let Err(e) = shared.admit(Api::Authorize).await {
         return e.into_response();
     }
@@ -154,10 +170,22 @@ pub async fn authorize(State(shared): State<Arc<Shared>>, Query(params): Query<P
     let mut store = shared.store();
     let client = match check_client(&store, now, client_id, None) {
         Ok(c) => c.clone(),
-        Err(e) => return page(StatusCode::BAD_REQUEST, "Invalid client", &format!("<p>{}</p>", escape(e.message.as_str()))),
+        Err(e) => {
+            return page(
+                StatusCode::BAD_REQUEST,
+                "Invalid client",
+                &format!("<p>{}</p>", escape(e.message.as_str())),
+            );
+        }
     };
-    if !client.grant_types.iter().any(|g| g == AUTHORIZATION_CODE_GRANT)
-        || !client.redirect_uris.iter().any(|r| redirect_matches(r, redirect_uri))
+    if !client
+        .grant_types
+        .iter()
+        .any(|g| g == AUTHORIZATION_CODE_GRANT)
+        || !client
+            .redirect_uris
+            .iter()
+            .any(|r| redirect_matches(r, redirect_uri))
     {
         return page(
             StatusCode::BAD_REQUEST,
@@ -175,7 +203,10 @@ pub async fn authorize(State(shared): State<Arc<Shared>>, Query(params): Query<P
             redirect_uri,
             &[
                 ("error", Some("invalid_request")),
-                ("error_description", Some("response_type=code and an S256 code_challenge are required")),
+                (
+                    "error_description",
+                    Some("response_type=code and an S256 code_challenge are required"),
+                ),
                 ("state", state),
             ],
         );
@@ -195,7 +226,12 @@ pub async fn authorize(State(shared): State<Arc<Shared>>, Query(params): Query<P
             state: state.map(str::to_owned),
             code_challenge: challenge.unwrap_or_default().to_owned(),
             scopes: get("scopes")
-                .map(|s| s.split([' ', ',']).filter(|s| !s.is_empty()).map(str::to_owned).collect())
+                .map(|s| {
+                    s.split([' ', ','])
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                })
                 .unwrap_or_default(),
             identity_center: identity_center.clone(),
             created_at: now,
@@ -205,7 +241,11 @@ pub async fn authorize(State(shared): State<Arc<Shared>>, Query(params): Query<P
     match shared.org.settings.approve_after_seconds {
         Some(after) if after <= 0.0 => match finish(&shared, &id, true) {
             Some(to) => Redirect::to(&to).into_response(),
-            None => page(StatusCode::NOT_FOUND, "Expired", "<p>The request expired.</p>"),
+            None => page(
+                StatusCode::NOT_FOUND,
+                "Expired",
+                "<p>The request expired.</p>",
+            ),
         },
         after => {
             let auto = after
@@ -243,8 +283,12 @@ fn finish(shared: &Shared, id: &str, approve: bool) -> Option<String> {
         ));
     }
     let code = store.remember(ids::opaque(48));
-    let expires_at = shared.clock.now() + shared.clock.lifetime(shared.org.settings.auth_code_seconds);
-    let location = with_query(&request.redirect_uri, &[("code", Some(&code)), ("state", state)]);
+    let expires_at =
+        shared.clock.now() + shared.clock.lifetime(shared.org.settings.auth_code_seconds);
+    let location = with_query(
+        &request.redirect_uri,
+        &[("code", Some(&code)), ("state", state)],
+    );
     store.auth_codes.insert(
         code,
         AuthCode {
@@ -273,7 +317,10 @@ pub fn decide_oldest(shared: &Shared, approve: bool) -> Option<String> {
 }
 
 fn decision(shared: &Shared, params: &Params, approve: bool) -> Response {
-    let id = params.get("request").map(String::as_str).unwrap_or_default();
+    let id = params
+        .get("request")
+        .map(String::as_str)
+        .unwrap_or_default();
     match finish(shared, id, approve) {
         Some(to) => Redirect::to(&to).into_response(),
         None => page(
@@ -284,7 +331,10 @@ fn decision(shared: &Shared, params: &Params, approve: bool) -> Response {
     }
 }
 
-pub async fn approve_link(State(shared): State<Arc<Shared>>, Query(params): Query<Params>) -> Response {
+pub async fn approve_link(
+    State(shared): State<Arc<Shared>>,
+    Query(params): Query<Params>,
+) -> Response {
     decision(&shared, &params, true)
 }
 
@@ -315,7 +365,10 @@ mod tests {
     #[test]
     fn query_is_appended_and_escaped() {
         assert_eq!(
-            with_query("http://127.0.0.1:1/cb", &[("code", Some("a b")), ("state", None)]),
+            with_query(
+                "http://127.0.0.1:1/cb",
+                &[("code", Some("a b")), ("state", None)]
+            ),
             "http://127.0.0.1:1/cb?code=a+b"
         );
     }

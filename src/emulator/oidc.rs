@@ -58,8 +58,13 @@ fn invalid_client(message: impl Into<String>) -> AwsError {
 
 /// Parses a JSON request body; anything malformed is an `InvalidRequestException`.
 pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, AwsError> {
-    let body = if body.is_empty() { b"{}".as_slice() } else { body };
-    serde_json::from_slice(body).map_err(|e| invalid_request(format!("malformed request body: {e}")))
+    let body = if body.is_empty() {
+        b"{}".as_slice()
+    } else {
+        body
+    };
+    serde_json::from_slice(body)
+        .map_err(|e| invalid_request(format!("malformed request body: {e}")))
 }
 
 fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str, AwsError> {
@@ -123,17 +128,31 @@ pub async fn register_client(State(shared): State<Arc<Shared>>, body: Bytes) -> 
         ));
     }
     for grant in &input.grant_types {
-        if ![DEVICE_CODE_GRANT, AUTHORIZATION_CODE_GRANT, REFRESH_TOKEN_GRANT].contains(&grant.as_str()) {
+        if ![
+            DEVICE_CODE_GRANT,
+            AUTHORIZATION_CODE_GRANT,
+            REFRESH_TOKEN_GRANT,
+        ]
+        .contains(&grant.as_str())
+        {
             return Err(invalid_request(format!("unsupported grant type {grant}")));
         }
     }
-    if input.grant_types.iter().any(|g| g == AUTHORIZATION_CODE_GRANT) {
+    if input
+        .grant_types
+        .iter()
+        .any(|g| g == AUTHORIZATION_CODE_GRANT)
+    {
         if input.redirect_uris.is_empty() {
             return Err(invalid_request(
                 "redirectUris are required for the authorization_code grant",
             ));
         }
-        if let Some(bad) = input.redirect_uris.iter().find(|u| !is_loopback_redirect(u)) {
+        if let Some(bad) = input
+            .redirect_uris
+            .iter()
+            .find(|u| !is_loopback_redirect(u))
+        {
             return Err(AwsError::oidc(
                 StatusCode::BAD_REQUEST,
                 "InvalidRedirectUriException",
@@ -143,7 +162,10 @@ pub async fn register_client(State(shared): State<Arc<Shared>>, body: Bytes) -> 
         }
     }
     let now = shared.clock.now();
-    let expires_at = now + shared.clock.lifetime(shared.org.settings.client_registration_seconds);
+    let expires_at = now
+        + shared
+            .clock
+            .lifetime(shared.org.settings.client_registration_seconds);
     let client_id = ids::opaque(22);
     let mut store = shared.store();
     let secret = store.remember(ids::opaque(120));
@@ -214,7 +236,10 @@ pub async fn start_device_authorization(State(shared): State<Arc<Shared>>, body:
             status: DeviceStatus::Pending,
         },
     );
-    tracing::debug!(api = "StartDeviceAuthorization", "device authorization started");
+    tracing::debug!(
+        api = "StartDeviceAuthorization",
+        "device authorization started"
+    );
     let verification_uri = format!("{}/device", shared.base_url);
     Ok(Json(json!({
         "deviceCode": device_code,
@@ -249,9 +274,13 @@ pub async fn create_token(State(shared): State<Arc<Shared>>, body: Bytes) -> Rep
     let mut store = shared.store();
     let client = check_client(&store, now, client_id, Some(secret))?.clone();
     let grant = match grant_type {
-        DEVICE_CODE_GRANT => {
-            device_code_grant(&shared, &mut store, now, client_id, required(&input.device_code, "deviceCode")?)?
-        }
+        DEVICE_CODE_GRANT => device_code_grant(
+            &shared,
+            &mut store,
+            now,
+            client_id,
+            required(&input.device_code, "deviceCode")?,
+        )?,
         AUTHORIZATION_CODE_GRANT => authorization_code_grant(
             &shared,
             &mut store,
@@ -269,7 +298,13 @@ pub async fn create_token(State(shared): State<Arc<Shared>>, body: Bytes) -> Rep
                 .filter(|t| !t.revoked && now < t.expires_at && t.grant.client_id == client_id)
                 .ok_or_else(|| invalid_grant("Invalid refresh token provided"))?;
             let grant = refresh.grant.clone();
-            return Ok(Json(issue_access_token(&shared, &mut store, now, grant, Some(token.to_owned()))));
+            return Ok(Json(issue_access_token(
+                &shared,
+                &mut store,
+                now,
+                grant,
+                Some(token.to_owned()),
+            )));
         }
         other => {
             return Err(AwsError::oidc(
@@ -290,13 +325,18 @@ pub async fn create_token(State(shared): State<Arc<Shared>>, body: Bytes) -> Rep
                 token.clone(),
                 RefreshToken {
                     grant: grant.clone(),
-                    expires_at: now + shared.clock.lifetime(shared.org.settings.refresh_token_seconds),
+                    expires_at: now
+                        + shared
+                            .clock
+                            .lifetime(shared.org.settings.refresh_token_seconds),
                     revoked: false,
                 },
             );
             token
         });
-    Ok(Json(issue_access_token(&shared, &mut store, now, grant, refresh)))
+    Ok(Json(issue_access_token(
+        &shared, &mut store, now, grant, refresh,
+    )))
 }
 
 fn issue_access_token(
@@ -329,7 +369,12 @@ fn issue_access_token(
 }
 
 /// The user who approves sign-ins at an identity center.
-pub fn grant_for(shared: &Shared, identity_center: &str, client_id: &str, scopes: Vec<String>) -> Grant {
+pub fn grant_for(
+    shared: &Shared,
+    identity_center: &str,
+    client_id: &str,
+    scopes: Vec<String>,
+) -> Grant {
     let user = shared
         .org
         .default_user(identity_center)
@@ -378,7 +423,12 @@ fn device_code_grant(
     match device.status {
         DeviceStatus::Approved => {
             device.status = DeviceStatus::Used;
-            Ok(grant_for(shared, &device.identity_center, client_id, scopes))
+            Ok(grant_for(
+                shared,
+                &device.identity_center,
+                client_id,
+                scopes,
+            ))
         }
         DeviceStatus::Denied => Err(AwsError::oidc(
             StatusCode::BAD_REQUEST,
@@ -399,7 +449,10 @@ fn device_code_grant(
                     StatusCode::BAD_REQUEST,
                     "SlowDownException",
                     "slow_down",
-                    format!("Client is polling too quickly; wait {} seconds", device.interval),
+                    format!(
+                        "Client is polling too quickly; wait {} seconds",
+                        device.interval
+                    ),
                 ))
             } else {
                 Err(AwsError::oidc(
@@ -435,12 +488,21 @@ fn authorization_code_grant(
         return Err(invalid_grant("Invalid authorization code provided"));
     }
     if issued.redirect_uri != redirect_uri {
-        return Err(invalid_grant("redirectUri does not match the authorization request"));
+        return Err(invalid_grant(
+            "redirectUri does not match the authorization request",
+        ));
     }
     if s256_challenge(verifier) != issued.code_challenge {
-        return Err(invalid_grant("codeVerifier does not match the code challenge"));
+        return Err(invalid_grant(
+            "codeVerifier does not match the code challenge",
+        ));
     }
-    Ok(grant_for(shared, &issued.identity_center, client_id, issued.scopes))
+    Ok(grant_for(
+        shared,
+        &issued.identity_center,
+        client_id,
+        issued.scopes,
+    ))
 }
 
 #[cfg(test)]

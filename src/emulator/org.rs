@@ -345,9 +345,9 @@ impl Org {
     /// The user who signs in at an identity center: the first user assigned to it.
     pub fn default_user(&self, identity_center: &str) -> Option<&User> {
         let first_ic = self.identity_centers.first().map(|c| c.id.as_str());
-        self.users.iter().find(|u| {
-            u.identity_center.as_deref().or(first_ic) == Some(identity_center)
-        })
+        self.users
+            .iter()
+            .find(|u| u.identity_center.as_deref().or(first_ic) == Some(identity_center))
     }
 
     pub fn account(&self, id: &str) -> Option<&Account> {
@@ -392,7 +392,9 @@ impl Org {
 }
 
 fn normalize_start_url(url: &str) -> &str {
-    url.trim_end_matches('/').trim_end_matches("#").trim_end_matches('/')
+    url.trim_end_matches('/')
+        .trim_end_matches("#")
+        .trim_end_matches('/')
 }
 
 #[cfg(test)]
@@ -448,8 +450,13 @@ permission_sets = ["ReadOnly"]
         let user = org.default_user("d-1").unwrap();
         let accounts: Vec<_> = org.accounts_for(user).map(|a| a.name.as_str()).collect();
         assert_eq!(accounts, ["a"]);
-        let roles: Vec<_> = org.roles_for(user, org.account("111111111111").unwrap()).collect();
+        let roles: Vec<_> = org
+            .roles_for(user, org.account("111111111111").unwrap())
+            .collect();
         assert_eq!(roles, ["ReadOnly"]);
-        assert!(org.identity_center_by_url("https://x.awsapps.com/start/#/").is_some());
+        assert!(
+            org.identity_center_by_url("https://x.awsapps.com/start/#/")
+                .is_some()
+        );
     }
 }

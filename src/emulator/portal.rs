@@ -44,7 +44,10 @@ fn unauthorized() -> AwsError {
 /// The role Identity Center provisions in an account for a permission set.
 pub fn sso_role_name(account_id: &str, permission_set: &str) -> String {
     let digest = Sha256::digest(format!("{account_id}/{permission_set}").as_bytes());
-    format!("AWSReservedSSO_{permission_set}_{}", &hex::encode(digest)[..16])
+    format!(
+        "AWSReservedSSO_{permission_set}_{}",
+        &hex::encode(digest)[..16]
+    )
 }
 
 fn query(uri: &Uri) -> HashMap<String, String> {
@@ -54,7 +57,11 @@ fn query(uri: &Uri) -> HashMap<String, String> {
 }
 
 /// Checks the bearer token; returns who it belongs to.
-fn authenticate(shared: &Shared, headers: &HeaderMap, now: SystemTime) -> Result<(String, Grant), AwsError> {
+fn authenticate(
+    shared: &Shared,
+    headers: &HeaderMap,
+    now: SystemTime,
+) -> Result<(String, Grant), AwsError> {
     let token = headers
         .get("x-amz-sso_bearer_token")
         .and_then(|v| v.to_str().ok())
@@ -107,7 +114,9 @@ fn encode_token(offset: usize) -> String {
 }
 
 fn decode_token(token: &str) -> Option<usize> {
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(token).ok()?;
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(token)
+        .ok()?;
     String::from_utf8(raw)
         .ok()?
         .strip_prefix("rolecall-emulator:")?
@@ -126,7 +135,11 @@ fn paged(list_key: &str, items: Vec<Value>, offset: usize, size: usize) -> Value
     out
 }
 
-pub async fn list_accounts(State(shared): State<Arc<Shared>>, headers: HeaderMap, uri: Uri) -> Reply {
+pub async fn list_accounts(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Reply {
     shared.admit(Api::ListAccounts).await?;
     let (_, grant) = authenticate(&shared, &headers, shared.clock.now())?;
     let params = query(&uri);
@@ -164,7 +177,11 @@ fn visible_account<'a>(
         })
 }
 
-pub async fn list_account_roles(State(shared): State<Arc<Shared>>, headers: HeaderMap, uri: Uri) -> Reply {
+pub async fn list_account_roles(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Reply {
     shared.admit(Api::ListAccountRoles).await?;
     let (_, grant) = authenticate(&shared, &headers, shared.clock.now())?;
     let params = query(&uri);
@@ -183,7 +200,11 @@ pub async fn list_account_roles(State(shared): State<Arc<Shared>>, headers: Head
     Ok(Json(paged("roleList", items, offset, size)))
 }
 
-pub async fn get_role_credentials(State(shared): State<Arc<Shared>>, headers: HeaderMap, uri: Uri) -> Reply {
+pub async fn get_role_credentials(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Reply {
     shared.admit(Api::GetRoleCredentials).await?;
     let now = shared.clock.now();
     let (_, grant) = authenticate(&shared, &headers, now)?;
@@ -197,9 +218,16 @@ pub async fn get_role_credentials(State(shared): State<Arc<Shared>>, headers: He
     let user = user(&shared, &grant)?;
     let account = visible_account(&shared, user, account_id)?;
     if !shared.org.roles_for(user, account).any(|r| r == role_name) {
-        return Err(AwsError::portal(StatusCode::FORBIDDEN, "ForbiddenException", "No access"));
+        return Err(AwsError::portal(
+            StatusCode::FORBIDDEN,
+            "ForbiddenException",
+            "No access",
+        ));
     }
-    let expires_at = now + shared.clock.lifetime(shared.org.permission_set_seconds(role_name));
+    let expires_at = now
+        + shared
+            .clock
+            .lifetime(shared.org.permission_set_seconds(role_name));
     let access_key_id = ids::temporary_access_key_id();
     let mut store = shared.store();
     let secret_access_key = store.remember(ids::secret_access_key());

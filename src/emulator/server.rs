@@ -117,7 +117,9 @@ fn server_error(api: Api) -> AwsError {
 /// Why the emulator could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    #[error("port {port} on 127.0.0.1 is already in use; pick another with --port or use 0 for any free port")]
+    #[error(
+        "port {port} on 127.0.0.1 is already in use; pick another with --port or use 0 for any free port"
+    )]
     PortInUse { port: u16 },
     #[error("cannot listen on 127.0.0.1:{port}: {source}")]
     Bind { port: u16, source: std::io::Error },
@@ -126,7 +128,10 @@ pub enum StartError {
 fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/client/register", post(oidc::register_client))
-        .route("/device_authorization", post(oidc::start_device_authorization))
+        .route(
+            "/device_authorization",
+            post(oidc::start_device_authorization),
+        )
         .route("/token", post(oidc::create_token))
         .route("/authorize", get(authorize::authorize))
         .route(
@@ -213,7 +218,10 @@ impl Emulator {
 
     /// The first identity center's start URL.
     pub fn start_url(&self) -> Option<&str> {
-        self.org().identity_centers.first().map(|c| c.start_url.as_str())
+        self.org()
+            .identity_centers
+            .first()
+            .map(|c| c.start_url.as_str())
     }
 
     /// The first identity center's region (`us-east-1` when there is none).
