@@ -310,6 +310,41 @@ impl Org {
                 ));
             }
         }
+        let mut names = BTreeMap::new();
+        for account in &self.accounts {
+            if names.insert(account.name.as_str(), ()).is_some() {
+                return Err(format!("two accounts are named {:?}", account.name));
+            }
+        }
+        let mut keys = BTreeMap::new();
+        for user in &self.iam_users {
+            if !seen.contains_key(user.account.as_str()) {
+                return Err(format!(
+                    "iam user {:?} is in account {}, which is not listed",
+                    user.name, user.account
+                ));
+            }
+            if keys.insert(user.access_key_id.as_str(), ()).is_some() {
+                return Err(format!(
+                    "access key id {} is used twice",
+                    user.access_key_id
+                ));
+            }
+        }
+        let faults = &self.faults;
+        if !(0.0..=1.0).contains(&faults.error_5xx_ratio) {
+            return Err("faults.error_5xx_ratio must be between 0 and 1".into());
+        }
+        if faults.rate_limit_rps.is_some_and(|r| !(r > 0.0 && r.is_finite())) {
+            return Err("faults.rate_limit_rps must be a positive number".into());
+        }
+        if self
+            .settings
+            .approve_after_seconds
+            .is_some_and(|s| !(s >= 0.0 && s.is_finite()))
+        {
+            return Err("settings.approve_after_seconds must be 0 or more".into());
+        }
         for user in &self.users {
             if let Some(ic) = &user.identity_center
                 && !self.identity_centers.iter().any(|c| &c.id == ic)
@@ -321,6 +356,12 @@ impl Org {
             }
         }
         for role in &self.iam_roles {
+            if !seen.contains_key(role.account.as_str()) {
+                return Err(format!(
+                    "iam role {:?} is in account {}, which is not listed",
+                    role.name, role.account
+                ));
+            }
             if !(3600..=43200).contains(&role.max_session_seconds) {
                 return Err(format!(
                     "iam role {:?}: max_session_seconds must be 3600..=43200, not {}",
@@ -356,11 +397,7 @@ impl Org {
 
     /// The accounts a user may see, in file order.
     pub fn accounts_for<'a>(&'a self, user: &'a User) -> impl Iterator<Item = &'a Account> + 'a {
-        self.accounts.iter().filter(move |a| {
-            user.accounts
-                .iter()
-                .any(|p| p == "*" || p == &a.id || p == &a.name)
-        })
+        self.accounts.iter().filter(move |a| user_sees(user, a))
     }
 
     /// The permission sets a user holds in an account, in file order.
@@ -389,6 +426,13 @@ impl Org {
             .iter()
             .find(|r| r.account == account && r.name == name)
     }
+}
+
+/// Whether a user is assigned to an account.
+pub fn user_sees(user: &User, account: &Account) -> bool {
+    user.accounts
+        .iter()
+        .any(|p| p == "*" || p == &account.id || p == &account.name)
 }
 
 fn normalize_start_url(url: &str) -> &str {

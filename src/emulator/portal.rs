@@ -124,12 +124,13 @@ fn decode_token(token: &str) -> Option<usize> {
         .ok()
 }
 
-/// One page of `items` plus `nextToken` when more remain.
-fn paged(list_key: &str, items: Vec<Value>, offset: usize, size: usize) -> Value {
-    let total = items.len();
-    let page: Vec<Value> = items.into_iter().skip(offset).take(size).collect();
+/// One page of `items` plus `nextToken` when more remain; only the page is built.
+fn paged(list_key: &str, items: impl Iterator<Item = Value>, offset: usize, size: usize) -> Value {
+    let mut page: Vec<Value> = items.skip(offset).take(size + 1).collect();
+    let more = page.len() > size;
+    page.truncate(size);
     let mut out = json!({ list_key: page });
-    if offset + size < total {
+    if more {
         out["nextToken"] = Value::String(encode_token(offset + size));
     }
     out
@@ -154,8 +155,7 @@ pub async fn list_accounts(
                 .clone()
                 .unwrap_or_else(|| format!("aws+{}@example.com", a.name));
             json!({ "accountId": a.id, "accountName": a.name, "emailAddress": email })
-        })
-        .collect();
+        });
     Ok(Json(paged("accountList", items, offset, size)))
 }
 
@@ -165,9 +165,8 @@ fn visible_account<'a>(
     account_id: &str,
 ) -> Result<&'a super::org::Account, AwsError> {
     shared
-        .org
-        .accounts_for(user)
-        .find(|a| a.id == account_id)
+        .account(account_id)
+        .filter(|a| super::org::user_sees(user, a))
         .ok_or_else(|| {
             AwsError::portal(
                 StatusCode::NOT_FOUND,
@@ -195,8 +194,7 @@ pub async fn list_account_roles(
     let items = shared
         .org
         .roles_for(user, account)
-        .map(|role| json!({ "roleName": role, "accountId": account.id }))
-        .collect();
+        .map(|role| json!({ "roleName": role, "accountId": account.id }));
     Ok(Json(paged("roleList", items, offset, size)))
 }
 
@@ -289,11 +287,11 @@ mod tests {
     #[test]
     fn pages_carry_a_token_until_the_end() {
         let items: Vec<Value> = (0..5).map(|i| json!(i)).collect();
-        let first = paged("l", items.clone(), 0, 2);
+        let first = paged("l", items.clone().into_iter(), 0, 2);
         assert_eq!(first["l"], json!([0, 1]));
         let token = first["nextToken"].as_str().unwrap();
         let offset = decode_token(token).unwrap();
-        let last = paged("l", items, offset + 2, 2);
+        let last = paged("l", items.into_iter(), offset + 2, 2);
         assert_eq!(last["l"], json!([4]));
         assert!(last.get("nextToken").is_none());
     }

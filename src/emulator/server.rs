@@ -1,6 +1,7 @@
 //! The HTTP server: one loopback listener serving SSO OIDC, the SSO portal, STS, the approval
 //! pages and the admin routes, and the `Emulator` handle tests and the CLI hold.
 
+use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -17,7 +18,7 @@ use super::api::Api;
 use super::aws_error::AwsError;
 use super::clock::EmuClock;
 use super::faults::{FaultState, Faults, Verdict};
-use super::org::Org;
+use super::org::{Account, Org};
 use super::store::{ApiStats, Store};
 use super::{admin, authorize, mfa, oidc, portal, sts};
 
@@ -27,6 +28,8 @@ pub struct Shared {
     pub org: Org,
     pub clock: EmuClock,
     pub base_url: String,
+    /// Account id → position in `org.accounts`, so lookups stay fast in huge orgs.
+    accounts_by_id: HashMap<String, usize>,
     store: Mutex<Store>,
     faults: Mutex<FaultState>,
 }
@@ -35,13 +38,25 @@ impl Shared {
     pub fn new(org: Org, base_url: String) -> Self {
         let clock = EmuClock::new(org.faults.clock_offset_seconds, org.settings.time_scale);
         let faults = FaultState::new(org.faults.clone(), org.settings.seed);
+        let accounts_by_id = org
+            .accounts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.clone(), i))
+            .collect();
         Self {
             org,
             clock,
             base_url,
+            accounts_by_id,
             store: Mutex::new(Store::default()),
             faults: Mutex::new(faults),
         }
+    }
+
+    /// An account by id, without scanning the org.
+    pub fn account(&self, id: &str) -> Option<&Account> {
+        self.accounts_by_id.get(id).and_then(|&i| self.org.accounts.get(i))
     }
 
     /// The store, even if a handler panicked while holding it.
