@@ -38,6 +38,11 @@
 //! email = "aws+payments-prod@acme.example"
 //! permission_sets = ["AdministratorAccess", "ReadOnlyAccess"]
 //!
+//! [[accounts]]
+//! id = "222222222222"
+//! name = "etl-prod"
+//! permission_sets = ["ReadOnlyAccess"]
+//!
 //! [[users]]
 //! name = "alice"
 //! identity_center = "d-9067c0ffee"    # default: the first identity center
