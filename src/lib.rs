@@ -4,12 +4,26 @@
 //!
 //! | module | holds |
 //! |---|---|
+//! | [`config`] | `config.toml` and the AWS CLI's `~/.aws/config` |
+//! | [`core`] | the pure core: data and decisions, no IO |
+//! | [`ports`] | the traits the app reaches the world through |
+//! | [`adapters`] | the real implementations of the ports (SDK, files, keyring, browser) |
+//! | [`engine`] | runs the core's effects against the ports (sign-in, PKCE) |
 //! | [`emulator`] | the local IAM Identity Center + STS on loopback (tests, demo, `rolecall emulator`) |
 //! | [`cli`] | command-line parsing and the subcommands' entry points |
 //! | [`logging`] | `tracing` to a log file |
+//! | [`paths`] | where config, cache, state and AWS files live |
+//! | [`toml_error`] | `file:line: cause` for TOML errors |
 //! | [`secret`] | `Secret<T>`: values that must never reach a log, a panic or the screen |
 
+pub mod adapters;
 pub mod cli;
+pub mod config;
+pub mod core;
 pub mod emulator;
+pub mod engine;
 pub mod logging;
+pub mod paths;
+pub mod ports;
 pub mod secret;
+pub mod toml_error;

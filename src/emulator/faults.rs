@@ -24,6 +24,9 @@ pub struct Faults {
     pub error_5xx_ratio: f64,
     /// Seconds added to the emulator's clock (clock skew).
     pub clock_offset_seconds: i64,
+    /// Answer `slow_down` to the first N device-code polls of every authorization, however
+    /// patient the client was (a server under load).
+    pub slow_down_polls: u32,
 }
 
 /// What to do with one request.

@@ -233,6 +233,7 @@ pub async fn start_device_authorization(State(shared): State<Arc<Shared>>, body:
             expires_at: now + shared.clock.lifetime(settings.device_code_seconds),
             interval: settings.device_poll_interval,
             last_poll: None,
+            polls: 0,
             status: DeviceStatus::Pending,
         },
     );
@@ -438,10 +439,13 @@ fn device_code_grant(
         )),
         DeviceStatus::Used => Err(invalid_grant("Device code has already been used")),
         DeviceStatus::Pending => {
-            let too_soon = device.last_poll.is_some_and(|last| {
-                now.duration_since(last)
-                    .map_or(true, |d| d.as_secs_f64() < device.interval as f64)
-            });
+            device.polls += 1;
+            let forced = device.polls <= shared.faults().slow_down_polls;
+            let too_soon = forced
+                || device.last_poll.is_some_and(|last| {
+                    now.duration_since(last)
+                        .map_or(true, |d| d.as_secs_f64() < device.interval as f64)
+                });
             device.last_poll = Some(now);
             if too_soon {
                 device.interval += 5;

@@ -279,14 +279,11 @@ impl Org {
     /// Parses and validates org TOML; `origin` names the source in messages.
     pub fn parse(text: &str, origin: &str) -> Result<Self, OrgError> {
         let org: Org = toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1)
-                .unwrap_or(1);
+            let (line, message) = crate::toml_error::locate(text, &e);
             OrgError::Parse {
                 path: origin.to_owned(),
                 line,
-                message: e.message().trim().replace('\n', " "),
+                message,
             }
         })?;
         org.validate().map_err(|message| OrgError::Invalid {

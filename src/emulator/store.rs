@@ -40,6 +40,8 @@ pub struct DeviceAuth {
     /// Seconds the client must wait between polls; grows by 5 with every `slow_down`.
     pub interval: u64,
     pub last_poll: Option<SystemTime>,
+    /// How many times CreateToken asked about this code.
+    pub polls: u32,
     pub status: DeviceStatus,
 }
 

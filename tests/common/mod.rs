@@ -176,3 +176,15 @@ pub fn browser() -> reqwest::Client {
         .build()
         .expect("http client")
 }
+
+/// Polls `condition` every 20 ms until it holds; panics after `limit`.
+pub async fn wait_until(limit: std::time::Duration, mut condition: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + limit;
+    while !condition() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "condition not met within {limit:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

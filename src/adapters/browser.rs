@@ -1,0 +1,60 @@
+//! `Opener` for the user's browser (the `webbrowser` crate, which honours `$BROWSER`).
+
+use crate::ports::opener::Opener;
+
+/// Opens URLs in the system browser when one can be used here.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemBrowser;
+
+/// Whether this environment can show a browser: not over SSH, and on Linux/BSD only with a
+/// display or an explicit `$BROWSER`.
+pub fn browser_available(env: impl Fn(&str) -> Option<String>) -> bool {
+    let set = |name: &str| env(name).is_some_and(|v| !v.is_empty());
+    if set("SSH_CONNECTION") || set("SSH_TTY") {
+        return false;
+    }
+    if set("BROWSER") {
+        return true;
+    }
+    if cfg!(any(target_os = "macos", target_os = "windows")) {
+        return true;
+    }
+    set("DISPLAY") || set("WAYLAND_DISPLAY")
+}
+
+impl Opener for SystemBrowser {
+    fn can_open(&self) -> bool {
+        browser_available(|name| std::env::var(name).ok())
+    }
+
+    fn open(&self, url: &str) -> Result<(), String> {
+        webbrowser::open(url).map_err(|e| format!("could not open a browser: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+    }
+
+    #[test]
+    fn never_over_ssh() {
+        assert!(!browser_available(env(&[("SSH_CONNECTION", "1 2 3 4"), ("DISPLAY", ":0")])));
+        assert!(!browser_available(env(&[("SSH_TTY", "/dev/pts/1"), ("BROWSER", "firefox")])));
+    }
+
+    #[test]
+    fn an_explicit_browser_counts() {
+        assert!(browser_available(env(&[("BROWSER", "/usr/bin/true")])));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn linux_needs_a_display() {
+        assert!(!browser_available(env(&[])));
+        assert!(browser_available(env(&[("WAYLAND_DISPLAY", "wayland-0")])));
+    }
+}

@@ -1,0 +1,242 @@
+//! rolecall's own `config.toml`. Every key is optional; unknown keys are an error with the
+//! file and line, so a typo never silently does nothing. `config.example.toml` documents them.
+
+use serde::Deserialize;
+
+use crate::core::sso::{ACCOUNT_ACCESS_SCOPE, SsoSession};
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// The identity center `rolecall login` and the app use when several are configured.
+    pub default_session: Option<String>,
+    /// Also read the identity centers in `~/.aws/config` (on by default).
+    #[serde(default = "yes")]
+    pub import_aws_config: bool,
+    #[serde(default)]
+    pub sso_sessions: Vec<SessionEntry>,
+    #[serde(default)]
+    pub sign_in: SignInSection,
+    #[serde(default)]
+    pub storage: StorageSection,
+    #[serde(default)]
+    pub catalog: CatalogSection,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `[[sso_sessions]]`: an identity center to sign in to.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionEntry {
+    pub name: String,
+    pub start_url: String,
+    pub region: String,
+    #[serde(default = "default_scopes")]
+    pub scopes: Vec<String>,
+    /// Where SSO OIDC and the SSO portal are reached (the emulator); AWS when absent.
+    pub endpoint_url: Option<String>,
+}
+
+fn default_scopes() -> Vec<String> {
+    vec![ACCOUNT_ACCESS_SCOPE.to_owned()]
+}
+
+impl SessionEntry {
+    pub fn to_session(&self) -> SsoSession {
+        SsoSession {
+            name: self.name.clone(),
+            start_url: self.start_url.clone(),
+            region: self.region.clone(),
+            scopes: self.scopes.clone(),
+            legacy: false,
+        }
+    }
+}
+
+/// How sign-in asks for approval.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignInMethod {
+    /// PKCE when a browser can be opened here, else the device code.
+    #[default]
+    Auto,
+    Pkce,
+    DeviceCode,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SignInSection {
+    pub method: SignInMethod,
+    /// Open the browser when signing in (never over SSH or without a display).
+    pub open_browser: bool,
+    /// Let `credential-process` start a sign-in when the session has expired.
+    pub from_credential_process: bool,
+}
+
+impl Default for SignInSection {
+    fn default() -> Self {
+        Self {
+            method: SignInMethod::Auto,
+            open_browser: true,
+            from_credential_process: false,
+        }
+    }
+}
+
+/// Where tokens are kept.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageBackend {
+    /// The OS keyring, or a 0600 file where none works.
+    #[default]
+    Auto,
+    Keyring,
+    File,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StorageSection {
+    pub backend: StorageBackend,
+    /// Share the AWS CLI's token cache (`~/.aws/sso/cache`).
+    pub aws_cli_cache: bool,
+}
+
+impl Default for StorageSection {
+    fn default() -> Self {
+        Self {
+            backend: StorageBackend::Auto,
+            aws_cli_cache: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CatalogSection {
+    /// Refresh the cached catalog in the background when older than this many minutes.
+    pub refresh_after_minutes: u64,
+    /// Requests per second to start listing at (raised while AWS allows, halved on 429).
+    pub initial_rate: f64,
+    /// Calls in flight at once.
+    pub concurrency: usize,
+    /// How long one account's roles are retried before it is shown as unavailable.
+    pub account_deadline_seconds: u64,
+}
+
+impl Default for CatalogSection {
+    fn default() -> Self {
+        Self {
+            refresh_after_minutes: 60,
+            initial_rate: 10.0,
+            concurrency: 16,
+            account_deadline_seconds: 60,
+        }
+    }
+}
+
+impl ConfigFile {
+    /// Parses config text; errors are `(line, cause)`.
+    pub fn parse(text: &str) -> Result<Self, (usize, String)> {
+        let config: ConfigFile =
+            toml::from_str(text).map_err(|e| crate::toml_error::locate(text, &e))?;
+        config.validate(text)?;
+        Ok(config)
+    }
+
+    fn validate(&self, text: &str) -> Result<(), (usize, String)> {
+        let line_of = |needle: &str| {
+            text.lines()
+                .position(|l| l.contains(needle))
+                .map_or(1, |i| i + 1)
+        };
+        for (i, s) in self.sso_sessions.iter().enumerate() {
+            if self.sso_sessions[..i].iter().any(|o| o.name == s.name) {
+                return Err((
+                    line_of(&format!("\"{}\"", s.name)),
+                    format!("two [[sso_sessions]] are named {:?}", s.name),
+                ));
+            }
+            if !s.start_url.starts_with("https://") && !s.start_url.starts_with("http://") {
+                return Err((
+                    line_of(&s.start_url),
+                    format!("start_url {:?} is not a URL", s.start_url),
+                ));
+            }
+        }
+        let c = &self.catalog;
+        if !(c.initial_rate > 0.0 && c.initial_rate.is_finite()) {
+            return Err((line_of("initial_rate"), "catalog.initial_rate must be positive".into()));
+        }
+        if c.concurrency == 0 {
+            return Err((line_of("concurrency"), "catalog.concurrency must be at least 1".into()));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_is_all_defaults() {
+        let c = ConfigFile::parse("").unwrap();
+        assert!(c.import_aws_config);
+        assert_eq!(c.sign_in.method, SignInMethod::Auto);
+        assert_eq!(c.storage.backend, StorageBackend::Auto);
+        assert!(c.storage.aws_cli_cache);
+    }
+
+    #[test]
+    fn unknown_keys_name_their_line() {
+        let (line, cause) = ConfigFile::parse("[sign_in]\nmethod = \"pkce\"\nopen_browsr = false\n").unwrap_err();
+        assert_eq!(line, 3);
+        assert!(cause.contains("open_browsr"), "{cause}");
+    }
+
+    #[test]
+    fn bad_values_name_their_line() {
+        let (line, _) = ConfigFile::parse("[sign_in]\nmethod = \"carrier-pigeon\"\n").unwrap_err();
+        assert_eq!(line, 2);
+        let text = "[[sso_sessions]]\nname = \"a\"\nstart_url = \"acme\"\nregion = \"us-east-1\"\n";
+        let (line, cause) = ConfigFile::parse(text).unwrap_err();
+        assert_eq!((line, cause.as_str()), (3, "start_url \"acme\" is not a URL"));
+    }
+}
+
+#[cfg(test)]
+mod example_tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_example_is_valid_and_documents_every_key() {
+        let text = include_str!("../../config.example.toml");
+        let config = ConfigFile::parse(text).unwrap();
+        assert_eq!(config.sso_sessions.len(), 1);
+        for key in [
+            "default_session",
+            "import_aws_config",
+            "name",
+            "start_url",
+            "region",
+            "scopes",
+            "endpoint_url",
+            "method",
+            "open_browser",
+            "from_credential_process",
+            "backend",
+            "aws_cli_cache",
+            "refresh_after_minutes",
+            "initial_rate",
+            "concurrency",
+            "account_deadline_seconds",
+        ] {
+            assert!(text.contains(&format!("{key} =")), "{key} is not documented");
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! The pure core: data and decisions, no IO. Nothing here knows tokio, the clock, the file
+//! system, the SDK or the terminal; time comes in as arguments.
+//!
+//! | module | holds |
+//! |---|---|
+//! | [`sso`] | identity centers, registrations, tokens: what sign-in produces |
+//! | [`signin`] | the device-code sign-in state machine (polling cadence, `slow_down`, expiry) |
+//! | [`catalog`] | accounts and roles, and what changed between two listings |
+//! | [`credentials`] | AWS credentials and their remaining lifetime |
+//! | [`pkce`] | the S256 challenge, the authorize URL, the redirect check |
+//! | [`rate`] | the adaptive request rate (raise on success, halve on 429) |
+
+pub mod catalog;
+pub mod credentials;
+pub mod pkce;
+pub mod rate;
+pub mod signin;
+pub mod sso;

@@ -1,0 +1,172 @@
+//! The catalog: every account and role the signed-in user can reach, and what changed.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+/// An account from ListAccounts.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Account {
+    pub id: String,
+    pub name: String,
+    pub email: Option<String>,
+}
+
+/// The roles of one account, or why they are missing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Roles {
+    Listed(Vec<String>),
+    /// ListAccountRoles kept failing until the deadline; retry this account alone.
+    Unavailable { reason: String },
+}
+
+/// One account and its roles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountEntry {
+    pub account: Account,
+    pub roles: Roles,
+}
+
+/// The catalog of one identity center.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Catalog {
+    /// The identity center's session name.
+    pub session: String,
+    /// Unix seconds when the listing finished.
+    pub listed_at: i64,
+    /// Accounts sorted by name, then id.
+    pub accounts: Vec<AccountEntry>,
+}
+
+/// One account × role row.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RoleRef {
+    pub account_id: String,
+    pub role_name: String,
+}
+
+impl Catalog {
+    /// Every account × role pair, in catalog order.
+    pub fn rows(&self) -> impl Iterator<Item = (&Account, &str)> {
+        self.accounts.iter().flat_map(|entry| {
+            let roles: &[String] = match &entry.roles {
+                Roles::Listed(roles) => roles,
+                Roles::Unavailable { .. } => &[],
+            };
+            roles.iter().map(move |r| (&entry.account, r.as_str()))
+        })
+    }
+
+    pub fn role_count(&self) -> usize {
+        self.rows().count()
+    }
+
+    /// Accounts whose roles could not be listed.
+    pub fn unavailable(&self) -> impl Iterator<Item = &AccountEntry> {
+        self.accounts
+            .iter()
+            .filter(|e| matches!(e.roles, Roles::Unavailable { .. }))
+    }
+
+    fn role_set(&self) -> BTreeSet<RoleRef> {
+        self.rows()
+            .map(|(a, r)| RoleRef {
+                account_id: a.id.clone(),
+                role_name: r.to_owned(),
+            })
+            .collect()
+    }
+
+    fn account_set(&self) -> BTreeSet<&str> {
+        self.accounts.iter().map(|e| e.account.id.as_str()).collect()
+    }
+}
+
+/// What a refresh changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CatalogDiff {
+    pub accounts_added: Vec<String>,
+    pub accounts_removed: Vec<String>,
+    pub roles_added: Vec<RoleRef>,
+    pub roles_removed: Vec<RoleRef>,
+}
+
+impl CatalogDiff {
+    /// Compares two listings. Roles of accounts that were unavailable in either listing are
+    /// not counted as removed or added: nobody knows.
+    pub fn between(old: &Catalog, new: &Catalog) -> Self {
+        let unknown: BTreeSet<&str> = old
+            .unavailable()
+            .chain(new.unavailable())
+            .map(|e| e.account.id.as_str())
+            .collect();
+        let (old_accounts, new_accounts) = (old.account_set(), new.account_set());
+        let (old_roles, new_roles) = (old.role_set(), new.role_set());
+        let known = |r: &&RoleRef| !unknown.contains(r.account_id.as_str());
+        Self {
+            accounts_added: new_accounts.difference(&old_accounts).map(|s| s.to_string()).collect(),
+            accounts_removed: old_accounts.difference(&new_accounts).map(|s| s.to_string()).collect(),
+            roles_added: new_roles.difference(&old_roles).filter(known).cloned().collect(),
+            roles_removed: old_roles.difference(&new_roles).filter(known).cloned().collect(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.accounts_added.is_empty()
+            && self.accounts_removed.is_empty()
+            && self.roles_added.is_empty()
+            && self.roles_removed.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: &str, roles: &[&str]) -> AccountEntry {
+        AccountEntry {
+            account: Account {
+                id: id.into(),
+                name: format!("n{id}"),
+                email: None,
+            },
+            roles: Roles::Listed(roles.iter().map(|r| r.to_string()).collect()),
+        }
+    }
+
+    #[test]
+    fn rows_flatten_accounts_and_skip_unavailable() {
+        let mut c = Catalog {
+            accounts: vec![entry("1", &["A", "B"]), entry("2", &["C"])],
+            ..Catalog::default()
+        };
+        c.accounts[1].roles = Roles::Unavailable {
+            reason: "throttled".into(),
+        };
+        let rows: Vec<_> = c.rows().map(|(a, r)| (a.id.as_str(), r)).collect();
+        assert_eq!(rows, [("1", "A"), ("1", "B")]);
+        assert_eq!(c.unavailable().count(), 1);
+    }
+
+    #[test]
+    fn diff_reports_added_and_removed_but_not_unknown() {
+        let old = Catalog {
+            accounts: vec![entry("1", &["A", "B"]), entry("2", &["C"]), entry("3", &["D"])],
+            ..Catalog::default()
+        };
+        let mut new = Catalog {
+            accounts: vec![entry("1", &["A", "E"]), entry("3", &[]), entry("4", &["F"])],
+            ..Catalog::default()
+        };
+        new.accounts[1].roles = Roles::Unavailable {
+            reason: "x".into(),
+        };
+        let d = CatalogDiff::between(&old, &new);
+        assert_eq!(d.accounts_added, ["4"]);
+        assert_eq!(d.accounts_removed, ["2"]);
+        let names = |v: &[RoleRef]| v.iter().map(|r| format!("{}/{}", r.account_id, r.role_name)).collect::<Vec<_>>();
+        assert_eq!(names(&d.roles_added), ["1/E", "4/F"]);
+        assert_eq!(names(&d.roles_removed), ["1/B", "2/C"]);
+        assert!(CatalogDiff::between(&old, &old).is_empty());
+    }
+}

@@ -1,0 +1,141 @@
+//! Runs a sign-in to the end: the effects of `core::signin::SignIn` executed one after the
+//! other against an `IdentityCenter`, with a view told what to show (the code, the URL).
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use crate::adapters::endpoints::{Service, endpoint_for};
+use crate::core::signin::{DeviceWait, Effect, Event, Failure, Method, Phase, SignIn};
+use crate::core::sso::{SignedIn, SsoSession};
+use crate::ports::clock::Clock;
+use crate::ports::identity_center::{IdentityCenter, RegisterRequest, TokenGrant};
+use crate::ports::opener::Opener;
+
+/// What the person signing in is shown.
+pub trait SignInView: Send {
+    /// The device flow's user code and URL; called again when the browser state is known.
+    fn device_code(&mut self, wait: &DeviceWait);
+    /// The PKCE authorize URL, and whether the browser was opened with it.
+    fn browser_url(&mut self, url: &str, opened: bool);
+}
+
+/// How to sign in.
+#[derive(Debug, Clone)]
+pub struct SignInRequest {
+    pub session: SsoSession,
+    pub method: Method,
+    /// The user asked for the browser and one can be opened here.
+    pub open_browser: bool,
+    /// Where SSO OIDC is reached when not at AWS (the emulator).
+    pub endpoint: Option<String>,
+    pub client_name: String,
+}
+
+impl SignInRequest {
+    /// The OIDC `authorize` endpoint for PKCE.
+    pub fn authorize_endpoint(&self) -> String {
+        match endpoint_for(Service::SsoOidc, self.endpoint.as_deref()) {
+            Some(base) => format!("{}/authorize", base.trim_end_matches('/')),
+            None => format!("https://oidc.{}.amazonaws.com/authorize", self.session.region),
+        }
+    }
+
+    fn register_request(&self, method: Method) -> RegisterRequest {
+        let pkce = method == Method::Pkce;
+        RegisterRequest {
+            client_name: self.client_name.clone(),
+            scopes: self.session.scopes.clone(),
+            grant_types: method.grant_types().iter().map(|g| g.to_string()).collect(),
+            redirect_uris: if pkce {
+                vec![super::pkce::REDIRECT_URI.to_owned()]
+            } else {
+                Vec::new()
+            },
+            issuer_url: pkce.then(|| self.session.start_url.clone()),
+        }
+    }
+}
+
+/// Signs in (or reuses/refreshes `stored`), returning what to keep.
+pub async fn run<I: IdentityCenter>(
+    idc: &I,
+    opener: &dyn Opener,
+    clock: &dyn Clock,
+    request: &SignInRequest,
+    stored: Option<SignedIn>,
+    view: &mut dyn SignInView,
+) -> Result<SignedIn, Failure> {
+    let mut machine = SignIn::new(request.method, request.open_browser);
+    let mut queue: VecDeque<Effect> = machine
+        .handle(Event::Start { stored }, clock.now())
+        .into();
+    while let Some(effect) = queue.pop_front() {
+        let event = match effect {
+            Effect::Refresh {
+                registration,
+                refresh_token,
+            } => Event::Refreshed(
+                idc.create_token(&registration, TokenGrant::Refresh(&refresh_token))
+                    .await,
+            ),
+            Effect::Register { method } => {
+                Event::Registered(idc.register_client(&request.register_request(method)).await)
+            }
+            Effect::StartDevice { registration } => Event::DeviceStarted(
+                idc.start_device_authorization(&registration, &request.session.start_url)
+                    .await,
+            ),
+            Effect::OpenBrowser { url } => Event::BrowserOpened(opener.open(&url)),
+            Effect::WakeAt { id, at } => {
+                let wait = at.duration_since(clock.now()).unwrap_or(Duration::ZERO);
+                tokio::time::sleep(wait).await;
+                Event::Wake { id }
+            }
+            Effect::Poll {
+                id,
+                registration,
+                device_code,
+            } => Event::Polled {
+                id,
+                result: idc
+                    .create_token(&registration, TokenGrant::DeviceCode(&device_code))
+                    .await,
+            },
+            Effect::RunPkce {
+                registration,
+                open_browser,
+            } => {
+                let mut show = |url: &str, opened: bool| view.browser_url(url, opened);
+                Event::PkceFinished(
+                    super::pkce::run(
+                        idc,
+                        opener,
+                        &registration,
+                        &request.authorize_endpoint(),
+                        &request.session.scopes,
+                        open_browser,
+                        &mut show,
+                    )
+                    .await,
+                )
+            }
+            // The caller keeps the result.
+            Effect::Save(_) => continue,
+        };
+        let was_waiting = matches!(machine.phase, Phase::WaitingForApproval(_));
+        let shows_browser = matches!(event, Event::BrowserOpened(_));
+        queue.extend(machine.handle(event, clock.now()));
+        if let Phase::WaitingForApproval(wait) = &machine.phase
+            && (!was_waiting || shows_browser)
+        {
+            view.device_code(wait);
+        }
+    }
+    match (machine.phase, machine.result) {
+        (Phase::Done, Some(result)) => Ok(result),
+        (Phase::Failed(failure), _) => Err(failure),
+        (phase, _) => Err(Failure::Rejected(format!(
+            "sign-in stopped unexpectedly ({phase:?})"
+        ))),
+    }
+}

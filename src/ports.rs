@@ -1,0 +1,14 @@
+//! The small traits the app reaches the world through. Adapters implement them for real
+//! (`crate::adapters`); unit tests implement them with fakes.
+//!
+//! | module | port |
+//! |---|---|
+//! | [`identity_center`] | SSO OIDC + the SSO portal |
+//! | [`secret_store`] | where tokens and credentials are kept |
+//! | [`clock`] | what time it is |
+//! | [`opener`] | opening a URL in the user's browser |
+
+pub mod clock;
+pub mod identity_center;
+pub mod opener;
+pub mod secret_store;
