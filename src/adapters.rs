@@ -4,10 +4,18 @@
 //! |---|---|
 //! | [`atomic_file`] | atomic, locked, 0600 file writes |
 //! | [`aws_identity_center`] | `IdentityCenter` with `aws-sdk-ssooidc` and `aws-sdk-sso` |
+//! | [`aws_sso_cache`] | the AWS CLI v2 SSO token cache (`~/.aws/sso/cache/<sha1>.json`) |
 //! | [`browser`] | `Opener` with the system browser |
 //! | [`endpoints`] | endpoint overrides from the environment (`AWS_ENDPOINT_URL_*`) |
+//! | [`file_store`] | `SecretStore` as a 0600 JSON file in the state dir |
+//! | [`keyring_store`] | `SecretStore` on the OS keyring (values split to fit Windows' 2,560 bytes) |
+//! | [`store_select`] | which `SecretStore` to use: keyring, file, or auto with a fallback notice |
 
 pub mod atomic_file;
 pub mod aws_identity_center;
+pub mod aws_sso_cache;
 pub mod browser;
 pub mod endpoints;
+pub mod file_store;
+pub mod keyring_store;
+pub mod store_select;

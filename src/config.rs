@@ -53,16 +53,18 @@ impl Config {
         let (file, source) = match read_optional(&paths.config_file)? {
             Some(text) => {
                 let shown = paths.config_file.display().to_string();
-                let file = ConfigFile::parse(&text).map_err(|(line, cause)| ConfigError::Malformed {
-                    path: shown,
-                    line,
-                    cause,
-                })?;
+                let file =
+                    ConfigFile::parse(&text).map_err(|(line, cause)| ConfigError::Malformed {
+                        path: shown,
+                        line,
+                        cause,
+                    })?;
                 (file, Some(paths.config_file.clone()))
             }
             None => (ConfigFile::default_enabled(), None),
         };
-        let mut sessions: Vec<SsoSession> = file.sso_sessions.iter().map(|s| s.to_session()).collect();
+        let mut sessions: Vec<SsoSession> =
+            file.sso_sessions.iter().map(|s| s.to_session()).collect();
         let endpoints = file
             .sso_sessions
             .iter()
@@ -88,17 +90,23 @@ impl Config {
     pub fn session(&self, wanted: Option<&str>) -> Result<&SsoSession, String> {
         let name = wanted.or(self.file.default_session.as_deref());
         match name {
-            Some(name) => self.sessions.iter().find(|s| s.name == name).ok_or_else(|| {
-                format!(
-                    "no identity center is named {name:?}; known: {}",
-                    self.names().unwrap_or_else(|| "none".into())
-                )
-            }),
+            Some(name) => self
+                .sessions
+                .iter()
+                .find(|s| s.name == name)
+                .ok_or_else(|| {
+                    format!(
+                        "no identity center is named {name:?}; known: {}",
+                        self.names().unwrap_or_else(|| "none".into())
+                    )
+                }),
             None => match self.sessions.as_slice() {
                 [only] => Ok(only),
-                [] => Err("no identity center is configured: add an [[sso_sessions]] entry to \
+                [] => Err(
+                    "no identity center is configured: add an [[sso_sessions]] entry to \
                            config.toml or an [sso-session] to ~/.aws/config, or try `rolecall demo`"
-                    .into()),
+                        .into(),
+                ),
                 _ => Err(format!(
                     "several identity centers are configured ({}); pick one with --session or set default_session",
                     self.names().unwrap_or_default()

@@ -8,6 +8,7 @@
 //! | [`core`] | the pure core: data and decisions, no IO |
 //! | [`ports`] | the traits the app reaches the world through |
 //! | [`adapters`] | the real implementations of the ports (SDK, files, keyring, browser) |
+//! | [`catalog`] | listing every account and role (paced, retried, prioritized) and its on-disk cache |
 //! | [`engine`] | runs the core's effects against the ports (sign-in, PKCE) |
 //! | [`emulator`] | the local IAM Identity Center + STS on loopback (tests, demo, `rolecall emulator`) |
 //! | [`cli`] | command-line parsing and the subcommands' entry points |
@@ -15,8 +16,10 @@
 //! | [`paths`] | where config, cache, state and AWS files live |
 //! | [`toml_error`] | `file:line: cause` for TOML errors |
 //! | [`secret`] | `Secret<T>`: values that must never reach a log, a panic or the screen |
+//! | [`session_store`] | sign-ins and role credentials kept in the secret store and the AWS CLI cache |
 
 pub mod adapters;
+pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod core;
@@ -26,4 +29,5 @@ pub mod logging;
 pub mod paths;
 pub mod ports;
 pub mod secret;
+pub mod session_store;
 pub mod toml_error;

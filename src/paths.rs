@@ -82,7 +82,10 @@ mod tests {
     #[test]
     fn defaults_under_home() {
         let p = Paths::from_lookup(lookup(&[("HOME", "/h")])).unwrap();
-        assert_eq!(p.config_file, PathBuf::from("/h/.config/rolecall/config.toml"));
+        assert_eq!(
+            p.config_file,
+            PathBuf::from("/h/.config/rolecall/config.toml")
+        );
         assert_eq!(p.cache_dir, PathBuf::from("/h/.cache/rolecall"));
         assert_eq!(p.state_dir, PathBuf::from("/h/.local/state/rolecall"));
         assert_eq!(p.aws_config, PathBuf::from("/h/.aws/config"));
@@ -103,7 +106,8 @@ mod tests {
         assert_eq!(p.cache_dir, PathBuf::from("/h/.cache/rolecall"));
         assert_eq!(p.aws_config, PathBuf::from("/a/config"));
         assert_eq!(p.aws_credentials, PathBuf::from("/a/creds"));
-        let p = Paths::from_lookup(lookup(&[("HOME", "/h"), ("ROLECALL_CONFIG", "/c.toml")])).unwrap();
+        let p =
+            Paths::from_lookup(lookup(&[("HOME", "/h"), ("ROLECALL_CONFIG", "/c.toml")])).unwrap();
         assert_eq!(p.config_file, PathBuf::from("/c.toml"));
     }
 }

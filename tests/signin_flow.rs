@@ -75,13 +75,21 @@ impl Opener for FakeBrowser {
         tokio::spawn(async move {
             let client = browser();
             let answer = client.get(&url).send().await.unwrap();
-            let mut location = url::Url::parse(answer.headers()["location"].to_str().unwrap()).unwrap();
+            let mut location =
+                url::Url::parse(answer.headers()["location"].to_str().unwrap()).unwrap();
             if tamper {
                 let pairs: Vec<(String, String)> = location
                     .query_pairs()
                     .map(|(k, v)| {
                         let forged = k == "state";
-                        (k.into_owned(), if forged { "forged".into() } else { v.into_owned() })
+                        (
+                            k.into_owned(),
+                            if forged {
+                                "forged".into()
+                            } else {
+                                v.into_owned()
+                            },
+                        )
                     })
                     .collect();
                 location.query_pairs_mut().clear().extend_pairs(pairs);
@@ -126,7 +134,8 @@ async fn device_flow_pending_several_times_then_approved() {
     let (mut v, mut codes) = view();
     let seen = v.seen.clone();
     let req = request(&emu, Method::DeviceCode, false);
-    let task = tokio::spawn(async move { run(&idc, &NoBrowser, &SystemClock, &req, None, &mut v).await });
+    let task =
+        tokio::spawn(async move { run(&idc, &NoBrowser, &SystemClock, &req, None, &mut v).await });
     let code = codes.recv().await.unwrap();
     // Let it poll (pending) at least twice before approving.
     wait_until(Duration::from_secs(10), || {
@@ -137,9 +146,9 @@ async fn device_flow_pending_several_times_then_approved() {
     let signed_in = task.await.unwrap().unwrap();
     assert!(signed_in.token.refresh_token.is_some());
     assert!(emu.stats(rolecall::emulator::Api::CreateToken).requests >= 3);
-    let seen = seen.lock().unwrap();
+    let first_seen = seen.lock().unwrap()[0].clone();
     assert_eq!(
-        seen[0],
+        first_seen,
         format!("{code} {}/device?user_code={code} Some(false)", emu.url())
     );
     // A good token lists accounts.
@@ -163,7 +172,8 @@ async fn device_flow_honours_slow_down() {
     let (mut v, mut codes) = view();
     let req = request(&emu, Method::DeviceCode, false);
     let started = std::time::Instant::now();
-    let task = tokio::spawn(async move { run(&idc, &NoBrowser, &SystemClock, &req, None, &mut v).await });
+    let task =
+        tokio::spawn(async move { run(&idc, &NoBrowser, &SystemClock, &req, None, &mut v).await });
     codes.recv().await.unwrap();
     wait_until(Duration::from_secs(10), || {
         emu.stats(rolecall::emulator::Api::CreateToken).requests >= 1
@@ -172,7 +182,11 @@ async fn device_flow_honours_slow_down() {
     emu.approve_devices();
     task.await.unwrap().unwrap();
     // First poll after 1 s got slow_down; the next waited 1 + 5 s, not 1 s.
-    assert!(started.elapsed() >= Duration::from_secs(6), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_secs(6),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(emu.stats(rolecall::emulator::Api::CreateToken).requests, 2);
 }
 
@@ -182,7 +196,8 @@ async fn device_flow_denied() {
     let idc = AwsIdentityCenter::new(REGION, Some(&emu.url()));
     let (mut v, mut codes) = view();
     let req = request(&emu, Method::DeviceCode, false);
-    let task = tokio::spawn(async move { run(&idc, &NoBrowser, &SystemClock, &req, None, &mut v).await });
+    let task =
+        tokio::spawn(async move { run(&idc, &NoBrowser, &SystemClock, &req, None, &mut v).await });
     codes.recv().await.unwrap();
     assert_eq!(emu.deny_devices(), 1);
     assert_eq!(task.await.unwrap().unwrap_err(), Failure::Denied);
@@ -206,8 +221,12 @@ async fn pkce_flow_through_a_browser() {
     let (mut v, _codes) = view();
     let seen = v.seen.clone();
     let req = request(&emu, Method::Pkce, true);
-    let browser = FakeBrowser { tamper_state: false };
-    let signed_in = run(&idc, &browser, &SystemClock, &req, None, &mut v).await.unwrap();
+    let browser = FakeBrowser {
+        tamper_state: false,
+    };
+    let signed_in = run(&idc, &browser, &SystemClock, &req, None, &mut v)
+        .await
+        .unwrap();
     assert!(signed_in.registration.supports("authorization_code"));
     assert!(signed_in.token.refresh_token.is_some());
     let seen = seen.lock().unwrap();
@@ -225,8 +244,12 @@ async fn pkce_rejects_a_forged_state() {
     let (mut v, _codes) = view();
     let req = request(&emu, Method::Pkce, true);
     let browser = FakeBrowser { tamper_state: true };
-    let err = run(&idc, &browser, &SystemClock, &req, None, &mut v).await.unwrap_err();
-    let Failure::BrowserRejected(why) = err else { panic!("{err:?}") };
+    let err = run(&idc, &browser, &SystemClock, &req, None, &mut v)
+        .await
+        .unwrap_err();
+    let Failure::BrowserRejected(why) = err else {
+        panic!("{err:?}")
+    };
     assert!(why.contains("does not match"), "{why}");
 }
 
@@ -236,25 +259,50 @@ async fn refresh_renews_silently_and_a_revoked_session_asks_again() {
     let idc = AwsIdentityCenter::new(REGION, Some(&emu.url()));
     let (mut v, _codes) = view();
     let req = request(&emu, Method::DeviceCode, false);
-    let first = run(&idc, &NoBrowser, &SystemClock, &req, None, &mut v).await.unwrap();
+    let first = run(&idc, &NoBrowser, &SystemClock, &req, None, &mut v)
+        .await
+        .unwrap();
 
     // Still valid: reused as is, no request at all.
     let before = emu.stats(rolecall::emulator::Api::CreateToken).requests;
-    let same = run(&idc, &NoBrowser, &SystemClock, &req, Some(first.clone()), &mut v)
-        .await
-        .unwrap();
+    let same = run(
+        &idc,
+        &NoBrowser,
+        &SystemClock,
+        &req,
+        Some(first.clone()),
+        &mut v,
+    )
+    .await
+    .unwrap();
     assert_eq!(same.token.access_token, first.token.access_token);
-    assert_eq!(emu.stats(rolecall::emulator::Api::CreateToken).requests, before);
+    assert_eq!(
+        emu.stats(rolecall::emulator::Api::CreateToken).requests,
+        before
+    );
 
     // Expired access token: one refresh, no device code.
     let mut expired = first.clone();
     expired.token.expires_at = std::time::SystemTime::now() - Duration::from_secs(1);
-    let starts = emu.stats(rolecall::emulator::Api::StartDeviceAuthorization).requests;
-    let renewed = run(&idc, &NoBrowser, &SystemClock, &req, Some(expired.clone()), &mut v)
-        .await
-        .unwrap();
+    let starts = emu
+        .stats(rolecall::emulator::Api::StartDeviceAuthorization)
+        .requests;
+    let renewed = run(
+        &idc,
+        &NoBrowser,
+        &SystemClock,
+        &req,
+        Some(expired.clone()),
+        &mut v,
+    )
+    .await
+    .unwrap();
     assert_ne!(renewed.token.access_token, first.token.access_token);
-    assert_eq!(emu.stats(rolecall::emulator::Api::StartDeviceAuthorization).requests, starts);
+    assert_eq!(
+        emu.stats(rolecall::emulator::Api::StartDeviceAuthorization)
+            .requests,
+        starts
+    );
 
     // Revoked: the refresh fails and a new device sign-in runs (auto-approved here).
     emu.revoke_tokens();
@@ -262,7 +310,8 @@ async fn refresh_renews_silently_and_a_revoked_session_asks_again() {
         .await
         .unwrap();
     assert_eq!(
-        emu.stats(rolecall::emulator::Api::StartDeviceAuthorization).requests,
+        emu.stats(rolecall::emulator::Api::StartDeviceAuthorization)
+            .requests,
         starts + 1
     );
     let accounts = sso(&emu)
@@ -288,7 +337,9 @@ async fn network_down_is_a_clear_failure() {
         endpoint: Some(url),
         client_name: "t".into(),
     };
-    let err = run(&idc, &NoBrowser, &SystemClock, &req, None, &mut v).await.unwrap_err();
+    let err = run(&idc, &NoBrowser, &SystemClock, &req, None, &mut v)
+        .await
+        .unwrap_err();
     assert!(matches!(err, Failure::Unreachable(_)), "{err:?}");
     assert!(err.advice().contains("check the network"));
 }

@@ -31,7 +31,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
     let mut temp = tempfile::Builder::new()
         .prefix(&format!(
             ".{}.",
-            path.file_name().and_then(|n| n.to_str()).unwrap_or("rolecall")
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("rolecall")
         ))
         .suffix(".tmp")
         .tempfile_in(dir)?;
@@ -94,7 +96,10 @@ impl Drop for FileLock {
 }
 
 fn lock_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
     name.push(".lock");
     path.with_file_name(name)
 }
@@ -115,7 +120,11 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o600);
-            let dir_mode = std::fs::metadata(path.parent().unwrap()).unwrap().permissions().mode() & 0o777;
+            let dir_mode = std::fs::metadata(path.parent().unwrap())
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777;
             assert_eq!(dir_mode, 0o700);
         }
         let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap())

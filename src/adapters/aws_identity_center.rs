@@ -107,7 +107,9 @@ fn from_code(code: &str, status: Option<u16>, message: String) -> IdcError {
         "ExpiredTokenException" => IdcError::ExpiredCode,
         "AccessDeniedException" => IdcError::AccessDenied,
         "InvalidGrantException" => IdcError::InvalidGrant(message),
-        "InvalidClientException" | "UnauthorizedClientException" => IdcError::InvalidClient(message),
+        "InvalidClientException" | "UnauthorizedClientException" => {
+            IdcError::InvalidClient(message)
+        }
         "UnauthorizedException" => IdcError::Unauthorized,
         "TooManyRequestsException" | "ThrottlingException" => IdcError::Throttled,
         "ForbiddenException" => IdcError::Forbidden(message),
@@ -211,7 +213,9 @@ impl IdentityCenter for AwsIdentityCenter {
         let asked_at = SystemTime::now();
         let out = request.send().await.map_err(classify)?;
         let Some(access) = out.access_token else {
-            return Err(IdcError::Other("CreateToken returned no access token".into()));
+            return Err(IdcError::Other(
+                "CreateToken returned no access token".into(),
+            ));
         };
         let refresh = match (out.refresh_token, grant) {
             (Some(new), _) => Some(Secret::new(new)),
@@ -336,8 +340,14 @@ mod tests {
 
     #[test]
     fn codes_map_to_kinds() {
-        assert_eq!(from_code("SlowDownException", Some(400), String::new()), IdcError::SlowDown);
-        assert_eq!(from_code("Weird", Some(503), "x".into()), IdcError::Server("Weird x".into()));
+        assert_eq!(
+            from_code("SlowDownException", Some(400), String::new()),
+            IdcError::SlowDown
+        );
+        assert_eq!(
+            from_code("Weird", Some(503), "x".into()),
+            IdcError::Server("Weird x".into())
+        );
         assert_eq!(from_code("", Some(429), String::new()), IdcError::Throttled);
         assert_eq!(
             from_code("InvalidRequestException", Some(400), "max".into()),

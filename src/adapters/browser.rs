@@ -37,13 +37,24 @@ mod tests {
     use super::*;
 
     fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
     }
 
     #[test]
     fn never_over_ssh() {
-        assert!(!browser_available(env(&[("SSH_CONNECTION", "1 2 3 4"), ("DISPLAY", ":0")])));
-        assert!(!browser_available(env(&[("SSH_TTY", "/dev/pts/1"), ("BROWSER", "firefox")])));
+        assert!(!browser_available(env(&[
+            ("SSH_CONNECTION", "1 2 3 4"),
+            ("DISPLAY", ":0")
+        ])));
+        assert!(!browser_available(env(&[
+            ("SSH_TTY", "/dev/pts/1"),
+            ("BROWSER", "firefox")
+        ])));
     }
 
     #[test]

@@ -53,9 +53,18 @@ mod tests {
             "AWS_ENDPOINT_URL" => Some("http://127.0.0.1:2".to_owned()),
             _ => None,
         };
-        assert_eq!(endpoint_from(Service::Sso, Some("http://x"), env).as_deref(), Some("http://x"));
-        assert_eq!(endpoint_from(Service::Sso, None, env).as_deref(), Some("http://127.0.0.1:1"));
-        assert_eq!(endpoint_from(Service::Sts, None, env).as_deref(), Some("http://127.0.0.1:2"));
+        assert_eq!(
+            endpoint_from(Service::Sso, Some("http://x"), env).as_deref(),
+            Some("http://x")
+        );
+        assert_eq!(
+            endpoint_from(Service::Sso, None, env).as_deref(),
+            Some("http://127.0.0.1:1")
+        );
+        assert_eq!(
+            endpoint_from(Service::Sts, None, env).as_deref(),
+            Some("http://127.0.0.1:2")
+        );
         assert_eq!(endpoint_from(Service::Sts, None, |_| None), None);
     }
 }

@@ -31,7 +31,12 @@ pub fn load(path: &Path) -> Result<Vec<SsoSession>, AwsConfigError> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(source) => return Err(AwsConfigError::Read { path: shown, source }),
+        Err(source) => {
+            return Err(AwsConfigError::Read {
+                path: shown,
+                source,
+            });
+        }
     };
     from_text(&text, &shown)
 }
@@ -59,10 +64,15 @@ pub fn from_text(text: &str, origin: &str) -> Result<Vec<SsoSession>, AwsConfigE
         if section.get("sso_session").is_some() {
             continue;
         }
-        let (Some(start_url), Some(region)) = (section.get("sso_start_url"), section.get("sso_region")) else {
+        let (Some(start_url), Some(region)) =
+            (section.get("sso_start_url"), section.get("sso_region"))
+        else {
             continue;
         };
-        if sessions.iter().any(|s: &SsoSession| s.legacy && s.start_url == start_url) {
+        if sessions
+            .iter()
+            .any(|s: &SsoSession| s.legacy && s.start_url == start_url)
+        {
             continue;
         }
         sessions.push(SsoSession {
@@ -80,10 +90,17 @@ fn profile_name(header: &str) -> Option<&str> {
     if header == "default" {
         return Some("default");
     }
-    header.strip_prefix("profile").map(str::trim).filter(|n| !n.is_empty())
+    header
+        .strip_prefix("profile")
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
 }
 
-fn sso_session(name: &str, section: &Section, origin: &str) -> Result<Option<SsoSession>, AwsConfigError> {
+fn sso_session(
+    name: &str,
+    section: &Section,
+    origin: &str,
+) -> Result<Option<SsoSession>, AwsConfigError> {
     let missing = |key: &str| AwsConfigError::Malformed {
         path: origin.to_owned(),
         line: section.line,
@@ -96,8 +113,12 @@ fn sso_session(name: &str, section: &Section, origin: &str) -> Result<Option<Sso
             cause: "an [sso-session] header needs a name".into(),
         });
     }
-    let start_url = section.get("sso_start_url").ok_or_else(|| missing("sso_start_url"))?;
-    let region = section.get("sso_region").ok_or_else(|| missing("sso_region"))?;
+    let start_url = section
+        .get("sso_start_url")
+        .ok_or_else(|| missing("sso_start_url"))?;
+    let region = section
+        .get("sso_region")
+        .ok_or_else(|| missing("sso_region"))?;
     let scopes: Vec<String> = section
         .get("sso_registration_scopes")
         .map(|s| {
@@ -171,20 +192,32 @@ sso_region = us-west-2
 
     #[test]
     fn an_incomplete_sso_session_names_its_line() {
-        let err = from_text("[sso-session x]\nsso_region = us-east-1\n", "/h/.aws/config")
-            .unwrap_err()
-            .to_string();
-        assert_eq!(err, "/h/.aws/config:1: [sso-session x] has no sso_start_url");
+        let err = from_text(
+            "[sso-session x]\nsso_region = us-east-1\n",
+            "/h/.aws/config",
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            err,
+            "/h/.aws/config:1: [sso-session x] has no sso_start_url"
+        );
     }
 
     #[test]
     fn a_malformed_line_names_its_line() {
-        let err = from_text("[profile a]\nregion us-east-1\n", "cfg").unwrap_err().to_string();
+        let err = from_text("[profile a]\nregion us-east-1\n", "cfg")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("cfg:2: "), "{err}");
     }
 
     #[test]
     fn a_missing_file_is_no_sessions() {
-        assert!(load(Path::new("/nonexistent/aws/config")).unwrap().is_empty());
+        assert!(
+            load(Path::new("/nonexistent/aws/config"))
+                .unwrap()
+                .is_empty()
+        );
     }
 }

@@ -170,10 +170,16 @@ impl ConfigFile {
         }
         let c = &self.catalog;
         if !(c.initial_rate > 0.0 && c.initial_rate.is_finite()) {
-            return Err((line_of("initial_rate"), "catalog.initial_rate must be positive".into()));
+            return Err((
+                line_of("initial_rate"),
+                "catalog.initial_rate must be positive".into(),
+            ));
         }
         if c.concurrency == 0 {
-            return Err((line_of("concurrency"), "catalog.concurrency must be at least 1".into()));
+            return Err((
+                line_of("concurrency"),
+                "catalog.concurrency must be at least 1".into(),
+            ));
         }
         Ok(())
     }
@@ -194,7 +200,8 @@ mod tests {
 
     #[test]
     fn unknown_keys_name_their_line() {
-        let (line, cause) = ConfigFile::parse("[sign_in]\nmethod = \"pkce\"\nopen_browsr = false\n").unwrap_err();
+        let (line, cause) =
+            ConfigFile::parse("[sign_in]\nmethod = \"pkce\"\nopen_browsr = false\n").unwrap_err();
         assert_eq!(line, 3);
         assert!(cause.contains("open_browsr"), "{cause}");
     }
@@ -205,7 +212,10 @@ mod tests {
         assert_eq!(line, 2);
         let text = "[[sso_sessions]]\nname = \"a\"\nstart_url = \"acme\"\nregion = \"us-east-1\"\n";
         let (line, cause) = ConfigFile::parse(text).unwrap_err();
-        assert_eq!((line, cause.as_str()), (3, "start_url \"acme\" is not a URL"));
+        assert_eq!(
+            (line, cause.as_str()),
+            (3, "start_url \"acme\" is not a URL")
+        );
     }
 }
 
@@ -236,7 +246,10 @@ mod example_tests {
             "concurrency",
             "account_deadline_seconds",
         ] {
-            assert!(text.contains(&format!("{key} =")), "{key} is not documented");
+            assert!(
+                text.contains(&format!("{key} =")),
+                "{key} is not documented"
+            );
         }
     }
 }

@@ -17,7 +17,9 @@ pub struct Account {
 pub enum Roles {
     Listed(Vec<String>),
     /// ListAccountRoles kept failing until the deadline; retry this account alone.
-    Unavailable { reason: String },
+    Unavailable {
+        reason: String,
+    },
 }
 
 /// One account and its roles.
@@ -78,7 +80,10 @@ impl Catalog {
     }
 
     fn account_set(&self) -> BTreeSet<&str> {
-        self.accounts.iter().map(|e| e.account.id.as_str()).collect()
+        self.accounts
+            .iter()
+            .map(|e| e.account.id.as_str())
+            .collect()
     }
 }
 
@@ -104,10 +109,24 @@ impl CatalogDiff {
         let (old_roles, new_roles) = (old.role_set(), new.role_set());
         let known = |r: &&RoleRef| !unknown.contains(r.account_id.as_str());
         Self {
-            accounts_added: new_accounts.difference(&old_accounts).map(|s| s.to_string()).collect(),
-            accounts_removed: old_accounts.difference(&new_accounts).map(|s| s.to_string()).collect(),
-            roles_added: new_roles.difference(&old_roles).filter(known).cloned().collect(),
-            roles_removed: old_roles.difference(&new_roles).filter(known).cloned().collect(),
+            accounts_added: new_accounts
+                .difference(&old_accounts)
+                .map(|s| s.to_string())
+                .collect(),
+            accounts_removed: old_accounts
+                .difference(&new_accounts)
+                .map(|s| s.to_string())
+                .collect(),
+            roles_added: new_roles
+                .difference(&old_roles)
+                .filter(known)
+                .cloned()
+                .collect(),
+            roles_removed: old_roles
+                .difference(&new_roles)
+                .filter(known)
+                .cloned()
+                .collect(),
         }
     }
 
@@ -151,20 +170,26 @@ mod tests {
     #[test]
     fn diff_reports_added_and_removed_but_not_unknown() {
         let old = Catalog {
-            accounts: vec![entry("1", &["A", "B"]), entry("2", &["C"]), entry("3", &["D"])],
+            accounts: vec![
+                entry("1", &["A", "B"]),
+                entry("2", &["C"]),
+                entry("3", &["D"]),
+            ],
             ..Catalog::default()
         };
         let mut new = Catalog {
             accounts: vec![entry("1", &["A", "E"]), entry("3", &[]), entry("4", &["F"])],
             ..Catalog::default()
         };
-        new.accounts[1].roles = Roles::Unavailable {
-            reason: "x".into(),
-        };
+        new.accounts[1].roles = Roles::Unavailable { reason: "x".into() };
         let d = CatalogDiff::between(&old, &new);
         assert_eq!(d.accounts_added, ["4"]);
         assert_eq!(d.accounts_removed, ["2"]);
-        let names = |v: &[RoleRef]| v.iter().map(|r| format!("{}/{}", r.account_id, r.role_name)).collect::<Vec<_>>();
+        let names = |v: &[RoleRef]| {
+            v.iter()
+                .map(|r| format!("{}/{}", r.account_id, r.role_name))
+                .collect::<Vec<_>>()
+        };
         assert_eq!(names(&d.roles_added), ["1/E", "4/F"]);
         assert_eq!(names(&d.roles_removed), ["1/B", "2/C"]);
         assert!(CatalogDiff::between(&old, &old).is_empty());

@@ -39,15 +39,19 @@ pub fn authorize_url(
 pub fn check_redirect(pairs: &[(String, String)], expected_state: &str) -> Result<String, String> {
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     if get("state") != Some(expected_state) {
-        return Err("the browser returned a state that does not match this sign-in \
+        return Err(
+            "the browser returned a state that does not match this sign-in \
                     (a stale or forged redirect); sign in again"
-            .into());
+                .into(),
+        );
     }
     if let Some(error) = get("error") {
         let description = get("error_description").unwrap_or("");
         return Err(match error {
             "access_denied" => "the sign-in was denied in the browser".to_owned(),
-            other => format!("the browser returned {other}: {description}").trim_end_matches(": ").to_owned(),
+            other => format!("the browser returned {other}: {description}")
+                .trim_end_matches(": ")
+                .to_owned(),
         });
     }
     get("code")
@@ -61,7 +65,9 @@ mod tests {
     use super::*;
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -80,8 +86,11 @@ mod tests {
             check_redirect(&pairs(&[("code", "c"), ("state", "good")]), "good").unwrap(),
             "c"
         );
-        let err = check_redirect(&pairs(&[("error", "access_denied"), ("state", "good")]), "good")
-            .unwrap_err();
+        let err = check_redirect(
+            &pairs(&[("error", "access_denied"), ("state", "good")]),
+            "good",
+        )
+        .unwrap_err();
         assert!(err.contains("denied"));
         assert!(check_redirect(&pairs(&[("state", "good")]), "good").is_err());
     }

@@ -38,7 +38,10 @@ impl Method {
     /// The grant types a registration for this method asks for.
     pub fn grant_types(self) -> &'static [&'static str] {
         match self {
-            Method::DeviceCode => &["urn:ietf:params:oauth:grant-type:device_code", "refresh_token"],
+            Method::DeviceCode => &[
+                "urn:ietf:params:oauth:grant-type:device_code",
+                "refresh_token",
+            ],
             Method::Pkce => &["authorization_code", "refresh_token"],
         }
     }
@@ -63,7 +66,9 @@ impl Failure {
     /// One line for the user, with what to do next.
     pub fn advice(&self) -> String {
         match self {
-            Failure::Denied => "the sign-in was denied in the browser; sign in again to retry".into(),
+            Failure::Denied => {
+                "the sign-in was denied in the browser; sign in again to retry".into()
+            }
             Failure::CodeExpired => {
                 "the code expired before it was approved; sign in again for a new code".into()
             }
@@ -111,7 +116,9 @@ pub struct DeviceWait {
 impl DeviceWait {
     /// Time left before the code expires.
     pub fn remaining(&self, now: SystemTime) -> Duration {
-        self.expires_at.duration_since(now).unwrap_or(Duration::ZERO)
+        self.expires_at
+            .duration_since(now)
+            .unwrap_or(Duration::ZERO)
     }
 }
 
@@ -119,14 +126,21 @@ impl DeviceWait {
 #[derive(Debug, Clone)]
 pub enum Event {
     /// Begin, with what the stores hold for this identity center.
-    Start { stored: Option<SignedIn> },
+    Start {
+        stored: Option<SignedIn>,
+    },
     Refreshed(Result<SsoToken, IdcError>),
     Registered(Result<Registration, IdcError>),
     DeviceStarted(Result<DeviceAuthorization, IdcError>),
     BrowserOpened(Result<(), String>),
     /// A timer set by `Effect::WakeAt` fired.
-    Wake { id: u64 },
-    Polled { id: u64, result: Result<SsoToken, IdcError> },
+    Wake {
+        id: u64,
+    },
+    Polled {
+        id: u64,
+        result: Result<SsoToken, IdcError>,
+    },
     /// PKCE finished in the runtime (listener, state check, code exchange).
     PkceFinished(Result<SsoToken, PkceError>),
 }
@@ -145,11 +159,20 @@ pub enum Effect {
         registration: Registration,
         refresh_token: Secret<String>,
     },
-    Register { method: Method },
-    StartDevice { registration: Registration },
-    OpenBrowser { url: String },
+    Register {
+        method: Method,
+    },
+    StartDevice {
+        registration: Registration,
+    },
+    OpenBrowser {
+        url: String,
+    },
     /// Send `Event::Wake { id }` at `at`.
-    WakeAt { id: u64, at: SystemTime },
+    WakeAt {
+        id: u64,
+        at: SystemTime,
+    },
     /// CreateToken with the device code; answer with `Event::Polled { id, .. }`.
     Poll {
         id: u64,
@@ -389,7 +412,8 @@ impl SignIn {
         if now >= wait.expires_at {
             return self.fail(Failure::CodeExpired);
         }
-        let (Some(registration), device_code) = (self.registration.clone(), wait.device_code.clone())
+        let (Some(registration), device_code) =
+            (self.registration.clone(), wait.device_code.clone())
         else {
             return self.fail(Failure::Rejected("no registration".into()));
         };
@@ -400,7 +424,12 @@ impl SignIn {
         }]
     }
 
-    fn polled(&mut self, id: u64, result: Result<SsoToken, IdcError>, now: SystemTime) -> Vec<Effect> {
+    fn polled(
+        &mut self,
+        id: u64,
+        result: Result<SsoToken, IdcError>,
+        now: SystemTime,
+    ) -> Vec<Effect> {
         if self.awaited != Some(id) {
             return Vec::new();
         }
@@ -416,9 +445,7 @@ impl SignIn {
             Err(IdcError::AccessDenied) => self.fail(Failure::Denied),
             Err(IdcError::ExpiredCode) => self.fail(Failure::CodeExpired),
             Err(e @ (IdcError::AuthorizationPending | IdcError::SlowDown))
-            | Err(
-                e @ (IdcError::Throttled | IdcError::Server(_) | IdcError::Network(_)),
-            ) => {
+            | Err(e @ (IdcError::Throttled | IdcError::Server(_) | IdcError::Network(_))) => {
                 if matches!(e, IdcError::SlowDown) {
                     wait.interval += SLOW_DOWN_STEP;
                 }
@@ -485,7 +512,12 @@ mod tests {
     fn waiting(open_browser: bool) -> (SignIn, u64, Vec<Effect>) {
         let mut s = SignIn::new(Method::DeviceCode, open_browser);
         let fx = s.handle(Event::Start { stored: None }, t(0));
-        assert_eq!(fx, vec![Effect::Register { method: Method::DeviceCode }]);
+        assert_eq!(
+            fx,
+            vec![Effect::Register {
+                method: Method::DeviceCode
+            }]
+        );
         let fx = s.handle(Event::Registered(Ok(registration(90 * 86400, &[]))), t(0));
         assert!(matches!(fx.as_slice(), [Effect::StartDevice { .. }]));
         let fx = s.handle(Event::DeviceStarted(Ok(device_auth(5, 600))), t(1));
@@ -518,7 +550,15 @@ mod tests {
             registration: registration(90 * 86400, &[]),
             token: token(3600, false),
         };
-        assert!(s.handle(Event::Start { stored: Some(stored) }, t(0)).is_empty());
+        assert!(
+            s.handle(
+                Event::Start {
+                    stored: Some(stored)
+                },
+                t(0)
+            )
+            .is_empty()
+        );
         assert_eq!(s.phase, Phase::Done);
         assert!(s.result.is_some());
     }
@@ -530,7 +570,12 @@ mod tests {
             registration: registration(90 * 86400, &[]),
             token: token(60, true),
         };
-        let fx = s.handle(Event::Start { stored: Some(stored) }, t(0));
+        let fx = s.handle(
+            Event::Start {
+                stored: Some(stored),
+            },
+            t(0),
+        );
         assert!(matches!(fx.as_slice(), [Effect::Refresh { .. }]));
         let fx = s.handle(Event::Refreshed(Ok(token(28800, true))), t(1));
         assert!(matches!(fx.as_slice(), [Effect::Save(_)]));
@@ -544,7 +589,12 @@ mod tests {
             registration: registration(90 * 86400, &[]),
             token: token(0, true),
         };
-        s.handle(Event::Start { stored: Some(stored) }, t(10));
+        s.handle(
+            Event::Start {
+                stored: Some(stored),
+            },
+            t(10),
+        );
         let fx = s.handle(
             Event::Refreshed(Err(IdcError::InvalidGrant("revoked".into()))),
             t(11),
@@ -559,24 +609,53 @@ mod tests {
             registration: registration(100, &[]),
             token: token(0, false),
         };
-        let fx = s.handle(Event::Start { stored: Some(stored) }, t(50));
-        assert_eq!(fx, vec![Effect::Register { method: Method::DeviceCode }]);
+        let fx = s.handle(
+            Event::Start {
+                stored: Some(stored),
+            },
+            t(50),
+        );
+        assert_eq!(
+            fx,
+            vec![Effect::Register {
+                method: Method::DeviceCode
+            }]
+        );
     }
 
     #[test]
     fn pkce_needs_a_registration_for_the_code_grant() {
         let mut s = SignIn::new(Method::Pkce, true);
         let stored = SignedIn {
-            registration: registration(90 * 86400, &["urn:ietf:params:oauth:grant-type:device_code"]),
+            registration: registration(
+                90 * 86400,
+                &["urn:ietf:params:oauth:grant-type:device_code"],
+            ),
             token: token(0, false),
         };
-        let fx = s.handle(Event::Start { stored: Some(stored) }, t(0));
-        assert_eq!(fx, vec![Effect::Register { method: Method::Pkce }]);
+        let fx = s.handle(
+            Event::Start {
+                stored: Some(stored),
+            },
+            t(0),
+        );
+        assert_eq!(
+            fx,
+            vec![Effect::Register {
+                method: Method::Pkce
+            }]
+        );
         let fx = s.handle(
             Event::Registered(Ok(registration(90 * 86400, Method::Pkce.grant_types()))),
             t(0),
         );
-        assert!(matches!(fx.as_slice(), [Effect::RunPkce { open_browser: true, .. }]));
+        assert!(matches!(
+            fx.as_slice(),
+            [Effect::RunPkce {
+                open_browser: true,
+                ..
+            }]
+        ));
         let fx = s.handle(Event::PkceFinished(Ok(token(28800, true))), t(5));
         assert!(matches!(fx.as_slice(), [Effect::Save(_)]));
     }
@@ -585,7 +664,10 @@ mod tests {
     fn pkce_state_mismatch_fails_with_advice() {
         let mut s = SignIn::new(Method::Pkce, true);
         s.handle(Event::Start { stored: None }, t(0));
-        s.handle(Event::Registered(Ok(registration(90 * 86400, Method::Pkce.grant_types()))), t(0));
+        s.handle(
+            Event::Registered(Ok(registration(90 * 86400, Method::Pkce.grant_types()))),
+            t(0),
+        );
         s.handle(
             Event::PkceFinished(Err(PkceError::Browser("the state did not match".into()))),
             t(3),
@@ -605,7 +687,9 @@ mod tests {
         );
         let (s, _, fx) = waiting(false);
         assert!(!fx.iter().any(|e| matches!(e, Effect::OpenBrowser { .. })));
-        let Phase::WaitingForApproval(w) = &s.phase else { panic!() };
+        let Phase::WaitingForApproval(w) = &s.phase else {
+            panic!()
+        };
         assert_eq!(w.browser_opened, Some(false));
     }
 
@@ -614,7 +698,13 @@ mod tests {
         let (mut s, id, _) = waiting(true);
         let fx = s.handle(Event::Wake { id }, t(6));
         assert!(matches!(fx.as_slice(), [Effect::Poll { .. }]));
-        let fx = s.handle(Event::Polled { id, result: Err(IdcError::AuthorizationPending) }, t(6));
+        let fx = s.handle(
+            Event::Polled {
+                id,
+                result: Err(IdcError::AuthorizationPending),
+            },
+            t(6),
+        );
         let (id2, at) = next_wake(&fx);
         assert_eq!(at, t(11));
         assert_ne!(id, id2);
@@ -626,11 +716,23 @@ mod tests {
     fn slow_down_adds_five_seconds_for_good() {
         let (mut s, id, _) = waiting(false);
         s.handle(Event::Wake { id }, t(6));
-        let fx = s.handle(Event::Polled { id, result: Err(IdcError::SlowDown) }, t(6));
+        let fx = s.handle(
+            Event::Polled {
+                id,
+                result: Err(IdcError::SlowDown),
+            },
+            t(6),
+        );
         let (id, at) = next_wake(&fx);
         assert_eq!(at, t(16));
         s.handle(Event::Wake { id }, t(16));
-        let fx = s.handle(Event::Polled { id, result: Err(IdcError::AuthorizationPending) }, t(16));
+        let fx = s.handle(
+            Event::Polled {
+                id,
+                result: Err(IdcError::AuthorizationPending),
+            },
+            t(16),
+        );
         assert_eq!(next_wake(&fx).1, t(26));
     }
 
@@ -638,12 +740,21 @@ mod tests {
     fn throttling_and_network_errors_retry_without_failing() {
         let (mut s, id, _) = waiting(true);
         s.handle(Event::Wake { id }, t(6));
-        let fx = s.handle(Event::Polled { id, result: Err(IdcError::Throttled) }, t(6));
+        let fx = s.handle(
+            Event::Polled {
+                id,
+                result: Err(IdcError::Throttled),
+            },
+            t(6),
+        );
         let (id, at) = next_wake(&fx);
         assert_eq!(at, t(11));
         s.handle(Event::Wake { id }, t(11));
         let fx = s.handle(
-            Event::Polled { id, result: Err(IdcError::Network("refused".into())) },
+            Event::Polled {
+                id,
+                result: Err(IdcError::Network("refused".into())),
+            },
             t(11),
         );
         assert_eq!(next_wake(&fx).1, t(16));
@@ -655,12 +766,24 @@ mod tests {
         let (mut s, id, _) = waiting(false);
         assert!(s.handle(Event::Wake { id: id + 100 }, t(6)).is_empty());
         s.handle(Event::Wake { id }, t(6));
-        s.handle(Event::Polled { id, result: Err(IdcError::AuthorizationPending) }, t(6));
+        s.handle(
+            Event::Polled {
+                id,
+                result: Err(IdcError::AuthorizationPending),
+            },
+            t(6),
+        );
         // The old id fires late: ignored.
         assert!(s.handle(Event::Wake { id }, t(7)).is_empty());
         assert!(
-            s.handle(Event::Polled { id, result: Ok(token(1, false)) }, t(7))
-                .is_empty()
+            s.handle(
+                Event::Polled {
+                    id,
+                    result: Ok(token(1, false))
+                },
+                t(7)
+            )
+            .is_empty()
         );
         assert!(matches!(s.phase, Phase::WaitingForApproval(_)));
     }
@@ -669,7 +792,13 @@ mod tests {
     fn approval_saves_the_token() {
         let (mut s, id, _) = waiting(true);
         s.handle(Event::Wake { id }, t(6));
-        let fx = s.handle(Event::Polled { id, result: Ok(token(28800, true)) }, t(6));
+        let fx = s.handle(
+            Event::Polled {
+                id,
+                result: Ok(token(28800, true)),
+            },
+            t(6),
+        );
         assert!(matches!(fx.as_slice(), [Effect::Save(_)]));
         assert_eq!(s.phase, Phase::Done);
         assert!(s.is_finished());
@@ -679,12 +808,24 @@ mod tests {
     fn denial_and_expiry_end_it() {
         let (mut s, id, _) = waiting(true);
         s.handle(Event::Wake { id }, t(6));
-        s.handle(Event::Polled { id, result: Err(IdcError::AccessDenied) }, t(6));
+        s.handle(
+            Event::Polled {
+                id,
+                result: Err(IdcError::AccessDenied),
+            },
+            t(6),
+        );
         assert_eq!(s.phase, Phase::Failed(Failure::Denied));
 
         let (mut s, id, _) = waiting(true);
         s.handle(Event::Wake { id }, t(6));
-        s.handle(Event::Polled { id, result: Err(IdcError::ExpiredCode) }, t(6));
+        s.handle(
+            Event::Polled {
+                id,
+                result: Err(IdcError::ExpiredCode),
+            },
+            t(6),
+        );
         assert_eq!(s.phase, Phase::Failed(Failure::CodeExpired));
 
         // Expiry noticed locally, without asking AWS.
@@ -696,7 +837,9 @@ mod tests {
     #[test]
     fn the_code_countdown() {
         let (s, _, _) = waiting(true);
-        let Phase::WaitingForApproval(w) = &s.phase else { panic!() };
+        let Phase::WaitingForApproval(w) = &s.phase else {
+            panic!()
+        };
         assert_eq!(w.remaining(t(1)), Duration::from_secs(600));
         assert_eq!(w.remaining(t(601)), Duration::ZERO);
     }
@@ -710,7 +853,12 @@ mod tests {
             Event::DeviceStarted(Err(IdcError::InvalidClient("expired".into()))),
             t(1),
         );
-        assert_eq!(fx, vec![Effect::Register { method: Method::DeviceCode }]);
+        assert_eq!(
+            fx,
+            vec![Effect::Register {
+                method: Method::DeviceCode
+            }]
+        );
     }
 
     #[test]

@@ -337,7 +337,10 @@ impl Org {
         if !(0.0..=1.0).contains(&faults.error_5xx_ratio) {
             return Err("faults.error_5xx_ratio must be between 0 and 1".into());
         }
-        if faults.rate_limit_rps.is_some_and(|r| !(r > 0.0 && r.is_finite())) {
+        if faults
+            .rate_limit_rps
+            .is_some_and(|r| !(r > 0.0 && r.is_finite()))
+        {
             return Err("faults.rate_limit_rps must be a positive number".into());
         }
         if self

@@ -146,16 +146,13 @@ pub async fn list_accounts(
     let params = query(&uri);
     let (offset, size) = page_window(&params)?;
     let user = user(&shared, &grant)?;
-    let items = shared
-        .org
-        .accounts_for(user)
-        .map(|a| {
-            let email = a
-                .email
-                .clone()
-                .unwrap_or_else(|| format!("aws+{}@example.com", a.name));
-            json!({ "accountId": a.id, "accountName": a.name, "emailAddress": email })
-        });
+    let items = shared.org.accounts_for(user).map(|a| {
+        let email = a
+            .email
+            .clone()
+            .unwrap_or_else(|| format!("aws+{}@example.com", a.name));
+        json!({ "accountId": a.id, "accountName": a.name, "emailAddress": email })
+    });
     Ok(Json(paged("accountList", items, offset, size)))
 }
 

@@ -56,7 +56,9 @@ impl Shared {
 
     /// An account by id, without scanning the org.
     pub fn account(&self, id: &str) -> Option<&Account> {
-        self.accounts_by_id.get(id).and_then(|&i| self.org.accounts.get(i))
+        self.accounts_by_id
+            .get(id)
+            .and_then(|&i| self.org.accounts.get(i))
     }
 
     /// The store, even if a handler panicked while holding it.

@@ -48,7 +48,9 @@ pub async fn run<I: IdentityCenter>(
 ) -> Result<SsoToken, PkceError> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
         .await
-        .map_err(|e| PkceError::Browser(format!("cannot listen on 127.0.0.1 for the redirect: {e}")))?;
+        .map_err(|e| {
+            PkceError::Browser(format!("cannot listen on 127.0.0.1 for the redirect: {e}"))
+        })?;
     let port = listener
         .local_addr()
         .map_err(|e| PkceError::Browser(e.to_string()))?

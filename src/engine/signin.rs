@@ -36,7 +36,10 @@ impl SignInRequest {
     pub fn authorize_endpoint(&self) -> String {
         match endpoint_for(Service::SsoOidc, self.endpoint.as_deref()) {
             Some(base) => format!("{}/authorize", base.trim_end_matches('/')),
-            None => format!("https://oidc.{}.amazonaws.com/authorize", self.session.region),
+            None => format!(
+                "https://oidc.{}.amazonaws.com/authorize",
+                self.session.region
+            ),
         }
     }
 
@@ -66,9 +69,7 @@ pub async fn run<I: IdentityCenter>(
     view: &mut dyn SignInView,
 ) -> Result<SignedIn, Failure> {
     let mut machine = SignIn::new(request.method, request.open_browser);
-    let mut queue: VecDeque<Effect> = machine
-        .handle(Event::Start { stored }, clock.now())
-        .into();
+    let mut queue: VecDeque<Effect> = machine.handle(Event::Start { stored }, clock.now()).into();
     while let Some(effect) = queue.pop_front() {
         let event = match effect {
             Effect::Refresh {

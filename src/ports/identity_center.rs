@@ -84,7 +84,10 @@ pub enum IdcError {
 impl IdcError {
     /// Worth retrying the same call after a pause.
     pub fn is_transient(&self) -> bool {
-        matches!(self, IdcError::Throttled | IdcError::Server(_) | IdcError::Network(_))
+        matches!(
+            self,
+            IdcError::Throttled | IdcError::Server(_) | IdcError::Network(_)
+        )
     }
 }
 

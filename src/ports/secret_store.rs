@@ -7,9 +7,15 @@ use crate::secret::Secret;
 pub enum StoreError {
     /// The backend is not usable here (no Secret Service, locked keychain, …).
     #[error("the {backend} is not available: {reason}")]
-    Unavailable { backend: &'static str, reason: String },
+    Unavailable {
+        backend: &'static str,
+        reason: String,
+    },
     #[error("the {backend} failed: {reason}")]
-    Failed { backend: &'static str, reason: String },
+    Failed {
+        backend: &'static str,
+        reason: String,
+    },
 }
 
 /// A key → secret map. Calls may block (keyring IPC, file IO): async callers use
