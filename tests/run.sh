@@ -3,13 +3,32 @@
 #
 # Installs what the tests need when it is missing, then runs every test. Nothing is skipped:
 # a test whose peer cannot be installed fails with a message saying so.
-#   - the AWS CLI (PyPI `awscli`), the second client of the interop tests
+#   - dbus + gnome-keyring (Debian): a real Secret Service for the OS keyring tests, in a
+#     private D-Bus session with a throwaway keyring (never the user's own)
+#   - the AWS CLI (PyPI `awscli`, with botocore): the second client of the interop tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 say() { printf 'tests/run.sh: %s\n' "$*" >&2; }
 
-if ! command -v aws >/dev/null 2>&1; then
+if [ "${ROLECALL_TEST_NO_KEYRING:-}" != 1 ] && [ -z "${ROLECALL_IN_DBUS:-}" ]; then
+  if ! command -v dbus-run-session >/dev/null 2>&1 || ! command -v gnome-keyring-daemon >/dev/null 2>&1; then
+    say "installing dbus and gnome-keyring (Debian) for the keyring tests"
+    sudo_cmd=""
+    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq dbus gnome-keyring >/dev/null
+  fi
+  export ROLECALL_IN_DBUS=1
+  exec dbus-run-session -- bash "$0" "$@"
+fi
+if [ -n "${ROLECALL_IN_DBUS:-}" ]; then
+  keyring_dir="$(mktemp -d)"
+  trap 'rm -rf "$keyring_dir"' EXIT
+  printf test | XDG_DATA_HOME="$keyring_dir" gnome-keyring-daemon --unlock --components=secrets >/dev/null
+fi
+
+if ! command -v aws >/dev/null 2>&1 || ! python3 -c 'import botocore' >/dev/null 2>&1; then
   say "installing the AWS CLI from PyPI (awscli) for the interop tests"
   python3 -m pip install --quiet --disable-pip-version-check awscli
   scripts="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')"

@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 
+use crate::adapters::store_select::Backend;
 use crate::core::sso::{ACCOUNT_ACCESS_SCOPE, SsoSession};
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -87,21 +88,11 @@ impl Default for SignInSection {
     }
 }
 
-/// Where tokens are kept.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum StorageBackend {
-    /// The OS keyring, or a 0600 file where none works.
-    #[default]
-    Auto,
-    Keyring,
-    File,
-}
-
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct StorageSection {
-    pub backend: StorageBackend,
+    /// Where tokens are kept: the OS keyring, a 0600 file, or `auto` (keyring, else file).
+    pub backend: Backend,
     /// Share the AWS CLI's token cache (`~/.aws/sso/cache`).
     pub aws_cli_cache: bool,
 }
@@ -109,7 +100,7 @@ pub struct StorageSection {
 impl Default for StorageSection {
     fn default() -> Self {
         Self {
-            backend: StorageBackend::Auto,
+            backend: Backend::Auto,
             aws_cli_cache: true,
         }
     }
@@ -194,7 +185,7 @@ mod tests {
         let c = ConfigFile::parse("").unwrap();
         assert!(c.import_aws_config);
         assert_eq!(c.sign_in.method, SignInMethod::Auto);
-        assert_eq!(c.storage.backend, StorageBackend::Auto);
+        assert_eq!(c.storage.backend, Backend::Auto);
         assert!(c.storage.aws_cli_cache);
     }
 

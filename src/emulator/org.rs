@@ -22,6 +22,7 @@
 //! rate_limit_burst = 20
 //! error_5xx_ratio = 0.0
 //! clock_offset_seconds = 0
+//! slow_down_polls = 0                 # answer slow_down to the first N polls of each device code
 //!
 //! [[identity_centers]]
 //! id = "d-9067c0ffee"

@@ -1,0 +1,96 @@
+//! Choosing where secrets are kept: the OS keyring when it works, else the 0600 file store,
+//! with a one-line notice saying so.
+
+use serde::{Deserialize, Serialize};
+
+use crate::adapters::file_store::FileStore;
+use crate::adapters::keyring_store::KeyringStore;
+use crate::paths::Paths;
+use crate::ports::secret_store::SecretStore;
+
+/// The `[storage] backend` setting of rolecall's config.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    /// The OS keyring if a probe shows it works, else the file store.
+    #[default]
+    Auto,
+    /// The OS keyring, even if it does not seem to work (errors then say why).
+    Keyring,
+    /// `<state dir>/secrets.json`, mode 0600.
+    File,
+}
+
+/// Opens the secret store `backend` asks for. The second value is a one-line notice for the
+/// user when `Auto` had to fall back to the file store.
+pub fn open_store(backend: Backend, paths: &Paths) -> (Box<dyn SecretStore>, Option<String>) {
+    match backend {
+        Backend::Keyring => (Box::new(KeyringStore::new()), None),
+        Backend::File => (Box::new(FileStore::new(&paths.state_dir)), None),
+        Backend::Auto => {
+            let keyring = KeyringStore::new();
+            match keyring.probe() {
+                Ok(()) => (Box::new(keyring), None),
+                Err(e) => {
+                    tracing::info!(error = %e, "falling back to the file store");
+                    let file = FileStore::new(&paths.state_dir);
+                    let notice = fallback_notice(&file);
+                    (Box::new(file), Some(notice))
+                }
+            }
+        }
+    }
+}
+
+/// What the user is told when tokens go to the file store because no keyring works.
+pub fn fallback_notice(file: &FileStore) -> String {
+    format!(
+        "no OS keyring is available here; keeping tokens in {} (mode 0600)",
+        file.path().display()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::Secret;
+
+    #[test]
+    fn config_names_are_lowercase() {
+        #[derive(Deserialize)]
+        struct C {
+            secret_store: Backend,
+        }
+        for (text, want) in [
+            ("auto", Backend::Auto),
+            ("keyring", Backend::Keyring),
+            ("file", Backend::File),
+        ] {
+            let c: C = toml::from_str(&format!("secret_store = \"{text}\"")).unwrap();
+            assert_eq!(c.secret_store, want);
+        }
+        assert!(toml::from_str::<C>("secret_store = \"Keyring\"").is_err());
+        assert_eq!(Backend::default(), Backend::Auto);
+    }
+
+    #[test]
+    fn file_backend_uses_the_state_dir() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().to_owned();
+        let paths = Paths::from_lookup(|k| (k == "HOME").then(|| home.clone().into())).unwrap();
+        let (store, notice) = open_store(Backend::File, &paths);
+        assert!(notice.is_none());
+        store.set("k", &Secret::new("v".to_owned())).unwrap();
+        assert!(paths.state_dir.join("secrets.json").is_file());
+        assert!(store.describe().starts_with("file store ("));
+    }
+
+    #[test]
+    fn the_notice_names_the_file() {
+        let file = FileStore::new(std::path::Path::new("/h/.local/state/rolecall"));
+        assert_eq!(
+            fallback_notice(&file),
+            "no OS keyring is available here; keeping tokens in /h/.local/state/rolecall/secrets.json (mode 0600)"
+        );
+    }
+}

@@ -1,0 +1,536 @@
+//! Where sign-ins and role credentials are kept between runs: a [`SecretStore`] (the OS keyring
+//! or the 0600 file store) and, unless turned off, the AWS CLI's SSO token cache.
+//!
+//! | key in the secret store | value (JSON) |
+//! |---|---|
+//! | `sso/<session>` (legacy profile: `sso-profile/<profile>`) | registration + token + start URL |
+//! | `creds/<session>/<account>/<role>` | role credentials, kept until close to expiry |
+//! | `creds-index/<session>` | which `account/role` credentials are kept, so `forget` finds them |
+//!
+//! Loading reads both places and takes the token that lasts longer, so a token from
+//! `aws sso login` is used without signing in again. Saving writes both, so `aws --profile X`
+//! works after `rolecall login`. Every call may block (keyring IPC, file IO): async callers use
+//! `spawn_blocking`. No value is ever logged or put in an error message.
+
+use std::time::SystemTime;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::adapters::aws_sso_cache::{AwsSsoCache, SsoCacheError};
+use crate::core::credentials::Credentials;
+use crate::core::sso::{Registration, SignedIn, SsoSession, SsoToken};
+use crate::ports::secret_store::{SecretStore, StoreError};
+use crate::secret::Secret;
+
+const VERSION: u32 = 1;
+
+/// Why a sign-in or credentials could not be kept or found.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionStoreError {
+    /// The secret store failed; its message names the backend.
+    #[error(transparent)]
+    Secrets(#[from] StoreError),
+    /// The AWS CLI cache file could not be written or removed; its message names the file.
+    #[error(transparent)]
+    AwsCli(#[from] SsoCacheError),
+    /// A time could not be written down (a year outside 0..=9999).
+    #[error("cannot store the entry {key} in the {backend}: a time in it is out of range")]
+    Encode { key: String, backend: String },
+}
+
+/// Where a loaded sign-in came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// rolecall's secret store.
+    SecretStore,
+    /// The AWS CLI's SSO cache (`aws sso login`, or a refresh by the AWS CLI).
+    AwsCli,
+}
+
+/// A token with the registration that can refresh it, when one is known. A legacy login the
+/// AWS CLI made carries no registration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Login {
+    pub token: SsoToken,
+    pub registration: Option<Registration>,
+    pub source: Source,
+}
+
+/// Sign-ins and role credentials, in a secret store and the AWS CLI cache.
+pub struct SessionStore {
+    secrets: Box<dyn SecretStore>,
+    aws_cli: AwsSsoCache,
+    interop: bool,
+}
+
+impl SessionStore {
+    /// A store over `secrets`, with AWS CLI interop on.
+    pub fn new(secrets: Box<dyn SecretStore>, aws_cli: AwsSsoCache) -> Self {
+        Self {
+            secrets,
+            aws_cli,
+            interop: true,
+        }
+    }
+
+    /// Turns reading and writing the AWS CLI's SSO cache on or off.
+    pub fn with_aws_cli_interop(mut self, on: bool) -> Self {
+        self.interop = on;
+        self
+    }
+
+    /// The secret store's name for messages.
+    pub fn describe(&self) -> String {
+        self.secrets.describe()
+    }
+
+    /// The best sign-in for `session` with a registration, or `None` to sign in again.
+    pub fn load(&self, session: &SsoSession) -> Result<Option<SignedIn>, SessionStoreError> {
+        Ok(self.load_login(session)?.and_then(|login| {
+            login.registration.map(|registration| SignedIn {
+                registration,
+                token: login.token,
+            })
+        }))
+    }
+
+    /// The token that lasts longest for `session`, from either place; on a tie, ours. A legacy
+    /// AWS CLI login (no client) is paired with our registration when we have one.
+    pub fn load_login(&self, session: &SsoSession) -> Result<Option<Login>, SessionStoreError> {
+        let ours = self.load_ours(session);
+        let theirs = self.load_aws_cli(session);
+        let ours = match ours {
+            Ok(ours) => ours,
+            Err(e) if theirs.is_some() => {
+                tracing::warn!(error = %e, "cannot read the secret store; using the AWS CLI's token");
+                None
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let theirs = theirs.map(|cli| {
+            let registration = match (&cli.registration, &ours) {
+                (Some(cli_reg), Some(ours)) if cli_reg.client_id == ours.registration.client_id => {
+                    Some(ours.registration.clone())
+                }
+                (Some(cli_reg), _) => Some(cli_reg.clone()),
+                (None, Some(ours)) => Some(ours.registration.clone()),
+                (None, None) => None,
+            };
+            let mut token = cli.token;
+            if cli.registration.is_none() && token.refresh_token.is_none() {
+                token.refresh_token = ours.as_ref().and_then(|o| o.token.refresh_token.clone());
+            }
+            Login {
+                token,
+                registration,
+                source: Source::AwsCli,
+            }
+        });
+        let ours = ours.map(|s| Login {
+            token: s.token,
+            registration: Some(s.registration),
+            source: Source::SecretStore,
+        });
+        Ok(match (ours, theirs) {
+            (Some(ours), Some(theirs)) if theirs.token.expires_at > ours.token.expires_at => {
+                Some(theirs)
+            }
+            (Some(ours), _) => Some(ours),
+            (None, theirs) => theirs,
+        })
+    }
+
+    /// Keeps `signed_in` in the secret store and, with interop on, the AWS CLI cache. An error
+    /// from the AWS CLI cache comes after the secret store was written.
+    pub fn save(
+        &self,
+        session: &SsoSession,
+        signed_in: &SignedIn,
+    ) -> Result<(), SessionStoreError> {
+        let key = session_key(session);
+        let value =
+            dto::encode_signed_in(session, signed_in).ok_or_else(|| self.encode_error(&key))?;
+        self.secrets.set(&key, &value)?;
+        if self.interop {
+            self.aws_cli.write(session, signed_in)?;
+        }
+        Ok(())
+    }
+
+    /// Removes the sign-in from both places, and every role credential kept for `session`.
+    pub fn forget(&self, session: &SsoSession) -> Result<(), SessionStoreError> {
+        for (account, role) in self.credentials_index(session)? {
+            self.secrets
+                .delete(&credentials_key(session, &account, &role))?;
+        }
+        self.secrets.delete(&index_key(session))?;
+        self.secrets.delete(&session_key(session))?;
+        if self.interop {
+            self.aws_cli.delete(session)?;
+        }
+        Ok(())
+    }
+
+    /// Keeps role credentials for `account_id`/`role` until they are replaced or forgotten.
+    pub fn save_credentials(
+        &self,
+        session: &SsoSession,
+        account_id: &str,
+        role: &str,
+        credentials: &Credentials,
+    ) -> Result<(), SessionStoreError> {
+        let key = credentials_key(session, account_id, role);
+        let value = dto::encode_credentials(credentials).ok_or_else(|| self.encode_error(&key))?;
+        self.secrets.set(&key, &value)?;
+        let mut index = self.credentials_index(session)?;
+        let entry = (account_id.to_owned(), role.to_owned());
+        if !index.contains(&entry) {
+            index.push(entry);
+            self.save_index(session, &index)?;
+        }
+        Ok(())
+    }
+
+    /// The role credentials kept for `account_id`/`role`, expired or not: callers check
+    /// [`Credentials::is_fresh_at`].
+    pub fn load_credentials(
+        &self,
+        session: &SsoSession,
+        account_id: &str,
+        role: &str,
+    ) -> Result<Option<Credentials>, SessionStoreError> {
+        let key = credentials_key(session, account_id, role);
+        let Some(value) = self.secrets.get(&key)? else {
+            return Ok(None);
+        };
+        let credentials = dto::decode_credentials(&value);
+        if credentials.is_none() {
+            self.warn_damaged(&key);
+        }
+        Ok(credentials)
+    }
+
+    /// The kept role credentials if they are good for at least `margin` after `now`; stale
+    /// ones are dropped so the next request goes to AWS.
+    pub fn load_fresh_credentials(
+        &self,
+        session: &SsoSession,
+        account_id: &str,
+        role: &str,
+        now: SystemTime,
+        margin: std::time::Duration,
+    ) -> Result<Option<Credentials>, SessionStoreError> {
+        match self.load_credentials(session, account_id, role)? {
+            Some(c) if c.is_fresh_at(now, margin) => Ok(Some(c)),
+            Some(_) => {
+                self.forget_credentials(session, account_id, role)?;
+                Ok(None)
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Drops the role credentials kept for `account_id`/`role`.
+    pub fn forget_credentials(
+        &self,
+        session: &SsoSession,
+        account_id: &str,
+        role: &str,
+    ) -> Result<(), SessionStoreError> {
+        self.secrets
+            .delete(&credentials_key(session, account_id, role))?;
+        let mut index = self.credentials_index(session)?;
+        let before = index.len();
+        index.retain(|(a, r)| !(a == account_id && r == role));
+        if index.len() != before {
+            self.save_index(session, &index)?;
+        }
+        Ok(())
+    }
+
+    fn load_ours(&self, session: &SsoSession) -> Result<Option<SignedIn>, StoreError> {
+        let key = session_key(session);
+        let Some(value) = self.secrets.get(&key)? else {
+            return Ok(None);
+        };
+        match dto::decode_signed_in(&value) {
+            Some((start_url, signed_in)) if start_url == session.start_url => Ok(Some(signed_in)),
+            Some(_) => {
+                tracing::info!(
+                    key,
+                    "the stored sign-in is for another start URL; ignoring it"
+                );
+                Ok(None)
+            }
+            None => {
+                self.warn_damaged(&key);
+                Ok(None)
+            }
+        }
+    }
+
+    fn load_aws_cli(
+        &self,
+        session: &SsoSession,
+    ) -> Option<crate::adapters::aws_sso_cache::CachedLogin> {
+        if !self.interop {
+            return None;
+        }
+        match self.aws_cli.read(session) {
+            Ok(Some(login)) if login.is_for(session) => Some(login),
+            Ok(Some(_)) => {
+                tracing::info!(
+                    file = %self.aws_cli.path_for(session).display(),
+                    "the AWS CLI's cached token is for another start URL; ignoring it"
+                );
+                None
+            }
+            Ok(None) => None,
+            Err(e) => {
+                tracing::warn!(error = %e, "ignoring the AWS CLI's SSO cache file");
+                None
+            }
+        }
+    }
+
+    fn credentials_index(&self, session: &SsoSession) -> Result<Vec<(String, String)>, StoreError> {
+        let key = index_key(session);
+        let Some(value) = self.secrets.get(&key)? else {
+            return Ok(Vec::new());
+        };
+        Ok(serde_json::from_str(value.expose()).unwrap_or_else(|_| {
+            self.warn_damaged(&key);
+            Vec::new()
+        }))
+    }
+
+    fn save_index(
+        &self,
+        session: &SsoSession,
+        index: &[(String, String)],
+    ) -> Result<(), SessionStoreError> {
+        let key = index_key(session);
+        if index.is_empty() {
+            self.secrets.delete(&key)?;
+            return Ok(());
+        }
+        let value = serde_json::to_string(index).map_err(|_| self.encode_error(&key))?;
+        self.secrets.set(&key, &Secret::new(value))?;
+        Ok(())
+    }
+
+    fn warn_damaged(&self, key: &str) {
+        tracing::warn!(
+            key,
+            store = %self.secrets.describe(),
+            "a stored entry could not be read; ignoring it"
+        );
+    }
+
+    fn encode_error(&self, key: &str) -> SessionStoreError {
+        SessionStoreError::Encode {
+            key: key.to_owned(),
+            backend: self.secrets.describe(),
+        }
+    }
+}
+
+/// The secret-store key of `session`'s sign-in.
+pub fn session_key(session: &SsoSession) -> String {
+    if session.legacy {
+        format!("sso-profile/{}", session.name)
+    } else {
+        format!("sso/{}", session.name)
+    }
+}
+
+/// The secret-store key of role credentials.
+pub fn credentials_key(session: &SsoSession, account_id: &str, role: &str) -> String {
+    format!("creds/{}/{account_id}/{role}", session.name)
+}
+
+fn index_key(session: &SsoSession) -> String {
+    format!("creds-index/{}", session.name)
+}
+
+/// The JSON kept in the secret store. `Secret` has no `Serialize`, so values go through these
+/// private shapes, borrowed when writing and moved straight into `Secret`s when reading.
+mod dto {
+    use super::*;
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct SignedInOut<'a> {
+        version: u32,
+        start_url: &'a str,
+        registration: RegistrationOut<'a>,
+        token: TokenOut<'a>,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct RegistrationOut<'a> {
+        client_id: &'a str,
+        client_secret: &'a str,
+        expires_at: String,
+        grant_types: &'a [String],
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct TokenOut<'a> {
+        access_token: &'a str,
+        expires_at: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        refresh_token: Option<&'a str>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct SignedInIn {
+        version: u32,
+        start_url: String,
+        registration: RegistrationIn,
+        token: TokenIn,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct RegistrationIn {
+        client_id: String,
+        client_secret: String,
+        expires_at: String,
+        #[serde(default)]
+        grant_types: Vec<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct TokenIn {
+        access_token: String,
+        expires_at: String,
+        refresh_token: Option<String>,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct CredentialsOut<'a> {
+        version: u32,
+        access_key_id: &'a str,
+        secret_access_key: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        session_token: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        expires_at: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct CredentialsIn {
+        version: u32,
+        access_key_id: String,
+        secret_access_key: String,
+        session_token: Option<String>,
+        expires_at: Option<String>,
+    }
+
+    fn time_out(t: SystemTime) -> Option<String> {
+        OffsetDateTime::from(t).format(&Rfc3339).ok()
+    }
+
+    fn time_in(text: &str) -> Option<SystemTime> {
+        OffsetDateTime::parse(text, &Rfc3339)
+            .ok()
+            .map(SystemTime::from)
+    }
+
+    pub(super) fn encode_signed_in(session: &SsoSession, s: &SignedIn) -> Option<Secret<String>> {
+        let out = SignedInOut {
+            version: VERSION,
+            start_url: &session.start_url,
+            registration: RegistrationOut {
+                client_id: &s.registration.client_id,
+                client_secret: s.registration.client_secret.expose(),
+                expires_at: time_out(s.registration.expires_at)?,
+                grant_types: &s.registration.grant_types,
+            },
+            token: TokenOut {
+                access_token: s.token.access_token.expose(),
+                expires_at: time_out(s.token.expires_at)?,
+                refresh_token: s.token.refresh_token.as_ref().map(|r| r.expose().as_str()),
+            },
+        };
+        serde_json::to_string(&out).ok().map(Secret::new)
+    }
+
+    /// The start URL it was saved for, and the sign-in; `None` if damaged or from a newer
+    /// rolecall.
+    pub(super) fn decode_signed_in(value: &Secret<String>) -> Option<(String, SignedIn)> {
+        let dto: SignedInIn = serde_json::from_str(value.expose()).ok()?;
+        let version = dto.version;
+        // Every secret is moved into a `Secret` before anything can fail, so none is dropped
+        // unwiped.
+        let registration_expires = time_in(&dto.registration.expires_at);
+        let token_expires = time_in(&dto.token.expires_at);
+        let client_secret = Secret::new(dto.registration.client_secret);
+        let access_token = Secret::new(dto.token.access_token);
+        let refresh_token = dto.token.refresh_token.map(Secret::new);
+        let registration = Registration {
+            client_id: dto.registration.client_id,
+            client_secret,
+            expires_at: registration_expires?,
+            grant_types: dto.registration.grant_types,
+        };
+        let token = SsoToken {
+            access_token,
+            expires_at: token_expires?,
+            refresh_token,
+        };
+        (version == VERSION).then(|| {
+            (
+                dto.start_url,
+                SignedIn {
+                    registration,
+                    token,
+                },
+            )
+        })
+    }
+
+    pub(super) fn encode_credentials(c: &Credentials) -> Option<Secret<String>> {
+        let out = CredentialsOut {
+            version: VERSION,
+            access_key_id: &c.access_key_id,
+            secret_access_key: c.secret_access_key.expose(),
+            session_token: c.session_token.as_ref().map(|t| t.expose().as_str()),
+            expires_at: match c.expires_at {
+                Some(t) => Some(time_out(t)?),
+                None => None,
+            },
+        };
+        serde_json::to_string(&out).ok().map(Secret::new)
+    }
+
+    pub(super) fn decode_credentials(value: &Secret<String>) -> Option<Credentials> {
+        let dto: CredentialsIn = serde_json::from_str(value.expose()).ok()?;
+        let secret_access_key = Secret::new(dto.secret_access_key);
+        let session_token = dto.session_token.map(Secret::new);
+        if dto.version != VERSION {
+            return None;
+        }
+        Some(Credentials {
+            access_key_id: dto.access_key_id,
+            secret_access_key,
+            session_token,
+            expires_at: match dto.expires_at {
+                Some(t) => Some(time_in(&t)?),
+                None => None,
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;
