@@ -1,7 +1,12 @@
 //! The command line: `rolecall` with a subcommand. Data goes to stdout; progress, prompts and
 //! messages go to stderr.
 
+pub mod context;
 pub mod emulator_cmd;
+pub mod list_cmd;
+pub mod login_cmd;
+pub mod logout_cmd;
+pub mod status_cmd;
 
 use std::path::PathBuf;
 
@@ -21,6 +26,50 @@ pub enum Command {
     /// Prints `export` lines for a shell to eval (endpoint, region, start URL), then serves on
     /// 127.0.0.1 until interrupted.
     Emulator(EmulatorArgs),
+    /// Sign in to an identity center (browser + PKCE, or a device code) and keep the token.
+    Login(LoginArgs),
+    /// End the portal session and forget its tokens and kept credentials.
+    Logout(SessionArgs),
+    /// Print every account × role you can reach (cached; `--refresh` lists anew).
+    List(ListArgs),
+    /// Show each identity center's session and each kept credential's time left.
+    Status(SessionArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SessionArgs {
+    /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
+    #[arg(long, value_name = "NAME")]
+    pub session: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LoginArgs {
+    /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
+    #[arg(long, value_name = "NAME")]
+    pub session: Option<String>,
+    /// Use the device code flow (approve on any device) instead of PKCE.
+    #[arg(long)]
+    pub device_code: bool,
+    /// Do not open a browser; print the URL instead.
+    #[arg(long)]
+    pub no_browser: bool,
+    /// Sign in again even if the stored session is still good.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// The identity center; all of them when absent and no default is set.
+    #[arg(long, value_name = "NAME")]
+    pub session: Option<String>,
+    /// One JSON array of {account_id, account_name, role_name, session, email}.
+    #[arg(long)]
+    pub json: bool,
+    /// List anew instead of using a fresh cache.
+    #[arg(long)]
+    pub refresh: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -45,23 +94,86 @@ pub struct EmulatorArgs {
     pub latency_ms: Option<u64>,
 }
 
-/// Errors reported once, at the edge, as one line.
+/// Errors reported once, at the edge, as one line. Each maps to an exit code scripts can rely
+/// on (see [`CliError::exit_code`]).
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     #[error(transparent)]
     Org(#[from] crate::emulator::OrgError),
     #[error(transparent)]
     Start(#[from] crate::emulator::StartError),
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
     #[error("{0}")]
     Usage(String),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
+    /// Signing in is needed first.
+    #[error("{0}")]
+    NeedsLogin(String),
+    #[error("{}", .0.advice())]
+    SignIn(crate::core::signin::Failure),
+    #[error(transparent)]
+    Token(crate::engine::tokens::TokenError),
+    #[error(transparent)]
+    Store(#[from] crate::session_store::SessionStoreError),
+    #[error(transparent)]
+    Catalog(#[from] crate::catalog::CatalogError),
+    /// Already reported on stderr; only the exit code remains.
+    #[error("")]
+    Reported(u8),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl From<crate::engine::tokens::TokenError> for CliError {
+    fn from(e: crate::engine::tokens::TokenError) -> Self {
+        use crate::engine::tokens::TokenError;
+        match e {
+            TokenError::NotSignedIn { .. } | TokenError::Expired { .. } => {
+                CliError::NeedsLogin(e.to_string())
+            }
+            other => CliError::Token(other),
+        }
+    }
+}
+
+/// Exit codes: 0 success, 1 error, 2 usage or configuration, 3 sign-in needed, 4 sign-in
+/// failed (denied, expired code), 5 AWS unreachable.
+impl CliError {
+    pub fn exit_code(&self) -> u8 {
+        use crate::core::signin::Failure;
+        use crate::ports::identity_center::IdcError;
+        match self {
+            CliError::Usage(_) | CliError::Config(_) | CliError::Org(_) => 2,
+            CliError::NeedsLogin(_) => 3,
+            CliError::SignIn(Failure::Unreachable(_)) => 5,
+            CliError::SignIn(_) => 4,
+            CliError::Token(crate::engine::tokens::TokenError::Aws(e)) if e.is_transient() => 5,
+            CliError::Catalog(crate::catalog::CatalogError::AccountsUnavailable { .. }) => 5,
+            CliError::Catalog(crate::catalog::CatalogError::Accounts(IdcError::Network(_))) => 5,
+            CliError::Reported(code) => *code,
+            _ => 1,
+        }
+    }
+}
+
+fn block_on<F: std::future::Future<Output = Result<(), CliError>>>(f: F) -> Result<(), CliError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(CliError::Runtime)?
+        .block_on(f)
 }
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Some(Command::Emulator(args)) => emulator_cmd::run(args),
+        Some(Command::Login(args)) => block_on(login_cmd::run_login(args)),
+        Some(Command::Logout(args)) => block_on(logout_cmd::run_logout(args)),
+        Some(Command::List(args)) => block_on(list_cmd::run_list(args)),
+        Some(Command::Status(args)) => status_cmd::run_status(args),
         None => {
             use clap::CommandFactory;
             let _ = Cli::command().print_help();

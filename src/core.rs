@@ -6,11 +6,13 @@
 //! | [`sso`] | identity centers, registrations, tokens: what sign-in produces |
 //! | [`signin`] | the device-code sign-in state machine (polling cadence, `slow_down`, expiry) |
 //! | [`catalog`] | accounts and roles, and what changed between two listings |
+//! | [`countdown`] | remaining lifetimes as people read them |
 //! | [`credentials`] | AWS credentials and their remaining lifetime |
 //! | [`pkce`] | the S256 challenge, the authorize URL, the redirect check |
 //! | [`rate`] | the adaptive request rate (raise on success, halve on 429) |
 
 pub mod catalog;
+pub mod countdown;
 pub mod credentials;
 pub mod pkce;
 pub mod rate;

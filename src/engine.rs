@@ -4,7 +4,11 @@
 //! | module | holds |
 //! |---|---|
 //! | [`signin`] | runs a `core::signin::SignIn` to the end |
+//! | [`tokens`] | a usable token without asking anyone (stored or silently refreshed) |
+//! | [`role_credentials`] | GetRoleCredentials, kept until close to expiry |
 //! | [`pkce`] | the browser half of PKCE: a one-shot loopback listener for the redirect |
 
 pub mod pkce;
+pub mod role_credentials;
 pub mod signin;
+pub mod tokens;

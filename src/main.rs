@@ -10,9 +10,12 @@ fn main() -> ExitCode {
     match rolecall::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            tracing::error!(error = %e, "command failed");
-            eprintln!("rolecall: {e}");
-            ExitCode::FAILURE
+            let message = e.to_string();
+            if !message.is_empty() {
+                tracing::error!(error = %message, "command failed");
+                eprintln!("rolecall: {message}");
+            }
+            ExitCode::from(e.exit_code())
         }
     }
 }

@@ -232,6 +232,20 @@ impl SessionStore {
         }
     }
 
+    /// Every role credential kept for `session`, as (account id, role, credentials).
+    pub fn held_credentials(
+        &self,
+        session: &SsoSession,
+    ) -> Result<Vec<(String, String, Credentials)>, SessionStoreError> {
+        let mut held = Vec::new();
+        for (account, role) in self.credentials_index(session)? {
+            if let Some(c) = self.load_credentials(session, &account, &role)? {
+                held.push((account, role, c));
+            }
+        }
+        Ok(held)
+    }
+
     /// Drops the role credentials kept for `account_id`/`role`.
     pub fn forget_credentials(
         &self,

@@ -1,0 +1,157 @@
+//! `rolecall login`: sign in to an identity center (PKCE or device code), keep the token.
+
+use std::io::{IsTerminal, Write};
+
+use super::context::Context;
+use super::{CliError, LoginArgs};
+use crate::adapters::browser::SystemBrowser;
+use crate::config::file::SignInMethod;
+use crate::core::countdown;
+use crate::core::signin::{DeviceWait, Method};
+use crate::engine::signin::{SignInRequest, SignInView, run};
+use crate::ports::clock::{Clock, SystemClock};
+use crate::ports::opener::Opener;
+
+/// Prints the code and URL on stderr, where a person reads them.
+struct StderrView {
+    bold: bool,
+    shown_code: bool,
+}
+
+impl SignInView for StderrView {
+    fn device_code(&mut self, wait: &DeviceWait) {
+        let mut err = std::io::stderr().lock();
+        if !self.shown_code {
+            self.shown_code = true;
+            let code = if self.bold {
+                format!("\x1b[1m{}\x1b[0m", wait.user_code)
+            } else {
+                wait.user_code.clone()
+            };
+            let _ = writeln!(
+                err,
+                "To sign in, open this URL on any device and check that it shows the code:\n\n    {}\n\n    code: {code}   (expires {})\n",
+                wait.verification_uri_complete,
+                countdown::left(wait.expires_at, SystemClock.now()),
+            );
+        }
+        match wait.browser_opened {
+            Some(true) => {
+                let _ = writeln!(err, "Opened your browser. Waiting for approval…");
+            }
+            Some(false) => {
+                let _ = writeln!(err, "Waiting for approval…");
+            }
+            None => {}
+        }
+    }
+
+    fn browser_url(&mut self, url: &str, opened: bool) {
+        let mut err = std::io::stderr().lock();
+        if opened {
+            let _ = writeln!(
+                err,
+                "Opened your browser to sign in. If it did not appear, open:\n\n    {url}\n"
+            );
+        } else {
+            let _ = writeln!(
+                err,
+                "To sign in, open this URL in a browser on this machine:\n\n    {url}\n"
+            );
+        }
+        let _ = writeln!(err, "Waiting for the browser…");
+    }
+}
+
+/// Chooses the method: `--device-code`, the config, else PKCE where a browser can be opened.
+pub fn choose_method(args: &LoginArgs, configured: SignInMethod, can_open: bool) -> Method {
+    if args.device_code {
+        return Method::DeviceCode;
+    }
+    match configured {
+        SignInMethod::Pkce => Method::Pkce,
+        SignInMethod::DeviceCode => Method::DeviceCode,
+        SignInMethod::Auto if can_open && !args.no_browser => Method::Pkce,
+        SignInMethod::Auto => Method::DeviceCode,
+    }
+}
+
+pub async fn run_login(args: LoginArgs) -> Result<(), CliError> {
+    let ctx = Context::load()?;
+    let session = ctx.session(args.session.as_deref())?;
+    let opener = SystemBrowser;
+    let can_open = opener.can_open();
+    let method = choose_method(&args, ctx.config.file.sign_in.method, can_open);
+    let open_browser = can_open && !args.no_browser && ctx.config.file.sign_in.open_browser;
+    let stored = if args.force {
+        None
+    } else {
+        ctx.store.load(&session).unwrap_or_else(|e| {
+            eprintln!("rolecall: ignoring the stored sign-in: {e}");
+            None
+        })
+    };
+    let request = SignInRequest {
+        session: session.clone(),
+        method,
+        open_browser,
+        endpoint: ctx.config.endpoint(&session.name).map(str::to_owned),
+        client_name: "rolecall".into(),
+    };
+    let idc = ctx.identity_center(&session);
+    let mut view = StderrView {
+        bold: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        shown_code: false,
+    };
+    let signed_in = run(&idc, &opener, &SystemClock, &request, stored, &mut view)
+        .await
+        .map_err(CliError::SignIn)?;
+    ctx.store.save(&session, &signed_in)?;
+    let until = signed_in.token.expires_at;
+    eprintln!(
+        "Signed in to {} ({}); the session lasts until {} ({}).",
+        session.name,
+        session.start_url,
+        countdown::utc(until),
+        countdown::left(until, SystemClock.now())
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(device_code: bool, no_browser: bool) -> LoginArgs {
+        LoginArgs {
+            session: None,
+            device_code,
+            no_browser,
+            force: false,
+        }
+    }
+
+    #[test]
+    fn pkce_only_where_a_browser_can_open() {
+        assert_eq!(
+            choose_method(&args(false, false), SignInMethod::Auto, true),
+            Method::Pkce
+        );
+        assert_eq!(
+            choose_method(&args(false, false), SignInMethod::Auto, false),
+            Method::DeviceCode
+        );
+        assert_eq!(
+            choose_method(&args(false, true), SignInMethod::Auto, true),
+            Method::DeviceCode
+        );
+        assert_eq!(
+            choose_method(&args(true, false), SignInMethod::Pkce, true),
+            Method::DeviceCode
+        );
+        assert_eq!(
+            choose_method(&args(false, false), SignInMethod::DeviceCode, true),
+            Method::DeviceCode
+        );
+    }
+}

@@ -1,0 +1,28 @@
+//! `rolecall logout`: end the portal session, forget tokens and kept credentials.
+
+use super::context::Context;
+use super::{CliError, SessionArgs};
+use crate::ports::identity_center::{IdcError, IdentityCenter};
+
+pub async fn run_logout(args: SessionArgs) -> Result<(), CliError> {
+    let ctx = Context::load()?;
+    for session in ctx.sessions(args.session.as_deref())? {
+        let stored = ctx.store.load(&session).unwrap_or(None);
+        if let Some(stored) = &stored {
+            let idc = ctx.identity_center(&session);
+            match idc.logout(&stored.token.access_token).await {
+                Ok(()) | Err(IdcError::Unauthorized) => {}
+                Err(e) => eprintln!(
+                    "rolecall: could not end the session at AWS ({e}); forgetting it here anyway"
+                ),
+            }
+        }
+        ctx.store.forget(&session)?;
+        if stored.is_some() {
+            eprintln!("Signed out of {}.", session.name);
+        } else {
+            eprintln!("Not signed in to {}; nothing to do.", session.name);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,56 @@
+//! `rolecall status`: each identity center's session and each kept credential's time left.
+
+use std::io::Write;
+
+use super::context::Context;
+use super::{CliError, SessionArgs};
+use crate::core::countdown;
+use crate::ports::clock::{Clock, SystemClock};
+
+pub fn run_status(args: SessionArgs) -> Result<(), CliError> {
+    let ctx = Context::load()?;
+    let now = SystemClock.now();
+    let mut out = std::io::stdout().lock();
+    let sessions = if args.session.is_some() {
+        vec![ctx.session(args.session.as_deref())?]
+    } else {
+        ctx.config.sessions.clone()
+    };
+    if sessions.is_empty() {
+        return Err(CliError::Usage(
+            ctx.config.session(None).err().unwrap_or_default(),
+        ));
+    }
+    let mut lines = Vec::new();
+    for session in &sessions {
+        let state = match ctx.store.load(session) {
+            Ok(Some(s)) if s.token.is_valid_at(now, std::time::Duration::ZERO) => format!(
+                "signed in, expires {} ({})",
+                countdown::left(s.token.expires_at, now),
+                countdown::utc(s.token.expires_at)
+            ),
+            Ok(Some(s)) if s.token.refresh_token.is_some() => {
+                "token expired; renews on next use (refresh token held)".to_owned()
+            }
+            Ok(Some(_)) => "expired: run `rolecall login`".to_owned(),
+            Ok(None) => "not signed in".to_owned(),
+            Err(e) => format!("unknown: {e}"),
+        };
+        lines.push(format!("{}\t{}\t{state}", session.name, session.start_url));
+        for (account, role, creds) in ctx.store.held_credentials(session).unwrap_or_default() {
+            let left = creds
+                .expires_at
+                .map_or_else(|| "no expiry".to_owned(), |t| countdown::left(t, now));
+            lines.push(format!(
+                "  {account}/{role}\t{}\t{left}",
+                creds.access_key_id
+            ));
+        }
+    }
+    for line in lines {
+        if writeln!(out, "{line}").is_err() {
+            break;
+        }
+    }
+    Ok(())
+}

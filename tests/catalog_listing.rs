@@ -1,0 +1,681 @@
+//! The account catalog against the emulator through the real SDK adapter: exact pagination,
+//! throttling, 5xx bursts, a revoked token, an account that keeps failing, priority, the
+//! on-disk cache and the diff between two listings.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::*;
+use rolecall::adapters::aws_identity_center::AwsIdentityCenter;
+use rolecall::catalog::{
+    CatalogCache, CatalogError, CatalogEvent, ListOptions, Lister, replace_roles,
+};
+use rolecall::core::catalog::{Account, Catalog, RoleRef, Roles};
+use rolecall::core::credentials::Credentials;
+use rolecall::core::sso::{DeviceAuthorization, Registration, SsoToken};
+use rolecall::emulator::{Api, Emulator, Faults};
+use rolecall::ports::identity_center::{
+    IdcError, IdentityCenter, Page, RegisterRequest, TokenGrant,
+};
+use rolecall::secret::Secret;
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+/// Quick options for tests that are not about pacing: a high rate, short backoff.
+fn fast() -> ListOptions {
+    ListOptions {
+        concurrency: 16,
+        deadline: Duration::from_secs(20),
+        initial_rate: 400.0,
+        max_rate: 2000.0,
+        backoff_base: Duration::from_millis(5),
+        backoff_cap: Duration::from_millis(100),
+        ..ListOptions::default()
+    }
+}
+
+/// A rate that never adapts: always `rate` requests per second.
+fn pinned(rate: f64) -> ListOptions {
+    ListOptions {
+        initial_rate: rate,
+        min_rate: rate,
+        max_rate: rate,
+        ..fast()
+    }
+}
+
+async fn signed_in(org: &str) -> (Emulator, Secret<String>) {
+    let emu = start(org).await;
+    let (token, _) = device_sign_in(&emu).await;
+    (emu, Secret::new(token))
+}
+
+fn adapter(emu: &Emulator) -> Arc<AwsIdentityCenter> {
+    Arc::new(AwsIdentityCenter::new(REGION, Some(&emu.url())))
+}
+
+fn lister(
+    emu: &Emulator,
+    token: &Secret<String>,
+    options: ListOptions,
+) -> Lister<AwsIdentityCenter> {
+    Lister::new(adapter(emu), "acme", token.clone(), options)
+}
+
+type Rows = Vec<(String, String, Vec<String>)>;
+
+/// What the org file says the user sees, sorted by account name then id.
+fn expected(emu: &Emulator) -> Rows {
+    let org = emu.org();
+    let user = &org.users[0];
+    let mut rows: Rows = org
+        .accounts_for(user)
+        .map(|a| {
+            let roles = org.roles_for(user, a).map(str::to_owned).collect();
+            (a.name.clone(), a.id.clone(), roles)
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// The catalog in the same shape; unavailable accounts have no roles.
+fn rows(catalog: &Catalog) -> Rows {
+    catalog
+        .accounts
+        .iter()
+        .map(|e| {
+            let roles = match &e.roles {
+                Roles::Listed(r) => r.clone(),
+                Roles::Unavailable { .. } => Vec::new(),
+            };
+            (e.account.name.clone(), e.account.id.clone(), roles)
+        })
+        .collect()
+}
+
+/// Every account exactly once, every role exactly once, nothing unavailable.
+fn assert_exact(emu: &Emulator, catalog: &Catalog) {
+    assert_eq!(
+        catalog.unavailable().count(),
+        0,
+        "{:?}",
+        catalog.unavailable().next()
+    );
+    let ids: BTreeSet<_> = catalog.accounts.iter().map(|e| &e.account.id).collect();
+    assert_eq!(ids.len(), catalog.accounts.len(), "duplicate accounts");
+    pretty_assertions::assert_eq!(rows(catalog), expected(emu));
+}
+
+/// Collects every event until the channel closes.
+async fn drain(mut rx: UnboundedReceiver<CatalogEvent>) -> Vec<CatalogEvent> {
+    let mut events = Vec::new();
+    while let Some(e) = rx.recv().await {
+        events.push(e);
+    }
+    events
+}
+
+fn throttle(rps: f64, burst: f64) -> Faults {
+    Faults {
+        rate_limit_rps: Some(rps),
+        rate_limit_burst: Some(burst),
+        ..Faults::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn lists_260_accounts_page_by_page_exactly() {
+    let (emu, token) = signed_in(&org_with_accounts(260)).await;
+    let lister = lister(&emu, &token, fast());
+    let (tx, rx) = unbounded_channel();
+    let (catalog, events) = tokio::join!(lister.list(Some(tx)), drain(rx));
+    let catalog = catalog.unwrap();
+    assert_exact(&emu, &catalog);
+    assert_eq!(catalog.accounts.len(), 260);
+    assert_eq!(catalog.role_count(), 520);
+    assert_eq!(catalog.session, "acme");
+    // Pages of 100: three ListAccounts calls, one ListAccountRoles per account.
+    assert_eq!(emu.stats(Api::ListAccounts).requests, 3);
+    assert_eq!(emu.stats(Api::ListAccountRoles).requests, 260);
+
+    let listed: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            CatalogEvent::AccountsListed { count, complete } => Some((*count, *complete)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(listed, [(100, false), (200, false), (260, true)]);
+    let fetched: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            CatalogEvent::RolesFetched {
+                account_id, done, ..
+            } => Some((account_id.clone(), *done)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(fetched.len(), 260);
+    assert_eq!(fetched.last().map(|f| f.1), Some(260));
+    let Some(CatalogEvent::Done(summary)) = events.last() else {
+        panic!("the last event is Done: {:?}", events.last());
+    };
+    assert_eq!(
+        (summary.accounts, summary.roles, summary.unavailable),
+        (260, 520, 0)
+    );
+    assert_eq!(summary.requests, 263);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn half_the_requests_throttled_still_gives_the_exact_catalog() {
+    let (emu, token) = signed_in(&org_with_accounts(250)).await;
+    // The server allows 100 req/s (burst 2); we send at a pinned 200 req/s, so about
+    // every other request is answered 429 and retried.
+    emu.set_faults(throttle(100.0, 2.0));
+    let options = ListOptions {
+        concurrency: 32,
+        ..pinned(200.0)
+    };
+    let catalog = lister(&emu, &token, options).list(None).await.unwrap();
+    assert_exact(&emu, &catalog);
+    let (accounts, roles) = (
+        emu.stats(Api::ListAccounts),
+        emu.stats(Api::ListAccountRoles),
+    );
+    let requests = accounts.requests + roles.requests;
+    let throttled = accounts.throttled + roles.throttled;
+    assert_eq!(
+        requests - throttled,
+        3 + 250,
+        "each page went through exactly once"
+    );
+    let share = throttled as f64 / requests as f64;
+    assert!(
+        (0.35..0.65).contains(&share),
+        "{throttled} of {requests} throttled"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_limiter_learns_the_servers_rate() {
+    let (emu, token) = signed_in(&org_with_accounts(200)).await;
+    emu.set_faults(throttle(80.0, 10.0));
+    let options = ListOptions {
+        initial_rate: 40.0,
+        ..fast()
+    };
+    let (tx, rx) = unbounded_channel();
+    let lister = lister(&emu, &token, options);
+    let (catalog, events) = tokio::join!(lister.list(Some(tx)), drain(rx));
+    assert_exact(&emu, &catalog.unwrap());
+    let Some(CatalogEvent::Done(summary)) = events.last() else {
+        panic!("no Done event");
+    };
+    // It went past 80 req/s, was told so, and settled near it without hammering.
+    assert!(summary.throttled > 0, "{summary:?}");
+    assert!(summary.throttled * 5 < summary.requests, "{summary:?}");
+    assert!((30.0..130.0).contains(&summary.final_rate), "{summary:?}");
+    let rates: Vec<f64> = events
+        .iter()
+        .filter_map(|e| match e {
+            CatalogEvent::Rate { per_sec } => Some(*per_sec),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        rates.windows(2).any(|w| w[1] < w[0]),
+        "the rate never went down: {rates:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bursts_of_5xx_are_retried_to_the_exact_catalog() {
+    let (emu, token) = signed_in(&org_with_accounts(200)).await;
+    emu.set_faults(Faults {
+        error_5xx_ratio: 0.3,
+        ..Faults::default()
+    });
+    let catalog = lister(&emu, &token, fast()).list(None).await.unwrap();
+    assert_exact(&emu, &catalog);
+    let errors =
+        emu.stats(Api::ListAccounts).server_errors + emu.stats(Api::ListAccountRoles).server_errors;
+    assert!(errors > 20, "{errors}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_token_revoked_mid_listing_stops_it_without_touching_the_cache() {
+    let (emu, token) = signed_in(&org_with_accounts(300)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cache = CatalogCache::new(dir.path(), "acme");
+    let old = Catalog {
+        session: "acme".into(),
+        listed_at: 1,
+        accounts: Vec::new(),
+    };
+    cache.save(&old).unwrap();
+    let before = std::fs::read(cache.path()).unwrap();
+
+    let lister = lister(&emu, &token, pinned(150.0));
+    let (tx, mut rx) = unbounded_channel();
+    let revoke = async {
+        let mut revoked_at = None;
+        while let Some(event) = rx.recv().await {
+            if let CatalogEvent::RolesFetched { done, .. } = event
+                && done >= 40
+                && revoked_at.is_none()
+            {
+                assert_eq!(emu.revoke_tokens(), 1);
+                revoked_at = Some(done);
+            }
+        }
+        revoked_at
+    };
+    let (result, revoked_at) = tokio::join!(lister.refresh(&cache, Some(&old), Some(tx)), revoke);
+    assert_eq!(result, Err(CatalogError::Unauthorized));
+    assert!(revoked_at.is_some());
+    assert_eq!(
+        std::fs::read(cache.path()).unwrap(),
+        before,
+        "the cache was not rewritten"
+    );
+    assert!(
+        CatalogError::Unauthorized
+            .to_string()
+            .contains("sign in again"),
+        "the message says what to do"
+    );
+}
+
+/// The real adapter, except that one account's ListAccountRoles fails with a 5xx while
+/// `failing` names it.
+struct OneAccountFails {
+    inner: AwsIdentityCenter,
+    failing: Mutex<Option<String>>,
+    attempts: Mutex<BTreeMap<String, u32>>,
+}
+
+impl IdentityCenter for OneAccountFails {
+    async fn register_client(&self, request: &RegisterRequest) -> Result<Registration, IdcError> {
+        self.inner.register_client(request).await
+    }
+
+    async fn start_device_authorization(
+        &self,
+        registration: &Registration,
+        start_url: &str,
+    ) -> Result<DeviceAuthorization, IdcError> {
+        self.inner
+            .start_device_authorization(registration, start_url)
+            .await
+    }
+
+    async fn create_token(
+        &self,
+        registration: &Registration,
+        grant: TokenGrant<'_>,
+    ) -> Result<SsoToken, IdcError> {
+        self.inner.create_token(registration, grant).await
+    }
+
+    async fn list_accounts(
+        &self,
+        token: &Secret<String>,
+        next_token: Option<String>,
+        page_size: i32,
+    ) -> Result<Page<Account>, IdcError> {
+        self.inner.list_accounts(token, next_token, page_size).await
+    }
+
+    async fn list_account_roles(
+        &self,
+        token: &Secret<String>,
+        account_id: &str,
+        next_token: Option<String>,
+        page_size: i32,
+    ) -> Result<Page<String>, IdcError> {
+        *self
+            .attempts
+            .lock()
+            .unwrap()
+            .entry(account_id.to_owned())
+            .or_default() += 1;
+        if self.failing.lock().unwrap().as_deref() == Some(account_id) {
+            return Err(IdcError::Server(
+                "InternalServerException (injected)".into(),
+            ));
+        }
+        self.inner
+            .list_account_roles(token, account_id, next_token, page_size)
+            .await
+    }
+
+    async fn get_role_credentials(
+        &self,
+        token: &Secret<String>,
+        account_id: &str,
+        role_name: &str,
+    ) -> Result<Credentials, IdcError> {
+        self.inner
+            .get_role_credentials(token, account_id, role_name)
+            .await
+    }
+
+    async fn logout(&self, token: &Secret<String>) -> Result<(), IdcError> {
+        self.inner.logout(token).await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_account_that_keeps_failing_is_unavailable_then_retried_alone() {
+    let (emu, token) = signed_in(&org_with_accounts(30)).await;
+    let bad = "100000000007".to_owned();
+    let idc = Arc::new(OneAccountFails {
+        inner: AwsIdentityCenter::new(REGION, Some(&emu.url())),
+        failing: Mutex::new(Some(bad.clone())),
+        attempts: Mutex::default(),
+    });
+    let options = ListOptions {
+        deadline: Duration::from_millis(400),
+        ..fast()
+    };
+    let lister = Lister::new(idc.clone(), "acme", token.clone(), options);
+    let (tx, rx) = unbounded_channel();
+    let (catalog, events) = tokio::join!(lister.list(Some(tx)), drain(rx));
+    let mut catalog = catalog.unwrap();
+
+    let unavailable: Vec<_> = catalog
+        .unavailable()
+        .map(|e| e.account.id.clone())
+        .collect();
+    assert_eq!(unavailable, [bad.as_str()]);
+    let Roles::Unavailable { reason } = &catalog.unavailable().next().unwrap().roles else {
+        unreachable!()
+    };
+    assert!(
+        reason.contains("internal error") && reason.contains("gave up after"),
+        "{reason}"
+    );
+    assert!(
+        idc.attempts.lock().unwrap()[&bad] > 2,
+        "it was retried until the deadline"
+    );
+    assert!(events.iter().any(|e| matches!(
+        e,
+        CatalogEvent::AccountUnavailable { account_id, .. } if *account_id == bad
+    )));
+    // The other 29 accounts are all there.
+    assert_eq!(catalog.role_count(), 58);
+
+    // Still failing: still unavailable, and not an error.
+    assert!(matches!(
+        lister.fetch_roles(&bad).await,
+        Ok(Roles::Unavailable { .. })
+    ));
+    // The fault is gone: retrying that account alone completes the catalog.
+    *idc.failing.lock().unwrap() = None;
+    let roles = lister.fetch_roles(&bad).await.unwrap();
+    assert_eq!(
+        roles,
+        Roles::Listed(vec!["Admin".into(), "ReadOnly".into()])
+    );
+    assert!(replace_roles(&mut catalog, &bad, roles));
+    assert_exact(&emu, &catalog);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_accounts_failing_past_the_deadline_fails_the_listing_clearly() {
+    let (emu, token) = signed_in(&org_with_accounts(5)).await;
+    emu.set_faults(Faults {
+        error_5xx_ratio: 1.0,
+        ..Faults::default()
+    });
+    let options = ListOptions {
+        deadline: Duration::from_millis(300),
+        ..fast()
+    };
+    let err = lister(&emu, &token, options).list(None).await.unwrap_err();
+    let CatalogError::AccountsUnavailable { attempts, .. } = &err else {
+        panic!("{err:?}");
+    };
+    assert!(*attempts > 1);
+    let message = err.to_string();
+    assert!(
+        message.starts_with("could not list the accounts: AWS had an internal error"),
+        "{message}"
+    );
+    assert_eq!(emu.stats(Api::ListAccountRoles).requests, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_account_the_user_looks_at_is_fetched_first() {
+    let (emu, token) = signed_in(&org_with_accounts(60)).await;
+    let id = |i: u64| format!("{:012}", 100_000_000_000u64 + i);
+    // One worker, 50 req/s, pages of 30: in AWS order account 55 would come 56th.
+    let options = ListOptions {
+        concurrency: 1,
+        page_size: 30,
+        ..pinned(50.0)
+    };
+    let lister = lister(&emu, &token, options);
+    let priority = lister.priority();
+    // Wanted before its page was even listed…
+    priority.prioritize(&id(55));
+    let (tx, mut rx) = unbounded_channel();
+    let watch = async {
+        let mut order = Vec::new();
+        while let Some(event) = rx.recv().await {
+            match event {
+                // …and one moved forward once everything is listed.
+                CatalogEvent::AccountsListed { complete: true, .. } => priority.prioritize(&id(40)),
+                CatalogEvent::RolesFetched { account_id, .. } => order.push(account_id),
+                _ => {}
+            }
+        }
+        order
+    };
+    let (catalog, order) = tokio::join!(lister.list(Some(tx)), watch);
+    assert_exact(&emu, &catalog.unwrap());
+    assert_eq!(order.len(), 60);
+    let position = |id: &str| order.iter().position(|o| o == id).unwrap();
+    assert!(position(&id(55)) < 6, "{order:?}");
+    assert!(position(&id(40)) < 6, "{order:?}");
+    // Everything else in AWS order.
+    let rest: Vec<_> = order
+        .iter()
+        .filter(|o| **o != id(55) && **o != id(40))
+        .cloned()
+        .collect();
+    let aws_order: Vec<_> = (0..60).filter(|i| *i != 55 && *i != 40).map(id).collect();
+    assert_eq!(rest, aws_order);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_cache_round_trips_and_a_damaged_one_is_ignored_and_rebuilt() {
+    let (emu, token) = signed_in(&org_with_accounts(12)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cache = CatalogCache::new(&dir.path().join("rolecall"), "acme");
+    assert_eq!(
+        cache.load(),
+        Default::default(),
+        "no file: nothing, and no notice"
+    );
+
+    let lister = lister(&emu, &token, fast());
+    let refreshed = lister.refresh(&cache, None, None).await.unwrap();
+    assert_eq!(refreshed.diff, None);
+    assert_eq!(refreshed.cache_error, None);
+    assert!(cache.path().ends_with("rolecall/catalog-acme.json"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(cache.path())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let loaded = cache.load();
+    assert_eq!(loaded.notice, None);
+    assert_eq!(loaded.catalog.as_ref(), Some(&refreshed.catalog));
+
+    // Damaged: ignored with a notice that names the file.
+    std::fs::write(
+        cache.path(),
+        b"{\"format\":\"rolecall-catalog\",\"version\":1,\"catal",
+    )
+    .unwrap();
+    let loaded = cache.load();
+    assert_eq!(loaded.catalog, None);
+    let notice = loaded.notice.unwrap();
+    assert!(
+        notice.contains("catalog-acme.json") && notice.contains("damaged"),
+        "{notice}"
+    );
+
+    // An old (or future) format: ignored, not misread.
+    let old = serde_json::json!({"format": "rolecall-catalog", "version": 0, "accounts": []});
+    std::fs::write(cache.path(), old.to_string()).unwrap();
+    let notice = cache.load().notice.unwrap();
+    assert!(notice.contains("format version 0"), "{notice}");
+    // A bare catalog, as a format without the envelope would have written it.
+    let bare = serde_json::json!({"session": "acme", "listed_at": 1, "accounts": []});
+    std::fs::write(cache.path(), bare.to_string()).unwrap();
+    let notice = cache.load().notice.unwrap();
+    assert!(notice.contains("old or unknown format"), "{notice}");
+    std::fs::write(cache.path(), b"[1, 2, 3]").unwrap();
+    assert!(cache.load().notice.is_some());
+
+    // Another session's file is not used for this one.
+    let other = CatalogCache::new(&dir.path().join("rolecall"), "other");
+    std::fs::copy(dir.path().join("rolecall/catalog-acme.json"), other.path()).unwrap();
+    assert!(other.load().catalog.is_none());
+
+    // The next refresh rebuilds it.
+    let rebuilt = lister.refresh(&cache, None, None).await.unwrap();
+    assert_eq!(cache.load().catalog.as_ref(), Some(&rebuilt.catalog));
+    assert_exact(&emu, &rebuilt.catalog);
+}
+
+/// An org whose user sees `accounts` as (index, permission sets).
+fn org_of(accounts: &[(u64, &[&str])]) -> String {
+    let mut text = format!(
+        "[[identity_centers]]\nid = \"d-1\"\nstart_url = \"{START_URL}\"\n[[users]]\nname = \"bob\"\n"
+    );
+    for (i, sets) in accounts {
+        let sets: Vec<String> = sets.iter().map(|s| format!("{s:?}")).collect();
+        text.push_str(&format!(
+            "[[accounts]]\nid = \"{:012}\"\nname = \"acct-{i:04}\"\npermission_sets = [{}]\n",
+            100_000_000_000u64 + i,
+            sets.join(", ")
+        ));
+    }
+    text
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refresh_reports_what_changed_in_the_org() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = CatalogCache::new(dir.path(), "acme");
+    let before: &[(u64, &[&str])] = &[
+        (0, &["Admin"]),
+        (1, &["Admin", "ReadOnly"]),
+        (2, &["ReadOnly"]),
+    ];
+    let after: &[(u64, &[&str])] = &[
+        (1, &["Admin", "PowerUser"]),
+        (2, &["ReadOnly"]),
+        (3, &["Admin"]),
+    ];
+
+    let (first, token) = signed_in(&org_of(before)).await;
+    let refreshed = lister(&first, &token, fast())
+        .refresh(&cache, None, None)
+        .await
+        .unwrap();
+    assert_eq!(refreshed.diff, None);
+    drop(first);
+
+    // The org changed; the next start loads the cache, then refreshes against it.
+    let (second, token) = signed_in(&org_of(after)).await;
+    let previous = cache.load().catalog.unwrap();
+    let refreshed = lister(&second, &token, fast())
+        .refresh(&cache, Some(&previous), None)
+        .await
+        .unwrap();
+    assert_exact(&second, &refreshed.catalog);
+    let diff = refreshed.diff.unwrap();
+    let role = |i: u64, r: &str| RoleRef {
+        account_id: format!("{:012}", 100_000_000_000u64 + i),
+        role_name: r.into(),
+    };
+    assert_eq!(diff.accounts_added, [role(3, "").account_id]);
+    assert_eq!(diff.accounts_removed, [role(0, "").account_id]);
+    assert_eq!(diff.roles_added, [role(1, "PowerUser"), role(3, "Admin")]);
+    assert_eq!(diff.roles_removed, [role(0, "Admin"), role(1, "ReadOnly")]);
+    assert_eq!(cache.load().catalog, Some(refreshed.catalog));
+}
+
+/// Everything `rolecall` logs in this test binary, at every level.
+fn captured_logs() -> Arc<Mutex<Vec<u8>>> {
+    static LOGS: std::sync::OnceLock<Arc<Mutex<Vec<u8>>>> = std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let sink = logs.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("rolecall=trace"))
+            .with_writer(move || LogSink(sink.clone()))
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).unwrap();
+        logs
+    })
+    .clone()
+}
+
+struct LogSink(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_logs_carry_counts_and_ids_but_never_the_token() {
+    let logs = captured_logs();
+    let (emu, token) = signed_in(&org_with_accounts(40)).await;
+    emu.set_faults(Faults {
+        error_5xx_ratio: 0.3,
+        ..throttle(300.0, 5.0)
+    });
+    let lister = lister(&emu, &token, fast());
+    lister.priority().prioritize("100000000039");
+    lister.list(None).await.unwrap();
+    emu.revoke_tokens();
+    assert_eq!(
+        lister.fetch_roles("100000000001").await,
+        Err(CatalogError::Unauthorized)
+    );
+    assert_eq!(lister.list(None).await, Err(CatalogError::Unauthorized));
+
+    let text = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    assert!(text.contains("catalog listed"), "{text}");
+    assert!(text.contains("100000000039"), "account ids are logged");
+    assert!(
+        !text.contains(token.expose().as_str()),
+        "the access token was logged"
+    );
+    for secret in emu.issued_secrets() {
+        assert!(!text.contains(&secret), "a secret was logged");
+    }
+}

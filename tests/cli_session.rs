@@ -1,0 +1,277 @@
+//! `rolecall login`, `list`, `status` and `logout` as a script runs them: the real binary
+//! against the emulator, in a throwaway HOME, with the AWS CLI reading what `login` wrote.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use common::*;
+use rolecall::emulator::{Api, Emulator};
+
+const BIN: &str = env!("CARGO_BIN_EXE_rolecall");
+
+struct Home {
+    dir: tempfile::TempDir,
+    url: String,
+}
+
+impl Home {
+    /// A HOME whose ~/.aws/config names the emulator's identity center as `[sso-session acme]`
+    /// with a `dev` profile, and a rolecall config keeping tokens in the file store.
+    fn new(emu: &Emulator) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let aws = dir.path().join(".aws");
+        std::fs::create_dir_all(&aws).unwrap();
+        std::fs::write(
+            aws.join("config"),
+            format!(
+                "[sso-session acme]\nsso_start_url = {START_URL}\nsso_region = {REGION}\n\
+                 sso_registration_scopes = sso:account:access\n\n\
+                 [profile dev]\nsso_session = acme\nsso_account_id = 222222222222\n\
+                 sso_role_name = PowerUserAccess\nregion = {REGION}\n"
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("rolecall.toml"),
+            "[storage]\nbackend = \"file\"\n",
+        )
+        .unwrap();
+        Self {
+            dir,
+            url: emu.url(),
+        }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn command(&self, program: &str, args: &[&str]) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.path())
+            .env("ROLECALL_CONFIG", self.path().join("rolecall.toml"))
+            .env("ROLECALL_LOG_FILE", self.path().join("rolecall.log"))
+            .env("ROLECALL_LOG", "debug")
+            .env("AWS_ENDPOINT_URL", &self.url)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    fn rolecall(&self, args: &[&str]) -> Output {
+        self.command(BIN, args).output().unwrap()
+    }
+
+    fn cache_files(&self) -> Vec<PathBuf> {
+        let dir = self.path().join(".aws/sso/cache");
+        std::fs::read_dir(dir)
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn auto_approving_org() -> String {
+    small_org_toml().replace(
+        "device_poll_interval = 1",
+        "device_poll_interval = 1\napprove_after_seconds = 0",
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn login_list_status_logout_and_the_aws_cli_shares_the_login() {
+    let emu = start(&auto_approving_org()).await;
+    let home = Home::new(&emu);
+
+    // Before signing in: exit code 3 and what to do.
+    let out = home.rolecall(&["list", "--json"]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("rolecall login --session acme"));
+
+    // Sign in with the device code (no browser here); auto-approved by the emulator.
+    let out = home.rolecall(&["login", "--device-code"]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}/device?user_code=", emu.url())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("code: "), "{stderr}");
+    assert!(stderr.contains("Signed in to acme"), "{stderr}");
+    assert_eq!(text(&out.stdout), "");
+    assert_eq!(
+        home.cache_files().len(),
+        1,
+        "the AWS CLI cache file is written"
+    );
+
+    // The AWS CLI uses the token rolecall cached.
+    let out = home
+        .command(
+            "aws",
+            &[
+                "sts",
+                "get-caller-identity",
+                "--profile",
+                "dev",
+                "--output",
+                "json",
+            ],
+        )
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let who: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        who["Arn"]
+            .as_str()
+            .unwrap()
+            .starts_with("arn:aws:sts::222222222222:assumed-role/AWSReservedSSO_PowerUserAccess_"),
+        "{who}"
+    );
+
+    // list --json: every account × role, tagged with the session.
+    let out = home.rolecall(&["list", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let pairs: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| {
+            assert_eq!(r["session"], "acme");
+            (
+                r["account_name"].as_str().unwrap().to_owned(),
+                r["role_name"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(pairs.len(), 5);
+    assert!(pairs.contains(&("payments-dev".into(), "PowerUserAccess".into())));
+    let listed = emu.stats(Api::ListAccounts).requests;
+
+    // The second listing comes from the cache: no request.
+    let out = home.rolecall(&["list"]);
+    assert!(out.status.success());
+    assert!(text(&out.stdout).starts_with("ACCOUNT"));
+    assert_eq!(text(&out.stdout).lines().count(), 6);
+    assert_eq!(emu.stats(Api::ListAccounts).requests, listed);
+    // --refresh asks again.
+    assert!(home.rolecall(&["list", "--refresh"]).status.success());
+    assert_eq!(emu.stats(Api::ListAccounts).requests, listed + 1);
+
+    let out = home.rolecall(&["status"]);
+    let status = text(&out.stdout);
+    assert!(
+        status.starts_with(&format!("acme\t{START_URL}\tsigned in, expires in 7h")),
+        "{status}"
+    );
+
+    // Logout: the portal session ends, the AWS CLI cache file goes, list needs a login again.
+    let out = home.rolecall(&["logout"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(emu.stats(Api::Logout).requests, 1);
+    assert!(home.cache_files().is_empty());
+    let out = home.rolecall(&["list", "--refresh"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&home.rolecall(&["status"]).stdout).contains("not signed in"));
+
+    // Nothing secret reached the log.
+    let log = std::fs::read_to_string(home.path().join("rolecall.log")).unwrap_or_default();
+    for secret in emu.issued_secrets() {
+        assert!(!log.contains(&secret), "a secret reached the log");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn login_with_pkce_through_the_browser() {
+    let emu = start(&auto_approving_org()).await;
+    let home = Home::new(&emu);
+    // The "browser" fetches the authorize URL and follows the redirect to our listener.
+    let browser = home.path().join("browser.sh");
+    std::fs::write(
+        &browser,
+        "#!/bin/sh\nexec python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1]).read()' \"$1\" >/dev/null 2>&1 &\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let out = home
+        .command(BIN, &["login"])
+        .env("BROWSER", &browser)
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("Opened your browser"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}/authorize?response_type=code", emu.url())),
+        "{stderr}"
+    );
+    assert_eq!(emu.stats(Api::StartDeviceAuthorization).requests, 0);
+    assert!(home.rolecall(&["list", "--json"]).status.success());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_denied_sign_in_exits_4_with_advice() {
+    let emu = start(&small_org_toml()).await;
+    let home = Home::new(&emu);
+    let child = home
+        .command(BIN, &["login", "--device-code"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until(std::time::Duration::from_secs(20), || {
+        emu.stats(Api::StartDeviceAuthorization).requests == 1
+    })
+    .await;
+    wait_until(std::time::Duration::from_secs(20), || {
+        emu.deny_devices() == 1
+    })
+    .await;
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert!(
+        text(&out.stderr).contains("denied"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_malformed_config_is_one_line_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rolecall.toml"), "[sign_in]\nmethod = 3\n").unwrap();
+    let out = Command::new(BIN)
+        .args(["list"])
+        .env("HOME", dir.path())
+        .env("ROLECALL_CONFIG", dir.path().join("rolecall.toml"))
+        .env("ROLECALL_LOG_FILE", dir.path().join("log"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with(&format!(
+            "rolecall: {}:2: ",
+            dir.path().join("rolecall.toml").display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1);
+}
