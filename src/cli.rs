@@ -1,7 +1,9 @@
 //! The command line: `rolecall` with a subcommand. Data goes to stdout; progress, prompts and
 //! messages go to stderr.
 
+pub mod app_cmd;
 pub mod context;
+pub mod demo_cmd;
 pub mod emulator_cmd;
 pub mod list_cmd;
 pub mod login_cmd;
@@ -17,6 +19,9 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// The identity center the app opens on (without a subcommand).
+    #[arg(long, value_name = "NAME", global = false)]
+    pub session: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -34,6 +39,16 @@ pub enum Command {
     List(ListArgs),
     /// Show each identity center's session and each kept credential's time left.
     Status(SessionArgs),
+    /// Try the whole app against a built-in emulator: no AWS account needed, nothing of
+    /// yours touched.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// Demo a generated organisation of N accounts instead of the built-in one.
+    #[arg(long, value_name = "N")]
+    pub accounts: Option<usize>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -174,10 +189,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Logout(args)) => block_on(logout_cmd::run_logout(args)),
         Some(Command::List(args)) => block_on(list_cmd::run_list(args)),
         Some(Command::Status(args)) => status_cmd::run_status(args),
-        None => {
-            use clap::CommandFactory;
-            let _ = Cli::command().print_help();
-            Ok(())
-        }
+        Some(Command::Demo(args)) => block_on(demo_cmd::run_demo(args)),
+        None => block_on(async move {
+            let ctx = context::Context::load()?;
+            app_cmd::run_app(ctx, cli.session.as_deref()).await
+        }),
     }
 }

@@ -3,6 +3,8 @@
 //!
 //! | module | holds |
 //! |---|---|
+//! | [`app`] | the full-screen app's state machine |
+//! | [`exports`] | `export` lines for shells |
 //! | [`sso`] | identity centers, registrations, tokens: what sign-in produces |
 //! | [`signin`] | the device-code sign-in state machine (polling cadence, `slow_down`, expiry) |
 //! | [`catalog`] | accounts and roles, and what changed between two listings |
@@ -10,11 +12,17 @@
 //! | [`credentials`] | AWS credentials and their remaining lifetime |
 //! | [`pkce`] | the S256 challenge, the authorize URL, the redirect check |
 //! | [`rate`] | the adaptive request rate (raise on success, halve on 429) |
+//! | [`search`] | fuzzy search over account × role rows as the user types (incremental, cached) |
+//! | [`frecency`] | favorites and recents, and the search boost they give |
 
+pub mod app;
 pub mod catalog;
 pub mod countdown;
 pub mod credentials;
+pub mod exports;
+pub mod frecency;
 pub mod pkce;
 pub mod rate;
+pub mod search;
 pub mod signin;
 pub mod sso;

@@ -15,7 +15,9 @@
 //! | [`logging`] | `tracing` to a log file |
 //! | [`paths`] | where config, cache, state and AWS files live |
 //! | [`toml_error`] | `file:line: cause` for TOML errors |
+//! | [`runtime`] | the event loop, the terminal guard, running effects |
 //! | [`secret`] | `Secret<T>`: values that must never reach a log, a panic or the screen |
+//! | [`ui`] | the screen drawn from the state (ratatui), pure: `draw(frame, &AppState, &ViewCtx)` |
 //! | [`session_store`] | sign-ins and role credentials kept in the secret store and the AWS CLI cache |
 
 pub mod adapters;
@@ -28,6 +30,8 @@ pub mod engine;
 pub mod logging;
 pub mod paths;
 pub mod ports;
+pub mod runtime;
 pub mod secret;
 pub mod session_store;
 pub mod toml_error;
+pub mod ui;

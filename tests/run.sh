@@ -5,6 +5,7 @@
 # a test whose peer cannot be installed fails with a message saying so.
 #   - dbus + gnome-keyring (Debian): a real Secret Service for the OS keyring tests, in a
 #     private D-Bus session with a throwaway keyring (never the user's own)
+#   - tmux (Debian): drives the real binary in the end-to-end tests
 #   - the AWS CLI (PyPI `awscli`, with botocore): the second client of the interop tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,14 @@ if [ -n "${ROLECALL_IN_DBUS:-}" ]; then
   keyring_dir="$(mktemp -d)"
   trap 'rm -rf "$keyring_dir"' EXIT
   printf test | XDG_DATA_HOME="$keyring_dir" gnome-keyring-daemon --unlock --components=secrets >/dev/null
+fi
+
+if ! command -v tmux >/dev/null 2>&1; then
+  say "installing tmux (Debian) for the end-to-end tests"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq tmux >/dev/null
 fi
 
 if ! command -v aws >/dev/null 2>&1 || ! python3 -c 'import botocore' >/dev/null 2>&1; then

@@ -22,17 +22,22 @@ impl Context {
     pub fn load() -> Result<Self, CliError> {
         let paths = Paths::from_env().map_err(|e| CliError::Other(e.to_string()))?;
         let config = Config::load(&paths)?;
+        Ok(Self::with(paths, config))
+    }
+
+    /// A context for given paths and configuration (the demo's throwaway home).
+    pub fn with(paths: Paths, config: Config) -> Self {
         let (secrets, notice) = open_store(config.file.storage.backend, &paths);
         if let Some(notice) = notice {
             eprintln!("rolecall: {notice}");
         }
         let store = SessionStore::new(secrets, AwsSsoCache::new(paths.sso_cache_dir.clone()))
             .with_aws_cli_interop(config.file.storage.aws_cli_cache);
-        Ok(Self {
+        Self {
             paths,
             config,
             store,
-        })
+        }
     }
 
     /// The session `--session` names, or the default one.

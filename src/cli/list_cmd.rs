@@ -103,7 +103,7 @@ pub async fn catalog_for(
         other => CliError::Catalog(other),
     })?;
     if let Some(e) = &refreshed.cache_error {
-        eprintln!("rolecall: could not save the catalog cache: {e}");
+        eprintln!("rolecall: {e}");
     }
     if let Some(line) = refreshed.diff.as_ref().and_then(describe_diff) {
         eprintln!("rolecall: {}: {line}", session.name);

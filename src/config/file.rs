@@ -3,7 +3,12 @@
 
 use serde::Deserialize;
 
+use std::collections::BTreeMap;
+
 use crate::adapters::store_select::Backend;
+use crate::core::app::Command;
+use crate::core::app::keymap::Keymap;
+use crate::core::app::state::DefaultAction;
 use crate::core::sso::{ACCOUNT_ACCESS_SCOPE, SsoSession};
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -22,6 +27,36 @@ pub struct ConfigFile {
     pub storage: StorageSection,
     #[serde(default)]
     pub catalog: CatalogSection,
+    #[serde(default)]
+    pub app: AppSection,
+    /// Key bindings: `"ctrl-g" = "refresh-catalog"`; each replaces what its key did.
+    #[serde(default)]
+    pub keys: BTreeMap<String, Command>,
+}
+
+/// `[app]`: the full-screen app.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AppSection {
+    /// Warn when a held session has less than this many minutes left.
+    pub warn_minutes: u64,
+    /// Show it as critical below this many minutes.
+    pub critical_minutes: u64,
+    /// What Enter does once credentials arrive: "menu" or "print-exports".
+    pub default_action: DefaultAction,
+    /// Region for the exported credentials; the identity center's region when absent.
+    pub region: Option<String>,
+}
+
+impl Default for AppSection {
+    fn default() -> Self {
+        Self {
+            warn_minutes: 15,
+            critical_minutes: 5,
+            default_action: DefaultAction::Menu,
+            region: None,
+        }
+    }
 }
 
 fn yes() -> bool {
@@ -159,6 +194,16 @@ impl ConfigFile {
                 ));
             }
         }
+        if let Err(e) = Keymap::with_overrides(&self.keys) {
+            let crate::core::app::keymap::KeymapError::UnknownKey(name) = &e;
+            return Err((line_of(&format!("\"{name}\"")), format!("[keys]: {e}")));
+        }
+        if self.app.critical_minutes > self.app.warn_minutes {
+            return Err((
+                line_of("critical_minutes"),
+                "app.critical_minutes must not exceed app.warn_minutes".into(),
+            ));
+        }
         let c = &self.catalog;
         if !(c.initial_rate > 0.0 && c.initial_rate.is_finite()) {
             return Err((
@@ -195,6 +240,21 @@ mod tests {
             ConfigFile::parse("[sign_in]\nmethod = \"pkce\"\nopen_browsr = false\n").unwrap_err();
         assert_eq!(line, 3);
         assert!(cause.contains("open_browsr"), "{cause}");
+    }
+
+    #[test]
+    fn keys_unknown_commands_and_keys_name_their_line() {
+        let (line, cause) = ConfigFile::parse(
+            "[keys]\n\"ctrl-g\" = \"refresh-catalog\"\n\"ctrl-x\" = \"launch-rockets\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(line, 3, "{cause}");
+        assert!(cause.contains("launch-rockets"), "{cause}");
+        let (line, cause) = ConfigFile::parse("[keys]\n\n\"hyper-x\" = \"quit\"\n").unwrap_err();
+        assert_eq!(line, 3);
+        assert!(cause.contains("unknown key"), "{cause}");
+        let ok = ConfigFile::parse("[keys]\n\"ctrl-g\" = \"refresh-catalog\"\n").unwrap();
+        assert_eq!(ok.keys.len(), 1);
     }
 
     #[test]
@@ -236,6 +296,10 @@ mod example_tests {
             "initial_rate",
             "concurrency",
             "account_deadline_seconds",
+            "warn_minutes",
+            "critical_minutes",
+            "default_action",
+            "region",
         ] {
             assert!(
                 text.contains(&format!("{key} =")),

@@ -59,6 +59,66 @@ impl SignInRequest {
     }
 }
 
+/// Runs one effect of the sign-in machine and returns the event that answers it (`None` for
+/// `Save`, which the caller handles). `show_url` is told the PKCE authorize URL.
+pub async fn execute<I: IdentityCenter>(
+    idc: &I,
+    opener: &dyn Opener,
+    clock: &dyn Clock,
+    request: &SignInRequest,
+    effect: Effect,
+    show_url: &mut (dyn FnMut(&str, bool) + Send),
+) -> Option<Event> {
+    Some(match effect {
+        Effect::Refresh {
+            registration,
+            refresh_token,
+        } => Event::Refreshed(
+            idc.create_token(&registration, TokenGrant::Refresh(&refresh_token))
+                .await,
+        ),
+        Effect::Register { method } => {
+            Event::Registered(idc.register_client(&request.register_request(method)).await)
+        }
+        Effect::StartDevice { registration } => Event::DeviceStarted(
+            idc.start_device_authorization(&registration, &request.session.start_url)
+                .await,
+        ),
+        Effect::OpenBrowser { url } => Event::BrowserOpened(opener.open(&url)),
+        Effect::WakeAt { id, at } => {
+            let wait = at.duration_since(clock.now()).unwrap_or(Duration::ZERO);
+            tokio::time::sleep(wait).await;
+            Event::Wake { id }
+        }
+        Effect::Poll {
+            id,
+            registration,
+            device_code,
+        } => Event::Polled {
+            id,
+            result: idc
+                .create_token(&registration, TokenGrant::DeviceCode(&device_code))
+                .await,
+        },
+        Effect::RunPkce {
+            registration,
+            open_browser,
+        } => Event::PkceFinished(
+            super::pkce::run(
+                idc,
+                opener,
+                &registration,
+                &request.authorize_endpoint(),
+                &request.session.scopes,
+                open_browser,
+                show_url,
+            )
+            .await,
+        ),
+        Effect::Save(_) => return None,
+    })
+}
+
 /// Signs in (or reuses/refreshes `stored`), returning what to keep.
 pub async fn run<I: IdentityCenter>(
     idc: &I,
@@ -71,57 +131,9 @@ pub async fn run<I: IdentityCenter>(
     let mut machine = SignIn::new(request.method, request.open_browser);
     let mut queue: VecDeque<Effect> = machine.handle(Event::Start { stored }, clock.now()).into();
     while let Some(effect) = queue.pop_front() {
-        let event = match effect {
-            Effect::Refresh {
-                registration,
-                refresh_token,
-            } => Event::Refreshed(
-                idc.create_token(&registration, TokenGrant::Refresh(&refresh_token))
-                    .await,
-            ),
-            Effect::Register { method } => {
-                Event::Registered(idc.register_client(&request.register_request(method)).await)
-            }
-            Effect::StartDevice { registration } => Event::DeviceStarted(
-                idc.start_device_authorization(&registration, &request.session.start_url)
-                    .await,
-            ),
-            Effect::OpenBrowser { url } => Event::BrowserOpened(opener.open(&url)),
-            Effect::WakeAt { id, at } => {
-                let wait = at.duration_since(clock.now()).unwrap_or(Duration::ZERO);
-                tokio::time::sleep(wait).await;
-                Event::Wake { id }
-            }
-            Effect::Poll {
-                id,
-                registration,
-                device_code,
-            } => Event::Polled {
-                id,
-                result: idc
-                    .create_token(&registration, TokenGrant::DeviceCode(&device_code))
-                    .await,
-            },
-            Effect::RunPkce {
-                registration,
-                open_browser,
-            } => {
-                let mut show = |url: &str, opened: bool| view.browser_url(url, opened);
-                Event::PkceFinished(
-                    super::pkce::run(
-                        idc,
-                        opener,
-                        &registration,
-                        &request.authorize_endpoint(),
-                        &request.session.scopes,
-                        open_browser,
-                        &mut show,
-                    )
-                    .await,
-                )
-            }
-            // The caller keeps the result.
-            Effect::Save(_) => continue,
+        let mut show = |url: &str, opened: bool| view.browser_url(url, opened);
+        let Some(event) = execute(idc, opener, clock, request, effect, &mut show).await else {
+            continue;
         };
         let was_waiting = matches!(machine.phase, Phase::WaitingForApproval(_));
         let shows_browser = matches!(event, Event::BrowserOpened(_));

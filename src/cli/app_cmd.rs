@@ -1,0 +1,171 @@
+//! `rolecall` with no subcommand: the full-screen app.
+
+use std::io::Write;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use super::CliError;
+use super::context::Context;
+use super::list_cmd::list_options;
+use crate::adapters::browser::SystemBrowser;
+use crate::catalog::{CatalogCache, Lister};
+use crate::core::app::state::{AppSettings, SessionInfo};
+use crate::core::app::urgency::Thresholds;
+use crate::core::app::{AppState, ExitPlan, Keymap};
+use crate::core::catalog::Catalog;
+use crate::core::countdown;
+use crate::core::exports::{Shell, export_lines};
+use crate::core::frecency::Frecency;
+use crate::core::signin::Method;
+use crate::engine::signin::SignInRequest;
+use crate::ports::clock::{Clock, SystemClock};
+use crate::ports::opener::Opener;
+use crate::runtime::{RunOptions, Services, run, terminal};
+use crate::secret::Secret;
+
+fn frecency_file(ctx: &Context, session: &str) -> std::path::PathBuf {
+    let safe: String = session
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    ctx.paths.state_dir.join(format!("frecency-{safe}.json"))
+}
+
+fn load_frecency(path: &std::path::Path) -> Frecency {
+    std::fs::read(path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
+}
+
+fn is_stale(catalog: &Catalog, max_age: Duration, now: std::time::SystemTime) -> bool {
+    let now = now
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    catalog.accounts.is_empty() || now - catalog.listed_at >= max_age.as_secs() as i64
+}
+
+/// Opens the app on `ctx`'s session `wanted` and runs the exit plan afterwards.
+pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError> {
+    let session = ctx.session(wanted)?;
+    let file = &ctx.config.file;
+    let keymap = Keymap::with_overrides(&file.keys).map_err(|e| CliError::Usage(e.to_string()))?;
+    let idc = Arc::new(ctx.identity_center(&session));
+    let opener = SystemBrowser;
+    let open_browser = file.sign_in.open_browser && opener.can_open();
+    let cache = CatalogCache::for_session(&ctx.paths, &session.name);
+    let loaded = cache.load();
+    if let Some(notice) = &loaded.notice {
+        tracing::info!(notice = %notice, "catalog cache ignored");
+    }
+    let stored = ctx.store.load(&session).unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "cannot read the stored sign-in");
+        None
+    });
+    let token = stored
+        .as_ref()
+        .map(|s| s.token.access_token.clone())
+        .unwrap_or_else(|| Secret::new(String::new()));
+    let lister = Arc::new(Lister::new(
+        idc.clone(),
+        session.name.clone(),
+        token,
+        list_options(&file.catalog),
+    ));
+    let frecency_path = frecency_file(&ctx, &session.name);
+    let now = SystemClock.now();
+    let catalog = loaded.catalog.unwrap_or_default();
+    let settings = AppSettings {
+        thresholds: Thresholds {
+            warn: Duration::from_secs(file.app.warn_minutes * 60),
+            critical: Duration::from_secs(file.app.critical_minutes * 60),
+        },
+        default_action: file.app.default_action,
+        region: file
+            .app
+            .region
+            .clone()
+            .unwrap_or_else(|| session.region.clone()),
+        open_browser,
+        ..AppSettings::default()
+    };
+    let mut state = AppState::new(
+        SessionInfo {
+            name: session.name.clone(),
+            start_url: session.start_url.clone(),
+            region: session.region.clone(),
+            token_expires_at: None,
+        },
+        catalog,
+        load_frecency(&frecency_path),
+        settings,
+        keymap,
+    );
+    state.catalog_stale = is_stale(
+        &state.catalog,
+        Duration::from_secs(file.catalog.refresh_after_minutes * 60),
+        now,
+    );
+    let services = Services {
+        idc,
+        store: Arc::new(ctx.store),
+        opener: Arc::new(opener),
+        clock: Arc::new(SystemClock),
+        request: Arc::new(SignInRequest {
+            session: session.clone(),
+            method: Method::DeviceCode,
+            open_browser,
+            endpoint: ctx.config.endpoint(&session.name).map(str::to_owned),
+            client_name: "rolecall".into(),
+        }),
+        session,
+        cache: Arc::new(cache),
+        lister,
+        frecency_file: Some(frecency_path),
+        current: Arc::new(RwLock::new(stored.clone())),
+    };
+    let (mut term, guard) =
+        terminal::enter().map_err(|e| CliError::Other(format!("cannot open the terminal: {e}")))?;
+    let input = crossterm::event::EventStream::new();
+    let options = RunOptions {
+        clipboard: terminal::open_output().ok(),
+        ..RunOptions::default()
+    };
+    let plan = run(&mut term, input, services, state, stored, options).await;
+    drop(term);
+    drop(guard);
+    let plan = plan.map_err(|e| CliError::Other(format!("terminal error: {e}")))?;
+    carry_out(plan);
+    Ok(())
+}
+
+/// What happens after the terminal is back: the exports on stdout, a note on stderr.
+pub fn carry_out(plan: ExitPlan) {
+    match plan {
+        ExitPlan::Nothing => {}
+        ExitPlan::PrintExports {
+            label,
+            credentials,
+            region,
+        } => {
+            let shell = Shell::from_path(&std::env::var("SHELL").unwrap_or_default());
+            let mut out = std::io::stdout().lock();
+            for line in export_lines(&credentials, &region, shell, false) {
+                let _ = writeln!(out, "{line}");
+            }
+            let _ = out.flush();
+            let left = credentials
+                .expires_at
+                .map(|t| countdown::left(t, SystemClock.now()))
+                .unwrap_or_default();
+            eprintln!("rolecall: exported credentials for {label} (expires {left})");
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! What the runtime must do for the core, and what happens after the terminal is restored.
+
+use crate::core::credentials::Credentials;
+use crate::core::signin;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Run a sign-in effect; answer with `Msg::SignIn`. `Save` also makes its token current.
+    SignIn(signin::Effect),
+    /// List the catalog with the current token; progress as `Msg::Catalog`, then `Msg::Listed`.
+    ListCatalog,
+    /// Fetch this account's roles first (the user is looking at it).
+    Prioritize {
+        account_id: String,
+    },
+    /// Retry one account's roles; answer with `Msg::RolesRetried`.
+    RetryRoles {
+        account_id: String,
+    },
+    /// GetRoleCredentials (kept ones unless `fresh`); answer with `Msg::Credentials`.
+    GetCredentials {
+        request: u64,
+        account_id: String,
+        role: String,
+        fresh: bool,
+    },
+    OpenUrl(String),
+    /// Put text on the clipboard (OSC 52).
+    Copy(String),
+    /// Write favorites and recents to the state dir.
+    SaveFrecency,
+    /// Leave the event loop; `AppState::exit` says what to do then.
+    Exit,
+}
+
+/// What runs after the terminal is restored.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum ExitPlan {
+    #[default]
+    Nothing,
+    /// Print `export` lines for these credentials on stdout (for `eval`).
+    PrintExports {
+        label: String,
+        credentials: Credentials,
+        region: String,
+    },
+}

@@ -1,0 +1,52 @@
+//! What happened: input, time, and the answers to effects.
+
+use crate::catalog::CatalogEvent;
+use crate::core::catalog::{Catalog, CatalogDiff, Roles};
+use crate::core::credentials::Credentials;
+use crate::core::signin;
+use crate::core::sso::SignedIn;
+
+use super::key::{Key, MouseInput};
+
+/// Why a request to AWS failed, as the app needs to know it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failed {
+    pub message: String,
+    /// The token is expired or revoked: sign in again.
+    pub needs_sign_in: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Msg {
+    /// The app starts with what the token store holds.
+    Start {
+        stored: Option<SignedIn>,
+    },
+    Key(Key),
+    Mouse(MouseInput),
+    /// The terminal's size and where the list is drawn in it (from `ui::layout`).
+    Resize {
+        width: u16,
+        height: u16,
+        list_top: u16,
+        list_height: u16,
+    },
+    /// Once a second, to move countdowns and expire toasts.
+    Tick,
+    /// An answer for the sign-in machine.
+    SignIn(signin::Event),
+    /// Listing progress.
+    Catalog(CatalogEvent),
+    /// A listing finished.
+    Listed(Result<(Catalog, Option<CatalogDiff>), Failed>),
+    /// One account's roles, retried alone.
+    RolesRetried {
+        account_id: String,
+        result: Result<Roles, Failed>,
+    },
+    /// GetRoleCredentials answered request `request`.
+    Credentials {
+        request: u64,
+        result: Result<Credentials, Failed>,
+    },
+}

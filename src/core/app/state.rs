@@ -1,0 +1,337 @@
+//! `AppState`: everything the screen shows, and nothing the screen computes.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, SystemTime};
+
+use crate::core::catalog::{Catalog, RoleRef, Roles};
+use crate::core::credentials::Credentials;
+use crate::core::frecency::Frecency;
+use crate::core::search::{Hit, SearchIndex, SearchRow};
+use crate::core::signin::SignIn;
+
+use super::effect::ExitPlan;
+use super::keymap::Keymap;
+use super::urgency::Thresholds;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    SignIn,
+    Catalog,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Roles,
+    Sessions,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warn,
+    Error,
+}
+
+/// A message at the bottom of the screen until `until`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toast {
+    pub text: String,
+    pub level: Level,
+    pub until: SystemTime,
+}
+
+/// The identity center this app is signed in to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub name: String,
+    pub start_url: String,
+    pub region: String,
+    /// When the access token expires (header countdown).
+    pub token_expires_at: Option<SystemTime>,
+}
+
+/// Credentials obtained in this run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Held {
+    pub id: u64,
+    pub account_id: String,
+    pub account_name: String,
+    pub role: String,
+    pub credentials: Credentials,
+    pub refreshing: bool,
+    /// The pre-expiry warning was shown.
+    pub warned: bool,
+}
+
+impl Held {
+    pub fn label(&self) -> String {
+        format!("{}/{}", self.account_name, self.role)
+    }
+}
+
+/// What Enter does with fresh credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DefaultAction {
+    /// Open the hand-over menu.
+    #[default]
+    Menu,
+    /// Quit and print the exports for `eval`.
+    PrintExports,
+}
+
+/// The hand-over menu's entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandoverAction {
+    PrintExports,
+    ShowExports,
+    Close,
+}
+
+impl HandoverAction {
+    pub const ALL: [HandoverAction; 3] = [
+        HandoverAction::PrintExports,
+        HandoverAction::ShowExports,
+        HandoverAction::Close,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            HandoverAction::PrintExports => "Quit and print the exports (for eval)",
+            HandoverAction::ShowExports => "Show the exports",
+            HandoverAction::Close => "Close",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Handover {
+    pub held_id: u64,
+    pub selected: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    None,
+    Help,
+    Exports { held_id: u64 },
+}
+
+/// A background listing's progress.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Refresh {
+    pub accounts: usize,
+    pub done: usize,
+    pub total: usize,
+    pub rate: f64,
+}
+
+/// Settings from config.toml's `[app]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppSettings {
+    pub thresholds: Thresholds,
+    pub default_action: DefaultAction,
+    /// Region for the exports (`AWS_REGION`).
+    pub region: String,
+    /// How long a toast stays.
+    pub toast_for: Duration,
+    /// Open the browser for sign-in when one can be opened here.
+    pub open_browser: bool,
+}
+
+impl Default for AppSettings {
+    fn default() -> Self {
+        Self {
+            thresholds: Thresholds::default(),
+            default_action: DefaultAction::Menu,
+            region: "us-east-1".into(),
+            toast_for: Duration::from_secs(6),
+            open_browser: false,
+        }
+    }
+}
+
+/// A role row's extra facts, parallel to the search rows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RowMeta {
+    /// This row stands for an account whose roles could not be listed.
+    pub unavailable: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct AppState {
+    pub session: SessionInfo,
+    pub screen: Screen,
+    pub signin: Option<SignIn>,
+    pub catalog: Catalog,
+    pub search: SearchIndex,
+    pub meta: Vec<RowMeta>,
+    /// Favorites/recents boost per search row.
+    pub boosts: Vec<i64>,
+    pub query: String,
+    pub selected: usize,
+    pub offset: usize,
+    pub list_top: u16,
+    pub list_height: usize,
+    pub size: (u16, u16),
+    pub refresh: Option<Refresh>,
+    /// The catalog is missing or old: list it once signed in.
+    pub catalog_stale: bool,
+    pub new_roles: BTreeSet<RoleRef>,
+    pub gone_roles: usize,
+    pub frecency: Frecency,
+    pub held: Vec<Held>,
+    pub held_selected: usize,
+    pub focus: Focus,
+    /// Credentials requests in flight: request id → (account id, role, held id being refreshed).
+    pub pending: BTreeMap<u64, (String, String, Option<u64>)>,
+    pub handover: Option<Handover>,
+    pub overlay: Overlay,
+    pub toast: Option<Toast>,
+    pub settings: AppSettings,
+    pub keymap: Keymap,
+    pub exit: Option<ExitPlan>,
+    pub now_unix: i64,
+    pub(super) next_id: u64,
+}
+
+/// The search rows for a catalog: one per account × role, and one per account whose roles
+/// are unavailable.
+pub fn rows_of(catalog: &Catalog) -> (Vec<SearchRow>, Vec<RowMeta>) {
+    let mut rows = Vec::new();
+    let mut meta = Vec::new();
+    for entry in &catalog.accounts {
+        let a = &entry.account;
+        let mut push = |role: &str, unavailable: Option<String>| {
+            rows.push(SearchRow {
+                account_id: a.id.clone(),
+                account_name: a.name.clone(),
+                role_name: role.to_owned(),
+                alias: None,
+                tags: Vec::new(),
+                arn: format!("arn:aws:iam::{}:role/{role}", a.id),
+            });
+            meta.push(RowMeta {
+                unavailable,
+                email: a.email.clone(),
+            });
+        };
+        match &entry.roles {
+            Roles::Listed(roles) => roles.iter().for_each(|r| push(r, None)),
+            Roles::Unavailable { reason } => push("", Some(reason.clone())),
+        }
+    }
+    (rows, meta)
+}
+
+impl AppState {
+    pub fn new(
+        session: SessionInfo,
+        catalog: Catalog,
+        frecency: Frecency,
+        settings: AppSettings,
+        keymap: Keymap,
+    ) -> Self {
+        let (rows, meta) = rows_of(&catalog);
+        let mut state = Self {
+            session,
+            screen: Screen::SignIn,
+            signin: None,
+            catalog,
+            search: SearchIndex::new(rows),
+            meta,
+            boosts: Vec::new(),
+            query: String::new(),
+            selected: 0,
+            offset: 0,
+            list_top: 0,
+            list_height: 10,
+            size: (80, 24),
+            refresh: None,
+            catalog_stale: true,
+            new_roles: BTreeSet::new(),
+            gone_roles: 0,
+            frecency,
+            held: Vec::new(),
+            held_selected: 0,
+            focus: Focus::Roles,
+            pending: BTreeMap::new(),
+            handover: None,
+            overlay: Overlay::None,
+            toast: None,
+            settings,
+            keymap,
+            exit: None,
+            now_unix: 0,
+            next_id: 0,
+        };
+        state.recompute_boosts();
+        state.refilter();
+        state
+    }
+
+    /// The rows matching the query, best first.
+    pub fn hits(&self) -> &[Hit] {
+        self.search.hits()
+    }
+
+    /// The selected hit's row index in `search`.
+    pub fn selected_row(&self) -> Option<usize> {
+        self.hits().get(self.selected).map(|h| h.row)
+    }
+
+    pub fn row(&self, index: usize) -> Option<&SearchRow> {
+        self.search.row(index)
+    }
+
+    pub fn role_ref(&self, index: usize) -> Option<RoleRef> {
+        self.row(index).map(|r| RoleRef {
+            account_id: r.account_id.clone(),
+            role_name: r.role_name.clone(),
+        })
+    }
+
+    pub fn held(&self, id: u64) -> Option<&Held> {
+        self.held.iter().find(|h| h.id == id)
+    }
+
+    /// Recomputes every row's favorites/recents boost (after the catalog or frecency changed).
+    pub fn recompute_boosts(&mut self) {
+        let now = self.now_unix;
+        self.boosts = self.frecency.boost_table(
+            self.search
+                .rows()
+                .iter()
+                .map(|r| (r.account_id.as_str(), r.role_name.as_str())),
+            now,
+        );
+        self.search.invalidate();
+    }
+
+    /// Re-runs the search for the current query, keeping favorites and recents first.
+    pub fn refilter(&mut self) {
+        let boosts = &self.boosts;
+        let boost = |i: usize| boosts.get(i).copied().unwrap_or(0);
+        let count = self.search.filter(&self.query, &boost).len();
+        self.selected = self.selected.min(count.saturating_sub(1));
+        self.clamp_offset();
+    }
+
+    /// Keeps the selection on screen.
+    pub fn clamp_offset(&mut self) {
+        let height = self.list_height.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + height {
+            self.offset = self.selected + 1 - height;
+        }
+        let max_offset = self.hits().len().saturating_sub(height);
+        self.offset = self.offset.min(max_offset);
+    }
+
+    pub(super) fn fresh_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+}

@@ -1,0 +1,679 @@
+//! The transitions: `update(state, msg, now) -> effects`.
+
+use std::collections::BTreeSet;
+use std::time::SystemTime;
+
+use crate::catalog::{CatalogEvent, replace_roles};
+use crate::core::catalog::{Catalog, CatalogDiff, RoleRef};
+use crate::core::countdown;
+use crate::core::credentials::Credentials;
+use crate::core::search::SearchIndex;
+use crate::core::signin::{self, Method, Phase, SignIn};
+use crate::core::sso::SignedIn;
+
+use super::command::{Command, Context};
+use super::effect::{Effect, ExitPlan};
+use super::key::{Key, MouseInput};
+use super::msg::{Failed, Msg};
+use super::state::{
+    AppState, DefaultAction, Focus, Handover, HandoverAction, Held, Level, Overlay, Refresh,
+    Screen, Toast, rows_of,
+};
+use super::urgency::Urgency;
+
+fn epoch(now: SystemTime) -> i64 {
+    now.duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Feeds one message; returns the effects to run.
+pub fn update(state: &mut AppState, msg: Msg, now: SystemTime) -> Vec<Effect> {
+    state.now_unix = epoch(now);
+    match msg {
+        Msg::Start { stored } => start_sign_in(state, stored, now),
+        Msg::Key(key) => on_key(state, key, now),
+        Msg::Mouse(mouse) => on_mouse(state, mouse),
+        Msg::Resize {
+            width,
+            height,
+            list_top,
+            list_height,
+        } => {
+            state.size = (width, height);
+            state.list_top = list_top;
+            state.list_height = usize::from(list_height).max(1);
+            state.clamp_offset();
+            Vec::new()
+        }
+        Msg::Tick => on_tick(state, now),
+        Msg::SignIn(event) => on_sign_in(state, event, now),
+        Msg::Catalog(event) => {
+            on_progress(state, &event);
+            Vec::new()
+        }
+        Msg::Listed(result) => on_listed(state, result, now),
+        Msg::RolesRetried { account_id, result } => match result {
+            Ok(roles) => {
+                let mut catalog = state.catalog.clone();
+                replace_roles(&mut catalog, &account_id, roles);
+                set_catalog(state, catalog);
+                toast(
+                    state,
+                    now,
+                    Level::Info,
+                    format!("roles of {account_id} listed"),
+                );
+                Vec::new()
+            }
+            Err(failure) => on_failure(state, failure, now),
+        },
+        Msg::Credentials { request, result } => on_credentials(state, request, result, now),
+    }
+}
+
+fn toast(state: &mut AppState, now: SystemTime, level: Level, text: String) {
+    state.toast = Some(Toast {
+        text,
+        level,
+        until: now + state.settings.toast_for,
+    });
+}
+
+/// Starts (or restarts) signing in with what the store holds.
+fn start_sign_in(state: &mut AppState, stored: Option<SignedIn>, now: SystemTime) -> Vec<Effect> {
+    if let Some(s) = &stored {
+        state.session.token_expires_at = Some(s.token.expires_at);
+    }
+    let mut machine = SignIn::new(Method::DeviceCode, state.settings.open_browser);
+    let effects = machine.handle(signin::Event::Start { stored }, now);
+    state.signin = Some(machine);
+    after_sign_in_step(state, effects)
+}
+
+/// Wraps the machine's effects, follows its phase to the right screen, and lists the catalog
+/// once signed in.
+fn after_sign_in_step(state: &mut AppState, effects: Vec<signin::Effect>) -> Vec<Effect> {
+    let mut out = Vec::new();
+    for effect in effects {
+        if let signin::Effect::Save(signed_in) = &effect {
+            state.session.token_expires_at = Some(signed_in.token.expires_at);
+        }
+        out.push(Effect::SignIn(effect));
+    }
+    let Some(machine) = &state.signin else {
+        return out;
+    };
+    match &machine.phase {
+        Phase::Done => {
+            if let Some(result) = &machine.result {
+                state.session.token_expires_at = Some(result.token.expires_at);
+            }
+            state.signin = None;
+            state.screen = Screen::Catalog;
+            if state.catalog_stale && state.refresh.is_none() {
+                state.refresh = Some(Refresh::default());
+                out.push(Effect::ListCatalog);
+            }
+        }
+        // A silent refresh keeps whatever is on screen.
+        Phase::Refreshing | Phase::Idle => {}
+        _ => state.screen = Screen::SignIn,
+    }
+    out
+}
+
+fn on_sign_in(state: &mut AppState, event: signin::Event, now: SystemTime) -> Vec<Effect> {
+    let Some(machine) = state.signin.as_mut() else {
+        return Vec::new();
+    };
+    let effects = machine.handle(event, now);
+    after_sign_in_step(state, effects)
+}
+
+fn on_progress(state: &mut AppState, event: &CatalogEvent) {
+    let refresh = state.refresh.get_or_insert_with(Refresh::default);
+    match event {
+        CatalogEvent::AccountsListed { count, .. } => refresh.accounts = *count,
+        CatalogEvent::RolesFetched { done, total, .. } => {
+            refresh.done = *done;
+            refresh.total = *total;
+        }
+        CatalogEvent::Rate { per_sec } => refresh.rate = *per_sec,
+        CatalogEvent::AccountUnavailable { .. } | CatalogEvent::Done(_) => {}
+    }
+}
+
+/// Replaces the catalog, keeping the selected role selected.
+fn set_catalog(state: &mut AppState, catalog: Catalog) {
+    let keep = state.selected_row().and_then(|i| state.role_ref(i));
+    let (rows, meta) = rows_of(&catalog);
+    state.catalog = catalog;
+    state.search = SearchIndex::new(rows);
+    state.meta = meta;
+    state.recompute_boosts();
+    state.refilter();
+    if let Some(keep) = keep
+        && let Some(pos) = state
+            .hits()
+            .iter()
+            .position(|h| state.role_ref(h.row).as_ref() == Some(&keep))
+    {
+        state.selected = pos;
+        state.clamp_offset();
+    }
+}
+
+fn describe(diff: &CatalogDiff) -> Option<String> {
+    if diff.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "catalog updated: {} new, {} gone",
+        diff.roles_added.len(),
+        diff.roles_removed.len()
+    ))
+}
+
+fn on_listed(
+    state: &mut AppState,
+    result: Result<(Catalog, Option<CatalogDiff>), Failed>,
+    now: SystemTime,
+) -> Vec<Effect> {
+    state.refresh = None;
+    match result {
+        Ok((catalog, diff)) => {
+            state.catalog_stale = false;
+            let mut notes = Vec::new();
+            if let Some(diff) = &diff {
+                state.new_roles = diff.roles_added.iter().cloned().collect::<BTreeSet<_>>();
+                state.gone_roles = diff.roles_removed.len();
+                notes.extend(describe(diff));
+            }
+            let unavailable = catalog.unavailable().count();
+            set_catalog(state, catalog);
+            let mut level = Level::Info;
+            if unavailable > 0 {
+                level = Level::Warn;
+                let key = state
+                    .keymap
+                    .hint(Command::RetryAccount)
+                    .unwrap_or_else(|| "retry-account".into());
+                let accounts = if unavailable == 1 {
+                    "account"
+                } else {
+                    "accounts"
+                };
+                notes.push(format!(
+                    "roles of {unavailable} {accounts} unavailable; select one and press {key}"
+                ));
+            }
+            if !notes.is_empty() {
+                toast(state, now, level, notes.join("; "));
+            }
+            Vec::new()
+        }
+        Err(failure) => on_failure(state, failure, now),
+    }
+}
+
+fn on_failure(state: &mut AppState, failure: Failed, now: SystemTime) -> Vec<Effect> {
+    toast(state, now, Level::Error, failure.message.clone());
+    if failure.needs_sign_in && state.signin.is_none() {
+        return start_sign_in(state, None, now);
+    }
+    Vec::new()
+}
+
+fn on_credentials(
+    state: &mut AppState,
+    request: u64,
+    result: Result<Credentials, Failed>,
+    now: SystemTime,
+) -> Vec<Effect> {
+    let Some((account_id, role, refreshing)) = state.pending.remove(&request) else {
+        return Vec::new();
+    };
+    let credentials = match result {
+        Ok(c) => c,
+        Err(failure) => {
+            if let Some(id) = refreshing
+                && let Some(h) = state.held.iter_mut().find(|h| h.id == id)
+            {
+                h.refreshing = false;
+            }
+            return on_failure(state, failure, now);
+        }
+    };
+    if let Some(id) = refreshing
+        && let Some(h) = state.held.iter_mut().find(|h| h.id == id)
+    {
+        h.credentials = credentials;
+        h.refreshing = false;
+        h.warned = false;
+        let text = format!("{} refreshed", h.label());
+        toast(state, now, Level::Info, text);
+        return Vec::new();
+    }
+    let account_name = state
+        .catalog
+        .accounts
+        .iter()
+        .find(|e| e.account.id == account_id)
+        .map_or_else(|| account_id.clone(), |e| e.account.name.clone());
+    let id = match state
+        .held
+        .iter_mut()
+        .find(|h| h.account_id == account_id && h.role == role)
+    {
+        Some(h) => {
+            h.credentials = credentials;
+            h.warned = false;
+            h.id
+        }
+        None => {
+            let id = state.fresh_id();
+            state.held.push(Held {
+                id,
+                account_id,
+                account_name,
+                role,
+                credentials,
+                refreshing: false,
+                warned: false,
+            });
+            id
+        }
+    };
+    state.held_selected = state.held.iter().position(|h| h.id == id).unwrap_or(0);
+    match state.settings.default_action {
+        DefaultAction::Menu => {
+            state.handover = Some(Handover {
+                held_id: id,
+                selected: 0,
+            });
+            Vec::new()
+        }
+        DefaultAction::PrintExports => choose(state, id, HandoverAction::PrintExports),
+    }
+}
+
+/// Runs a hand-over menu entry.
+fn choose(state: &mut AppState, held_id: u64, action: HandoverAction) -> Vec<Effect> {
+    state.handover = None;
+    match action {
+        HandoverAction::PrintExports => {
+            let Some(held) = state.held(held_id) else {
+                return Vec::new();
+            };
+            state.exit = Some(ExitPlan::PrintExports {
+                label: held.label(),
+                credentials: held.credentials.clone(),
+                region: state.settings.region.clone(),
+            });
+            vec![Effect::Exit]
+        }
+        HandoverAction::ShowExports => {
+            state.overlay = Overlay::Exports { held_id };
+            Vec::new()
+        }
+        HandoverAction::Close => Vec::new(),
+    }
+}
+
+fn on_tick(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
+    if state.toast.as_ref().is_some_and(|t| now >= t.until) {
+        state.toast = None;
+    }
+    let thresholds = state.settings.thresholds;
+    let hint = state
+        .keymap
+        .hint(Command::RefreshCredentials)
+        .unwrap_or_default();
+    let mut warning = None;
+    for held in &mut state.held {
+        let urgency = Urgency::of(held.credentials.expires_at, now, thresholds);
+        if matches!(urgency, Urgency::Warn | Urgency::Critical) && !held.warned {
+            held.warned = true;
+            let left = held
+                .credentials
+                .expires_at
+                .map(|t| countdown::left(t, now))
+                .unwrap_or_default();
+            warning = Some(format!(
+                "{} expires {left} — {hint} refreshes it",
+                held.label()
+            ));
+        }
+    }
+    if let Some(text) = warning {
+        toast(state, now, Level::Warn, text);
+    }
+    Vec::new()
+}
+
+fn move_selection(state: &mut AppState, to: usize) -> Vec<Effect> {
+    match state.focus {
+        Focus::Roles => {
+            let last = state.hits().len().saturating_sub(1);
+            state.selected = to.min(last);
+            state.clamp_offset();
+            // While listing, the roles of the account in view come first.
+            match (
+                &state.refresh,
+                state.selected_row().and_then(|i| state.row(i)),
+            ) {
+                (Some(_), Some(row)) => vec![Effect::Prioritize {
+                    account_id: row.account_id.clone(),
+                }],
+                _ => Vec::new(),
+            }
+        }
+        Focus::Sessions => {
+            state.held_selected = to.min(state.held.len().saturating_sub(1));
+            Vec::new()
+        }
+    }
+}
+
+fn current(state: &AppState) -> usize {
+    match state.focus {
+        Focus::Roles => state.selected,
+        Focus::Sessions => state.held_selected,
+    }
+}
+
+fn assume(state: &mut AppState, now: SystemTime, fresh: bool) -> Vec<Effect> {
+    let Some(index) = state.selected_row() else {
+        return Vec::new();
+    };
+    if state
+        .meta
+        .get(index)
+        .is_some_and(|m| m.unavailable.is_some())
+    {
+        return retry_account(state);
+    }
+    let Some(role) = state.role_ref(index) else {
+        return Vec::new();
+    };
+    if state
+        .pending
+        .values()
+        .any(|(a, r, _)| *a == role.account_id && *r == role.role_name)
+    {
+        return Vec::new();
+    }
+    state.frecency.record_use(&role, state.now_unix);
+    state.recompute_boosts();
+    let request = state.fresh_id();
+    let label = state
+        .row(index)
+        .map(|r| format!("{}/{}", r.account_name, r.role_name))
+        .unwrap_or_default();
+    state.pending.insert(
+        request,
+        (role.account_id.clone(), role.role_name.clone(), None),
+    );
+    toast(
+        state,
+        now,
+        Level::Info,
+        format!("getting credentials for {label}…"),
+    );
+    vec![
+        Effect::GetCredentials {
+            request,
+            account_id: role.account_id,
+            role: role.role_name,
+            fresh,
+        },
+        Effect::SaveFrecency,
+    ]
+}
+
+fn retry_account(state: &mut AppState) -> Vec<Effect> {
+    let Some(index) = state.selected_row() else {
+        return Vec::new();
+    };
+    match (state.meta.get(index), state.row(index)) {
+        (Some(meta), Some(row)) if meta.unavailable.is_some() => vec![Effect::RetryRoles {
+            account_id: row.account_id.clone(),
+        }],
+        _ => Vec::new(),
+    }
+}
+
+fn refresh_credentials(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
+    let Some(held) = state.held.get_mut(state.held_selected) else {
+        return Vec::new();
+    };
+    if held.refreshing {
+        return Vec::new();
+    }
+    held.refreshing = true;
+    let (account_id, role, id) = (held.account_id.clone(), held.role.clone(), held.id);
+    let label = held.label();
+    let request = state.fresh_id();
+    state
+        .pending
+        .insert(request, (account_id.clone(), role.clone(), Some(id)));
+    toast(state, now, Level::Info, format!("refreshing {label}…"));
+    vec![Effect::GetCredentials {
+        request,
+        account_id,
+        role,
+        fresh: true,
+    }]
+}
+
+fn run_command(state: &mut AppState, command: Command, now: SystemTime) -> Vec<Effect> {
+    let page = state.list_height.max(1);
+    match command {
+        Command::Up => move_selection(state, current(state).saturating_sub(1)),
+        Command::Down => move_selection(state, current(state) + 1),
+        Command::PageUp => move_selection(state, current(state).saturating_sub(page)),
+        Command::PageDown => move_selection(state, current(state) + page),
+        Command::Top => move_selection(state, 0),
+        Command::Bottom => move_selection(state, usize::MAX),
+        Command::Assume => match state.focus {
+            Focus::Roles => assume(state, now, false),
+            Focus::Sessions => {
+                if let Some(h) = state.held.get(state.held_selected) {
+                    state.handover = Some(Handover {
+                        held_id: h.id,
+                        selected: 0,
+                    });
+                }
+                Vec::new()
+            }
+        },
+        Command::ToggleFavorite => {
+            let Some(role) = state.selected_row().and_then(|i| state.role_ref(i)) else {
+                return Vec::new();
+            };
+            let pinned = state.frecency.toggle_favorite(&role);
+            state.recompute_boosts();
+            state.refilter();
+            let word = if pinned { "pinned" } else { "unpinned" };
+            toast(
+                state,
+                now,
+                Level::Info,
+                format!("{word} {}", role.role_name),
+            );
+            vec![Effect::SaveFrecency]
+        }
+        Command::RefreshCatalog => {
+            if state.refresh.is_some() {
+                return Vec::new();
+            }
+            state.refresh = Some(Refresh::default());
+            vec![Effect::ListCatalog]
+        }
+        Command::RetryAccount => retry_account(state),
+        Command::SwitchFocus => {
+            state.focus = match state.focus {
+                Focus::Roles if !state.held.is_empty() => Focus::Sessions,
+                _ => Focus::Roles,
+            };
+            Vec::new()
+        }
+        Command::RefreshCredentials => refresh_credentials(state, now),
+        Command::Back => {
+            if !state.query.is_empty() {
+                state.query.clear();
+                state.selected = 0;
+                state.offset = 0;
+                state.refilter();
+                Vec::new()
+            } else if state.focus == Focus::Sessions {
+                state.focus = Focus::Roles;
+                Vec::new()
+            } else {
+                quit(state)
+            }
+        }
+        Command::Help => {
+            state.overlay = Overlay::Help;
+            Vec::new()
+        }
+        Command::Quit => quit(state),
+        Command::OpenBrowser => match state.signin.as_ref().map(|m| &m.phase) {
+            Some(Phase::WaitingForApproval(wait)) => {
+                vec![Effect::OpenUrl(wait.verification_uri_complete.clone())]
+            }
+            _ => Vec::new(),
+        },
+        Command::CopyCode => match state.signin.as_ref().map(|m| &m.phase) {
+            Some(Phase::WaitingForApproval(wait)) => {
+                let code = wait.user_code.clone();
+                toast(
+                    state,
+                    now,
+                    Level::Info,
+                    "code copied to the clipboard".into(),
+                );
+                vec![Effect::Copy(code)]
+            }
+            _ => Vec::new(),
+        },
+        Command::RetrySignIn => match state.signin.as_ref().map(|m| &m.phase) {
+            Some(Phase::Failed(_)) => start_sign_in(state, None, now),
+            _ => Vec::new(),
+        },
+    }
+}
+
+fn quit(state: &mut AppState) -> Vec<Effect> {
+    state.exit.get_or_insert(ExitPlan::Nothing);
+    vec![Effect::Exit]
+}
+
+fn on_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect> {
+    // Overlays and the menu take keys first.
+    if state.overlay != Overlay::None {
+        if matches!(key, Key::Ctrl('c')) {
+            return quit(state);
+        }
+        state.overlay = Overlay::None;
+        return Vec::new();
+    }
+    if let Some(menu) = state.handover {
+        let last = HandoverAction::ALL.len() - 1;
+        match key {
+            Key::Up | Key::Ctrl('p') => {
+                state.handover = Some(Handover {
+                    selected: menu.selected.saturating_sub(1),
+                    ..menu
+                });
+            }
+            Key::Down | Key::Ctrl('n') => {
+                state.handover = Some(Handover {
+                    selected: (menu.selected + 1).min(last),
+                    ..menu
+                });
+            }
+            Key::Enter => {
+                let action = HandoverAction::ALL[menu.selected.min(last)];
+                return choose(state, menu.held_id, action);
+            }
+            Key::Ctrl('c') => return quit(state),
+            Key::Esc => state.handover = None,
+            _ => {}
+        }
+        return Vec::new();
+    }
+    let context = match state.screen {
+        Screen::SignIn => Context::SignIn,
+        Screen::Catalog => Context::Catalog,
+    };
+    if let Some(command) = state.keymap.command(key, context) {
+        let applies = command.context() == context || command.context() == Context::Global;
+        if applies {
+            return run_command(state, command, now);
+        }
+    }
+    if state.screen != Screen::Catalog || state.focus != Focus::Roles {
+        return Vec::new();
+    }
+    match key {
+        Key::Char(c) if !c.is_control() => {
+            state.query.push(c);
+            state.selected = 0;
+            state.offset = 0;
+            state.refilter();
+        }
+        Key::Backspace if state.query.pop().is_some() => {
+            state.selected = 0;
+            state.offset = 0;
+            state.refilter();
+        }
+        Key::Ctrl('u') => {
+            state.query.clear();
+            state.refilter();
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn on_mouse(state: &mut AppState, mouse: MouseInput) -> Vec<Effect> {
+    if state.screen != Screen::Catalog || state.overlay != Overlay::None || state.handover.is_some()
+    {
+        return Vec::new();
+    }
+    state.focus = Focus::Roles;
+    match mouse {
+        MouseInput::ScrollUp => move_selection(state, state.selected.saturating_sub(3)),
+        MouseInput::ScrollDown => move_selection(state, state.selected + 3),
+        MouseInput::Click { row } => {
+            if row < state.list_top {
+                return Vec::new();
+            }
+            let index = state.offset + usize::from(row - state.list_top);
+            if index < state.hits().len() && index < state.offset + state.list_height {
+                move_selection(state, index)
+            } else {
+                Vec::new()
+            }
+        }
+    }
+}
+
+/// The role a hit stands for, for tests and the UI.
+pub fn role_at(state: &AppState, hit: usize) -> Option<RoleRef> {
+    state.hits().get(hit).and_then(|h| state.role_ref(h.row))
+}
+
+/// An account whose roles are unavailable, for the unused-roles check in tests.
+pub fn is_unavailable(state: &AppState, hit: usize) -> bool {
+    state
+        .hits()
+        .get(hit)
+        .and_then(|h| state.meta.get(h.row))
+        .is_some_and(|m| m.unavailable.is_some())
+}
+
+#[cfg(test)]
+mod tests;

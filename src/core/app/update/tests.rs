@@ -1,0 +1,637 @@
+//! Every transition of the app, without a terminal.
+
+use std::time::{Duration, SystemTime};
+
+use pretty_assertions::assert_eq;
+
+use super::*;
+use crate::core::app::Keymap;
+use crate::core::app::state::{AppSettings, SessionInfo};
+use crate::core::catalog::{Account, AccountEntry, Roles};
+use crate::core::frecency::Frecency;
+use crate::core::signin::{Event as SignInEvent, Failure};
+use crate::core::sso::{DeviceAuthorization, Registration, SsoToken};
+use crate::ports::identity_center::IdcError;
+use crate::secret::Secret;
+
+fn now() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_457_045)
+}
+
+fn later(secs: u64) -> SystemTime {
+    now() + Duration::from_secs(secs)
+}
+
+fn entry(id: &str, name: &str, roles: &[&str]) -> AccountEntry {
+    AccountEntry {
+        account: Account {
+            id: id.into(),
+            name: name.into(),
+            email: Some(format!("{name}@acme.example")),
+        },
+        roles: Roles::Listed(roles.iter().map(|r| r.to_string()).collect()),
+    }
+}
+
+fn catalog() -> Catalog {
+    let mut broken = entry("333333333333", "search-dev", &[]);
+    broken.roles = Roles::Unavailable {
+        reason: "throttled".into(),
+    };
+    Catalog {
+        session: "acme".into(),
+        listed_at: 1_795_457_000,
+        accounts: vec![
+            entry(
+                "111111111111",
+                "payments-prod",
+                &["AdministratorAccess", "ReadOnlyAccess"],
+            ),
+            entry("222222222222", "payments-dev", &["PowerUserAccess"]),
+            broken,
+        ],
+    }
+}
+
+fn state() -> AppState {
+    let mut s = AppState::new(
+        SessionInfo {
+            name: "acme".into(),
+            start_url: "https://acme.awsapps.com/start".into(),
+            region: "us-east-1".into(),
+            token_expires_at: None,
+        },
+        Catalog::default(),
+        Frecency::default(),
+        AppSettings::default(),
+        Keymap::default(),
+    );
+    update(
+        &mut s,
+        Msg::Resize {
+            width: 80,
+            height: 24,
+            list_top: 3,
+            list_height: 2,
+        },
+        now(),
+    );
+    s
+}
+
+fn signed_in(expires: u64) -> SignedIn {
+    SignedIn {
+        registration: Registration {
+            client_id: "c".into(),
+            client_secret: Secret::new("s".into()),
+            expires_at: later(90 * 86_400),
+            grant_types: vec![],
+        },
+        token: SsoToken {
+            access_token: Secret::new("a".into()),
+            expires_at: later(expires),
+            refresh_token: None,
+        },
+    }
+}
+
+fn creds(expires: u64) -> Credentials {
+    Credentials {
+        access_key_id: "ASIAEXAMPLE".into(),
+        secret_access_key: Secret::new("secret".into()),
+        session_token: Some(Secret::new("token".into())),
+        expires_at: Some(later(expires)),
+    }
+}
+
+/// A signed-in state with the catalog listed.
+fn ready() -> AppState {
+    let mut s = state();
+    let fx = update(
+        &mut s,
+        Msg::Start {
+            stored: Some(signed_in(28_800)),
+        },
+        now(),
+    );
+    assert_eq!(fx, vec![Effect::ListCatalog]);
+    update(&mut s, Msg::Listed(Ok((catalog(), None))), now());
+    s
+}
+
+fn typed(s: &mut AppState, text: &str) {
+    for c in text.chars() {
+        update(s, Msg::Key(Key::Char(c)), now());
+    }
+}
+
+fn names(s: &AppState) -> Vec<String> {
+    s.hits()
+        .iter()
+        .filter_map(|h| s.row(h.row))
+        .map(|r| format!("{}/{}", r.account_name, r.role_name))
+        .collect()
+}
+
+#[test]
+fn a_valid_token_opens_the_catalog_and_lists_it() {
+    let s = ready();
+    assert_eq!(s.screen, Screen::Catalog);
+    assert_eq!(s.session.token_expires_at, Some(later(28_800)));
+    assert_eq!(s.hits().len(), 4, "three roles and one unavailable account");
+    assert!(s.refresh.is_none());
+}
+
+#[test]
+fn a_fresh_cached_catalog_is_not_listed_again() {
+    let mut s = state();
+    s.catalog_stale = false;
+    let fx = update(
+        &mut s,
+        Msg::Start {
+            stored: Some(signed_in(28_800)),
+        },
+        now(),
+    );
+    assert!(fx.is_empty());
+}
+
+#[test]
+fn no_token_shows_the_sign_in_screen_and_registers() {
+    let mut s = state();
+    let fx = update(&mut s, Msg::Start { stored: None }, now());
+    assert_eq!(s.screen, Screen::SignIn);
+    assert!(matches!(
+        fx.as_slice(),
+        [Effect::SignIn(signin::Effect::Register { .. })]
+    ));
+}
+
+fn waiting() -> AppState {
+    let mut s = state();
+    update(&mut s, Msg::Start { stored: None }, now());
+    update(
+        &mut s,
+        Msg::SignIn(SignInEvent::Registered(Ok(signed_in(0).registration))),
+        now(),
+    );
+    let fx = update(
+        &mut s,
+        Msg::SignIn(SignInEvent::DeviceStarted(Ok(DeviceAuthorization {
+            device_code: Secret::new("d".into()),
+            user_code: "ABCD-EFGH".into(),
+            verification_uri: "http://127.0.0.1:1/device".into(),
+            verification_uri_complete: "http://127.0.0.1:1/device?user_code=ABCD-EFGH".into(),
+            expires_in: 600,
+            interval: 1,
+        }))),
+        now(),
+    );
+    assert!(matches!(
+        fx.as_slice(),
+        [Effect::SignIn(signin::Effect::WakeAt { .. })]
+    ));
+    s
+}
+
+#[test]
+fn sign_in_keys_open_the_browser_and_copy_the_code() {
+    let mut s = waiting();
+    assert_eq!(s.screen, Screen::SignIn);
+    assert_eq!(
+        update(&mut s, Msg::Key(Key::Char('o')), now()),
+        vec![Effect::OpenUrl(
+            "http://127.0.0.1:1/device?user_code=ABCD-EFGH".into()
+        )]
+    );
+    assert_eq!(
+        update(&mut s, Msg::Key(Key::Char('c')), now()),
+        vec![Effect::Copy("ABCD-EFGH".into())]
+    );
+    assert!(s.toast.is_some());
+}
+
+#[test]
+fn approval_saves_switches_to_the_catalog_and_lists() {
+    let mut s = waiting();
+    update(&mut s, Msg::SignIn(SignInEvent::Wake { id: 1 }), later(1));
+    let mut token = signed_in(28_800).token;
+    token.expires_at = later(28_801);
+    let fx = update(
+        &mut s,
+        Msg::SignIn(SignInEvent::Polled {
+            id: 1,
+            result: Ok(token),
+        }),
+        later(1),
+    );
+    assert!(matches!(fx[0], Effect::SignIn(signin::Effect::Save(_))));
+    assert_eq!(fx[1], Effect::ListCatalog);
+    assert_eq!(s.screen, Screen::Catalog);
+    assert_eq!(s.session.token_expires_at, Some(later(28_801)));
+    assert!(s.signin.is_none());
+}
+
+#[test]
+fn a_denied_sign_in_can_be_retried() {
+    let mut s = waiting();
+    update(&mut s, Msg::SignIn(SignInEvent::Wake { id: 1 }), later(1));
+    update(
+        &mut s,
+        Msg::SignIn(SignInEvent::Polled {
+            id: 1,
+            result: Err(IdcError::AccessDenied),
+        }),
+        later(1),
+    );
+    let phase = &s.signin.as_ref().unwrap().phase;
+    assert_eq!(*phase, signin::Phase::Failed(Failure::Denied));
+    let fx = update(&mut s, Msg::Key(Key::Char('r')), later(2));
+    assert!(matches!(
+        fx.as_slice(),
+        [Effect::SignIn(signin::Effect::Register { .. })]
+    ));
+}
+
+#[test]
+fn typing_filters_backspace_widens_esc_clears_then_quits() {
+    let mut s = ready();
+    typed(&mut s, "prod read");
+    assert_eq!(names(&s), ["payments-prod/ReadOnlyAccess"]);
+    for _ in 0..5 {
+        update(&mut s, Msg::Key(Key::Backspace), now());
+    }
+    assert_eq!(s.query, "prod");
+    assert_eq!(names(&s).len(), 2);
+    assert!(update(&mut s, Msg::Key(Key::Esc), now()).is_empty());
+    assert_eq!(s.query, "");
+    assert_eq!(
+        update(&mut s, Msg::Key(Key::Esc), now()),
+        vec![Effect::Exit]
+    );
+    assert_eq!(s.exit, Some(ExitPlan::Nothing));
+}
+
+#[test]
+fn letters_bound_on_the_sign_in_screen_type_into_the_search() {
+    let mut s = ready();
+    typed(&mut s, "cor");
+    assert_eq!(s.query, "cor");
+}
+
+#[test]
+fn selection_moves_clamps_and_scrolls() {
+    let mut s = ready();
+    update(&mut s, Msg::Key(Key::Down), now());
+    update(&mut s, Msg::Key(Key::Down), now());
+    assert_eq!((s.selected, s.offset), (2, 1), "list_height 2 scrolls");
+    update(&mut s, Msg::Key(Key::End), now());
+    assert_eq!(s.selected, 3);
+    update(&mut s, Msg::Key(Key::Down), now());
+    assert_eq!(s.selected, 3, "clamped");
+    update(&mut s, Msg::Key(Key::Home), now());
+    assert_eq!((s.selected, s.offset), (0, 0));
+    update(&mut s, Msg::Key(Key::PageDown), now());
+    assert_eq!(s.selected, 2);
+}
+
+#[test]
+fn mouse_scroll_and_click() {
+    let mut s = ready();
+    update(&mut s, Msg::Mouse(MouseInput::ScrollDown), now());
+    assert_eq!(s.selected, 3);
+    update(&mut s, Msg::Mouse(MouseInput::ScrollUp), now());
+    assert_eq!(s.selected, 0);
+    update(&mut s, Msg::Mouse(MouseInput::Click { row: 4 }), now());
+    assert_eq!(s.selected, 1);
+    update(&mut s, Msg::Mouse(MouseInput::Click { row: 1 }), now());
+    assert_eq!(s.selected, 1, "clicks outside the list do nothing");
+}
+
+#[test]
+fn assume_gets_credentials_then_the_menu_prints_exports() {
+    let mut s = ready();
+    let fx = update(&mut s, Msg::Key(Key::Enter), now());
+    let Effect::GetCredentials {
+        request,
+        account_id,
+        role,
+        fresh,
+    } = fx[0].clone()
+    else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(
+        (account_id.as_str(), role.as_str(), fresh),
+        ("111111111111", "AdministratorAccess", false)
+    );
+    assert_eq!(fx[1], Effect::SaveFrecency);
+    // A second Enter while it is in flight does not ask again.
+    assert!(update(&mut s, Msg::Key(Key::Enter), now()).is_empty());
+    update(
+        &mut s,
+        Msg::Credentials {
+            request,
+            result: Ok(creds(3600)),
+        },
+        now(),
+    );
+    assert_eq!(s.held.len(), 1);
+    assert_eq!(s.held[0].label(), "payments-prod/AdministratorAccess");
+    assert!(s.handover.is_some());
+    // The first entry quits printing the exports.
+    let fx = update(&mut s, Msg::Key(Key::Enter), now());
+    assert_eq!(fx, vec![Effect::Exit]);
+    let Some(ExitPlan::PrintExports { label, region, .. }) = &s.exit else {
+        panic!()
+    };
+    assert_eq!(
+        (label.as_str(), region.as_str()),
+        ("payments-prod/AdministratorAccess", "us-east-1")
+    );
+}
+
+#[test]
+fn the_menu_shows_exports_and_closes() {
+    let mut s = ready();
+    let fx = update(&mut s, Msg::Key(Key::Enter), now());
+    let Effect::GetCredentials { request, .. } = fx[0] else {
+        panic!()
+    };
+    update(
+        &mut s,
+        Msg::Credentials {
+            request,
+            result: Ok(creds(3600)),
+        },
+        now(),
+    );
+    update(&mut s, Msg::Key(Key::Down), now());
+    update(&mut s, Msg::Key(Key::Enter), now());
+    assert!(matches!(s.overlay, Overlay::Exports { .. }));
+    update(&mut s, Msg::Key(Key::Esc), now());
+    assert_eq!(s.overlay, Overlay::None);
+    assert!(s.handover.is_none());
+}
+
+#[test]
+fn print_exports_as_the_default_action_skips_the_menu() {
+    let mut s = ready();
+    s.settings.default_action = DefaultAction::PrintExports;
+    let fx = update(&mut s, Msg::Key(Key::Enter), now());
+    let Effect::GetCredentials { request, .. } = fx[0] else {
+        panic!()
+    };
+    let fx = update(
+        &mut s,
+        Msg::Credentials {
+            request,
+            result: Ok(creds(3600)),
+        },
+        now(),
+    );
+    assert_eq!(fx, vec![Effect::Exit]);
+}
+
+#[test]
+fn unknown_answers_are_ignored() {
+    let mut s = ready();
+    assert!(
+        update(
+            &mut s,
+            Msg::Credentials {
+                request: 999,
+                result: Ok(creds(1))
+            },
+            now()
+        )
+        .is_empty()
+    );
+    assert!(s.held.is_empty());
+}
+
+#[test]
+fn an_unavailable_account_is_retried_and_its_roles_arrive() {
+    let mut s = ready();
+    update(&mut s, Msg::Key(Key::End), now());
+    assert!(is_unavailable(&s, s.selected));
+    let fx = update(&mut s, Msg::Key(Key::Enter), now());
+    assert_eq!(
+        fx,
+        vec![Effect::RetryRoles {
+            account_id: "333333333333".into()
+        }]
+    );
+    update(
+        &mut s,
+        Msg::RolesRetried {
+            account_id: "333333333333".into(),
+            result: Ok(Roles::Listed(vec!["ReadOnlyAccess".into()])),
+        },
+        now(),
+    );
+    assert!(names(&s).contains(&"search-dev/ReadOnlyAccess".to_owned()));
+}
+
+#[test]
+fn expiring_sessions_warn_once_and_toasts_expire() {
+    let mut s = ready();
+    let fx = update(&mut s, Msg::Key(Key::Enter), now());
+    let Effect::GetCredentials { request, .. } = fx[0] else {
+        panic!()
+    };
+    update(
+        &mut s,
+        Msg::Credentials {
+            request,
+            result: Ok(creds(3600)),
+        },
+        now(),
+    );
+    update(&mut s, Msg::Key(Key::Esc), now());
+    s.toast = None;
+    update(&mut s, Msg::Tick, later(60));
+    assert!(s.toast.is_none(), "an hour left is fine");
+    update(&mut s, Msg::Tick, later(3600 - 14 * 60));
+    let toast = s.toast.clone().unwrap();
+    assert_eq!(toast.level, Level::Warn);
+    assert!(
+        toast
+            .text
+            .contains("payments-prod/AdministratorAccess expires in 14m"),
+        "{}",
+        toast.text
+    );
+    assert!(toast.text.contains("ctrl-e"));
+    s.toast = None;
+    update(&mut s, Msg::Tick, later(3600 - 13 * 60));
+    assert!(s.toast.is_none(), "warned once");
+    s.toast = Some(Toast {
+        text: "x".into(),
+        level: Level::Info,
+        until: later(1),
+    });
+    update(&mut s, Msg::Tick, later(2));
+    assert!(s.toast.is_none());
+}
+
+#[test]
+fn refreshing_a_held_session_replaces_its_credentials() {
+    let mut s = ready();
+    let fx = update(&mut s, Msg::Key(Key::Enter), now());
+    let Effect::GetCredentials { request, .. } = fx[0] else {
+        panic!()
+    };
+    update(
+        &mut s,
+        Msg::Credentials {
+            request,
+            result: Ok(creds(600)),
+        },
+        now(),
+    );
+    update(&mut s, Msg::Key(Key::Esc), now());
+    update(&mut s, Msg::Key(Key::Tab), now());
+    assert_eq!(s.focus, Focus::Sessions);
+    let fx = update(&mut s, Msg::Key(Key::Ctrl('e')), now());
+    let Effect::GetCredentials { request, fresh, .. } = fx[0] else {
+        panic!()
+    };
+    assert!(fresh && s.held[0].refreshing);
+    update(
+        &mut s,
+        Msg::Credentials {
+            request,
+            result: Ok(creds(3600)),
+        },
+        now(),
+    );
+    assert_eq!(s.held.len(), 1);
+    assert!(!s.held[0].refreshing);
+    assert_eq!(s.held[0].credentials.expires_at, Some(later(3600)));
+}
+
+#[test]
+fn an_expired_sign_in_during_work_asks_to_sign_in_again() {
+    let mut s = ready();
+    let fx = update(&mut s, Msg::Key(Key::Enter), now());
+    let Effect::GetCredentials { request, .. } = fx[0] else {
+        panic!()
+    };
+    let fx = update(
+        &mut s,
+        Msg::Credentials {
+            request,
+            result: Err(Failed {
+                message: "expired".into(),
+                needs_sign_in: true,
+            }),
+        },
+        now(),
+    );
+    assert_eq!(s.screen, Screen::SignIn);
+    assert!(matches!(
+        fx.as_slice(),
+        [Effect::SignIn(signin::Effect::Register { .. })]
+    ));
+}
+
+#[test]
+fn a_failed_listing_keeps_the_catalog_and_says_why() {
+    let mut s = ready();
+    update(&mut s, Msg::Key(Key::Ctrl('r')), now());
+    assert!(s.refresh.is_some());
+    assert!(
+        update(&mut s, Msg::Key(Key::Ctrl('r')), now()).is_empty(),
+        "one at a time"
+    );
+    update(
+        &mut s,
+        Msg::Listed(Err(Failed {
+            message: "network down".into(),
+            needs_sign_in: false,
+        })),
+        now(),
+    );
+    assert_eq!(s.hits().len(), 4);
+    assert_eq!(s.toast.as_ref().unwrap().level, Level::Error);
+    assert!(s.refresh.is_none());
+}
+
+#[test]
+fn a_refresh_marks_new_roles_and_keeps_the_selection() {
+    let mut s = ready();
+    update(&mut s, Msg::Key(Key::Down), now());
+    let selected = role_at(&s, s.selected).unwrap();
+    let mut newer = catalog();
+    newer.accounts.insert(
+        0,
+        entry("444444444444", "analytics-prod", &["DataScientist"]),
+    );
+    let diff = CatalogDiff::between(&catalog(), &newer);
+    update(&mut s, Msg::Listed(Ok((newer, Some(diff)))), now());
+    assert_eq!(role_at(&s, s.selected).unwrap(), selected);
+    assert_eq!(s.new_roles.len(), 1);
+    assert!(s.toast.as_ref().unwrap().text.contains("1 new"));
+}
+
+#[test]
+fn progress_events_fill_the_refresh_line_and_selection_prioritizes() {
+    let mut s = ready();
+    update(&mut s, Msg::Key(Key::Ctrl('r')), now());
+    update(
+        &mut s,
+        Msg::Catalog(CatalogEvent::RolesFetched {
+            account_id: "1".into(),
+            done: 3,
+            total: 9,
+        }),
+        now(),
+    );
+    update(
+        &mut s,
+        Msg::Catalog(CatalogEvent::Rate { per_sec: 18.0 }),
+        now(),
+    );
+    assert_eq!(
+        s.refresh.map(|r| (r.done, r.total, r.rate)),
+        Some((3, 9, 18.0))
+    );
+    let fx = update(&mut s, Msg::Key(Key::Down), now());
+    assert_eq!(
+        fx,
+        vec![Effect::Prioritize {
+            account_id: "111111111111".into()
+        }]
+    );
+}
+
+#[test]
+fn favorites_are_pinned_first() {
+    let mut s = ready();
+    update(&mut s, Msg::Key(Key::End), now());
+    update(&mut s, Msg::Key(Key::Up), now());
+    let fx = update(&mut s, Msg::Key(Key::Ctrl('f')), now());
+    assert_eq!(fx, vec![Effect::SaveFrecency]);
+    assert_eq!(names(&s)[0], "payments-dev/PowerUserAccess");
+}
+
+#[test]
+fn help_opens_and_any_key_closes_it() {
+    let mut s = ready();
+    update(&mut s, Msg::Key(Key::Char('?')), now());
+    assert_eq!(s.overlay, Overlay::Help);
+    assert_eq!(s.query, "", "? is not typed");
+    update(&mut s, Msg::Key(Key::Char('x')), now());
+    assert_eq!(s.overlay, Overlay::None);
+    assert_eq!(s.query, "");
+}
+
+#[test]
+fn ctrl_c_quits_from_anywhere() {
+    let mut s = waiting();
+    assert_eq!(
+        update(&mut s, Msg::Key(Key::Ctrl('c')), now()),
+        vec![Effect::Exit]
+    );
+}

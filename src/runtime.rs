@@ -1,0 +1,17 @@
+//! The only impure loop: terminal input, effect results and a one-second tick become `Msg`s
+//! for `core::app::update`; effects run on spawned tasks; the screen is redrawn from the state.
+//!
+//! | module | holds |
+//! |---|---|
+//! | [`terminal`] | raw mode + alternate screen on the tty, always restored (drop, panic, signals) |
+//! | [`input`] | crossterm events → core keys and mouse input |
+//! | [`services`] | the ports the effects use, and running one effect |
+//! | [`event_loop`] | `run`: the loop itself, generic over backend and input stream |
+
+pub mod event_loop;
+pub mod input;
+pub mod services;
+pub mod terminal;
+
+pub use event_loop::{RunOptions, run};
+pub use services::Services;

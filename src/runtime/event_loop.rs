@@ -1,0 +1,160 @@
+//! The event loop: `select!` over terminal input, effect results, a tick and the stop
+//! signals; `update`; spawn the effects; redraw when something changed.
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use base64::Engine;
+use futures::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::sync::mpsc;
+
+use super::input::{Input, translate};
+use super::services::Services;
+use crate::core::app::{AppState, Effect, ExitPlan, Msg, update};
+use crate::core::sso::SignedIn;
+use crate::ports::identity_center::IdentityCenter;
+use crate::ui::{ViewCtx, draw, layout::list_area, theme::Theme};
+
+/// How the loop runs; tests shorten the tick and watch the frames.
+pub struct RunOptions {
+    pub tick: Duration,
+    pub theme: Theme,
+    /// Every drawn frame as text, for tests and benchmarks.
+    pub frames: Option<mpsc::UnboundedSender<String>>,
+    /// Stop on SIGTERM, SIGHUP and SIGINT (off in tests).
+    pub handle_signals: bool,
+    /// Where OSC 52 clipboard sequences go (the terminal); none in tests.
+    pub clipboard: Option<Box<dyn Write + Send>>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            tick: Duration::from_secs(1),
+            theme: Theme::from_env(),
+            frames: None,
+            handle_signals: true,
+            clipboard: None,
+        }
+    }
+}
+
+fn buffer_text(buffer: &ratatui::buffer::Buffer) -> String {
+    let area = buffer.area;
+    let mut text = String::new();
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            text.push_str(buffer[(x, y)].symbol());
+        }
+        text.push('\n');
+    }
+    text
+}
+
+fn resize_msg(state: &AppState, width: u16, height: u16) -> Msg {
+    let (list_top, list_height) = list_area(width, height, state);
+    Msg::Resize {
+        width,
+        height,
+        list_top,
+        list_height,
+    }
+}
+
+/// Resolves when a stop signal arrives (never, when `enabled` is false).
+async fn stop_signal(enabled: bool) {
+    if !enabled {
+        return std::future::pending().await;
+    }
+    crate::cli::emulator_cmd::shutdown_signal().await;
+}
+
+/// Runs the app until it exits; returns what to do after the terminal is restored.
+pub async fn run<B, S, I>(
+    terminal: &mut Terminal<B>,
+    mut input: S,
+    services: Services<I>,
+    mut state: AppState,
+    stored: Option<SignedIn>,
+    mut options: RunOptions,
+) -> io::Result<ExitPlan>
+where
+    B: Backend,
+    S: Stream<Item = io::Result<crossterm::event::Event>> + Unpin,
+    I: IdentityCenter + 'static,
+{
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let clock = services.clock.clone();
+    let size = terminal
+        .size()
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    let first = resize_msg(&state, size.width, size.height);
+    let mut effects = update(&mut state, first, clock.now());
+    effects.extend(update(&mut state, Msg::Start { stored }, clock.now()));
+    let mut tick = tokio::time::interval(options.tick);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let stop = stop_signal(options.handle_signals);
+    tokio::pin!(stop);
+    let mut dirty = true;
+    loop {
+        for effect in effects.drain(..) {
+            match effect {
+                Effect::Exit => return Ok(state.exit.take().unwrap_or_default()),
+                Effect::Copy(text) => {
+                    if let Some(out) = options.clipboard.as_mut() {
+                        let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+                        let _ = write!(out, "\x1b]52;c;{encoded}\x07");
+                        let _ = out.flush();
+                    }
+                }
+                Effect::SaveFrecency => services.spawn(
+                    Effect::SaveFrecency,
+                    tx.clone(),
+                    Some(state.frecency.clone()),
+                ),
+                other => services.spawn(other, tx.clone(), None),
+            }
+        }
+        if dirty {
+            let ctx = ViewCtx {
+                now: clock.now(),
+                theme: options.theme.clone(),
+            };
+            let frame = terminal
+                .draw(|f| draw(f, &state, &ctx))
+                .map_err(|e| io::Error::other(e.to_string()))?;
+            if let Some(frames) = &options.frames {
+                let _ = frames.send(buffer_text(frame.buffer));
+            }
+            dirty = false;
+        }
+        let msg = tokio::select! {
+            event = input.next() => match event {
+                Some(Ok(event)) => match translate(event) {
+                    Input::Msg(msg) => msg,
+                    Input::Resize(w, h) => {
+                        let _ = terminal.autoresize();
+                        resize_msg(&state, w, h)
+                    }
+                    Input::Ignored => continue,
+                },
+                // The terminal went away: leave quietly.
+                Some(Err(_)) | None => return Ok(state.exit.take().unwrap_or_default()),
+            },
+            Some(msg) = rx.recv() => msg,
+            _ = tick.tick() => Msg::Tick,
+            () = &mut stop => return Ok(ExitPlan::Nothing),
+        };
+        effects = update(&mut state, msg, clock.now());
+        // Panels that come and go (sessions, toasts) move the list: keep the core in step.
+        let (width, height) = state.size;
+        let (top, rows) = list_area(width, height, &state);
+        if (top, usize::from(rows).max(1)) != (state.list_top, state.list_height) {
+            let resize = resize_msg(&state, width, height);
+            effects.extend(update(&mut state, resize, clock.now()));
+        }
+        dirty = true;
+    }
+}

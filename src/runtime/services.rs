@@ -1,0 +1,204 @@
+//! The ports behind the app's effects, and running one effect on a task that reports back.
+
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::catalog::{CatalogCache, CatalogError, Lister};
+use crate::core::app::{Effect, Msg, msg::Failed};
+use crate::core::frecency::Frecency;
+use crate::core::sso::{SignedIn, SsoSession};
+use crate::engine::role_credentials::role_credentials;
+use crate::engine::signin::{SignInRequest, execute};
+use crate::ports::clock::Clock;
+use crate::ports::identity_center::{IdcError, IdentityCenter};
+use crate::ports::opener::Opener;
+use crate::secret::Secret;
+use crate::session_store::SessionStore;
+
+/// Everything effects need. Cheap to clone (all shared).
+pub struct Services<I> {
+    pub idc: Arc<I>,
+    pub store: Arc<SessionStore>,
+    pub opener: Arc<dyn Opener>,
+    pub clock: Arc<dyn Clock>,
+    pub session: SsoSession,
+    pub request: Arc<SignInRequest>,
+    pub cache: Arc<CatalogCache>,
+    pub lister: Arc<Lister<I>>,
+    pub frecency_file: Option<PathBuf>,
+    /// The current sign-in (set by `Save`).
+    pub current: Arc<RwLock<Option<SignedIn>>>,
+}
+
+impl<I> Clone for Services<I> {
+    fn clone(&self) -> Self {
+        Self {
+            idc: self.idc.clone(),
+            store: self.store.clone(),
+            opener: self.opener.clone(),
+            clock: self.clock.clone(),
+            session: self.session.clone(),
+            request: self.request.clone(),
+            cache: self.cache.clone(),
+            lister: self.lister.clone(),
+            frecency_file: self.frecency_file.clone(),
+            current: self.current.clone(),
+        }
+    }
+}
+
+fn failed(e: &IdcError) -> Failed {
+    Failed {
+        message: e.to_string(),
+        needs_sign_in: matches!(e, IdcError::Unauthorized),
+    }
+}
+
+fn catalog_failed(e: &CatalogError) -> Failed {
+    Failed {
+        message: e.to_string(),
+        needs_sign_in: matches!(e, CatalogError::Unauthorized),
+    }
+}
+
+impl<I: IdentityCenter + 'static> Services<I> {
+    fn token(&self) -> Option<Secret<String>> {
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .map(|s| s.token.access_token.clone())
+    }
+
+    /// Runs `effect` on a task; its answer comes back on `tx`. `Exit` is the loop's business.
+    pub fn spawn(&self, effect: Effect, tx: UnboundedSender<Msg>, frecency: Option<Frecency>) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            if let Some(msg) = this.run(effect, &tx, frecency).await {
+                let _ = tx.send(msg);
+            }
+        });
+    }
+
+    async fn run(
+        &self,
+        effect: Effect,
+        tx: &UnboundedSender<Msg>,
+        frecency: Option<Frecency>,
+    ) -> Option<Msg> {
+        match effect {
+            Effect::SignIn(crate::core::signin::Effect::Save(signed_in)) => {
+                if let Err(e) = self.store.save(&self.session, &signed_in) {
+                    tracing::warn!(error = %e, "cannot keep the sign-in");
+                }
+                self.lister.set_token(signed_in.token.access_token.clone());
+                *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(signed_in);
+                None
+            }
+            Effect::SignIn(effect) => {
+                let mut ignore = |_: &str, _: bool| {};
+                execute(
+                    self.idc.as_ref(),
+                    self.opener.as_ref(),
+                    self.clock.as_ref(),
+                    &self.request,
+                    effect,
+                    &mut ignore,
+                )
+                .await
+                .map(Msg::SignIn)
+            }
+            Effect::ListCatalog => {
+                let previous = self.cache.load().catalog;
+                let (events_tx, mut events) = tokio::sync::mpsc::unbounded_channel();
+                let forward = {
+                    let tx = tx.clone();
+                    tokio::spawn(async move {
+                        while let Some(event) = events.recv().await {
+                            let _ = tx.send(Msg::Catalog(event));
+                        }
+                    })
+                };
+                let result = self
+                    .lister
+                    .refresh(&self.cache, previous.as_ref(), Some(events_tx))
+                    .await;
+                let _ = forward.await;
+                Some(Msg::Listed(
+                    result
+                        .map(|r| (r.catalog, r.diff))
+                        .map_err(|e| catalog_failed(&e)),
+                ))
+            }
+            Effect::Prioritize { account_id } => {
+                self.lister.priority().prioritize(&account_id);
+                None
+            }
+            Effect::RetryRoles { account_id } => {
+                let result = self.lister.fetch_roles(&account_id).await;
+                Some(Msg::RolesRetried {
+                    account_id,
+                    result: result.map_err(|e| catalog_failed(&e)),
+                })
+            }
+            Effect::GetCredentials {
+                request,
+                account_id,
+                role,
+                fresh,
+            } => {
+                let Some(token) = self.token() else {
+                    return Some(Msg::Credentials {
+                        request,
+                        result: Err(failed(&IdcError::Unauthorized)),
+                    });
+                };
+                if fresh
+                    && let Err(e) = self
+                        .store
+                        .forget_credentials(&self.session, &account_id, &role)
+                {
+                    tracing::warn!(error = %e, "cannot drop kept credentials");
+                }
+                let result = role_credentials(
+                    self.idc.as_ref(),
+                    &self.store,
+                    &self.session,
+                    &token,
+                    &account_id,
+                    &role,
+                    self.clock.as_ref(),
+                )
+                .await;
+                Some(Msg::Credentials {
+                    request,
+                    result: result.map_err(|e| failed(&e)),
+                })
+            }
+            Effect::OpenUrl(url) => {
+                if let Err(e) = self.opener.open(&url) {
+                    tracing::info!(reason = %e, "browser not opened");
+                }
+                None
+            }
+            Effect::Copy(_) | Effect::Exit => None,
+            Effect::SaveFrecency => {
+                if let (Some(path), Some(frecency)) = (&self.frecency_file, frecency) {
+                    let path = path.clone();
+                    let _ = tokio::task::spawn_blocking(move || {
+                        if let Ok(json) = serde_json::to_vec(&frecency)
+                            && let Err(e) =
+                                crate::adapters::atomic_file::write_atomic(&path, &json, 0o600)
+                        {
+                            tracing::warn!(error = %e, "cannot save favorites and recents");
+                        }
+                    })
+                    .await;
+                }
+                None
+            }
+        }
+    }
+}

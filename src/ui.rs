@@ -1,0 +1,105 @@
+//! The screen, drawn from the state: `draw(frame, &AppState, &ViewCtx)`. Pure: it reads the
+//! state and the injected `now`, never mutates, never reads the clock or the environment.
+//!
+//! | module | draws |
+//! |---|---|
+//! | [`layout`] | where everything goes; [`layout::list_area`] for `Msg::Resize` |
+//! | [`theme`] | semantic styles on the 16 colours; `NO_COLOR` |
+//! | [`text`] | escaping API strings and fitting them by display width |
+//! | [`header`] | identity center · region · start URL, the session countdown |
+//! | [`signin_screen`] | the sign-in screen: the user code large, the URL, the code's countdown |
+//! | [`big_text`] | the large letters of the user code |
+//! | [`catalog_screen`] | the search line and the account × role list |
+//! | [`detail_pane`] | the selected role's details |
+//! | [`sessions_panel`] | the credentials held in this run and their countdowns |
+//! | [`status_bar`] | the featured session's countdown, key hints, the toast line |
+//! | [`help_overlay`] | `?` help from the live keymap |
+//! | [`handover_menu`] | what to do with fresh credentials |
+//! | [`exports_overlay`] | the export lines, secrets masked |
+
+pub mod big_text;
+pub mod catalog_screen;
+pub mod detail_pane;
+pub mod exports_overlay;
+pub mod handover_menu;
+pub mod header;
+pub mod help_overlay;
+pub mod layout;
+pub mod sessions_panel;
+pub mod signin_screen;
+pub mod status_bar;
+pub mod text;
+pub mod theme;
+
+use std::time::SystemTime;
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+
+use crate::core::app::AppState;
+use crate::core::app::state::{Overlay, Screen};
+
+pub use theme::Theme;
+
+/// What the view needs besides the state: the time to count down from and the styles.
+#[derive(Debug, Clone)]
+pub struct ViewCtx {
+    pub now: SystemTime,
+    pub theme: Theme,
+}
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame, state: &AppState, ctx: &ViewCtx) {
+    let regions = layout::regions(frame.area(), state.toast.is_some());
+    header::draw(frame, regions.header, state, ctx);
+    match state.screen {
+        Screen::SignIn => signin_screen::draw(frame, regions.body, state, ctx),
+        Screen::Catalog => {
+            let areas = layout::catalog(regions.body, state);
+            catalog_screen::draw(frame, &areas, state, ctx);
+            if let Some(detail) = areas.detail {
+                detail_pane::draw(frame, detail, state, ctx);
+            }
+            if let Some(area) = areas.sessions {
+                sessions_panel::draw(frame, area, state, ctx);
+            }
+        }
+    }
+    if let Some(area) = regions.toast {
+        status_bar::draw_toast(frame, area, state, ctx);
+    }
+    status_bar::draw(frame, regions.status, state, ctx);
+    if let Some(menu) = &state.handover {
+        handover_menu::draw(frame, regions.body, menu, state, ctx);
+    }
+    match state.overlay {
+        Overlay::None => {}
+        Overlay::Help => help_overlay::draw(frame, frame.area(), state, ctx),
+        Overlay::Exports { held_id } => {
+            exports_overlay::draw(frame, frame.area(), held_id, state, ctx)
+        }
+    }
+}
+
+/// A drawn buffer as text, one line per row with trailing spaces trimmed; a wide character's
+/// hidden second cell is skipped (for snapshots and tests that read the screen).
+pub fn buffer_text(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    let mut out = String::new();
+    for y in area.top()..area.bottom() {
+        let mut line = String::new();
+        let mut skip = 0usize;
+        for x in area.left()..area.right() {
+            let symbol = buffer[(x, y)].symbol();
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            line.push_str(symbol);
+            skip = text::width(symbol).saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,283 @@
+//! The catalog body: the search line (query, `n/N`, listing progress) and the account × role
+//! list, with matched characters highlighted, favorites starred, new roles marked and
+//! unavailable accounts dimmed.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::ViewCtx;
+use super::layout::CatalogAreas;
+use super::text;
+use crate::core::app::state::{Focus, Overlay};
+use crate::core::app::{AppState, Command};
+use crate::core::search::{Highlight, Hit};
+
+/// Width of an account id column (`111122223333`).
+const ID_WIDTH: usize = 12;
+/// The favorite marker.
+pub const FAVORITE: &str = "★";
+/// The marker of a role that appeared in the last refresh.
+pub const NEW: &str = "new";
+
+pub fn draw(frame: &mut Frame, areas: &CatalogAreas, state: &AppState, ctx: &ViewCtx) {
+    draw_search(frame, areas.search, state, ctx);
+    draw_list(frame, areas.list, state, ctx);
+}
+
+/// `listing roles 120/400 · 18 req/s` while a listing runs.
+pub fn progress_text(state: &AppState) -> Option<String> {
+    let r = state.refresh?;
+    let rate = if r.rate >= 0.5 {
+        format!(" · {:.0} req/s", r.rate)
+    } else {
+        String::new()
+    };
+    Some(if r.total == 0 {
+        if r.accounts == 0 {
+            "listing accounts…".to_owned()
+        } else {
+            format!("listing accounts… {}{rate}", r.accounts)
+        }
+    } else {
+        format!("listing roles {}/{}{rate}", r.done, r.total)
+    })
+}
+
+fn draw_search(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
+    let theme = &ctx.theme;
+    let width = usize::from(area.width);
+    let count = format!("{}/{}", state.hits().len(), state.search.len());
+    let mut right = vec![Span::styled(count, theme.strong), Span::raw(" ")];
+    if let Some(progress) = progress_text(state) {
+        right.insert(0, Span::styled(format!("{progress}   "), theme.dim));
+    }
+    let mut right_width: usize = right.iter().map(|s| text::width(&s.content)).sum();
+    if right_width + 12 > width {
+        right.drain(..right.len() - 2);
+        right_width = right.iter().map(|s| text::width(&s.content)).sum();
+    }
+    let prompt = " › ";
+    let room = width.saturating_sub(text::width(prompt) + right_width + 2);
+    let query_text = if state.query.is_empty() {
+        text::fit("type to search accounts, ids and roles", room)
+    } else {
+        // Keep the end of a long query, where the typing happens.
+        let escaped = text::escape(&state.query);
+        let w = text::width(&escaped);
+        if w <= room {
+            escaped
+        } else {
+            let skip = w - room + 1;
+            let mut dropped = 0;
+            let tail: String = escaped
+                .chars()
+                .skip_while(|c| {
+                    dropped += text::char_width(*c);
+                    dropped <= skip
+                })
+                .collect();
+            format!("…{tail}")
+        }
+    };
+    let query_style = if state.query.is_empty() {
+        theme.dim
+    } else {
+        theme.strong
+    };
+    let query_width = if state.query.is_empty() {
+        0
+    } else {
+        text::width(&query_text)
+    };
+    let used = text::width(prompt) + text::width(&query_text);
+    let mut spans = vec![
+        Span::styled(prompt, theme.accent),
+        Span::styled(query_text, query_style),
+        Span::raw(" ".repeat(width.saturating_sub(used + right_width))),
+    ];
+    spans.extend(right);
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    let typing =
+        state.focus == Focus::Roles && state.overlay == Overlay::None && state.handover.is_none();
+    if typing && area.height > 0 {
+        let x = area.x + u16::try_from(text::width(prompt) + query_width).unwrap_or(0);
+        frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
+    }
+}
+
+/// The first hit shown: `state.offset`, moved only if the selection would be off screen.
+pub fn view_offset(state: &AppState, rows: usize) -> usize {
+    let rows = rows.max(1);
+    let mut offset = state.offset;
+    if state.selected < offset {
+        offset = state.selected;
+    } else if state.selected >= offset + rows {
+        offset = state.selected + 1 - rows;
+    }
+    offset.min(state.hits().len().saturating_sub(rows))
+}
+
+/// Column widths of a list row: (name, role).
+fn columns(width: usize, state: &AppState, new_col: bool) -> (usize, usize) {
+    // margin, favorite marker, gaps around the id, the id, right margin.
+    let fixed = 1 + 2 + 2 + ID_WIDTH + 2 + 1 + if new_col { NEW.len() + 1 } else { 0 };
+    let avail = width.saturating_sub(fixed);
+    let longest = state
+        .catalog
+        .accounts
+        .iter()
+        .map(|e| text::width(&text::escape(&e.account.name)))
+        .max()
+        .unwrap_or(0);
+    let name = longest.clamp(8, (avail / 2).max(8)).min(avail);
+    (name, avail - name)
+}
+
+fn draw_list(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
+    if area.height == 0 || area.width == 0 {
+        return;
+    }
+    if state.hits().is_empty() {
+        draw_empty(frame, area, state, ctx);
+        return;
+    }
+    let theme = &ctx.theme;
+    let rows = usize::from(area.height);
+    let offset = view_offset(state, rows);
+    let new_col = !state.new_roles.is_empty();
+    let width = usize::from(area.width);
+    let (name_w, role_w) = columns(width, state, new_col);
+    let retry = state
+        .keymap
+        .hint(Command::RetryAccount)
+        .map_or_else(String::new, |k| format!(" — {k} retries"));
+    let mut lines = Vec::with_capacity(rows);
+    for (i, hit) in state.hits().iter().enumerate().skip(offset).take(rows) {
+        let Some(row) = state.row(hit.row) else {
+            continue;
+        };
+        let role_ref = row.role_ref();
+        let unavailable = state
+            .meta
+            .get(hit.row)
+            .is_some_and(|m| m.unavailable.is_some());
+        let selected = i == state.selected;
+        let mut base = if unavailable {
+            theme.unavailable
+        } else {
+            Style::default()
+        };
+        if selected {
+            base = if state.focus == Focus::Roles {
+                base.patch(theme.selection)
+            } else {
+                base.patch(theme.strong)
+            };
+        }
+        let hl = highlights(state, hit);
+        let favorite = state.frecency.is_favorite(&role_ref);
+        let mut spans = vec![Span::styled(" ", base)];
+        spans.push(if favorite {
+            Span::styled(format!("{FAVORITE} "), base.patch(theme.marker))
+        } else if unavailable {
+            Span::styled("! ", base)
+        } else {
+            Span::styled("  ", base)
+        });
+        spans.extend(text::highlighted(
+            &row.account_name,
+            &hl.name_idx,
+            name_w,
+            base,
+            theme.highlight,
+        ));
+        spans.push(Span::styled("  ", base));
+        let id_style = if unavailable {
+            base
+        } else {
+            base.patch(theme.dim)
+        };
+        let id_style = if selected { base } else { id_style };
+        spans.extend(text::highlighted(
+            &row.account_id,
+            &hl.id_idx,
+            ID_WIDTH,
+            id_style,
+            theme.highlight,
+        ));
+        spans.push(Span::styled("  ", base));
+        if unavailable {
+            let note = format!("roles unavailable{retry}");
+            spans.push(Span::styled(text::fit_pad(&note, role_w), base));
+        } else {
+            spans.extend(text::highlighted(
+                &row.role_name,
+                &hl.role_idx,
+                role_w,
+                base,
+                theme.highlight,
+            ));
+        }
+        if new_col {
+            let mark = if state.new_roles.contains(&role_ref) {
+                NEW
+            } else {
+                "   "
+            };
+            spans.push(Span::styled(" ", base));
+            spans.push(Span::styled(mark, base.patch(theme.marker)));
+        }
+        spans.push(Span::styled(" ", base));
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The hit's highlight indices, computed now for hits past the search's highlight window.
+fn highlights(state: &AppState, hit: &Hit) -> Highlight {
+    let empty = hit.name_idx.is_empty() && hit.role_idx.is_empty() && hit.id_idx.is_empty();
+    if empty && !state.query.trim().is_empty() {
+        state.search.highlight(hit.row, &state.query)
+    } else {
+        Highlight {
+            name_idx: hit.name_idx.clone(),
+            role_idx: hit.role_idx.clone(),
+            id_idx: hit.id_idx.clone(),
+        }
+    }
+}
+
+fn draw_empty(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
+    let theme = &ctx.theme;
+    let width = usize::from(area.width).saturating_sub(2);
+    let (first, second) = if state.catalog.accounts.is_empty() {
+        if state.refresh.is_some() || state.catalog_stale {
+            let what = progress_text(state).unwrap_or_else(|| "listing accounts…".to_owned());
+            (what, "the list fills in as accounts arrive".to_owned())
+        } else {
+            let key = state
+                .keymap
+                .hint(Command::RefreshCatalog)
+                .map_or_else(String::new, |k| format!(" — {k} lists again"));
+            (
+                "no accounts are assigned to you here".to_owned(),
+                key.trim_start_matches(" — ").to_owned(),
+            )
+        }
+    } else {
+        let key = state
+            .keymap
+            .hint(Command::Back)
+            .map_or_else(String::new, |k| format!("{k} clears the search"));
+        (format!("no matches for “{}”", state.query), key)
+    };
+    let lines = vec![
+        Line::raw(""),
+        Line::styled(text::fit(&first, width), theme.strong),
+        Line::styled(text::fit(&second, width), theme.dim),
+    ];
+    frame.render_widget(Paragraph::new(lines).alignment(Alignment::Center), area);
+}

@@ -1,0 +1,66 @@
+//! The hand-over menu: what to do with the credentials just obtained (quit and print the
+//! exports for `eval`, show them, or close), centered over the body.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::ViewCtx;
+use super::layout::centered;
+use super::status_bar::{remaining_text, urgency_of};
+use super::text;
+use crate::core::app::AppState;
+use crate::core::app::state::{Handover, HandoverAction};
+
+pub fn draw(frame: &mut Frame, area: Rect, menu: &Handover, state: &AppState, ctx: &ViewCtx) {
+    let theme = &ctx.theme;
+    let Some(held) = state.held(menu.held_id) else {
+        return;
+    };
+    let widest = HandoverAction::ALL
+        .iter()
+        .map(|a| text::width(a.label()))
+        .max()
+        .unwrap_or(0);
+    let want_w = u16::try_from(widest.max(text::width(&held.label())) + 10).unwrap_or(u16::MAX);
+    let want_h = u16::try_from(HandoverAction::ALL.len() + 6).unwrap_or(u16::MAX);
+    let rect = centered(area, want_w.max(48), want_h);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.accent)
+        .title(Span::styled(" credentials ready ", theme.accent))
+        .title_bottom(Span::styled(
+            " ↑↓ choose · enter ok · esc close ",
+            theme.dim,
+        ));
+    let inner = block.inner(rect);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(block, rect);
+    let width = usize::from(inner.width).saturating_sub(2);
+    let urgency = urgency_of(held, state, ctx);
+    let left = remaining_text(held, ctx);
+    let mut lines = vec![
+        Line::from(vec![
+            Span::raw(" "),
+            Span::styled(text::fit(&held.label(), width), theme.strong),
+        ]),
+        Line::from(vec![
+            Span::styled(" expires in ", theme.dim),
+            Span::styled(left, theme.urgency(urgency)),
+        ]),
+        Line::raw(""),
+    ];
+    let selected = menu.selected.min(HandoverAction::ALL.len() - 1);
+    for (i, action) in HandoverAction::ALL.iter().enumerate() {
+        let (mark, style) = if i == selected {
+            ("›", theme.selection)
+        } else {
+            (" ", Style::default())
+        };
+        let label = format!(" {mark} {}", action.label());
+        lines.push(Line::styled(text::fit_pad(&label, width + 1), style));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,52 @@
+//! `?` help: every bound command with its keys, generated from the live keymap (so keys
+//! rebound in config.toml show as they are), in a centered box.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::ViewCtx;
+use super::layout::centered;
+use super::text;
+use crate::core::app::AppState;
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
+    let theme = &ctx.theme;
+    let rows = state.keymap.help();
+    let keys_w = rows
+        .iter()
+        .map(|(k, _)| text::width(k))
+        .max()
+        .unwrap_or(0)
+        .min(24);
+    let desc_w = rows.iter().map(|(_, d)| text::width(d)).max().unwrap_or(0);
+    let want_w = u16::try_from(keys_w + desc_w + 7).unwrap_or(u16::MAX);
+    let want_h = u16::try_from(rows.len() + 4).unwrap_or(u16::MAX);
+    let inner_area = Rect {
+        x: area.x + 2,
+        y: area.y + 1,
+        width: area.width.saturating_sub(4),
+        height: area.height.saturating_sub(2),
+    };
+    let rect = centered(inner_area, want_w, want_h);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.accent)
+        .title(Span::styled(" keys ", theme.accent))
+        .title_bottom(Span::styled(" any key closes ", theme.dim));
+    let inner = block.inner(rect);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(block, rect);
+    let desc_room = usize::from(inner.width).saturating_sub(keys_w + 4);
+    let mut lines = vec![Line::raw("")];
+    for (keys, desc) in &rows {
+        lines.push(Line::from(vec![
+            Span::raw(" "),
+            Span::styled(text::fit_pad(keys, keys_w), theme.accent),
+            Span::raw("  "),
+            Span::raw(text::fit(desc, desc_room)),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}

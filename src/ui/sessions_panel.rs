@@ -1,0 +1,87 @@
+//! The sessions panel: every set of credentials held in this run, with its access key id
+//! (never the secret), the time left coloured by urgency and said in words, and whether it is
+//! being refreshed. The selected one is highlighted while the panel has the focus.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::ViewCtx;
+use super::status_bar::{remaining_text, urgency_of};
+use super::text;
+use crate::core::app::state::Focus;
+use crate::core::app::urgency::Urgency;
+use crate::core::app::{AppState, Command};
+
+/// Width of the access key id column (`ASIA` + 16).
+const KEY_WIDTH: usize = 20;
+/// Width of the time-left column (`59m 59s`, `expired`).
+const LEFT_WIDTH: usize = 8;
+/// The marker of a session being refreshed.
+pub const REFRESHING: &str = "↻ renewing";
+/// Width of the urgency column (`expiring soon`).
+const URGENCY_WIDTH: usize = 13;
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
+    let theme = &ctx.theme;
+    let focused = state.focus == Focus::Sessions;
+    let switch = state
+        .keymap
+        .hint(Command::SwitchFocus)
+        .map_or_else(String::new, |k| format!("· {k} ─"));
+    let title_style = if focused { theme.accent } else { theme.dim };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused { theme.accent } else { theme.border })
+        .title(Span::styled(
+            format!(" sessions ({}) ", state.held.len()),
+            title_style,
+        ))
+        .title(Span::styled(format!("{switch} "), theme.dim));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let rows = usize::from(inner.height).max(1);
+    let offset = state.held_selected.saturating_sub(rows - 1);
+    let width = usize::from(inner.width);
+    let fixed = 1 + 2 + KEY_WIDTH + 2 + LEFT_WIDTH + 1 + URGENCY_WIDTH + 1;
+    let label_w = width.saturating_sub(fixed).max(8);
+    let mut lines = Vec::new();
+    for (i, held) in state.held.iter().enumerate().skip(offset).take(rows) {
+        let selected = focused && i == state.held_selected;
+        let base = if selected {
+            theme.selection
+        } else {
+            Style::default()
+        };
+        let urgency = urgency_of(held, state, ctx);
+        let urgent = base.patch(theme.urgency(urgency));
+        // While renewing, the marker takes the urgency word's place (the colour stays).
+        let (word, word_style) = match urgency {
+            _ if held.refreshing => (REFRESHING, base.patch(theme.accent)),
+            Urgency::Ok => ("", urgent),
+            other => (other.label(), urgent),
+        };
+        let key_style = if selected { base } else { theme.dim };
+        let spans = vec![
+            Span::styled(" ", base),
+            Span::styled(text::fit_pad(&held.label(), label_w), base),
+            Span::styled("  ", base),
+            Span::styled(
+                text::fit_pad(&held.credentials.access_key_id, KEY_WIDTH),
+                key_style,
+            ),
+            Span::styled("  ", base),
+            Span::styled(
+                format!("{:>LEFT_WIDTH$}", remaining_text(held, ctx)),
+                urgent,
+            ),
+            Span::styled(" ", base),
+            Span::styled(format!("{word:<URGENCY_WIDTH$}"), word_style),
+            Span::styled(" ", base),
+        ];
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
