@@ -97,7 +97,7 @@ mod tests {
     fn renders_a_user_code() {
         let lines = render("AB-1").unwrap();
         assert_eq!(lines.len(), HEIGHT);
-        assert_eq!(lines[0], "▄▀▀▀▄ █▀▀▀▄       ▄█   ");
+        assert_eq!(lines[0], "▄▀▀▀▄ █▀▀▀▄        ▄█  ");
         assert!(lines.iter().all(|l| l.chars().count() == width("AB-1")));
     }
 

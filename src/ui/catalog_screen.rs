@@ -62,7 +62,13 @@ fn draw_search(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
     let prompt = " › ";
     let room = width.saturating_sub(text::width(prompt) + right_width + 2);
     let query_text = if state.query.is_empty() {
-        text::fit("type to search accounts, ids and roles", room)
+        let long = "type to search accounts, ids and roles";
+        let short = if text::width(long) <= room {
+            long
+        } else {
+            "type to search"
+        };
+        text::fit(short, room)
     } else {
         // Keep the end of a long query, where the typing happens.
         let escaped = text::escape(&state.query);
@@ -179,7 +185,7 @@ fn draw_list(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
         }
         let hl = highlights(state, hit);
         let favorite = state.frecency.is_favorite(&role_ref);
-        let mut spans = vec![Span::styled(" ", base)];
+        let mut spans = vec![Span::styled(if selected { "›" } else { " " }, base)];
         spans.push(if favorite {
             Span::styled(format!("{FAVORITE} "), base.patch(theme.marker))
         } else if unavailable {
@@ -255,8 +261,10 @@ fn draw_empty(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
     let width = usize::from(area.width).saturating_sub(2);
     let (first, second) = if state.catalog.accounts.is_empty() {
         if state.refresh.is_some() || state.catalog_stale {
-            let what = progress_text(state).unwrap_or_else(|| "listing accounts…".to_owned());
-            (what, "the list fills in as accounts arrive".to_owned())
+            (
+                "listing accounts…".to_owned(),
+                "the list fills in as they arrive".to_owned(),
+            )
         } else {
             let key = state
                 .keymap

@@ -68,12 +68,10 @@ fn beside(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
         .borders(Borders::ALL)
         .border_style(theme.border)
         .title(Span::styled(" details ", theme.dim));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
     let Some(f) = facts(state, ctx) else {
         return;
     };
-    let width = usize::from(inner.width).saturating_sub(2);
+    let width = usize::from(area.width).saturating_sub(4);
     let label_w = 10;
     let value_w = width.saturating_sub(label_w);
     let field = |label: &str, value: &str| {
@@ -123,6 +121,13 @@ fn beside(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
             lines.push(Line::from(vec![Span::raw(" "), Span::raw(part)]));
         }
     }
+    // The box is as tall as what it holds.
+    let height = u16::try_from(lines.len() + 2)
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    let rect = Rect { height, ..area };
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
     frame.render_widget(Paragraph::new(lines), inner);
 }
 

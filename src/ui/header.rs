@@ -28,7 +28,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
     let width = usize::from(area.width);
     let right = session_countdown(state, ctx);
     let right_width = right.as_ref().map_or(0, |(t, _)| text::width(t) + 2);
-    let name = " rolecall ";
+    let name = " rolecall  ";
     let sep = " · ";
     let mut spans = vec![Span::styled(name, theme.accent)];
     let mut room = width.saturating_sub(text::width(name) + right_width);

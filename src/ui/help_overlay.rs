@@ -9,11 +9,29 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use super::ViewCtx;
 use super::layout::centered;
 use super::text;
-use crate::core::app::AppState;
+use crate::core::app::command::Context;
+use crate::core::app::state::Screen;
+use crate::core::app::{AppState, Command};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
     let theme = &ctx.theme;
-    let rows = state.keymap.help();
+    // The commands of the screen on view and the global ones.
+    let context = match state.screen {
+        Screen::SignIn => Context::SignIn,
+        Screen::Catalog => Context::Catalog,
+    };
+    let applies = |desc: &str| {
+        Command::ALL
+            .iter()
+            .find(|c| c.description() == desc)
+            .is_none_or(|c| c.context() == context || c.context() == Context::Global)
+    };
+    let rows: Vec<(String, &str)> = state
+        .keymap
+        .help()
+        .into_iter()
+        .filter(|(_, desc)| applies(desc))
+        .collect();
     let keys_w = rows
         .iter()
         .map(|(k, _)| text::width(k))

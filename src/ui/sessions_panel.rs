@@ -27,26 +27,35 @@ const URGENCY_WIDTH: usize = 13;
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
     let theme = &ctx.theme;
     let focused = state.focus == Focus::Sessions;
-    let switch = state
-        .keymap
-        .hint(Command::SwitchFocus)
-        .map_or_else(String::new, |k| format!("· {k} ─"));
     let title_style = if focused { theme.accent } else { theme.dim };
-    let block = Block::default()
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(if focused { theme.accent } else { theme.border })
         .title(Span::styled(
             format!(" sessions ({}) ", state.held.len()),
             title_style,
-        ))
-        .title(Span::styled(format!("{switch} "), theme.dim));
+        ));
+    if let Some(key) = state.keymap.hint(Command::SwitchFocus) {
+        let what = if focused { "back to roles" } else { "select" };
+        block = block.title(
+            Line::from(vec![
+                Span::styled(format!(" {key}"), theme.accent),
+                Span::styled(format!(" {what} "), theme.dim),
+            ])
+            .right_aligned(),
+        );
+    }
+    let renew = state
+        .keymap
+        .hint(Command::RefreshCredentials)
+        .map_or_else(String::new, |k| format!("{k} renews"));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let rows = usize::from(inner.height).max(1);
     let offset = state.held_selected.saturating_sub(rows - 1);
     let width = usize::from(inner.width);
     let fixed = 1 + 2 + KEY_WIDTH + 2 + LEFT_WIDTH + 1 + URGENCY_WIDTH + 1;
-    let label_w = width.saturating_sub(fixed).max(8);
+    let label_w = width.saturating_sub(fixed).clamp(8, 44);
     let mut lines = Vec::new();
     for (i, held) in state.held.iter().enumerate().skip(offset).take(rows) {
         let selected = focused && i == state.held_selected;
@@ -61,6 +70,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
         let (word, word_style) = match urgency {
             _ if held.refreshing => (REFRESHING, base.patch(theme.accent)),
             Urgency::Ok => ("", urgent),
+            // The time column already says `expired`: say what to do instead.
+            Urgency::Expired => (renew.as_str(), base.patch(theme.dim)),
             other => (other.label(), urgent),
         };
         let key_style = if selected { base } else { theme.dim };

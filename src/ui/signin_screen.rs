@@ -108,9 +108,7 @@ fn browser_line(wait: &DeviceWait, wanted: bool) -> &'static str {
     match wait.browser_opened {
         None => "Opening the sign-in page in your browser…",
         Some(true) => "The sign-in page was opened in your browser: check the code there.",
-        Some(false) if wanted => {
-            "The browser could not be opened: open the URL on any device and enter the code."
-        }
+        Some(false) if wanted => "The browser could not be opened: open the URL on any device.",
         Some(false) => "Open the URL in a browser on any device and enter the code.",
     }
 }

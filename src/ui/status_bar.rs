@@ -12,7 +12,6 @@ use crate::core::app::state::{Focus, Held, Level, Screen};
 use crate::core::app::urgency::Urgency;
 use crate::core::app::{AppState, Command};
 use crate::core::countdown;
-use crate::core::signin::Phase;
 
 /// A held session's countdown: `7h 59m`, `4m 05s`, `expired`, or `no expiry`.
 pub fn remaining_text(held: &Held, ctx: &ViewCtx) -> String {
@@ -51,14 +50,8 @@ pub fn featured<'a>(state: &'a AppState, ctx: &ViewCtx) -> Option<&'a Held> {
 /// The hints for what is on screen, most useful first: (command, what it does here).
 fn hints(state: &AppState) -> Vec<(Command, &'static str)> {
     match state.screen {
-        Screen::SignIn => match state.signin.as_ref().map(|s| &s.phase) {
-            Some(Phase::WaitingForApproval(_)) => vec![
-                (Command::OpenBrowser, "open browser"),
-                (Command::CopyCode, "copy code"),
-            ],
-            Some(Phase::Failed(_)) => vec![(Command::RetrySignIn, "sign in again")],
-            _ => Vec::new(),
-        },
+        // The sign-in screen shows its own keys (open browser, copy code, retry).
+        Screen::SignIn => Vec::new(),
         Screen::Catalog => match state.focus {
             Focus::Roles => {
                 let mut h = vec![
@@ -86,17 +79,19 @@ fn hint_spans(state: &AppState, ctx: &ViewCtx, room: usize) -> Vec<Span<'static>
         .into_iter()
         .filter_map(|(c, what)| state.keymap.hint(c).map(|k| (k, what)))
         .collect();
+    items.extend(state.keymap.hint(Command::Quit).map(|k| (k, "quit")));
+    // Help always shows; the others go from the least useful (the end) while they do not fit.
     let help = state.keymap.hint(Command::Help).map(|k| (k, "help"));
-    let quit = state.keymap.hint(Command::Quit).map(|k| (k, "quit"));
     let item_width = |(k, w): &(String, &str)| text::width(k) + 1 + text::width(w) + 2;
-    let fixed: usize = help.iter().chain(quit.iter()).map(item_width).sum();
+    let fixed: usize = help.iter().map(item_width).sum();
     while !items.is_empty() && items.iter().map(item_width).sum::<usize>() + fixed > room {
         items.pop();
     }
-    items.extend(help);
-    items.extend(quit);
-    while !items.is_empty() && items.iter().map(item_width).sum::<usize>() > room {
-        items.remove(0);
+    if let Some(help) = help.filter(|h| item_width(h) <= room) {
+        let at = items
+            .len()
+            .saturating_sub(usize::from(items.last().is_some_and(|i| i.1 == "quit")));
+        items.insert(at, help);
     }
     let mut spans = Vec::new();
     for (key, what) in items {

@@ -151,6 +151,16 @@ fn set_catalog(state: &mut AppState, catalog: Catalog) {
     state.catalog = catalog;
     state.search = SearchIndex::new(rows);
     state.meta = meta;
+    reorder(state, keep);
+}
+
+/// Recomputes boosts and the hits after favorites or recents changed, keeping the selection.
+fn reorder_keeping_selection(state: &mut AppState) {
+    let keep = state.selected_row().and_then(|i| state.role_ref(i));
+    reorder(state, keep);
+}
+
+fn reorder(state: &mut AppState, keep: Option<RoleRef>) {
     state.recompute_boosts();
     state.refilter();
     if let Some(keep) = keep
@@ -405,7 +415,7 @@ fn assume(state: &mut AppState, now: SystemTime, fresh: bool) -> Vec<Effect> {
         return Vec::new();
     }
     state.frecency.record_use(&role, state.now_unix);
-    state.recompute_boosts();
+    reorder_keeping_selection(state);
     let request = state.fresh_id();
     let label = state
         .row(index)
@@ -493,8 +503,7 @@ fn run_command(state: &mut AppState, command: Command, now: SystemTime) -> Vec<E
                 return Vec::new();
             };
             let pinned = state.frecency.toggle_favorite(&role);
-            state.recompute_boosts();
-            state.refilter();
+            reorder_keeping_selection(state);
             let word = if pinned { "pinned" } else { "unpinned" };
             toast(
                 state,

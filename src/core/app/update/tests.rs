@@ -614,6 +614,17 @@ fn favorites_are_pinned_first() {
     let fx = update(&mut s, Msg::Key(Key::Ctrl('f')), now());
     assert_eq!(fx, vec![Effect::SaveFrecency]);
     assert_eq!(names(&s)[0], "payments-dev/PowerUserAccess");
+    assert_eq!(s.selected, 0, "the pinned role stays selected");
+}
+
+#[test]
+fn assuming_keeps_the_list_and_the_selection() {
+    let mut s = ready();
+    update(&mut s, Msg::Key(Key::Down), now());
+    let before = role_at(&s, s.selected).unwrap();
+    update(&mut s, Msg::Key(Key::Enter), now());
+    assert_eq!(s.hits().len(), 4, "the list is still there");
+    assert_eq!(role_at(&s, s.selected).unwrap(), before);
 }
 
 #[test]

@@ -1,0 +1,198 @@
+//! The app's speed and memory (`cargo bench --bench app`): warm start to the first full frame
+//! from a cached catalog, keystroke to filtered frame (p50/p99), and resident memory, at 10,000
+//! and 100,000 roles. Prints a markdown table. Not a test: nothing here asserts a time.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant, SystemTime};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use rolecall::catalog::CatalogCache;
+use rolecall::core::app::state::{AppSettings, SessionInfo};
+use rolecall::core::app::{AppState, Key, Keymap, Msg, update};
+use rolecall::core::catalog::{Account, AccountEntry, Catalog, Roles};
+use rolecall::core::frecency::Frecency;
+use rolecall::core::sso::{Registration, SignedIn, SsoToken};
+use rolecall::secret::Secret;
+use rolecall::ui::{Theme, ViewCtx, draw, layout::list_area};
+
+const TEAMS: &[&str] = &[
+    "payments",
+    "identity",
+    "search",
+    "data-platform",
+    "mobile-api",
+    "web-frontend",
+    "ml-training",
+    "observability",
+    "billing",
+    "checkout",
+    "inventory",
+    "logistics",
+];
+const ENVS: &[&str] = &["prod", "staging", "dev", "qa", "perf"];
+const ROLES: &[&str] = &[
+    "AdministratorAccess",
+    "ReadOnlyAccess",
+    "PowerUserAccess",
+    "DataScientist",
+    "ViewOnlyAccess",
+];
+
+fn catalog(roles: usize) -> Catalog {
+    let mut accounts = Vec::new();
+    let mut count = 0;
+    let mut i = 0;
+    while count < roles {
+        let n = 3 + i % 3;
+        let take = n.min(roles - count);
+        accounts.push(AccountEntry {
+            account: Account {
+                id: format!("{:012}", 100_000_000_000u64 + i as u64 * 7919),
+                name: format!(
+                    "{}-{}-{}",
+                    TEAMS[i % TEAMS.len()],
+                    ENVS[(i / TEAMS.len()) % ENVS.len()],
+                    i
+                ),
+                email: Some(format!("aws+{i}@acme.example")),
+            },
+            roles: Roles::Listed(ROLES[..take].iter().map(|r| r.to_string()).collect()),
+        });
+        count += take;
+        i += 1;
+    }
+    Catalog {
+        session: "bench".into(),
+        listed_at: 1_795_457_000,
+        accounts,
+    }
+}
+
+fn signed_in(now: SystemTime) -> SignedIn {
+    SignedIn {
+        registration: Registration {
+            client_id: "c".into(),
+            client_secret: Secret::new("s".into()),
+            expires_at: now + Duration::from_secs(86_400),
+            grant_types: vec![],
+        },
+        token: SsoToken {
+            access_token: Secret::new("a".into()),
+            expires_at: now + Duration::from_secs(28_800),
+            refresh_token: None,
+        },
+    }
+}
+
+fn rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+struct Row {
+    roles: usize,
+    start_ms: f64,
+    p50: f64,
+    p99: f64,
+    max: f64,
+    rss_mib: f64,
+}
+
+fn measure(roles: usize) -> Row {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = CatalogCache::new(dir.path(), "bench");
+    cache.save(&catalog(roles)).expect("cache written");
+    let now = SystemTime::now();
+    let ctx = ViewCtx {
+        now,
+        theme: Theme::colored(),
+    };
+
+    // Warm start: read the cache, build the state, sign in from the store, draw one frame.
+    let started = Instant::now();
+    let loaded = cache.load().catalog.expect("cache loads");
+    let mut state = AppState::new(
+        SessionInfo {
+            name: "bench".into(),
+            start_url: "https://bench.awsapps.com/start".into(),
+            region: "us-east-1".into(),
+            token_expires_at: None,
+        },
+        loaded,
+        Frecency::default(),
+        AppSettings::default(),
+        Keymap::default(),
+    );
+    state.catalog_stale = false;
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    let (top, height) = list_area(120, 40, &state);
+    update(
+        &mut state,
+        Msg::Resize {
+            width: 120,
+            height: 40,
+            list_top: top,
+            list_height: height,
+        },
+        now,
+    );
+    update(
+        &mut state,
+        Msg::Start {
+            stored: Some(signed_in(now)),
+        },
+        now,
+    );
+    terminal.draw(|f| draw(f, &state, &ctx)).expect("draw");
+    let start_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let rss_mib = rss_kib().unwrap_or(0) as f64 / 1024.0;
+
+    // Keystrokes: type queries and backspace them, drawing a frame after each key.
+    let mut times = Vec::new();
+    for _ in 0..10 {
+        for query in ["payments prod admin", "dtsci", "7919 read"] {
+            let keys = query
+                .chars()
+                .map(Key::Char)
+                .chain(std::iter::repeat_n(Key::Backspace, query.len()));
+            for key in keys {
+                let t = Instant::now();
+                update(&mut state, Msg::Key(key), now);
+                terminal.draw(|f| draw(f, &state, &ctx)).expect("draw");
+                times.push(t.elapsed());
+            }
+        }
+    }
+    times.sort();
+    Row {
+        roles,
+        start_ms,
+        p50: percentile(&times, 0.5),
+        p99: percentile(&times, 0.99),
+        max: percentile(&times, 1.0),
+        rss_mib,
+    }
+}
+
+fn main() {
+    println!(
+        "| roles | warm start → first frame | keystroke → frame p50 | p99 | max | RSS after first frame |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|");
+    for roles in [10_000, 100_000] {
+        let r = measure(roles);
+        println!(
+            "| {} | {:.1} ms | {:.2} ms | {:.2} ms | {:.2} ms | {:.1} MiB |",
+            r.roles, r.start_ms, r.p50, r.p99, r.max, r.rss_mib
+        );
+    }
+}
