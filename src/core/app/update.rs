@@ -265,6 +265,10 @@ fn on_credentials(
         toast(state, now, Level::Info, text);
         return Vec::new();
     }
+    // The "getting credentials…" note has done its job.
+    if state.toast.as_ref().is_some_and(|t| t.level == Level::Info) {
+        state.toast = None;
+    }
     let account_name = state
         .catalog
         .accounts
