@@ -2,13 +2,21 @@
 //! messages go to stderr.
 
 pub mod app_cmd;
+pub mod console_cmd;
 pub mod context;
+pub mod credential_process_cmd;
 pub mod demo_cmd;
+pub mod env_cmd;
+pub mod exec_cmd;
+pub mod init_cmd;
 pub mod emulator_cmd;
 pub mod list_cmd;
 pub mod login_cmd;
 pub mod logout_cmd;
+pub mod populate_cmd;
 pub mod status_cmd;
+pub mod target_credentials;
+pub mod write_cmd;
 
 use std::path::PathBuf;
 
@@ -42,6 +50,20 @@ pub enum Command {
     /// Try the whole app against a built-in emulator: no AWS account needed, nothing of
     /// yours touched.
     Demo(DemoArgs),
+    /// Run a command (or your shell) with a role's credentials in its environment.
+    Exec(exec_cmd::ExecArgs),
+    /// Print the `export` lines for a role's credentials (for eval).
+    Env(env_cmd::EnvArgs),
+    /// Print the shell function that lets the app set variables in your current shell.
+    Init(init_cmd::InitArgs),
+    /// Write a role's credentials into a named profile of ~/.aws/credentials.
+    Write(write_cmd::WriteArgs),
+    /// Write one AWS CLI profile per account × role into a managed block of ~/.aws/config.
+    Populate(populate_cmd::PopulateArgs),
+    /// Answer as an AWS CLI `credential_process` (Version 1 JSON on stdout).
+    CredentialProcess(credential_process_cmd::CredentialProcessArgs),
+    /// Open (or print) the AWS console signed in as a role.
+    Console(console_cmd::ConsoleArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -173,7 +195,7 @@ impl CliError {
     }
 }
 
-fn block_on<F: std::future::Future<Output = Result<(), CliError>>>(f: F) -> Result<(), CliError> {
+pub fn block_on<F: std::future::Future<Output = Result<(), CliError>>>(f: F) -> Result<(), CliError> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -190,6 +212,13 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::List(args)) => block_on(list_cmd::run_list(args)),
         Some(Command::Status(args)) => status_cmd::run_status(args),
         Some(Command::Demo(args)) => block_on(demo_cmd::run_demo(args)),
+        Some(Command::Exec(args)) => exec_cmd::run(args),
+        Some(Command::Env(args)) => env_cmd::run(args),
+        Some(Command::Init(args)) => init_cmd::run(args),
+        Some(Command::Write(args)) => write_cmd::run(args),
+        Some(Command::Populate(args)) => populate_cmd::run(args),
+        Some(Command::CredentialProcess(args)) => credential_process_cmd::run(args),
+        Some(Command::Console(args)) => console_cmd::run(args),
         None => block_on(async move {
             let ctx = context::Context::load()?;
             app_cmd::run_app(ctx, cli.session.as_deref()).await

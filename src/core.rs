@@ -5,6 +5,7 @@
 //! |---|---|
 //! | [`app`] | the full-screen app's state machine |
 //! | [`exports`] | `export` lines for shells |
+//! | [`target`] | naming a role on the command line (exact, alias, fuzzy) |
 //! | [`sso`] | identity centers, registrations, tokens: what sign-in produces |
 //! | [`signin`] | the device-code sign-in state machine (polling cadence, `slow_down`, expiry) |
 //! | [`catalog`] | accounts and roles, and what changed between two listings |
@@ -26,3 +27,4 @@ pub mod rate;
 pub mod search;
 pub mod signin;
 pub mod sso;
+pub mod target;

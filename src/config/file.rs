@@ -32,6 +32,9 @@ pub struct ConfigFile {
     /// Key bindings: `"ctrl-g" = "refresh-catalog"`; each replaces what its key did.
     #[serde(default)]
     pub keys: BTreeMap<String, Command>,
+    /// Short names for roles on the command line: `prod = "payments-prod/AdministratorAccess"`.
+    #[serde(default)]
+    pub aliases: BTreeMap<String, String>,
 }
 
 /// `[app]`: the full-screen app.
@@ -300,6 +303,7 @@ mod example_tests {
             "critical_minutes",
             "default_action",
             "region",
+            "prod",
         ] {
             assert!(
                 text.contains(&format!("{key} =")),
