@@ -150,12 +150,13 @@ async fn sign_in_search_assume_watch_the_countdown_and_quit() {
     let (frames_tx, mut frames) = mpsc::unbounded_channel();
     let app = tokio::spawn(async move {
         let mut terminal = Terminal::new(TestBackend::new(110, 32)).unwrap();
+        let mut state = state;
         run(
             &mut terminal,
             input,
             services,
-            state,
-            None,
+            &mut state,
+            Some(None),
             RunOptions {
                 tick: Duration::from_millis(250),
                 theme: Theme::plain(),

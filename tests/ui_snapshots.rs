@@ -642,7 +642,14 @@ fn exports_overlay_masks_secrets() {
         "AdministratorAccess",
         credentials("ASIAOKEXAMPLE0000001", 3600),
     );
-    keys(&mut state, &[Key::Down, Key::Enter]);
+    let show = state
+        .handover_actions()
+        .iter()
+        .position(|a| *a == rolecall::core::app::state::HandoverAction::ShowExports)
+        .unwrap();
+    let mut path = vec![Key::Down; show];
+    path.push(Key::Enter);
+    keys(&mut state, &path);
     assert!(matches!(state.overlay, Overlay::Exports { .. }));
     state.toast = None;
     snap_both("exports", &mut state);

@@ -14,7 +14,8 @@ use crate::core::app::urgency::Thresholds;
 use crate::core::app::{AppState, ExitPlan, Keymap};
 use crate::core::catalog::Catalog;
 use crate::core::countdown;
-use crate::core::exports::{Shell, export_lines};
+use crate::core::credentials::Credentials;
+use crate::core::exports::{Shell, export_lines, variables};
 use crate::core::frecency::Frecency;
 use crate::core::signin::Method;
 use crate::engine::signin::SignInRequest;
@@ -96,6 +97,7 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
         open_browser,
         ..AppSettings::default()
     };
+    let return_after_run = file.app.return_after_run;
     let mut state = AppState::new(
         SessionInfo {
             name: session.name.clone(),
@@ -131,25 +133,86 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
         frecency_file: Some(frecency_path),
         current: Arc::new(RwLock::new(stored.clone())),
     };
-    let (mut term, guard) =
-        terminal::enter().map_err(|e| CliError::Other(format!("cannot open the terminal: {e}")))?;
-    let input = crossterm::event::EventStream::new();
-    let options = RunOptions {
-        clipboard: terminal::open_output().ok(),
-        ..RunOptions::default()
+    let mut start = Some(stored);
+    loop {
+        let (mut term, guard) = terminal::enter()
+            .map_err(|e| CliError::Other(format!("cannot open the terminal: {e}")))?;
+        let options = RunOptions {
+            clipboard: terminal::open_output().ok(),
+            ..RunOptions::default()
+        };
+        let input = crossterm::event::EventStream::new();
+        let plan = run(
+            &mut term,
+            input,
+            services.clone(),
+            &mut state,
+            start.take(),
+            options,
+        )
+        .await;
+        drop(term);
+        drop(guard);
+        let plan = plan.map_err(|e| CliError::Other(format!("terminal error: {e}")))?;
+        match plan {
+            ExitPlan::Run {
+                label,
+                credentials,
+                region,
+                command,
+            } => {
+                run_with_credentials(&label, &credentials, &region, command.as_deref());
+                if !return_after_run {
+                    return Ok(());
+                }
+            }
+            other => {
+                carry_out(other);
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// Runs a shell command (or the user's shell) with the credentials in its environment, on the
+/// restored terminal.
+fn run_with_credentials(
+    label: &str,
+    credentials: &Credentials,
+    region: &str,
+    command: Option<&str>,
+) {
+    let shell = std::env::var("SHELL").unwrap_or_else(|_| "/bin/sh".into());
+    let mut child = match command {
+        Some(cmd) => {
+            eprintln!("rolecall: running {label}: {cmd}");
+            let mut c = std::process::Command::new("/bin/sh");
+            c.arg("-c").arg(cmd);
+            c
+        }
+        None => {
+            eprintln!("rolecall: {label} — a subshell with these credentials; exit it to return");
+            std::process::Command::new(&shell)
+        }
     };
-    let plan = run(&mut term, input, services, state, stored, options).await;
-    drop(term);
-    drop(guard);
-    let plan = plan.map_err(|e| CliError::Other(format!("terminal error: {e}")))?;
-    carry_out(plan);
-    Ok(())
+    child
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_DEFAULT_PROFILE");
+    for (name, value) in variables(credentials, region, false) {
+        child.env(name, value);
+    }
+    child.env("ROLECALL_SESSION", label);
+    match child.status() {
+        Ok(status) if !status.success() => eprintln!("rolecall: {label} ended with {status}"),
+        Ok(_) => {}
+        Err(e) => eprintln!("rolecall: cannot start {shell}: {e}"),
+    }
 }
 
 /// What happens after the terminal is back: the exports on stdout, a note on stderr.
 pub fn carry_out(plan: ExitPlan) {
     match plan {
-        ExitPlan::Nothing => {}
+        ExitPlan::Nothing | ExitPlan::Run { .. } => {}
         ExitPlan::PrintExports {
             label,
             credentials,

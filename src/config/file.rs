@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use crate::adapters::store_select::Backend;
 use crate::core::app::Command;
 use crate::core::app::keymap::Keymap;
-use crate::core::app::state::DefaultAction;
+use crate::core::app::state::{CustomAction, DefaultAction};
 use crate::core::sso::{ACCOUNT_ACCESS_SCOPE, SsoSession};
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -35,6 +35,9 @@ pub struct ConfigFile {
     /// Short names for roles on the command line: `prod = "payments-prod/AdministratorAccess"`.
     #[serde(default)]
     pub aliases: BTreeMap<String, String>,
+    /// Commands offered in the app's hand-over menu, run with the chosen credentials.
+    #[serde(default)]
+    pub actions: Vec<CustomAction>,
 }
 
 /// `[app]`: the full-screen app.
@@ -49,6 +52,8 @@ pub struct AppSection {
     pub default_action: DefaultAction,
     /// Region for the exported credentials; the identity center's region when absent.
     pub region: Option<String>,
+    /// Come back to the app when a subshell or custom action started from it ends (else exit).
+    pub return_after_run: bool,
 }
 
 impl Default for AppSection {
@@ -58,6 +63,7 @@ impl Default for AppSection {
             critical_minutes: 5,
             default_action: DefaultAction::Menu,
             region: None,
+            return_after_run: true,
         }
     }
 }
@@ -304,6 +310,8 @@ mod example_tests {
             "default_action",
             "region",
             "prod",
+            "return_after_run",
+            "command",
         ] {
             assert!(
                 text.contains(&format!("{key} =")),

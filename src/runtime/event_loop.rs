@@ -72,12 +72,14 @@ async fn stop_signal(enabled: bool) {
 }
 
 /// Runs the app until it exits; returns what to do after the terminal is restored.
+/// `start` is what the token store holds on the first run; `None` resumes a state that ran
+/// before (after a subshell).
 pub async fn run<B, S, I>(
     terminal: &mut Terminal<B>,
     mut input: S,
     services: Services<I>,
-    mut state: AppState,
-    stored: Option<SignedIn>,
+    state: &mut AppState,
+    start: Option<Option<SignedIn>>,
     mut options: RunOptions,
 ) -> io::Result<ExitPlan>
 where
@@ -90,9 +92,11 @@ where
     let size = terminal
         .size()
         .map_err(|e| io::Error::other(e.to_string()))?;
-    let first = resize_msg(&state, size.width, size.height);
-    let mut effects = update(&mut state, first, clock.now());
-    effects.extend(update(&mut state, Msg::Start { stored }, clock.now()));
+    let first = resize_msg(state, size.width, size.height);
+    let mut effects = update(state, first, clock.now());
+    if let Some(stored) = start {
+        effects.extend(update(state, Msg::Start { stored }, clock.now()));
+    }
     let mut tick = tokio::time::interval(options.tick);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let stop = stop_signal(options.handle_signals);
@@ -123,7 +127,7 @@ where
                 theme: options.theme.clone(),
             };
             let frame = terminal
-                .draw(|f| draw(f, &state, &ctx))
+                .draw(|f| draw(f, state, &ctx))
                 .map_err(|e| io::Error::other(e.to_string()))?;
             if let Some(frames) = &options.frames {
                 let _ = frames.send(buffer_text(frame.buffer));
@@ -136,7 +140,7 @@ where
                     Input::Msg(msg) => msg,
                     Input::Resize(w, h) => {
                         let _ = terminal.autoresize();
-                        resize_msg(&state, w, h)
+                        resize_msg(state, w, h)
                     }
                     Input::Ignored => continue,
                 },
@@ -147,13 +151,13 @@ where
             _ = tick.tick() => Msg::Tick,
             () = &mut stop => return Ok(ExitPlan::Nothing),
         };
-        effects = update(&mut state, msg, clock.now());
+        effects = update(state, msg, clock.now());
         // Panels that come and go (sessions, toasts) move the list: keep the core in step.
         let (width, height) = state.size;
-        let (top, rows) = list_area(width, height, &state);
+        let (top, rows) = list_area(width, height, state);
         if (top, usize::from(rows).max(1)) != (state.list_top, state.list_height) {
-            let resize = resize_msg(&state, width, height);
-            effects.extend(update(&mut state, resize, clock.now()));
+            let resize = resize_msg(state, width, height);
+            effects.extend(update(state, resize, clock.now()));
         }
         dirty = true;
     }

@@ -184,6 +184,9 @@ impl<I: IdentityCenter + 'static> Services<I> {
                 None
             }
             Effect::Copy(_) | Effect::Exit => None,
+            Effect::WriteProfile { .. } | Effect::OpenConsole { .. } => Some(Msg::HandedOver(Err(
+                "this hand-over is not available yet".into(),
+            ))),
             Effect::SaveFrecency => {
                 if let (Some(path), Some(frecency)) = (&self.frecency_file, frecency) {
                     let path = path.clone();

@@ -12,20 +12,18 @@ use super::layout::centered;
 use super::status_bar::{remaining_text, urgency_of};
 use super::text;
 use crate::core::app::AppState;
-use crate::core::app::state::{Handover, HandoverAction};
+use crate::core::app::state::Handover;
 
 pub fn draw(frame: &mut Frame, area: Rect, menu: &Handover, state: &AppState, ctx: &ViewCtx) {
     let theme = &ctx.theme;
     let Some(held) = state.held(menu.held_id) else {
         return;
     };
-    let widest = HandoverAction::ALL
-        .iter()
-        .map(|a| text::width(a.label()))
-        .max()
-        .unwrap_or(0);
+    let actions = state.handover_actions();
+    let labels: Vec<String> = actions.iter().map(|a| state.action_label(*a)).collect();
+    let widest = labels.iter().map(|l| text::width(l)).max().unwrap_or(0);
     let want_w = u16::try_from(widest.max(text::width(&held.label())) + 10).unwrap_or(u16::MAX);
-    let want_h = u16::try_from(HandoverAction::ALL.len() + 6).unwrap_or(u16::MAX);
+    let want_h = u16::try_from(actions.len() + 6).unwrap_or(u16::MAX);
     let rect = centered(area, want_w.max(48), want_h);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -52,14 +50,14 @@ pub fn draw(frame: &mut Frame, area: Rect, menu: &Handover, state: &AppState, ct
         ]),
         Line::raw(""),
     ];
-    let selected = menu.selected.min(HandoverAction::ALL.len() - 1);
-    for (i, action) in HandoverAction::ALL.iter().enumerate() {
+    let selected = menu.selected.min(actions.len().saturating_sub(1));
+    for (i, label) in labels.iter().enumerate() {
         let (mark, style) = if i == selected {
             ("›", theme.selection)
         } else {
             (" ", Style::default())
         };
-        let label = format!(" {mark} {}", action.label());
+        let label = format!(" {mark} {label}");
         lines.push(Line::styled(text::fit_pad(&label, width + 1), style));
     }
     frame.render_widget(Paragraph::new(lines), inner);

@@ -29,6 +29,17 @@ pub enum Effect {
     Copy(String),
     /// Write favorites and recents to the state dir.
     SaveFrecency,
+    /// Write these credentials into `~/.aws/credentials` as `profile`; answer with
+    /// `Msg::HandedOver`.
+    WriteProfile {
+        profile: String,
+        credentials: Credentials,
+        region: String,
+    },
+    /// Open the AWS console signed in with these credentials; answer with `Msg::HandedOver`.
+    OpenConsole {
+        credentials: Credentials,
+    },
     /// Leave the event loop; `AppState::exit` says what to do then.
     Exit,
 }
@@ -43,5 +54,13 @@ pub enum ExitPlan {
         label: String,
         credentials: Credentials,
         region: String,
+    },
+    /// Run `command` (a shell command; `None`: the user's shell) with these credentials in its
+    /// environment, then come back to the app.
+    Run {
+        label: String,
+        credentials: Credentials,
+        region: String,
+        command: Option<String>,
     },
 }

@@ -44,6 +44,8 @@ pub enum Msg {
         account_id: String,
         result: Result<Roles, Failed>,
     },
+    /// A hand-over effect finished: what to tell the user, or why it failed.
+    HandedOver(Result<String, String>),
     /// GetRoleCredentials answered request `request`.
     Credentials {
         request: u64,

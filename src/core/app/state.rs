@@ -84,24 +84,82 @@ pub enum DefaultAction {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HandoverAction {
     PrintExports,
+    Subshell,
+    WriteProfile,
+    Console,
     ShowExports,
+    /// `[[actions]]` entry number n of config.toml.
+    Custom(usize),
     Close,
 }
 
 impl HandoverAction {
-    pub const ALL: [HandoverAction; 3] = [
+    /// The built-in entries, in menu order (custom actions go before `Close`).
+    pub const BUILT_IN: [HandoverAction; 5] = [
         HandoverAction::PrintExports,
+        HandoverAction::Subshell,
+        HandoverAction::WriteProfile,
+        HandoverAction::Console,
         HandoverAction::ShowExports,
-        HandoverAction::Close,
     ];
 
     pub fn label(self) -> &'static str {
         match self {
             HandoverAction::PrintExports => "Quit and print the exports (for eval)",
+            HandoverAction::Subshell => "Open a subshell with these credentials",
+            HandoverAction::WriteProfile => "Write a profile to ~/.aws/credentials",
+            HandoverAction::Console => "Open the AWS console",
             HandoverAction::ShowExports => "Show the exports",
+            HandoverAction::Custom(_) => "custom action",
             HandoverAction::Close => "Close",
         }
     }
+}
+
+/// A `[[actions]]` entry: a command run with the chosen credentials in its environment.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomAction {
+    pub name: String,
+    /// A key that runs it from the hand-over menu (`e`, `ctrl-e`, …).
+    #[serde(default)]
+    pub key: Option<String>,
+    /// A shell command; `{account_id}`, `{account_name}`, `{role_name}`, `{region}` and
+    /// `{profile}` are replaced.
+    pub command: String,
+}
+
+impl CustomAction {
+    /// The command with its placeholders filled in.
+    pub fn render(
+        &self,
+        account_id: &str,
+        account_name: &str,
+        role_name: &str,
+        region: &str,
+    ) -> String {
+        self.command
+            .replace("{account_id}", account_id)
+            .replace("{account_name}", account_name)
+            .replace("{role_name}", role_name)
+            .replace("{region}", region)
+            .replace("{profile}", &profile_name(account_name, role_name))
+    }
+}
+
+/// The default profile name for a role, `{account_name}-{role_name}` with anything outside
+/// `[A-Za-z0-9._-]` replaced by `-`.
+pub fn profile_name(account_name: &str, role_name: &str) -> String {
+    format!("{account_name}-{role_name}")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,6 +195,8 @@ pub struct AppSettings {
     pub toast_for: Duration,
     /// Open the browser for sign-in when one can be opened here.
     pub open_browser: bool,
+    /// `[[actions]]` from config.toml, offered in the hand-over menu.
+    pub actions: Vec<CustomAction>,
 }
 
 impl Default for AppSettings {
@@ -147,6 +207,7 @@ impl Default for AppSettings {
             region: "us-east-1".into(),
             toast_for: Duration::from_secs(6),
             open_browser: false,
+            actions: Vec::new(),
         }
     }
 }
@@ -290,6 +351,26 @@ impl AppState {
             account_id: r.account_id.clone(),
             role_name: r.role_name.clone(),
         })
+    }
+
+    /// The hand-over menu's entries: the built-in ones, the custom actions, Close.
+    pub fn handover_actions(&self) -> Vec<HandoverAction> {
+        let mut actions = HandoverAction::BUILT_IN.to_vec();
+        actions.extend((0..self.settings.actions.len()).map(HandoverAction::Custom));
+        actions.push(HandoverAction::Close);
+        actions
+    }
+
+    /// What the menu shows for an entry.
+    pub fn action_label(&self, action: HandoverAction) -> String {
+        match action {
+            HandoverAction::Custom(i) => self
+                .settings
+                .actions
+                .get(i)
+                .map_or_else(|| "custom action".to_owned(), |a| a.name.clone()),
+            other => other.label().to_owned(),
+        }
     }
 
     pub fn held(&self, id: u64) -> Option<&Held> {

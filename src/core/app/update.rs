@@ -17,7 +17,7 @@ use super::key::{Key, MouseInput};
 use super::msg::{Failed, Msg};
 use super::state::{
     AppState, DefaultAction, Focus, Handover, HandoverAction, Held, Level, Overlay, Refresh,
-    Screen, Toast, rows_of,
+    Screen, Toast, profile_name, rows_of,
 };
 use super::urgency::Urgency;
 
@@ -69,6 +69,13 @@ pub fn update(state: &mut AppState, msg: Msg, now: SystemTime) -> Vec<Effect> {
             Err(failure) => on_failure(state, failure, now),
         },
         Msg::Credentials { request, result } => on_credentials(state, request, result, now),
+        Msg::HandedOver(result) => {
+            match result {
+                Ok(text) => toast(state, now, Level::Info, text),
+                Err(text) => toast(state, now, Level::Error, text),
+            }
+            Vec::new()
+        }
     }
 }
 
@@ -315,18 +322,49 @@ fn on_credentials(
 /// Runs a hand-over menu entry.
 fn choose(state: &mut AppState, held_id: u64, action: HandoverAction) -> Vec<Effect> {
     state.handover = None;
+    let Some(held) = state.held(held_id).cloned() else {
+        return Vec::new();
+    };
+    let region = state.settings.region.clone();
     match action {
         HandoverAction::PrintExports => {
-            let Some(held) = state.held(held_id) else {
-                return Vec::new();
-            };
             state.exit = Some(ExitPlan::PrintExports {
                 label: held.label(),
-                credentials: held.credentials.clone(),
-                region: state.settings.region.clone(),
+                credentials: held.credentials,
+                region,
             });
             vec![Effect::Exit]
         }
+        HandoverAction::Subshell => {
+            state.exit = Some(ExitPlan::Run {
+                label: held.label(),
+                credentials: held.credentials,
+                region,
+                command: None,
+            });
+            vec![Effect::Exit]
+        }
+        HandoverAction::Custom(i) => {
+            let Some(custom) = state.settings.actions.get(i) else {
+                return Vec::new();
+            };
+            let command = custom.render(&held.account_id, &held.account_name, &held.role, &region);
+            state.exit = Some(ExitPlan::Run {
+                label: format!("{} ({})", custom.name, held.label()),
+                credentials: held.credentials,
+                region,
+                command: Some(command),
+            });
+            vec![Effect::Exit]
+        }
+        HandoverAction::WriteProfile => vec![Effect::WriteProfile {
+            profile: profile_name(&held.account_name, &held.role),
+            credentials: held.credentials,
+            region,
+        }],
+        HandoverAction::Console => vec![Effect::OpenConsole {
+            credentials: held.credentials,
+        }],
         HandoverAction::ShowExports => {
             state.overlay = Overlay::Exports { held_id };
             Vec::new()
@@ -593,8 +631,20 @@ fn on_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect> {
         return Vec::new();
     }
     if let Some(menu) = state.handover {
-        let last = HandoverAction::ALL.len() - 1;
+        let actions = state.handover_actions();
+        let last = actions.len() - 1;
+        // A custom action's own key runs it.
+        let by_key = state
+            .settings
+            .actions
+            .iter()
+            .position(|a| a.key.as_deref().and_then(Key::parse) == Some(key));
         match key {
+            _ if by_key.is_some() => {
+                if let Some(i) = by_key {
+                    return choose(state, menu.held_id, HandoverAction::Custom(i));
+                }
+            }
             Key::Up | Key::Ctrl('p') => {
                 state.handover = Some(Handover {
                     selected: menu.selected.saturating_sub(1),
@@ -608,7 +658,7 @@ fn on_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect> {
                 });
             }
             Key::Enter => {
-                let action = HandoverAction::ALL[menu.selected.min(last)];
+                let action = actions[menu.selected.min(last)];
                 return choose(state, menu.held_id, action);
             }
             Key::Ctrl('c') => return quit(state),

@@ -351,9 +351,10 @@ fn assume_gets_credentials_then_the_menu_prints_exports() {
     );
 }
 
-#[test]
-fn the_menu_shows_exports_and_closes() {
+/// Assumes the first row and returns the state with the hand-over menu open.
+fn with_menu(actions: Vec<crate::core::app::state::CustomAction>) -> AppState {
     let mut s = ready();
+    s.settings.actions = actions;
     let fx = update(&mut s, Msg::Key(Key::Enter), now());
     let Effect::GetCredentials { request, .. } = fx[0] else {
         panic!()
@@ -366,12 +367,93 @@ fn the_menu_shows_exports_and_closes() {
         },
         now(),
     );
-    update(&mut s, Msg::Key(Key::Down), now());
-    update(&mut s, Msg::Key(Key::Enter), now());
+    s
+}
+
+fn pick(s: &mut AppState, action: HandoverAction) -> Vec<Effect> {
+    let index = s
+        .handover_actions()
+        .iter()
+        .position(|a| *a == action)
+        .unwrap();
+    for _ in 0..index {
+        update(s, Msg::Key(Key::Down), now());
+    }
+    update(s, Msg::Key(Key::Enter), now())
+}
+
+#[test]
+fn the_menu_shows_exports_and_closes() {
+    let mut s = with_menu(Vec::new());
+    pick(&mut s, HandoverAction::ShowExports);
     assert!(matches!(s.overlay, Overlay::Exports { .. }));
     update(&mut s, Msg::Key(Key::Esc), now());
     assert_eq!(s.overlay, Overlay::None);
     assert!(s.handover.is_none());
+}
+
+#[test]
+fn the_menu_opens_a_subshell_writes_a_profile_and_opens_the_console() {
+    let mut s = with_menu(Vec::new());
+    assert_eq!(pick(&mut s, HandoverAction::Subshell), vec![Effect::Exit]);
+    let Some(ExitPlan::Run {
+        command: None,
+        label,
+        ..
+    }) = &s.exit
+    else {
+        panic!("{:?}", s.exit)
+    };
+    assert_eq!(label, "payments-prod/AdministratorAccess");
+
+    let mut s = with_menu(Vec::new());
+    let fx = pick(&mut s, HandoverAction::WriteProfile);
+    let [
+        Effect::WriteProfile {
+            profile, region, ..
+        },
+    ] = fx.as_slice()
+    else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(
+        (profile.as_str(), region.as_str()),
+        ("payments-prod-AdministratorAccess", "us-east-1")
+    );
+    update(&mut s, Msg::HandedOver(Ok("wrote profile".into())), now());
+    assert_eq!(s.toast.as_ref().unwrap().text, "wrote profile");
+
+    let mut s = with_menu(Vec::new());
+    let fx = pick(&mut s, HandoverAction::Console);
+    assert!(matches!(fx.as_slice(), [Effect::OpenConsole { .. }]));
+    update(&mut s, Msg::HandedOver(Err("no browser".into())), now());
+    assert_eq!(s.toast.as_ref().unwrap().level, Level::Error);
+}
+
+#[test]
+fn custom_actions_fill_placeholders_and_run_by_key() {
+    let ecr = crate::core::app::state::CustomAction {
+        name: "ECR login".into(),
+        key: Some("e".into()),
+        command: "login {account_id}.dkr.ecr.{region}.amazonaws.com as {profile}".into(),
+    };
+    let mut s = with_menu(vec![ecr]);
+    assert_eq!(s.action_label(HandoverAction::Custom(0)), "ECR login");
+    assert_eq!(
+        update(&mut s, Msg::Key(Key::Char('e')), now()),
+        vec![Effect::Exit]
+    );
+    let Some(ExitPlan::Run {
+        command: Some(command),
+        ..
+    }) = &s.exit
+    else {
+        panic!()
+    };
+    assert_eq!(
+        command,
+        "login 111111111111.dkr.ecr.us-east-1.amazonaws.com as payments-prod-AdministratorAccess"
+    );
 }
 
 #[test]
