@@ -6,6 +6,7 @@
 #   - dbus + gnome-keyring (Debian): a real Secret Service for the OS keyring tests, in a
 #     private D-Bus session with a throwaway keyring (never the user's own)
 #   - tmux (Debian): drives the real binary in the end-to-end tests
+#   - zsh and fish (Debian): real shells for `rolecall init` and `env`
 #   - the AWS CLI (PyPI `awscli`, with botocore): the second client of the interop tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,12 +30,16 @@ if [ -n "${ROLECALL_IN_DBUS:-}" ]; then
   printf test | XDG_DATA_HOME="$keyring_dir" gnome-keyring-daemon --unlock --components=secrets >/dev/null
 fi
 
-if ! command -v tmux >/dev/null 2>&1; then
-  say "installing tmux (Debian) for the end-to-end tests"
+missing=()
+for tool in tmux zsh fish; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  say "installing ${missing[*]} (Debian) for the end-to-end and shell tests"
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq tmux >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 if ! command -v aws >/dev/null 2>&1 || ! python3 -c 'import botocore' >/dev/null 2>&1; then
