@@ -6,10 +6,10 @@ pub mod console_cmd;
 pub mod context;
 pub mod credential_process_cmd;
 pub mod demo_cmd;
+pub mod emulator_cmd;
 pub mod env_cmd;
 pub mod exec_cmd;
 pub mod init_cmd;
-pub mod emulator_cmd;
 pub mod list_cmd;
 pub mod login_cmd;
 pub mod logout_cmd;
@@ -195,7 +195,9 @@ impl CliError {
     }
 }
 
-pub fn block_on<F: std::future::Future<Output = Result<(), CliError>>>(f: F) -> Result<(), CliError> {
+pub fn block_on<F: std::future::Future<Output = Result<(), CliError>>>(
+    f: F,
+) -> Result<(), CliError> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -7,8 +7,12 @@
 //! | [`tokens`] | a usable token without asking anyone (stored or silently refreshed) |
 //! | [`role_credentials`] | GetRoleCredentials, kept until close to expiry |
 //! | [`pkce`] | the browser half of PKCE: a one-shot loopback listener for the redirect |
+//! | [`subshell`] | a shell or command run with a role's credentials in its environment |
+//! | [`console`] | the AWS console sign-in URL from role credentials (the federation endpoint) |
 
+pub mod console;
 pub mod pkce;
 pub mod role_credentials;
 pub mod signin;
+pub mod subshell;
 pub mod tokens;

@@ -15,10 +15,11 @@ use crate::core::app::{AppState, ExitPlan, Keymap};
 use crate::core::catalog::Catalog;
 use crate::core::countdown;
 use crate::core::credentials::Credentials;
-use crate::core::exports::{Shell, export_lines, variables};
+use crate::core::exports::export_lines;
 use crate::core::frecency::Frecency;
 use crate::core::signin::Method;
 use crate::engine::signin::SignInRequest;
+use crate::engine::subshell;
 use crate::ports::clock::{Clock, SystemClock};
 use crate::ports::opener::Opener;
 use crate::runtime::{RunOptions, Services, run, terminal};
@@ -161,7 +162,7 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
                 region,
                 command,
             } => {
-                run_with_credentials(&label, &credentials, &region, command.as_deref());
+                run_with_credentials(&label, &credentials, &region, command.as_deref()).await;
                 if !return_after_run {
                     return Ok(());
                 }
@@ -176,36 +177,27 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
 
 /// Runs a shell command (or the user's shell) with the credentials in its environment, on the
 /// restored terminal.
-fn run_with_credentials(
+async fn run_with_credentials(
     label: &str,
     credentials: &Credentials,
     region: &str,
     command: Option<&str>,
 ) {
-    let shell = std::env::var("SHELL").unwrap_or_else(|_| "/bin/sh".into());
-    let mut child = match command {
-        Some(cmd) => {
-            eprintln!("rolecall: running {label}: {cmd}");
-            let mut c = std::process::Command::new("/bin/sh");
-            c.arg("-c").arg(cmd);
-            c
-        }
+    let sh = std::ffi::OsString::from("/bin/sh");
+    let args: Vec<std::ffi::OsString> = command
+        .map(|c| vec!["-c".into(), c.into()])
+        .unwrap_or_default();
+    let program = command.map(|_| (sh.as_os_str(), args.as_slice()));
+    match command {
+        Some(cmd) => eprintln!("rolecall: running {label}: {cmd}"),
         None => {
-            eprintln!("rolecall: {label} — a subshell with these credentials; exit it to return");
-            std::process::Command::new(&shell)
+            eprintln!("rolecall: {label}: a subshell with these credentials; exit it to return")
         }
-    };
-    child
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_DEFAULT_PROFILE");
-    for (name, value) in variables(credentials, region, false) {
-        child.env(name, value);
     }
-    child.env("ROLECALL_SESSION", label);
-    match child.status() {
+    match subshell::run_with_credentials(credentials, region, label, program).await {
         Ok(status) if !status.success() => eprintln!("rolecall: {label} ended with {status}"),
         Ok(_) => {}
-        Err(e) => eprintln!("rolecall: cannot start {shell}: {e}"),
+        Err(e) => eprintln!("rolecall: cannot start it: {e}"),
     }
 }
 
@@ -218,7 +210,7 @@ pub fn carry_out(plan: ExitPlan) {
             credentials,
             region,
         } => {
-            let shell = Shell::from_path(&std::env::var("SHELL").unwrap_or_default());
+            let shell = super::env_cmd::shell_from_env();
             let mut out = std::io::stdout().lock();
             for line in export_lines(&credentials, &region, shell, false) {
                 let _ = writeln!(out, "{line}");

@@ -1,14 +1,73 @@
-//! `rolecall exec` — being written.
+//! `rolecall exec TARGET [-- CMD ARGS…]`: a command (or your shell) with a role's credentials in
+//! its environment; exits with the command's exit code (128 + the signal when one ended it).
 
-use super::CliError;
+use std::ffi::OsString;
+
+use super::context::Context;
+use super::target_credentials::credentials_for;
+use super::{CliError, block_on};
+use crate::engine::subshell::{
+    MARKER, current_session, default_shell, exit_code, run_with_credentials,
+};
 
 /// Arguments of `rolecall exec`.
 #[derive(Debug, clap::Args)]
 pub struct ExecArgs {
-    /// What to act on.
-    pub target: Option<String>,
+    /// The role: `account-name/role`, `account-id/role` or an alias (fuzzy).
+    pub target: String,
+    /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
+    #[arg(long, value_name = "NAME")]
+    pub session: Option<String>,
+    /// Allow starting inside another rolecall session.
+    #[arg(long)]
+    pub nest: bool,
+    /// The command and its arguments, after `--`; your $SHELL when absent.
+    #[arg(last = true, value_name = "CMD")]
+    pub command: Vec<OsString>,
 }
 
-pub fn run(_args: ExecArgs) -> Result<(), CliError> {
-    Err(CliError::Other("rolecall exec is not available yet".into()))
+pub fn run(args: ExecArgs) -> Result<(), CliError> {
+    if let Some(inside) = current_session().filter(|_| !args.nest) {
+        return Err(CliError::Usage(format!(
+            "already inside a rolecall session ({inside}, {MARKER} is set): exit it first, or pass --nest"
+        )));
+    }
+    let ctx = Context::load()?;
+    let session = ctx.session(args.session.as_deref())?;
+    let region = ctx
+        .config
+        .file
+        .app
+        .region
+        .clone()
+        .unwrap_or_else(|| session.region.clone());
+    block_on(async move {
+        let (target, credentials) = credentials_for(&ctx, &session, &args.target).await?;
+        let label = target.label();
+        let program = args
+            .command
+            .split_first()
+            .map(|(program, rest)| (program.as_os_str(), rest));
+        let status = run_with_credentials(&credentials, &region, &label, program)
+            .await
+            .map_err(|e| cannot_run(program.map(|(p, _)| p), &e))?;
+        match exit_code(status) {
+            0 => Ok(()),
+            code => Err(CliError::Reported(code)),
+        }
+    })
+}
+
+/// Reports a command that did not start, with the shell's codes: 127 not found, 126 otherwise.
+fn cannot_run(program: Option<&std::ffi::OsStr>, e: &std::io::Error) -> CliError {
+    let what = program.map_or_else(
+        || format!("the shell {}", default_shell().to_string_lossy()),
+        |p| p.to_string_lossy().into_owned(),
+    );
+    eprintln!("rolecall: cannot run {what}: {e}");
+    CliError::Reported(if e.kind() == std::io::ErrorKind::NotFound {
+        127
+    } else {
+        126
+    })
 }

@@ -1,14 +1,63 @@
-//! `rolecall init` — being written.
+//! `rolecall init bash|zsh|fish|powershell`: prints the shell function that lets the app (and
+//! `rolecall env`) set variables in the calling shell. The snippets live in `assets/shell/`.
+
+use std::io::Write;
 
 use super::CliError;
+use super::env_cmd::ShellName;
+
+const POSIX: &str = include_str!("../../assets/shell/rolecall.sh");
+const FISH: &str = include_str!("../../assets/shell/rolecall.fish");
+const POWERSHELL: &str = include_str!("../../assets/shell/rolecall.ps1");
 
 /// Arguments of `rolecall init`.
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
-    /// What to act on.
-    pub target: Option<String>,
+    /// The shell to print the function for.
+    #[arg(value_enum)]
+    pub shell: ShellName,
 }
 
-pub fn run(_args: InitArgs) -> Result<(), CliError> {
-    Err(CliError::Other("rolecall init is not available yet".into()))
+/// The snippet for `shell`, ready to eval or source.
+pub fn snippet(shell: ShellName) -> String {
+    match shell {
+        ShellName::Bash => POSIX
+            .replace("@SHELL@", "bash")
+            .replace("@RCFILE@", "~/.bashrc"),
+        ShellName::Zsh => POSIX
+            .replace("@SHELL@", "zsh")
+            .replace("@RCFILE@", "~/.zshrc"),
+        ShellName::Fish => FISH.to_owned(),
+        ShellName::Powershell => POWERSHELL.to_owned(),
+    }
+}
+
+pub fn run(args: InitArgs) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(snippet(args.shell).as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| CliError::Other(format!("cannot write to stdout: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_placeholder_is_filled() {
+        for shell in [
+            ShellName::Bash,
+            ShellName::Zsh,
+            ShellName::Fish,
+            ShellName::Powershell,
+        ] {
+            let text = snippet(shell);
+            assert!(
+                !text.contains("@SHELL@") && !text.contains("@RCFILE@"),
+                "{shell:?}"
+            );
+            assert!(text.contains("rolecall env --unset"), "{shell:?}");
+        }
+        assert!(snippet(ShellName::Zsh).contains("ROLECALL_SHELL=zsh command rolecall"));
+    }
 }

@@ -1,4 +1,6 @@
-//! `export` lines for handing credentials to a shell: POSIX shells (bash, zsh) and fish.
+//! The lines that hand credentials to a shell, or take them back: POSIX shells (bash, zsh),
+//! fish and PowerShell. `rolecall env`, the app's "print the exports" and the `rolecall init`
+//! wrappers all use these; the wrappers eval only lines of exactly these shapes.
 
 use crate::core::credentials::Credentials;
 
@@ -7,25 +9,83 @@ pub enum Shell {
     #[default]
     Posix,
     Fish,
+    PowerShell,
 }
 
 impl Shell {
-    /// The shell a `$SHELL` path names (fish, else POSIX).
+    /// The shell a `$SHELL` path (or a bare name) names: fish, PowerShell (`pwsh`,
+    /// `powershell`), else POSIX.
     pub fn from_path(shell: &str) -> Shell {
-        if shell.rsplit('/').next() == Some("fish") {
-            Shell::Fish
-        } else {
-            Shell::Posix
+        let name = shell.rsplit(['/', '\\']).next().unwrap_or_default();
+        let name = name.strip_suffix(".exe").unwrap_or(name);
+        match name {
+            "fish" => Shell::Fish,
+            "pwsh" | "powershell" => Shell::PowerShell,
+            _ => Shell::Posix,
         }
     }
 }
 
-/// Single-quotes a value for either shell.
+/// Every variable the export lines set, so `--unset` clears exactly what `env` set.
+pub const EXPORTED: [&str; 7] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_SESSION_EXPIRATION",
+];
+
+/// Variables that would win over the exported keys, so they are cleared alongside.
+pub const SHADOWING: [&str; 1] = ["AWS_PROFILE"];
+
+/// Single-quotes a value for the shell.
 fn quote(value: &str, shell: Shell) -> String {
     match shell {
         Shell::Posix => format!("'{}'", value.replace('\'', "'\\''")),
         Shell::Fish => format!("'{}'", value.replace('\\', "\\\\").replace('\'', "\\'")),
+        // PowerShell also ends a single-quoted string at the typographic single quotes.
+        Shell::PowerShell => {
+            let mut quoted = String::with_capacity(value.len() + 2);
+            quoted.push('\'');
+            for c in value.chars() {
+                if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
+                    quoted.push(c);
+                }
+                quoted.push(c);
+            }
+            quoted.push('\'');
+            quoted
+        }
     }
+}
+
+/// The line that sets and exports one variable.
+pub fn set_line(shell: Shell, name: &str, value: &str) -> String {
+    let value = quote(value, shell);
+    match shell {
+        Shell::Posix => format!("export {name}={value}"),
+        Shell::Fish => format!("set -gx {name} {value}"),
+        Shell::PowerShell => format!("$Env:{name} = {value}"),
+    }
+}
+
+/// The line that removes one variable (quietly when it is not set).
+pub fn unset_line(shell: Shell, name: &str) -> String {
+    match shell {
+        Shell::Posix => format!("unset {name}"),
+        Shell::Fish => format!("set -e {name}"),
+        Shell::PowerShell => format!("Remove-Item Env:{name} -ErrorAction SilentlyContinue"),
+    }
+}
+
+/// The lines that clear everything [`export_lines`] sets (`rolecall env --unset`).
+pub fn unset_lines(shell: Shell) -> Vec<String> {
+    EXPORTED
+        .iter()
+        .map(|name| unset_line(shell, name))
+        .collect()
 }
 
 fn iso8601(t: std::time::SystemTime) -> Option<String> {
@@ -76,18 +136,11 @@ pub fn export_lines(
     shell: Shell,
     masked: bool,
 ) -> Vec<String> {
-    let mut lines: Vec<String> = variables(credentials, region, masked)
+    variables(credentials, region, masked)
         .into_iter()
-        .map(|(name, value)| match shell {
-            Shell::Posix => format!("export {name}={}", quote(&value, shell)),
-            Shell::Fish => format!("set -gx {name} {}", quote(&value, shell)),
-        })
-        .collect();
-    lines.push(match shell {
-        Shell::Posix => "unset AWS_PROFILE".to_owned(),
-        Shell::Fish => "set -e AWS_PROFILE".to_owned(),
-    });
-    lines
+        .map(|(name, value)| set_line(shell, name, &value))
+        .chain(SHADOWING.iter().map(|name| unset_line(shell, name)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -123,5 +176,45 @@ mod tests {
         assert!(!lines.iter().any(|l| l.contains("tok")));
         assert_eq!(Shell::from_path("/usr/bin/fish"), Shell::Fish);
         assert_eq!(Shell::from_path("/bin/zsh"), Shell::Posix);
+    }
+
+    #[test]
+    fn powershell_quotes_every_single_quote_kind() {
+        let mut c = creds();
+        c.secret_access_key = Secret::new("a'b\u{2019}c$d".into());
+        let lines = export_lines(&c, "eu-west-1", Shell::PowerShell, false);
+        assert_eq!(lines[0], "$Env:AWS_ACCESS_KEY_ID = 'ASIAEXAMPLE'");
+        assert_eq!(
+            lines[1],
+            "$Env:AWS_SECRET_ACCESS_KEY = 'a''b\u{2019}\u{2019}c$d'"
+        );
+        assert_eq!(
+            lines.last().unwrap(),
+            "Remove-Item Env:AWS_PROFILE -ErrorAction SilentlyContinue"
+        );
+        assert_eq!(Shell::from_path("/usr/bin/pwsh"), Shell::PowerShell);
+        assert_eq!(
+            Shell::from_path("C:\\Windows\\powershell.exe"),
+            Shell::PowerShell
+        );
+        assert_eq!(Shell::from_path("fish"), Shell::Fish);
+    }
+
+    #[test]
+    fn unset_lines_clear_what_the_exports_set() {
+        let set: Vec<String> = export_lines(&creds(), "eu-west-1", Shell::Posix, false)
+            .iter()
+            .filter_map(|l| l.strip_prefix("export "))
+            .map(|l| l.split('=').next().unwrap().to_owned())
+            .collect();
+        assert_eq!(set, EXPORTED);
+        let unset = unset_lines(Shell::Posix);
+        assert_eq!(unset[0], "unset AWS_ACCESS_KEY_ID");
+        assert_eq!(unset.len(), EXPORTED.len());
+        assert_eq!(unset_lines(Shell::Fish)[6], "set -e AWS_SESSION_EXPIRATION");
+        assert_eq!(
+            unset_lines(Shell::PowerShell)[2],
+            "Remove-Item Env:AWS_SESSION_TOKEN -ErrorAction SilentlyContinue"
+        );
     }
 }

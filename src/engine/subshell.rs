@@ -1,0 +1,210 @@
+//! Running a shell or a command with a role's credentials in its environment (`rolecall exec`,
+//! and the app's subshell once the terminal is restored).
+//!
+//! The secrets travel only through the child's environment, never its argv. The child gets the
+//! variables of [`crate::core::exports::variables`], the [`MARKER`] naming the role, and loses
+//! the [`REMOVED`] variables.
+
+use std::ffi::{OsStr, OsString};
+use std::io;
+use std::process::ExitStatus;
+
+use crate::core::credentials::Credentials;
+use crate::core::exports::variables;
+
+/// Set in the child to `account/role`; its presence means "inside a rolecall session".
+pub const MARKER: &str = "ROLECALL_SESSION";
+
+/// Removed from the child's environment: the profiles (they would win over the keys) and the
+/// `rolecall init` wrappers' shell name (the child may be another shell).
+pub const REMOVED: [&str; 3] = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "ROLECALL_SHELL"];
+
+/// The session this process runs inside (the marker's value), if any: the nesting guard.
+pub fn current_session() -> Option<String> {
+    std::env::var(MARKER).ok().filter(|v| !v.is_empty())
+}
+
+/// The shell to start when no command is given: `$SHELL`, else `/bin/sh`.
+pub fn default_shell() -> OsString {
+    std::env::var_os("SHELL")
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| OsString::from("/bin/sh"))
+}
+
+/// The child process, not yet started: `program args…` (or the shell) with the credentials in
+/// its environment. Stdin, stdout and stderr are inherited.
+pub fn command(
+    credentials: &Credentials,
+    region: &str,
+    label: &str,
+    program: Option<(&OsStr, &[OsString])>,
+) -> std::process::Command {
+    let mut cmd = match program {
+        Some((program, args)) => {
+            let mut cmd = std::process::Command::new(program);
+            cmd.args(args);
+            cmd
+        }
+        None => std::process::Command::new(default_shell()),
+    };
+    for name in REMOVED {
+        cmd.env_remove(name);
+    }
+    for (name, value) in variables(credentials, region, false) {
+        cmd.env(name, value);
+    }
+    if credentials.session_token.is_none() {
+        // Never leave a session token that belongs to other keys.
+        cmd.env_remove("AWS_SESSION_TOKEN");
+    }
+    cmd.env(MARKER, label);
+    cmd
+}
+
+/// Runs `program args…` (or the shell when `None`) with the credentials and waits for it.
+///
+/// While the child runs, this process ignores Ctrl-C and Ctrl-\ (the child, in the same
+/// terminal, gets them and decides); the handlers stay installed for the rest of the process,
+/// which is meant to end or redraw once the child is done. Call it from a tokio runtime.
+pub async fn run_with_credentials(
+    credentials: &Credentials,
+    region: &str,
+    label: &str,
+    program: Option<(&OsStr, &[OsString])>,
+) -> io::Result<ExitStatus> {
+    // Before the child exists, so not even its first instant can end this process.
+    let mut interrupts = Interrupts::ignore()?;
+    let mut child =
+        tokio::process::Command::from(command(credentials, region, label, program)).spawn()?;
+    loop {
+        tokio::select! {
+            status = child.wait() => return status,
+            () = interrupts.next() => {}
+        }
+    }
+}
+
+/// Ctrl-C and Ctrl-\ caught (and dropped) instead of ending this process.
+#[cfg(unix)]
+struct Interrupts {
+    interrupt: tokio::signal::unix::Signal,
+    quit: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl Interrupts {
+    fn ignore() -> io::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Self {
+            interrupt: signal(SignalKind::interrupt())?,
+            quit: signal(SignalKind::quit())?,
+        })
+    }
+
+    /// Waits for the next one.
+    async fn next(&mut self) {
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.quit.recv() => {}
+        }
+    }
+}
+
+#[cfg(not(unix))]
+struct Interrupts;
+
+#[cfg(not(unix))]
+impl Interrupts {
+    fn ignore() -> io::Result<Self> {
+        Ok(Self)
+    }
+
+    async fn next(&mut self) {
+        std::future::pending::<()>().await
+    }
+}
+
+/// The exit code a shell would report for the child: its own code, or 128 + the signal that
+/// ended it.
+pub fn exit_code(status: ExitStatus) -> u8 {
+    if let Some(code) = status.code() {
+        return u8::try_from(code & 0xff).unwrap_or(1);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            return u8::try_from(128 + signal).unwrap_or(255);
+        }
+    }
+    1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::Secret;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    fn creds(token: bool) -> Credentials {
+        Credentials {
+            access_key_id: "ASIAEXAMPLE".into(),
+            secret_access_key: Secret::new("secret".into()),
+            session_token: token.then(|| Secret::new("tok".into())),
+            expires_at: Some(UNIX_EPOCH + Duration::from_secs(1_795_457_045)),
+        }
+    }
+
+    fn env_of(cmd: &std::process::Command) -> Vec<(String, Option<String>)> {
+        cmd.get_envs()
+            .map(|(k, v)| {
+                (
+                    k.to_string_lossy().into_owned(),
+                    v.map(|v| v.to_string_lossy().into_owned()),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn secrets_go_to_the_environment_not_argv() {
+        let args = [OsString::from("-c"), OsString::from("true")];
+        let cmd = command(
+            &creds(true),
+            "eu-west-1",
+            "prod/Admin",
+            Some((OsStr::new("sh"), &args)),
+        );
+        assert_eq!(cmd.get_program(), "sh");
+        assert_eq!(cmd.get_args().collect::<Vec<_>>(), ["-c", "true"]);
+        let env = env_of(&cmd);
+        let get = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        assert_eq!(get("AWS_SECRET_ACCESS_KEY"), Some(Some("secret".into())));
+        assert_eq!(get("AWS_SESSION_TOKEN"), Some(Some("tok".into())));
+        assert_eq!(get("AWS_REGION"), Some(Some("eu-west-1".into())));
+        assert_eq!(get("AWS_DEFAULT_REGION"), Some(Some("eu-west-1".into())));
+        assert_eq!(
+            get("AWS_SESSION_EXPIRATION"),
+            Some(Some("2026-11-23T18:04:05Z".into()))
+        );
+        assert_eq!(get(MARKER), Some(Some("prod/Admin".into())));
+        assert_eq!(get("AWS_PROFILE"), Some(None));
+        assert_eq!(get("AWS_DEFAULT_PROFILE"), Some(None));
+    }
+
+    #[test]
+    fn a_missing_session_token_is_removed() {
+        let cmd = command(&creds(false), "us-east-1", "a/b", None);
+        let env = env_of(&cmd);
+        assert!(env.contains(&("AWS_SESSION_TOKEN".into(), None)));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn exit_codes_follow_the_shell_convention() {
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(exit_code(ExitStatus::from_raw(7 << 8)), 7);
+        assert_eq!(exit_code(ExitStatus::from_raw(9)), 137);
+        assert_eq!(exit_code(ExitStatus::from_raw(0)), 0);
+    }
+}
