@@ -12,6 +12,7 @@
 //! | [`countdown`] | remaining lifetimes as people read them |
 //! | [`credentials`] | AWS credentials and their remaining lifetime |
 //! | [`pkce`] | the S256 challenge, the authorize URL, the redirect check |
+//! | [`profile_name`] | profile names from a template, sanitised |
 //! | [`rate`] | the adaptive request rate (raise on success, halve on 429) |
 //! | [`search`] | fuzzy search over account × role rows as the user types (incremental, cached) |
 //! | [`frecency`] | favorites and recents, and the search boost they give |
@@ -23,6 +24,7 @@ pub mod credentials;
 pub mod exports;
 pub mod frecency;
 pub mod pkce;
+pub mod profile_name;
 pub mod rate;
 pub mod search;
 pub mod signin;

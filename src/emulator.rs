@@ -15,6 +15,7 @@
 //! | [`sigv4`] | SigV4 signature verification |
 //! | [`trust`] | trust-policy evaluation |
 //! | [`mfa`] | deterministic TOTP MFA devices |
+//! | [`federation`] | the console federation endpoint: getSigninToken and login |
 //! | [`admin`] | test-only routes under `/_emulator/` |
 //! | [`faults`] | latency, rate limit, 5xx ratio, clock offset |
 //! | [`store`], [`clock`], [`ids`], [`aws_error`], [`api`] | state, time, identifiers, error shapes, API names |
@@ -25,6 +26,7 @@ pub mod authorize;
 pub mod aws_error;
 pub mod clock;
 pub mod faults;
+pub mod federation;
 pub mod ids;
 pub mod mfa;
 pub mod oidc;

@@ -19,8 +19,10 @@
 //! | [`secret`] | `Secret<T>`: values that must never reach a log, a panic or the screen |
 //! | [`ui`] | the screen drawn from the state (ratatui), pure: `draw(frame, &AppState, &ViewCtx)` |
 //! | [`session_store`] | sign-ins and role credentials kept in the secret store and the AWS CLI cache |
+//! | [`aws_files`] | writing `~/.aws/credentials` profiles and `~/.aws/config`'s managed block, byte-preserving |
 
 pub mod adapters;
+pub mod aws_files;
 pub mod catalog;
 pub mod cli;
 pub mod config;

@@ -124,6 +124,8 @@ async fn sign_in_search_assume_watch_the_countdown_and_quit() {
         cache: Arc::new(CatalogCache::new(home.path(), "test")),
         lister,
         frecency_file: Some(home.path().join("frecency.json")),
+        aws_credentials: home.path().join(".aws/credentials"),
+        aws_config: home.path().join(".aws/config"),
         current: Arc::new(RwLock::new(None)),
     };
     // Warn as soon as a fresh one-hour credential has lost a couple of seconds.
@@ -195,7 +197,19 @@ async fn sign_in_search_assume_watch_the_countdown_and_quit() {
         f.contains("Quit and print the exports")
     })
     .await;
-    key(&keys, KeyCode::Esc);
+    // Write a profile from the menu: the third entry.
+    key(&keys, KeyCode::Down);
+    key(&keys, KeyCode::Down);
+    key(&keys, KeyCode::Enter);
+    frame_where(&mut frames, "the profile written", |f| {
+        f.contains("wrote profile payments-dev-PowerUserAccess")
+    })
+    .await;
+    let written = std::fs::read_to_string(home.path().join(".aws/credentials")).unwrap();
+    assert!(
+        written.contains("[payments-dev-PowerUserAccess]\naws_access_key_id = ASIA"),
+        "{written}"
+    );
 
     // The countdown passes the warning threshold: a warning appears.
     let warned = frame_where(&mut frames, "the expiry warning", |f| {

@@ -159,11 +159,12 @@ fn demo_sign_in_search_assume_countdown_quit() {
     assert!(signin.contains("http://127.0.0.1:"), "{signin}");
     tmux.wait_text("AdministratorAccess", Duration::from_secs(60));
     // Search.
-    tmux.type_text("payments prod read");
+    // An AdministratorAccess session lasts an hour, so its countdown shows seconds.
+    tmux.type_text("payments dev admin");
     let found = tmux.wait_for("the query to filter", Duration::from_secs(10), |s| {
-        s.contains("payments prod read") && s.contains("ReadOnlyAccess")
+        s.contains("payments dev admin") && s.contains("AdministratorAccess")
     });
-    assert!(!found.contains("AdministratorAccess"), "{found}");
+    assert!(!found.contains("ReadOnlyAccess"), "{found}");
     // Assume: the hand-over menu, then close it and watch the countdown tick.
     tmux.send(&["Enter"]);
     tmux.wait_text("Quit and print the exports", Duration::from_secs(20));
@@ -174,7 +175,10 @@ fn demo_sign_in_search_assume_countdown_quit() {
     let ticked = tmux.wait_for("the countdown to tick", Duration::from_secs(10), |s| {
         s.contains("59m") && *s != first
     });
-    assert!(ticked.contains("payments-prod"));
+    assert!(
+        ticked.contains("payments-dev/AdministratorAccess"),
+        "{ticked}"
+    );
     tmux.send(&["C-c"]);
     tmux.wait_text("EXITED=0", Duration::from_secs(10));
     let after = tmux.stty();

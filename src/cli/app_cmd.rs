@@ -132,6 +132,8 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
         cache: Arc::new(cache),
         lister,
         frecency_file: Some(frecency_path),
+        aws_credentials: ctx.paths.aws_credentials.clone(),
+        aws_config: ctx.paths.aws_config.clone(),
         current: Arc::new(RwLock::new(stored.clone())),
     };
     let mut start = Some(stored);

@@ -1,14 +1,130 @@
-//! `rolecall console` — being written.
+//! `rolecall console TARGET [--print]`: the AWS console signed in as a role, through the
+//! federation endpoint (see [`crate::engine::console`]).
+//!
+//! The login URL carries a sign-in token that is as good as the credentials for 15 minutes:
+//! it goes to the browser, or to stdout with `--print`, and nowhere else (never the log).
 
-use super::CliError;
+use std::io::Write;
+
+use super::context::Context;
+use super::target_credentials::credentials_for;
+use super::{CliError, block_on};
+use crate::adapters::browser::SystemBrowser;
+use crate::core::countdown;
+use crate::core::sso::SsoSession;
+use crate::engine::console::{self, CONSOLE_URL, ConsoleError, FEDERATION_URL};
+use crate::ports::clock::{Clock, SystemClock};
+use crate::ports::opener::Opener;
+
+/// Overrides the federation endpoint (the emulator's `…/federation`).
+pub const FEDERATION_URL_ENV: &str = "ROLECALL_FEDERATION_URL";
 
 /// Arguments of `rolecall console`.
 #[derive(Debug, clap::Args)]
 pub struct ConsoleArgs {
-    /// What to act on.
+    /// The role: `account-name/role`, `account-id/role` or an alias.
     pub target: Option<String>,
+    /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
+    #[arg(long, value_name = "NAME")]
+    pub session: Option<String>,
+    /// Print the sign-in URL on stdout instead of opening it (it is a credential: keep it to
+    /// yourself; it works for 15 minutes).
+    #[arg(long)]
+    pub print: bool,
 }
 
-pub fn run(_args: ConsoleArgs) -> Result<(), CliError> {
-    Err(CliError::Other("rolecall console is not available yet".into()))
+/// Opens (or prints) the console sign-in URL for the target's role.
+pub fn run(args: ConsoleArgs) -> Result<(), CliError> {
+    let target = args.target.clone().ok_or_else(|| {
+        CliError::Usage("console needs a TARGET (account/role or an alias)".into())
+    })?;
+    let opener = SystemBrowser;
+    if !args.print && !opener.can_open() {
+        return Err(CliError::Usage(
+            "no browser can be opened here; `rolecall console --print TARGET` prints the sign-in URL instead".into(),
+        ));
+    }
+    block_on(async move {
+        let ctx = Context::load()?;
+        let session = ctx.session(args.session.as_deref())?;
+        let (target, credentials) = credentials_for(&ctx, &session, &target).await?;
+        // Every credential comes from the identity center for now; chains will pass `true`.
+        let chained = false;
+        if chained {
+            eprintln!("rolecall: AWS caps console sessions of chained roles at 1 hour.");
+        }
+        let duration = console::session_duration(None, &credentials, SystemClock.now(), chained);
+        let endpoint = federation_endpoint(&ctx, &session);
+        let url = console::signin_url(&credentials, duration, &endpoint, CONSOLE_URL, chained)
+            .await
+            .map_err(console_error)?;
+        let label = target.label();
+        if args.print {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{}", url.expose())
+                .and_then(|()| out.flush())
+                .map_err(|e| CliError::Other(format!("cannot write to stdout: {e}")))?;
+            eprintln!(
+                "rolecall: console sign-in URL for {label} (usable for 15 minutes; the session lasts {}).",
+                countdown::human(duration)
+            );
+            return Ok(());
+        }
+        opener.open(url.expose()).map_err(CliError::Other)?;
+        tracing::info!(target = %label, "opened the console");
+        eprintln!(
+            "rolecall: opened the AWS console as {label} (the session lasts {}).",
+            countdown::human(duration)
+        );
+        Ok(())
+    })
+}
+
+/// `$ROLECALL_FEDERATION_URL`, else the session's `endpoint_url` + `/federation` (the
+/// emulator), else AWS's.
+pub fn federation_endpoint(ctx: &Context, session: &SsoSession) -> String {
+    federation_endpoint_from(
+        std::env::var(FEDERATION_URL_ENV).ok().as_deref(),
+        ctx.config.endpoint(&session.name),
+    )
+}
+
+/// [`federation_endpoint`] with its inputs given.
+pub fn federation_endpoint_from(env: Option<&str>, session_endpoint: Option<&str>) -> String {
+    if let Some(url) = env.filter(|u| !u.is_empty()) {
+        return url.to_owned();
+    }
+    match session_endpoint {
+        Some(base) => format!("{}/federation", base.trim_end_matches('/')),
+        None => FEDERATION_URL.to_owned(),
+    }
+}
+
+/// One line; an unreachable endpoint exits 5 like other network failures.
+fn console_error(e: ConsoleError) -> CliError {
+    match e {
+        ConsoleError::Unreachable { .. } => {
+            eprintln!("rolecall: {e}");
+            CliError::Reported(5)
+        }
+        other => CliError::Other(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_endpoint_comes_from_env_then_session_then_aws() {
+        assert_eq!(
+            federation_endpoint_from(Some("http://127.0.0.1:9/federation"), Some("http://x")),
+            "http://127.0.0.1:9/federation"
+        );
+        assert_eq!(
+            federation_endpoint_from(None, Some("http://127.0.0.1:9/")),
+            "http://127.0.0.1:9/federation"
+        );
+        assert_eq!(federation_endpoint_from(Some(""), None), FEDERATION_URL);
+    }
 }

@@ -1,14 +1,104 @@
-//! `rolecall populate` — being written.
+//! `rolecall populate`: one AWS CLI profile per account × role of an identity center's catalog
+//! (cached; listed when there is none) into the managed block of `~/.aws/config`
+//! (`$AWS_CONFIG_FILE`). Profile names go to stdout; a summary to stderr.
 
 use super::CliError;
+use super::context::Context;
+use super::list_cmd::catalog_for;
+use super::target_credentials::cached_catalog;
+use crate::aws_files::populate::{Plan, Populated, ProfileKind, populate};
+use crate::aws_files::profile_name::DEFAULT_TEMPLATE;
+use crate::aws_files::{FileMode, update_file};
 
 /// Arguments of `rolecall populate`.
 #[derive(Debug, clap::Args)]
 pub struct PopulateArgs {
-    /// What to act on.
-    pub target: Option<String>,
+    /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
+    #[arg(long, value_name = "NAME")]
+    pub session: Option<String>,
+    /// Name template: {account_name}, {account_id}, {role_name}, {session}.
+    #[arg(long, value_name = "TEMPLATE", default_value = DEFAULT_TEMPLATE)]
+    pub template: String,
+    /// Remove this identity center's profiles whose roles are no longer listed.
+    #[arg(long)]
+    pub prune: bool,
+    /// Write `credential_process` profiles (this rolecall answers) instead of SSO ones.
+    #[arg(long)]
+    pub credential_process: bool,
+    /// The profiles' `region`; the configured one, else the identity center's, when absent.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
 }
 
-pub fn run(_args: PopulateArgs) -> Result<(), CliError> {
-    Err(CliError::Other("rolecall populate is not available yet".into()))
+/// This binary's absolute path, for `credential_process` lines.
+fn this_program() -> Result<String, CliError> {
+    let exe = std::env::current_exe()
+        .and_then(|p| p.canonicalize())
+        .map_err(|e| CliError::Other(format!("cannot find the rolecall binary's path: {e}")))?;
+    exe.to_str()
+        .map(str::to_owned)
+        .ok_or_else(|| CliError::Other(format!("{}: not a UTF-8 path", exe.display())))
+}
+
+pub fn run(args: PopulateArgs) -> Result<(), CliError> {
+    let ctx = Context::load()?;
+    let session = ctx.session(args.session.as_deref())?;
+    let kind = if args.credential_process {
+        ProfileKind::CredentialProcess {
+            program: this_program()?,
+        }
+    } else {
+        ProfileKind::Sso
+    };
+    let region = args
+        .region
+        .clone()
+        .or_else(|| ctx.config.file.app.region.clone())
+        .unwrap_or_else(|| session.region.clone());
+    super::block_on(async move {
+        let catalog = match cached_catalog(&ctx, &session) {
+            Some(c) => c,
+            None => catalog_for(&ctx, &session, false).await?,
+        };
+        let plan = Plan {
+            session: &session,
+            catalog: &catalog,
+            template: &args.template,
+            region: &region,
+            kind,
+            prune: args.prune,
+        };
+        let mut outcome: Option<Populated> = None;
+        let written = update_file(&ctx.paths.aws_config, FileMode::Keep, |old| {
+            let populated = populate(old, &plan)?;
+            let text = populated.text.clone();
+            outcome = Some(populated);
+            Ok(text)
+        })
+        .map_err(|e| CliError::Other(e.to_string()))?;
+        let done = outcome.unwrap_or_default();
+        for line in &done.skipped {
+            eprintln!("rolecall: {line}");
+        }
+        for name in &done.profiles {
+            println!("{name}");
+        }
+        let kept = if done.kept > 0 {
+            format!(
+                ", {} kept for roles no longer listed (--prune removes them)",
+                done.kept
+            )
+        } else {
+            String::new()
+        };
+        eprintln!(
+            "rolecall: {}: {} profiles in {} ({} new, {} removed{kept})",
+            session.name,
+            done.profiles.len(),
+            written.path.display(),
+            done.added,
+            done.removed
+        );
+        Ok(())
+    })
 }

@@ -16,11 +16,17 @@ use super::list_cmd::catalog_for;
 
 /// The cached catalog of a session, without any network.
 pub fn cached_catalog(ctx: &Context, session: &SsoSession) -> Option<Catalog> {
-    CatalogCache::for_session(&ctx.paths, &session.name).load().catalog
+    CatalogCache::for_session(&ctx.paths, &session.name)
+        .load()
+        .catalog
 }
 
 /// Resolves `target` in the catalog of `session` (listing it first when nothing is cached).
-pub async fn resolve_target(ctx: &Context, session: &SsoSession, target: &str) -> Result<Target, CliError> {
+pub async fn resolve_target(
+    ctx: &Context,
+    session: &SsoSession,
+    target: &str,
+) -> Result<Target, CliError> {
     let catalog = match cached_catalog(ctx, session) {
         Some(c) => c,
         None => catalog_for(ctx, session, false).await?,
@@ -30,7 +36,11 @@ pub async fn resolve_target(ctx: &Context, session: &SsoSession, target: &str) -
 
 /// Credentials kept for `target` that are good for a few more minutes, without any network:
 /// the fast path of `credential-process`.
-pub fn kept_credentials(ctx: &Context, session: &SsoSession, target: &Target) -> Option<Credentials> {
+pub fn kept_credentials(
+    ctx: &Context,
+    session: &SsoSession,
+    target: &Target,
+) -> Option<Credentials> {
     ctx.store
         .load_fresh_credentials(
             session,
@@ -70,7 +80,10 @@ pub async fn credentials_for(
             "the sign-in to {0} has expired or was revoked: run `rolecall login --session {0}`",
             session.name
         )),
-        other => CliError::Other(format!("cannot get credentials for {}: {other}", target.label())),
+        other => CliError::Other(format!(
+            "cannot get credentials for {}: {other}",
+            target.label()
+        )),
     })?;
     Ok((target, credentials))
 }

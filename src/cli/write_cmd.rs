@@ -1,14 +1,104 @@
-//! `rolecall write` — being written.
+//! `rolecall write TARGET`: a role's credentials into a named profile of
+//! `~/.aws/credentials` (`$AWS_SHARED_CREDENTIALS_FILE`), and with `--region` its region into
+//! `~/.aws/config`. The profile's name goes to stdout; what was done to stderr.
+
+use std::time::SystemTime;
 
 use super::CliError;
+use super::context::Context;
+use super::target_credentials::credentials_for;
+use crate::aws_files::profile_name::{DEFAULT_TEMPLATE, NameFields, render, sanitize};
+use crate::aws_files::{AwsFilesError, Written, write_profile, write_profile_region};
+use crate::core::countdown;
+use crate::core::target::Target;
 
 /// Arguments of `rolecall write`.
 #[derive(Debug, clap::Args)]
 pub struct WriteArgs {
-    /// What to act on.
-    pub target: Option<String>,
+    /// The role: `account-name/role`, `account-id/role` or an alias (fuzzy).
+    pub target: String,
+    /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
+    #[arg(long, value_name = "NAME")]
+    pub session: Option<String>,
+    /// The profile's name; from `--template` when absent.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Name template: {account_name}, {account_id}, {role_name}, {session}.
+    #[arg(long, value_name = "TEMPLATE", default_value = DEFAULT_TEMPLATE)]
+    pub template: String,
+    /// Also set `region` in the profile's section of ~/.aws/config.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
 }
 
-pub fn run(_args: WriteArgs) -> Result<(), CliError> {
-    Err(CliError::Other("rolecall write is not available yet".into()))
+/// The profile's name: `--profile` (sanitised) or the template filled in.
+pub fn profile_name(args: &WriteArgs, session: &str, target: &Target) -> Result<String, CliError> {
+    match &args.profile {
+        Some(name) => {
+            let clean = sanitize(name.trim());
+            if clean.trim_matches('-').is_empty() {
+                return Err(CliError::Usage(format!(
+                    "{name:?} cannot be a profile name"
+                )));
+            }
+            Ok(clean)
+        }
+        None => render(
+            &args.template,
+            &NameFields {
+                account_name: &target.account.name,
+                account_id: &target.account.id,
+                role_name: &target.role,
+                session,
+            },
+        )
+        .map_err(CliError::Usage),
+    }
+}
+
+fn file_error(e: AwsFilesError) -> CliError {
+    CliError::Other(e.to_string())
+}
+
+fn report(written: &Written) {
+    if let Some(notice) = written.notice() {
+        eprintln!("rolecall: {notice}");
+    }
+}
+
+pub fn run(args: WriteArgs) -> Result<(), CliError> {
+    let ctx = Context::load()?;
+    let session = ctx.session(args.session.as_deref())?;
+    if args
+        .region
+        .as_deref()
+        .is_some_and(|r| r.trim().is_empty() || r.contains(char::is_whitespace))
+    {
+        return Err(CliError::Usage(
+            "--region needs a region name such as eu-west-1".into(),
+        ));
+    }
+    super::block_on(async move {
+        let (target, credentials) = credentials_for(&ctx, &session, &args.target).await?;
+        let name = profile_name(&args, &session.name, &target)?;
+        let written =
+            write_profile(&ctx.paths.aws_credentials, &name, &credentials).map_err(file_error)?;
+        report(&written);
+        if let Some(region) = &args.region {
+            let config =
+                write_profile_region(&ctx.paths.aws_config, &name, region).map_err(file_error)?;
+            report(&config);
+        }
+        let expiry = credentials.expires_at.map_or_else(
+            || "no expiry".to_owned(),
+            |t| format!("expires {}", countdown::left(t, SystemTime::now())),
+        );
+        println!("{name}");
+        eprintln!(
+            "rolecall: wrote profile {name} for {} ({expiry}) to {}",
+            target.label(),
+            written.path.display()
+        );
+        Ok(())
+    })
 }

@@ -140,7 +140,11 @@ mod tests {
             session: "s".into(),
             listed_at: 0,
             accounts: vec![
-                entry("111111111111", "payments-prod", &["AdministratorAccess", "ReadOnlyAccess"]),
+                entry(
+                    "111111111111",
+                    "payments-prod",
+                    &["AdministratorAccess", "ReadOnlyAccess"],
+                ),
                 entry("222222222222", "payments-dev", &["AdministratorAccess"]),
             ],
         }
@@ -154,13 +158,19 @@ mod tests {
         let t = resolve(&catalog(), "222222222222/AdministratorAccess", &none).unwrap();
         assert_eq!(t.label(), "payments-dev/AdministratorAccess");
         let t = resolve(&catalog(), "payments-dev", &none).unwrap();
-        assert_eq!(t.role, "AdministratorAccess", "an account with one role needs no role");
+        assert_eq!(
+            t.role, "AdministratorAccess",
+            "an account with one role needs no role"
+        );
     }
 
     #[test]
     fn aliases_and_fuzzy() {
         let mut aliases = BTreeMap::new();
-        aliases.insert("prod".to_owned(), "payments-prod/AdministratorAccess".to_owned());
+        aliases.insert(
+            "prod".to_owned(),
+            "payments-prod/AdministratorAccess".to_owned(),
+        );
         assert_eq!(
             resolve(&catalog(), "prod", &aliases).unwrap().label(),
             "payments-prod/AdministratorAccess"
@@ -176,9 +186,14 @@ mod tests {
     fn ambiguity_lists_the_candidates_and_nothing_is_no_match() {
         let none = BTreeMap::new();
         let err = resolve(&catalog(), "payments/admin", &none).unwrap_err();
-        let TargetError::Ambiguous { candidates, .. } = &err else { panic!("{err:?}") };
+        let TargetError::Ambiguous { candidates, .. } = &err else {
+            panic!("{err:?}")
+        };
         assert_eq!(candidates.len(), 2);
-        assert!(err.to_string().contains("  payments-dev/AdministratorAccess"));
+        assert!(
+            err.to_string()
+                .contains("  payments-dev/AdministratorAccess")
+        );
         assert_eq!(
             resolve(&catalog(), "zzz", &none).unwrap_err(),
             TargetError::NoMatch("zzz".into())

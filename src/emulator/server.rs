@@ -162,6 +162,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/assignment/accounts", get(portal::list_accounts))
         .route("/assignment/roles", get(portal::list_account_roles))
         .route("/federation/credentials", get(portal::get_role_credentials))
+        .route("/federation", get(super::federation::handle))
         .route("/logout", post(portal::logout))
         .route("/", any(sts::handle))
         .nest("/_emulator", admin::routes())

@@ -28,6 +28,9 @@ pub struct Services<I> {
     pub cache: Arc<CatalogCache>,
     pub lister: Arc<Lister<I>>,
     pub frecency_file: Option<PathBuf>,
+    /// `~/.aws/credentials` and `~/.aws/config`, for writing profiles.
+    pub aws_credentials: PathBuf,
+    pub aws_config: PathBuf,
     /// The current sign-in (set by `Save`).
     pub current: Arc<RwLock<Option<SignedIn>>>,
 }
@@ -44,6 +47,8 @@ impl<I> Clone for Services<I> {
             cache: self.cache.clone(),
             lister: self.lister.clone(),
             frecency_file: self.frecency_file.clone(),
+            aws_credentials: self.aws_credentials.clone(),
+            aws_config: self.aws_config.clone(),
             current: self.current.clone(),
         }
     }
@@ -64,6 +69,52 @@ fn catalog_failed(e: &CatalogError) -> Failed {
 }
 
 impl<I: IdentityCenter + 'static> Services<I> {
+    /// Opens the AWS console signed in with `credentials` (the federation endpoint, then the
+    /// browser). The URL is a credential: it goes only to the browser.
+    async fn open_console(
+        &self,
+        credentials: crate::core::credentials::Credentials,
+    ) -> Result<String, String> {
+        use crate::engine::console::{CONSOLE_URL, session_duration, signin_url};
+        let endpoint = crate::cli::console_cmd::federation_endpoint_from(
+            std::env::var(crate::cli::console_cmd::FEDERATION_URL_ENV)
+                .ok()
+                .as_deref(),
+            self.request.endpoint.as_deref(),
+        );
+        let duration = session_duration(None, &credentials, self.clock.now(), false);
+        let url = signin_url(&credentials, duration, &endpoint, CONSOLE_URL, false)
+            .await
+            .map_err(|e| e.to_string())?;
+        self.opener
+            .open(url.expose())
+            .map(|()| "opened the AWS console in your browser".to_owned())
+            .map_err(|e| format!("{e}; `rolecall console TARGET --print` prints the URL"))
+    }
+
+    /// Writes the profile (credentials, then region) on a blocking task: the file lock may wait.
+    async fn write_profile(
+        &self,
+        profile: String,
+        credentials: crate::core::credentials::Credentials,
+        region: String,
+    ) -> Result<String, String> {
+        let (creds_path, config_path) = (self.aws_credentials.clone(), self.aws_config.clone());
+        let task = tokio::task::spawn_blocking(move || {
+            let written = crate::aws_files::write_profile(&creds_path, &profile, &credentials)
+                .map_err(|e| e.to_string())?;
+            crate::aws_files::write_profile_region(&config_path, &profile, &region)
+                .map_err(|e| e.to_string())?;
+            let mut text = format!("wrote profile {profile} to {}", written.path.display());
+            if let Some(notice) = written.notice() {
+                text = format!("{text}; {notice}");
+            }
+            Ok(text)
+        });
+        task.await
+            .unwrap_or_else(|e| Err(format!("writing the profile failed: {e}")))
+    }
+
     fn token(&self) -> Option<Secret<String>> {
         self.current
             .read()
@@ -184,9 +235,16 @@ impl<I: IdentityCenter + 'static> Services<I> {
                 None
             }
             Effect::Copy(_) | Effect::Exit => None,
-            Effect::WriteProfile { .. } | Effect::OpenConsole { .. } => Some(Msg::HandedOver(Err(
-                "this hand-over is not available yet".into(),
-            ))),
+            Effect::WriteProfile {
+                profile,
+                credentials,
+                region,
+            } => Some(Msg::HandedOver(
+                self.write_profile(profile, credentials, region).await,
+            )),
+            Effect::OpenConsole { credentials } => {
+                Some(Msg::HandedOver(self.open_console(credentials).await))
+            }
             Effect::SaveFrecency => {
                 if let (Some(path), Some(frecency)) = (&self.frecency_file, frecency) {
                     let path = path.clone();

@@ -147,19 +147,9 @@ impl CustomAction {
     }
 }
 
-/// The default profile name for a role, `{account_name}-{role_name}` with anything outside
-/// `[A-Za-z0-9._-]` replaced by `-`.
+/// The default profile name for a role: the default template, sanitised.
 pub fn profile_name(account_name: &str, role_name: &str) -> String {
-    format!("{account_name}-{role_name}")
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect()
+    crate::core::profile_name::sanitize(&format!("{account_name}-{role_name}"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

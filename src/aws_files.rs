@@ -1,0 +1,30 @@
+//! Writing the AWS CLI's own files: named profiles in `~/.aws/credentials`, their region and
+//! the managed block of profiles in `~/.aws/config`, keeping every byte outside what we edit.
+//!
+//! | module | holds |
+//! |---|---|
+//! | [`ini_edit`] | pure in-place INI edits on text: set/remove a section, the managed block |
+//! | [`profile_name`] | profile names from a template, sanitised (pure; lives in `core`) |
+//! | [`populate`] | pure: the managed block's profiles for one identity center's catalog |
+//! | [`write`] | read-modify-write under a lock, atomically, 0600, through symlinks |
+
+pub mod ini_edit;
+pub mod populate;
+pub use crate::core::profile_name;
+pub mod write;
+
+pub use write::{FileMode, Written, update_file, write_profile, write_profile_region};
+
+/// Why an AWS file was not written (the file is then as it was).
+#[derive(Debug, thiserror::Error)]
+pub enum AwsFilesError {
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: not UTF-8 text; rolecall leaves it alone")]
+    NotText { path: String },
+    #[error("{path}: {cause}")]
+    Refused { path: String, cause: String },
+}

@@ -1,0 +1,275 @@
+//! Unit tests of the INI editor: every byte outside the edited lines survives.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use super::*;
+use pretty_assertions::assert_eq;
+
+const CREDS: &[(&str, &str)] = &[
+    ("aws_access_key_id", "AKIANEW"),
+    ("aws_secret_access_key", "secretNEW"),
+];
+
+#[test]
+fn lines_keep_their_endings_and_join_back_byte_for_byte() {
+    for text in [
+        "",
+        "\n",
+        "a",
+        "a\n",
+        "a\r\nb\nc",
+        "\r\n\r\n",
+        "[x]\r\nk = v\r\n",
+        "ü = ß\n\n",
+        "lone \r in a line\n",
+    ] {
+        let mut joined = String::new();
+        for l in split_lines(text) {
+            l.push_to(&mut joined);
+        }
+        assert_eq!(joined, text);
+    }
+    assert_eq!(line_ending("a\r\nb\n"), "\r\n");
+    assert_eq!(line_ending("a\nb\r\n"), "\n");
+    assert_eq!(line_ending("no newline"), "\n");
+}
+
+#[test]
+fn a_missing_section_is_appended_after_a_blank_line() {
+    let out = set_section("[a]\nx = 1\n", "dev", CREDS, &[]).unwrap();
+    assert_eq!(
+        out,
+        "[a]\nx = 1\n\n[dev]\naws_access_key_id = AKIANEW\naws_secret_access_key = secretNEW\n"
+    );
+    let out = set_section("", "dev", CREDS, &[]).unwrap();
+    assert_eq!(
+        out,
+        "[dev]\naws_access_key_id = AKIANEW\naws_secret_access_key = secretNEW\n"
+    );
+    // No final newline: one is added before the new section.
+    let out = set_section("[a]\r\nx = 1", "dev", &CREDS[..1], &[]).unwrap();
+    assert_eq!(
+        out,
+        "[a]\r\nx = 1\r\n\r\n[dev]\r\naws_access_key_id = AKIANEW\r\n"
+    );
+    // Already ends with a blank line: no second one.
+    let out = set_section("[a]\n\n", "dev", &CREDS[..1], &[]).unwrap();
+    assert_eq!(out, "[a]\n\n[dev]\naws_access_key_id = AKIANEW\n");
+}
+
+#[test]
+fn an_existing_section_keeps_its_place_spacing_comments_and_unknown_keys() {
+    let text = "# top\n[default]\nregion=eu-west-1\n\n[dev]\n; mine\naws_access_key_id=AKIAOLD\n\
+                extra = kept\nAWS_SECRET_ACCESS_KEY :  old\n\n# the prod one\n[prod]\nk = v\n";
+    let out = set_section(text, "dev", CREDS, &[]).unwrap();
+    assert_eq!(
+        out,
+        "# top\n[default]\nregion=eu-west-1\n\n[dev]\n; mine\naws_access_key_id=AKIANEW\n\
+         extra = kept\nAWS_SECRET_ACCESS_KEY :  secretNEW\n\n# the prod one\n[prod]\nk = v\n"
+    );
+}
+
+#[test]
+fn new_keys_go_after_the_last_setting_before_trailing_comments() {
+    let text = "[dev]\naws_access_key_id = A\n\n# next\n[prod]\n";
+    let out = set_section(
+        text,
+        "dev",
+        &[("aws_access_key_id", "B"), ("expiration", "T")],
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        out,
+        "[dev]\naws_access_key_id = B\nexpiration = T\n\n# next\n[prod]\n"
+    );
+    // An empty section: right after the header.
+    let out = set_section("[dev]\n[prod]\n", "dev", &[("k", "v")], &[]).unwrap();
+    assert_eq!(out, "[dev]\nk = v\n[prod]\n");
+}
+
+#[test]
+fn removed_and_duplicate_keys_go_with_their_continuation_lines() {
+    let text = "[dev]\naws_session_token = old\n  continued\nk = v\naws_access_key_id = 1\n\
+                aws_access_key_id = 2\n";
+    let out = set_section(
+        text,
+        "dev",
+        &[("aws_access_key_id", "3")],
+        &["aws_session_token"],
+    )
+    .unwrap();
+    assert_eq!(out, "[dev]\nk = v\naws_access_key_id = 3\n");
+}
+
+#[test]
+fn crlf_and_no_final_newline_are_kept_when_the_section_ends_the_file() {
+    let text = "[a]\r\nx = 1\r\n[dev]\r\naws_access_key_id = OLD";
+    let out = set_section(text, "dev", CREDS, &[]).unwrap();
+    assert_eq!(
+        out,
+        "[a]\r\nx = 1\r\n[dev]\r\naws_access_key_id = AKIANEW\r\naws_secret_access_key = secretNEW"
+    );
+    let out = set_section("[dev]", "dev", &[("k", "v")], &[]).unwrap();
+    assert_eq!(out, "[dev]\nk = v");
+}
+
+#[test]
+fn an_empty_old_value_gets_a_space() {
+    let replace_value = |line: &str, value: &str| {
+        let mut out = String::new();
+        push_replaced(&mut out, line, value);
+        out
+    };
+    assert_eq!(replace_value("k =", "v"), "k = v");
+    assert_eq!(replace_value("k=", "v"), "k=v");
+    assert_eq!(replace_value("k\t=\t old", "v"), "k\t=\t v");
+    assert_eq!(replace_value("k: old", "v"), "k: v");
+}
+
+#[test]
+fn duplicate_sections_edit_the_last_and_keep_the_first() {
+    let text = "[dev]\nk = 1\n[x]\n[dev]\nk = 2\n";
+    let out = set_section(text, "dev", &[("k", "3")], &[]).unwrap();
+    assert_eq!(out, "[dev]\nk = 1\n[x]\n[dev]\nk = 3\n");
+}
+
+#[test]
+fn names_compare_by_words_and_indented_brackets_are_not_headers() {
+    let text = "[ profile   dev ]\nregion = a\n[other]\ns3 =\n  [dev]\n";
+    let out = set_section(text, "profile dev", &[("region", "b")], &[]).unwrap();
+    assert_eq!(
+        out,
+        "[ profile   dev ]\nregion = b\n[other]\ns3 =\n  [dev]\n"
+    );
+    assert!(!has_section(text, "dev"));
+    assert!(has_section(text, "profile dev"));
+    assert_eq!(section_names(text), vec!["profile   dev", "other"]);
+}
+
+#[test]
+fn unicode_and_long_values_pass_through() {
+    let long = "x".repeat(10_000);
+    let text = format!("# café ☕\n[ünïcode]\nkey = {long}\n[dev]\n");
+    let out = set_section(&text, "dev", &[("k", "v")], &[]).unwrap();
+    assert_eq!(
+        out,
+        format!("# café ☕\n[ünïcode]\nkey = {long}\n[dev]\nk = v\n")
+    );
+}
+
+#[test]
+fn line_breaks_and_brackets_are_refused() {
+    assert!(matches!(
+        set_section("", "dev]\n[x", CREDS, &[]),
+        Err(EditError::BadName { .. })
+    ));
+    assert!(matches!(
+        set_section("", "dev", &[("k", "v\n[evil]")], &[]),
+        Err(EditError::BadValue { .. })
+    ));
+    assert!(matches!(
+        set_section("", "dev", &[("k=x", "v")], &[]),
+        Err(EditError::BadName { .. })
+    ));
+}
+
+#[test]
+fn a_round_trip_without_changes_is_byte_identical() {
+    for text in [
+        "",
+        "[dev]\r\naws_access_key_id = A\r\n",
+        "[dev]\naws_access_key_id=A",
+        "# c\n\n[dev]\n; c\naws_access_key_id  =  A\n\n\n[z]\n",
+    ] {
+        let out = set_section(text, "dev", &[("aws_access_key_id", "A")], &[]).unwrap();
+        let expected = if text.is_empty() {
+            "[dev]\naws_access_key_id = A\n"
+        } else {
+            text
+        };
+        assert_eq!(out, expected);
+        assert_eq!(remove_section(text, "absent"), text);
+        assert_eq!(
+            replace_block(text, &[])
+                .map(|t| outside_block(&t).unwrap())
+                .unwrap()
+                .trim_end(),
+            text.trim_end()
+        );
+    }
+}
+
+#[test]
+fn removing_a_section_keeps_its_neighbours_and_the_comment_before_the_next() {
+    let text = "[a]\nx = 1\n\n[dev]\nk = v\n\n# about b\n[b]\ny = 2\n";
+    assert_eq!(
+        remove_section(text, "dev"),
+        "[a]\nx = 1\n\n# about b\n[b]\ny = 2\n"
+    );
+    let text = "[a]\nx = 1\n\n[dev]\nk = v\n";
+    assert_eq!(remove_section(text, "dev"), "[a]\nx = 1\n");
+    assert_eq!(remove_section("[dev]\nk = v", "dev"), "");
+    let text = "[dev]\nk = 1\n[a]\n[dev]\nk = 2\n";
+    assert_eq!(remove_section(text, "dev"), "[a]\n");
+}
+
+#[test]
+fn the_managed_block_is_appended_then_replaced_in_place() {
+    let text = "[default]\r\nregion = eu-west-1";
+    let body = vec!["[profile a]".to_owned(), "region = x".to_owned()];
+    let once = replace_block(text, &body).unwrap();
+    assert_eq!(
+        once,
+        format!(
+            "[default]\r\nregion = eu-west-1\r\n\r\n{BLOCK_BEGIN}\r\n[profile a]\r\nregion = x\r\n{BLOCK_END}\r\n"
+        )
+    );
+    assert_eq!(
+        managed_block(&once).unwrap().unwrap(),
+        "[profile a]\r\nregion = x\r\n"
+    );
+    let mine = format!("{once}# after\r\n[profile mine]\r\nregion = y");
+    let twice = replace_block(&mine, &["[profile b]".to_owned()]).unwrap();
+    assert_eq!(
+        twice,
+        format!(
+            "[default]\r\nregion = eu-west-1\r\n\r\n{BLOCK_BEGIN}\r\n[profile b]\r\n{BLOCK_END}\r\n# after\r\n[profile mine]\r\nregion = y"
+        )
+    );
+    assert_eq!(
+        outside_block(&twice).unwrap(),
+        "[default]\r\nregion = eu-west-1\r\n\r\n# after\r\n[profile mine]\r\nregion = y"
+    );
+    assert_eq!(managed_block("[a]\n").unwrap(), None);
+}
+
+#[test]
+fn a_broken_block_is_an_error_and_nothing_is_written() {
+    let unclosed = format!("[a]\n{BLOCK_BEGIN}\n[profile x]\n");
+    assert_eq!(
+        replace_block(&unclosed, &[]),
+        Err(EditError::UnclosedBlock { line: 2 })
+    );
+    let stray = format!("{BLOCK_END}\n");
+    assert_eq!(
+        managed_block(&stray),
+        Err(EditError::StrayBlockEnd { line: 1 })
+    );
+    let two = format!("{BLOCK_BEGIN}\n{BLOCK_END}\n{BLOCK_BEGIN}\n{BLOCK_END}\n");
+    assert_eq!(managed_block(&two), Err(EditError::SecondBlock { line: 3 }));
+    assert!(matches!(
+        replace_block("", &["a\nb".to_owned()]),
+        Err(EditError::BadValue { .. })
+    ));
+}
+
+#[test]
+fn an_empty_block_body_keeps_the_markers() {
+    let out = replace_block("", &[]).unwrap();
+    assert_eq!(out, format!("{BLOCK_BEGIN}\n{BLOCK_END}\n"));
+    assert_eq!(managed_block(&out).unwrap().unwrap(), "");
+    // A begin marker on the last line without a newline gets one before the body.
+    let text = format!("{BLOCK_BEGIN}\n{BLOCK_END}");
+    let out = replace_block(&text, &["x = 1".to_owned()]).unwrap();
+    assert_eq!(out, format!("{BLOCK_BEGIN}\nx = 1\n{BLOCK_END}"));
+}

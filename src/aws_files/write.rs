@@ -1,0 +1,177 @@
+//! Read-modify-write of an AWS file: the lock (`<file>.lock`) is held from the read to the
+//! rename, the new text goes to a temporary file in the same directory (fsync, rename), a
+//! symlinked file is written through to its target so the link survives, and the credentials
+//! file is always left 0600 (a looser old mode is reported, once, by the caller).
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use zeroize::Zeroizing;
+
+use super::AwsFilesError;
+use super::ini_edit;
+use crate::adapters::atomic_file::{FileLock, write_atomic};
+use crate::core::credentials::Credentials;
+
+/// The mode a rewritten file gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileMode {
+    /// Always 0600 (it holds secrets).
+    Private,
+    /// The old file's mode; 0600 for a new file.
+    Keep,
+}
+
+/// What was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    /// The file actually replaced (a symlink's target).
+    pub path: PathBuf,
+    /// The old file's mode when it let others read it and we made it 0600.
+    pub looser_mode: Option<u32>,
+}
+
+impl Written {
+    /// One line for stderr when the old mode was looser than 0600.
+    pub fn notice(&self) -> Option<String> {
+        self.looser_mode.map(|mode| {
+            format!(
+                "{} was mode {mode:04o} (readable by others); it is 0600 now",
+                self.path.display()
+            )
+        })
+    }
+}
+
+/// Follows symlinks (up to 40) to the file they name; the path itself when it is not a link.
+/// A dangling link resolves to where it points, so writing creates its target.
+pub fn resolve_link(path: &Path) -> PathBuf {
+    let mut current = path.to_path_buf();
+    for _ in 0..40 {
+        let Ok(target) = std::fs::read_link(&current) else {
+            break;
+        };
+        current = match current.parent() {
+            Some(dir) if target.is_relative() => dir.join(target),
+            _ => target,
+        };
+    }
+    current
+}
+
+fn mode_of(meta: &std::fs::Metadata) -> u32 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        meta.permissions().mode() & 0o7777
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        0o600
+    }
+}
+
+/// Rewrites `path` with `edit(old text)` (a missing file is empty text) under the file's lock.
+/// `edit` refuses with a one-line cause; the file is then untouched.
+pub fn update_file(
+    path: &Path,
+    mode: FileMode,
+    edit: impl FnOnce(&str) -> Result<String, String>,
+) -> Result<Written, AwsFilesError> {
+    let target = resolve_link(path);
+    let shown = || target.display().to_string();
+    let io = |source| AwsFilesError::Io {
+        path: shown(),
+        source,
+    };
+    let _lock = FileLock::acquire(&target).map_err(io)?;
+    let (old, old_mode) = match std::fs::read(&target) {
+        Ok(bytes) => {
+            let mode = std::fs::metadata(&target).map(|m| mode_of(&m)).ok();
+            let text =
+                String::from_utf8(bytes).map_err(|_| AwsFilesError::NotText { path: shown() })?;
+            (Zeroizing::new(text), mode)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Zeroizing::new(String::new()), None),
+        Err(e) => return Err(io(e)),
+    };
+    let new = Zeroizing::new(edit(&old).map_err(|cause| AwsFilesError::Refused {
+        path: shown(),
+        cause,
+    })?);
+    let new_mode = match (mode, old_mode) {
+        (FileMode::Keep, Some(m)) => m,
+        _ => 0o600,
+    };
+    write_atomic(&target, new.as_bytes(), new_mode).map_err(io)?;
+    let looser_mode = old_mode.filter(|m| mode == FileMode::Private && m & 0o077 != 0);
+    Ok(Written {
+        path: target,
+        looser_mode,
+    })
+}
+
+/// `2026-11-23T18:04:05Z`.
+pub fn iso8601_utc(t: SystemTime) -> Option<String> {
+    let secs = t.duration_since(SystemTime::UNIX_EPOCH).ok()?.as_secs();
+    time::OffsetDateTime::from_unix_timestamp(i64::try_from(secs).ok()?)
+        .ok()?
+        .format(&time::format_description::well_known::Rfc3339)
+        .ok()
+}
+
+/// The keys we own in a credentials profile.
+pub const CREDENTIAL_KEYS: [&str; 4] = [
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
+    "expiration",
+];
+
+/// Writes `credentials` as `[profile]` of the credentials file at `path` (0600), keeping every
+/// other byte. Keys we own that these credentials lack (a session token, an expiry) go.
+pub fn write_profile(
+    path: &Path,
+    profile: &str,
+    credentials: &Credentials,
+) -> Result<Written, AwsFilesError> {
+    let expiration = credentials.expires_at.and_then(iso8601_utc);
+    let mut set: Vec<(&str, &str)> = vec![
+        (CREDENTIAL_KEYS[0], credentials.access_key_id.as_str()),
+        (CREDENTIAL_KEYS[1], credentials.secret_access_key.expose()),
+    ];
+    let mut remove = Vec::new();
+    match &credentials.session_token {
+        Some(token) => set.push((CREDENTIAL_KEYS[2], token.expose())),
+        None => remove.push(CREDENTIAL_KEYS[2]),
+    }
+    match &expiration {
+        Some(at) => set.push((CREDENTIAL_KEYS[3], at)),
+        None => remove.push(CREDENTIAL_KEYS[3]),
+    }
+    update_file(path, FileMode::Private, |old| {
+        ini_edit::set_section(old, profile, &set, &remove).map_err(|e| e.to_string())
+    })
+}
+
+/// The config file's section for a profile: `[default]` or `[profile NAME]`.
+pub fn config_section(profile: &str) -> String {
+    if profile == "default" {
+        "default".to_owned()
+    } else {
+        format!("profile {profile}")
+    }
+}
+
+/// Sets `region` in the profile's section of the config file at `path` (its mode kept).
+pub fn write_profile_region(
+    path: &Path,
+    profile: &str,
+    region: &str,
+) -> Result<Written, AwsFilesError> {
+    let section = config_section(profile);
+    update_file(path, FileMode::Keep, |old| {
+        ini_edit::set_section(old, &section, &[("region", region)], &[]).map_err(|e| e.to_string())
+    })
+}

@@ -1,0 +1,116 @@
+//! Profile names from a template (`{account_name}-{role_name}` by default), sanitised so the
+//! AWS CLI and shells take them as they are: only `A-Z a-z 0-9 . _ -`, anything else becomes `-`.
+
+/// The template `write` and `populate` use unless told otherwise.
+pub const DEFAULT_TEMPLATE: &str = "{account_name}-{role_name}";
+
+/// What a template's placeholders stand for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NameFields<'a> {
+    pub account_name: &'a str,
+    pub account_id: &'a str,
+    pub role_name: &'a str,
+    pub session: &'a str,
+}
+
+/// The placeholders a template may use.
+pub const PLACEHOLDERS: &[&str] = &["account_name", "account_id", "role_name", "session"];
+
+/// Only `A-Z a-z 0-9 . _ -`; every other character becomes `-`.
+pub fn sanitize(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// Fills `template` and sanitises the result. An unknown placeholder, an unclosed `{` or an
+/// empty result is an error that says so.
+pub fn render(template: &str, fields: &NameFields<'_>) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            return Err(format!(
+                "profile template {template:?} has a {{ without a }}"
+            ));
+        };
+        let value = match &after[..close] {
+            "account_name" => fields.account_name,
+            "account_id" => fields.account_id,
+            "role_name" => fields.role_name,
+            "session" => fields.session,
+            other => {
+                return Err(format!(
+                    "profile template {template:?}: unknown placeholder {{{other}}}; use {}",
+                    PLACEHOLDERS
+                        .iter()
+                        .map(|p| format!("{{{p}}}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        };
+        out.push_str(value);
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    let name = sanitize(&out);
+    if name.trim_matches('-').is_empty() {
+        return Err(format!("profile template {template:?} gives an empty name"));
+    }
+    Ok(name)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    const FIELDS: NameFields<'static> = NameFields {
+        account_name: "payments dev/ü",
+        account_id: "222222222222",
+        role_name: "PowerUserAccess",
+        session: "acme",
+    };
+
+    #[test]
+    fn the_default_template_and_every_placeholder() {
+        assert_eq!(
+            render(DEFAULT_TEMPLATE, &FIELDS).unwrap(),
+            "payments-dev---PowerUserAccess"
+        );
+        assert_eq!(
+            render("{session}.{account_id}_{role_name}", &FIELDS).unwrap(),
+            "acme.222222222222_PowerUserAccess"
+        );
+    }
+
+    #[test]
+    fn sanitising_keeps_only_safe_characters() {
+        assert_eq!(sanitize("a b[c]=d;e#f.g_h-1"), "a-b-c--d-e-f.g_h-1");
+        assert_eq!(sanitize("ünï"), "-n-");
+    }
+
+    #[test]
+    fn bad_templates_say_why() {
+        assert!(
+            render("{nope}", &FIELDS)
+                .unwrap_err()
+                .contains("unknown placeholder {nope}")
+        );
+        assert!(
+            render("{account_name", &FIELDS)
+                .unwrap_err()
+                .contains("without a }")
+        );
+        assert!(render("[]", &FIELDS).unwrap_err().contains("empty name"));
+    }
+}
