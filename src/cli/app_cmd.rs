@@ -99,6 +99,7 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
         ..AppSettings::default()
     };
     let return_after_run = file.app.return_after_run;
+    let shell = file.app.shell.clone();
     let mut state = AppState::new(
         SessionInfo {
             name: session.name.clone(),
@@ -164,7 +165,14 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
                 region,
                 command,
             } => {
-                run_with_credentials(&label, &credentials, &region, command.as_deref()).await;
+                run_with_credentials(
+                    &label,
+                    &credentials,
+                    &region,
+                    command.as_deref(),
+                    shell.clone(),
+                )
+                .await;
                 if !return_after_run {
                     return Ok(());
                 }
@@ -184,12 +192,16 @@ async fn run_with_credentials(
     credentials: &Credentials,
     region: &str,
     command: Option<&str>,
+    shell: Option<String>,
 ) {
     let sh = std::ffi::OsString::from("/bin/sh");
     let args: Vec<std::ffi::OsString> = command
         .map(|c| vec!["-c".into(), c.into()])
         .unwrap_or_default();
-    let program = command.map(|_| (sh.as_os_str(), args.as_slice()));
+    let configured: Option<std::ffi::OsString> = shell.map(Into::into);
+    let program = command
+        .map(|_| (sh.as_os_str(), args.as_slice()))
+        .or_else(|| configured.as_deref().map(|s| (s, &[][..])));
     match command {
         Some(cmd) => eprintln!("rolecall: running {label}: {cmd}"),
         None => {

@@ -44,10 +44,14 @@ pub fn run(args: ExecArgs) -> Result<(), CliError> {
     block_on(async move {
         let (target, credentials) = credentials_for(&ctx, &session, &args.target).await?;
         let label = target.label();
+        // No command: the configured shell ([app] shell), else $SHELL.
+        let configured: Option<std::ffi::OsString> =
+            ctx.config.file.app.shell.clone().map(Into::into);
         let program = args
             .command
             .split_first()
-            .map(|(program, rest)| (program.as_os_str(), rest));
+            .map(|(program, rest)| (program.as_os_str(), rest))
+            .or_else(|| configured.as_deref().map(|shell| (shell, &[][..])));
         let status = run_with_credentials(&credentials, &region, &label, program)
             .await
             .map_err(|e| cannot_run(program.map(|(p, _)| p), &e))?;

@@ -54,6 +54,8 @@ pub struct AppSection {
     pub region: Option<String>,
     /// Come back to the app when a subshell or custom action started from it ends (else exit).
     pub return_after_run: bool,
+    /// The shell `exec` and the app's subshell start; `$SHELL` when absent.
+    pub shell: Option<String>,
 }
 
 impl Default for AppSection {
@@ -64,6 +66,7 @@ impl Default for AppSection {
             default_action: DefaultAction::Menu,
             region: None,
             return_after_run: true,
+            shell: None,
         }
     }
 }
@@ -311,6 +314,7 @@ mod example_tests {
             "region",
             "prod",
             "return_after_run",
+            "shell",
             "command",
         ] {
             assert!(
