@@ -4,114 +4,10 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
+use common::cli_home::{BIN, Home, auto_approving_org, text};
 use common::*;
-use rolecall::emulator::Emulator;
 
-const BIN: &str = env!("CARGO_BIN_EXE_rolecall");
 const TARGET: &str = "payments-dev/PowerUserAccess";
-
-struct Home {
-    dir: tempfile::TempDir,
-    url: String,
-}
-
-impl Home {
-    /// A HOME whose ~/.aws/config names the emulator's identity center as `[sso-session acme]`,
-    /// a rolecall config keeping tokens in the file store, and a `$BROWSER` that only leaves a
-    /// mark, so a test can tell whether anything tried to open a browser.
-    fn new(emu: &Emulator, extra_config: &str) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let aws = dir.path().join(".aws");
-        std::fs::create_dir_all(&aws).unwrap();
-        std::fs::write(
-            aws.join("config"),
-            format!(
-                "[sso-session acme]\nsso_start_url = {START_URL}\nsso_region = {REGION}\n\
-                 sso_registration_scopes = sso:account:access\n"
-            ),
-        )
-        .unwrap();
-        std::fs::write(
-            dir.path().join("rolecall.toml"),
-            format!("[storage]\nbackend = \"file\"\n{extra_config}"),
-        )
-        .unwrap();
-        let browser = dir.path().join("browser.sh");
-        std::fs::write(
-            &browser,
-            format!(
-                "#!/bin/sh\ntouch '{}'\n",
-                dir.path().join("browser-opened").display()
-            ),
-        )
-        .unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
-        }
-        Self {
-            dir,
-            url: emu.url(),
-        }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn command(&self, program: &str, args: &[&str]) -> Command {
-        let mut cmd = Command::new(program);
-        cmd.args(args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.path())
-            .env("ROLECALL_CONFIG", self.path().join("rolecall.toml"))
-            .env("ROLECALL_LOG_FILE", self.path().join("rolecall.log"))
-            .env("ROLECALL_LOG", "debug")
-            .env("AWS_ENDPOINT_URL", &self.url)
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env(
-                "ROLECALL_FEDERATION_URL",
-                format!("{}/federation", self.url),
-            )
-            .env("BROWSER", self.path().join("browser.sh"))
-            .stdin(Stdio::null());
-        cmd
-    }
-
-    fn rolecall(&self, args: &[&str]) -> Output {
-        self.command(BIN, args).output().unwrap()
-    }
-
-    fn browser_opened(&self) -> bool {
-        self.path().join("browser-opened").exists()
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(self.path().join("rolecall.log")).unwrap_or_default()
-    }
-
-    /// Signs in with the device code, auto-approved by the emulator.
-    fn login(&self) {
-        let out = self.rolecall(&["login", "--device-code", "--no-browser"]);
-        assert!(out.status.success(), "{}", text(&out.stderr));
-    }
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn auto_approving_org() -> String {
-    small_org_toml().replace(
-        "device_poll_interval = 1",
-        "device_poll_interval = 1\napprove_after_seconds = 0",
-    )
-}
 
 fn query_of(url: &str) -> Vec<(String, String)> {
     let (_, q) = url.split_once('?').unwrap();
@@ -125,7 +21,7 @@ fn param<'a>(q: &'a [(String, String)], name: &str) -> &'a str {
 #[tokio::test(flavor = "multi_thread")]
 async fn prints_a_login_url_the_federation_endpoint_accepts() {
     let emu = start(&auto_approving_org()).await;
-    let home = Home::new(&emu, "");
+    let home = Home::new(&emu, "", "");
     home.login();
 
     let out = home.rolecall(&["console", TARGET, "--print"]);
@@ -173,7 +69,7 @@ async fn prints_a_login_url_the_federation_endpoint_accepts() {
 #[tokio::test(flavor = "multi_thread")]
 async fn get_signin_token_checks_the_credentials() {
     let emu = start(&auto_approving_org()).await;
-    let home = Home::new(&emu, "");
+    let home = Home::new(&emu, "", "");
     home.login();
     let out = home.rolecall(&["credential-process", TARGET]);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -218,7 +114,7 @@ async fn get_signin_token_checks_the_credentials() {
 #[tokio::test(flavor = "multi_thread")]
 async fn opens_the_browser_without_print_and_prints_nothing() {
     let emu = start(&auto_approving_org()).await;
-    let home = Home::new(&emu, "");
+    let home = Home::new(&emu, "", "");
     home.login();
     let out = home.rolecall(&["console", TARGET]);
     assert!(out.status.success(), "{}", text(&out.stderr));

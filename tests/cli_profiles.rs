@@ -5,13 +5,12 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
+use common::cli_home::{BIN, auto_approving_org, text};
 use common::*;
 use rolecall::aws_files::ini_edit::{BLOCK_BEGIN, BLOCK_END, managed_block};
 use rolecall::emulator::Emulator;
-
-const BIN: &str = env!("CARGO_BIN_EXE_rolecall");
 
 struct Home {
     dir: tempfile::TempDir,
@@ -57,18 +56,7 @@ impl Home {
     }
 
     fn command(&self, program: &str, args: &[&str]) -> Command {
-        let mut cmd = Command::new(program);
-        cmd.args(args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.path())
-            .env("ROLECALL_CONFIG", self.path().join("rolecall.toml"))
-            .env("ROLECALL_LOG_FILE", self.path().join("rolecall.log"))
-            .env("ROLECALL_LOG", "debug")
-            .env("AWS_ENDPOINT_URL", &self.url)
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .stdin(Stdio::null());
-        cmd
+        common::cli_home::command_in(self.path(), &self.url, program, args)
     }
 
     fn rolecall(&self, args: &[&str]) -> Output {
@@ -103,17 +91,6 @@ impl Home {
     fn read(&self, name: &str) -> String {
         std::fs::read_to_string(self.path().join(".aws").join(name)).unwrap()
     }
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn auto_approving_org() -> String {
-    small_org_toml().replace(
-        "device_poll_interval = 1",
-        "device_poll_interval = 1\napprove_after_seconds = 0",
-    )
 }
 
 async fn signed_in_home() -> (Emulator, Home) {

@@ -4,98 +4,27 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
+use common::cli_home::{BIN, Home, auto_approving_org, text};
 use common::*;
 use rolecall::emulator::{Api, Emulator};
 
-const BIN: &str = env!("CARGO_BIN_EXE_rolecall");
-
-struct Home {
-    dir: tempfile::TempDir,
-    url: String,
-}
-
-impl Home {
-    /// A HOME whose ~/.aws/config names the emulator's identity center as `[sso-session acme]`
-    /// with a `dev` profile, and a rolecall config keeping tokens in the file store.
-    fn new(emu: &Emulator) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let aws = dir.path().join(".aws");
-        std::fs::create_dir_all(&aws).unwrap();
-        std::fs::write(
-            aws.join("config"),
-            format!(
-                "[sso-session acme]\nsso_start_url = {START_URL}\nsso_region = {REGION}\n\
-                 sso_registration_scopes = sso:account:access\n\n\
-                 [profile dev]\nsso_session = acme\nsso_account_id = 222222222222\n\
-                 sso_role_name = PowerUserAccess\nregion = {REGION}\n"
-            ),
-        )
-        .unwrap();
-        std::fs::write(
-            dir.path().join("rolecall.toml"),
-            "[storage]\nbackend = \"file\"\n",
-        )
-        .unwrap();
-        Self {
-            dir,
-            url: emu.url(),
-        }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn command(&self, program: &str, args: &[&str]) -> Command {
-        let mut cmd = Command::new(program);
-        cmd.args(args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.path())
-            .env("ROLECALL_CONFIG", self.path().join("rolecall.toml"))
-            .env("ROLECALL_LOG_FILE", self.path().join("rolecall.log"))
-            .env("ROLECALL_LOG", "debug")
-            .env("AWS_ENDPOINT_URL", &self.url)
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .stdin(Stdio::null());
-        cmd
-    }
-
-    fn rolecall(&self, args: &[&str]) -> Output {
-        self.command(BIN, args).output().unwrap()
-    }
-
-    fn cache_files(&self) -> Vec<PathBuf> {
-        let dir = self.path().join(".aws/sso/cache");
-        std::fs::read_dir(dir)
-            .map(|d| {
-                d.filter_map(|e| e.ok())
-                    .map(|e| e.path())
-                    .filter(|p| p.extension().is_some_and(|x| x == "json"))
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn auto_approving_org() -> String {
-    small_org_toml().replace(
-        "device_poll_interval = 1",
-        "device_poll_interval = 1\napprove_after_seconds = 0",
+fn home(emu: &Emulator) -> Home {
+    Home::new(
+        emu,
+        &format!(
+            "\n[profile dev]\nsso_session = acme\nsso_account_id = 222222222222\n\
+             sso_role_name = PowerUserAccess\nregion = {REGION}\n"
+        ),
+        "",
     )
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn login_list_status_logout_and_the_aws_cli_shares_the_login() {
     let emu = start(&auto_approving_org()).await;
-    let home = Home::new(&emu);
+    let home = home(&emu);
 
     // Before signing in: exit code 3 and what to do.
     let out = home.rolecall(&["list", "--json"]);
@@ -198,7 +127,7 @@ async fn login_list_status_logout_and_the_aws_cli_shares_the_login() {
 #[tokio::test(flavor = "multi_thread")]
 async fn login_with_pkce_through_the_browser() {
     let emu = start(&auto_approving_org()).await;
-    let home = Home::new(&emu);
+    let home = home(&emu);
     // The "browser" fetches the authorize URL and follows the redirect to our listener.
     let browser = home.path().join("browser.sh");
     std::fs::write(
@@ -230,7 +159,7 @@ async fn login_with_pkce_through_the_browser() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_denied_sign_in_exits_4_with_advice() {
     let emu = start(&small_org_toml()).await;
-    let home = Home::new(&emu);
+    let home = home(&emu);
     let child = home
         .command(BIN, &["login", "--device-code"])
         .stderr(Stdio::piped())

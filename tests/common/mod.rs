@@ -188,3 +188,4 @@ pub async fn wait_until(limit: std::time::Duration, mut condition: impl FnMut() 
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
+pub mod cli_home;
