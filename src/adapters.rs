@@ -4,6 +4,7 @@
 //! |---|---|
 //! | [`atomic_file`] | atomic, locked, 0600 file writes |
 //! | [`aws_identity_center`] | `IdentityCenter` with `aws-sdk-ssooidc` and `aws-sdk-sso` |
+//! | [`aws_sts`] | `Sts` with `aws-sdk-sts`, credentials given per call |
 //! | [`aws_sso_cache`] | the AWS CLI v2 SSO token cache (`~/.aws/sso/cache/<sha1>.json`) |
 //! | [`browser`] | `Opener` with the system browser |
 //! | [`endpoints`] | endpoint overrides from the environment (`AWS_ENDPOINT_URL_*`) |
@@ -14,6 +15,7 @@
 pub mod atomic_file;
 pub mod aws_identity_center;
 pub mod aws_sso_cache;
+pub mod aws_sts;
 pub mod browser;
 pub mod endpoints;
 pub mod file_store;

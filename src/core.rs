@@ -9,6 +9,7 @@
 //! | [`sso`] | identity centers, registrations, tokens: what sign-in produces |
 //! | [`signin`] | the device-code sign-in state machine (polling cadence, `slow_down`, expiry) |
 //! | [`catalog`] | accounts and roles, and what changed between two listings |
+//! | [`chain`] | role chains: sources, durations, session names, error advice |
 //! | [`countdown`] | remaining lifetimes as people read them |
 //! | [`credentials`] | AWS credentials and their remaining lifetime |
 //! | [`pkce`] | the S256 challenge, the authorize URL, the redirect check |
@@ -19,6 +20,7 @@
 
 pub mod app;
 pub mod catalog;
+pub mod chain;
 pub mod countdown;
 pub mod credentials;
 pub mod exports;

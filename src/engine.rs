@@ -3,6 +3,7 @@
 //!
 //! | module | holds |
 //! |---|---|
+//! | [`chain`] | assuming a role chain: sources, MFA, AssumeRole, who am I |
 //! | [`signin`] | runs a `core::signin::SignIn` to the end |
 //! | [`tokens`] | a usable token without asking anyone (stored or silently refreshed) |
 //! | [`role_credentials`] | GetRoleCredentials, kept until close to expiry |
@@ -10,6 +11,7 @@
 //! | [`subshell`] | a shell or command run with a role's credentials in its environment |
 //! | [`console`] | the AWS console sign-in URL from role credentials (the federation endpoint) |
 
+pub mod chain;
 pub mod console;
 pub mod pkce;
 pub mod role_credentials;

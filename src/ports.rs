@@ -7,8 +7,10 @@
 //! | [`secret_store`] | where tokens and credentials are kept |
 //! | [`clock`] | what time it is |
 //! | [`opener`] | opening a URL in the user's browser |
+//! | [`sts`] | STS: AssumeRole, GetSessionToken, GetCallerIdentity |
 
 pub mod clock;
 pub mod identity_center;
 pub mod opener;
 pub mod secret_store;
+pub mod sts;

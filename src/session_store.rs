@@ -6,6 +6,7 @@
 //! | `sso/<session>` (legacy profile: `sso-profile/<profile>`) | registration + token + start URL |
 //! | `creds/<session>/<account>/<role>` | role credentials, kept until close to expiry |
 //! | `creds-index/<session>` | which `account/role` credentials are kept, so `forget` finds them |
+//! | `chain/<name>/<fingerprint>` | a chain's credentials (`chain/session-token/<profile>`: GetSessionToken's) |
 //!
 //! Loading reads both places and takes the token that lasts longer, so a token from
 //! `aws sso login` is used without signing in again. Saving writes both, so `aws --profile X`
@@ -232,6 +233,43 @@ impl SessionStore {
         }
     }
 
+    /// Keeps a chain's credentials under `key` (see [`chain_key`]).
+    pub fn save_chain_credentials(
+        &self,
+        key: &str,
+        credentials: &Credentials,
+    ) -> Result<(), SessionStoreError> {
+        let value = dto::encode_credentials(credentials).ok_or_else(|| self.encode_error(key))?;
+        Ok(self.secrets.set(key, &value)?)
+    }
+
+    /// A chain's kept credentials if good for `margin` after `now`; stale ones are dropped.
+    pub fn load_fresh_chain_credentials(
+        &self,
+        key: &str,
+        now: SystemTime,
+        margin: std::time::Duration,
+    ) -> Result<Option<Credentials>, SessionStoreError> {
+        let Some(value) = self.secrets.get(key)? else {
+            return Ok(None);
+        };
+        match dto::decode_credentials(&value) {
+            Some(c) if c.is_fresh_at(now, margin) => Ok(Some(c)),
+            found => {
+                if found.is_none() {
+                    self.warn_damaged(key);
+                }
+                self.secrets.delete(key)?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Drops a chain's kept credentials.
+    pub fn forget_chain_credentials(&self, key: &str) -> Result<(), SessionStoreError> {
+        Ok(self.secrets.delete(key)?)
+    }
+
     /// Every role credential kept for `session`, as (account id, role, credentials).
     pub fn held_credentials(
         &self,
@@ -363,6 +401,17 @@ pub fn session_key(session: &SsoSession) -> String {
 /// The secret-store key of role credentials.
 pub fn credentials_key(session: &SsoSession, account_id: &str, role: &str) -> String {
     format!("creds/{}/{account_id}/{role}", session.name)
+}
+
+/// The secret-store key of a chain's credentials: its name and the fingerprint of its
+/// definition, so an edited chain never reuses credentials of the old one.
+pub fn chain_key(name: &str, fingerprint: &str) -> String {
+    format!("chain/{name}/{fingerprint}")
+}
+
+/// The secret-store key of a profile's GetSessionToken (MFA) credentials.
+pub fn session_token_key(profile: &str) -> String {
+    format!("chain/session-token/{profile}")
 }
 
 fn index_key(session: &SsoSession) -> String {

@@ -22,7 +22,7 @@ pub struct AwsIdentityCenter {
     sso: aws_sdk_sso::Client,
 }
 
-fn timeouts() -> TimeoutConfig {
+pub(crate) fn timeouts() -> TimeoutConfig {
     TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(5))
         .operation_attempt_timeout(Duration::from_secs(30))

@@ -1,0 +1,352 @@
+//! Role chains: STS AssumeRole from a source (an SSO role, an AWS CLI profile's keys, the
+//! environment, or another chain). What a chain is, how long it may last, what its session is
+//! called, and what a failure means for the person who asked. No IO.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub mod advice;
+pub mod duration;
+pub mod session_name;
+
+pub use advice::ChainError;
+pub use duration::{DurationPlan, plan_duration};
+
+/// Where a chain's first credentials come from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ChainSource {
+    /// An account × role of an identity center's catalog (account by name or id).
+    Sso {
+        session: Option<String>,
+        account: String,
+        role: String,
+    },
+    /// An AWS CLI profile with long-term keys in `~/.aws/credentials` (an IAM user); with an
+    /// `mfa_serial`, GetSessionToken with MFA first.
+    Profile(String),
+    /// Another chain, by name.
+    Chain(String),
+    /// `AWS_ACCESS_KEY_ID` and friends of rolecall's own environment (`credential_source =
+    /// Environment`).
+    Environment,
+}
+
+impl ChainSource {
+    /// How the source is shown: `sso:payments/Admin`, `profile:jenkins`, `chain:x`, `environment`.
+    pub fn label(&self) -> String {
+        match self {
+            ChainSource::Sso { account, role, .. } => format!("{account}/{role}"),
+            ChainSource::Profile(p) => format!("profile {p}"),
+            ChainSource::Chain(c) => format!("chain {c}"),
+            ChainSource::Environment => "the environment's credentials".to_owned(),
+        }
+    }
+
+    /// Whether the source's credentials are a role session, which makes AssumeRole role
+    /// chaining (capped at 1 h by AWS). Environment credentials are unknown: `None`.
+    pub fn is_role_session(&self) -> Option<bool> {
+        match self {
+            ChainSource::Sso { .. } | ChainSource::Chain(_) => Some(true),
+            ChainSource::Profile(_) => Some(false),
+            ChainSource::Environment => None,
+        }
+    }
+}
+
+/// Where a chain was defined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum ChainOrigin {
+    /// `[[chains]]` in config.toml.
+    #[default]
+    Config,
+    /// A `[profile]` of `~/.aws/config` with `role_arn`.
+    AwsProfile,
+    /// "Assume another role…" in the app.
+    AdHoc,
+}
+
+/// One chain: everything AssumeRole is asked with.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ChainSpec {
+    pub name: String,
+    pub source: ChainSource,
+    pub role_arn: String,
+    pub external_id: Option<String>,
+    pub mfa_serial: Option<String>,
+    /// A shell command that prints the MFA code (instead of asking).
+    pub mfa_process: Option<String>,
+    /// Asked session length in seconds (900..=43200); STS's default (1 h) when absent.
+    pub duration: Option<u32>,
+    /// `RoleSessionName` template (see [`session_name`]).
+    pub session_name: Option<String>,
+    pub tags: BTreeMap<String, String>,
+    pub transitive_tag_keys: Vec<String>,
+    pub source_identity: Option<String>,
+    pub policy_arns: Vec<String>,
+    /// The STS region; the source's region when absent.
+    pub region: Option<String>,
+    pub origin: ChainOrigin,
+}
+
+/// A role ARN's parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleArn {
+    pub partition: String,
+    pub account_id: String,
+    /// The role name (the last path segment).
+    pub name: String,
+}
+
+impl RoleArn {
+    /// Parses `arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME`.
+    pub fn parse(arn: &str) -> Result<Self, String> {
+        let bad = || {
+            format!(
+                "{arn:?} is not a role ARN (arn:aws:iam::123456789012:role/NAME)",
+                arn = arn
+            )
+        };
+        let parts: Vec<&str> = arn.trim().splitn(6, ':').collect();
+        let [prefix, partition, service, region, account, resource] = parts.as_slice() else {
+            return Err(bad());
+        };
+        let name = resource
+            .strip_prefix("role/")
+            .and_then(|r| r.rsplit('/').next())
+            .filter(|n| !n.is_empty());
+        let account_ok = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+        match name {
+            Some(name)
+                if *prefix == "arn"
+                    && !partition.is_empty()
+                    && *service == "iam"
+                    && region.is_empty()
+                    && account_ok =>
+            {
+                Ok(Self {
+                    partition: (*partition).to_owned(),
+                    account_id: (*account).to_owned(),
+                    name: name.to_owned(),
+                })
+            }
+            _ => Err(bad()),
+        }
+    }
+}
+
+impl ChainSpec {
+    /// A chain with only a name, a source and a role (the rest absent).
+    pub fn new(name: &str, source: ChainSource, role_arn: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            source,
+            role_arn: role_arn.to_owned(),
+            external_id: None,
+            mfa_serial: None,
+            mfa_process: None,
+            duration: None,
+            session_name: None,
+            tags: BTreeMap::new(),
+            transitive_tag_keys: Vec::new(),
+            source_identity: None,
+            policy_arns: Vec::new(),
+            region: None,
+            origin: ChainOrigin::Config,
+        }
+    }
+
+    /// The role's account and name (checked when the chain was loaded).
+    pub fn role(&self) -> Option<RoleArn> {
+        RoleArn::parse(&self.role_arn).ok()
+    }
+
+    /// A short fingerprint of everything that changes what AssumeRole returns: kept
+    /// credentials of an edited chain are not reused.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let json = serde_json::to_vec(&(
+            &self.source,
+            &self.role_arn,
+            &self.external_id,
+            &self.mfa_serial,
+            self.duration,
+            &self.session_name,
+            &self.tags,
+            &self.transitive_tag_keys,
+            &self.source_identity,
+            &self.policy_arns,
+            &self.region,
+        ))
+        .unwrap_or_default();
+        hex::encode(&Sha256::digest(&json)[..6])
+    }
+
+    /// Checks what can be checked before asking AWS: the role ARN, the duration's range, tags.
+    pub fn validate(&self) -> Result<(), String> {
+        RoleArn::parse(&self.role_arn)?;
+        if let Some(seconds) = self.duration {
+            duration::check_range(seconds)?;
+        }
+        if self.tags.len() > 50 {
+            return Err(format!(
+                "{} session tags; STS takes at most 50",
+                self.tags.len()
+            ));
+        }
+        if let Some(key) = self
+            .transitive_tag_keys
+            .iter()
+            .find(|k| !self.tags.contains_key(*k))
+        {
+            return Err(format!(
+                "transitive tag key {key:?} is not one of the chain's tags"
+            ));
+        }
+        if self.mfa_process.is_some() && self.mfa_serial.is_none() {
+            return Err("mfa_process is set but mfa_serial is not".to_owned());
+        }
+        Ok(())
+    }
+}
+
+/// Every chain known: config.toml's, then the AWS CLI profiles', by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Chains {
+    specs: Vec<ChainSpec>,
+}
+
+impl Chains {
+    pub fn new(specs: Vec<ChainSpec>) -> Self {
+        Self { specs }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&ChainSpec> {
+        self.specs.iter().find(|c| c.name == name)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &ChainSpec> {
+        self.specs.iter()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.specs.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.specs.len()
+    }
+
+    /// Adds `spec` unless a chain of that name exists (the first definition wins).
+    pub fn push_unless_named(&mut self, spec: ChainSpec) -> bool {
+        if self.get(&spec.name).is_some() {
+            return false;
+        }
+        self.specs.push(spec);
+        true
+    }
+
+    /// The sources of `name`, nearest first, ending at a non-chain source. A cycle or an
+    /// unknown chain is an error naming it.
+    pub fn path(&self, name: &str) -> Result<Vec<&ChainSpec>, String> {
+        let mut path: Vec<&ChainSpec> = Vec::new();
+        let mut next = name;
+        loop {
+            let spec = self
+                .get(next)
+                .ok_or_else(|| format!("no chain is named {next:?}"))?;
+            if path.iter().any(|p| p.name == spec.name) {
+                let names: Vec<&str> = path.iter().map(|p| p.name.as_str()).collect();
+                return Err(format!(
+                    "chains {} source each other in a cycle",
+                    names.join(" -> ")
+                ));
+            }
+            path.push(spec);
+            match &spec.source {
+                ChainSource::Chain(source) => next = source,
+                _ => return Ok(path),
+            }
+        }
+    }
+
+    /// Checks every chain: its own fields and that its sources resolve without a cycle.
+    pub fn validate(&self) -> Result<(), (String, String)> {
+        for spec in &self.specs {
+            spec.validate()
+                .and_then(|()| self.path(&spec.name).map(|_| ()))
+                .map_err(|e| (spec.name.clone(), e))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_arns_parse_with_paths_and_partitions() {
+        let arn = RoleArn::parse("arn:aws:iam::123456789012:role/team/deploy").unwrap();
+        assert_eq!(arn.account_id, "123456789012");
+        assert_eq!(arn.name, "deploy");
+        assert_eq!(
+            RoleArn::parse("arn:aws-cn:iam::123456789012:role/x")
+                .unwrap()
+                .partition,
+            "aws-cn"
+        );
+        for bad in [
+            "",
+            "arn:aws:iam::12345:role/x",
+            "arn:aws:iam::123456789012:user/x",
+            "arn:aws:sts::123456789012:role/x",
+            "arn:aws:iam::123456789012:role/",
+        ] {
+            assert!(RoleArn::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn paths_follow_sources_and_catch_cycles() {
+        let role = "arn:aws:iam::123456789012:role/r";
+        let chains = Chains::new(vec![
+            ChainSpec::new("a", ChainSource::Chain("b".into()), role),
+            ChainSpec::new("b", ChainSource::Profile("p".into()), role),
+            ChainSpec::new("c", ChainSource::Chain("d".into()), role),
+            ChainSpec::new("d", ChainSource::Chain("c".into()), role),
+            ChainSpec::new("e", ChainSource::Chain("nope".into()), role),
+        ]);
+        let names: Vec<&str> = chains
+            .path("a")
+            .unwrap()
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
+        assert_eq!(names, ["a", "b"]);
+        assert!(chains.path("c").unwrap_err().contains("cycle"));
+        assert!(chains.path("e").unwrap_err().contains("\"nope\""));
+        assert!(chains.validate().is_err());
+    }
+
+    #[test]
+    fn validation_and_fingerprints() {
+        let mut spec = ChainSpec::new(
+            "x",
+            ChainSource::Environment,
+            "arn:aws:iam::123456789012:role/r",
+        );
+        assert!(spec.validate().is_ok());
+        let before = spec.fingerprint();
+        spec.external_id = Some("abc".into());
+        assert_ne!(spec.fingerprint(), before, "an edited chain is a new chain");
+        spec.duration = Some(600);
+        assert!(spec.validate().unwrap_err().contains("15 min"));
+        spec.duration = None;
+        spec.transitive_tag_keys = vec!["team".into()];
+        assert!(spec.validate().unwrap_err().contains("team"));
+        spec.transitive_tag_keys.clear();
+        spec.mfa_process = Some("echo 1".into());
+        assert!(spec.validate().unwrap_err().contains("mfa_serial"));
+    }
+}

@@ -1,0 +1,96 @@
+//! `RoleSessionName`: from a template, made to fit what STS accepts (2 to 64 characters of
+//! `A-Z a-z 0-9 + = , . @ _ -`). It shows up in the assumed-role ARN and in CloudTrail, so the
+//! default names the person: `rolecall-{user}`.
+
+/// The template used when a chain names none.
+pub const DEFAULT_TEMPLATE: &str = "rolecall-{user}";
+
+/// What the placeholders stand for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionFields<'a> {
+    /// The local user name.
+    pub user: &'a str,
+    pub chain: &'a str,
+    pub account_id: &'a str,
+    pub role_name: &'a str,
+}
+
+/// The placeholders a template may use.
+pub const PLACEHOLDERS: &[&str] = &["user", "chain", "account_id", "role_name"];
+
+/// Fills `template` (an unknown placeholder is an error) and fits the result to STS's rules.
+pub fn render(template: &str, fields: &SessionFields<'_>) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after
+            .find('}')
+            .ok_or_else(|| format!("session_name {template:?} has an unclosed {{"))?;
+        out.push_str(match &after[..close] {
+            "user" => fields.user,
+            "chain" => fields.chain,
+            "account_id" => fields.account_id,
+            "role_name" => fields.role_name,
+            other => {
+                return Err(format!(
+                    "session_name {template:?}: unknown placeholder {{{other}}}; known: {}",
+                    PLACEHOLDERS.join(", ")
+                ));
+            }
+        });
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(fit(&out))
+}
+
+/// Replaces what STS refuses with `-`, cuts to 64 characters, pads to 2.
+pub fn fit(name: &str) -> String {
+    let mut out: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "+=,.@_-".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(64)
+        .collect();
+    while out.len() < 2 {
+        out.push('-');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields() -> SessionFields<'static> {
+        SessionFields {
+            user: "jürgen smith",
+            chain: "ci",
+            account_id: "123456789012",
+            role_name: "deploy",
+        }
+    }
+
+    #[test]
+    fn renders_and_fits_sts_rules() {
+        assert_eq!(
+            render(DEFAULT_TEMPLATE, &fields()).unwrap(),
+            "rolecall-j-rgen-smith"
+        );
+        assert_eq!(
+            render("{chain}@{account_id}", &fields()).unwrap(),
+            "ci@123456789012"
+        );
+        assert_eq!(render(&"x".repeat(100), &fields()).unwrap().len(), 64);
+        assert_eq!(fit(""), "--");
+        assert!(render("{nope}", &fields()).unwrap_err().contains("user"));
+        assert!(render("{user", &fields()).unwrap_err().contains("unclosed"));
+    }
+}

@@ -1,0 +1,353 @@
+//! Where a chain's first credentials come from: an SSO role (through the identity center's
+//! stored or silently refreshed token), an AWS CLI profile's keys, or the environment. Also
+//! `mfa_process`, the command that prints an MFA code.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::path::Path;
+
+use crate::adapters::aws_identity_center::AwsIdentityCenter;
+use crate::catalog::CatalogCache;
+use crate::config::Config;
+use crate::config::ini;
+use crate::core::chain::ChainError;
+use crate::core::credentials::Credentials;
+use crate::core::sso::SsoSession;
+use crate::engine::role_credentials::{FRESHNESS_MARGIN, role_credentials};
+use crate::engine::tokens::{TokenError, usable_token};
+use crate::paths::Paths;
+use crate::ports::clock::Clock;
+use crate::ports::identity_center::IdcError;
+use crate::secret::Secret;
+use crate::session_store::SessionStore;
+
+/// A profile's long-term keys, and what else the profile says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileKeys {
+    pub credentials: Credentials,
+    /// `mfa_serial`: GetSessionToken with MFA before AssumeRole.
+    pub mfa_serial: Option<String>,
+    pub region: Option<String>,
+}
+
+/// Finds source credentials. `chain` names the chain asking, for messages.
+pub trait SourceResolver: Send + Sync {
+    /// An SSO role's credentials, its identity center's region, and whether they were kept
+    /// (not fetched now). `fresh` skips kept credentials.
+    fn sso(
+        &self,
+        session: Option<&str>,
+        account: &str,
+        role: &str,
+        fresh: bool,
+    ) -> impl Future<Output = Result<(Credentials, String, bool), ChainError>> + Send;
+
+    fn profile(&self, chain: &str, profile: &str) -> Result<ProfileKeys, ChainError>;
+
+    fn environment(&self, chain: &str) -> Result<Credentials, ChainError>;
+}
+
+/// The real sources: config, the token store, `~/.aws/credentials` and `~/.aws/config`, the
+/// process environment.
+pub struct StandardSources<'a> {
+    pub config: &'a Config,
+    pub paths: &'a Paths,
+    pub store: &'a SessionStore,
+    pub clock: &'a dyn Clock,
+}
+
+impl StandardSources<'_> {
+    fn session(&self, wanted: Option<&str>) -> Result<SsoSession, ChainError> {
+        self.config
+            .session(wanted)
+            .cloned()
+            .map_err(|message| ChainError::Failed {
+                chain: "source".into(),
+                message,
+            })
+    }
+
+    /// The account id a name or id stands for, from the cached catalog.
+    fn account_id(&self, session: &SsoSession, account: &str) -> Result<String, ChainError> {
+        if account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(account.to_owned());
+        }
+        let catalog = CatalogCache::for_session(self.paths, &session.name)
+            .load()
+            .catalog
+            .ok_or_else(|| ChainError::Failed {
+                chain: "source".into(),
+                message: format!(
+                    "the account {account:?} is named but {} has not been listed yet: run `rolecall list`",
+                    session.name
+                ),
+            })?;
+        catalog
+            .accounts
+            .iter()
+            .find(|e| e.account.name.eq_ignore_ascii_case(account))
+            .map(|e| e.account.id.clone())
+            .ok_or_else(|| ChainError::Failed {
+                chain: "source".into(),
+                message: format!("no account of {} is named {account:?}", session.name),
+            })
+    }
+}
+
+fn needs_sign_in(session: &str) -> ChainError {
+    ChainError::NeedsSignIn {
+        message: format!(
+            "the sign-in to {session} has expired or was revoked: run `rolecall login --session {session}`"
+        ),
+    }
+}
+
+impl SourceResolver for StandardSources<'_> {
+    async fn sso(
+        &self,
+        session: Option<&str>,
+        account: &str,
+        role: &str,
+        fresh: bool,
+    ) -> Result<(Credentials, String, bool), ChainError> {
+        let session = self.session(session)?;
+        let account_id = self.account_id(&session, account)?;
+        if !fresh
+            && let Ok(Some(kept)) = self.store.load_fresh_credentials(
+                &session,
+                &account_id,
+                role,
+                self.clock.now(),
+                FRESHNESS_MARGIN,
+            )
+        {
+            return Ok((kept, session.region.clone(), true));
+        }
+        if fresh && let Err(e) = self.store.forget_credentials(&session, &account_id, role) {
+            tracing::warn!(error = %e, "cannot drop kept credentials");
+        }
+        let idc = AwsIdentityCenter::new(&session.region, self.config.endpoint(&session.name));
+        let signed_in = usable_token(&idc, self.store, &session, self.clock)
+            .await
+            .map_err(|e| match e {
+                TokenError::NotSignedIn { .. } | TokenError::Expired { .. } => {
+                    needs_sign_in(&session.name)
+                }
+                other => ChainError::Failed {
+                    chain: format!("{account}/{role}"),
+                    message: other.to_string(),
+                },
+            })?;
+        let credentials = role_credentials(
+            &idc,
+            self.store,
+            &session,
+            &signed_in.token.access_token,
+            &account_id,
+            role,
+            self.clock,
+        )
+        .await
+        .map_err(|e| match e {
+            IdcError::Unauthorized => needs_sign_in(&session.name),
+            other => ChainError::Failed {
+                chain: format!("{account}/{role}"),
+                message: format!("cannot get the source credentials: {other}"),
+            },
+        })?;
+        Ok((credentials, session.region.clone(), false))
+    }
+
+    fn profile(&self, chain: &str, profile: &str) -> Result<ProfileKeys, ChainError> {
+        profile_keys(&self.paths.aws_credentials, &self.paths.aws_config, profile).map_err(
+            |message| ChainError::Failed {
+                chain: chain.to_owned(),
+                message,
+            },
+        )
+    }
+
+    fn environment(&self, chain: &str) -> Result<Credentials, ChainError> {
+        environment_credentials(|name| std::env::var(name).ok()).ok_or_else(|| {
+            ChainError::Failed {
+                chain: chain.to_owned(),
+                message: "credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set".into(),
+            }
+        })
+    }
+}
+
+/// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` from `env`.
+pub fn environment_credentials(env: impl Fn(&str) -> Option<String>) -> Option<Credentials> {
+    let key = env("AWS_ACCESS_KEY_ID").filter(|v| !v.is_empty())?;
+    let secret = env("AWS_SECRET_ACCESS_KEY").filter(|v| !v.is_empty())?;
+    Some(Credentials {
+        access_key_id: key,
+        secret_access_key: Secret::new(secret),
+        session_token: env("AWS_SESSION_TOKEN")
+            .filter(|v| !v.is_empty())
+            .map(Secret::new),
+        expires_at: None,
+    })
+}
+
+/// Reads a profile's keys from the credentials file (else the config file, as botocore does)
+/// and its `mfa_serial` and `region` from either.
+pub fn profile_keys(
+    credentials_file: &Path,
+    config_file: &Path,
+    profile: &str,
+) -> Result<ProfileKeys, String> {
+    let creds = read_sections(credentials_file)?;
+    let config = read_sections(config_file)?;
+    let in_creds = creds.get(profile);
+    let config_name = if profile == "default" {
+        "default".to_owned()
+    } else {
+        format!("profile {profile}")
+    };
+    let in_config = config.get(&config_name);
+    let get = |key: &str| {
+        in_creds
+            .and_then(|s| s.get(key))
+            .or_else(|| in_config.and_then(|s| s.get(key)))
+            .map(str::to_owned)
+    };
+    if in_creds.is_none() && in_config.is_none() {
+        return Err(format!(
+            "no profile {profile:?} in {} or {}",
+            credentials_file.display(),
+            config_file.display()
+        ));
+    }
+    let (Some(key), Some(secret)) = (get("aws_access_key_id"), get("aws_secret_access_key")) else {
+        return Err(format!(
+            "profile {profile:?} has no aws_access_key_id and aws_secret_access_key"
+        ));
+    };
+    Ok(ProfileKeys {
+        credentials: Credentials {
+            access_key_id: key,
+            secret_access_key: Secret::new(secret),
+            session_token: get("aws_session_token").map(Secret::new),
+            expires_at: None,
+        },
+        mfa_serial: get("mfa_serial"),
+        region: in_config.and_then(|s| s.get("region")).map(str::to_owned),
+    })
+}
+
+fn read_sections(path: &Path) -> Result<BTreeMap<String, ini::Section>, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+        Err(e) => return Err(format!("{}: cannot read: {e}", path.display())),
+    };
+    let sections = ini::parse(&text).map_err(|e| format!("{}:{e}", path.display()))?;
+    // Later sections of the same name win, as in botocore.
+    Ok(sections.into_iter().map(|s| (s.name.clone(), s)).collect())
+}
+
+/// Runs `mfa_process` with `sh -c` and takes the code it prints (6 digits, surrounding
+/// whitespace ignored). What it prints on stderr passes through to the user.
+pub async fn run_mfa_process(chain: &str, command: &str) -> Result<Secret<String>, ChainError> {
+    let fail = |message: String| ChainError::Failed {
+        chain: chain.to_owned(),
+        message,
+    };
+    let output = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .await
+        .map_err(|e| fail(format!("cannot run mfa_process: {e}")))?;
+    if !output.status.success() {
+        return Err(fail(format!("mfa_process failed ({})", output.status)));
+    }
+    let code = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    check_code(&code).map_err(|m| fail(format!("mfa_process printed {m}")))?;
+    Ok(Secret::new(code))
+}
+
+/// An MFA code is six digits.
+pub fn check_code(code: &str) -> Result<(), String> {
+    if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err("something that is not a 6-digit MFA code".to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profile_keys_come_from_credentials_then_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let creds = dir.path().join("credentials");
+        let config = dir.path().join("config");
+        std::fs::write(
+            &creds,
+            "[ci]\naws_access_key_id = AKIA1\naws_secret_access_key = s1\n",
+        )
+        .unwrap();
+        std::fs::write(
+            &config,
+            "[profile ci]\nregion = eu-west-1\nmfa_serial = arn:aws:iam::1:mfa/ci\n[profile only-config]\naws_access_key_id = AKIA2\naws_secret_access_key = s2\n",
+        )
+        .unwrap();
+        let keys = profile_keys(&creds, &config, "ci").unwrap();
+        assert_eq!(keys.credentials.access_key_id, "AKIA1");
+        assert_eq!(keys.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(keys.mfa_serial.as_deref(), Some("arn:aws:iam::1:mfa/ci"));
+        assert_eq!(
+            profile_keys(&creds, &config, "only-config")
+                .unwrap()
+                .credentials
+                .access_key_id,
+            "AKIA2"
+        );
+        assert!(
+            profile_keys(&creds, &config, "nope")
+                .unwrap_err()
+                .contains("no profile")
+        );
+    }
+
+    #[test]
+    fn environment_needs_both_keys() {
+        let env = |k: &str| (k == "AWS_ACCESS_KEY_ID").then(|| "AKIA".to_owned());
+        assert!(environment_credentials(env).is_none());
+        let env = |k: &str| match k {
+            "AWS_ACCESS_KEY_ID" => Some("AKIA".to_owned()),
+            "AWS_SECRET_ACCESS_KEY" => Some("s".to_owned()),
+            _ => None,
+        };
+        assert!(
+            environment_credentials(env)
+                .unwrap()
+                .session_token
+                .is_none()
+        );
+    }
+
+    #[tokio::test]
+    async fn mfa_process_prints_the_code() {
+        assert_eq!(
+            run_mfa_process("c", "echo ' 123456 '")
+                .await
+                .unwrap()
+                .expose(),
+            "123456"
+        );
+        let err = run_mfa_process("c", "echo nope")
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("6-digit"), "{err}");
+        assert!(run_mfa_process("c", "exit 3").await.is_err());
+    }
+}
