@@ -9,6 +9,7 @@ pub mod demo_cmd;
 pub mod emulator_cmd;
 pub mod env_cmd;
 pub mod exec_cmd;
+pub mod handover;
 pub mod init_cmd;
 pub mod list_cmd;
 pub mod login_cmd;

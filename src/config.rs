@@ -4,15 +4,18 @@
 //! |---|---|
 //! | [`file`] | the `config.toml` schema (documented in `config.example.toml`) |
 //! | [`aws_config`] | `[sso-session]` and legacy SSO profiles from `~/.aws/config` |
+//! | [`chains`] | `[[chains]]` and the AWS CLI's assume-role profiles, as chains |
 //! | [`ini`] | a line-numbered reader for the AWS CLI's INI files |
 
 pub mod aws_config;
+pub mod chains;
 pub mod file;
 pub mod ini;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::core::chain::Chains;
 use crate::core::sso::SsoSession;
 use crate::paths::Paths;
 pub use file::ConfigFile;
@@ -45,6 +48,8 @@ pub struct Config {
     pub sessions: Vec<SsoSession>,
     /// Endpoint overrides per session name (the emulator).
     pub endpoints: BTreeMap<String, String>,
+    /// Role chains: config.toml's `[[chains]]`, then the AWS CLI's assume-role profiles.
+    pub chains: Chains,
 }
 
 impl Config {
@@ -70,18 +75,40 @@ impl Config {
             .iter()
             .filter_map(|s| Some((s.name.clone(), s.endpoint_url.clone()?)))
             .collect();
+        let mut chains = file.chain_specs();
         if file.import_aws_config {
-            for session in aws_config::load(&paths.aws_config)? {
+            let (aws_sessions, aws_chains) = aws_config::load_all(&paths.aws_config)?;
+            for session in aws_sessions {
                 if !sessions.iter().any(|s| s.name == session.name) {
                     sessions.push(session);
                 }
             }
+            for spec in aws_chains {
+                chains.push_unless_named(spec);
+            }
+        }
+        if let Err((name, cause)) = chains.validate() {
+            let (path, line) = match (&source, file.chains.iter().any(|c| c.name == name)) {
+                (Some(path), true) => {
+                    let text = std::fs::read_to_string(path).unwrap_or_default();
+                    let needle = format!("\"{name}\"");
+                    let line = text.lines().position(|l| l.contains(&needle)).map_or(1, |i| i + 1);
+                    (path.display().to_string(), line)
+                }
+                _ => (paths.aws_config.display().to_string(), 1),
+            };
+            return Err(ConfigError::Malformed {
+                path,
+                line,
+                cause: format!("chain {name:?}: {cause}"),
+            });
         }
         Ok(Self {
             file,
             source,
             sessions,
             endpoints,
+            chains,
         })
     }
 
@@ -132,6 +159,17 @@ impl Config {
 }
 
 impl ConfigFile {
+    /// The `[[chains]]` (checked when the file was parsed; a bad one is left out).
+    pub fn chain_specs(&self) -> Chains {
+        let mut chains = Chains::default();
+        for entry in &self.chains {
+            if let Ok(spec) = entry.to_spec() {
+                chains.push_unless_named(spec);
+            }
+        }
+        chains
+    }
+
     /// The configuration when there is no file: every default.
     pub fn default_enabled() -> Self {
         // An empty document is valid and yields the serde defaults.

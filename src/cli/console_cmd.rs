@@ -7,11 +7,10 @@
 use std::io::Write;
 
 use super::context::Context;
-use super::target_credentials::credentials_for;
+use super::handover::obtain;
 use super::{CliError, block_on};
 use crate::adapters::browser::SystemBrowser;
 use crate::core::countdown;
-use crate::core::sso::SsoSession;
 use crate::engine::console::{self, CONSOLE_URL, ConsoleError, FEDERATION_URL};
 use crate::ports::clock::{Clock, SystemClock};
 use crate::ports::opener::Opener;
@@ -46,19 +45,30 @@ pub fn run(args: ConsoleArgs) -> Result<(), CliError> {
     }
     block_on(async move {
         let ctx = Context::load()?;
-        let session = ctx.session(args.session.as_deref())?;
-        let (target, credentials) = credentials_for(&ctx, &session, &target).await?;
-        // Every credential comes from the identity center for now; chains will pass `true`.
-        let chained = false;
+        let obtained = obtain(&ctx, args.session.as_deref(), &target).await?;
+        let credentials = &obtained.credentials;
+        let chained = obtained.chained();
         if chained {
             eprintln!("rolecall: AWS caps console sessions of chained roles at 1 hour.");
         }
-        let duration = console::session_duration(None, &credentials, SystemClock.now(), chained);
-        let endpoint = federation_endpoint(&ctx, &session);
-        let url = console::signin_url(&credentials, duration, &endpoint, CONSOLE_URL, chained)
+        let duration = console::session_duration(None, credentials, SystemClock.now(), chained);
+        let session_endpoint = match &obtained.chain {
+            Some(chain) => ctx
+                .config
+                .chains
+                .get(chain)
+                .and_then(|spec| super::handover::root_session(&ctx, &ctx.config.chains, spec))
+                .and_then(|s| ctx.config.endpoint(&s.name).map(str::to_owned)),
+            None => ctx.config.endpoint(&obtained.session_name).map(str::to_owned),
+        };
+        let endpoint = federation_endpoint_from(
+            std::env::var(FEDERATION_URL_ENV).ok().as_deref(),
+            session_endpoint.as_deref(),
+        );
+        let url = console::signin_url(credentials, duration, &endpoint, CONSOLE_URL, chained)
             .await
             .map_err(console_error)?;
-        let label = target.label();
+        let label = obtained.label();
         if args.print {
             let mut out = std::io::stdout().lock();
             writeln!(out, "{}", url.expose())
@@ -80,16 +90,8 @@ pub fn run(args: ConsoleArgs) -> Result<(), CliError> {
     })
 }
 
-/// `$ROLECALL_FEDERATION_URL`, else the session's `endpoint_url` + `/federation` (the
+/// `$ROLECALL_FEDERATION_URL` (`env`), else the session's `endpoint_url` + `/federation` (the
 /// emulator), else AWS's.
-pub fn federation_endpoint(ctx: &Context, session: &SsoSession) -> String {
-    federation_endpoint_from(
-        std::env::var(FEDERATION_URL_ENV).ok().as_deref(),
-        ctx.config.endpoint(&session.name),
-    )
-}
-
-/// [`federation_endpoint`] with its inputs given.
 pub fn federation_endpoint_from(env: Option<&str>, session_endpoint: Option<&str>) -> String {
     if let Some(url) = env.filter(|u| !u.is_empty()) {
         return url.to_owned();

@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 use time::macros::format_description;
 
 use super::context::Context;
-use super::target_credentials::{cached_catalog, credentials_for, kept_credentials};
+use super::target_credentials::credentials_for;
 use super::{CliError, block_on};
 use crate::adapters::aws_sso_cache::AwsSsoCache;
 use crate::adapters::browser::SystemBrowser;
@@ -27,7 +27,6 @@ use crate::core::countdown;
 use crate::core::credentials::Credentials;
 use crate::core::signin::{DeviceWait, Method};
 use crate::core::sso::SsoSession;
-use crate::core::target::resolve;
 use crate::engine::signin::{SignInRequest, SignInView};
 use crate::paths::Paths;
 use crate::ports::clock::{Clock, SystemClock};
@@ -52,14 +51,18 @@ pub fn run(args: CredentialProcessArgs) -> Result<(), CliError> {
         CliError::Usage("credential-process needs a TARGET (account/role or an alias)".into())
     })?;
     let reading = reading_context()?;
-    let session = reading.session(args.session.as_deref())?;
-    if let Some(credentials) = fast_path(&reading, &session, &target) {
+    if let Some(credentials) = super::handover::kept(&reading, args.session.as_deref(), &target) {
         return print(&credentials);
     }
     drop(reading);
     // Getting and keeping credentials: the store exactly as every other command opens it.
     let ctx = Context::load()?;
     block_on(async move {
+        if super::handover::chain_named(&ctx, &target).is_some() {
+            let obtained = super::handover::obtain(&ctx, args.session.as_deref(), &target).await?;
+            return print(&obtained.credentials);
+        }
+        let session = ctx.session(args.session.as_deref())?;
         let credentials = slow_path(&ctx, &session, &target).await?;
         print(&credentials)
     })
@@ -116,14 +119,6 @@ impl SecretStore for KeyringElseFile {
             self.file.describe()
         )
     }
-}
-
-/// Kept credentials that are still fresh, found with the cached catalog: files and the secret
-/// store only, no network, no async runtime.
-pub fn fast_path(ctx: &Context, session: &SsoSession, target: &str) -> Option<Credentials> {
-    let catalog = cached_catalog(ctx, session)?;
-    let target = resolve(&catalog, target, &ctx.config.file.aliases).ok()?;
-    kept_credentials(ctx, session, &target)
 }
 
 /// Credentials from AWS with the stored or refreshed token; a sign-in only when allowed.

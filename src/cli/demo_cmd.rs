@@ -42,6 +42,7 @@ pub async fn run_demo(args: DemoArgs) -> Result<(), CliError> {
     file.storage.backend = Backend::File;
     file.sso_sessions = vec![entry.clone()];
     let config = Config {
+        chains: file.chain_specs(),
         file,
         source: None,
         sessions: vec![entry.to_session()],

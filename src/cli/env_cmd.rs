@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use super::context::Context;
-use super::target_credentials::credentials_for;
+use super::handover::obtain;
 use super::{CliError, block_on};
 use crate::core::exports::{Shell, export_lines, unset_lines};
 
@@ -72,17 +72,14 @@ pub fn run(args: EnvArgs) -> Result<(), CliError> {
         return Err(CliError::Usage("a target is needed (or --unset)".into()));
     };
     let ctx = Context::load()?;
-    let session = ctx.session(args.session.as_deref())?;
-    let region = ctx
-        .config
-        .file
-        .app
-        .region
-        .clone()
-        .unwrap_or_else(|| session.region.clone());
     block_on(async move {
-        let (_target, credentials) = credentials_for(&ctx, &session, &target).await?;
-        print_lines(&export_lines(&credentials, &region, shell, false))
+        let obtained = obtain(&ctx, args.session.as_deref(), &target).await?;
+        print_lines(&export_lines(
+            &obtained.credentials,
+            &obtained.region,
+            shell,
+            false,
+        ))
     })
 }
 

@@ -4,7 +4,7 @@
 use std::ffi::OsString;
 
 use super::context::Context;
-use super::target_credentials::credentials_for;
+use super::handover::obtain;
 use super::{CliError, block_on};
 use crate::engine::subshell::{
     MARKER, current_session, default_shell, exit_code, run_with_credentials,
@@ -33,17 +33,10 @@ pub fn run(args: ExecArgs) -> Result<(), CliError> {
         )));
     }
     let ctx = Context::load()?;
-    let session = ctx.session(args.session.as_deref())?;
-    let region = ctx
-        .config
-        .file
-        .app
-        .region
-        .clone()
-        .unwrap_or_else(|| session.region.clone());
     block_on(async move {
-        let (target, credentials) = credentials_for(&ctx, &session, &args.target).await?;
-        let label = target.label();
+        let obtained = obtain(&ctx, args.session.as_deref(), &args.target).await?;
+        let (label, credentials, region) =
+            (obtained.label(), obtained.credentials, obtained.region);
         // No command: the configured shell ([app] shell), else $SHELL.
         let configured: Option<std::ffi::OsString> =
             ctx.config.file.app.shell.clone().map(Into::into);

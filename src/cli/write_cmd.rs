@@ -6,7 +6,7 @@ use std::time::SystemTime;
 
 use super::CliError;
 use super::context::Context;
-use super::target_credentials::credentials_for;
+use super::handover::{Obtained, obtain};
 use crate::aws_files::profile_name::{DEFAULT_TEMPLATE, NameFields, render, sanitize};
 use crate::aws_files::{AwsFilesError, Written, write_profile, write_profile_region};
 use crate::core::countdown;
@@ -31,8 +31,18 @@ pub struct WriteArgs {
     pub region: Option<String>,
 }
 
-/// The profile's name: `--profile` (sanitised) or the template filled in.
-pub fn profile_name(args: &WriteArgs, session: &str, target: &Target) -> Result<String, CliError> {
+/// The profile's name: `--profile` (sanitised), a chain's own name (unless a template is
+/// given), or the template filled in.
+pub fn profile_name(args: &WriteArgs, obtained: &Obtained) -> Result<String, CliError> {
+    if let Some(chain) = obtained.chain.as_deref().filter(|_| args.profile.is_none())
+        && args.template == DEFAULT_TEMPLATE
+    {
+        return Ok(sanitize(chain));
+    }
+    name_from(args, &obtained.session_name, &obtained.target)
+}
+
+fn name_from(args: &WriteArgs, session: &str, target: &Target) -> Result<String, CliError> {
     match &args.profile {
         Some(name) => {
             let clean = sanitize(name.trim());
@@ -68,7 +78,6 @@ fn report(written: &Written) {
 
 pub fn run(args: WriteArgs) -> Result<(), CliError> {
     let ctx = Context::load()?;
-    let session = ctx.session(args.session.as_deref())?;
     if args
         .region
         .as_deref()
@@ -79,10 +88,11 @@ pub fn run(args: WriteArgs) -> Result<(), CliError> {
         ));
     }
     super::block_on(async move {
-        let (target, credentials) = credentials_for(&ctx, &session, &args.target).await?;
-        let name = profile_name(&args, &session.name, &target)?;
+        let obtained = obtain(&ctx, args.session.as_deref(), &args.target).await?;
+        let name = profile_name(&args, &obtained)?;
+        let credentials = &obtained.credentials;
         let written =
-            write_profile(&ctx.paths.aws_credentials, &name, &credentials).map_err(file_error)?;
+            write_profile(&ctx.paths.aws_credentials, &name, credentials).map_err(file_error)?;
         report(&written);
         if let Some(region) = &args.region {
             let config =
@@ -96,7 +106,7 @@ pub fn run(args: WriteArgs) -> Result<(), CliError> {
         println!("{name}");
         eprintln!(
             "rolecall: wrote profile {name} for {} ({expiry}) to {}",
-            target.label(),
+            obtained.label(),
             written.path.display()
         );
         Ok(())

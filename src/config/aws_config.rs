@@ -41,15 +41,45 @@ pub fn load(path: &Path) -> Result<Vec<SsoSession>, AwsConfigError> {
     from_text(&text, &shown)
 }
 
-/// Reads the identity centers from AWS config text; `origin` names it in messages.
-pub fn from_text(text: &str, origin: &str) -> Result<Vec<SsoSession>, AwsConfigError> {
-    let sections = ini::parse(text).map_err(|e| AwsConfigError::Malformed {
+/// Reads the identity centers and the assume-role profiles (as chains) from an AWS config
+/// file; a missing file has neither.
+pub fn load_all(
+    path: &Path,
+) -> Result<(Vec<SsoSession>, Vec<crate::core::chain::ChainSpec>), AwsConfigError> {
+    let shown = path.display().to_string();
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), Vec::new())),
+        Err(source) => {
+            return Err(AwsConfigError::Read {
+                path: shown,
+                source,
+            });
+        }
+    };
+    let sections = sections(&text, &shown)?;
+    Ok((
+        sessions_of(&sections, &shown)?,
+        super::chains::from_aws_profiles(&sections),
+    ))
+}
+
+fn sections(text: &str, origin: &str) -> Result<Vec<Section>, AwsConfigError> {
+    ini::parse(text).map_err(|e| AwsConfigError::Malformed {
         path: origin.to_owned(),
         line: e.line,
         cause: e.cause,
-    })?;
+    })
+}
+
+/// Reads the identity centers from AWS config text; `origin` names it in messages.
+pub fn from_text(text: &str, origin: &str) -> Result<Vec<SsoSession>, AwsConfigError> {
+    sessions_of(&sections(text, origin)?, origin)
+}
+
+fn sessions_of(sections: &[Section], origin: &str) -> Result<Vec<SsoSession>, AwsConfigError> {
     let mut sessions = Vec::new();
-    for section in &sections {
+    for section in sections {
         if let Some(name) = section.name.strip_prefix("sso-session") {
             let name = name.trim();
             if let Some(session) = sso_session(name, section, origin)? {
@@ -57,7 +87,7 @@ pub fn from_text(text: &str, origin: &str) -> Result<Vec<SsoSession>, AwsConfigE
             }
         }
     }
-    for section in &sections {
+    for section in sections {
         let Some(profile) = profile_name(&section.name) else {
             continue;
         };
@@ -86,7 +116,7 @@ pub fn from_text(text: &str, origin: &str) -> Result<Vec<SsoSession>, AwsConfigE
     Ok(sessions)
 }
 
-fn profile_name(header: &str) -> Option<&str> {
+pub fn profile_name(header: &str) -> Option<&str> {
     if header == "default" {
         return Some("default");
     }

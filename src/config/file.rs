@@ -38,6 +38,9 @@ pub struct ConfigFile {
     /// Commands offered in the app's hand-over menu, run with the chosen credentials.
     #[serde(default)]
     pub actions: Vec<CustomAction>,
+    /// Roles assumed with STS from a source (an SSO role, a profile, another chain).
+    #[serde(default)]
+    pub chains: Vec<super::chains::ChainEntry>,
 }
 
 /// `[app]`: the full-screen app.
@@ -228,6 +231,18 @@ impl ConfigFile {
                 line_of("concurrency"),
                 "catalog.concurrency must be at least 1".into(),
             ));
+        }
+        let mut chains = crate::core::chain::Chains::default();
+        for entry in &self.chains {
+            let spec = entry
+                .to_spec()
+                .map_err(|e| (line_of(&format!("\"{}\"", entry.name)), e))?;
+            if !chains.push_unless_named(spec) {
+                return Err((
+                    line_of(&format!("\"{}\"", entry.name)),
+                    format!("two [[chains]] are named {:?}", entry.name),
+                ));
+            }
         }
         Ok(())
     }

@@ -1,0 +1,267 @@
+//! What every hand-over subcommand starts with, for SSO roles and chains alike: the thing a
+//! TARGET names (a chain by name, else an account × role of an identity center) and its
+//! credentials, region and "who am I".
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use super::CliError;
+use super::context::Context;
+use super::target_credentials::{credentials_for, kept_credentials};
+use crate::adapters::aws_sts::AwsSts;
+use crate::core::catalog::Account;
+use crate::core::chain::{ChainError, ChainSource, ChainSpec, Chains};
+use crate::core::credentials::Credentials;
+use crate::core::sso::SsoSession;
+use crate::core::target::Target;
+use crate::engine::chain::sources::{StandardSources, check_code};
+use crate::engine::chain::{Assumption, ChainEnv, MfaCodes, MfaPrompt};
+use crate::engine::role_credentials::FRESHNESS_MARGIN;
+use crate::ports::clock::{Clock, SystemClock};
+use crate::secret::Secret;
+use crate::session_store::chain_key;
+
+/// Credentials ready to hand over.
+#[derive(Debug, Clone)]
+pub struct Obtained {
+    /// The role (for a chain: the role's account and name).
+    pub target: Target,
+    /// The chain, when the target is one.
+    pub chain: Option<String>,
+    /// The identity center of an SSO role (templates' `{session}`); a chain's name otherwise.
+    pub session_name: String,
+    pub credentials: Credentials,
+    /// The region to export.
+    pub region: String,
+    /// Who the credentials are (GetCallerIdentity), when known.
+    pub caller_arn: Option<String>,
+    /// Why the session is shorter than asked.
+    pub note: Option<String>,
+}
+
+impl Obtained {
+    pub fn label(&self) -> String {
+        match &self.chain {
+            Some(chain) => format!("{chain} ({})", self.target.label()),
+            None => self.target.label(),
+        }
+    }
+
+    /// A role assumed with role credentials: AWS caps its console session at 1 hour.
+    pub fn chained(&self) -> bool {
+        self.chain.is_some()
+    }
+}
+
+/// The chain a target names: a chain's name, or an alias of one.
+pub fn chain_named<'a>(ctx: &'a Context, target: &str) -> Option<&'a ChainSpec> {
+    let name = ctx
+        .config
+        .file
+        .aliases
+        .get(target)
+        .map_or(target, String::as_str);
+    ctx.config.chains.get(name.trim())
+}
+
+/// The region exported for credentials: `[app] region`, else `fallback`.
+fn export_region(ctx: &Context, fallback: &str) -> String {
+    ctx.config
+        .file
+        .app
+        .region
+        .clone()
+        .unwrap_or_else(|| fallback.to_owned())
+}
+
+/// The credentials `target` names: a chain (assumed, or kept ones), else an SSO role.
+pub async fn obtain(
+    ctx: &Context,
+    session: Option<&str>,
+    target: &str,
+) -> Result<Obtained, CliError> {
+    if let Some(spec) = chain_named(ctx, target) {
+        let assumption = assume_chain(ctx, spec, false).await?;
+        return Ok(chain_obtained(ctx, spec, assumption));
+    }
+    let session = ctx.session(session)?;
+    let (target, credentials) = credentials_for(ctx, &session, target).await?;
+    Ok(Obtained {
+        target,
+        chain: None,
+        session_name: session.name.clone(),
+        credentials,
+        region: export_region(ctx, &session.region),
+        caller_arn: None,
+        note: None,
+    })
+}
+
+/// Kept credentials good for a few more minutes, without any network (credential-process's
+/// fast path): a chain's, or an SSO role's found through the cached catalog.
+pub fn kept(ctx: &Context, session: Option<&str>, target: &str) -> Option<Credentials> {
+    if let Some(spec) = chain_named(ctx, target) {
+        return ctx
+            .store
+            .load_fresh_chain_credentials(
+                &chain_key(&spec.name, &spec.fingerprint()),
+                SystemClock.now(),
+                FRESHNESS_MARGIN,
+            )
+            .ok()
+            .flatten();
+    }
+    let session = ctx.session(session).ok()?;
+    let catalog = super::target_credentials::cached_catalog(ctx, &session)?;
+    let target = crate::core::target::resolve(&catalog, target, &ctx.config.file.aliases).ok()?;
+    kept_credentials(ctx, &session, &target)
+}
+
+/// The identity center at the root of a chain, if its first source is an SSO role.
+pub fn root_session(ctx: &Context, chains: &Chains, spec: &ChainSpec) -> Option<SsoSession> {
+    let root = chains
+        .path(&spec.name)
+        .ok()
+        .and_then(|p| p.last().map(|s| s.source.clone()))
+        .unwrap_or_else(|| spec.source.clone());
+    match root {
+        ChainSource::Sso { session, .. } => ctx.config.session(session.as_deref()).ok().cloned(),
+        _ => None,
+    }
+}
+
+/// Assumes `spec` with the real STS, sources and a tty prompt for MFA codes.
+pub async fn assume_chain(
+    ctx: &Context,
+    spec: &ChainSpec,
+    fresh: bool,
+) -> Result<Assumption, CliError> {
+    let root = root_session(ctx, &ctx.config.chains, spec);
+    let endpoint = root
+        .as_ref()
+        .and_then(|s| ctx.config.endpoint(&s.name))
+        .map(str::to_owned);
+    let sts = AwsSts::new(endpoint.as_deref());
+    let sources = StandardSources {
+        config: &ctx.config,
+        paths: &ctx.paths,
+        store: &ctx.store,
+        clock: &SystemClock,
+    };
+    let env = ChainEnv {
+        sts: &sts,
+        sources: &sources,
+        chains: &ctx.config.chains,
+        store: &ctx.store,
+        clock: &SystemClock,
+        prompt: &TtyPrompt,
+        user: local_user(),
+        default_region: root
+            .map(|s| s.region)
+            .or_else(|| ctx.config.file.app.region.clone())
+            .unwrap_or_else(|| "us-east-1".to_owned()),
+    };
+    env.assume(spec, &mut MfaCodes::new(), fresh)
+        .await
+        .map_err(chain_error)
+}
+
+fn chain_obtained(ctx: &Context, spec: &ChainSpec, assumption: Assumption) -> Obtained {
+    let role = spec.role();
+    let account_id = role.as_ref().map(|r| r.account_id.clone()).unwrap_or_default();
+    let account_name = account_name(ctx, &account_id).unwrap_or_else(|| account_id.clone());
+    if let Some(note) = &assumption.note {
+        eprintln!("rolecall: {}: {note}", spec.name);
+    }
+    Obtained {
+        target: Target {
+            account: Account {
+                id: account_id,
+                name: account_name,
+                email: None,
+            },
+            role: role.map(|r| r.name).unwrap_or_default(),
+        },
+        chain: Some(spec.name.clone()),
+        session_name: spec.name.clone(),
+        region: export_region(ctx, &assumption.region),
+        caller_arn: assumption.caller_arn,
+        note: assumption.note,
+        credentials: assumption.credentials,
+    }
+}
+
+/// An account's name from any cached catalog.
+fn account_name(ctx: &Context, account_id: &str) -> Option<String> {
+    ctx.config.sessions.iter().find_map(|session| {
+        super::target_credentials::cached_catalog(ctx, session)?
+            .accounts
+            .into_iter()
+            .find(|e| e.account.id == account_id)
+            .map(|e| e.account.name)
+    })
+}
+
+/// The local user name, for `{user}` in session names.
+pub fn local_user() -> String {
+    ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| "user".to_owned())
+}
+
+/// A chain's failure as the command line reports it: exit 3 when a sign-in is needed, 2 for a
+/// configuration to fix, 5 when STS cannot be reached.
+pub fn chain_error(e: ChainError) -> CliError {
+    match e {
+        ChainError::NeedsSignIn { message } => CliError::NeedsLogin(message),
+        ChainError::Invalid { .. } => CliError::Usage(e.to_string()),
+        ChainError::Unreachable { .. } => {
+            eprintln!("rolecall: {e}");
+            CliError::Reported(5)
+        }
+        ChainError::NeedsMfa { chain, serial } => CliError::Usage(format!(
+            "{chain}: an MFA code from {serial} is needed and nobody can be asked here: run it in a terminal, pipe the code on stdin, or set mfa_process"
+        )),
+        other => CliError::Other(other.to_string()),
+    }
+}
+
+/// Asks for MFA codes: a code piped on stdin when stdin is not a terminal, else on the
+/// terminal itself (`/dev/tty`, so it works under `eval "$(…)"` and credential_process).
+pub struct TtyPrompt;
+
+impl MfaPrompt for TtyPrompt {
+    fn ask(&self, chain: &str, serial: &str) -> Option<Secret<String>> {
+        let question = format!("rolecall: {chain}: MFA code for {serial}: ");
+        let line = if std::io::stdin().is_terminal() {
+            ask_tty(&question)?
+        } else {
+            eprint!("{question}");
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line).ok()?;
+            line
+        };
+        let code = line.trim().to_owned();
+        match check_code(&code) {
+            Ok(()) => Some(Secret::new(code)),
+            Err(e) => {
+                eprintln!("rolecall: {e}");
+                None
+            }
+        }
+    }
+}
+
+fn ask_tty(question: &str) -> Option<String> {
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .ok()?;
+    let mut writer = tty.try_clone().ok()?;
+    writer.write_all(question.as_bytes()).ok()?;
+    writer.flush().ok()?;
+    let mut line = String::new();
+    std::io::BufReader::new(tty).read_line(&mut line).ok()?;
+    Some(line)
+}
