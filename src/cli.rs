@@ -1,6 +1,7 @@
 //! The command line: `rolecall` with a subcommand. Data goes to stdout; progress, prompts and
 //! messages go to stderr.
 
+pub mod action_cmd;
 pub mod app_cmd;
 pub mod console_cmd;
 pub mod context;
@@ -17,6 +18,7 @@ pub mod logout_cmd;
 pub mod populate_cmd;
 pub mod status_cmd;
 pub mod target_credentials;
+pub mod whoami_cmd;
 pub mod write_cmd;
 
 use std::path::PathBuf;
@@ -65,6 +67,10 @@ pub enum Command {
     CredentialProcess(credential_process_cmd::CredentialProcessArgs),
     /// Open (or print) the AWS console signed in as a role.
     Console(console_cmd::ConsoleArgs),
+    /// Print who a role's or chain's credentials act as (GetCallerIdentity's ARN).
+    Whoami(whoami_cmd::WhoamiArgs),
+    /// Run one of config.toml's [[actions]] with a role's or chain's credentials.
+    Action(action_cmd::ActionArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -222,6 +228,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Populate(args)) => populate_cmd::run(args),
         Some(Command::CredentialProcess(args)) => credential_process_cmd::run(args),
         Some(Command::Console(args)) => console_cmd::run(args),
+        Some(Command::Whoami(args)) => whoami_cmd::run(args),
+        Some(Command::Action(args)) => action_cmd::run(args),
         None => block_on(async move {
             let ctx = context::Context::load()?;
             app_cmd::run_app(ctx, cli.session.as_deref()).await

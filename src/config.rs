@@ -92,7 +92,10 @@ impl Config {
                 (Some(path), true) => {
                     let text = std::fs::read_to_string(path).unwrap_or_default();
                     let needle = format!("\"{name}\"");
-                    let line = text.lines().position(|l| l.contains(&needle)).map_or(1, |i| i + 1);
+                    let line = text
+                        .lines()
+                        .position(|l| l.contains(&needle))
+                        .map_or(1, |i| i + 1);
                     (path.display().to_string(), line)
                 }
                 _ => (paths.aws_config.display().to_string(), 1),

@@ -26,6 +26,9 @@ pub struct ConsoleArgs {
     /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
     #[arg(long, value_name = "NAME")]
     pub session: Option<String>,
+    /// Get new credentials even when kept ones are still good.
+    #[arg(long)]
+    pub fresh: bool,
     /// Print the sign-in URL on stdout instead of opening it (it is a credential: keep it to
     /// yourself; it works for 15 minutes).
     #[arg(long)]
@@ -45,7 +48,7 @@ pub fn run(args: ConsoleArgs) -> Result<(), CliError> {
     }
     block_on(async move {
         let ctx = Context::load()?;
-        let obtained = obtain(&ctx, args.session.as_deref(), &target).await?;
+        let obtained = obtain(&ctx, args.session.as_deref(), &target, args.fresh).await?;
         let credentials = &obtained.credentials;
         let chained = obtained.chained();
         if chained {
@@ -59,7 +62,10 @@ pub fn run(args: ConsoleArgs) -> Result<(), CliError> {
                 .get(chain)
                 .and_then(|spec| super::handover::root_session(&ctx, &ctx.config.chains, spec))
                 .and_then(|s| ctx.config.endpoint(&s.name).map(str::to_owned)),
-            None => ctx.config.endpoint(&obtained.session_name).map(str::to_owned),
+            None => ctx
+                .config
+                .endpoint(&obtained.session_name)
+                .map(str::to_owned),
         };
         let endpoint = federation_endpoint_from(
             std::env::var(FEDERATION_URL_ENV).ok().as_deref(),

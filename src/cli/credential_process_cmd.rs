@@ -43,6 +43,9 @@ pub struct CredentialProcessArgs {
     /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
     #[arg(long, value_name = "NAME")]
     pub session: Option<String>,
+    /// Get new credentials even when kept ones are still good.
+    #[arg(long)]
+    pub fresh: bool,
 }
 
 /// Prints the role's credentials as credential_process Version 1 JSON.
@@ -51,15 +54,18 @@ pub fn run(args: CredentialProcessArgs) -> Result<(), CliError> {
         CliError::Usage("credential-process needs a TARGET (account/role or an alias)".into())
     })?;
     let reading = reading_context()?;
-    if let Some(credentials) = super::handover::kept(&reading, args.session.as_deref(), &target) {
+    if !args.fresh
+        && let Some(credentials) = super::handover::kept(&reading, args.session.as_deref(), &target)
+    {
         return print(&credentials);
     }
     drop(reading);
     // Getting and keeping credentials: the store exactly as every other command opens it.
     let ctx = Context::load()?;
     block_on(async move {
-        if super::handover::chain_named(&ctx, &target).is_some() {
-            let obtained = super::handover::obtain(&ctx, args.session.as_deref(), &target).await?;
+        if args.fresh || super::handover::chain_named(&ctx, &target).is_some() {
+            let obtained =
+                super::handover::obtain(&ctx, args.session.as_deref(), &target, args.fresh).await?;
             return print(&obtained.credentials);
         }
         let session = ctx.session(args.session.as_deref())?;

@@ -52,6 +52,9 @@ pub struct EnvArgs {
     /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
     #[arg(long, value_name = "NAME")]
     pub session: Option<String>,
+    /// Get new credentials even when kept ones are still good.
+    #[arg(long)]
+    pub fresh: bool,
     /// The syntax to print; from $SHELL when absent.
     #[arg(long, value_enum)]
     pub shell: Option<ShellName>,
@@ -73,7 +76,7 @@ pub fn run(args: EnvArgs) -> Result<(), CliError> {
     };
     let ctx = Context::load()?;
     block_on(async move {
-        let obtained = obtain(&ctx, args.session.as_deref(), &target).await?;
+        let obtained = obtain(&ctx, args.session.as_deref(), &target, args.fresh).await?;
         print_lines(&export_lines(
             &obtained.credentials,
             &obtained.region,

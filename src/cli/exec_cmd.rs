@@ -18,6 +18,9 @@ pub struct ExecArgs {
     /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
     #[arg(long, value_name = "NAME")]
     pub session: Option<String>,
+    /// Get new credentials even when kept ones are still good.
+    #[arg(long)]
+    pub fresh: bool,
     /// Allow starting inside another rolecall session.
     #[arg(long)]
     pub nest: bool,
@@ -34,7 +37,7 @@ pub fn run(args: ExecArgs) -> Result<(), CliError> {
     }
     let ctx = Context::load()?;
     block_on(async move {
-        let obtained = obtain(&ctx, args.session.as_deref(), &args.target).await?;
+        let obtained = obtain(&ctx, args.session.as_deref(), &args.target, args.fresh).await?;
         let (label, credentials, region) =
             (obtained.label(), obtained.credentials, obtained.region);
         // No command: the configured shell ([app] shell), else $SHELL.

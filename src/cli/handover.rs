@@ -74,16 +74,27 @@ fn export_region(ctx: &Context, fallback: &str) -> String {
 }
 
 /// The credentials `target` names: a chain (assumed, or kept ones), else an SSO role.
+/// `fresh` asks AWS anew even when kept credentials are still good.
 pub async fn obtain(
     ctx: &Context,
     session: Option<&str>,
     target: &str,
+    fresh: bool,
 ) -> Result<Obtained, CliError> {
     if let Some(spec) = chain_named(ctx, target) {
-        let assumption = assume_chain(ctx, spec, false).await?;
+        let assumption = assume_chain(ctx, spec, fresh).await?;
         return Ok(chain_obtained(ctx, spec, assumption));
     }
     let session = ctx.session(session)?;
+    if fresh {
+        let role = super::target_credentials::resolve_target(ctx, &session, target).await?;
+        if let Err(e) = ctx
+            .store
+            .forget_credentials(&session, &role.account.id, &role.role)
+        {
+            tracing::warn!(error = %e, "cannot drop kept credentials");
+        }
+    }
     let (target, credentials) = credentials_for(ctx, &session, target).await?;
     Ok(Obtained {
         target,
@@ -136,6 +147,9 @@ pub async fn assume_chain(
     fresh: bool,
 ) -> Result<Assumption, CliError> {
     let root = root_session(ctx, &ctx.config.chains, spec);
+    if let Some(session) = &root {
+        ensure_catalog(ctx, session, spec).await?;
+    }
     let endpoint = root
         .as_ref()
         .and_then(|s| ctx.config.endpoint(&s.name))
@@ -165,9 +179,31 @@ pub async fn assume_chain(
         .map_err(chain_error)
 }
 
+/// A chain whose SSO source names its account by name needs the catalog to find the id:
+/// list it once when nothing is cached.
+async fn ensure_catalog(
+    ctx: &Context,
+    session: &SsoSession,
+    spec: &ChainSpec,
+) -> Result<(), CliError> {
+    let by_name = ctx.config.chains.path(&spec.name).ok().is_some_and(|path| {
+        path.iter().any(|s| {
+            matches!(&s.source, ChainSource::Sso { account, .. }
+                if !(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())))
+        })
+    });
+    if by_name && super::target_credentials::cached_catalog(ctx, session).is_none() {
+        super::list_cmd::catalog_for(ctx, session, false).await?;
+    }
+    Ok(())
+}
+
 fn chain_obtained(ctx: &Context, spec: &ChainSpec, assumption: Assumption) -> Obtained {
     let role = spec.role();
-    let account_id = role.as_ref().map(|r| r.account_id.clone()).unwrap_or_default();
+    let account_id = role
+        .as_ref()
+        .map(|r| r.account_id.clone())
+        .unwrap_or_default();
     let account_name = account_name(ctx, &account_id).unwrap_or_else(|| account_id.clone());
     if let Some(note) = &assumption.note {
         eprintln!("rolecall: {}: {note}", spec.name);

@@ -20,6 +20,9 @@ pub struct WriteArgs {
     /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
     #[arg(long, value_name = "NAME")]
     pub session: Option<String>,
+    /// Get new credentials even when kept ones are still good.
+    #[arg(long)]
+    pub fresh: bool,
     /// The profile's name; from `--template` when absent.
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
@@ -88,7 +91,7 @@ pub fn run(args: WriteArgs) -> Result<(), CliError> {
         ));
     }
     super::block_on(async move {
-        let obtained = obtain(&ctx, args.session.as_deref(), &args.target).await?;
+        let obtained = obtain(&ctx, args.session.as_deref(), &args.target, args.fresh).await?;
         let name = profile_name(&args, &obtained)?;
         let credentials = &obtained.credentials;
         let written =

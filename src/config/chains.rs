@@ -155,7 +155,10 @@ fn profile_chain(
     role_arn: &str,
     profiles: &BTreeMap<&str, &Section>,
 ) -> Result<ChainSpec, String> {
-    let source = match (section.get("source_profile"), section.get("credential_source")) {
+    let source = match (
+        section.get("source_profile"),
+        section.get("credential_source"),
+    ) {
         (Some(source), None) => {
             let parent = profiles.get(source).copied();
             let has_role = parent.is_some_and(|p| p.get("role_arn").is_some());
@@ -181,7 +184,10 @@ fn profile_chain(
     spec.mfa_serial = section.get("mfa_serial").map(str::to_owned);
     spec.duration = section
         .get("duration_seconds")
-        .map(|d| d.parse::<u32>().map_err(|_| format!("duration_seconds {d:?}")))
+        .map(|d| {
+            d.parse::<u32>()
+                .map_err(|_| format!("duration_seconds {d:?}"))
+        })
         .transpose()?;
     // The AWS CLI takes role_session_name literally; braces would read as a placeholder.
     spec.session_name = section
@@ -197,9 +203,8 @@ mod tests {
     use super::*;
 
     fn entry(extra: &str) -> Result<ChainSpec, String> {
-        let text = format!(
-            "name = \"c\"\nrole_arn = \"arn:aws:iam::123456789012:role/r\"\n{extra}"
-        );
+        let text =
+            format!("name = \"c\"\nrole_arn = \"arn:aws:iam::123456789012:role/r\"\n{extra}");
         toml::from_str::<ChainEntry>(&text)
             .map_err(|e| e.to_string())?
             .to_spec()
@@ -271,7 +276,10 @@ credential_source = Ec2InstanceMetadata
         ));
         assert_eq!(by_name("push").source, ChainSource::Chain("deploy".into()));
         assert_eq!(by_name("push").session_name.as_deref(), Some("ci"));
-        assert_eq!(by_name("reader").source, ChainSource::Profile("jenkins".into()));
+        assert_eq!(
+            by_name("reader").source,
+            ChainSource::Profile("jenkins".into())
+        );
         assert!(by_name("reader").mfa_serial.is_some());
         assert_eq!(by_name("env").source, ChainSource::Environment);
         assert!(chains.iter().all(|c| c.origin == ChainOrigin::AwsProfile));

@@ -116,6 +116,9 @@ pub struct Settings {
     pub approve_after_seconds: Option<f64>,
     pub time_scale: f64,
     pub seed: u64,
+    /// Regions where STS answers `RegionDisabledException` (as for an opt-in region STS was
+    /// not activated in).
+    pub sts_disabled_regions: Vec<String>,
 }
 
 impl Default for Settings {
@@ -131,6 +134,7 @@ impl Default for Settings {
             approve_after_seconds: None,
             time_scale: 1.0,
             seed: 42,
+            sts_disabled_regions: Vec::new(),
         }
     }
 }

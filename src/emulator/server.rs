@@ -310,6 +310,11 @@ impl Emulator {
         self.shared.store().issued_secrets.clone()
     }
 
+    /// Every successful AssumeRole so far, as received.
+    pub fn assumed(&self) -> Vec<super::store::AssumeRecord> {
+        self.shared.store().assumed.clone()
+    }
+
     /// Serves until `stop` resolves, then shuts down gracefully.
     pub async fn run_until(mut self, stop: impl std::future::Future<Output = ()>) {
         stop.await;

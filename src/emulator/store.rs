@@ -200,6 +200,25 @@ pub struct Store {
     pub stats: BTreeMap<&'static str, ApiStats>,
     /// Every secret value handed out, so leak tests know what to look for.
     pub issued_secrets: Vec<String>,
+    /// Every AssumeRole that succeeded, as received (tests assert on it).
+    pub assumed: Vec<AssumeRecord>,
+}
+
+/// What one successful AssumeRole asked for. Holds no secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AssumeRecord {
+    /// The caller's ARN.
+    pub caller: String,
+    pub role_arn: String,
+    pub session_name: String,
+    /// Seconds granted (nominal).
+    pub duration_seconds: u64,
+    pub external_id: Option<String>,
+    pub mfa: bool,
+    /// The session's tags (inherited transitive ones included).
+    pub tags: Vec<(String, String)>,
+    pub transitive_tag_keys: Vec<String>,
+    pub source_identity: Option<String>,
 }
 
 impl Store {

@@ -29,7 +29,7 @@ use super::mfa;
 use super::org::IamRole;
 use super::server::Shared;
 use super::sigv4::{self, SignedRequest, constant_time_eq};
-use super::store::{IssuedCredentials, Principal};
+use super::store::{AssumeRecord, IssuedCredentials, Principal};
 use super::trust::{self, AssumeRequest, MfaInput};
 
 /// The only API version STS has.
@@ -85,6 +85,17 @@ async fn serve(shared: &Shared, request: &SignedRequest<'_>) -> Result<XmlRespon
     let api = action(&params)?;
     shared.admit(api).await?;
     let caller = authenticate(shared, request)?;
+    let region = sigv4::parse_authorization(request)?.region;
+    if shared.org.settings.sts_disabled_regions.contains(&region) {
+        return Err(AwsError::sts(
+            StatusCode::FORBIDDEN,
+            "RegionDisabledException",
+            format!(
+                "STS is not activated in this region for account:{}. Your account administrator can activate STS in this region using the IAM Console.",
+                caller.principal.account()
+            ),
+        ));
+    }
     match api {
         Api::AssumeRole => assume_role(shared, &caller, &params),
         Api::GetSessionToken => get_session_token(shared, &caller, &params),
@@ -395,6 +406,17 @@ fn assume_role(
         role_name: role.name.clone(),
         session_name: input.session_name.to_owned(),
     };
+    shared.store().assumed.push(AssumeRecord {
+        caller: caller.principal.arn(),
+        role_arn: input.role_arn.to_owned(),
+        session_name: input.session_name.to_owned(),
+        duration_seconds: duration,
+        external_id: input.external_id.map(str::to_owned),
+        mfa: mfa == MfaInput::Valid,
+        tags: tags.clone(),
+        transitive_tag_keys: transitive_tags.iter().map(|(k, _)| k.clone()).collect(),
+        source_identity: source_identity.clone(),
+    });
     let issued = issue(
         shared,
         IssuedCredentials {

@@ -121,6 +121,7 @@ impl SourceResolver for StandardSources<'_> {
                 FRESHNESS_MARGIN,
             )
         {
+            tracing::debug!(account = %account_id, role, "source: kept SSO role credentials");
             return Ok((kept, session.region.clone(), true));
         }
         if fresh && let Err(e) = self.store.forget_credentials(&session, &account_id, role) {
@@ -155,6 +156,7 @@ impl SourceResolver for StandardSources<'_> {
                 message: format!("cannot get the source credentials: {other}"),
             },
         })?;
+        tracing::debug!(account = %account_id, role, "source: SSO role credentials fetched");
         Ok((credentials, session.region.clone(), false))
     }
 

@@ -1,0 +1,73 @@
+//! `rolecall action NAME TARGET`: runs one of config.toml's `[[actions]]` with a role's (or
+//! chain's) credentials in its environment, as the app's hand-over menu does. Placeholders are
+//! the destination's: for a chain, `{account_id}` is the assumed role's account (an ECR
+//! registry id, say). `--print` shows the command instead of running it.
+
+use super::context::Context;
+use super::handover::obtain;
+use super::{CliError, block_on};
+use crate::engine::subshell::{exit_code, run_with_credentials};
+
+/// Arguments of `rolecall action`.
+#[derive(Debug, clap::Args)]
+pub struct ActionArgs {
+    /// The action's name in config.toml (case-insensitive).
+    pub name: String,
+    /// The role: `account-name/role`, `account-id/role`, an alias or a chain.
+    pub target: String,
+    /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
+    #[arg(long, value_name = "NAME")]
+    pub session: Option<String>,
+    /// Print the command with its placeholders filled in instead of running it.
+    #[arg(long)]
+    pub print: bool,
+}
+
+pub fn run(args: ActionArgs) -> Result<(), CliError> {
+    let ctx = Context::load()?;
+    let actions = &ctx.config.file.actions;
+    let Some(action) = actions
+        .iter()
+        .find(|a| a.name.eq_ignore_ascii_case(&args.name))
+        .cloned()
+    else {
+        let known: Vec<&str> = actions.iter().map(|a| a.name.as_str()).collect();
+        return Err(CliError::Usage(format!(
+            "no [[actions]] entry is named {:?}; known: {}",
+            args.name,
+            if known.is_empty() {
+                "none".to_owned()
+            } else {
+                known.join(", ")
+            }
+        )));
+    };
+    block_on(async move {
+        let obtained = obtain(&ctx, args.session.as_deref(), &args.target, false).await?;
+        let t = &obtained.target;
+        let command = action.render(&t.account.id, &t.account.name, &t.role, &obtained.region);
+        if args.print {
+            println!("{command}");
+            return Ok(());
+        }
+        eprintln!(
+            "rolecall: running {} for {}: {command}",
+            action.name,
+            obtained.label()
+        );
+        let sh = std::ffi::OsString::from("/bin/sh");
+        let sh_args = [std::ffi::OsString::from("-c"), command.into()];
+        let status = run_with_credentials(
+            &obtained.credentials,
+            &obtained.region,
+            &obtained.label(),
+            Some((sh.as_os_str(), &sh_args[..])),
+        )
+        .await
+        .map_err(|e| CliError::Other(format!("cannot run {}: {e}", action.name)))?;
+        match exit_code(status) {
+            0 => Ok(()),
+            code => Err(CliError::Reported(code)),
+        }
+    })
+}
