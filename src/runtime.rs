@@ -5,9 +5,11 @@
 //! |---|---|
 //! | [`terminal`] | raw mode + alternate screen on the tty, always restored (drop, panic, signals) |
 //! | [`input`] | crossterm events → core keys and mouse input |
+//! | [`chain_services`] | what the chain effects need: config, paths, STS |
 //! | [`services`] | the ports the effects use, and running one effect |
 //! | [`event_loop`] | `run`: the loop itself, generic over backend and input stream |
 
+pub mod chain_services;
 pub mod event_loop;
 pub mod input;
 pub mod services;

@@ -16,6 +16,7 @@
 //! | [`help_overlay`] | `?` help from the live keymap |
 //! | [`handover_menu`] | what to do with fresh credentials |
 //! | [`exports_overlay`] | the export lines, secrets masked |
+//! | [`prompt_overlay`] | the MFA code question and the "assume another role" form |
 
 pub mod big_text;
 pub mod catalog_screen;
@@ -25,6 +26,7 @@ pub mod handover_menu;
 pub mod header;
 pub mod help_overlay;
 pub mod layout;
+pub mod prompt_overlay;
 pub mod sessions_panel;
 pub mod signin_screen;
 pub mod status_bar;
@@ -50,7 +52,7 @@ pub struct ViewCtx {
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, state: &AppState, ctx: &ViewCtx) {
-    let regions = layout::regions(frame.area(), state.toast.is_some());
+    let regions = layout::regions(frame.area(), layout::toast_lines(state, frame.area().width));
     header::draw(frame, regions.header, state, ctx);
     match state.screen {
         Screen::SignIn => signin_screen::draw(frame, regions.body, state, ctx),
@@ -71,6 +73,9 @@ pub fn draw(frame: &mut Frame, state: &AppState, ctx: &ViewCtx) {
     status_bar::draw(frame, regions.status, state, ctx);
     if let Some(menu) = &state.handover {
         handover_menu::draw(frame, regions.body, menu, state, ctx);
+    }
+    if let Some(prompt) = &state.prompt {
+        prompt_overlay::draw(frame, regions.body, prompt, ctx);
     }
     match state.overlay {
         Overlay::None => {}

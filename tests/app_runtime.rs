@@ -127,6 +127,7 @@ async fn sign_in_search_assume_watch_the_countdown_and_quit() {
         aws_credentials: home.path().join(".aws/credentials"),
         aws_config: home.path().join(".aws/config"),
         current: Arc::new(RwLock::new(None)),
+        chains: None,
     };
     // Warn as soon as a fresh one-hour credential has lost a couple of seconds.
     let settings = AppSettings {

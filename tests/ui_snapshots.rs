@@ -927,3 +927,104 @@ fn tiny_terminals_do_not_panic() {
         render(&mut state, w, h);
     }
 }
+
+/// The catalog with two chains (one capped, one with MFA) listed after the roles.
+fn chains_state() -> AppState {
+    use rolecall::core::chain::{ChainSource, ChainSpec};
+    let mut pipeline = ChainSpec::new(
+        "pipeline",
+        ChainSource::Sso {
+            session: None,
+            account: "payments-prod".into(),
+            role: "AdministratorAccess".into(),
+        },
+        "arn:aws:iam::999988887777:role/pipeline-service",
+    );
+    pipeline.duration = Some(4 * 3600);
+    let mut glass = ChainSpec::new(
+        "break-glass",
+        ChainSource::Profile("jenkins".into()),
+        "arn:aws:iam::444455556666:role/break-glass",
+    );
+    glass.mfa_serial = Some("arn:aws:iam::444455556666:mfa/oncall".into());
+    let mut state = new_state(false);
+    state.settings.chains = vec![pipeline, glass];
+    send(
+        &mut state,
+        Msg::Start {
+            stored: Some(signed_in()),
+        },
+    );
+    send(&mut state, Msg::Listed(Ok((catalog(false), None))));
+    state.toast = None;
+    state
+}
+
+#[test]
+fn chain_rows_are_marked_and_explained() {
+    let mut state = chains_state();
+    type_text(&mut state, "pipeline");
+    snap_both("chain_row", &mut state);
+}
+
+#[test]
+fn a_held_chain_says_who_it_is_and_why_it_is_short() {
+    use rolecall::core::app::msg::ChainDone;
+    let mut state = chains_state();
+    type_text(&mut state, "pipeline");
+    let fx = send(&mut state, Msg::Key(Key::Enter));
+    let Some(Effect::AssumeChain { request, .. }) = fx.first() else {
+        panic!("{fx:?}")
+    };
+    send(
+        &mut state,
+        Msg::ChainAssumed {
+            request: *request,
+            result: Ok(ChainDone {
+                credentials: credentials("ASIACHAINEXAMPLE0001", 3600),
+                caller_arn: Some(
+                    "arn:aws:sts::999988887777:assumed-role/pipeline-service/rolecall-alice".into(),
+                ),
+                note: Some(rolecall::core::chain::duration::capped_note(4 * 3600)),
+                region: "us-east-1".into(),
+            }),
+        },
+    );
+    state.toast = None;
+    snap_both("chain_menu", &mut state);
+}
+
+#[test]
+fn the_mfa_question_and_the_assume_form() {
+    use rolecall::core::app::msg::ChainFailed;
+    let mut state = chains_state();
+    type_text(&mut state, "break-glass");
+    let fx = send(&mut state, Msg::Key(Key::Enter));
+    let Some(Effect::AssumeChain { request, .. }) = fx.first() else {
+        panic!("{fx:?}")
+    };
+    send(
+        &mut state,
+        Msg::ChainAssumed {
+            request: *request,
+            result: Err(ChainFailed::NeedsMfa {
+                serial: "arn:aws:iam::444455556666:mfa/oncall".into(),
+            }),
+        },
+    );
+    type_text(&mut state, "1234");
+    snap_both("chain_mfa", &mut state);
+
+    // "Assume another role…" from a held SSO role, with a duration beyond the chaining cap.
+    let mut state = sessions_state();
+    send(&mut state, Msg::Key(Key::Esc));
+    keys(&mut state, &[Key::Tab, Key::Home, Key::Enter]);
+    for _ in 0..5 {
+        send(&mut state, Msg::Key(Key::Down));
+    }
+    send(&mut state, Msg::Key(Key::Enter));
+    type_text(&mut state, "arn:aws:iam::555566667777:role/deployer");
+    keys(&mut state, &[Key::Tab, Key::Tab, Key::Tab]);
+    type_text(&mut state, "4h");
+    snap_both("chain_assume_form", &mut state);
+}

@@ -7,6 +7,7 @@ use std::time::Duration;
 use super::CliError;
 use super::context::Context;
 use super::list_cmd::list_options;
+use crate::adapters::aws_sts::AwsSts;
 use crate::adapters::browser::SystemBrowser;
 use crate::catalog::{CatalogCache, Lister};
 use crate::core::app::state::{AppSettings, SessionInfo};
@@ -22,6 +23,7 @@ use crate::engine::signin::SignInRequest;
 use crate::engine::subshell;
 use crate::ports::clock::{Clock, SystemClock};
 use crate::ports::opener::Opener;
+use crate::runtime::chain_services::ChainServices;
 use crate::runtime::{RunOptions, Services, run, terminal};
 use crate::secret::Secret;
 
@@ -96,6 +98,8 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
             .clone()
             .unwrap_or_else(|| session.region.clone()),
         open_browser,
+        actions: file.actions.clone(),
+        chains: ctx.config.chains.iter().cloned().collect(),
         ..AppSettings::default()
     };
     let return_after_run = file.app.return_after_run;
@@ -117,7 +121,17 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
         Duration::from_secs(file.catalog.refresh_after_minutes * 60),
         now,
     );
+    let chain_services = Arc::new(ChainServices {
+        config: ctx.config.clone(),
+        paths: ctx.paths.clone(),
+        sts: AwsSts::new(ctx.config.endpoint(&session.name)),
+        history_file: Some(ctx.paths.state_dir.join("role-history.json")),
+        default_region: session.region.clone(),
+        user: super::handover::local_user(),
+    });
+    state.role_history = chain_services.load_history();
     let services = Services {
+        chains: Some(chain_services),
         idc,
         store: Arc::new(ctx.store),
         opener: Arc::new(opener),

@@ -10,6 +10,7 @@
 //! | [`state`] | `AppState`: everything the screen shows |
 //! | [`msg`] | `Msg`: what happened |
 //! | [`effect`] | `Effect`: what the runtime must do; `ExitPlan` |
+//! | [`prompt`] | the MFA code question and the "assume another role" form |
 //! | [`urgency`] | how close a session is to expiry, for colours and warnings |
 //! | [`update`] | the transitions |
 
@@ -18,6 +19,7 @@ pub mod effect;
 pub mod key;
 pub mod keymap;
 pub mod msg;
+pub mod prompt;
 pub mod state;
 pub mod update;
 pub mod urgency;

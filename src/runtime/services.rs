@@ -33,6 +33,8 @@ pub struct Services<I> {
     pub aws_config: PathBuf,
     /// The current sign-in (set by `Save`).
     pub current: Arc<RwLock<Option<SignedIn>>>,
+    /// Chains and "who am I" (absent: chains are not offered).
+    pub chains: Option<Arc<super::chain_services::ChainServices>>,
 }
 
 impl<I> Clone for Services<I> {
@@ -50,6 +52,7 @@ impl<I> Clone for Services<I> {
             aws_credentials: self.aws_credentials.clone(),
             aws_config: self.aws_config.clone(),
             current: self.current.clone(),
+            chains: self.chains.clone(),
         }
     }
 }
@@ -74,6 +77,7 @@ impl<I: IdentityCenter + 'static> Services<I> {
     async fn open_console(
         &self,
         credentials: crate::core::credentials::Credentials,
+        chained: bool,
     ) -> Result<String, String> {
         use crate::engine::console::{CONSOLE_URL, session_duration, signin_url};
         let endpoint = crate::cli::console_cmd::federation_endpoint_from(
@@ -82,8 +86,8 @@ impl<I: IdentityCenter + 'static> Services<I> {
                 .as_deref(),
             self.request.endpoint.as_deref(),
         );
-        let duration = session_duration(None, &credentials, self.clock.now(), false);
-        let url = signin_url(&credentials, duration, &endpoint, CONSOLE_URL, false)
+        let duration = session_duration(None, &credentials, self.clock.now(), chained);
+        let url = signin_url(&credentials, duration, &endpoint, CONSOLE_URL, chained)
             .await
             .map_err(|e| e.to_string())?;
         self.opener
@@ -115,6 +119,15 @@ impl<I: IdentityCenter + 'static> Services<I> {
             .unwrap_or_else(|e| Err(format!("writing the profile failed: {e}")))
     }
 
+    /// Keeps a new sign-in (one store write, rare enough to do in line) and makes it current.
+    fn save_sign_in(&self, signed_in: SignedIn) {
+        if let Err(e) = self.store.save(&self.session, &signed_in) {
+            tracing::warn!(error = %e, "cannot keep the sign-in");
+        }
+        self.lister.set_token(signed_in.token.access_token.clone());
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(signed_in);
+    }
+
     fn token(&self) -> Option<Secret<String>> {
         self.current
             .read()
@@ -125,6 +138,12 @@ impl<I: IdentityCenter + 'static> Services<I> {
 
     /// Runs `effect` on a task; its answer comes back on `tx`. `Exit` is the loop's business.
     pub fn spawn(&self, effect: Effect, tx: UnboundedSender<Msg>, frecency: Option<Frecency>) {
+        // A new sign-in is in force before anything after it runs (the listing that follows
+        // in the same batch, a chain that reads the token from the store): done here, in order.
+        if let Effect::SignIn(crate::core::signin::Effect::Save(signed_in)) = effect {
+            self.save_sign_in(signed_in);
+            return;
+        }
         let this = self.clone();
         tokio::spawn(async move {
             if let Some(msg) = this.run(effect, &tx, frecency).await {
@@ -139,13 +158,10 @@ impl<I: IdentityCenter + 'static> Services<I> {
         tx: &UnboundedSender<Msg>,
         frecency: Option<Frecency>,
     ) -> Option<Msg> {
+        tracing::trace!(effect = effect_name(&effect), "running an effect");
         match effect {
             Effect::SignIn(crate::core::signin::Effect::Save(signed_in)) => {
-                if let Err(e) = self.store.save(&self.session, &signed_in) {
-                    tracing::warn!(error = %e, "cannot keep the sign-in");
-                }
-                self.lister.set_token(signed_in.token.access_token.clone());
-                *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(signed_in);
+                self.save_sign_in(signed_in);
                 None
             }
             Effect::SignIn(effect) => {
@@ -242,8 +258,53 @@ impl<I: IdentityCenter + 'static> Services<I> {
             } => Some(Msg::HandedOver(
                 self.write_profile(profile, credentials, region).await,
             )),
-            Effect::OpenConsole { credentials } => {
-                Some(Msg::HandedOver(self.open_console(credentials).await))
+            Effect::OpenConsole {
+                credentials,
+                chained,
+            } => Some(Msg::HandedOver(
+                self.open_console(credentials, chained).await,
+            )),
+            Effect::AssumeChain {
+                request,
+                spec,
+                chains,
+                codes,
+                fresh,
+            } => {
+                let result = match &self.chains {
+                    Some(services) => {
+                        services
+                            .assume(
+                                &self.store,
+                                self.clock.as_ref(),
+                                &spec,
+                                chains,
+                                codes,
+                                fresh,
+                            )
+                            .await
+                    }
+                    None => Err(crate::core::app::msg::ChainFailed::Failed(Failed {
+                        message: "chains are not available here".into(),
+                        needs_sign_in: false,
+                    })),
+                };
+                Some(Msg::ChainAssumed { request, result })
+            }
+            Effect::WhoAmI {
+                held_id,
+                credentials,
+            } => {
+                let services = self.chains.as_ref()?;
+                let arn = services.whoami(&credentials).await;
+                Some(Msg::Identity { held_id, arn })
+            }
+            Effect::SaveRoleHistory(history) => {
+                if let Some(services) = self.chains.clone() {
+                    let _ =
+                        tokio::task::spawn_blocking(move || services.save_history(&history)).await;
+                }
+                None
             }
             Effect::SaveFrecency => {
                 if let (Some(path), Some(frecency)) = (&self.frecency_file, frecency) {
@@ -261,5 +322,25 @@ impl<I: IdentityCenter + 'static> Services<I> {
                 None
             }
         }
+    }
+}
+
+/// An effect's name for the log (effects carry credentials: never log them whole).
+fn effect_name(effect: &Effect) -> &'static str {
+    match effect {
+        Effect::SignIn(_) => "sign-in",
+        Effect::ListCatalog => "list-catalog",
+        Effect::Prioritize { .. } => "prioritize",
+        Effect::RetryRoles { .. } => "retry-roles",
+        Effect::GetCredentials { .. } => "get-credentials",
+        Effect::AssumeChain { .. } => "assume-chain",
+        Effect::WhoAmI { .. } => "who-am-i",
+        Effect::SaveRoleHistory(_) => "save-role-history",
+        Effect::OpenUrl(_) => "open-url",
+        Effect::Copy(_) => "copy",
+        Effect::SaveFrecency => "save-frecency",
+        Effect::WriteProfile { .. } => "write-profile",
+        Effect::OpenConsole { .. } => "open-console",
+        Effect::Exit => "exit",
     }
 }

@@ -11,7 +11,7 @@ use ratatui::widgets::Paragraph;
 use super::ViewCtx;
 use super::layout::CatalogAreas;
 use super::text;
-use crate::core::app::state::{Focus, Overlay};
+use crate::core::app::state::{CHAIN_MARK, Focus, Overlay};
 use crate::core::app::{AppState, Command};
 use crate::core::search::{Highlight, Hit};
 
@@ -186,8 +186,11 @@ fn draw_list(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
         let hl = highlights(state, hit);
         let favorite = state.frecency.is_favorite(&role_ref);
         let mut spans = vec![Span::styled(if selected { "›" } else { " " }, base)];
+        let chained = state.meta.get(hit.row).is_some_and(|m| m.chain.is_some());
         spans.push(if favorite {
             Span::styled(format!("{FAVORITE} "), base.patch(theme.marker))
+        } else if chained {
+            Span::styled(format!("{CHAIN_MARK} "), base.patch(theme.accent))
         } else if unavailable {
             Span::styled("! ", base)
         } else {

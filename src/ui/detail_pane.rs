@@ -13,6 +13,8 @@ use super::ViewCtx;
 use super::layout::Detail;
 use super::text;
 use crate::core::app::AppState;
+use crate::core::app::state::{CHAIN_MARK, Focus};
+use crate::core::chain::{ChainSpec, duration};
 use crate::core::countdown;
 
 /// What the pane shows for one row.
@@ -24,9 +26,14 @@ struct Facts {
     arn: Option<String>,
     unavailable: Option<String>,
     last_used: Option<String>,
+    /// More label → value lines (a chain's source and duration, a session's "who am I").
+    extra: Vec<(&'static str, String)>,
 }
 
 fn facts(state: &AppState, ctx: &ViewCtx) -> Option<Facts> {
+    if state.focus == Focus::Sessions {
+        return session_facts(state, ctx);
+    }
     let index = state.selected_row()?;
     let row = state.row(index)?;
     let meta = state.meta.get(index);
@@ -43,6 +50,62 @@ fn facts(state: &AppState, ctx: &ViewCtx) -> Option<Facts> {
         arn: unavailable.is_none().then(|| row.arn.clone()),
         unavailable,
         last_used,
+        extra: state
+            .chain_of_row(index)
+            .map(chain_facts)
+            .unwrap_or_default(),
+    })
+}
+
+/// What a chain row adds: where its credentials come from and what it asks for.
+fn chain_facts(chain: &ChainSpec) -> Vec<(&'static str, String)> {
+    let mut extra = vec![(
+        "chain",
+        format!("{CHAIN_MARK} via {}", chain.source.label()),
+    )];
+    if let Some(seconds) = chain.duration {
+        let chained = chain.source.is_role_session() == Some(true);
+        let text = match duration::plan_duration(Some(seconds), chained) {
+            Ok(plan) if plan.capped_from.is_some() => {
+                format!("{} → 1h (role chaining cap)", duration::span(seconds))
+            }
+            _ => duration::span(seconds),
+        };
+        extra.push(("duration", text));
+    }
+    if let Some(serial) = &chain.mfa_serial {
+        extra.push(("MFA", serial.clone()));
+    }
+    if chain.external_id.is_some() {
+        extra.push(("external ID", "set".to_owned()));
+    }
+    extra
+}
+
+/// The selected held session: who it is, when it ends, why it is short.
+fn session_facts(state: &AppState, ctx: &ViewCtx) -> Option<Facts> {
+    let held = state.held.get(state.held_selected)?;
+    let mut extra = vec![(
+        "who am I",
+        held.caller_arn
+            .clone()
+            .unwrap_or_else(|| "(asking STS…)".to_owned()),
+    )];
+    if let Some(t) = held.credentials.expires_at {
+        extra.push(("expires", countdown::left(t, ctx.now)));
+    }
+    if let Some(note) = &held.note {
+        extra.push(("note", note.clone()));
+    }
+    Some(Facts {
+        name: held.label(),
+        id: held.account_id.clone(),
+        email: None,
+        role: Some(held.role.clone()),
+        arn: None,
+        unavailable: None,
+        last_used: None,
+        extra,
     })
 }
 
@@ -111,6 +174,12 @@ fn beside(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
     if let Some(last) = &f.last_used {
         lines.push(field("last used", last));
     }
+    for (label, value) in &f.extra {
+        let parts = text::wrap_hard(value, value_w.max(8));
+        for (i, part) in parts.into_iter().take(4).enumerate() {
+            lines.push(field(if i == 0 { label } else { "" }, &part));
+        }
+    }
     if let Some(arn) = &f.arn {
         lines.push(Line::raw(""));
         lines.push(Line::from(vec![
@@ -160,6 +229,13 @@ fn below(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
         facts_line.push(Span::styled(format!("last used {last}"), theme.dim));
     }
     let second = match (&f.arn, &f.unavailable) {
+        _ if !f.extra.is_empty() => {
+            let joined: Vec<String> = f.extra.iter().map(|(l, v)| format!("{l}: {v}")).collect();
+            Line::from(vec![
+                Span::raw(" "),
+                Span::raw(text::fit(&joined.join(" · "), rule_w)),
+            ])
+        }
         (Some(arn), _) => Line::from(vec![Span::raw(" "), Span::raw(text::fit(arn, rule_w))]),
         (None, Some(why)) => Line::from(vec![
             Span::raw(" "),

@@ -22,8 +22,11 @@ pub fn draw(frame: &mut Frame, area: Rect, menu: &Handover, state: &AppState, ct
     let actions = state.handover_actions();
     let labels: Vec<String> = actions.iter().map(|a| state.action_label(*a)).collect();
     let widest = labels.iter().map(|l| text::width(l)).max().unwrap_or(0);
-    let want_w = u16::try_from(widest.max(text::width(&held.label())) + 10).unwrap_or(u16::MAX);
-    let want_h = u16::try_from(actions.len() + 6).unwrap_or(u16::MAX);
+    let arn_w = held.caller_arn.as_deref().map_or(0, |a| text::width(a) + 4);
+    let want_w =
+        u16::try_from(widest.max(text::width(&held.label())).max(arn_w) + 10).unwrap_or(u16::MAX);
+    let extra = usize::from(held.caller_arn.is_some()) + 2 * usize::from(held.note.is_some());
+    let want_h = u16::try_from(actions.len() + 6 + extra).unwrap_or(u16::MAX);
     let rect = centered(area, want_w.max(48), want_h);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -48,8 +51,22 @@ pub fn draw(frame: &mut Frame, area: Rect, menu: &Handover, state: &AppState, ct
             Span::styled(" expires in ", theme.dim),
             Span::styled(left, theme.urgency(urgency)),
         ]),
-        Line::raw(""),
     ];
+    if let Some(arn) = &held.caller_arn {
+        lines.push(Line::from(vec![
+            Span::styled(" as ", theme.dim),
+            Span::raw(text::fit(arn, width.saturating_sub(4))),
+        ]));
+    }
+    if let Some(note) = &held.note {
+        for part in text::wrap_hard(note, width.saturating_sub(1))
+            .into_iter()
+            .take(2)
+        {
+            lines.push(Line::styled(format!(" {part}"), theme.warn));
+        }
+    }
+    lines.push(Line::raw(""));
     let selected = menu.selected.min(actions.len().saturating_sub(1));
     for (i, label) in labels.iter().enumerate() {
         let (mark, style) = if i == selected {

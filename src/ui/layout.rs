@@ -44,8 +44,32 @@ pub struct CatalogAreas {
     pub sessions: Option<Rect>,
 }
 
-/// Splits the screen into header, body, toast line and status bar.
-pub fn regions(area: Rect, has_toast: bool) -> Regions {
+/// The toast's lines at this width: an error or warning wraps to up to three lines (advice
+/// must be read whole), an info line is one.
+pub fn toast_lines(state: &AppState, width: u16) -> u16 {
+    let Some(toast) = &state.toast else {
+        return 0;
+    };
+    if toast.level == crate::core::app::state::Level::Info {
+        return 1;
+    }
+    let room = usize::from(width).saturating_sub(2).max(1);
+    let text = format!("{}{}", toast_prefix(toast.level), toast.text);
+    u16::try_from(super::text::wrap_words(&text, room).len().clamp(1, 3)).unwrap_or(1)
+}
+
+/// What a toast line starts with.
+pub fn toast_prefix(level: crate::core::app::state::Level) -> &'static str {
+    use crate::core::app::state::Level;
+    match level {
+        Level::Info => "",
+        Level::Warn => "warning: ",
+        Level::Error => "error: ",
+    }
+}
+
+/// Splits the screen into header, body, `toast_lines` of toast and status bar.
+pub fn regions(area: Rect, toast_lines: u16) -> Regions {
     let header = Rect {
         height: area.height.min(1),
         ..area
@@ -56,9 +80,11 @@ pub fn regions(area: Rect, has_toast: bool) -> Regions {
         height: area.bottom().saturating_sub(status_y).min(1),
         ..area
     };
-    let toast = (has_toast && status.y > header.bottom()).then(|| Rect {
-        y: status.y - 1,
-        height: 1,
+    let room = status.y.saturating_sub(header.bottom());
+    let lines = toast_lines.min(room.saturating_sub(1).max(u16::from(room > 0)));
+    let toast = (lines > 0).then(|| Rect {
+        y: status.y - lines,
+        height: lines,
         ..area
     });
     let body_bottom = toast.map_or(status.y, |t| t.y);
@@ -143,7 +169,7 @@ pub fn catalog(body: Rect, state: &AppState) -> CatalogAreas {
 /// every update and send a `Msg::Resize` when it changed.
 pub fn list_area(width: u16, height: u16, state: &AppState) -> (u16, u16) {
     let area = Rect::new(0, 0, width, height);
-    let body = regions(area, state.toast.is_some()).body;
+    let body = regions(area, toast_lines(state, area.width)).body;
     let list = catalog(body, state).list;
     (list.y, list.height)
 }
@@ -166,12 +192,12 @@ mod tests {
 
     #[test]
     fn three_regions_with_an_optional_toast_line() {
-        let r = regions(Rect::new(0, 0, 80, 24), false);
+        let r = regions(Rect::new(0, 0, 80, 24), 0);
         assert_eq!(r.header, Rect::new(0, 0, 80, 1));
         assert_eq!(r.body, Rect::new(0, 1, 80, 22));
         assert_eq!(r.status, Rect::new(0, 23, 80, 1));
         assert_eq!(r.toast, None);
-        let r = regions(Rect::new(0, 0, 80, 24), true);
+        let r = regions(Rect::new(0, 0, 80, 24), 1);
         assert_eq!(r.toast, Some(Rect::new(0, 22, 80, 1)));
         assert_eq!(r.body, Rect::new(0, 1, 80, 21));
     }
@@ -179,7 +205,7 @@ mod tests {
     #[test]
     fn tiny_terminals_do_not_underflow() {
         for h in 0..4 {
-            let r = regions(Rect::new(0, 0, 10, h), true);
+            let r = regions(Rect::new(0, 0, 10, h), 1);
             assert!(r.body.bottom() <= h.max(1));
         }
     }

@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::ViewCtx;
 use super::text;
-use crate::core::app::state::{Focus, Held, Level, Screen};
+use crate::core::app::state::{Focus, Held, Screen};
 use crate::core::app::urgency::Urgency;
 use crate::core::app::{AppState, Command};
 use crate::core::countdown;
@@ -145,16 +145,25 @@ pub fn draw_toast(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx
     let Some(toast) = &state.toast else {
         return;
     };
-    let prefix = match toast.level {
-        Level::Info => "",
-        Level::Warn => "warning: ",
-        Level::Error => "error: ",
-    };
+    let prefix = super::layout::toast_prefix(toast.level);
     let room = usize::from(area.width).saturating_sub(2);
-    let line = text::fit(&format!("{prefix}{}", toast.text), room);
     let style = ctx.theme.toast(toast.level);
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![Span::raw(" "), Span::styled(line, style)])),
-        area,
-    );
+    let full = format!("{prefix}{}", toast.text);
+    let rows = usize::from(area.height).max(1);
+    let mut parts = if rows == 1 {
+        vec![text::fit(&full, room)]
+    } else {
+        text::wrap_words(&full, room.max(1))
+    };
+    if parts.len() > rows {
+        parts.truncate(rows);
+        if let Some(last) = parts.last_mut() {
+            *last = text::fit(&format!("{last}  …"), room);
+        }
+    }
+    let lines: Vec<Line> = parts
+        .into_iter()
+        .map(|p| Line::from(vec![Span::raw(" "), Span::styled(p, style)]))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
 }

@@ -1,7 +1,9 @@
 //! What the runtime must do for the core, and what happens after the terminal is restored.
 
+use crate::core::chain::ChainSpec;
 use crate::core::credentials::Credentials;
 use crate::core::signin;
+use crate::secret::Secret;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -24,6 +26,22 @@ pub enum Effect {
         role: String,
         fresh: bool,
     },
+    /// Assume a chain (kept credentials unless `fresh`), with `chains` as the ad-hoc chains it
+    /// may name as sources and `codes` the MFA codes typed; answer with `Msg::ChainAssumed`.
+    AssumeChain {
+        request: u64,
+        spec: Box<ChainSpec>,
+        chains: Vec<ChainSpec>,
+        codes: Vec<(String, Secret<String>)>,
+        fresh: bool,
+    },
+    /// GetCallerIdentity for a held session; answer with `Msg::Identity`.
+    WhoAmI {
+        held_id: u64,
+        credentials: Credentials,
+    },
+    /// Keep the ad-hoc role ARN history in the state dir.
+    SaveRoleHistory(Vec<String>),
     OpenUrl(String),
     /// Put text on the clipboard (OSC 52).
     Copy(String),
@@ -39,6 +57,8 @@ pub enum Effect {
     /// Open the AWS console signed in with these credentials; answer with `Msg::HandedOver`.
     OpenConsole {
         credentials: Credentials,
+        /// A chained role: AWS caps the console session at 1 hour.
+        chained: bool,
     },
     /// Leave the event loop; `AppState::exit` says what to do then.
     Exit,

@@ -8,6 +8,25 @@ use crate::core::sso::SignedIn;
 
 use super::key::{Key, MouseInput};
 
+/// A chain's credentials and what STS said about them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChainDone {
+    pub credentials: Credentials,
+    pub caller_arn: Option<String>,
+    pub note: Option<String>,
+    pub region: String,
+}
+
+/// Why a chain gave no credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainFailed {
+    /// Ask for a code from this device and try again.
+    NeedsMfa {
+        serial: String,
+    },
+    Failed(Failed),
+}
+
 /// Why a request to AWS failed, as the app needs to know it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failed {
@@ -46,6 +65,16 @@ pub enum Msg {
     },
     /// A hand-over effect finished: what to tell the user, or why it failed.
     HandedOver(Result<String, String>),
+    /// A chain request answered.
+    ChainAssumed {
+        request: u64,
+        result: Result<ChainDone, ChainFailed>,
+    },
+    /// GetCallerIdentity answered for a held session (`None`: it failed).
+    Identity {
+        held_id: u64,
+        arn: Option<String>,
+    },
     /// GetRoleCredentials answered request `request`.
     Credentials {
         request: u64,

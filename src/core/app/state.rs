@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, SystemTime};
 
 use crate::core::catalog::{Catalog, RoleRef, Roles};
+use crate::core::chain::ChainSpec;
 use crate::core::credentials::Credentials;
 use crate::core::frecency::Frecency;
 use crate::core::search::{Hit, SearchIndex, SearchRow};
@@ -61,13 +62,50 @@ pub struct Held {
     pub refreshing: bool,
     /// The pre-expiry warning was shown.
     pub warned: bool,
+    /// The chain these credentials came from (refreshing re-assumes it from its source).
+    pub chain: Option<ChainSpec>,
+    /// Who the credentials are (GetCallerIdentity), once STS has said.
+    pub caller_arn: Option<String>,
+    /// Why the session is shorter than asked (role chaining's 1 h).
+    pub note: Option<String>,
+    /// The region to export for a chain (its STS region); the app's otherwise.
+    pub region: Option<String>,
 }
 
 impl Held {
+    /// An SSO role's credentials, before "who am I" is known.
+    pub fn sso(
+        id: u64,
+        account_id: String,
+        account_name: String,
+        role: String,
+        credentials: Credentials,
+    ) -> Self {
+        Self {
+            id,
+            account_id,
+            account_name,
+            role,
+            credentials,
+            refreshing: false,
+            warned: false,
+            chain: None,
+            caller_arn: None,
+            note: None,
+            region: None,
+        }
+    }
+
     pub fn label(&self) -> String {
-        format!("{}/{}", self.account_name, self.role)
+        match &self.chain {
+            Some(chain) => format!("{CHAIN_MARK} {}", chain.name),
+            None => format!("{}/{}", self.account_name, self.role),
+        }
     }
 }
+
+/// How chained rows and sessions are marked.
+pub const CHAIN_MARK: &str = "↪";
 
 /// What Enter does with fresh credentials.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
@@ -88,6 +126,8 @@ pub enum HandoverAction {
     WriteProfile,
     Console,
     ShowExports,
+    /// Assume another role with these credentials as the source.
+    AssumeAnother,
     /// `[[actions]]` entry number n of config.toml.
     Custom(usize),
     Close,
@@ -95,12 +135,13 @@ pub enum HandoverAction {
 
 impl HandoverAction {
     /// The built-in entries, in menu order (custom actions go before `Close`).
-    pub const BUILT_IN: [HandoverAction; 5] = [
+    pub const BUILT_IN: [HandoverAction; 6] = [
         HandoverAction::PrintExports,
         HandoverAction::Subshell,
         HandoverAction::WriteProfile,
         HandoverAction::Console,
         HandoverAction::ShowExports,
+        HandoverAction::AssumeAnother,
     ];
 
     pub fn label(self) -> &'static str {
@@ -110,6 +151,7 @@ impl HandoverAction {
             HandoverAction::WriteProfile => "Write a profile to ~/.aws/credentials",
             HandoverAction::Console => "Open the AWS console",
             HandoverAction::ShowExports => "Show the exports",
+            HandoverAction::AssumeAnother => "Assume another role from here…",
             HandoverAction::Custom(_) => "custom action",
             HandoverAction::Close => "Close",
         }
@@ -152,6 +194,15 @@ pub fn profile_name(account_name: &str, role_name: &str) -> String {
     crate::core::profile_name::sanitize(&format!("{account_name}-{role_name}"))
 }
 
+/// A chain being assumed: the chain, the held session it refreshes (if any), and the MFA
+/// codes typed so far.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingChain {
+    pub spec: ChainSpec,
+    pub refreshing: Option<u64>,
+    pub fresh: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Handover {
     pub held_id: u64,
@@ -187,6 +238,8 @@ pub struct AppSettings {
     pub open_browser: bool,
     /// `[[actions]]` from config.toml, offered in the hand-over menu.
     pub actions: Vec<CustomAction>,
+    /// Chains from config.toml and `~/.aws/config`, listed with the roles.
+    pub chains: Vec<ChainSpec>,
 }
 
 impl Default for AppSettings {
@@ -198,6 +251,7 @@ impl Default for AppSettings {
             toast_for: Duration::from_secs(6),
             open_browser: false,
             actions: Vec::new(),
+            chains: Vec::new(),
         }
     }
 }
@@ -208,6 +262,8 @@ pub struct RowMeta {
     /// This row stands for an account whose roles could not be listed.
     pub unavailable: Option<String>,
     pub email: Option<String>,
+    /// This row is a chain: its index in `AppSettings::chains`.
+    pub chain: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -238,6 +294,12 @@ pub struct AppState {
     /// Credentials requests in flight: request id → (account id, role, held id being refreshed).
     pub pending: BTreeMap<u64, (String, String, Option<u64>)>,
     pub handover: Option<Handover>,
+    /// Chain requests in flight: request id → what was asked.
+    pub pending_chains: BTreeMap<u64, PendingChain>,
+    /// A question the app is asking (an MFA code, the "assume another role" form).
+    pub prompt: Option<super::prompt::Prompt>,
+    /// Role ARNs assumed ad hoc before, newest first.
+    pub role_history: Vec<String>,
     pub overlay: Overlay,
     pub toast: Option<Toast>,
     pub settings: AppSettings,
@@ -247,11 +309,34 @@ pub struct AppState {
     pub(super) next_id: u64,
 }
 
-/// The search rows for a catalog: one per account × role, and one per account whose roles
-/// are unavailable.
-pub fn rows_of(catalog: &Catalog) -> (Vec<SearchRow>, Vec<RowMeta>) {
+/// The search rows for a catalog: one per account × role, one per account whose roles are
+/// unavailable, then one per chain (named by the chain, in the role's account).
+pub fn rows_of(catalog: &Catalog, chains: &[ChainSpec]) -> (Vec<SearchRow>, Vec<RowMeta>) {
     let mut rows = Vec::new();
     let mut meta = Vec::new();
+    push_sso_rows(catalog, &mut rows, &mut meta);
+    for (i, chain) in chains.iter().enumerate() {
+        let Some(role) = chain.role() else {
+            continue;
+        };
+        rows.push(SearchRow {
+            account_id: role.account_id.clone(),
+            account_name: chain.name.clone(),
+            role_name: role.name.clone(),
+            alias: None,
+            tags: vec!["chain".to_owned(), chain.source.label()],
+            arn: chain.role_arn.clone(),
+        });
+        meta.push(RowMeta {
+            unavailable: None,
+            email: None,
+            chain: Some(i),
+        });
+    }
+    (rows, meta)
+}
+
+fn push_sso_rows(catalog: &Catalog, rows: &mut Vec<SearchRow>, meta: &mut Vec<RowMeta>) {
     for entry in &catalog.accounts {
         let a = &entry.account;
         let mut push = |role: &str, unavailable: Option<String>| {
@@ -266,6 +351,7 @@ pub fn rows_of(catalog: &Catalog) -> (Vec<SearchRow>, Vec<RowMeta>) {
             meta.push(RowMeta {
                 unavailable,
                 email: a.email.clone(),
+                chain: None,
             });
         };
         match &entry.roles {
@@ -273,7 +359,6 @@ pub fn rows_of(catalog: &Catalog) -> (Vec<SearchRow>, Vec<RowMeta>) {
             Roles::Unavailable { reason } => push("", Some(reason.clone())),
         }
     }
-    (rows, meta)
 }
 
 impl AppState {
@@ -284,7 +369,7 @@ impl AppState {
         settings: AppSettings,
         keymap: Keymap,
     ) -> Self {
-        let (rows, meta) = rows_of(&catalog);
+        let (rows, meta) = rows_of(&catalog, &settings.chains);
         let mut state = Self {
             session,
             screen: Screen::SignIn,
@@ -309,6 +394,9 @@ impl AppState {
             focus: Focus::Roles,
             pending: BTreeMap::new(),
             handover: None,
+            pending_chains: BTreeMap::new(),
+            prompt: None,
+            role_history: Vec::new(),
             overlay: Overlay::None,
             toast: None,
             settings,
@@ -334,6 +422,12 @@ impl AppState {
 
     pub fn row(&self, index: usize) -> Option<&SearchRow> {
         self.search.row(index)
+    }
+
+    /// The chain a row stands for.
+    pub fn chain_of_row(&self, index: usize) -> Option<&ChainSpec> {
+        let i = self.meta.get(index)?.chain?;
+        self.settings.chains.get(i)
     }
 
     pub fn role_ref(&self, index: usize) -> Option<RoleRef> {

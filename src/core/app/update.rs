@@ -69,6 +69,13 @@ pub fn update(state: &mut AppState, msg: Msg, now: SystemTime) -> Vec<Effect> {
             Err(failure) => on_failure(state, failure, now),
         },
         Msg::Credentials { request, result } => on_credentials(state, request, result, now),
+        Msg::ChainAssumed { request, result } => {
+            chains::on_chain_assumed(state, request, result, now)
+        }
+        Msg::Identity { held_id, arn } => {
+            chains::on_identity(state, held_id, arn);
+            Vec::new()
+        }
         Msg::HandedOver(result) => {
             match result {
                 Ok(text) => toast(state, now, Level::Info, text),
@@ -154,7 +161,7 @@ fn on_progress(state: &mut AppState, event: &CatalogEvent) {
 /// Replaces the catalog, keeping the selected role selected.
 fn set_catalog(state: &mut AppState, catalog: Catalog) {
     let keep = state.selected_row().and_then(|i| state.role_ref(i));
-    let (rows, meta) = rows_of(&catalog);
+    let (rows, meta) = rows_of(&catalog, &state.settings.chains);
     state.catalog = catalog;
     state.search = SearchIndex::new(rows);
     state.meta = meta;
@@ -282,10 +289,11 @@ fn on_credentials(
         .iter()
         .find(|e| e.account.id == account_id)
         .map_or_else(|| account_id.clone(), |e| e.account.name.clone());
+    let mut effects = Vec::new();
     let id = match state
         .held
         .iter_mut()
-        .find(|h| h.account_id == account_id && h.role == role)
+        .find(|h| h.chain.is_none() && h.account_id == account_id && h.role == role)
     {
         Some(h) => {
             h.credentials = credentials;
@@ -294,18 +302,27 @@ fn on_credentials(
         }
         None => {
             let id = state.fresh_id();
-            state.held.push(Held {
-                id,
-                account_id,
-                account_name,
-                role,
-                credentials,
-                refreshing: false,
-                warned: false,
+            effects.push(Effect::WhoAmI {
+                held_id: id,
+                credentials: credentials.clone(),
             });
+            state
+                .held
+                .push(Held::sso(id, account_id, account_name, role, credentials));
             id
         }
     };
+    let next = after_new_credentials(state, id);
+    // Leaving at once (print the exports): nobody would see who the credentials are.
+    if next.contains(&Effect::Exit) {
+        return next;
+    }
+    effects.extend(next);
+    effects
+}
+
+/// New credentials are held: select them, then the menu or the exports, as configured.
+fn after_new_credentials(state: &mut AppState, id: u64) -> Vec<Effect> {
     state.held_selected = state.held.iter().position(|h| h.id == id).unwrap_or(0);
     match state.settings.default_action {
         DefaultAction::Menu => {
@@ -325,7 +342,10 @@ fn choose(state: &mut AppState, held_id: u64, action: HandoverAction) -> Vec<Eff
     let Some(held) = state.held(held_id).cloned() else {
         return Vec::new();
     };
-    let region = state.settings.region.clone();
+    let region = held
+        .region
+        .clone()
+        .unwrap_or_else(|| state.settings.region.clone());
     match action {
         HandoverAction::PrintExports => {
             state.exit = Some(ExitPlan::PrintExports {
@@ -358,13 +378,21 @@ fn choose(state: &mut AppState, held_id: u64, action: HandoverAction) -> Vec<Eff
             vec![Effect::Exit]
         }
         HandoverAction::WriteProfile => vec![Effect::WriteProfile {
-            profile: profile_name(&held.account_name, &held.role),
+            profile: match &held.chain {
+                Some(chain) => crate::core::profile_name::sanitize(&chain.name),
+                None => profile_name(&held.account_name, &held.role),
+            },
             credentials: held.credentials,
             region,
         }],
         HandoverAction::Console => vec![Effect::OpenConsole {
+            chained: held.chain.is_some(),
             credentials: held.credentials,
         }],
+        HandoverAction::AssumeAnother => {
+            chains::open_assume_form(state, held_id);
+            Vec::new()
+        }
         HandoverAction::ShowExports => {
             state.overlay = Overlay::Exports { held_id };
             Vec::new()
@@ -449,6 +477,13 @@ fn assume(state: &mut AppState, now: SystemTime, fresh: bool) -> Vec<Effect> {
     let Some(role) = state.role_ref(index) else {
         return Vec::new();
     };
+    if let Some(spec) = state.chain_of_row(index).cloned() {
+        state.frecency.record_use(&role, state.now_unix);
+        reorder_keeping_selection(state);
+        let mut effects = chains::assume_chain(state, spec, None, fresh, now);
+        effects.push(Effect::SaveFrecency);
+        return effects;
+    }
     if state
         .pending
         .values()
@@ -504,6 +539,10 @@ fn refresh_credentials(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
         return Vec::new();
     }
     held.refreshing = true;
+    if let Some(spec) = held.chain.clone() {
+        let id = held.id;
+        return chains::assume_chain(state, spec, Some(id), true, now);
+    }
     let (account_id, role, id) = (held.account_id.clone(), held.role.clone(), held.id);
     let label = held.label();
     let request = state.fresh_id();
@@ -622,6 +661,10 @@ fn quit(state: &mut AppState) -> Vec<Effect> {
 }
 
 fn on_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect> {
+    // A question being asked takes every key.
+    if state.prompt.is_some() {
+        return chains::on_prompt_key(state, key, now);
+    }
     // Overlays and the menu take keys first.
     if state.overlay != Overlay::None {
         if matches!(key, Key::Ctrl('c')) {
@@ -737,6 +780,8 @@ pub fn is_unavailable(state: &AppState, hit: usize) -> bool {
         .and_then(|h| state.meta.get(h.row))
         .is_some_and(|m| m.unavailable.is_some())
 }
+
+mod chains;
 
 #[cfg(test)]
 mod tests;

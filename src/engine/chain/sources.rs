@@ -17,7 +17,7 @@ use crate::engine::role_credentials::{FRESHNESS_MARGIN, role_credentials};
 use crate::engine::tokens::{TokenError, usable_token};
 use crate::paths::Paths;
 use crate::ports::clock::Clock;
-use crate::ports::identity_center::IdcError;
+use crate::ports::identity_center::{IdcError, IdentityCenter};
 use crate::secret::Secret;
 use crate::session_store::SessionStore;
 
@@ -67,30 +67,44 @@ impl StandardSources<'_> {
             })
     }
 
-    /// The account id a name or id stands for, from the cached catalog.
-    fn account_id(&self, session: &SsoSession, account: &str) -> Result<String, ChainError> {
-        if account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) {
-            return Ok(account.to_owned());
+    /// The id of the account named `account`, by ListAccounts (when the catalog is not
+    /// cached yet, or a listing is still running).
+    async fn listed_account_id(
+        &self,
+        idc: &AwsIdentityCenter,
+        token: &Secret<String>,
+        session: &SsoSession,
+        account: &str,
+    ) -> Result<String, ChainError> {
+        let mut next = None;
+        loop {
+            let page = idc
+                .list_accounts(token, next, 100)
+                .await
+                .map_err(|e| match e {
+                    IdcError::Unauthorized => needs_sign_in(&session.name),
+                    other => ChainError::Failed {
+                        chain: "source".into(),
+                        message: format!("cannot list the accounts of {}: {other}", session.name),
+                    },
+                })?;
+            if let Some(found) = page
+                .items
+                .iter()
+                .find(|a| a.name.eq_ignore_ascii_case(account))
+            {
+                return Ok(found.id.clone());
+            }
+            match page.next_token {
+                Some(token) => next = Some(token),
+                None => {
+                    return Err(ChainError::Failed {
+                        chain: "source".into(),
+                        message: format!("no account of {} is named {account:?}", session.name),
+                    });
+                }
+            }
         }
-        let catalog = CatalogCache::for_session(self.paths, &session.name)
-            .load()
-            .catalog
-            .ok_or_else(|| ChainError::Failed {
-                chain: "source".into(),
-                message: format!(
-                    "the account {account:?} is named but {} has not been listed yet: run `rolecall list`",
-                    session.name
-                ),
-            })?;
-        catalog
-            .accounts
-            .iter()
-            .find(|e| e.account.name.eq_ignore_ascii_case(account))
-            .map(|e| e.account.id.clone())
-            .ok_or_else(|| ChainError::Failed {
-                chain: "source".into(),
-                message: format!("no account of {} is named {account:?}", session.name),
-            })
     }
 }
 
@@ -111,7 +125,49 @@ impl SourceResolver for StandardSources<'_> {
         fresh: bool,
     ) -> Result<(Credentials, String, bool), ChainError> {
         let session = self.session(session)?;
-        let account_id = self.account_id(&session, account)?;
+        let idc = AwsIdentityCenter::new(&session.region, self.config.endpoint(&session.name));
+        let numeric = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+        // The catalog cache knows account names; a listing still running does not yet.
+        let cached_id = numeric.then(|| account.to_owned()).or_else(|| {
+            CatalogCache::for_session(self.paths, &session.name)
+                .load()
+                .catalog?
+                .accounts
+                .into_iter()
+                .find(|e| e.account.name.eq_ignore_ascii_case(account))
+                .map(|e| e.account.id)
+        });
+        if !fresh
+            && let Some(account_id) = &cached_id
+            && let Ok(Some(kept)) = self.store.load_fresh_credentials(
+                &session,
+                account_id,
+                role,
+                self.clock.now(),
+                FRESHNESS_MARGIN,
+            )
+        {
+            tracing::debug!(account = %account_id, role, "source: kept SSO role credentials");
+            return Ok((kept, session.region.clone(), true));
+        }
+        let signed_in = usable_token(&idc, self.store, &session, self.clock)
+            .await
+            .map_err(|e| match e {
+                TokenError::NotSignedIn { .. } | TokenError::Expired { .. } => {
+                    needs_sign_in(&session.name)
+                }
+                other => ChainError::Failed {
+                    chain: format!("{account}/{role}"),
+                    message: other.to_string(),
+                },
+            })?;
+        let account_id = match cached_id {
+            Some(id) => id,
+            None => {
+                self.listed_account_id(&idc, &signed_in.token.access_token, &session, account)
+                    .await?
+            }
+        };
         if !fresh
             && let Ok(Some(kept)) = self.store.load_fresh_credentials(
                 &session,
@@ -127,18 +183,6 @@ impl SourceResolver for StandardSources<'_> {
         if fresh && let Err(e) = self.store.forget_credentials(&session, &account_id, role) {
             tracing::warn!(error = %e, "cannot drop kept credentials");
         }
-        let idc = AwsIdentityCenter::new(&session.region, self.config.endpoint(&session.name));
-        let signed_in = usable_token(&idc, self.store, &session, self.clock)
-            .await
-            .map_err(|e| match e {
-                TokenError::NotSignedIn { .. } | TokenError::Expired { .. } => {
-                    needs_sign_in(&session.name)
-                }
-                other => ChainError::Failed {
-                    chain: format!("{account}/{role}"),
-                    message: other.to_string(),
-                },
-            })?;
         let credentials = role_credentials(
             &idc,
             self.store,

@@ -1,0 +1,275 @@
+//! Questions the app asks in a box over the list: an MFA code, and the "assume another role"
+//! form (role ARN with history, external ID, MFA serial, duration, session name). Editing is
+//! pure: a key goes in, the prompt changes or says it is done.
+
+use crate::core::chain::duration;
+use crate::core::chain::{ChainOrigin, ChainSource, ChainSpec, RoleArn};
+
+use super::key::Key;
+use super::state::PendingChain;
+
+/// What the app is asking.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Prompt {
+    Mfa(MfaQuestion),
+    Assume(AssumeForm),
+}
+
+/// An MFA code for a chain that needs one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MfaQuestion {
+    pub pending: PendingChain,
+    pub serial: String,
+    pub input: String,
+    pub error: Option<String>,
+}
+
+/// What a key did to a prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edit {
+    Continue,
+    Cancel,
+    Submit,
+}
+
+/// Edits one line of text; Enter submits and Esc cancels.
+fn edit_line(line: &mut String, key: Key, accept: impl Fn(char) -> bool) -> Edit {
+    match key {
+        Key::Enter => Edit::Submit,
+        Key::Esc | Key::Ctrl('c') => Edit::Cancel,
+        Key::Backspace => {
+            line.pop();
+            Edit::Continue
+        }
+        Key::Ctrl('u') => {
+            line.clear();
+            Edit::Continue
+        }
+        Key::Char(c) if accept(c) => {
+            line.push(c);
+            Edit::Continue
+        }
+        _ => Edit::Continue,
+    }
+}
+
+impl MfaQuestion {
+    pub fn key(&mut self, key: Key) -> Edit {
+        let edit = edit_line(&mut self.input, key, |c| c.is_ascii_digit());
+        if self.input.len() > 6 {
+            self.input.truncate(6);
+        }
+        if edit == Edit::Submit && self.input.len() != 6 {
+            self.error = Some("an MFA code is 6 digits".to_owned());
+            return Edit::Continue;
+        }
+        edit
+    }
+}
+
+/// The form's fields, in order.
+pub const FIELDS: [&str; 5] = [
+    "role ARN",
+    "external ID",
+    "MFA serial",
+    "duration",
+    "session name",
+];
+
+/// "Assume another role…" from a held session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssumeForm {
+    /// The held session whose credentials are the source.
+    pub source_held: u64,
+    pub source: ChainSource,
+    pub source_label: String,
+    /// The source is a role session: AssumeRole is role chaining (1 h cap).
+    pub chained: bool,
+    pub values: [String; 5],
+    pub focus: usize,
+    /// Where Up/Down are in the role ARN history.
+    pub history_at: Option<usize>,
+    pub error: Option<String>,
+}
+
+impl AssumeForm {
+    pub fn new(source_held: u64, source: ChainSource, source_label: String, chained: bool) -> Self {
+        Self {
+            source_held,
+            source,
+            source_label,
+            chained,
+            values: Default::default(),
+            focus: 0,
+            history_at: None,
+            error: None,
+        }
+    }
+
+    /// Tab/Down move between fields (Up/Down walk the ARN history on the first), Enter on the
+    /// last field or with a valid form submits.
+    pub fn key(&mut self, key: Key, history: &[String]) -> Edit {
+        self.error = None;
+        match key {
+            Key::Tab => {
+                self.focus = (self.focus + 1) % FIELDS.len();
+                return Edit::Continue;
+            }
+            Key::BackTab => {
+                self.focus = (self.focus + FIELDS.len() - 1) % FIELDS.len();
+                return Edit::Continue;
+            }
+            Key::Up | Key::Down if self.focus == 0 && !history.is_empty() => {
+                let next = match (key, self.history_at) {
+                    (Key::Up, None) => 0,
+                    (Key::Up, Some(i)) => (i + 1).min(history.len() - 1),
+                    (_, Some(0)) | (_, None) => {
+                        self.history_at = None;
+                        self.values[0].clear();
+                        return Edit::Continue;
+                    }
+                    (_, Some(i)) => i - 1,
+                };
+                self.history_at = Some(next);
+                self.values[0] = history[next].clone();
+                return Edit::Continue;
+            }
+            Key::Down => {
+                self.focus = (self.focus + 1) % FIELDS.len();
+                return Edit::Continue;
+            }
+            Key::Up => {
+                self.focus = (self.focus + FIELDS.len() - 1) % FIELDS.len();
+                return Edit::Continue;
+            }
+            _ => {}
+        }
+        let edit = edit_line(&mut self.values[self.focus], key, |c| !c.is_control());
+        if edit == Edit::Submit
+            && let Err(e) = self.spec()
+        {
+            self.error = Some(e);
+            return Edit::Continue;
+        }
+        edit
+    }
+
+    /// The chain the form describes.
+    pub fn spec(&self) -> Result<ChainSpec, String> {
+        let [arn, external_id, serial, duration_text, session_name] = &self.values;
+        let role = RoleArn::parse(arn)?;
+        let some = |v: &String| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
+        let mut spec = ChainSpec::new(
+            &format!("{}@{}", role.name, role.account_id),
+            self.source.clone(),
+            arn.trim(),
+        );
+        spec.origin = ChainOrigin::AdHoc;
+        spec.external_id = some(external_id);
+        spec.mfa_serial = some(serial);
+        spec.duration = some(duration_text)
+            .map(|d| duration::parse(&d))
+            .transpose()?;
+        spec.session_name = some(session_name);
+        spec.validate()?;
+        Ok(spec)
+    }
+
+    /// What the duration field will mean, for the form to show: the cap when chained.
+    pub fn duration_hint(&self) -> Option<String> {
+        let seconds = duration::parse(&self.values[3]).ok()?;
+        if let Err(e) = duration::check_range(seconds) {
+            return Some(e);
+        }
+        duration::plan_duration(Some(seconds), self.chained)
+            .ok()
+            .and_then(|p| p.note())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> AssumeForm {
+        AssumeForm::new(1, ChainSource::Environment, "x".into(), true)
+    }
+
+    fn type_text(form: &mut AssumeForm, text: &str) {
+        for c in text.chars() {
+            form.key(Key::Char(c), &[]);
+        }
+    }
+
+    #[test]
+    fn a_form_builds_a_chain_and_refuses_bad_input() {
+        let mut f = form();
+        assert_eq!(f.key(Key::Enter, &[]), Edit::Continue, "empty ARN");
+        assert!(f.error.as_deref().unwrap().contains("not a role ARN"));
+        type_text(&mut f, "arn:aws:iam::123456789012:role/ops");
+        f.key(Key::Tab, &[]);
+        type_text(&mut f, "ext-1");
+        f.key(Key::Tab, &[]);
+        f.key(Key::Tab, &[]);
+        type_text(&mut f, "10m");
+        assert!(f.duration_hint().unwrap().contains("15 min to 12 h"));
+        assert_eq!(f.key(Key::Enter, &[]), Edit::Continue);
+        assert!(f.error.as_deref().unwrap().contains("10m"));
+        for _ in 0..3 {
+            f.key(Key::Backspace, &[]);
+        }
+        type_text(&mut f, "4h");
+        assert!(f.duration_hint().unwrap().contains("capped at 1h"));
+        assert_eq!(f.key(Key::Enter, &[]), Edit::Submit);
+        let spec = f.spec().unwrap();
+        assert_eq!(spec.name, "ops@123456789012");
+        assert_eq!(spec.external_id.as_deref(), Some("ext-1"));
+        assert_eq!(spec.duration, Some(4 * 3600));
+        assert_eq!(spec.origin, ChainOrigin::AdHoc);
+    }
+
+    #[test]
+    fn up_and_down_walk_the_arn_history() {
+        let history = vec!["arn:a".to_owned(), "arn:b".to_owned()];
+        let mut f = form();
+        f.key(Key::Up, &history);
+        assert_eq!(f.values[0], "arn:a");
+        f.key(Key::Up, &history);
+        f.key(Key::Up, &history);
+        assert_eq!(f.values[0], "arn:b");
+        f.key(Key::Down, &history);
+        assert_eq!(f.values[0], "arn:a");
+        f.key(Key::Down, &history);
+        assert_eq!(f.values[0], "");
+    }
+
+    #[test]
+    fn mfa_codes_are_six_digits() {
+        let mut q = MfaQuestion {
+            pending: PendingChain {
+                spec: ChainSpec::new(
+                    "c",
+                    ChainSource::Environment,
+                    "arn:aws:iam::123456789012:role/r",
+                ),
+                refreshing: None,
+                fresh: false,
+            },
+            serial: "s".into(),
+            input: String::new(),
+            error: None,
+        };
+        for c in "12a34".chars() {
+            q.key(Key::Char(c));
+        }
+        assert_eq!(q.input, "1234");
+        assert_eq!(q.key(Key::Enter), Edit::Continue);
+        assert!(q.error.is_some());
+        for c in "5678".chars() {
+            q.key(Key::Char(c));
+        }
+        assert_eq!(q.input, "123456");
+        assert_eq!(q.key(Key::Enter), Edit::Submit);
+        assert_eq!(q.key(Key::Esc), Edit::Cancel);
+    }
+}

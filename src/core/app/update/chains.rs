@@ -1,0 +1,244 @@
+//! Chains in the app: assuming one from the list, refreshing a held one from its source, the
+//! MFA question, the "assume another role…" form, and "who am I" answers.
+
+use std::time::SystemTime;
+
+use super::{after_new_credentials, on_failure, toast};
+use crate::core::app::effect::Effect;
+use crate::core::app::key::Key;
+use crate::core::app::msg::{ChainDone, ChainFailed};
+use crate::core::app::prompt::{AssumeForm, Edit, MfaQuestion, Prompt};
+use crate::core::app::state::{AppState, CHAIN_MARK, Held, Level, PendingChain};
+use crate::core::chain::{ChainOrigin, ChainSource, ChainSpec};
+use crate::secret::Secret;
+
+/// How many ad-hoc role ARNs the form remembers.
+const HISTORY: usize = 20;
+
+/// Starts assuming `spec`; `refreshing` names the held session it renews.
+pub(super) fn assume_chain(
+    state: &mut AppState,
+    spec: ChainSpec,
+    refreshing: Option<u64>,
+    fresh: bool,
+    now: SystemTime,
+) -> Vec<Effect> {
+    if state
+        .pending_chains
+        .values()
+        .any(|p| p.spec.name == spec.name)
+    {
+        return Vec::new();
+    }
+    let pending = PendingChain {
+        spec,
+        refreshing,
+        fresh,
+    };
+    request(state, pending, Vec::new(), now)
+}
+
+fn request(
+    state: &mut AppState,
+    pending: PendingChain,
+    codes: Vec<(String, Secret<String>)>,
+    now: SystemTime,
+) -> Vec<Effect> {
+    let id = state.fresh_id();
+    let verb = if pending.refreshing.is_some() {
+        "refreshing"
+    } else {
+        "assuming"
+    };
+    toast(
+        state,
+        now,
+        Level::Info,
+        format!("{verb} {CHAIN_MARK} {}…", pending.spec.name),
+    );
+    let effect = Effect::AssumeChain {
+        request: id,
+        spec: Box::new(pending.spec.clone()),
+        chains: adhoc_chains(state),
+        codes,
+        fresh: pending.fresh,
+    };
+    state.pending_chains.insert(id, pending);
+    vec![effect]
+}
+
+/// The ad-hoc chains held now: a later ad-hoc chain may name one as its source.
+fn adhoc_chains(state: &AppState) -> Vec<ChainSpec> {
+    state
+        .held
+        .iter()
+        .filter_map(|h| h.chain.clone())
+        .filter(|c| c.origin == ChainOrigin::AdHoc)
+        .collect()
+}
+
+fn stop_refreshing(state: &mut AppState, id: Option<u64>) {
+    if let Some(h) = id.and_then(|id| state.held.iter_mut().find(|h| h.id == id)) {
+        h.refreshing = false;
+    }
+}
+
+pub(super) fn on_chain_assumed(
+    state: &mut AppState,
+    request: u64,
+    result: Result<ChainDone, ChainFailed>,
+    now: SystemTime,
+) -> Vec<Effect> {
+    let Some(pending) = state.pending_chains.remove(&request) else {
+        return Vec::new();
+    };
+    let done = match result {
+        Ok(done) => done,
+        Err(ChainFailed::NeedsMfa { serial }) => {
+            state.toast = None;
+            state.prompt = Some(Prompt::Mfa(MfaQuestion {
+                pending,
+                serial,
+                input: String::new(),
+                error: None,
+            }));
+            return Vec::new();
+        }
+        Err(ChainFailed::Failed(failure)) => {
+            stop_refreshing(state, pending.refreshing);
+            return on_failure(state, failure, now);
+        }
+    };
+    let spec = pending.spec;
+    let existing = pending
+        .refreshing
+        .or_else(|| {
+            state
+                .held
+                .iter()
+                .find(|h| h.chain.as_ref().is_some_and(|c| c.name == spec.name))
+                .map(|h| h.id)
+        })
+        .and_then(|id| state.held.iter_mut().find(|h| h.id == id));
+    if let Some(held) = existing {
+        held.credentials = done.credentials;
+        held.caller_arn = done.caller_arn.or(held.caller_arn.take());
+        held.note = done.note;
+        held.region = Some(done.region);
+        held.refreshing = false;
+        held.warned = false;
+        held.chain = Some(spec);
+        let (id, label) = (held.id, held.label());
+        if pending.refreshing.is_some() {
+            toast(state, now, Level::Info, format!("{label} refreshed"));
+            return Vec::new();
+        }
+        return after_new_credentials(state, id);
+    }
+    let role = spec.role();
+    let account_id = role
+        .as_ref()
+        .map(|r| r.account_id.clone())
+        .unwrap_or_default();
+    let account_name = state
+        .catalog
+        .accounts
+        .iter()
+        .find(|e| e.account.id == account_id)
+        .map_or_else(|| account_id.clone(), |e| e.account.name.clone());
+    let id = state.fresh_id();
+    let mut held = Held::sso(
+        id,
+        account_id,
+        account_name,
+        role.map(|r| r.name).unwrap_or_default(),
+        done.credentials,
+    );
+    held.chain = Some(spec);
+    held.caller_arn = done.caller_arn;
+    held.note = done.note;
+    held.region = Some(done.region);
+    if let Some(note) = &held.note {
+        let text = format!("{}: {note}", held.label());
+        state.held.push(held);
+        toast(state, now, Level::Warn, text);
+    } else {
+        state.held.push(held);
+        if state.toast.as_ref().is_some_and(|t| t.level == Level::Info) {
+            state.toast = None;
+        }
+    }
+    after_new_credentials(state, id)
+}
+
+pub(super) fn on_identity(state: &mut AppState, held_id: u64, arn: Option<String>) {
+    if let Some(held) = state.held.iter_mut().find(|h| h.id == held_id)
+        && arn.is_some()
+    {
+        held.caller_arn = arn;
+    }
+}
+
+/// Opens "assume another role…" with the held session `held_id` as the source.
+pub(super) fn open_assume_form(state: &mut AppState, held_id: u64) {
+    let Some(held) = state.held(held_id) else {
+        return;
+    };
+    let source = match &held.chain {
+        Some(spec) => ChainSource::Chain(spec.name.clone()),
+        None => ChainSource::Sso {
+            session: Some(state.session.name.clone()),
+            account: held.account_id.clone(),
+            role: held.role.clone(),
+        },
+    };
+    // Both SSO role credentials and a chain's are role sessions.
+    let form = AssumeForm::new(held_id, source, held.label(), true);
+    state.prompt = Some(Prompt::Assume(form));
+}
+
+/// A key while a prompt is open.
+pub(super) fn on_prompt_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect> {
+    let Some(prompt) = state.prompt.as_mut() else {
+        return Vec::new();
+    };
+    match prompt {
+        Prompt::Mfa(question) => match question.key(key) {
+            Edit::Continue => Vec::new(),
+            Edit::Cancel => {
+                let refreshing = question.pending.refreshing;
+                state.prompt = None;
+                stop_refreshing(state, refreshing);
+                Vec::new()
+            }
+            Edit::Submit => {
+                let Some(Prompt::Mfa(question)) = state.prompt.take() else {
+                    return Vec::new();
+                };
+                let codes = vec![(question.serial, Secret::new(question.input))];
+                request(state, question.pending, codes, now)
+            }
+        },
+        Prompt::Assume(form) => match form.key(key, &state.role_history) {
+            Edit::Continue => Vec::new(),
+            Edit::Cancel => {
+                state.prompt = None;
+                Vec::new()
+            }
+            Edit::Submit => {
+                let Some(Prompt::Assume(form)) = state.prompt.take() else {
+                    return Vec::new();
+                };
+                let Ok(spec) = form.spec() else {
+                    return Vec::new();
+                };
+                state.role_history.retain(|a| *a != spec.role_arn);
+                state.role_history.insert(0, spec.role_arn.clone());
+                state.role_history.truncate(HISTORY);
+                let mut effects = assume_chain(state, spec, None, false, now);
+                effects.push(Effect::SaveRoleHistory(state.role_history.clone()));
+                effects
+            }
+        },
+    }
+}

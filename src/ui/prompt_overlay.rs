@@ -1,0 +1,129 @@
+//! The question boxes: an MFA code for a chain, and "assume another role…" (role ARN with
+//! history, external ID, MFA serial, duration with the chaining cap said up front, session
+//! name). The typed MFA code is shown as typed: it is good for one use within 30 seconds.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::ViewCtx;
+use super::layout::centered;
+use super::text;
+use crate::core::app::prompt::{AssumeForm, FIELDS, MfaQuestion, Prompt};
+use crate::core::app::state::CHAIN_MARK;
+use crate::core::chain::session_name;
+
+pub fn draw(frame: &mut Frame, area: Rect, prompt: &Prompt, ctx: &ViewCtx) {
+    match prompt {
+        Prompt::Mfa(question) => mfa(frame, area, question, ctx),
+        Prompt::Assume(form) => assume(frame, area, form, ctx),
+    }
+}
+
+fn boxed<'a>(frame: &mut Frame, rect: Rect, title: &'a str, hint: &'a str, ctx: &ViewCtx) -> Rect {
+    let theme = &ctx.theme;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.accent)
+        .title(Span::styled(format!(" {title} "), theme.accent))
+        .title_bottom(Span::styled(format!(" {hint} "), theme.dim));
+    let inner = block.inner(rect);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(block, rect);
+    inner
+}
+
+fn mfa(frame: &mut Frame, area: Rect, q: &MfaQuestion, ctx: &ViewCtx) {
+    let theme = &ctx.theme;
+    let rect = centered(area, 60, 8);
+    let inner = boxed(frame, rect, "MFA code", "enter submit · esc cancel", ctx);
+    let width = usize::from(inner.width).saturating_sub(2);
+    let mut lines = vec![
+        Line::from(vec![
+            Span::raw(" "),
+            Span::styled(
+                text::fit(
+                    &format!("{CHAIN_MARK} {} needs a code from", q.pending.spec.name),
+                    width,
+                ),
+                theme.strong,
+            ),
+        ]),
+        Line::from(vec![Span::raw(" "), Span::raw(text::fit(&q.serial, width))]),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled(" code: ", theme.dim),
+            Span::styled(format!("{}_", q.input), theme.accent),
+        ]),
+    ];
+    if let Some(error) = &q.error {
+        lines.push(Line::styled(
+            format!(" {}", text::fit(error, width)),
+            theme.warn,
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn assume(frame: &mut Frame, area: Rect, form: &AssumeForm, ctx: &ViewCtx) {
+    let theme = &ctx.theme;
+    let rect = centered(area, 76, 12);
+    let inner = boxed(
+        frame,
+        rect,
+        "assume another role",
+        "tab next field · ↑↓ past ARNs · enter assume · esc cancel",
+        ctx,
+    );
+    let width = usize::from(inner.width).saturating_sub(2);
+    let label_w = 14;
+    let value_w = width.saturating_sub(label_w + 3);
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(" from ", theme.dim),
+            Span::styled(
+                text::fit(&form.source_label, width.saturating_sub(6)),
+                theme.strong,
+            ),
+        ]),
+        Line::raw(""),
+    ];
+    for (i, label) in FIELDS.iter().enumerate() {
+        let focused = i == form.focus;
+        let value = &form.values[i];
+        let (shown, style) = match (value.is_empty(), i) {
+            (true, 4) => (format!("({})", session_name::DEFAULT_TEMPLATE), theme.dim),
+            (true, 3) => ("(1h, STS's default)".to_owned(), theme.dim),
+            (true, _) => (String::new(), Style::default()),
+            (false, _) => (value.clone(), Style::default()),
+        };
+        let cursor = if focused && !value.is_empty() {
+            "_"
+        } else {
+            ""
+        };
+        let mark = if focused { "›" } else { " " };
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {mark} "), theme.accent),
+            Span::styled(
+                format!("{label:<label_w$}"),
+                if focused { theme.accent } else { theme.dim },
+            ),
+            Span::styled(text::fit(&format!("{shown}{cursor}"), value_w), style),
+        ]));
+    }
+    let note = form
+        .error
+        .as_ref()
+        .map(|e| (e.clone(), theme.warn))
+        .or_else(|| form.duration_hint().map(|h| (h, theme.dim)));
+    if let Some((note, style)) = note {
+        lines.push(Line::raw(""));
+        for part in text::wrap_words(&note, width).into_iter().take(2) {
+            lines.push(Line::styled(format!(" {part}"), style));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
