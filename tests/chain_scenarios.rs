@@ -14,6 +14,7 @@ use common::*;
 use rolecall::emulator::Emulator;
 
 const JENKINS: &str = "[jenkins]\naws_access_key_id = AKIAEXAMPLEJENKINS01\naws_secret_access_key = jenkinsEXAMPLEsecretKEY/doNotUse/0000001\n";
+const JENKINS_MFA: &str = "[jenkins-mfa]\naws_access_key_id = AKIAEXAMPLEJENKINS01\naws_secret_access_key = jenkinsEXAMPLEsecretKEY/doNotUse/0000001\nmfa_serial = arn:aws:iam::482167869816:mfa/demo\n";
 const NO_PERMS: &str = "[no-perms]\naws_access_key_id = AKIAEXAMPLENOPERMS01\naws_secret_access_key = noPermsEXAMPLEsecretKEY/doNotUse/0000002\n";
 const MFA_SERIAL: &str = "arn:aws:iam::482167869816:mfa/demo";
 
@@ -87,6 +88,11 @@ role_arn = "arn:aws:iam::482167869816:role/break-glass"
 mfa_serial = "arn:aws:iam::482167869816:mfa/demo"
 
 [[chains]]
+name = "reader-with-mfa"
+source_profile = "jenkins-mfa"
+role_arn = "arn:aws:iam::295922081140:role/s3-reader"
+
+[[chains]]
 name = "far-away"
 source = "tools-ci/DevOps"
 role_arn = "arn:aws:iam::011403187894:role/pipeline-service"
@@ -101,7 +107,7 @@ async fn home() -> (Emulator, Home) {
     let home = Home::new(&emu, AWS_PROFILES, CHAINS);
     std::fs::write(
         home.path().join(".aws/credentials"),
-        format!("{JENKINS}\n{NO_PERMS}"),
+        format!("{JENKINS}\n{NO_PERMS}\n{JENKINS_MFA}"),
     )
     .unwrap();
     (emu, home)
@@ -461,4 +467,31 @@ async fn chained_credentials_expire_within_the_cap() {
         .unwrap();
     assert!(left <= Duration::from_secs(3600), "{left:?}");
     assert!(left > Duration::from_secs(3000), "{left:?}");
+}
+
+// An IAM user's profile with an MFA device: GetSessionToken with the code first (kept), then
+// AssumeRole with the session; the next assume needs no code.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_iam_user_with_mfa_gets_a_session_token_first() {
+    use rolecall::emulator::Api;
+    let (emu, home) = home().await;
+    let code = emu.mfa_code(MFA_SERIAL).unwrap();
+    let out = rolecall_with(&home, &["whoami", "reader-with-mfa"], &format!("{code}\n"));
+    assert_eq!(
+        ok(&out).trim(),
+        "arn:aws:sts::295922081140:assumed-role/s3-reader/rolecall-alice"
+    );
+    assert!(text(&out.stderr).contains("MFA code for arn:aws:iam::482167869816:mfa/demo"));
+    assert_eq!(emu.stats(Api::GetSessionToken).requests, 1);
+    let again = rolecall_with(&home, &["whoami", "reader-with-mfa", "--fresh"], "");
+    ok(&again);
+    assert!(
+        !text(&again.stderr).contains("MFA code"),
+        "no second prompt"
+    );
+    assert_eq!(
+        emu.stats(Api::GetSessionToken).requests,
+        1,
+        "the session token was kept"
+    );
 }

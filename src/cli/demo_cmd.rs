@@ -38,6 +38,10 @@ pub async fn run_demo(args: DemoArgs) -> Result<(), CliError> {
         endpoint_url: Some(emulator.url()),
     };
     let mut file = ConfigFile::default_enabled();
+    // The chains name the built-in organisation's accounts and roles.
+    if args.accounts.is_none() {
+        file.chains = demo_chains()?;
+    }
     file.import_aws_config = false;
     file.storage.backend = Backend::File;
     file.sso_sessions = vec![entry.clone()];
@@ -54,4 +58,59 @@ pub async fn run_demo(args: DemoArgs) -> Result<(), CliError> {
     drop(emulator);
     drop(home);
     result
+}
+
+/// The demo organisation's chains: a capped cross-account deploy, a two-hop chain into the
+/// registry, a third-party role with an external ID, and break glass behind MFA (whose code
+/// the demo's own authenticator, `rolecall demo-mfa-code`, prints).
+fn demo_chains() -> Result<Vec<crate::config::chains::ChainEntry>, CliError> {
+    let exe = std::env::current_exe()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| "rolecall".to_owned());
+    let text = format!(
+        r#"
+[[chains]]
+name = "etl-deployer"
+source = "tools-ci/DevOps"
+role_arn = "arn:aws:iam::406881644574:role/etl-deployer"
+duration = "4h"
+
+[[chains]]
+name = "ecr-push"
+source_chain = "etl-deployer"
+role_arn = "arn:aws:iam::909061163445:role/ecr-push"
+
+[[chains]]
+name = "vendor-monitoring"
+source = "observability-prod/ReadOnlyAccess"
+role_arn = "arn:aws:iam::249804992253:role/vendor-monitoring"
+external_id = "acme-7f3c9e21-monitoring"
+
+[[chains]]
+name = "break-glass"
+source = "security-audit/ReadOnlyAccess"
+role_arn = "arn:aws:iam::482167869816:role/break-glass"
+mfa_serial = "{DEMO_MFA}"
+mfa_process = "'{exe}' demo-mfa-code '{DEMO_MFA}'"
+"#,
+        exe = exe.replace('\'', "")
+    );
+    ConfigFile::parse(&text)
+        .map(|f| f.chains)
+        .map_err(|(line, cause)| CliError::Other(format!("demo chains:{line}: {cause}")))
+}
+
+/// The demo's MFA device.
+const DEMO_MFA: &str = "arn:aws:iam::482167869816:mfa/demo";
+
+/// Prints the current code of an emulator MFA device whose secret is derived from its serial.
+pub fn print_mfa_code(serial: &str) -> Result<(), CliError> {
+    let device = crate::emulator::org::MfaDevice {
+        serial: serial.to_owned(),
+        secret: None,
+    };
+    let code = crate::emulator::mfa::code_at(&device, std::time::SystemTime::now())
+        .ok_or_else(|| CliError::Other("no code for that device".into()))?;
+    println!("{code}");
+    Ok(())
 }

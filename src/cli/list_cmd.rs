@@ -24,6 +24,12 @@ pub struct Row {
     pub role_name: String,
     pub session: String,
     pub email: Option<String>,
+    /// For a chain: its name (then `account_*` and `role_name` are the assumed role's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chain: Option<String>,
+    /// For a chain: where its credentials come from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// The listing options the config asks for.
@@ -127,6 +133,28 @@ pub fn rows(session: &SsoSession, catalog: &Catalog) -> Vec<Row> {
             role_name: role.to_owned(),
             session: session.name.clone(),
             email: account.email.clone(),
+            chain: None,
+            source: None,
+        })
+        .collect()
+}
+
+/// One row per chain, after the roles: the assumed role's account and name.
+fn chain_rows(ctx: &Context) -> Vec<Row> {
+    ctx.config
+        .chains
+        .iter()
+        .filter_map(|spec| {
+            let role = spec.role()?;
+            Some(Row {
+                account_name: format!("{} {}", crate::core::app::state::CHAIN_MARK, spec.name),
+                account_id: role.account_id,
+                role_name: role.name,
+                session: String::new(),
+                email: None,
+                chain: Some(spec.name.clone()),
+                source: Some(spec.source.label()),
+            })
         })
         .collect()
 }
@@ -166,6 +194,9 @@ pub async fn run_list(args: ListArgs) -> Result<(), CliError> {
                 failure.get_or_insert(e);
             }
         }
+    }
+    if args.session.is_none() {
+        all.extend(chain_rows(&ctx));
     }
     let mut out = std::io::stdout().lock();
     let written = if args.json {

@@ -306,6 +306,11 @@ mod example_tests {
         let text = include_str!("../../config.example.toml");
         let config = ConfigFile::parse(text).unwrap();
         assert_eq!(config.sso_sessions.len(), 1);
+        assert_eq!(
+            config.chain_specs().len(),
+            2,
+            "both example chains are valid"
+        );
         for key in [
             "default_session",
             "import_aws_config",
@@ -331,6 +336,18 @@ mod example_tests {
             "return_after_run",
             "shell",
             "command",
+            "source",
+            "source_profile",
+            "role_arn",
+            "external_id",
+            "mfa_serial",
+            "mfa_process",
+            "duration",
+            "session_name",
+            "tags",
+            "transitive_tag_keys",
+            "source_identity",
+            "policy_arns",
         ] {
             assert!(
                 text.contains(&format!("{key} =")),
