@@ -13,6 +13,7 @@
 //! | [`countdown`] | remaining lifetimes as people read them |
 //! | [`credentials`] | AWS credentials and their remaining lifetime |
 //! | [`pkce`] | the S256 challenge, the authorize URL, the redirect check |
+//! | [`template`] | `{placeholder}` templates, filled from a lookup |
 //! | [`profile_name`] | profile names from a template, sanitised |
 //! | [`rate`] | the adaptive request rate (raise on success, halve on 429) |
 //! | [`search`] | fuzzy search over account × role rows as the user types (incremental, cached) |
@@ -32,3 +33,4 @@ pub mod search;
 pub mod signin;
 pub mod sso;
 pub mod target;
+pub mod template;

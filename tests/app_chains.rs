@@ -287,16 +287,7 @@ mfa_serial = "{MFA_SERIAL}"
     })
     .await;
     let right = emu.mfa_code(MFA_SERIAL).unwrap();
-    let wrong: String = right
-        .chars()
-        .map(|c| {
-            if c == '9' {
-                '0'
-            } else {
-                char::from(c as u8 + 1)
-            }
-        })
-        .collect();
+    let wrong = wrong_code(&right);
     keys.text(&wrong);
     keys.key(KeyCode::Enter);
     frame_where(&mut frames, "the wrong-code message", |f| {

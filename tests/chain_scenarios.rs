@@ -342,16 +342,7 @@ async fn external_id_wrong_then_right() {
 async fn mfa_wrong_code_then_right_code() {
     let (emu, home) = signed_in().await;
     let right = emu.mfa_code(MFA_SERIAL).unwrap();
-    let wrong: String = right
-        .chars()
-        .map(|c| {
-            if c == '9' {
-                '0'
-            } else {
-                char::from(c as u8 + 1)
-            }
-        })
-        .collect();
+    let wrong = wrong_code(&right);
     let out = rolecall_with(&home, &["whoami", "break-glass"], &format!("{wrong}\n"));
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");

@@ -32,36 +32,25 @@ pub fn sanitize(name: &str) -> String {
 /// Fills `template` and sanitises the result. An unknown placeholder, an unclosed `{` or an
 /// empty result is an error that says so.
 pub fn render(template: &str, fields: &NameFields<'_>) -> Result<String, String> {
-    let mut out = String::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else {
-            return Err(format!(
-                "profile template {template:?} has a {{ without a }}"
-            ));
-        };
-        let value = match &after[..close] {
-            "account_name" => fields.account_name,
-            "account_id" => fields.account_id,
-            "role_name" => fields.role_name,
-            "session" => fields.session,
-            other => {
-                return Err(format!(
-                    "profile template {template:?}: unknown placeholder {{{other}}}; use {}",
-                    PLACEHOLDERS
-                        .iter()
-                        .map(|p| format!("{{{p}}}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
-        };
-        out.push_str(value);
-        rest = &after[close + 1..];
-    }
-    out.push_str(rest);
+    use super::template::{TemplateError, fill};
+    let out = fill(template, |name| match name {
+        "account_name" => Some(fields.account_name),
+        "account_id" => Some(fields.account_id),
+        "role_name" => Some(fields.role_name),
+        "session" => Some(fields.session),
+        _ => None,
+    })
+    .map_err(|e| match e {
+        TemplateError::Unclosed => format!("profile template {template:?} has a {{ without a }}"),
+        TemplateError::Unknown(other) => format!(
+            "profile template {template:?}: unknown placeholder {{{other}}}; use {}",
+            PLACEHOLDERS
+                .iter()
+                .map(|p| format!("{{{p}}}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    })?;
     let name = sanitize(&out);
     if name.trim_matches('-').is_empty() {
         return Err(format!("profile template {template:?} gives an empty name"));

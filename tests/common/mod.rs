@@ -189,3 +189,17 @@ pub async fn wait_until(limit: std::time::Duration, mut condition: impl FnMut() 
     }
 }
 pub mod cli_home;
+
+/// A six-digit code that is surely not `right` (every digit moved by one).
+pub fn wrong_code(right: &str) -> String {
+    right
+        .chars()
+        .map(|c| {
+            if c == '9' {
+                '0'
+            } else {
+                char::from(c as u8 + 1)
+            }
+        })
+        .collect()
+}

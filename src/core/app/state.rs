@@ -424,6 +424,15 @@ impl AppState {
         self.search.row(index)
     }
 
+    /// An account's name from the catalog; its id when the catalog does not know it.
+    pub fn account_name(&self, account_id: &str) -> String {
+        self.catalog
+            .accounts
+            .iter()
+            .find(|e| e.account.id == account_id)
+            .map_or_else(|| account_id.to_owned(), |e| e.account.name.clone())
+    }
+
     /// The chain a row stands for.
     pub fn chain_of_row(&self, index: usize) -> Option<&ChainSpec> {
         let i = self.meta.get(index)?.chain?;

@@ -283,12 +283,7 @@ fn on_credentials(
     if state.toast.as_ref().is_some_and(|t| t.level == Level::Info) {
         state.toast = None;
     }
-    let account_name = state
-        .catalog
-        .accounts
-        .iter()
-        .find(|e| e.account.id == account_id)
-        .map_or_else(|| account_id.clone(), |e| e.account.name.clone());
+    let account_name = state.account_name(&account_id);
     let mut effects = Vec::new();
     let id = match state
         .held

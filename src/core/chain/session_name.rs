@@ -20,29 +20,21 @@ pub const PLACEHOLDERS: &[&str] = &["user", "chain", "account_id", "role_name"];
 
 /// Fills `template` (an unknown placeholder is an error) and fits the result to STS's rules.
 pub fn render(template: &str, fields: &SessionFields<'_>) -> Result<String, String> {
-    let mut out = String::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let close = after
-            .find('}')
-            .ok_or_else(|| format!("session_name {template:?} has an unclosed {{"))?;
-        out.push_str(match &after[..close] {
-            "user" => fields.user,
-            "chain" => fields.chain,
-            "account_id" => fields.account_id,
-            "role_name" => fields.role_name,
-            other => {
-                return Err(format!(
-                    "session_name {template:?}: unknown placeholder {{{other}}}; known: {}",
-                    PLACEHOLDERS.join(", ")
-                ));
-            }
-        });
-        rest = &after[close + 1..];
-    }
-    out.push_str(rest);
+    use crate::core::template::{TemplateError, fill};
+    let out = fill(template, |name| match name {
+        "user" => Some(fields.user),
+        "chain" => Some(fields.chain),
+        "account_id" => Some(fields.account_id),
+        "role_name" => Some(fields.role_name),
+        _ => None,
+    })
+    .map_err(|e| match e {
+        TemplateError::Unclosed => format!("session_name {template:?} has an unclosed {{"),
+        TemplateError::Unknown(other) => format!(
+            "session_name {template:?}: unknown placeholder {{{other}}}; known: {}",
+            PLACEHOLDERS.join(", ")
+        ),
+    })?;
     Ok(fit(&out))
 }
 

@@ -140,12 +140,7 @@ pub(super) fn on_chain_assumed(
         .as_ref()
         .map(|r| r.account_id.clone())
         .unwrap_or_default();
-    let account_name = state
-        .catalog
-        .accounts
-        .iter()
-        .find(|e| e.account.id == account_id)
-        .map_or_else(|| account_id.clone(), |e| e.account.name.clone());
+    let account_name = state.account_name(&account_id);
     let id = state.fresh_id();
     let mut held = Held::sso(
         id,
