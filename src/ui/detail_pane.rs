@@ -175,7 +175,7 @@ fn beside(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
         lines.push(field("last used", last));
     }
     for (label, value) in &f.extra {
-        let parts = text::wrap_hard(value, value_w.max(8));
+        let parts = text::wrap_words(value, value_w.max(8));
         for (i, part) in parts.into_iter().take(4).enumerate() {
             lines.push(field(if i == 0 { label } else { "" }, &part));
         }

@@ -59,7 +59,7 @@ pub fn draw(frame: &mut Frame, area: Rect, menu: &Handover, state: &AppState, ct
         ]));
     }
     if let Some(note) = &held.note {
-        for part in text::wrap_hard(note, width.saturating_sub(1))
+        for part in text::wrap_words(note, width.saturating_sub(1))
             .into_iter()
             .take(2)
         {
