@@ -9,6 +9,7 @@
 //! | [`browser`] | `Opener` with the system browser |
 //! | [`endpoints`] | endpoint overrides from the environment (`AWS_ENDPOINT_URL_*`) |
 //! | [`file_store`] | `SecretStore` as a 0600 JSON file in the state dir |
+//! | [`service_date`] | the service's clock from the `Date` header of its answers |
 //! | [`keyring_store`] | `SecretStore` on the OS keyring (values split to fit Windows' 2,560 bytes) |
 //! | [`store_select`] | which `SecretStore` to use: keyring, file, or auto with a fallback notice |
 
@@ -20,4 +21,5 @@ pub mod browser;
 pub mod endpoints;
 pub mod file_store;
 pub mod keyring_store;
+pub mod service_date;
 pub mod store_select;

@@ -6,7 +6,9 @@
 //! failures (429, 5xx, network) are retried with jittered exponential backoff until a
 //! per-account deadline; an account that is still failing then is reported as
 //! [`Roles::Unavailable`](crate::core::catalog::Roles) and can be retried alone with
-//! [`Lister::fetch_roles`]. `Unauthorized` stops the whole listing: sign in again.
+//! [`Lister::fetch_roles`]. `Unauthorized` stops the whole listing (sign in again), and so
+//! does no answer at all until the deadline (`Unreachable`: the network went away), so a
+//! half-listed catalog never replaces the last complete one.
 //!
 //! | module | holds |
 //! |---|---|

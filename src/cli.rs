@@ -198,7 +198,10 @@ impl CliError {
             CliError::SignIn(Failure::Unreachable(_)) => 5,
             CliError::SignIn(_) => 4,
             CliError::Token(crate::engine::tokens::TokenError::Aws(e)) if e.is_transient() => 5,
-            CliError::Catalog(crate::catalog::CatalogError::AccountsUnavailable { .. }) => 5,
+            CliError::Catalog(
+                crate::catalog::CatalogError::AccountsUnavailable { .. }
+                | crate::catalog::CatalogError::Unreachable { .. },
+            ) => 5,
             CliError::Catalog(crate::catalog::CatalogError::Accounts(IdcError::Network(_))) => 5,
             CliError::Reported(code) => *code,
             _ => 1,

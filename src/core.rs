@@ -12,6 +12,7 @@
 //! | [`chain`] | role chains: sources, durations, session names, error advice |
 //! | [`countdown`] | remaining lifetimes as people read them |
 //! | [`credentials`] | AWS credentials and their remaining lifetime |
+//! | [`clock_skew`] | expiries stated in AWS's time moved to ours |
 //! | [`pkce`] | the S256 challenge, the authorize URL, the redirect check |
 //! | [`template`] | `{placeholder}` templates, filled from a lookup |
 //! | [`profile_name`] | profile names from a template, sanitised |
@@ -22,6 +23,7 @@
 pub mod app;
 pub mod catalog;
 pub mod chain;
+pub mod clock_skew;
 pub mod countdown;
 pub mod credentials;
 pub mod exports;

@@ -17,7 +17,8 @@
 //! | [`mfa`] | deterministic TOTP MFA devices |
 //! | [`federation`] | the console federation endpoint: getSigninToken and login |
 //! | [`admin`] | test-only routes under `/_emulator/` |
-//! | [`faults`] | latency, rate limit, 5xx ratio, clock offset |
+//! | [`faults`] | latency, rate limit, 5xx ratio, clock offset, network down |
+//! | [`network`] | the listener and connections that the network-down fault cuts |
 //! | [`store`], [`clock`], [`ids`], [`aws_error`], [`api`] | state, time, identifiers, error shapes, API names |
 
 pub mod admin;
@@ -29,6 +30,7 @@ pub mod faults;
 pub mod federation;
 pub mod ids;
 pub mod mfa;
+pub mod network;
 pub mod oidc;
 pub mod org;
 pub mod org_generate;

@@ -7,9 +7,11 @@
 //! | [`input`] | crossterm events → core keys and mouse input |
 //! | [`chain_services`] | what the chain effects need: config, paths, STS |
 //! | [`services`] | the ports the effects use, and running one effect |
+//! | [`debug_panic`] | a panic on a key, in debug builds only (terminal-restore tests) |
 //! | [`event_loop`] | `run`: the loop itself, generic over backend and input stream |
 
 pub mod chain_services;
+pub mod debug_panic;
 pub mod event_loop;
 pub mod input;
 pub mod services;

@@ -21,6 +21,17 @@ pub enum CatalogError {
         attempts: u32,
         waited: Duration,
     },
+    /// IAM Identity Center stopped answering while the roles were being listed (the network
+    /// went away): the listing cannot be completed. Nothing was written to the cache.
+    #[error(
+        "{last}; the last complete catalog is kept (gave up after {attempts} attempts in {}s)",
+        waited.as_secs()
+    )]
+    Unreachable {
+        last: IdcError,
+        attempts: u32,
+        waited: Duration,
+    },
     /// ListAccounts failed in a way retrying does not fix.
     #[error("could not list the accounts: {0}")]
     Accounts(IdcError),

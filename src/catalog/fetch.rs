@@ -141,7 +141,8 @@ pub async fn role_worker<I: IdentityCenter>(
 }
 
 /// Every page of one account's roles, in the order AWS returns them. A failure of this
-/// account alone becomes `Roles::Unavailable`; only `Unauthorized` is an error.
+/// account alone becomes `Roles::Unavailable`; `Unauthorized` and no answer at all until the
+/// deadline (`Unreachable`) are errors.
 pub async fn account_roles<I: IdentityCenter>(
     ctx: &Ctx<I>,
     account_id: &str,
@@ -173,6 +174,18 @@ pub async fn account_roles<I: IdentityCenter>(
             }
             Err(CallError::Fatal(IdcError::Unauthorized)) => {
                 return Err(CatalogError::Unauthorized);
+            }
+            // No answer at all is not this account's problem: the service is gone.
+            Err(CallError::GaveUp {
+                last: last @ IdcError::Network(_),
+                attempts,
+                waited,
+            }) => {
+                return Err(CatalogError::Unreachable {
+                    last,
+                    attempts,
+                    waited,
+                });
             }
             Err(e) => {
                 let reason = e.reason();

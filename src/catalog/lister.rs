@@ -88,7 +88,8 @@ impl<I: IdentityCenter + 'static> Lister<I> {
     /// Lists every account and its roles, reporting progress on `events` (dropped when the
     /// listing ends, so a renderer sees the channel close). An account whose roles kept
     /// failing is in the catalog as `Roles::Unavailable`; `Err` means no catalog at all
-    /// (`Unauthorized`: sign in again). Dropping the future stops every task.
+    /// (`Unauthorized`: sign in again; `Unreachable`: the network went away). Dropping the
+    /// future stops every task.
     pub async fn list(
         &self,
         events: Option<UnboundedSender<CatalogEvent>>,
@@ -192,7 +193,7 @@ impl<I: IdentityCenter + 'static> Lister<I> {
 
     /// Lists the roles of one account again (an account that was unavailable), ahead of
     /// any listing in progress. Still failing at the deadline gives `Roles::Unavailable`;
-    /// only `Unauthorized` is an error.
+    /// only `Unauthorized` and `Unreachable` are errors.
     pub async fn fetch_roles(&self, account_id: &str) -> Result<Roles, CatalogError> {
         tracing::debug!(account = account_id, "fetching roles of one account");
         fetch::account_roles(&self.ctx(), account_id, Lane::Urgent, None).await

@@ -1,5 +1,5 @@
-//! Fault injection: per-API latency, a token-bucket rate limit on the SSO portal, a 5xx ratio
-//! and a clock offset. Set in the org file's `[faults]` and changeable while running.
+//! Fault injection: per-API latency, a token-bucket rate limit on the SSO portal, a 5xx ratio,
+//! a clock offset and the network going away (see `network`). Set in the org file's `[faults]` and changeable while running.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -27,6 +27,9 @@ pub struct Faults {
     /// Answer `slow_down` to the first N device-code polls of every authorization, however
     /// patient the client was (a server under load).
     pub slow_down_polls: u32,
+    /// The network is gone: open connections fail and new ones are closed at once, for every
+    /// API and route, until this is false again (the server keeps its state).
+    pub network_down: bool,
 }
 
 /// What to do with one request.

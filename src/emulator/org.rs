@@ -23,6 +23,7 @@
 //! error_5xx_ratio = 0.0
 //! clock_offset_seconds = 0
 //! slow_down_polls = 0                 # answer slow_down to the first N polls of each device code
+//! network_down = false                # cut every connection, as if the network were gone
 //!
 //! [[identity_centers]]
 //! id = "d-9067c0ffee"

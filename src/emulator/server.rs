@@ -7,8 +7,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -18,6 +19,7 @@ use super::api::Api;
 use super::aws_error::AwsError;
 use super::clock::EmuClock;
 use super::faults::{FaultState, Faults, Verdict};
+use super::network::{CuttableListener, NetworkSwitch};
 use super::org::{Account, Org};
 use super::store::{ApiStats, Store};
 use super::{admin, authorize, mfa, oidc, portal, sts};
@@ -32,12 +34,15 @@ pub struct Shared {
     accounts_by_id: HashMap<String, usize>,
     store: Mutex<Store>,
     faults: Mutex<FaultState>,
+    network: NetworkSwitch,
 }
 
 impl Shared {
     pub fn new(org: Org, base_url: String) -> Self {
         let clock = EmuClock::new(org.faults.clock_offset_seconds, org.settings.time_scale);
         let faults = FaultState::new(org.faults.clone(), org.settings.seed);
+        let network = NetworkSwitch::default();
+        network.set_down(org.faults.network_down);
         let accounts_by_id = org
             .accounts
             .iter()
@@ -51,6 +56,7 @@ impl Shared {
             accounts_by_id,
             store: Mutex::new(Store::default()),
             faults: Mutex::new(faults),
+            network,
         }
     }
 
@@ -76,6 +82,7 @@ impl Shared {
 
     pub fn set_faults(&self, faults: Faults) {
         self.clock.set_offset_seconds(faults.clock_offset_seconds);
+        self.network.set_down(faults.network_down);
         self.fault_state().set(faults);
     }
 
@@ -167,7 +174,20 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/", any(sts::handle))
         .nest("/_emulator", admin::routes())
         .fallback(not_found)
+        .layer(axum::middleware::map_response_with_state(
+            shared.clone(),
+            service_date,
+        ))
         .with_state(shared)
+}
+
+/// Like AWS, every answer's `Date` header tells clients the service's time, here the
+/// emulator's clock (so clock skew shows the way it does against AWS).
+async fn service_date(State(shared): State<Arc<Shared>>, mut response: Response) -> Response {
+    if let Ok(value) = HeaderValue::from_str(&sts::http_date(shared.clock.now())) {
+        response.headers_mut().insert(header::DATE, value);
+    }
+    response
 }
 
 async fn not_found() -> impl IntoResponse {
@@ -200,6 +220,7 @@ impl Emulator {
             .local_addr()
             .map_err(|source| StartError::Bind { port, source })?;
         let shared = Arc::new(Shared::new(org, format!("http://{addr}")));
+        let listener = CuttableListener::new(listener, shared.network.clone());
         let app = router(shared.clone());
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {

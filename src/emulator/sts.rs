@@ -784,7 +784,7 @@ fn element(name: &str, value: &str) -> String {
 }
 
 /// RFC 7231 `Date`: `Sun, 06 Nov 1994 08:49:37 GMT`.
-fn http_date(t: SystemTime) -> String {
+pub(super) fn http_date(t: SystemTime) -> String {
     let format = time::macros::format_description!(
         "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
     );

@@ -101,6 +101,7 @@ where
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let stop = stop_signal(options.handle_signals);
     tokio::pin!(stop);
+    let panic_key = super::debug_panic::trigger();
     let mut dirty = true;
     loop {
         for effect in effects.drain(..) {
@@ -137,7 +138,10 @@ where
         let msg = tokio::select! {
             event = input.next() => match event {
                 Some(Ok(event)) => match translate(event) {
-                    Input::Msg(msg) => msg,
+                    Input::Msg(msg) => {
+                        super::debug_panic::check(panic_key, &msg);
+                        msg
+                    }
                     Input::Resize(w, h) => {
                         let _ = terminal.autoresize();
                         resize_msg(state, w, h)

@@ -1,0 +1,77 @@
+//! The service's clock as its answers state it: an SDK interceptor that keeps the `Date` header
+//! of the answer to one call, and when it arrived here (see `core::clock_skew`).
+
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use aws_sdk_sso::config::interceptors::BeforeDeserializationInterceptorContextRef;
+use aws_sdk_sso::config::{ConfigBag, Intercept, RuntimeComponents};
+
+/// The service's time and ours, read together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockReading {
+    pub service: SystemTime,
+    pub local: SystemTime,
+}
+
+/// Records the `Date` header of the last answer it saw. Clone it into a call's customization
+/// and read it after the call.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceDate(Arc<Mutex<Option<ClockReading>>>);
+
+impl ServiceDate {
+    /// The reading of the last answer with a valid `Date` header.
+    pub fn reading(&self) -> Option<ClockReading> {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Intercept for ServiceDate {
+    fn name(&self) -> &'static str {
+        "ServiceDate"
+    }
+
+    fn read_before_deserialization(
+        &self,
+        context: &BeforeDeserializationInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let local = SystemTime::now();
+        if let Some(service) = context
+            .response()
+            .headers()
+            .get("date")
+            .and_then(parse_http_date)
+        {
+            *self.0.lock().unwrap_or_else(|e| e.into_inner()) =
+                Some(ClockReading { service, local });
+        }
+        Ok(())
+    }
+}
+
+/// An RFC 7231 `Date` (`Sun, 06 Nov 1994 08:49:37 GMT`).
+pub fn parse_http_date(text: &str) -> Option<SystemTime> {
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    let parsed = time::PrimitiveDateTime::parse(text.trim(), &format).ok()?;
+    Some(parsed.assume_utc().into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn parses_the_imf_fixdate_form() {
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777))
+        );
+        assert_eq!(parse_http_date("yesterday"), None);
+        assert_eq!(parse_http_date(""), None);
+    }
+}
