@@ -108,6 +108,19 @@ impl Home {
         self.path().join("browser-opened").exists()
     }
 
+    /// rolecall's paths in this HOME (as the binary sees them with the cleared environment).
+    pub fn paths(&self) -> rolecall::paths::Paths {
+        let home = self.path().to_owned();
+        rolecall::paths::Paths::from_lookup(|k| (k == "HOME").then(|| home.clone().into())).unwrap()
+    }
+
+    /// The catalog cache file of session `name`.
+    pub fn catalog_cache(&self, name: &str) -> PathBuf {
+        rolecall::catalog::CatalogCache::for_session(&self.paths(), name)
+            .path()
+            .to_owned()
+    }
+
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.path().join("rolecall.log")).unwrap_or_default()
     }

@@ -188,6 +188,8 @@ pub async fn wait_until(limit: std::time::Duration, mut condition: impl FnMut() 
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
+pub mod app;
+pub mod catalog;
 pub mod cli_home;
 
 /// A six-digit code that is surely not `right` (every digit moved by one).

@@ -1,0 +1,239 @@
+//! The whole app on ratatui's `TestBackend`: the real runtime and the real SDK adapter against
+//! the emulator, a scripted key stream in, every drawn frame out as text. The session is
+//! "test"; tokens go to a file store, the catalog cache and the AWS files to a throwaway home.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::io;
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use futures::channel::mpsc::{UnboundedSender, unbounded};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use rolecall::adapters::aws_identity_center::AwsIdentityCenter;
+use rolecall::adapters::aws_sso_cache::AwsSsoCache;
+use rolecall::adapters::file_store::FileStore;
+use rolecall::catalog::{CatalogCache, ListOptions, Lister};
+use rolecall::core::app::state::{AppSettings, SessionInfo};
+use rolecall::core::app::{AppState, ExitPlan, Keymap};
+use rolecall::core::catalog::Catalog;
+use rolecall::core::frecency::Frecency;
+use rolecall::core::signin::Method;
+use rolecall::core::sso::SsoSession;
+use rolecall::emulator::Emulator;
+use rolecall::engine::signin::SignInRequest;
+use rolecall::ports::clock::SystemClock;
+use rolecall::ports::opener::Opener;
+use rolecall::runtime::{RunOptions, Services, run};
+use rolecall::secret::Secret;
+use rolecall::session_store::SessionStore;
+use rolecall::ui::theme::Theme;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use super::{REGION, START_URL};
+
+/// The session name the app runs on.
+pub const SESSION: &str = "test";
+
+struct NoBrowser;
+
+impl Opener for NoBrowser {
+    fn can_open(&self) -> bool {
+        false
+    }
+
+    fn open(&self, _: &str) -> Result<(), String> {
+        Err("no browser in tests".into())
+    }
+}
+
+/// How the app starts.
+pub struct AppOptions {
+    pub list: ListOptions,
+    pub settings: AppSettings,
+    /// A catalog already in the cache (and shown at once); the app still lists anew after
+    /// signing in.
+    pub cached: Option<Catalog>,
+    pub size: (u16, u16),
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        Self {
+            list: ListOptions {
+                initial_rate: 100.0,
+                ..ListOptions::default()
+            },
+            settings: AppSettings::default(),
+            cached: None,
+            size: (110, 32),
+        }
+    }
+}
+
+pub fn session() -> SsoSession {
+    SsoSession {
+        name: SESSION.into(),
+        start_url: START_URL.into(),
+        region: REGION.into(),
+        scopes: vec!["sso:account:access".into()],
+        legacy: false,
+    }
+}
+
+/// The cache the app reads and writes in `home`.
+pub fn cache(home: &Path) -> CatalogCache {
+    CatalogCache::new(home, SESSION)
+}
+
+/// A running app.
+pub struct App {
+    keys: UnboundedSender<io::Result<Event>>,
+    frames: mpsc::UnboundedReceiver<String>,
+    task: JoinHandle<io::Result<ExitPlan>>,
+    /// The last frame read.
+    pub last: String,
+}
+
+/// Starts the app with nothing signed in: it signs in with the device code, then lists.
+pub fn start_app(emu: &Emulator, home: &Path, options: AppOptions) -> App {
+    let session = session();
+    let idc = Arc::new(AwsIdentityCenter::new(REGION, Some(&emu.url())));
+    let store = SessionStore::new(
+        Box::new(FileStore::new(&home.join("state"))),
+        AwsSsoCache::new(home.join("sso-cache")),
+    );
+    let cache = cache(home);
+    if let Some(cached) = &options.cached {
+        cache.save(cached).unwrap();
+    }
+    let lister = Arc::new(Lister::new(
+        idc.clone(),
+        SESSION,
+        Secret::new(String::new()),
+        options.list,
+    ));
+    let services = Services {
+        idc,
+        store: Arc::new(store),
+        opener: Arc::new(NoBrowser),
+        clock: Arc::new(SystemClock),
+        session: session.clone(),
+        request: Arc::new(SignInRequest {
+            session: session.clone(),
+            method: Method::DeviceCode,
+            open_browser: false,
+            endpoint: Some(emu.url()),
+            client_name: "rolecall-test".into(),
+        }),
+        cache: Arc::new(cache),
+        lister,
+        frecency_file: Some(home.join("frecency.json")),
+        aws_credentials: home.join(".aws/credentials"),
+        aws_config: home.join(".aws/config"),
+        current: Arc::new(RwLock::new(None)),
+        chains: None,
+    };
+    let state = AppState::new(
+        SessionInfo {
+            name: SESSION.into(),
+            start_url: START_URL.into(),
+            region: REGION.into(),
+            token_expires_at: None,
+        },
+        options.cached.unwrap_or_default(),
+        Frecency::default(),
+        options.settings,
+        Keymap::default(),
+    );
+    let (keys, input) = unbounded::<io::Result<Event>>();
+    let (frames_tx, frames) = mpsc::unbounded_channel();
+    let (width, height) = options.size;
+    let task = tokio::spawn(async move {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        let mut state = state;
+        run(
+            &mut terminal,
+            input,
+            services,
+            &mut state,
+            Some(None),
+            RunOptions {
+                tick: Duration::from_millis(250),
+                theme: Theme::plain(),
+                frames: Some(frames_tx),
+                handle_signals: false,
+                clipboard: None,
+            },
+        )
+        .await
+    });
+    App {
+        keys,
+        frames,
+        task,
+        last: String::new(),
+    }
+}
+
+impl App {
+    pub fn key(&self, code: KeyCode) {
+        self.keys
+            .unbounded_send(Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))))
+            .unwrap();
+    }
+
+    pub fn ctrl(&self, c: char) {
+        self.keys
+            .unbounded_send(Ok(Event::Key(KeyEvent::new(
+                KeyCode::Char(c),
+                KeyModifiers::CONTROL,
+            ))))
+            .unwrap();
+    }
+
+    pub fn type_text(&self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    /// Reads drawn frames until one satisfies `pred` (panics with the last one after 30 s).
+    pub async fn frame_where(&mut self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let limit = Duration::from_secs(30);
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            match tokio::time::timeout_at(deadline, self.frames.recv()).await {
+                Ok(Some(frame)) => {
+                    let found = pred(&frame);
+                    self.last = frame;
+                    if found {
+                        return self.last.clone();
+                    }
+                }
+                _ => panic!(
+                    "no frame with {what} within {limit:?}; last:\n{}",
+                    self.last
+                ),
+            }
+        }
+    }
+
+    /// Waits for a frame containing `text`.
+    pub async fn frame_with(&mut self, text: &str) -> String {
+        self.frame_where(text, |f| f.contains(text)).await
+    }
+
+    /// Quits with ctrl-c and returns the exit plan.
+    pub async fn quit(self) -> ExitPlan {
+        self.ctrl('c');
+        tokio::time::timeout(Duration::from_secs(10), self.task)
+            .await
+            .expect("the app quits")
+            .unwrap()
+            .unwrap()
+    }
+}
