@@ -13,6 +13,7 @@ use crossterm::event::KeyCode;
 use rolecall::core::app::ExitPlan;
 use rolecall::core::app::state::AppSettings;
 use rolecall::core::app::urgency::Thresholds;
+use rolecall::emulator::Api;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sign_in_search_assume_watch_the_countdown_and_quit() {
@@ -72,4 +73,6 @@ async fn sign_in_search_assume_watch_the_countdown_and_quit() {
     assert!(warned.contains("payments-dev/PowerUserAccess"), "{warned}");
 
     assert_eq!(app.quit().await, ExitPlan::Nothing);
+    // Signed in once: the listing right after the sign-in used the new token.
+    assert_eq!(emu.stats(Api::StartDeviceAuthorization).requests, 1);
 }

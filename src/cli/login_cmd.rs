@@ -7,8 +7,9 @@ use super::{CliError, LoginArgs};
 use crate::adapters::browser::SystemBrowser;
 use crate::config::file::SignInMethod;
 use crate::core::countdown;
-use crate::core::signin::{DeviceWait, Method};
+use crate::core::signin::{DeviceWait, Method, TOKEN_MARGIN};
 use crate::engine::signin::{SignInRequest, SignInView, run};
+use crate::engine::tokens::is_revoked;
 use crate::ports::clock::{Clock, SystemClock};
 use crate::ports::opener::Opener;
 
@@ -83,7 +84,8 @@ pub async fn run_login(args: LoginArgs) -> Result<(), CliError> {
     let can_open = opener.can_open();
     let method = choose_method(&args, ctx.config.file.sign_in.method, can_open);
     let open_browser = can_open && !args.no_browser && ctx.config.file.sign_in.open_browser;
-    let stored = if args.force {
+    let idc = ctx.identity_center(&session);
+    let mut stored = if args.force {
         None
     } else {
         ctx.store.load(&session).unwrap_or_else(|e| {
@@ -91,6 +93,15 @@ pub async fn run_login(args: LoginArgs) -> Result<(), CliError> {
             None
         })
     };
+    // A token that would be reused as it is must still be good at AWS: after a revocation,
+    // `rolecall login` is what the other commands tell people to run.
+    if let Some(s) = &stored
+        && s.token.is_valid_at(SystemClock.now(), TOKEN_MARGIN)
+        && is_revoked(&idc, s).await
+    {
+        eprintln!("rolecall: the stored sign-in was revoked; signing in again");
+        stored = None;
+    }
     let request = SignInRequest {
         session: session.clone(),
         method,
@@ -98,7 +109,6 @@ pub async fn run_login(args: LoginArgs) -> Result<(), CliError> {
         endpoint: ctx.config.endpoint(&session.name).map(str::to_owned),
         client_name: "rolecall".into(),
     };
-    let idc = ctx.identity_center(&session);
     let mut view = StderrView {
         bold: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         shown_code: false,

@@ -74,6 +74,16 @@ pub async fn usable_token<I: IdentityCenter>(
     }
 }
 
+/// Whether the portal refuses a token that has not expired (revoked, or signed out
+/// elsewhere): one ListAccounts of one item. Any other answer, or none, counts as accepted.
+pub async fn is_revoked<I: IdentityCenter>(idc: &I, signed_in: &SignedIn) -> bool {
+    matches!(
+        idc.list_accounts(&signed_in.token.access_token, None, 1)
+            .await,
+        Err(IdcError::Unauthorized)
+    )
+}
+
 /// Whether a registration is about to need replacing (for `status`).
 pub fn registration_expiring(signed_in: &SignedIn, now: std::time::SystemTime) -> bool {
     !signed_in.registration.is_valid_at(now, REGISTRATION_MARGIN)
