@@ -1,0 +1,228 @@
+//! Faults on this machine rather than at AWS, with the real binary: no OS keyring (tokens go
+//! to the 0600 file store with a one-line notice, and the next command finds them there), a
+//! damaged catalog cache (ignored with a notice naming it, listed anew, rebuilt), and a broken
+//! configuration (the exact one-line message with file and line, exit 2, and nothing written
+//! or sent, whichever command was asked for).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::cli_home::{BIN, Home, auto_approving_org, text};
+use common::*;
+use rolecall::emulator::{Api, Emulator};
+
+/// A D-Bus address where nothing listens: no Secret Service, whatever the machine has.
+const NO_BUS: &str = "unix:path=/nonexistent/rolecall-test/bus";
+
+fn with_backend(home: &Home, backend: &str) {
+    std::fs::write(
+        home.path().join("rolecall.toml"),
+        format!("[storage]\nbackend = \"{backend}\"\n"),
+    )
+    .unwrap();
+}
+
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_keyring_tokens_go_to_the_file_store_with_a_notice() {
+    let emu = start(&auto_approving_org()).await;
+    let home = Home::new(&emu, "", "");
+    with_backend(&home, "auto");
+    let secrets = home.paths().state_dir.join("secrets.json");
+    let notice = format!(
+        "rolecall: no OS keyring is available here; keeping tokens in {} (mode 0600)",
+        secrets.display()
+    );
+
+    let out = home
+        .command(BIN, &["login", "--device-code", "--no-browser"])
+        .env("DBUS_SESSION_BUS_ADDRESS", NO_BUS)
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(stderr.lines().next(), Some(notice.as_str()), "{stderr}");
+    assert_eq!(stderr.matches("no OS keyring").count(), 1, "said once");
+    assert_eq!(mode(&secrets), 0o600);
+
+    // The next command reads the sign-in from there: no second sign-in.
+    let out = home
+        .command(BIN, &["list", "--json"])
+        .env("DBUS_SESSION_BUS_ADDRESS", NO_BUS)
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(stderr.lines().next(), Some(notice.as_str()), "{stderr}");
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.len(), 5);
+    assert_eq!(emu.stats(Api::StartDeviceAuthorization).requests, 1);
+
+    // Asked for the file store, nobody is told anything.
+    with_backend(&home, "file");
+    let out = home.rolecall(&["status"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("keyring"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_damaged_catalog_cache_is_ignored_with_a_notice_and_rebuilt() {
+    let emu = start(&auto_approving_org()).await;
+    let home = Home::new(&emu, "", "");
+    home.login();
+    let first = home.rolecall(&["list", "--json"]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let cache = home.catalog_cache("acme");
+    let whole = std::fs::read(&cache).unwrap();
+
+    for damage in [&whole[..whole.len() / 2], b"\0\0\0garbage", b""] {
+        std::fs::write(&cache, damage).unwrap();
+        let listed = emu.stats(Api::ListAccounts).requests;
+        let out = home.rolecall(&["list", "--json"]);
+        let stderr = text(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        let notice = stderr.lines().next().unwrap_or_default();
+        assert!(
+            notice.starts_with(&format!(
+                "rolecall: ignoring the catalog cache {}: it is damaged (",
+                cache.display()
+            )) && notice.ends_with("); it will be rebuilt"),
+            "{stderr}"
+        );
+        assert_eq!(out.stdout, first.stdout, "the same catalog, listed anew");
+        assert_eq!(emu.stats(Api::ListAccounts).requests, listed + 1);
+        // Rebuilt: the next command uses it quietly, without asking AWS.
+        let out = home.rolecall(&["list", "--json"]);
+        assert!(out.status.success());
+        assert_eq!(text(&out.stderr), "");
+        assert_eq!(out.stdout, first.stdout);
+        assert_eq!(emu.stats(Api::ListAccounts).requests, listed + 1);
+    }
+
+    // A hand-over command on a damaged cache says so too, and still works.
+    std::fs::write(&cache, b"{").unwrap();
+    let out = home.rolecall(&["env", "payments-dev/PowerUserAccess"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("ignoring the catalog cache"));
+    assert!(text(&out.stdout).contains("AWS_SESSION_TOKEN"));
+}
+
+/// Every file under `dir`: relative path → (mode, bytes).
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (u32, Vec<u8>)> {
+    let mut files = BTreeMap::new();
+    let mut todo = vec![dir.to_owned()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                todo.push(path.clone());
+                files.insert(path.strip_prefix(dir).unwrap().to_owned(), (0, Vec::new()));
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                files.insert(
+                    path.strip_prefix(dir).unwrap().to_owned(),
+                    (mode(&path), bytes),
+                );
+            }
+        }
+    }
+    files
+}
+
+/// Every command that could write or send something, run against a broken configuration.
+fn assert_refused_by_every_command(emu: &Emulator, home: &Home, expected: &str) {
+    let logs = tempfile::tempdir().unwrap();
+    let before = snapshot(home.path());
+    for args in [
+        &["list", "--refresh"][..],
+        &["login", "--device-code", "--no-browser"][..],
+        &["write", "payments-dev/PowerUserAccess", "--profile", "p"][..],
+        &["populate"][..],
+        &["credential-process", "payments-dev/PowerUserAccess"][..],
+        &["env", "payments-dev/PowerUserAccess"][..],
+        &["logout"][..],
+        &[][..],
+    ] {
+        let out = home
+            .command(BIN, args)
+            .env("ROLECALL_LOG_FILE", logs.path().join("rolecall.log"))
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert_eq!(text(&out.stderr), expected, "{args:?}");
+        assert_eq!(text(&out.stdout), "", "{args:?}");
+    }
+    assert_eq!(snapshot(home.path()), before, "something was written");
+    for api in [
+        Api::RegisterClient,
+        Api::ListAccounts,
+        Api::GetRoleCredentials,
+        Api::Logout,
+    ] {
+        assert_eq!(emu.stats(api).requests, 0, "{api:?} was called");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_broken_config_is_one_exact_line_with_file_and_line_and_nothing_is_written() {
+    let emu = start(&auto_approving_org()).await;
+    let home = Home::new(&emu, "", "");
+    let config = home.path().join("rolecall.toml");
+    let shown = config.display().to_string();
+    for (text_of_config, expected) in [
+        (
+            "[sign_in\nmethod = \"pkce\"\n",
+            format!("rolecall: {shown}:1: invalid table header expected `.`, `]`\n"),
+        ),
+        (
+            "[storage]\nbackend = \"file\"\n\n[catalog]\nconcurrency = \"many\"\n",
+            format!("rolecall: {shown}:5: invalid type: string \"many\", expected usize\n"),
+        ),
+        (
+            "[storage]\nbackend = \"file\"\n\n[catalog]\nconcurrency = 0\n",
+            format!("rolecall: {shown}:5: catalog.concurrency must be at least 1\n"),
+        ),
+        (
+            "[app]\nwarn_minutes = 10\ncolour = \"red\"\n",
+            format!(
+                "rolecall: {shown}:3: unknown field `colour`, expected one of `warn_minutes`, \
+                 `critical_minutes`, `default_action`, `region`, `return_after_run`, `shell`\n"
+            ),
+        ),
+    ] {
+        std::fs::write(&config, text_of_config).unwrap();
+        assert_refused_by_every_command(&emu, &home, &expected);
+    }
+
+    // The AWS CLI's config, which rolecall reads for identity centers, is held to the same.
+    std::fs::write(&config, "[storage]\nbackend = \"file\"\n").unwrap();
+    let aws_config = home.path().join(".aws/config");
+    let mut broken = std::fs::read_to_string(&aws_config).unwrap();
+    broken.push_str("this line is not ini\n");
+    let line = broken.lines().count();
+    std::fs::write(&aws_config, &broken).unwrap();
+    assert_refused_by_every_command(
+        &emu,
+        &home,
+        &format!(
+            "rolecall: {}:{line}: expected `key = value` or a [section], found \"this line is not ini\"\n",
+            aws_config.display()
+        ),
+    );
+}
