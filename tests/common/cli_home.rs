@@ -4,6 +4,7 @@
 //! that points everything at 127.0.0.1.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -31,21 +32,28 @@ pub fn auto_approving_org() -> String {
     )
 }
 
-/// `program args…` with HOME `home` and a cleared environment pointing at the emulator at
-/// `url` (the marker `$BROWSER` is `home/browser.sh`).
+/// The whole environment rolecall runs in: HOME `home`, pointing at the emulator at `url`, logging
+/// at debug level to `home/rolecall.log`, with the marker `$BROWSER` (`home/browser.sh`).
+pub fn environment(home: &Path, url: &str) -> Vec<(&'static str, OsString)> {
+    vec![
+        ("PATH", std::env::var_os("PATH").unwrap_or_default()),
+        ("HOME", home.into()),
+        ("ROLECALL_CONFIG", home.join("rolecall.toml").into()),
+        ("ROLECALL_LOG_FILE", home.join("rolecall.log").into()),
+        ("ROLECALL_LOG", "debug".into()),
+        ("AWS_ENDPOINT_URL", url.into()),
+        ("AWS_EC2_METADATA_DISABLED", "true".into()),
+        ("ROLECALL_FEDERATION_URL", format!("{url}/federation").into()),
+        ("BROWSER", home.join("browser.sh").into()),
+    ]
+}
+
+/// `program args…` with a cleared environment: [`environment`] only.
 pub fn command_in(home: &Path, url: &str, program: &str, args: &[&str]) -> Command {
     let mut cmd = Command::new(program);
     cmd.args(args)
         .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("ROLECALL_CONFIG", home.join("rolecall.toml"))
-        .env("ROLECALL_LOG_FILE", home.join("rolecall.log"))
-        .env("ROLECALL_LOG", "debug")
-        .env("AWS_ENDPOINT_URL", url)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("ROLECALL_FEDERATION_URL", format!("{url}/federation"))
-        .env("BROWSER", home.join("browser.sh"))
+        .envs(environment(home, url))
         .stdin(Stdio::null());
     cmd
 }
@@ -97,6 +105,11 @@ impl Home {
     /// `program args…` in this HOME, with a cleared environment pointing at the emulator.
     pub fn command(&self, program: &str, args: &[&str]) -> Command {
         command_in(self.path(), &self.url, program, args)
+    }
+
+    /// The environment `command` gives its programs.
+    pub fn environment(&self) -> Vec<(&'static str, OsString)> {
+        environment(self.path(), &self.url)
     }
 
     pub fn rolecall(&self, args: &[&str]) -> Output {

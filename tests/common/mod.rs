@@ -191,6 +191,8 @@ pub async fn wait_until(limit: std::time::Duration, mut condition: impl FnMut() 
 pub mod app;
 pub mod catalog;
 pub mod cli_home;
+pub mod leaks;
+pub mod tmux;
 
 /// A six-digit code that is surely not `right` (every digit moved by one).
 pub fn wrong_code(right: &str) -> String {

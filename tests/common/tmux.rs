@@ -1,0 +1,218 @@
+//! The real binary in tmux, as a person uses it: a tmux server of our own (`-L`) per test, keys
+//! sent with `send-keys`, screens read with `capture-pane`, and the terminal's settings compared
+//! with `stty -a` before and after. tests/run.sh installs tmux when it is missing; without it
+//! these tests fail, never skip.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeSet;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+pub struct Tmux {
+    name: String,
+    /// Where the pid of the program started with [`Tmux::run_app`] is written.
+    pid_file: PathBuf,
+    /// The throwaway HOME of [`Tmux::start`], kept until the end.
+    _home: Option<tempfile::TempDir>,
+}
+
+impl Tmux {
+    /// A detached 120×40 session running a shell in a throwaway HOME (logging to
+    /// `HOME/rolecall.log`), with the caller's environment.
+    pub fn start(tag: &str) -> Self {
+        let home = tempfile::tempdir().unwrap();
+        let env = vec![
+            ("HOME", home.path().as_os_str().to_owned()),
+            (
+                "ROLECALL_LOG_FILE",
+                home.path().join("rolecall.log").into_os_string(),
+            ),
+        ];
+        let mut tmux = Self::launch(tag, home.path(), env, false);
+        tmux._home = Some(home);
+        tmux
+    }
+
+    /// A detached 120×40 session running a shell with exactly `env` (plus `TERM`): for a HOME
+    /// the test prepared (see `cli_home::Home::environment`).
+    pub fn start_with(tag: &str, home: &Path, env: Vec<(&'static str, OsString)>) -> Self {
+        Self::launch(tag, home, env, true)
+    }
+
+    fn launch(tag: &str, home: &Path, env: Vec<(&'static str, OsString)>, clear: bool) -> Self {
+        let name = format!("rolecall-e2e-{tag}-{}", std::process::id());
+        let mut cmd = Command::new("tmux");
+        cmd.args([
+            "-L",
+            &name,
+            "new-session",
+            "-d",
+            "-s",
+            &name,
+            "-x",
+            "120",
+            "-y",
+            "40",
+            "sh",
+        ]);
+        if clear {
+            cmd.env_clear();
+        }
+        let status = cmd
+            .envs(env)
+            .env("TERM", "xterm-256color")
+            .env_remove("TMUX")
+            .status()
+            .expect("tmux is installed (tests/run.sh installs it)");
+        assert!(status.success());
+        Self {
+            name,
+            pid_file: home.join("app.pid"),
+            _home: None,
+        }
+    }
+
+    pub fn send(&self, keys: &[&str]) {
+        let status = Command::new("tmux")
+            .args(["-L", &self.name, "send-keys", "-t", &self.name])
+            .args(keys)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    pub fn type_text(&self, text: &str) {
+        let status = Command::new("tmux")
+            .args(["-L", &self.name, "send-keys", "-t", &self.name, "-l", text])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// What the pane shows now.
+    pub fn screen(&self) -> String {
+        self.capture(&[])
+    }
+
+    /// The pane's whole history and what it shows now.
+    pub fn history(&self) -> String {
+        self.capture(&["-S", "-"])
+    }
+
+    fn capture(&self, extra: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.name, "capture-pane", "-p", "-t", &self.name])
+            .args(extra)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Polls the screen until `pred` holds; panics with the screen after `limit`.
+    pub fn wait_for(&self, what: &str, limit: Duration, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + limit;
+        loop {
+            let screen = self.screen();
+            if pred(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    pub fn wait_text(&self, text: &str, limit: Duration) -> String {
+        self.wait_for(text, limit, |s| s.contains(text))
+    }
+
+    /// Runs `stty -a` in the pane and returns its output.
+    pub fn stty(&self) -> String {
+        self.send(&["clear", "Enter"]);
+        // The marker is computed so the typed command line cannot match it.
+        self.send(&["stty -a; echo STTY-$((40+2))-DONE", "Enter"]);
+        self.wait_text("STTY-42-DONE", Duration::from_secs(10))
+    }
+
+    /// Clears the pane and runs `program args` so that its pid can be signalled (`exec` keeps
+    /// the pid the shell wrote) and its exit code is echoed as `EXITED=N`.
+    pub fn run_app(&self, program: &str, args: &str) {
+        let _ = std::fs::remove_file(&self.pid_file);
+        self.send(&["clear", "Enter"]);
+        self.send(&[
+            &format!(
+                "sh -c 'echo $$ > {}; exec {program} {args}'; echo EXITED=$?",
+                self.pid_file.display()
+            ),
+            "Enter",
+        ]);
+    }
+
+    /// The pid of the program [`Tmux::run_app`] started.
+    pub fn app_pid(&self) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Ok(pid) = std::fs::read_to_string(&self.pid_file)
+                && !pid.trim().is_empty()
+            {
+                return pid.trim().to_owned();
+            }
+            assert!(Instant::now() < deadline, "no pid in {:?}", self.pid_file);
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Sends `signal` (`TERM`, `HUP`, …) to the program [`Tmux::run_app`] started.
+    pub fn signal_app(&self, signal: &str) {
+        let status = Command::new("kill")
+            .args([&format!("-{signal}"), &self.app_pid()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.name, "kill-server"])
+            .status();
+    }
+}
+
+/// The stty settings as a set of words (`icanon`, `-echonl`, …), without the size line.
+pub fn stty_words(stty: &str) -> BTreeSet<String> {
+    stty.lines()
+        .filter(|l| !l.contains("rows") && !l.contains("STTY") && !l.starts_with('#'))
+        .flat_map(|l| l.split([' ', ';']))
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Cooked mode: line editing, echo and signals on, as a shell expects.
+pub fn assert_restored(stty: &str) {
+    let words = stty_words(stty);
+    for flag in ["icanon", "echo", "isig", "icrnl", "opost"] {
+        assert!(
+            words.contains(flag),
+            "terminal not restored ({flag} missing):\n{stty}"
+        );
+    }
+}
+
+/// Checks the terminal is back as it was: cooked, and `stty -a` as `before`.
+pub fn assert_same_as(tmux: &Tmux, before: &BTreeSet<String>) -> String {
+    let after = tmux.stty();
+    assert_restored(&after);
+    assert_eq!(
+        &stty_words(&after),
+        before,
+        "stty -a differs from before the run"
+    );
+    after
+}
