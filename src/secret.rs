@@ -54,6 +54,78 @@ impl<T: Zeroize> From<T> for Secret<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// Says whether a type implements `Display`: the inherent method (only there for
+    /// `Display` types) wins over the trait's fallback.
+    struct Probe<T>(T);
+
+    trait NoDisplay {
+        fn has_display(&self) -> bool {
+            false
+        }
+    }
+
+    impl<T> NoDisplay for Probe<T> {}
+
+    impl<T: fmt::Display> Probe<T> {
+        fn has_display(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn there_is_no_display() {
+        assert!(!Probe(Secret::new("hunter2".to_owned())).has_display());
+        // The probe can tell: a plain string has one.
+        assert!(Probe("hunter2".to_owned()).has_display());
+    }
+
+    #[test]
+    fn debug_is_redacted_in_every_form_and_inside_other_types() {
+        let s = Secret::new("hunter2".to_owned());
+        assert_eq!(format!("{s:#?}"), "Secret(***)");
+        let creds = crate::core::credentials::Credentials {
+            access_key_id: "ASIAEXAMPLE".into(),
+            secret_access_key: Secret::new("hunter2".into()),
+            session_token: Some(Secret::new("tok3n".into())),
+            expires_at: None,
+        };
+        for shown in [format!("{creds:?}"), format!("{creds:#?}")] {
+            assert!(shown.contains("ASIAEXAMPLE"), "{shown}");
+            assert!(
+                !shown.contains("hunter2") && !shown.contains("tok3n"),
+                "{shown}"
+            );
+        }
+    }
+
+    /// A value that records being wiped.
+    #[derive(Clone)]
+    struct Wiped(Arc<AtomicBool>);
+
+    impl Zeroize for Wiped {
+        fn zeroize(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn the_value_is_wiped_when_dropped_and_each_clone_wipes_its_own() {
+        let flag = Arc::new(AtomicBool::new(false));
+        let secret = Secret::new(Wiped(flag.clone()));
+        let copy = secret.clone();
+        drop(secret);
+        assert!(flag.swap(false, Ordering::SeqCst), "not wiped on drop");
+        drop(copy);
+        assert!(flag.load(Ordering::SeqCst), "the clone was not wiped");
+
+        // And wiping a String leaves nothing of it.
+        let mut text = "hunter2".to_owned();
+        text.zeroize();
+        assert!(text.is_empty());
+    }
 
     #[test]
     fn debug_is_redacted() {

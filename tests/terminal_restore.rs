@@ -63,7 +63,10 @@ fn assert_clean(emu: &Emulator, home: &Home, tmux: &Tmux, before: &BTreeSet<Stri
     let after = assert_same_as(tmux, before);
     assert!(!after.contains("secrets are masked"), "{after}");
     let secrets = Secrets::new(emu.issued_secrets());
-    assert!(secrets.len() >= 4, "token, refresh token, secret key, session token");
+    assert!(
+        secrets.len() >= 4,
+        "token, refresh token, secret key, session token"
+    );
     secrets.assert_none_in("the screen", &tmux.screen());
     secrets.assert_none_in("the pane's history", &tmux.history());
     secrets.assert_none_in("the log", &home.log());

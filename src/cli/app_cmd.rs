@@ -222,7 +222,7 @@ async fn run_with_credentials(
             eprintln!("rolecall: {label}: a subshell with these credentials; exit it to return")
         }
     }
-    match subshell::run_with_credentials(credentials, region, label, program).await {
+    match subshell::run_on_terminal(credentials, region, label, program).await {
         Ok(status) if !status.success() => eprintln!("rolecall: {label} ended with {status}"),
         Ok(_) => {}
         Err(e) => eprintln!("rolecall: cannot start it: {e}"),

@@ -6,7 +6,7 @@
 //! the [`REMOVED`] variables.
 
 use std::ffi::{OsStr, OsString};
-use std::io;
+use std::io::{self, IsTerminal};
 use std::process::ExitStatus;
 
 use crate::core::credentials::Credentials;
@@ -72,10 +72,32 @@ pub async fn run_with_credentials(
     label: &str,
     program: Option<(&OsStr, &[OsString])>,
 ) -> io::Result<ExitStatus> {
+    wait_for(command(credentials, region, label, program)).await
+}
+
+/// [`run_with_credentials`] for the app's hand-over: when this process's stdout is not a
+/// terminal (`eval "$(rolecall)"`, where stdout carries the exports), the child writes to the
+/// terminal instead, so what it prints is seen, and never captured and evaluated.
+pub async fn run_on_terminal(
+    credentials: &Credentials,
+    region: &str,
+    label: &str,
+    program: Option<(&OsStr, &[OsString])>,
+) -> io::Result<ExitStatus> {
+    let mut cmd = command(credentials, region, label, program);
+    if !io::stdout().is_terminal()
+        && let Ok(tty) = std::fs::OpenOptions::new().write(true).open("/dev/tty")
+    {
+        cmd.stdout(tty);
+    }
+    wait_for(cmd).await
+}
+
+/// Starts `cmd` and waits for it, Ctrl-C and Ctrl-\ left to it.
+async fn wait_for(cmd: std::process::Command) -> io::Result<ExitStatus> {
     // Before the child exists, so not even its first instant can end this process.
     let mut interrupts = Interrupts::ignore()?;
-    let mut child =
-        tokio::process::Command::from(command(credentials, region, label, program)).spawn()?;
+    let mut child = tokio::process::Command::from(cmd).spawn()?;
     loop {
         tokio::select! {
             status = child.wait() => return status,

@@ -43,7 +43,10 @@ pub fn environment(home: &Path, url: &str) -> Vec<(&'static str, OsString)> {
         ("ROLECALL_LOG", "debug".into()),
         ("AWS_ENDPOINT_URL", url.into()),
         ("AWS_EC2_METADATA_DISABLED", "true".into()),
-        ("ROLECALL_FEDERATION_URL", format!("{url}/federation").into()),
+        (
+            "ROLECALL_FEDERATION_URL",
+            format!("{url}/federation").into(),
+        ),
         ("BROWSER", home.join("browser.sh").into()),
     ]
 }
