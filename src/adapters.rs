@@ -9,8 +9,8 @@
 //! | [`browser`] | `Opener` with the system browser |
 //! | [`endpoints`] | endpoint overrides from the environment (`AWS_ENDPOINT_URL_*`) |
 //! | [`file_store`] | `SecretStore` as a 0600 JSON file in the state dir |
-//! | [`service_date`] | the service's clock from the `Date` header of its answers |
 //! | [`keyring_store`] | `SecretStore` on the OS keyring (values split to fit Windows' 2,560 bytes) |
+//! | [`service_date`] | the service's clock from the `Date` header of its answers (clock skew) |
 //! | [`store_select`] | which `SecretStore` to use: keyring, file, or auto with a fallback notice |
 
 pub mod atomic_file;

@@ -9,9 +9,8 @@ use aws_sdk_ssooidc::config::http::HttpResponse;
 use aws_sdk_ssooidc::error::{ProvideErrorMetadata, SdkError};
 
 use super::endpoints::{Service, endpoint_for};
-use super::service_date::{ClockReading, ServiceDate};
+use super::service_date::ServiceDate;
 use crate::core::catalog::Account;
-use crate::core::clock_skew;
 use crate::core::credentials::Credentials;
 use crate::core::sso::{DeviceAuthorization, Registration, SsoToken};
 use crate::ports::identity_center::{IdcError, IdentityCenter, Page, RegisterRequest, TokenGrant};
@@ -65,21 +64,6 @@ fn epoch_secs(secs: i64) -> SystemTime {
 
 fn epoch_millis(ms: i64) -> SystemTime {
     UNIX_EPOCH + Duration::from_millis(ms.max(0).unsigned_abs())
-}
-
-/// An expiry the service stated in its time, in ours (see `core::clock_skew`).
-fn local_expiry(expires_at: SystemTime, reading: Option<ClockReading>) -> SystemTime {
-    let Some(reading) = reading else {
-        return expires_at;
-    };
-    let local = clock_skew::to_local_time(expires_at, reading.service, reading.local);
-    if local != expires_at {
-        tracing::info!(
-            skew_seconds = clock_skew::skew_seconds(reading.service, reading.local),
-            "the service's clock differs from ours; expiry moved to our time"
-        );
-    }
-    local
 }
 
 /// Maps an SDK error to the kind that decides what happens next. Messages come from AWS's
@@ -339,7 +323,7 @@ impl IdentityCenter for AwsIdentityCenter {
             access_key_id: akid,
             secret_access_key: Secret::new(secret),
             session_token: creds.session_token.map(Secret::new),
-            expires_at: Some(local_expiry(epoch_millis(creds.expiration), date.reading())),
+            expires_at: Some(date.to_local(epoch_millis(creds.expiration))),
         })
     }
 

@@ -1,11 +1,14 @@
 //! The service's clock as its answers state it: an SDK interceptor that keeps the `Date` header
-//! of the answer to one call, and when it arrived here (see `core::clock_skew`).
+//! of the answer to one call, and when it arrived here, to move the expiries the call returned
+//! into our time (see `core::clock_skew`). It fits any AWS SDK client's `customize()`.
 
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use aws_sdk_sso::config::interceptors::BeforeDeserializationInterceptorContextRef;
 use aws_sdk_sso::config::{ConfigBag, Intercept, RuntimeComponents};
+
+use crate::core::clock_skew;
 
 /// The service's time and ours, read together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +26,21 @@ impl ServiceDate {
     /// The reading of the last answer with a valid `Date` header.
     pub fn reading(&self) -> Option<ClockReading> {
         *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// `expires_at`, stated in the service's time, in ours (as it is without a reading).
+    pub fn to_local(&self, expires_at: SystemTime) -> SystemTime {
+        let Some(reading) = self.reading() else {
+            return expires_at;
+        };
+        let local = clock_skew::to_local_time(expires_at, reading.service, reading.local);
+        if local != expires_at {
+            tracing::info!(
+                skew_seconds = clock_skew::skew_seconds(reading.service, reading.local),
+                "the service's clock differs from ours; expiry moved to our time"
+            );
+        }
+        local
     }
 }
 
