@@ -18,108 +18,15 @@
 
 mod common;
 
-use std::collections::BTreeSet;
-use std::process::Output;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use common::cli_home::{BIN, Home, auto_approving_org, text};
-use common::leaks::Secrets;
+use common::leaks::{ArgvSampler, Collected, Secrets};
 use common::start;
 use common::tmux::Tmux;
 use rolecall::emulator::Emulator;
 
 const TARGET: &str = "payments-dev/PowerUserAccess";
-
-/// Samples every process's command line from `/proc` until stopped.
-struct ArgvSampler {
-    seen: Arc<Mutex<BTreeSet<String>>>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<usize>>,
-}
-
-impl ArgvSampler {
-    fn start() -> Self {
-        let seen = Arc::new(Mutex::new(BTreeSet::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let thread = {
-            let (seen, stop) = (seen.clone(), stop.clone());
-            std::thread::spawn(move || {
-                let mut rounds = 0;
-                while !stop.load(Ordering::SeqCst) {
-                    for line in command_lines() {
-                        seen.lock().unwrap().insert(line);
-                    }
-                    rounds += 1;
-                    std::thread::sleep(Duration::from_millis(2));
-                }
-                rounds
-            })
-        };
-        Self {
-            seen,
-            stop,
-            thread: Some(thread),
-        }
-    }
-
-    /// Stops sampling; every distinct command line seen, and how many rounds were taken.
-    fn finish(mut self) -> (BTreeSet<String>, usize) {
-        self.stop.store(true, Ordering::SeqCst);
-        let rounds = self.thread.take().unwrap().join().unwrap();
-        let seen = std::mem::take(&mut *self.seen.lock().unwrap());
-        (seen, rounds)
-    }
-}
-
-/// The command line of every process now, arguments joined by spaces.
-fn command_lines() -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(|e| e.ok())
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .bytes()
-                .all(|b| b.is_ascii_digit())
-        })
-        .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
-        .filter(|bytes| !bytes.is_empty())
-        .map(|bytes| String::from_utf8_lossy(&bytes).replace('\0', " "))
-        .collect()
-}
-
-/// What the sweep collected: (where, text) pairs to search.
-#[derive(Default)]
-struct Collected {
-    places: Vec<(String, String)>,
-}
-
-impl Collected {
-    fn add(&mut self, what: impl Into<String>, text: impl Into<String>) {
-        self.places.push((what.into(), text.into()));
-    }
-
-    /// Runs rolecall (or another program) in `home`; keeps its stderr, and its stdout unless
-    /// the credentials are its product.
-    fn run(&mut self, home: &Home, program: &str, args: &[&str], stdout_is_secret: bool) -> Output {
-        let out = home.command(program, args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{program} {args:?}: {}",
-            text(&out.stderr)
-        );
-        self.add(format!("stderr of {program} {args:?}"), text(&out.stderr));
-        if !stdout_is_secret {
-            self.add(format!("stdout of {program} {args:?}"), text(&out.stdout));
-        }
-        out
-    }
-}
 
 /// A `$BROWSER` that fetches the URL it is given, as a browser would (PKCE sign-in).
 fn fetching_browser(home: &Home) {
