@@ -16,6 +16,9 @@ use rolecall::core::sso::{Registration, SignedIn, SsoToken};
 use rolecall::secret::Secret;
 use rolecall::ui::{Theme, ViewCtx, draw, layout::list_area};
 
+#[path = "summary.rs"]
+mod summary;
+
 const TEAMS: &[&str] = &[
     "payments",
     "identity",
@@ -194,5 +197,9 @@ fn main() {
             "| {} | {:.1} ms | {:.2} ms | {:.2} ms | {:.2} ms | {:.1} MiB |",
             r.roles, r.start_ms, r.p50, r.p99, r.max, r.rss_mib
         );
+        summary::report(&format!("app.start_ms.{roles}"), r.start_ms);
+        summary::report(&format!("app.key_p50_ms.{roles}"), r.p50);
+        summary::report(&format!("app.key_p99_ms.{roles}"), r.p99);
+        summary::report(&format!("app.rss_mib.{roles}"), r.rss_mib);
     }
 }

@@ -22,6 +22,9 @@ use rolecall::ports::identity_center::{IdentityCenter, RegisterRequest, TokenGra
 use rolecall::secret::Secret;
 use tokio::sync::mpsc::unbounded_channel;
 
+#[path = "summary.rs"]
+mod summary;
+
 const RATE_LIMIT: f64 = 20.0;
 const LATENCY_MS: u64 = 20;
 const PORTAL_APIS: [&str; 4] = [
@@ -233,6 +236,12 @@ async fn main() -> Result<(), Box<dyn Error>> {
         s.requests, s.throttled, s.failed
     );
     println!("| final rate | {:.2} req/s |", s.final_rate);
+    summary::report("listing.accounts", accounts as f64);
+    summary::report("listing.requests_needed", needed as f64);
+    summary::report("listing.elapsed_s", elapsed);
+    summary::report("listing.floor_s", floor);
+    summary::report("listing.ratio", elapsed / floor);
+    summary::report("listing.failed_accounts", s.unavailable as f64);
 
     println!("\n### Learned rate over time\n");
     println!("| t (s) | rate (req/s) |");
@@ -259,5 +268,6 @@ async fn main() -> Result<(), Box<dyn Error>> {
         "| load, slowest of {runs} | {:.2} ms |",
         slowest.as_secs_f64() * 1e3
     );
+    summary::report("cache.load_10k_ms", median.as_secs_f64() * 1e3);
     Ok(())
 }

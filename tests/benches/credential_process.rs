@@ -19,6 +19,9 @@ use std::time::{Duration, Instant};
 
 use rolecall::emulator::{Api, Emulator, Org, org_generate};
 
+#[path = "summary.rs"]
+mod summary;
+
 const BIN: &str = env!("CARGO_BIN_EXE_rolecall");
 
 const SMALL_ORG: &str = r#"
@@ -132,6 +135,8 @@ impl Home {
 }
 
 struct Row {
+    /// The key of its `bench-summary` lines.
+    key: &'static str,
     case: String,
     times: Vec<Duration>,
     network_calls: u64,
@@ -171,7 +176,13 @@ fn ms(d: Duration) -> String {
 }
 
 /// Times the fast path with `backend` against `emu`.
-fn bench_case(emu: &Emulator, case: &str, backend: &str, runs: usize) -> Res<Row> {
+fn bench_case(
+    emu: &Emulator,
+    key: &'static str,
+    case: &str,
+    backend: &str,
+    runs: usize,
+) -> Res<Row> {
     let home = Home::new(emu, backend)?;
     let target = home.prepare()?;
     let before = emu.stats(Api::GetRoleCredentials).requests;
@@ -180,6 +191,7 @@ fn bench_case(emu: &Emulator, case: &str, backend: &str, runs: usize) -> Res<Row
     // Leaves nothing behind in a keyring.
     let _ = home.run(&["logout"]);
     Ok(Row {
+        key,
         case: case.to_owned(),
         times,
         network_calls,
@@ -202,32 +214,40 @@ fn main() -> Res<()> {
     let mut rows = Vec::new();
     let floor_home = Home::new(&small, "file")?;
     rows.push(Row {
+        key: "version",
         case: "`rolecall --version` (process start, the floor)".into(),
         times: time_runs(&floor_home, &["--version"], runs, false)?,
         network_calls: 0,
     });
     rows.push(bench_case(
         &small,
+        "file_small",
         "file store, 3-account catalog",
         "file",
         runs,
     )?);
     rows.push(bench_case(
         &large,
+        "file_large",
         "file store, 1000-account catalog",
         "file",
         runs,
     )?);
     let mut skipped = Vec::new();
     if keyring {
-        for (case, backend) in [
-            ("keyring (Secret Service), 3-account catalog", "keyring"),
+        for (key, case, backend) in [
             (
+                "keyring_small",
+                "keyring (Secret Service), 3-account catalog",
+                "keyring",
+            ),
+            (
+                "auto_small",
                 "auto (no probe on the fast path), 3-account catalog",
                 "auto",
             ),
         ] {
-            match bench_case(&small, case, backend, runs) {
+            match bench_case(&small, key, case, backend, runs) {
                 Ok(row) => rows.push(row),
                 Err(e) => skipped.push(format!("{case}: {e}")),
             }
@@ -252,6 +272,11 @@ fn main() -> Res<()> {
             ms(percentile(&row.times, 100.0)),
             row.network_calls
         );
+        let key = row.key;
+        for (name, p) in [("p50", 50.0), ("p99", 99.0)] {
+            let value = percentile(&row.times, p).as_secs_f64() * 1000.0;
+            summary::report(&format!("credproc.{key}.{name}_ms"), value);
+        }
     }
     for s in &skipped {
         println!("\nskipped: {s}");

@@ -16,6 +16,9 @@ use rolecall::core::catalog::RoleRef;
 use rolecall::core::frecency::Frecency;
 use rolecall::core::search::{SearchIndex, SearchRow};
 
+#[path = "summary.rs"]
+mod summary;
+
 const SIZES: [usize; 2] = [10_000, 100_000];
 const QUERIES: [&str; 3] = ["payments prod admin", "dtsci", "4711 ro"];
 const VISIBLE: usize = 40;
@@ -144,22 +147,25 @@ impl Stats {
         self.samples.push(d);
     }
 
-    fn row(&mut self, label: &str) -> String {
+    /// The `q` quantile (sorts the samples).
+    fn pick(&mut self, q: f64) -> Duration {
         self.samples.sort_unstable();
-        let pick = |q: f64| {
-            let n = self.samples.len();
-            if n == 0 {
-                return Duration::ZERO;
-            }
-            let i = ((q * n as f64).ceil() as usize).clamp(1, n) - 1;
-            self.samples[i]
-        };
+        let n = self.samples.len();
+        if n == 0 {
+            return Duration::ZERO;
+        }
+        let i = ((q * n as f64).ceil() as usize).clamp(1, n) - 1;
+        self.samples[i]
+    }
+
+    fn row(&mut self, label: &str) -> String {
         let ms = |d: Duration| format!("{:.3}", d.as_secs_f64() * 1e3);
+        let (p50, p99) = (self.pick(0.5), self.pick(0.99));
         format!(
             "| {label} | {} | {} | {} | {} |",
             self.samples.len(),
-            ms(pick(0.5)),
-            ms(pick(0.99)),
+            ms(p50),
+            ms(p99),
             ms(self.samples.last().copied().unwrap_or_default())
         )
     }
@@ -281,6 +287,10 @@ fn main() {
         table.push(typing.row(&format!("{size} | typing")));
         table.push(backspacing.row(&format!("{size} | backspacing")));
         table.push(all.row(&format!("{size} | **all keystrokes**")));
+        summary::report(
+            &format!("search.p99_ms.{size}"),
+            all.pick(0.99).as_secs_f64() * 1e3,
+        );
 
         let matcher = SkimMatcherV2::default().ignore_case();
         let haystacks: Vec<String> = rows
