@@ -5,40 +5,19 @@
 
 mod common;
 
-use std::time::Duration;
-
 use common::app::{AppOptions, start_app};
+use common::cli_home::auto_approving_org;
 use common::*;
 use crossterm::event::KeyCode;
 use rolecall::core::app::ExitPlan;
-use rolecall::core::app::state::AppSettings;
-use rolecall::core::app::urgency::Thresholds;
 use rolecall::emulator::Api;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sign_in_search_assume_watch_the_countdown_and_quit() {
-    let org = small_org_toml().replace(
-        "device_poll_interval = 1",
-        "device_poll_interval = 1\napprove_after_seconds = 0",
-    );
-    let emu = start(&org).await;
+    let emu = start(&auto_approving_org()).await;
     let home = tempfile::tempdir().unwrap();
     // Warn as soon as a fresh one-hour credential has lost a couple of seconds.
-    let settings = AppSettings {
-        thresholds: Thresholds {
-            warn: Duration::from_secs(3598),
-            critical: Duration::from_secs(60),
-        },
-        ..AppSettings::default()
-    };
-    let mut app = start_app(
-        &emu,
-        home.path(),
-        AppOptions {
-            settings,
-            ..AppOptions::default()
-        },
-    );
+    let mut app = start_app(&emu, home.path(), AppOptions::warning_at_once());
 
     // Signing in shows the code, then the emulator approves and the catalog is listed.
     let device_url = format!("{}/device", emu.url());

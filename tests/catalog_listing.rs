@@ -176,20 +176,8 @@ async fn a_token_revoked_mid_listing_stops_it_without_touching_the_cache() {
     let before = std::fs::read(cache.path()).unwrap();
 
     let lister = lister(&emu, &token, pinned(150.0));
-    let (tx, mut rx) = unbounded_channel();
-    let revoke = async {
-        let mut revoked_at = None;
-        while let Some(event) = rx.recv().await {
-            if let CatalogEvent::RolesFetched { done, .. } = event
-                && done >= 40
-                && revoked_at.is_none()
-            {
-                assert_eq!(emu.revoke_tokens(), 1);
-                revoked_at = Some(done);
-            }
-        }
-        revoked_at
-    };
+    let (tx, rx) = unbounded_channel();
+    let revoke = when_roles_fetched(rx, 40, || assert_eq!(emu.revoke_tokens(), 1));
     let (result, revoked_at) = tokio::join!(lister.refresh(&cache, Some(&old), Some(tx)), revoke);
     assert_eq!(result, Err(CatalogError::Unauthorized));
     assert!(revoked_at.is_some());

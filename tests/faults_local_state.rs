@@ -41,26 +41,24 @@ async fn without_a_keyring_tokens_go_to_the_file_store_with_a_notice() {
         secrets.display()
     );
 
-    let out = home
-        .command(BIN, &["login", "--device-code", "--no-browser"])
-        .env("DBUS_SESSION_BUS_ADDRESS", NO_BUS)
-        .output()
-        .unwrap();
-    let stderr = text(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
-    assert_eq!(stderr.lines().next(), Some(notice.as_str()), "{stderr}");
-    assert_eq!(stderr.matches("no OS keyring").count(), 1, "said once");
+    // Runs rolecall where no Secret Service answers; it succeeds, saying so once, first.
+    let without_keyring = |args: &[&str]| {
+        let out = home
+            .command(BIN, args)
+            .env("DBUS_SESSION_BUS_ADDRESS", NO_BUS)
+            .output()
+            .unwrap();
+        let stderr = text(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().next(), Some(notice.as_str()), "{stderr}");
+        assert_eq!(stderr.matches("no OS keyring").count(), 1, "said once");
+        out
+    };
+    without_keyring(&["login", "--device-code", "--no-browser"]);
     assert_eq!(mode(&secrets), 0o600);
 
     // The next command reads the sign-in from there: no second sign-in.
-    let out = home
-        .command(BIN, &["list", "--json"])
-        .env("DBUS_SESSION_BUS_ADDRESS", NO_BUS)
-        .output()
-        .unwrap();
-    let stderr = text(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
-    assert_eq!(stderr.lines().next(), Some(notice.as_str()), "{stderr}");
+    let out = without_keyring(&["list", "--json"]);
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rows.len(), 5);
     assert_eq!(emu.stats(Api::StartDeviceAuthorization).requests, 1);

@@ -17,7 +17,7 @@ use common::app::{AppOptions, cache, start_app};
 use common::catalog::*;
 use common::cli_home::{BIN, Home, auto_approving_org, text};
 use common::*;
-use rolecall::catalog::{CatalogCache, CatalogError, CatalogEvent, ListOptions};
+use rolecall::catalog::{CatalogCache, CatalogError, ListOptions};
 use rolecall::core::catalog::Catalog;
 use rolecall::emulator::{Api, Emulator, Faults};
 use rolecall::ports::identity_center::IdcError;
@@ -164,20 +164,8 @@ async fn the_network_gone_mid_listing_keeps_the_last_catalog_and_recovers() {
     let before = std::fs::read(cache.path()).unwrap();
 
     // The network goes away once 40 accounts' roles are in.
-    let (tx, mut rx) = unbounded_channel();
-    let cut = async {
-        let mut cut_at = None;
-        while let Some(event) = rx.recv().await {
-            if let CatalogEvent::RolesFetched { done, .. } = event
-                && done >= 40
-                && cut_at.is_none()
-            {
-                emu.set_faults(network_down());
-                cut_at = Some(done);
-            }
-        }
-        cut_at
-    };
+    let (tx, rx) = unbounded_channel();
+    let cut = when_roles_fetched(rx, 40, || emu.set_faults(network_down()));
     let (result, cut_at) =
         tokio::join!(lister.refresh(&cache, Some(&first.catalog), Some(tx)), cut);
     assert!(cut_at.is_some());

@@ -14,8 +14,6 @@ use common::app::{AppOptions, start_app};
 use common::cli_home::{Home, auto_approving_org, text};
 use common::*;
 use crossterm::event::KeyCode;
-use rolecall::core::app::state::AppSettings;
-use rolecall::core::app::urgency::Thresholds;
 use rolecall::emulator::{Api, Emulator, Faults};
 
 fn skewed(seconds: i64) -> Faults {
@@ -40,10 +38,7 @@ async fn a_sign_in_revoked_while_the_app_runs_asks_to_sign_in_again_then_carries
     approve(&emu).await;
     app.frame_with("PowerUserAccess").await;
 
-    app.type_text("dev power");
-    app.frame_with("dev power").await;
-    app.key(KeyCode::Enter);
-    app.frame_with("Quit and print the exports").await;
+    app.assume("dev power").await;
     app.key(KeyCode::Esc);
 
     // Revoked (the refresh token too): the next role cannot be had with it.
@@ -158,35 +153,14 @@ async fn with_the_service_clock_ten_minutes_off_expiries_are_counted_in_our_time
 
 #[tokio::test(flavor = "multi_thread")]
 async fn with_the_service_clock_ten_minutes_ahead_the_app_counts_down_from_the_true_hour() {
-    let org = small_org_toml().replace(
-        "device_poll_interval = 1",
-        "device_poll_interval = 1\napprove_after_seconds = 0",
-    );
-    let emu = start(&org).await;
+    let emu = start(&auto_approving_org()).await;
     emu.set_faults(skewed(600));
     let home = tempfile::tempdir().unwrap();
-    // Warn once a one-hour credential has lost two seconds: counted from a credential that
+    // Warned once a one-hour credential has lost two seconds: counted from a credential that
     // looks ten minutes longer, no warning would come for ten minutes.
-    let settings = AppSettings {
-        thresholds: Thresholds {
-            warn: Duration::from_secs(3598),
-            critical: Duration::from_secs(60),
-        },
-        ..AppSettings::default()
-    };
-    let mut app = start_app(
-        &emu,
-        home.path(),
-        AppOptions {
-            settings,
-            ..AppOptions::default()
-        },
-    );
+    let mut app = start_app(&emu, home.path(), AppOptions::warning_at_once());
     app.frame_with("AdministratorAccess").await;
-    app.type_text("prod admin");
-    app.frame_with("prod admin").await;
-    app.key(KeyCode::Enter);
-    app.frame_with("Quit and print the exports").await;
+    app.assume("prod admin").await;
     app.key(KeyCode::Esc);
     let warned = app.frame_with("expires in 59m").await;
     assert!(

@@ -7,6 +7,7 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::app::NoBrowser;
 use common::*;
 use rolecall::adapters::aws_identity_center::AwsIdentityCenter;
 use rolecall::core::signin::{DeviceWait, Failure, Method};
@@ -46,17 +47,6 @@ fn view() -> (View, mpsc::UnboundedReceiver<String>) {
         },
         rx,
     )
-}
-
-/// No browser here: the device flow shows the code only.
-struct NoBrowser;
-impl Opener for NoBrowser {
-    fn can_open(&self) -> bool {
-        false
-    }
-    fn open(&self, _: &str) -> Result<(), String> {
-        Err("no browser".into())
-    }
 }
 
 /// A "browser" that follows the authorize URL like a person clicking through, optionally

@@ -72,22 +72,23 @@ fn assert_clean(emu: &Emulator, home: &Home, tmux: &Tmux, before: &BTreeSet<Stri
     secrets.assert_none_in("the log", &home.log());
 }
 
-#[test]
-fn sigterm_while_holding_credentials_restores_the_terminal() {
+/// The app holding credentials gets `signal`: it ends cleanly and leaves a clean terminal.
+fn ends_cleanly_on(signal: &str) {
     let (_rt, emu) = emulator();
-    let (home, tmux, before) = holding_credentials("term", &emu, &[]);
-    tmux.signal_app("TERM");
+    let (home, tmux, before) = holding_credentials(&signal.to_lowercase(), &emu, &[]);
+    tmux.signal_app(signal);
     tmux.wait_text("EXITED=0", Duration::from_secs(10));
     assert_clean(&emu, &home, &tmux, &before);
 }
 
 #[test]
+fn sigterm_while_holding_credentials_restores_the_terminal() {
+    ends_cleanly_on("TERM");
+}
+
+#[test]
 fn sighup_while_holding_credentials_restores_the_terminal() {
-    let (_rt, emu) = emulator();
-    let (home, tmux, before) = holding_credentials("hup", &emu, &[]);
-    tmux.signal_app("HUP");
-    tmux.wait_text("EXITED=0", Duration::from_secs(10));
-    assert_clean(&emu, &home, &tmux, &before);
+    ends_cleanly_on("HUP");
 }
 
 #[test]

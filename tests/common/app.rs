@@ -17,6 +17,7 @@ use rolecall::adapters::aws_sso_cache::AwsSsoCache;
 use rolecall::adapters::file_store::FileStore;
 use rolecall::catalog::{CatalogCache, ListOptions, Lister};
 use rolecall::core::app::state::{AppSettings, SessionInfo};
+use rolecall::core::app::urgency::Thresholds;
 use rolecall::core::app::{AppState, ExitPlan, Keymap};
 use rolecall::core::catalog::Catalog;
 use rolecall::core::frecency::Frecency;
@@ -38,7 +39,8 @@ use super::{REGION, START_URL};
 /// The session name the app runs on.
 pub const SESSION: &str = "test";
 
-struct NoBrowser;
+/// No browser here: the device flow shows the code only.
+pub struct NoBrowser;
 
 impl Opener for NoBrowser {
     fn can_open(&self) -> bool {
@@ -70,6 +72,24 @@ impl Default for AppOptions {
             settings: AppSettings::default(),
             cached: None,
             size: (110, 32),
+        }
+    }
+}
+
+impl AppOptions {
+    /// Warns about a one-hour credential as soon as it has lost two seconds, so a test sees
+    /// the expiry warning (and its countdown) at once.
+    pub fn warning_at_once() -> Self {
+        let settings = AppSettings {
+            thresholds: Thresholds {
+                warn: Duration::from_secs(3598),
+                critical: Duration::from_secs(60),
+            },
+            ..AppSettings::default()
+        };
+        Self {
+            settings,
+            ..Self::default()
         }
     }
 }
@@ -225,6 +245,14 @@ impl App {
     /// Waits for a frame containing `text`.
     pub async fn frame_with(&mut self, text: &str) -> String {
         self.frame_where(text, |f| f.contains(text)).await
+    }
+
+    /// Searches for `query` and assumes the first hit: waits for the hand-over menu.
+    pub async fn assume(&mut self, query: &str) -> String {
+        self.type_text(query);
+        self.frame_with(query).await;
+        self.key(KeyCode::Enter);
+        self.frame_with("Quit and print the exports").await
     }
 
     /// Quits with ctrl-c and returns the exit plan.

@@ -99,3 +99,24 @@ pub fn assert_exact(emu: &Emulator, catalog: &Catalog) {
     assert_eq!(ids.len(), catalog.accounts.len(), "duplicate accounts");
     pretty_assertions::assert_eq!(rows(catalog), expected(emu));
 }
+
+/// Reads listing events until the channel closes, running `act` once, when the roles of
+/// `at_least` accounts are in. Returns how many were in by then (`None`: never reached).
+pub async fn when_roles_fetched(
+    mut events: tokio::sync::mpsc::UnboundedReceiver<rolecall::catalog::CatalogEvent>,
+    at_least: usize,
+    act: impl FnOnce(),
+) -> Option<usize> {
+    let mut act = Some(act);
+    let mut acted_at = None;
+    while let Some(event) = events.recv().await {
+        if let rolecall::catalog::CatalogEvent::RolesFetched { done, .. } = event
+            && done >= at_least
+            && let Some(act) = act.take()
+        {
+            act();
+            acted_at = Some(done);
+        }
+    }
+    acted_at
+}
