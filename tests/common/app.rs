@@ -1,6 +1,7 @@
 //! The whole app on ratatui's `TestBackend`: the real runtime and the real SDK adapter against
-//! the emulator, a scripted key stream in, every drawn frame out as text. The session is
-//! "test"; tokens go to a file store, the catalog cache and the AWS files to a throwaway home.
+//! the emulator, a scripted key stream in, every drawn frame out as text. Tokens, the catalog
+//! cache and the AWS files live where the binary keeps them under a throwaway HOME; the session
+//! is "test" unless the options name another (and chains are offered when given).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::io;
@@ -25,8 +26,10 @@ use rolecall::core::signin::Method;
 use rolecall::core::sso::SsoSession;
 use rolecall::emulator::Emulator;
 use rolecall::engine::signin::SignInRequest;
+use rolecall::paths::Paths;
 use rolecall::ports::clock::SystemClock;
 use rolecall::ports::opener::Opener;
+use rolecall::runtime::chain_services::ChainServices;
 use rolecall::runtime::{RunOptions, Services, run};
 use rolecall::secret::Secret;
 use rolecall::session_store::SessionStore;
@@ -54,23 +57,28 @@ impl Opener for NoBrowser {
 
 /// How the app starts.
 pub struct AppOptions {
+    pub session: SsoSession,
     pub list: ListOptions,
     pub settings: AppSettings,
     /// A catalog already in the cache (and shown at once); the app still lists anew after
     /// signing in.
     pub cached: Option<Catalog>,
+    /// What chains need (none: chains are not offered).
+    pub chains: Option<Arc<ChainServices>>,
     pub size: (u16, u16),
 }
 
 impl Default for AppOptions {
     fn default() -> Self {
         Self {
+            session: session(),
             list: ListOptions {
                 initial_rate: 100.0,
                 ..ListOptions::default()
             },
             settings: AppSettings::default(),
             cached: None,
+            chains: None,
             size: (110, 32),
         }
     }
@@ -104,9 +112,15 @@ pub fn session() -> SsoSession {
     }
 }
 
-/// The cache the app reads and writes in `home`.
+/// rolecall's paths under `home`.
+pub fn paths(home: &Path) -> Paths {
+    let home = home.to_owned();
+    Paths::from_lookup(move |k| (k == "HOME").then(|| home.clone().into_os_string())).unwrap()
+}
+
+/// The catalog cache of the default session in `home`.
 pub fn cache(home: &Path) -> CatalogCache {
-    CatalogCache::new(home, SESSION)
+    CatalogCache::for_session(&paths(home), SESSION)
 }
 
 /// A running app.
@@ -120,19 +134,20 @@ pub struct App {
 
 /// Starts the app with nothing signed in: it signs in with the device code, then lists.
 pub fn start_app(emu: &Emulator, home: &Path, options: AppOptions) -> App {
-    let session = session();
-    let idc = Arc::new(AwsIdentityCenter::new(REGION, Some(&emu.url())));
+    let paths = paths(home);
+    let session = options.session;
+    let idc = Arc::new(AwsIdentityCenter::new(&session.region, Some(&emu.url())));
     let store = SessionStore::new(
-        Box::new(FileStore::new(&home.join("state"))),
-        AwsSsoCache::new(home.join("sso-cache")),
+        Box::new(FileStore::new(&paths.state_dir)),
+        AwsSsoCache::new(paths.sso_cache_dir.clone()),
     );
-    let cache = cache(home);
+    let cache = CatalogCache::for_session(&paths, &session.name);
     if let Some(cached) = &options.cached {
         cache.save(cached).unwrap();
     }
     let lister = Arc::new(Lister::new(
         idc.clone(),
-        SESSION,
+        session.name.clone(),
         Secret::new(String::new()),
         options.list,
     ));
@@ -151,17 +166,17 @@ pub fn start_app(emu: &Emulator, home: &Path, options: AppOptions) -> App {
         }),
         cache: Arc::new(cache),
         lister,
-        frecency_file: Some(home.join("frecency.json")),
-        aws_credentials: home.join(".aws/credentials"),
-        aws_config: home.join(".aws/config"),
+        frecency_file: Some(paths.state_dir.join("frecency.json")),
+        aws_credentials: paths.aws_credentials.clone(),
+        aws_config: paths.aws_config.clone(),
         current: Arc::new(RwLock::new(None)),
-        chains: None,
+        chains: options.chains,
     };
     let state = AppState::new(
         SessionInfo {
-            name: SESSION.into(),
-            start_url: START_URL.into(),
-            region: REGION.into(),
+            name: session.name.clone(),
+            start_url: session.start_url.clone(),
+            region: session.region.clone(),
             token_expires_at: None,
         },
         options.cached.unwrap_or_default(),
@@ -213,6 +228,13 @@ impl App {
                 KeyModifiers::CONTROL,
             ))))
             .unwrap();
+    }
+
+    /// `code` pressed `n` times.
+    pub fn keys(&self, code: KeyCode, n: usize) {
+        for _ in 0..n {
+            self.key(code);
+        }
     }
 
     pub fn type_text(&self, text: &str) {
