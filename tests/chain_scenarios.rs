@@ -486,3 +486,63 @@ async fn an_iam_user_with_mfa_gets_a_session_token_first() {
         "the session token was kept"
     );
 }
+
+// Chains leak nothing: every secret the emulator issued (SSO and STS credentials, tokens) is
+// absent from the debug log, every message and every process's command line while chains are
+// assumed (with MFA from stdin and from a session token), handed to the AWS CLI and to actions.
+#[tokio::test(flavor = "multi_thread")]
+async fn chain_flows_leak_no_secret() {
+    use common::leaks::{ArgvSampler, Secrets};
+    let (emu, home) = signed_in().await;
+    let sampler = ArgvSampler::start();
+    let mut outputs = Vec::new();
+    outputs.push(rolecall_with(&home, &["whoami", "pipeline"], ""));
+    outputs.push(rolecall_with(
+        &home,
+        &["write", "pipeline", "--region", REGION],
+        "",
+    ));
+    outputs.push(rolecall_with(
+        &home,
+        &["action", "ECR login", "registry"],
+        "",
+    ));
+    let code = emu.mfa_code(MFA_SERIAL).unwrap();
+    outputs.push(rolecall_with(
+        &home,
+        &["whoami", "break-glass"],
+        &format!("{code}\n"),
+    ));
+    let code = emu.mfa_code(MFA_SERIAL).unwrap();
+    outputs.push(rolecall_with(
+        &home,
+        &["whoami", "reader-with-mfa"],
+        &format!("{code}\n"),
+    ));
+    outputs.push(rolecall_with(&home, &["env", "reader-as-nobody"], ""));
+    let arn = aws_whoami(&home, Some("pipeline"));
+    let (argv, rounds) = sampler.finish();
+    assert!(arn.contains("assumed-role/pipeline-service"), "{arn}");
+    assert!(rounds > 10, "the sampler ran ({rounds} rounds)");
+    assert!(
+        argv.iter().any(|l| l.contains("get-caller-identity")),
+        "the sampler saw the short-lived children"
+    );
+    let secrets = Secrets::new(emu.issued_secrets());
+    assert!(secrets.len() > 6, "SSO and STS credentials were issued");
+    // The control: the credentials file holds secrets the search finds.
+    let credentials = std::fs::read_to_string(home.path().join(".aws/credentials")).unwrap();
+    assert!(
+        !secrets.found_in(&credentials).is_empty(),
+        "the search finds secrets"
+    );
+    secrets.assert_none_in("the debug log", &home.log());
+    for line in &argv {
+        secrets.assert_none_in("a command line", line);
+    }
+    for out in &outputs {
+        secrets.assert_none_in("stderr", &text(&out.stderr));
+    }
+    // `whoami` prints an ARN, never a key.
+    secrets.assert_none_in("whoami's stdout", &text(&outputs[0].stdout));
+}

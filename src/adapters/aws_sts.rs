@@ -11,6 +11,7 @@ use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_sts::types::{PolicyDescriptorType, Tag};
 
 use super::endpoints::{Service, endpoint_for};
+use super::service_date::ServiceDate;
 use crate::core::credentials::Credentials;
 use crate::ports::sts::{AssumeRoleRequest, Assumed, CallerIdentity, MfaCode, Sts, StsError};
 use crate::secret::Secret;
@@ -66,12 +67,16 @@ fn signed_with(credentials: &Credentials) -> aws_sdk_sts::config::Builder {
     aws_sdk_sts::config::Builder::default().credentials_provider(sdk)
 }
 
-fn from_sdk(c: &aws_sdk_sts::types::Credentials) -> Credentials {
+/// The credentials STS returned, their expiry moved into our time (STS states it in its own:
+/// with our clock off, kept credentials would otherwise look good after they expired).
+fn from_sdk(c: &aws_sdk_sts::types::Credentials, date: &ServiceDate) -> Credentials {
     Credentials {
         access_key_id: c.access_key_id().to_owned(),
         secret_access_key: Secret::new(c.secret_access_key().to_owned()),
         session_token: Some(Secret::new(c.session_token().to_owned())),
-        expires_at: SystemTime::try_from(*c.expiration()).ok(),
+        expires_at: SystemTime::try_from(*c.expiration())
+            .ok()
+            .map(|t| date.to_local(t)),
     }
 }
 
@@ -155,6 +160,7 @@ impl Sts for AwsSts {
             .iter()
             .map(|arn| PolicyDescriptorType::builder().arn(arn).build())
             .collect::<Vec<_>>();
+        let date = ServiceDate::default();
         let out = self
             .client(region)
             .assume_role()
@@ -172,6 +178,7 @@ impl Sts for AwsSts {
             .set_policy_arns(Some(policy_arns).filter(|p| !p.is_empty()))
             .customize()
             .config_override(signed_with(source))
+            .interceptor(date.clone())
             .send()
             .await
             .map_err(classify)?;
@@ -180,7 +187,7 @@ impl Sts for AwsSts {
             .assumed_role_user()
             .ok_or_else(|| missing("the assumed role"))?;
         Ok(Assumed {
-            credentials: from_sdk(credentials),
+            credentials: from_sdk(credentials, &date),
             assumed_role_arn: user.arn().to_owned(),
         })
     }
@@ -192,6 +199,7 @@ impl Sts for AwsSts {
         duration_seconds: Option<u32>,
         mfa: Option<&MfaCode>,
     ) -> Result<Credentials, StsError> {
+        let date = ServiceDate::default();
         let out = self
             .client(region)
             .get_session_token()
@@ -200,11 +208,12 @@ impl Sts for AwsSts {
             .set_token_code(mfa.map(|m| m.code.expose().clone()))
             .customize()
             .config_override(signed_with(source))
+            .interceptor(date.clone())
             .send()
             .await
             .map_err(classify)?;
         out.credentials()
-            .map(from_sdk)
+            .map(|c| from_sdk(c, &date))
             .ok_or_else(|| missing("credentials"))
     }
 
