@@ -289,6 +289,10 @@ async fn list_when_the_network_goes_mid_listing_exits_5_keeps_the_cache_and_reco
     let out = child.wait_with_output().unwrap();
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert!(
+        out.stdout.is_empty(),
+        "no rows, not even an empty JSON array"
+    );
     let line = stderr
         .lines()
         .find(|l| l.contains("cannot reach"))

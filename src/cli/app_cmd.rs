@@ -116,6 +116,13 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
         settings,
         keymap,
     );
+    if let Some(notice) = loaded.notice {
+        state.toast = Some(crate::core::app::state::Toast {
+            text: notice,
+            level: crate::core::app::state::Level::Warn,
+            until: now + state.settings.toast_for,
+        });
+    }
     state.catalog_stale = is_stale(
         &state.catalog,
         Duration::from_secs(file.catalog.refresh_after_minutes * 60),

@@ -198,6 +198,10 @@ pub async fn run_list(args: ListArgs) -> Result<(), CliError> {
     if args.session.is_none() {
         all.extend(chain_rows(&ctx));
     }
+    if let (true, Some(e)) = (all.is_empty(), &failure) {
+        // Nothing listed: no empty table on stdout, only the reason (already on stderr).
+        return Err(CliError::Reported(e.exit_code()));
+    }
     let mut out = std::io::stdout().lock();
     let written = if args.json {
         serde_json::to_writer_pretty(&mut out, &all)
