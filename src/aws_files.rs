@@ -25,6 +25,8 @@ pub enum AwsFilesError {
     },
     #[error("{path}: not UTF-8 text; rolecall leaves it alone")]
     NotText { path: String },
+    #[error("{path} is read-only; rolecall leaves it alone (make it writable to let it write)")]
+    ReadOnly { path: String },
     #[error("{path}: {cause}")]
     Refused { path: String, cause: String },
 }

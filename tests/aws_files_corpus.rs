@@ -1,19 +1,29 @@
-//! Writing a profile into awkward credentials files (tests/fixtures/aws_files/): every byte
-//! outside our section survives; a missing file and directory are created private; a symlink
-//! survives; the file ends 0600; the lock keeps concurrent writers from losing each other's
-//! profiles.
+//! Writing into awkward `~/.aws/credentials` and `~/.aws/config` files
+//! (tests/fixtures/aws_files/: `#` and `;` comments, CRLF, mixed endings, no final newline,
+//! duplicate sections, unicode names, very long values, other tools' sections, an empty file):
+//! after every write — a credentials profile, a config profile's region, the managed block —
+//! every byte outside what we edit survives, directly and through a symlink. A missing file and
+//! directory are created private; a read-only file is refused and left exactly as it was; a
+//! looser mode is reported (and tightened when asked); the lock keeps concurrent writers from
+//! losing each other's profiles.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use rolecall::adapters::atomic_file::FileLock;
-use rolecall::aws_files::{write_profile, write_profile_region};
+use rolecall::aws_files::ini_edit::{BLOCK_BEGIN, BLOCK_END, managed_block, replace_block};
+use rolecall::aws_files::write::CREDENTIAL_KEYS;
+use rolecall::aws_files::{
+    AwsFilesError, FileMode, update_file, write_profile, write_profile_region,
+};
 use rolecall::config::ini;
 use rolecall::core::credentials::Credentials;
 use rolecall::secret::Secret;
 
 const PROFILE: &str = "rolecall-test";
+/// Every fixture is written with each name: ours, and a unicode one that some fixtures have.
+const PROFILES: [&str; 2] = [PROFILE, "perfil-señor"];
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/aws_files")
@@ -32,7 +42,7 @@ fn corpus() -> Vec<(String, String)> {
         })
         .collect();
     files.sort();
-    assert!(files.len() >= 10, "the corpus is there");
+    assert!(files.len() >= 17, "the corpus is there");
     files
 }
 
@@ -78,12 +88,45 @@ fn split<'a>(text: &'a str, name: &str) -> Option<(&'a str, &'a str, &'a str)> {
     ))
 }
 
-fn assert_only_our_section_changed(name: &str, original: &str, result: &str) {
-    let (before, section, after) = split(result, PROFILE).expect("our section is written");
-    match split(original, PROFILE) {
-        Some((b, _, a)) => {
-            assert_eq!(before, b, "{name}: bytes before our section changed");
-            assert_eq!(after, a, "{name}: bytes after our section changed");
+/// Whether `line` sets one of `keys`.
+fn sets_one_of(line: &str, keys: &[&str]) -> bool {
+    let line = line.trim_start().to_lowercase();
+    keys.iter().any(|k| {
+        line.strip_prefix(k)
+            .is_some_and(|rest| rest.trim_start().starts_with(['=', ':']))
+    })
+}
+
+/// The lines of a section after its header that do not set `keys` (endings cut off).
+fn other_lines<'a>(section: &'a str, keys: &[&str]) -> Vec<&'a str> {
+    section
+        .split_inclusive('\n')
+        .skip(1)
+        .filter(|l| !sets_one_of(l, keys))
+        .map(|l| l.trim_end_matches(['\r', '\n']))
+        .collect()
+}
+
+/// Everything outside `[section]` of `result` is `original`'s, byte for byte; inside it, every
+/// line that does not set one of `keys` is still there, in order; each key is set once.
+fn assert_only_section_changed(
+    name: &str,
+    original: &str,
+    result: &str,
+    section_name: &str,
+    keys: &[&str],
+) {
+    let (before, section, after) = split(result, section_name)
+        .unwrap_or_else(|| panic!("{name}: [{section_name}] is written"));
+    match split(original, section_name) {
+        Some((b, old_section, a)) => {
+            assert_eq!(before, b, "{name}: bytes before [{section_name}] changed");
+            assert_eq!(after, a, "{name}: bytes after [{section_name}] changed");
+            assert_eq!(
+                other_lines(section, keys),
+                other_lines(old_section, keys),
+                "{name}: lines of [{section_name}] that are not ours changed"
+            );
         }
         None => {
             assert_eq!(after, "", "{name}: a new section goes at the end");
@@ -96,76 +139,177 @@ fn assert_only_our_section_changed(name: &str, original: &str, result: &str) {
             );
         }
     }
-    // Our section holds our keys once, with the file's line ending.
-    let crlf =
-        original.contains("\r\n") && original.find('\n') == original.find("\r\n").map(|i| i + 1);
-    for key in [
-        "aws_access_key_id",
-        "aws_secret_access_key",
-        "aws_session_token",
-        "expiration",
-    ] {
+    for key in keys {
         assert_eq!(
-            section
-                .lines()
-                .filter(|l| l.trim_start().to_lowercase().starts_with(key))
-                .count(),
+            section.lines().filter(|l| sets_one_of(l, &[key])).count(),
             1,
             "{name}: {key} once in {section:?}"
         );
     }
-    if crlf {
-        assert!(
-            !section.replace("\r\n", "").contains('\n'),
-            "{name}: CRLF kept: {section:?}"
-        );
+    // Lines we add use the file's line ending (the file's last line may have none).
+    if first_ending_is_crlf(original) {
+        for line in section.split_inclusive('\n').filter(|l| sets_one_of(l, keys)) {
+            assert!(
+                line.ends_with("\r\n") || !line.ends_with('\n'),
+                "{name}: CRLF kept: {line:?}"
+            );
+        }
     }
+}
+
+/// Whether the first line break of `text` is CRLF.
+fn first_ending_is_crlf(text: &str) -> bool {
+    text.find('\n')
+        .is_some_and(|i| i > 0 && text.as_bytes()[i - 1] == b'\r')
+}
+
+/// Writes `creds` as `profile` into `path` and checks the result against `original`.
+fn write_and_check(name: &str, path: &Path, original: &str, profile: &str, n: u32) -> String {
+    write_profile(path, profile, &credentials(n)).unwrap();
+    let result = std::fs::read_to_string(path).unwrap();
+    assert_only_section_changed(name, original, &result, profile, &CREDENTIAL_KEYS);
+    result
 }
 
 #[test]
 fn every_byte_outside_our_section_survives() {
     let home = tempfile::tempdir().unwrap();
     for (name, original) in corpus() {
+        for profile in PROFILES {
+            let name = format!("{name} [{profile}]");
+            let path = home.path().join(&name);
+            std::fs::write(&path, &original).unwrap();
+            let result = write_and_check(&name, &path, &original, profile, 1);
+
+            // What we wrote reads back (for files our reader accepts).
+            if let Ok(sections) = ini::parse(&result) {
+                let ours = sections.iter().rev().find(|s| s.name == profile).unwrap();
+                assert_eq!(ours.get("aws_access_key_id"), Some("ASIANEW1"), "{name}");
+                assert_eq!(
+                    ours.get("aws_secret_access_key"),
+                    Some("secret/1+key"),
+                    "{name}"
+                );
+                assert_eq!(ours.get("aws_session_token"), Some("token1=="), "{name}");
+                assert_eq!(
+                    ours.get("expiration"),
+                    Some("2027-01-15T08:00:00Z"),
+                    "{name}"
+                );
+                if name.starts_with("existing_profile.ini") && profile == PROFILE {
+                    assert_eq!(
+                        ours.get("mfa_serial"),
+                        Some("arn:aws:iam::1:mfa/me"),
+                        "unknown keys stay"
+                    );
+                }
+            }
+
+            // A second write replaces our values in place and still touches nothing else.
+            let second = write_and_check(&name, &path, &original, profile, 2);
+            assert_eq!(second.len(), result.len(), "{name}: same shape, new values");
+            assert!(
+                second.contains("ASIANEW2") && !second.contains("ASIANEW1"),
+                "{name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_byte_outside_a_config_profile_survives() {
+    let home = tempfile::tempdir().unwrap();
+    for (name, original) in corpus() {
         let path = home.path().join(&name);
         std::fs::write(&path, &original).unwrap();
-        write_profile(&path, PROFILE, &credentials(1)).unwrap();
-        let result = std::fs::read_to_string(&path).unwrap();
-        assert_only_our_section_changed(&name, &original, &result);
-
-        // What we wrote reads back (for files our reader accepts).
-        if let Ok(sections) = ini::parse(&result) {
-            let ours = sections.iter().rev().find(|s| s.name == PROFILE).unwrap();
-            assert_eq!(ours.get("aws_access_key_id"), Some("ASIANEW1"), "{name}");
-            assert_eq!(
-                ours.get("aws_secret_access_key"),
-                Some("secret/1+key"),
-                "{name}"
-            );
-            assert_eq!(ours.get("aws_session_token"), Some("token1=="), "{name}");
-            assert_eq!(
-                ours.get("expiration"),
-                Some("2027-01-15T08:00:00Z"),
-                "{name}"
-            );
-            if name == "existing_profile.ini" {
-                assert_eq!(
-                    ours.get("mfa_serial"),
-                    Some("arn:aws:iam::1:mfa/me"),
-                    "unknown keys stay"
-                );
-            }
+        for region in ["eu-west-1", "ap-southeast-2"] {
+            write_profile_region(&path, PROFILE, region, FileMode::Keep).unwrap();
+            let result = std::fs::read_to_string(&path).unwrap();
+            let section = format!("profile {PROFILE}");
+            assert_only_section_changed(&name, &original, &result, &section, &["region"]);
+            assert!(result.contains(&format!("region = {region}")), "{name}");
         }
-
-        // A second write replaces our values in place and still touches nothing else.
-        write_profile(&path, PROFILE, &credentials(2)).unwrap();
-        let second = std::fs::read_to_string(&path).unwrap();
-        assert_only_our_section_changed(&name, &original, &second);
-        assert_eq!(second.len(), result.len(), "{name}: same shape, new values");
-        assert!(
-            second.contains("ASIANEW2") && !second.contains("ASIANEW1"),
-            "{name}"
-        );
     }
+}
+
+#[test]
+fn every_byte_outside_the_managed_block_survives() {
+    let home = tempfile::tempdir().unwrap();
+    let body = |n: usize| -> Vec<String> {
+        (0..n)
+            .flat_map(|i| [format!("[profile managed-{i}]"), format!("region = r{i}")])
+            .collect()
+    };
+    for (name, original) in corpus() {
+        let path = home.path().join(&name);
+        std::fs::write(&path, &original).unwrap();
+        for n in [3, 1, 4] {
+            update_file(&path, FileMode::Keep, |old| {
+                replace_block(old, &body(n)).map_err(|e| e.to_string())
+            })
+            .unwrap();
+            let result = std::fs::read_to_string(&path).unwrap();
+            let added = result
+                .strip_prefix(&original)
+                .unwrap_or_else(|| panic!("{name}: the original is no longer a prefix"));
+            let block_at = added.find(BLOCK_BEGIN).unwrap();
+            assert!(
+                added[..block_at].chars().all(|c| c == '\r' || c == '\n') && block_at <= 4,
+                "{name}: {added:?}"
+            );
+            assert!(added.trim_end().ends_with(BLOCK_END), "{name}: {added:?}");
+            let eol = if first_ending_is_crlf(&original) {
+                "\r\n"
+            } else {
+                "\n"
+            };
+            let expected: String = body(n).iter().map(|l| format!("{l}{eol}")).collect();
+            assert_eq!(managed_block(&result).unwrap().unwrap(), expected, "{name}");
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn every_byte_survives_through_a_symlink() {
+    let dir = tempfile::tempdir().unwrap();
+    let dotfiles = dir.path().join("dotfiles");
+    let aws = dir.path().join(".aws");
+    std::fs::create_dir(&dotfiles).unwrap();
+    std::fs::create_dir(&aws).unwrap();
+    for (name, original) in corpus() {
+        let real = dotfiles.join(&name);
+        std::fs::write(&real, &original).unwrap();
+        let link = aws.join(&name);
+        std::os::unix::fs::symlink(Path::new("../dotfiles").join(&name), &link).unwrap();
+        write_profile(&link, PROFILE, &credentials(1)).unwrap();
+        let result = std::fs::read_to_string(&real).unwrap();
+        assert_only_section_changed(&name, &original, &result, PROFILE, &CREDENTIAL_KEYS);
+        let meta = std::fs::symlink_metadata(&link).unwrap();
+        assert!(meta.file_type().is_symlink(), "{name}: the link survives");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(&aws)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.ends_with(".ini"))
+        .collect();
+    assert!(leftovers.is_empty(), "nothing lands beside the link: {leftovers:?}");
+}
+
+#[test]
+fn very_long_values_survive_and_a_long_old_token_is_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("credentials");
+    let huge = "A".repeat(1 << 20);
+    let old_token = "T".repeat(200_000);
+    let original = format!(
+        "[other-tool]\nblob = {huge}\n\n[{PROFILE}]\naws_session_token = {old_token}\n\
+         keep = {huge}\n\n[after]\nk = v\n"
+    );
+    std::fs::write(&path, &original).unwrap();
+    let result = write_and_check("huge", &path, &original, PROFILE, 7);
+    assert!(!result.contains(&old_token));
+    assert_eq!(result.matches(&huge).count(), 2);
 }
 
 #[test]
@@ -203,8 +347,14 @@ fn a_missing_file_and_directory_are_created_private() {
     let written = write_profile(&path, "dev", &credentials(1)).unwrap();
     assert_eq!(written.path, path);
     assert_eq!(written.looser_mode, None);
+    assert_eq!(written.notice(), None);
     assert_eq!(mode(&path), 0o600);
     assert_eq!(mode(path.parent().unwrap()), 0o700);
+    // So is a new config file, whose mode is otherwise kept.
+    let config = path.with_file_name("config");
+    let written = write_profile_region(&config, "dev", "eu-west-1", FileMode::Keep).unwrap();
+    assert_eq!((written.looser_mode, written.notice()), (None, None));
+    assert_eq!(mode(&config), 0o600);
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(
         text.starts_with("[dev]\naws_access_key_id = ASIANEW1\n"),
@@ -220,7 +370,7 @@ fn a_missing_file_and_directory_are_created_private() {
 
 #[cfg(unix)]
 #[test]
-fn a_looser_mode_is_made_0600_and_reported() {
+fn a_looser_mode_is_reported_and_made_0600_when_it_should_be() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("credentials");
@@ -235,22 +385,103 @@ fn a_looser_mode_is_made_0600_and_reported() {
         "{notice}"
     );
     assert!(!notice.contains('\n'));
-    // The config file keeps its own mode.
+    // The config file keeps its own mode, and says so.
     let config = dir.path().join("config");
     std::fs::write(&config, "[default]\n").unwrap();
     std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o640)).unwrap();
-    let written = write_profile_region(&config, "dev", "eu-west-1").unwrap();
-    assert_eq!(written.looser_mode, None);
+    let written = write_profile_region(&config, "dev", "eu-west-1", FileMode::Keep).unwrap();
+    assert_eq!((written.looser_mode, written.tightened), (Some(0o640), false));
+    let notice = written.notice().unwrap();
+    assert!(
+        notice.contains("is mode 0640")
+            && notice.contains("tighten_permissions = true under [aws_files]"),
+        "{notice}"
+    );
+    assert!(!notice.contains('\n'));
     assert_eq!(mode(&config), 0o640);
     assert_eq!(
         std::fs::read_to_string(&config).unwrap(),
         "[default]\n\n[profile dev]\nregion = eu-west-1\n"
     );
-    write_profile_region(&config, "default", "us-east-2").unwrap();
+    // Asked to tighten it (`[aws_files] tighten_permissions`), it is 0600 from then on.
+    let written = write_profile_region(
+        &config,
+        "default",
+        "us-east-2",
+        FileMode::for_config(true),
+    )
+    .unwrap();
+    assert_eq!((written.looser_mode, written.tightened), (Some(0o640), true));
+    assert!(written.notice().unwrap().contains("was mode 0640"));
+    assert_eq!(mode(&config), 0o600);
     assert_eq!(
         std::fs::read_to_string(&config).unwrap(),
         "[default]\nregion = us-east-2\n\n[profile dev]\nregion = eu-west-1\n"
     );
+    let written = write_profile_region(&config, "dev", "eu-west-2", FileMode::Keep).unwrap();
+    assert_eq!((written.looser_mode, written.notice()), (None, None));
+}
+
+/// The names in `dir`.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_file_is_refused_and_left_exactly_as_it_was() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    for (name, original) in corpus() {
+        for read_only in [0o444, 0o400, 0o550] {
+            let path = dir.path().join(&name);
+            std::fs::write(&path, &original).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(read_only)).unwrap();
+            let before = names_in(dir.path());
+            let attempts = [
+                write_profile(&path, PROFILE, &credentials(1)),
+                write_profile_region(&path, PROFILE, "eu-west-1", FileMode::Private),
+                update_file(&path, FileMode::Keep, |old| {
+                    replace_block(old, &["[profile x]".to_owned()]).map_err(|e| e.to_string())
+                }),
+            ];
+            for attempt in attempts {
+                let err = attempt.unwrap_err();
+                assert!(matches!(err, AwsFilesError::ReadOnly { .. }), "{name}: {err}");
+                assert_eq!(
+                    err.to_string(),
+                    format!(
+                        "{} is read-only; rolecall leaves it alone (make it writable to let it write)",
+                        path.display()
+                    )
+                );
+            }
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), original, "{name}");
+            assert_eq!(mode(&path), read_only, "{name}");
+            let after = names_in(dir.path());
+            assert!(
+                after.iter().all(|n| before.contains(n) || n.ends_with(".lock")),
+                "{name}: nothing but the lock appeared: {after:?}"
+            );
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+            std::fs::remove_file(&path).unwrap();
+        }
+    }
+    // Through a symlink, the target's mode counts.
+    let real = dir.path().join("real");
+    std::fs::write(&real, "[default]\n").unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let link = dir.path().join("credentials");
+    std::os::unix::fs::symlink("real", &link).unwrap();
+    let err = write_profile(&link, PROFILE, &credentials(1)).unwrap_err();
+    assert!(err.to_string().contains("read-only"), "{err}");
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), "[default]\n");
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
 }
 
 #[cfg(unix)]

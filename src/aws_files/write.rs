@@ -1,7 +1,9 @@
 //! Read-modify-write of an AWS file: the lock (`<file>.lock`) is held from the read to the
 //! rename, the new text goes to a temporary file in the same directory (fsync, rename), a
-//! symlinked file is written through to its target so the link survives, and the credentials
-//! file is always left 0600 (a looser old mode is reported, once, by the caller).
+//! symlinked file is written through to its target so the link survives, and a read-only file
+//! is refused (left exactly as it was). The credentials file is always left 0600; the config
+//! file keeps its mode unless `[aws_files] tighten_permissions` is set. A mode that lets group
+//! or others in is reported by the caller either way.
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -16,29 +18,46 @@ use crate::core::credentials::Credentials;
 /// The mode a rewritten file gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileMode {
-    /// Always 0600 (it holds secrets).
+    /// Always 0600 (it holds secrets, or the user asked for it).
     Private,
     /// The old file's mode; 0600 for a new file.
     Keep,
 }
+
+impl FileMode {
+    /// The config file's: kept, or 0600 when `[aws_files] tighten_permissions` is set.
+    pub fn for_config(tighten: bool) -> Self {
+        if tighten { Self::Private } else { Self::Keep }
+    }
+}
+
+/// Mode bits that let group or others in.
+const OPEN_TO_OTHERS: u32 = 0o077;
 
 /// What was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
     /// The file actually replaced (a symlink's target).
     pub path: PathBuf,
-    /// The old file's mode when it let others read it and we made it 0600.
+    /// The old file's mode when it let group or others in.
     pub looser_mode: Option<u32>,
+    /// Whether that mode is 0600 now.
+    pub tightened: bool,
 }
 
 impl Written {
-    /// One line for stderr when the old mode was looser than 0600.
+    /// One line for stderr when the old mode let group or others in.
     pub fn notice(&self) -> Option<String> {
+        let path = self.path.display();
         self.looser_mode.map(|mode| {
-            format!(
-                "{} was mode {mode:04o} (readable by others); it is 0600 now",
-                self.path.display()
-            )
+            if self.tightened {
+                format!("{path} was mode {mode:04o} (open to group or others); it is 0600 now")
+            } else {
+                format!(
+                    "{path} is mode {mode:04o} (open to group or others): `chmod 600` it, or set \
+                     tighten_permissions = true under [aws_files] in rolecall's config"
+                )
+            }
         })
     }
 }
@@ -59,6 +78,18 @@ pub fn resolve_link(path: &Path) -> PathBuf {
     current
 }
 
+/// Whether the owner may not write the file (its mode says so; root would be let through).
+fn is_read_only(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        mode_of(meta) & 0o200 == 0
+    }
+    #[cfg(not(unix))]
+    {
+        meta.permissions().readonly()
+    }
+}
+
 fn mode_of(meta: &std::fs::Metadata) -> u32 {
     #[cfg(unix)]
     {
@@ -73,7 +104,7 @@ fn mode_of(meta: &std::fs::Metadata) -> u32 {
 }
 
 /// Rewrites `path` with `edit(old text)` (a missing file is empty text) under the file's lock.
-/// `edit` refuses with a one-line cause; the file is then untouched.
+/// `edit` refuses with a one-line cause; the file is then untouched. So is a read-only file.
 pub fn update_file(
     path: &Path,
     mode: FileMode,
@@ -88,7 +119,11 @@ pub fn update_file(
     let _lock = FileLock::acquire(&target).map_err(io)?;
     let (old, old_mode) = match std::fs::read(&target) {
         Ok(bytes) => {
-            let mode = std::fs::metadata(&target).map(|m| mode_of(&m)).ok();
+            let meta = std::fs::metadata(&target).map_err(io)?;
+            if is_read_only(&meta) {
+                return Err(AwsFilesError::ReadOnly { path: shown() });
+            }
+            let mode = Some(mode_of(&meta));
             let text =
                 String::from_utf8(bytes).map_err(|_| AwsFilesError::NotText { path: shown() })?;
             (Zeroizing::new(text), mode)
@@ -105,10 +140,11 @@ pub fn update_file(
         _ => 0o600,
     };
     write_atomic(&target, new.as_bytes(), new_mode).map_err(io)?;
-    let looser_mode = old_mode.filter(|m| mode == FileMode::Private && m & 0o077 != 0);
+    let looser_mode = old_mode.filter(|m| m & OPEN_TO_OTHERS != 0);
     Ok(Written {
         path: target,
         looser_mode,
+        tightened: looser_mode.is_some() && new_mode & OPEN_TO_OTHERS == 0,
     })
 }
 
@@ -164,14 +200,16 @@ pub fn config_section(profile: &str) -> String {
     }
 }
 
-/// Sets `region` in the profile's section of the config file at `path` (its mode kept).
+/// Sets `region` in the profile's section of the config file at `path` (its mode kept, or
+/// made 0600 with [`FileMode::Private`]).
 pub fn write_profile_region(
     path: &Path,
     profile: &str,
     region: &str,
+    mode: FileMode,
 ) -> Result<Written, AwsFilesError> {
     let section = config_section(profile);
-    update_file(path, FileMode::Keep, |old| {
+    update_file(path, mode, |old| {
         ini_edit::set_section(old, &section, &[("region", region)], &[]).map_err(|e| e.to_string())
     })
 }

@@ -69,13 +69,17 @@ pub fn run(args: PopulateArgs) -> Result<(), CliError> {
             prune: args.prune,
         };
         let mut outcome: Option<Populated> = None;
-        let written = update_file(&ctx.paths.aws_config, FileMode::Keep, |old| {
+        let mode = FileMode::for_config(ctx.config.file.aws_files.tighten_permissions);
+        let written = update_file(&ctx.paths.aws_config, mode, |old| {
             let populated = populate(old, &plan)?;
             let text = populated.text.clone();
             outcome = Some(populated);
             Ok(text)
         })
         .map_err(|e| CliError::Other(e.to_string()))?;
+        if let Some(notice) = written.notice() {
+            eprintln!("rolecall: {notice}");
+        }
         let done = outcome.unwrap_or_default();
         for line in &done.skipped {
             eprintln!("rolecall: {line}");

@@ -8,7 +8,7 @@ use super::CliError;
 use super::context::Context;
 use super::handover::{Obtained, obtain};
 use crate::aws_files::profile_name::{DEFAULT_TEMPLATE, NameFields, render, sanitize};
-use crate::aws_files::{AwsFilesError, Written, write_profile, write_profile_region};
+use crate::aws_files::{AwsFilesError, FileMode, Written, write_profile, write_profile_region};
 use crate::core::countdown;
 use crate::core::target::Target;
 
@@ -98,8 +98,9 @@ pub fn run(args: WriteArgs) -> Result<(), CliError> {
             write_profile(&ctx.paths.aws_credentials, &name, credentials).map_err(file_error)?;
         report(&written);
         if let Some(region) = &args.region {
-            let config =
-                write_profile_region(&ctx.paths.aws_config, &name, region).map_err(file_error)?;
+            let mode = FileMode::for_config(ctx.config.file.aws_files.tighten_permissions);
+            let config = write_profile_region(&ctx.paths.aws_config, &name, region, mode)
+                .map_err(file_error)?;
             report(&config);
         }
         let expiry = credentials.expires_at.map_or_else(

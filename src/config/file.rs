@@ -29,6 +29,8 @@ pub struct ConfigFile {
     pub catalog: CatalogSection,
     #[serde(default)]
     pub app: AppSection,
+    #[serde(default)]
+    pub aws_files: AwsFilesSection,
     /// Key bindings: `"ctrl-g" = "refresh-catalog"`; each replaces what its key did.
     #[serde(default)]
     pub keys: BTreeMap<String, Command>,
@@ -76,6 +78,15 @@ impl Default for AppSection {
 
 fn yes() -> bool {
     true
+}
+
+/// `[aws_files]`: how rolecall treats the AWS CLI's files it writes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AwsFilesSection {
+    /// Make `~/.aws/config` 0600 when writing it finds it open to group or others (it is only
+    /// reported otherwise). `~/.aws/credentials` is always made 0600: it holds secrets.
+    pub tighten_permissions: bool,
 }
 
 /// `[[sso_sessions]]`: an identity center to sign in to.
@@ -259,6 +270,16 @@ mod tests {
         assert_eq!(c.sign_in.method, SignInMethod::Auto);
         assert_eq!(c.storage.backend, Backend::Auto);
         assert!(c.storage.aws_cli_cache);
+        assert!(!c.aws_files.tighten_permissions);
+    }
+
+    #[test]
+    fn aws_files_tighten_permissions_is_read() {
+        let c = ConfigFile::parse("[aws_files]\ntighten_permissions = true\n").unwrap();
+        assert!(c.aws_files.tighten_permissions);
+        let (line, cause) = ConfigFile::parse("[aws_files]\ntighten = true\n").unwrap_err();
+        assert_eq!(line, 2);
+        assert!(cause.contains("tighten"), "{cause}");
     }
 
     #[test]
@@ -348,6 +369,7 @@ mod example_tests {
             "transitive_tag_keys",
             "source_identity",
             "policy_arns",
+            "tighten_permissions",
         ] {
             assert!(
                 text.contains(&format!("{key} =")),

@@ -31,6 +31,8 @@ pub struct Services<I> {
     /// `~/.aws/credentials` and `~/.aws/config`, for writing profiles.
     pub aws_credentials: PathBuf,
     pub aws_config: PathBuf,
+    /// The mode `~/.aws/config` is written with (`[aws_files] tighten_permissions`).
+    pub aws_config_mode: crate::aws_files::FileMode,
     /// The current sign-in (set by `Save`).
     pub current: Arc<RwLock<Option<SignedIn>>>,
     /// Chains and "who am I" (absent: chains are not offered).
@@ -51,6 +53,7 @@ impl<I> Clone for Services<I> {
             frecency_file: self.frecency_file.clone(),
             aws_credentials: self.aws_credentials.clone(),
             aws_config: self.aws_config.clone(),
+            aws_config_mode: self.aws_config_mode,
             current: self.current.clone(),
             chains: self.chains.clone(),
         }
@@ -104,13 +107,15 @@ impl<I: IdentityCenter + 'static> Services<I> {
         region: String,
     ) -> Result<String, String> {
         let (creds_path, config_path) = (self.aws_credentials.clone(), self.aws_config.clone());
+        let config_mode = self.aws_config_mode;
         let task = tokio::task::spawn_blocking(move || {
             let written = crate::aws_files::write_profile(&creds_path, &profile, &credentials)
                 .map_err(|e| e.to_string())?;
-            crate::aws_files::write_profile_region(&config_path, &profile, &region)
-                .map_err(|e| e.to_string())?;
+            let config =
+                crate::aws_files::write_profile_region(&config_path, &profile, &region, config_mode)
+                    .map_err(|e| e.to_string())?;
             let mut text = format!("wrote profile {profile} to {}", written.path.display());
-            if let Some(notice) = written.notice() {
+            for notice in [written.notice(), config.notice()].into_iter().flatten() {
                 text = format!("{text}; {notice}");
             }
             Ok(text)

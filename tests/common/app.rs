@@ -169,6 +169,7 @@ pub fn start_app(emu: &Emulator, home: &Path, options: AppOptions) -> App {
         frecency_file: Some(paths.state_dir.join("frecency.json")),
         aws_credentials: paths.aws_credentials.clone(),
         aws_config: paths.aws_config.clone(),
+        aws_config_mode: rolecall::aws_files::FileMode::Keep,
         current: Arc::new(RwLock::new(None)),
         chains: options.chains,
     };
