@@ -237,14 +237,25 @@ fn read_json(path: &Path) -> Result<Option<Wiped>, SsoCacheError> {
         .map(|v| Some(Wiped(v)))
         .map_err(|e| SsoCacheError::Invalid {
             path: path.to_owned(),
-            // Category and position only: serde's message may quote the file's contents.
-            reason: format!(
-                "not JSON ({:?} error at line {} column {})",
-                e.classify(),
-                e.line(),
-                e.column()
-            ),
+            reason: not_json(&e),
         })
+}
+
+/// Category and position only: serde's message may quote the file's contents.
+fn not_json(e: &serde_json::Error) -> String {
+    format!(
+        "not JSON ({:?} error at line {} column {})",
+        e.classify(),
+        e.line(),
+        e.column()
+    )
+}
+
+/// A cache file's bytes as a login, or why they are not one: what [`AwsSsoCache::read`] does
+/// once it has read the file.
+pub fn parse_cache_file(bytes: &[u8]) -> Result<CachedLogin, String> {
+    let json = Wiped(serde_json::from_slice(bytes).map_err(|e| not_json(&e))?);
+    parse_login(&json.0)
 }
 
 fn parse_login(json: &Value) -> Result<CachedLogin, String> {

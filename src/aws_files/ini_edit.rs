@@ -9,7 +9,8 @@
 //!
 //! Lines are read as botocore's parser reads them: `[name]` headers, `key = value` or
 //! `key: value` settings (keys compare case-insensitively), full-line comments, and indented
-//! continuation lines that belong to the setting above them.
+//! continuation lines that belong to the setting above them (blank lines and comments between
+//! do not end a value).
 
 /// The first line of the managed block in `~/.aws/config`.
 pub const BLOCK_BEGIN: &str = "# BEGIN rolecall managed profiles (do not edit)";
@@ -19,8 +20,12 @@ pub const BLOCK_END: &str = "# END rolecall managed profiles";
 /// Why an edit was refused (the file is then left alone).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EditError {
-    #[error("{what} {value:?} cannot be written: it has a line break or a bracket")]
-    BadName { what: &'static str, value: String },
+    #[error("{what} {value:?} cannot be written: {why}")]
+    BadName {
+        what: &'static str,
+        value: String,
+        why: &'static str,
+    },
     #[error("the value of {key} cannot be written: it has a line break")]
     BadValue { key: String },
     #[error("line {line}: {BLOCK_BEGIN:?} has no {BLOCK_END:?} after it; fix the file by hand")]
@@ -29,6 +34,8 @@ pub enum EditError {
     StrayBlockEnd { line: usize },
     #[error("line {line}: a second rolecall managed block; keep one and delete the other")]
     SecondBlock { line: usize },
+    #[error("the managed block cannot hold the line {line:?}: it reads as one of its markers")]
+    MarkerInBlock { line: String },
 }
 
 /// One line and its ending.
@@ -168,22 +175,39 @@ pub fn has_section(text: &str, name: &str) -> bool {
 }
 
 fn check_name(what: &'static str, value: &str) -> Result<(), EditError> {
-    if value.trim().is_empty() || value.contains(['\n', '\r', '[', ']']) {
-        return Err(EditError::BadName {
-            what,
-            value: value.to_owned(),
-        });
-    }
-    Ok(())
+    let why = if value.trim().is_empty() {
+        "it is blank"
+    } else if value.contains(['\n', '\r', '[', ']']) {
+        "it has a line break or a bracket"
+    } else {
+        return Ok(());
+    };
+    Err(EditError::BadName {
+        what,
+        value: value.to_owned(),
+        why,
+    })
 }
 
 fn check_values(set: &[(&str, &str)]) -> Result<(), EditError> {
     for (key, value) in set {
         check_name("a key", key)?;
-        if key.contains(['=', ':']) {
+        // Each of these would be read back as something else: a value, a comment, or a
+        // continuation of the setting above.
+        let why = if key.contains(['=', ':']) {
+            Some("it has a `=` or `:`")
+        } else if key.starts_with(['#', ';']) {
+            Some("it starts a comment")
+        } else if *key != key.trim() {
+            Some("it starts or ends with a blank")
+        } else {
+            None
+        };
+        if let Some(why) = why {
             return Err(EditError::BadName {
                 what: "a key",
                 value: (*key).to_owned(),
+                why,
             });
         }
         if value.contains(['\n', '\r']) {
@@ -250,10 +274,14 @@ pub fn set_section(
     let mut skipping_continuation = false;
     let body = &lines[span.header + 1..span.body_end];
     for line in body {
-        if skipping_continuation && line.is_indented() && !line.trimmed().is_empty() {
+        // A value goes on over indented lines, even past blank lines and comments (botocore
+        // reads it so): those of a setting we replace or remove go with it.
+        if skipping_continuation && line.is_indented() && !line.is_blank_or_comment() {
             continue;
         }
-        skipping_continuation = false;
+        if !line.is_blank_or_comment() {
+            skipping_continuation = false;
+        }
         let Some(key) = line.key().filter(|k| owned(k)) else {
             line.push_to(&mut out);
             continue;
@@ -412,6 +440,14 @@ pub fn outside_block(text: &str) -> Result<String, EditError> {
 pub fn replace_block(text: &str, body: &[String]) -> Result<String, EditError> {
     if let Some(bad) = body.iter().find(|l| l.contains(['\n', '\r'])) {
         return Err(EditError::BadValue { key: bad.clone() });
+    }
+    if let Some(marker) = body
+        .iter()
+        .find(|l| [BLOCK_BEGIN, BLOCK_END].contains(&l.trim()))
+    {
+        return Err(EditError::MarkerInBlock {
+            line: marker.clone(),
+        });
     }
     let lines = split_lines(text);
     let eol = line_ending(text);

@@ -173,6 +173,61 @@ fn line_breaks_and_brackets_are_refused() {
     ));
 }
 
+/// Found by fuzzing (fuzz/fuzz_targets/ini_edit.rs): such keys were written as lines that read
+/// back as a comment or as the continuation of the setting above, so the value was lost.
+#[test]
+fn keys_that_would_read_back_as_something_else_are_refused() {
+    for key in [";k", "#k", " k", "k ", "\tk"] {
+        let err = set_section("[dev]\na = 1\n", "dev", &[(key, "v")], &[]).unwrap_err();
+        assert!(
+            matches!(&err, EditError::BadName { what: "a key", value, .. } if value == key),
+            "{key:?}: {err}"
+        );
+    }
+    assert_eq!(
+        set_section("", "dev", &[(";k", "v")], &[])
+            .unwrap_err()
+            .to_string(),
+        "a key \";k\" cannot be written: it starts a comment"
+    );
+    assert_eq!(
+        set_section("", "dev", &[("k k", "v")], &[]).unwrap(),
+        "[dev]\nk k = v\n"
+    );
+}
+
+/// Found by fuzzing: botocore (and our reader) continue a value over indented lines even after
+/// a blank line or a comment. Such lines of a setting we replaced were kept, so they became part
+/// of the new value (a secret key read back with an old tail); of a removed one, they were left
+/// with nothing to continue and the file no longer parsed.
+#[test]
+fn continuation_lines_past_blank_lines_and_comments_go_with_their_setting() {
+    let text = "[dev]\naws_secret_access_key = old\n\n# note\n  stale tail\nregion = r\n  more\n";
+    let out = set_section(text, "dev", &[("aws_secret_access_key", "new")], &["region"]).unwrap();
+    assert_eq!(out, "[dev]\naws_secret_access_key = new\n\n# note\n");
+    let dev = crate::config::ini::parse(&out).unwrap().remove(0);
+    assert_eq!(dev.get("aws_secret_access_key"), Some("new"));
+    assert_eq!(dev.get("region"), None);
+    // Settings we do not own keep theirs.
+    let text = "[dev]\ns3 =\n\n  max = 1\nk = v\n";
+    assert_eq!(
+        set_section(text, "dev", &[("k", "w")], &[]).unwrap(),
+        "[dev]\ns3 =\n\n  max = 1\nk = w\n"
+    );
+}
+
+/// Found by fuzzing: a body line that reads as a marker would leave a file whose block can no
+/// longer be found (every later populate refused it).
+#[test]
+fn a_block_line_that_reads_as_a_marker_is_refused() {
+    for line in [BLOCK_END.to_owned(), format!("  {BLOCK_BEGIN}")] {
+        assert_eq!(
+            replace_block("[default]\n", &["x = 1".to_owned(), line.clone()]),
+            Err(EditError::MarkerInBlock { line })
+        );
+    }
+}
+
 #[test]
 fn a_round_trip_without_changes_is_byte_identical() {
     for text in [

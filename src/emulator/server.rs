@@ -149,7 +149,8 @@ pub enum StartError {
     Bind { port: u16, source: std::io::Error },
 }
 
-fn router(shared: Arc<Shared>) -> Router {
+/// Every route the emulator serves, over `shared` (the fuzz target drives it without a socket).
+pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/client/register", post(oidc::register_client))
         .route(

@@ -329,8 +329,9 @@ pub fn check_request_time(auth: &Authorization, now: SystemTime) -> Result<(), S
     let signed_at = parse_amz_date(&auth.amz_date)
         .ok_or_else(|| SigError::incomplete("X-Amz-Date is not a valid date"))?;
     if let AuthLocation::Query { expires } = auth.location {
-        let deadline = signed_at + Duration::from_secs(expires);
-        if now > deadline {
+        // A deadline later than time can hold never comes (it used to panic the handler).
+        let deadline = signed_at.checked_add(Duration::from_secs(expires));
+        if deadline.is_some_and(|deadline| now > deadline) {
             return Err(SigError::SignatureDoesNotMatch(format!(
                 "Signature expired: {} is now earlier than {} ({} - {expires} sec.)",
                 auth.amz_date,
@@ -836,6 +837,28 @@ mod tests {
             Ok(())
         );
         assert!(check_request_time(&parsed, t + Duration::from_secs(61)).is_err());
+    }
+
+    /// Found by fuzzing (fuzz/fuzz_targets/emulator_requests.rs): a correctly signed presigned
+    /// URL with `X-Amz-Expires=18446744073709551615` overflowed the deadline and panicked.
+    #[test]
+    fn a_huge_expiry_is_no_panic() {
+        let t = parse_amz_date("20150830T123600Z").unwrap();
+        for expires in [u64::MAX, u64::MAX / 2, 1 << 60] {
+            let auth = Authorization {
+                access_key_id: "AKIDEXAMPLE".into(),
+                scope_date: "20150830".into(),
+                region: "us-east-1".into(),
+                service: "sts".into(),
+                signed_headers: vec!["host".into()],
+                signature: String::new(),
+                amz_date: "20150830T123600Z".into(),
+                security_token: None,
+                location: AuthLocation::Query { expires },
+            };
+            assert_eq!(check_request_time(&auth, t + Duration::from_secs(61)), Ok(()));
+            assert!(check_request_time(&auth, t + Duration::from_secs(16 * 60)).is_err());
+        }
     }
 
     #[test]
