@@ -148,7 +148,10 @@ fn assert_only_section_changed(
     }
     // Lines we add use the file's line ending (the file's last line may have none).
     if first_ending_is_crlf(original) {
-        for line in section.split_inclusive('\n').filter(|l| sets_one_of(l, keys)) {
+        for line in section
+            .split_inclusive('\n')
+            .filter(|l| sets_one_of(l, keys))
+        {
             assert!(
                 line.ends_with("\r\n") || !line.ends_with('\n'),
                 "{name}: CRLF kept: {line:?}"
@@ -293,7 +296,10 @@ fn every_byte_survives_through_a_symlink() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| !n.ends_with(".ini"))
         .collect();
-    assert!(leftovers.is_empty(), "nothing lands beside the link: {leftovers:?}");
+    assert!(
+        leftovers.is_empty(),
+        "nothing lands beside the link: {leftovers:?}"
+    );
 }
 
 #[test]
@@ -390,7 +396,10 @@ fn a_looser_mode_is_reported_and_made_0600_when_it_should_be() {
     std::fs::write(&config, "[default]\n").unwrap();
     std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o640)).unwrap();
     let written = write_profile_region(&config, "dev", "eu-west-1", FileMode::Keep).unwrap();
-    assert_eq!((written.looser_mode, written.tightened), (Some(0o640), false));
+    assert_eq!(
+        (written.looser_mode, written.tightened),
+        (Some(0o640), false)
+    );
     let notice = written.notice().unwrap();
     assert!(
         notice.contains("is mode 0640")
@@ -404,14 +413,12 @@ fn a_looser_mode_is_reported_and_made_0600_when_it_should_be() {
         "[default]\n\n[profile dev]\nregion = eu-west-1\n"
     );
     // Asked to tighten it (`[aws_files] tighten_permissions`), it is 0600 from then on.
-    let written = write_profile_region(
-        &config,
-        "default",
-        "us-east-2",
-        FileMode::for_config(true),
-    )
-    .unwrap();
-    assert_eq!((written.looser_mode, written.tightened), (Some(0o640), true));
+    let written =
+        write_profile_region(&config, "default", "us-east-2", FileMode::for_config(true)).unwrap();
+    assert_eq!(
+        (written.looser_mode, written.tightened),
+        (Some(0o640), true)
+    );
     assert!(written.notice().unwrap().contains("was mode 0640"));
     assert_eq!(mode(&config), 0o600);
     assert_eq!(
@@ -452,7 +459,10 @@ fn a_read_only_file_is_refused_and_left_exactly_as_it_was() {
             ];
             for attempt in attempts {
                 let err = attempt.unwrap_err();
-                assert!(matches!(err, AwsFilesError::ReadOnly { .. }), "{name}: {err}");
+                assert!(
+                    matches!(err, AwsFilesError::ReadOnly { .. }),
+                    "{name}: {err}"
+                );
                 assert_eq!(
                     err.to_string(),
                     format!(
@@ -465,7 +475,9 @@ fn a_read_only_file_is_refused_and_left_exactly_as_it_was() {
             assert_eq!(mode(&path), read_only, "{name}");
             let after = names_in(dir.path());
             assert!(
-                after.iter().all(|n| before.contains(n) || n.ends_with(".lock")),
+                after
+                    .iter()
+                    .all(|n| before.contains(n) || n.ends_with(".lock")),
                 "{name}: nothing but the lock appeared: {after:?}"
             );
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
@@ -481,7 +493,12 @@ fn a_read_only_file_is_refused_and_left_exactly_as_it_was() {
     let err = write_profile(&link, PROFILE, &credentials(1)).unwrap_err();
     assert!(err.to_string().contains("read-only"), "{err}");
     assert_eq!(std::fs::read_to_string(&real).unwrap(), "[default]\n");
-    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
 }
 
 #[cfg(unix)]

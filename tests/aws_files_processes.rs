@@ -114,7 +114,10 @@ async fn ready(targets: &[&str]) -> (rolecall::emulator::Emulator, Home, Vec<Str
 #[tokio::test(flavor = "multi_thread")]
 async fn two_writers_at_once_keep_every_profile() {
     let _turn = ONE_AT_A_TIME.lock().await;
-    let targets = ["payments-dev/PowerUserAccess", "payments-prod/ReadOnlyAccess"];
+    let targets = [
+        "payments-dev/PowerUserAccess",
+        "payments-prod/ReadOnlyAccess",
+    ];
     let (_emu, home, keys) = ready(&targets).await;
     let home = std::sync::Arc::new(home);
     let started = Instant::now();
@@ -141,7 +144,10 @@ async fn two_writers_at_once_keep_every_profile() {
 
     let path = credentials_path(&home);
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.starts_with(&user_head()), "the user's own text is kept");
+    assert!(
+        text.starts_with(&user_head()),
+        "the user's own text is kept"
+    );
     let ours = our_keys(&text);
     let theirs = botocore_keys(&path);
     for (reader, profiles) in [("ours", &ours), ("botocore", &theirs)] {
@@ -149,8 +155,16 @@ async fn two_writers_at_once_keep_every_profile() {
         assert_eq!(profiles["default"], "AKIAMINE", "{reader}");
         assert!(profiles.contains_key("saml"), "{reader}");
         for i in 0..WRITES {
-            assert_eq!(profiles[&format!("alpha-{i}")], keys[0], "{reader}: alpha-{i}");
-            assert_eq!(profiles[&format!("beta-{i}")], keys[1], "{reader}: beta-{i}");
+            assert_eq!(
+                profiles[&format!("alpha-{i}")],
+                keys[0],
+                "{reader}: alpha-{i}"
+            );
+            assert_eq!(
+                profiles[&format!("beta-{i}")],
+                keys[1],
+                "{reader}: beta-{i}"
+            );
         }
     }
     assert!(temp_files(&home).is_empty(), "{:?}", temp_files(&home));
@@ -159,7 +173,10 @@ async fn two_writers_at_once_keep_every_profile() {
 /// What a write of `profile` appends to a file ending in a non-blank line: a blank line, then
 /// the section the first write made (`prime-0`) under the new name.
 fn appended(template: &str, profile: &str) -> String {
-    format!("\n{}", template.replacen("[prime-0]", &format!("[{profile}]"), 1))
+    format!(
+        "\n{}",
+        template.replacen("[prime-0]", &format!("[{profile}]"), 1)
+    )
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -263,7 +280,11 @@ async fn a_writer_killed_at_random_points_leaves_the_old_or_the_new_file() {
     assert_eq!(temp_files(&home), Vec::<String>::new());
     let text = std::fs::read_to_string(&path).unwrap();
     let ours = our_keys(&text);
-    assert_eq!(ours, botocore_keys(&path), "both readers see the same profiles");
+    assert_eq!(
+        ours,
+        botocore_keys(&path),
+        "both readers see the same profiles"
+    );
     let mut expected: Vec<String> = ["default", "saml", "bulky", "prime-0", "after-the-kills"]
         .map(String::from)
         .into_iter()

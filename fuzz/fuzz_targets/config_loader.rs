@@ -15,7 +15,10 @@ fuzz_target!(|bytes: &[u8]| {
     let lines = text.split('\n').count();
 
     if let Err((line, cause)) = ConfigFile::parse(text) {
-        assert!((1..=lines).contains(&line), "config.toml error at line {line} of {lines}");
+        assert!(
+            (1..=lines).contains(&line),
+            "config.toml error at line {line} of {lines}"
+        );
         assert!(!cause.contains('\n'), "one-line message: {cause:?}");
     }
 
@@ -26,7 +29,10 @@ fuzz_target!(|bytes: &[u8]| {
             }
         }
         Err(aws_config::AwsConfigError::Malformed { line, .. }) => {
-            assert!((1..=lines).contains(&line), "~/.aws/config error at line {line} of {lines}");
+            assert!(
+                (1..=lines).contains(&line),
+                "~/.aws/config error at line {line} of {lines}"
+            );
         }
         Err(e) => panic!("reading text cannot fail with {e}"),
     }

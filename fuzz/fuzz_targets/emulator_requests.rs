@@ -232,7 +232,10 @@ thread_local! {
 fn serve(request: Request<Body>) {
     EMU.with(|cell| {
         let mut slot = cell.borrow_mut();
-        if slot.as_ref().is_none_or(|e| e.served >= REQUESTS_PER_EMULATOR) {
+        if slot
+            .as_ref()
+            .is_none_or(|e| e.served >= REQUESTS_PER_EMULATOR)
+        {
             *slot = Some(new_emulator());
         }
         let Some(emu) = slot.as_mut() else {
@@ -330,9 +333,7 @@ fn signed_sts(params: &[(Pick, Pick)], skew: i16, presigned: Option<u64>, get: b
             } else {
                 format!("{query}&{extra}")
             };
-            AuthLocation::Query {
-                expires,
-            }
+            AuthLocation::Query { expires }
         }
         None => AuthLocation::Header,
     };
@@ -347,7 +348,10 @@ fn signed_sts(params: &[(Pick, Pick)], skew: i16, presigned: Option<u64>, get: b
         "content-type",
         HeaderValue::from_static("application/x-www-form-urlencoded"),
     );
-    headers.insert("x-amz-content-sha256", HeaderValue::from_static(UNSIGNED_PAYLOAD));
+    headers.insert(
+        "x-amz-content-sha256",
+        HeaderValue::from_static(UNSIGNED_PAYLOAD),
+    );
     if let (AuthLocation::Header, Ok(value)) = (location, HeaderValue::from_str(&amz_date)) {
         headers.insert("x-amz-date", value);
     }
@@ -375,12 +379,12 @@ fn signed_sts(params: &[(Pick, Pick)], skew: i16, presigned: Option<u64>, get: b
     let key = sigv4::signing_key(SECRET_KEY, &scope_date, "us-east-1", "sts");
     let signature = sigv4::sign(&key, &to_sign);
     let uri = match location {
-        AuthLocation::Query { .. } => match format!("/?{query}&X-Amz-Signature={signature}")
-            .parse::<Uri>()
-        {
-            Ok(uri) => uri,
-            Err(_) => return,
-        },
+        AuthLocation::Query { .. } => {
+            match format!("/?{query}&X-Amz-Signature={signature}").parse::<Uri>() {
+                Ok(uri) => uri,
+                Err(_) => return,
+            }
+        }
         AuthLocation::Header => {
             let value = format!(
                 "{ALGORITHM} Credential={ACCESS_KEY}/{}, SignedHeaders={}, Signature={signature}",

@@ -16,7 +16,13 @@ use rolecall::aws_files::ini_edit::{
 use rolecall::config::ini;
 
 /// Section names and keys the edits use: the real ones, and whatever the fuzzer makes.
-const NAMES: [&str; 5] = ["default", "profile dev", "rolecall-test", "sso-session acme", "dup"];
+const NAMES: [&str; 5] = [
+    "default",
+    "profile dev",
+    "rolecall-test",
+    "sso-session acme",
+    "dup",
+];
 const KEYS: [&str; 6] = [
     "aws_access_key_id",
     "aws_secret_access_key",
@@ -139,7 +145,10 @@ fn check_set(text: &str, name: &str, set: &[(String, String)], remove: &[String]
     };
     for (i, (key, wanted)) in set.iter().enumerate() {
         // A key set twice: readers see the later value.
-        if set[i + 1..].iter().any(|(k, _)| k.eq_ignore_ascii_case(key)) {
+        if set[i + 1..]
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case(key))
+        {
             continue;
         }
         // Readers trim values (botocore too): surrounding blanks cannot be written.
@@ -160,7 +169,11 @@ fn check_set(text: &str, name: &str, set: &[(String, String)], remove: &[String]
             .map(|(_, s)| (s.name.clone(), settings(s)))
             .collect()
     };
-    assert_eq!(others(&old_sections), others(&new_sections), "other sections");
+    assert_eq!(
+        others(&old_sections),
+        others(&new_sections),
+        "other sections"
+    );
 }
 
 fn check_remove(text: &str, name: &str) {
@@ -205,8 +218,10 @@ fn check_block(text: &str, body: &[String]) {
 fuzz_target!(|input: Input| {
     match &input.edit {
         Edit::Set { name, set, remove } => {
-            let set: Vec<(String, String)> =
-                set.iter().map(|(k, v)| (k.resolve(&KEYS), v.clone())).collect();
+            let set: Vec<(String, String)> = set
+                .iter()
+                .map(|(k, v)| (k.resolve(&KEYS), v.clone()))
+                .collect();
             let remove: Vec<String> = remove.iter().map(|k| k.resolve(&KEYS)).collect();
             check_set(&input.text, &name.resolve(&NAMES), &set, &remove);
         }

@@ -46,9 +46,9 @@ fuzz_target!(|bytes: &[u8]| {
         let _ = login.is_for(&session);
         assert_eq!(login.signed_in().is_some(), login.registration.is_some());
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        if let Some(t) = parse_expiry(text) {
-            round_trip(t);
-        }
+    if let Ok(text) = std::str::from_utf8(bytes)
+        && let Some(t) = parse_expiry(text)
+    {
+        round_trip(t);
     }
 });

@@ -222,8 +222,14 @@ mod tests {
             temp_owner(".credentials.rolecall-4242-Ab12Cd.tmp", "credentials"),
             Some(4242)
         );
-        assert_eq!(temp_owner(".credentials.rolecall-x-Ab.tmp", "credentials"), None);
-        assert_eq!(temp_owner(".config.rolecall-4242-Ab.tmp", "credentials"), None);
+        assert_eq!(
+            temp_owner(".credentials.rolecall-x-Ab.tmp", "credentials"),
+            None
+        );
+        assert_eq!(
+            temp_owner(".config.rolecall-4242-Ab.tmp", "credentials"),
+            None
+        );
         assert_eq!(temp_owner(".credentials.Ab12Cd.tmp", "credentials"), None);
         assert_eq!(temp_owner("credentials", "credentials"), None);
     }

@@ -203,7 +203,13 @@ fn keys_that_would_read_back_as_something_else_are_refused() {
 #[test]
 fn continuation_lines_past_blank_lines_and_comments_go_with_their_setting() {
     let text = "[dev]\naws_secret_access_key = old\n\n# note\n  stale tail\nregion = r\n  more\n";
-    let out = set_section(text, "dev", &[("aws_secret_access_key", "new")], &["region"]).unwrap();
+    let out = set_section(
+        text,
+        "dev",
+        &[("aws_secret_access_key", "new")],
+        &["region"],
+    )
+    .unwrap();
     assert_eq!(out, "[dev]\naws_secret_access_key = new\n\n# note\n");
     let dev = crate::config::ini::parse(&out).unwrap().remove(0);
     assert_eq!(dev.get("aws_secret_access_key"), Some("new"));

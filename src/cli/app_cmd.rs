@@ -156,9 +156,7 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
         frecency_file: Some(frecency_path),
         aws_credentials: ctx.paths.aws_credentials.clone(),
         aws_config: ctx.paths.aws_config.clone(),
-        aws_config_mode: crate::aws_files::FileMode::for_config(
-            file.aws_files.tighten_permissions,
-        ),
+        aws_config_mode: crate::aws_files::FileMode::for_config(file.aws_files.tighten_permissions),
         current: Arc::new(RwLock::new(stored.clone())),
     };
     let mut start = Some(stored);

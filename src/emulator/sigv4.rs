@@ -856,7 +856,10 @@ mod tests {
                 security_token: None,
                 location: AuthLocation::Query { expires },
             };
-            assert_eq!(check_request_time(&auth, t + Duration::from_secs(61)), Ok(()));
+            assert_eq!(
+                check_request_time(&auth, t + Duration::from_secs(61)),
+                Ok(())
+            );
             assert!(check_request_time(&auth, t + Duration::from_secs(16 * 60)).is_err());
         }
     }

@@ -111,9 +111,13 @@ impl<I: IdentityCenter + 'static> Services<I> {
         let task = tokio::task::spawn_blocking(move || {
             let written = crate::aws_files::write_profile(&creds_path, &profile, &credentials)
                 .map_err(|e| e.to_string())?;
-            let config =
-                crate::aws_files::write_profile_region(&config_path, &profile, &region, config_mode)
-                    .map_err(|e| e.to_string())?;
+            let config = crate::aws_files::write_profile_region(
+                &config_path,
+                &profile,
+                &region,
+                config_mode,
+            )
+            .map_err(|e| e.to_string())?;
             let mut text = format!("wrote profile {profile} to {}", written.path.display());
             for notice in [written.notice(), config.notice()].into_iter().flatten() {
                 text = format!("{text}; {notice}");
