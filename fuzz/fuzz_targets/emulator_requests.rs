@@ -13,6 +13,8 @@
 //! The admin routes (`/_emulator/…`) are left out: they change fault knobs (latency) on purpose.
 #![no_main]
 
+mod pick;
+
 use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -22,6 +24,7 @@ use axum::body::Body;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Uri};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
+use pick::Pick;
 use rolecall::emulator::Org;
 use rolecall::emulator::server::{Shared, router};
 use rolecall::emulator::sigv4::{
@@ -121,21 +124,6 @@ const OIDC_FIELDS: [&str; 14] = [
     "refreshToken",
 ];
 const PORTAL_PARAMS: [&str; 4] = ["max_result", "next_token", "account_id", "role_name"];
-
-#[derive(Debug, Arbitrary)]
-enum Pick {
-    Known(u8),
-    Any(String),
-}
-
-impl Pick {
-    fn resolve(&self, known: &[&str]) -> String {
-        match self {
-            Pick::Known(i) => known[usize::from(*i) % known.len()].to_owned(),
-            Pick::Any(s) => s.clone(),
-        }
-    }
-}
 
 #[derive(Debug, Arbitrary)]
 enum Json {

@@ -7,8 +7,11 @@
 //! - `replace_block`: the managed block holds the given lines; the text outside it is unchanged.
 #![no_main]
 
+mod pick;
+
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
+use pick::Pick;
 use rolecall::aws_files::ini_edit::{
     BLOCK_BEGIN, BLOCK_END, managed_block, outside_block, remove_section, replace_block,
     set_section,
@@ -31,21 +34,6 @@ const KEYS: [&str; 6] = [
     "region",
     "a",
 ];
-
-#[derive(Debug, Arbitrary)]
-enum Pick {
-    Known(u8),
-    Any(String),
-}
-
-impl Pick {
-    fn resolve(&self, known: &[&str]) -> String {
-        match self {
-            Pick::Known(i) => known[usize::from(*i) % known.len()].to_owned(),
-            Pick::Any(s) => s.clone(),
-        }
-    }
-}
 
 #[derive(Debug, Arbitrary)]
 enum Edit {

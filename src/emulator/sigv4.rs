@@ -788,6 +788,21 @@ mod tests {
         );
     }
 
+    /// The authorization of an unsigned presigned STS URL made at 20150830T123600Z.
+    fn presigned_auth(expires: u64) -> Authorization {
+        Authorization {
+            access_key_id: "AKIDEXAMPLE".into(),
+            scope_date: "20150830".into(),
+            region: "us-east-1".into(),
+            service: "sts".into(),
+            signed_headers: vec!["host".into()],
+            signature: String::new(),
+            amz_date: "20150830T123600Z".into(),
+            security_token: None,
+            location: AuthLocation::Query { expires },
+        }
+    }
+
     /// Signs a presigned URL the way a client would, then verifies it.
     #[test]
     fn presigned_urls_verify_and_expire() {
@@ -803,17 +818,7 @@ mod tests {
             headers: &headers,
             body: b"",
         };
-        let auth = Authorization {
-            access_key_id: "AKIDEXAMPLE".into(),
-            scope_date: "20150830".into(),
-            region: "us-east-1".into(),
-            service: "sts".into(),
-            signed_headers: vec!["host".into()],
-            signature: String::new(),
-            amz_date: "20150830T123600Z".into(),
-            security_token: None,
-            location: AuthLocation::Query { expires: 60 },
-        };
+        let auth = presigned_auth(60);
         let canonical = canonical_request(&req, &auth, &hex::encode(Sha256::digest(b"")));
         let key = signing_key(SECRET, "20150830", "us-east-1", "sts");
         let signature = sign(
@@ -845,17 +850,7 @@ mod tests {
     fn a_huge_expiry_is_no_panic() {
         let t = parse_amz_date("20150830T123600Z").unwrap();
         for expires in [u64::MAX, u64::MAX / 2, 1 << 60] {
-            let auth = Authorization {
-                access_key_id: "AKIDEXAMPLE".into(),
-                scope_date: "20150830".into(),
-                region: "us-east-1".into(),
-                service: "sts".into(),
-                signed_headers: vec!["host".into()],
-                signature: String::new(),
-                amz_date: "20150830T123600Z".into(),
-                security_token: None,
-                location: AuthLocation::Query { expires },
-            };
+            let auth = presigned_auth(expires);
             assert_eq!(
                 check_request_time(&auth, t + Duration::from_secs(61)),
                 Ok(())
