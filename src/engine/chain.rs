@@ -414,3 +414,6 @@ impl<S: Sts, R: SourceResolver> ChainEnv<'_, S, R> {
         )
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -728,3 +728,130 @@ fn ctrl_c_quits_from_anywhere() {
         vec![Effect::Exit]
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Chains
+
+fn with_chain() -> AppState {
+    use crate::core::chain::{ChainSource, ChainSpec};
+    let mut s = state();
+    let mut spec = ChainSpec::new(
+        "deploy",
+        ChainSource::Sso {
+            session: None,
+            account: "payments-prod".into(),
+            role: "AdministratorAccess".into(),
+        },
+        "arn:aws:iam::999999999999:role/deployer",
+    );
+    spec.mfa_serial = Some("arn:aws:iam::999999999999:mfa/me".into());
+    s.settings.chains = vec![spec];
+    update(
+        &mut s,
+        Msg::Start {
+            stored: Some(signed_in(28_800)),
+        },
+        now(),
+    );
+    update(&mut s, Msg::Listed(Ok((catalog(), None))), now());
+    s
+}
+
+fn chain_request(fx: &[Effect]) -> (u64, bool, usize) {
+    match fx.first() {
+        Some(Effect::AssumeChain {
+            request,
+            fresh,
+            codes,
+            ..
+        }) => (*request, *fresh, codes.len()),
+        other => panic!("no AssumeChain: {other:?}"),
+    }
+}
+
+#[test]
+fn a_chain_asks_for_mfa_then_holds_its_credentials_and_refreshes_fresh() {
+    use crate::core::app::msg::{ChainDone, ChainFailed};
+    let mut s = with_chain();
+    typed(&mut s, "deploy");
+    let (request, fresh, codes) = chain_request(&update(&mut s, Msg::Key(Key::Enter), now()));
+    assert_eq!((fresh, codes), (false, 0));
+    // Asked twice at once: one request.
+    assert!(
+        !update(&mut s, Msg::Key(Key::Enter), now())
+            .iter()
+            .any(|e| matches!(e, Effect::AssumeChain { .. }))
+    );
+    let serial = "arn:aws:iam::999999999999:mfa/me".to_owned();
+    update(
+        &mut s,
+        Msg::ChainAssumed {
+            request,
+            result: Err(ChainFailed::NeedsMfa { serial }),
+        },
+        now(),
+    );
+    assert!(s.prompt.is_some(), "the MFA question is open");
+    typed(&mut s, "123456");
+    let (request, _, codes) = chain_request(&update(&mut s, Msg::Key(Key::Enter), now()));
+    assert_eq!(codes, 1, "the code goes with the request");
+    assert!(s.prompt.is_none());
+    update(
+        &mut s,
+        Msg::ChainAssumed {
+            request,
+            result: Ok(ChainDone {
+                credentials: creds(3600),
+                caller_arn: Some("arn:aws:sts::999999999999:assumed-role/deployer/me".into()),
+                note: None,
+                region: "eu-west-1".into(),
+            }),
+        },
+        now(),
+    );
+    assert_eq!(s.held.len(), 1);
+    let held = s.held[0].clone();
+    assert_eq!(held.label(), "↪ deploy");
+    assert_eq!(held.account_name, "999999999999");
+    assert_eq!(held.region.as_deref(), Some("eu-west-1"));
+    assert!(s.handover.is_some(), "the menu opens");
+    // Exports carry the chain's region; refreshing re-assumes from the source.
+    update(&mut s, Msg::Key(Key::Esc), now());
+    update(&mut s, Msg::Key(Key::Tab), now());
+    let (_, fresh, _) = chain_request(&update(&mut s, Msg::Key(Key::Ctrl('e')), now()));
+    assert!(fresh && s.held[0].refreshing);
+}
+
+#[test]
+fn cancelling_the_mfa_question_stops_the_refresh_and_a_denial_is_a_toast() {
+    use crate::core::app::msg::ChainFailed;
+    let mut s = with_chain();
+    typed(&mut s, "deploy");
+    let (request, ..) = chain_request(&update(&mut s, Msg::Key(Key::Enter), now()));
+    update(
+        &mut s,
+        Msg::ChainAssumed {
+            request,
+            result: Err(ChainFailed::NeedsMfa { serial: "s".into() }),
+        },
+        now(),
+    );
+    update(&mut s, Msg::Key(Key::Esc), now());
+    assert!(s.prompt.is_none() && s.pending_chains.is_empty());
+    let (request, ..) = chain_request(&update(&mut s, Msg::Key(Key::Enter), now()));
+    update(
+        &mut s,
+        Msg::ChainAssumed {
+            request,
+            result: Err(ChainFailed::Failed(Failed {
+                message: "deploy: the role's trust policy does not allow x".into(),
+                needs_sign_in: false,
+            })),
+        },
+        now(),
+    );
+    let toast = s.toast.clone().unwrap();
+    assert_eq!(toast.level, Level::Error);
+    assert!(toast.text.contains("trust policy"));
+    assert!(s.held.is_empty());
+}
