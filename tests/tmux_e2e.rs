@@ -65,3 +65,39 @@ fn sigterm_mid_run_restores_the_terminal() {
     // Nothing of the app (and no secret) is left on the main screen.
     assert!(!stty.contains("/device"), "{stty}");
 }
+
+/// The demo's chains in the real binary: break glass needs MFA, which the demo's own
+/// authenticator (`mfa_process`) answers; the menu says who the credentials are; a capped
+/// chain says why it lasts an hour.
+#[test]
+fn demo_chains_with_mfa_and_the_one_hour_cap() {
+    let tmux = Tmux::start("chains");
+    let before = demo(&tmux);
+    tmux.wait_text("AdministratorAccess", Duration::from_secs(60));
+    tmux.type_text("break-glass");
+    tmux.wait_for("the chain row", Duration::from_secs(10), |s| {
+        s.contains("↪ break-glass") && s.contains("MFA")
+    });
+    tmux.send(&["Enter"]);
+    tmux.wait_text(
+        "as arn:aws:sts::482167869816:assumed-role/break-glass/",
+        Duration::from_secs(20),
+    );
+    tmux.send(&["Escape"]);
+    tmux.wait_for("the menu to close", Duration::from_secs(10), |s| {
+        !s.contains("credentials ready")
+    });
+    tmux.send(&["C-u"]);
+    tmux.type_text("etl-deployer");
+    tmux.wait_text("↪ etl-deployer", Duration::from_secs(10));
+    tmux.send(&["Enter"]);
+    let menu = tmux.wait_text("capped at 1h (asked 4h)", Duration::from_secs(20));
+    assert!(
+        menu.contains("as arn:aws:sts::406881644574:assumed-role/etl-deployer/"),
+        "{menu}"
+    );
+    tmux.send(&["Escape"]);
+    tmux.send(&["C-c"]);
+    tmux.wait_text("EXITED=0", Duration::from_secs(10));
+    assert_same_as(&tmux, &before);
+}
