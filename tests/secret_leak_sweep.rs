@@ -209,6 +209,14 @@ fn no_secret_reaches_logs_screens_argv_or_messages() {
     let mut seen = Collected::default();
     let mut products = cli_flows(&home, &mut seen);
     products.push(app_flows(&home, &mut seen));
+    // A kept-credentials `credential-process` lives about 2 ms: on a busy machine one sampling
+    // round can miss it. Run it again until the sampler has caught one (the control below).
+    for _ in 0..200 {
+        if sampler.saw(&format!("credential-process {TARGET}")) {
+            break;
+        }
+        seen.run(&home, BIN, &["credential-process", TARGET], true);
+    }
     plant.wait().unwrap();
     let (argv, rounds) = sampler.finish();
     let log = home.log();

@@ -92,6 +92,11 @@ impl ArgvSampler {
         }
     }
 
+    /// Whether a command line containing `needle` has been seen so far.
+    pub fn saw(&self, needle: &str) -> bool {
+        self.seen.lock().unwrap().iter().any(|l| l.contains(needle))
+    }
+
     /// Stops sampling; every distinct command line seen, and how many rounds were taken.
     pub fn finish(mut self) -> (BTreeSet<String>, usize) {
         self.stop.store(true, Ordering::SeqCst);
