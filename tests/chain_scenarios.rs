@@ -546,3 +546,25 @@ async fn chain_flows_leak_no_secret() {
     // `whoami` prints an ARN, never a key.
     secrets.assert_none_in("whoami's stdout", &text(&outputs[0].stdout));
 }
+
+// Signing out drops the credentials of the chains that start at that identity center: the
+// next credential-process asks for a sign-in instead of answering from what was kept.
+#[tokio::test(flavor = "multi_thread")]
+async fn logout_forgets_the_chains_of_the_identity_center() {
+    let (_emu, home) = signed_in().await;
+    ok(&rolecall_with(
+        &home,
+        &["credential-process", "pipeline"],
+        "",
+    ));
+    let kept = ok(&rolecall_with(
+        &home,
+        &["credential-process", "pipeline"],
+        "",
+    ));
+    assert!(kept.contains("\"Version\":1"));
+    ok(&rolecall_with(&home, &["logout"], ""));
+    let out = rolecall_with(&home, &["credential-process", "pipeline"], "");
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).is_empty());
+}

@@ -265,6 +265,9 @@ mod tests {
             StsError::RegionDisabled(_)
         ));
         assert!(from_code("ValidationError", 400, "… role chaining.".into()).is_chaining_limit());
-        assert!(from_code("Whatever", 429, String::new()).is_transient());
+        assert!(matches!(
+            from_code("Whatever", 429, String::new()),
+            StsError::Throttled(_)
+        ));
     }
 }

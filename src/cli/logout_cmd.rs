@@ -1,4 +1,5 @@
-//! `rolecall logout`: end the portal session, forget tokens and kept credentials.
+//! `rolecall logout`: end the portal session, forget tokens and kept credentials (the role
+//! credentials of the identity center and of the chains that start at it).
 
 use super::context::Context;
 use super::{CliError, SessionArgs};
@@ -18,6 +19,15 @@ pub async fn run_logout(args: SessionArgs) -> Result<(), CliError> {
             }
         }
         ctx.store.forget(&session)?;
+        // Credentials of chains that start at this identity center go with it.
+        for spec in ctx.config.chains.iter() {
+            let rooted = super::handover::root_session(&ctx, &ctx.config.chains, spec)
+                .is_some_and(|root| root.name == session.name);
+            if rooted {
+                let key = crate::session_store::chain_key(&spec.name, &spec.fingerprint());
+                ctx.store.forget_chain_credentials(&key)?;
+            }
+        }
         if stored.is_some() {
             eprintln!("Signed out of {}.", session.name);
         } else {

@@ -37,11 +37,6 @@ impl StsError {
     pub fn is_chaining_limit(&self) -> bool {
         matches!(self, StsError::Invalid(m) if m.contains("role chaining"))
     }
-
-    /// Worth trying again later as it is.
-    pub fn is_transient(&self) -> bool {
-        matches!(self, StsError::Throttled(_) | StsError::Network(_))
-    }
 }
 
 /// Why a chain gave no credentials, said as advice. The first word is the chain.
@@ -141,13 +136,6 @@ fn caller_from_message(message: &str) -> Option<String> {
     let rest = message.strip_prefix("User: ")?;
     let end = rest.find(" is not authorized")?;
     Some(rest[..end].to_owned())
-}
-
-impl ChainError {
-    /// Fixing the configuration is what helps (exit code 2 on the command line).
-    pub fn is_config(&self) -> bool {
-        matches!(self, ChainError::Invalid { .. })
-    }
 }
 
 #[cfg(test)]

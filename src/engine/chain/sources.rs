@@ -295,7 +295,8 @@ fn read_sections(path: &Path) -> Result<BTreeMap<String, ini::Section>, String> 
 }
 
 /// Runs `mfa_process` with `sh -c` and takes the code it prints (6 digits, surrounding
-/// whitespace ignored). What it prints on stderr passes through to the user.
+/// whitespace ignored). Its stderr is kept (never drawn over the app's screen) and its last
+/// line is told when it fails.
 pub async fn run_mfa_process(chain: &str, command: &str) -> Result<Secret<String>, ChainError> {
     let fail = |message: String| ChainError::Failed {
         chain: chain.to_owned(),
@@ -305,12 +306,19 @@ pub async fn run_mfa_process(chain: &str, command: &str) -> Result<Secret<String
         .arg("-c")
         .arg(command)
         .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::inherit())
+        .stderr(std::process::Stdio::piped())
         .output()
         .await
         .map_err(|e| fail(format!("cannot run mfa_process: {e}")))?;
     if !output.status.success() {
-        return Err(fail(format!("mfa_process failed ({})", output.status)));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let said = stderr
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .map(|l| format!(": {}", l.trim()))
+            .unwrap_or_default();
+        return Err(fail(format!("mfa_process failed ({}){said}", output.status)));
     }
     let code = String::from_utf8_lossy(&output.stdout).trim().to_owned();
     check_code(&code).map_err(|m| fail(format!("mfa_process printed {m}")))?;
@@ -394,6 +402,10 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("6-digit"), "{err}");
-        assert!(run_mfa_process("c", "exit 3").await.is_err());
+        let err = run_mfa_process("c", "echo 'not unlocked' >&2; exit 3")
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("exit status: 3): not unlocked"), "{err}");
     }
 }
