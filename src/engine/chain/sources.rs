@@ -318,7 +318,10 @@ pub async fn run_mfa_process(chain: &str, command: &str) -> Result<Secret<String
             .find(|l| !l.trim().is_empty())
             .map(|l| format!(": {}", l.trim()))
             .unwrap_or_default();
-        return Err(fail(format!("mfa_process failed ({}){said}", output.status)));
+        return Err(fail(format!(
+            "mfa_process failed ({}){said}",
+            output.status
+        )));
     }
     let code = String::from_utf8_lossy(&output.stdout).trim().to_owned();
     check_code(&code).map_err(|m| fail(format!("mfa_process printed {m}")))?;
