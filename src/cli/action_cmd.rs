@@ -6,7 +6,7 @@
 use super::context::Context;
 use super::handover::obtain;
 use super::{CliError, block_on};
-use crate::engine::subshell::{exit_code, run_with_credentials};
+use crate::engine::subshell::{exit_code, run_action};
 
 /// Arguments of `rolecall action`.
 #[derive(Debug, clap::Args)]
@@ -47,21 +47,21 @@ pub fn run(args: ActionArgs) -> Result<(), CliError> {
         let t = &obtained.target;
         let command = action.render(&t.account.id, &t.account.name, &t.role, &obtained.region);
         if args.print {
-            println!("{command}");
+            println!("{}", command.script);
             return Ok(());
         }
         eprintln!(
-            "rolecall: running {} for {}: {command}",
+            "rolecall: running {} for {}: {}",
             action.name,
-            obtained.label()
+            obtained.label(),
+            command.script
         );
-        let sh = std::ffi::OsString::from("/bin/sh");
-        let sh_args = [std::ffi::OsString::from("-c"), command.into()];
-        let status = run_with_credentials(
+        let status = run_action(
             &obtained.credentials,
             &obtained.region,
             &obtained.label(),
-            Some((sh.as_os_str(), &sh_args[..])),
+            &command,
+            false,
         )
         .await
         .map_err(|e| CliError::Other(format!("cannot run {}: {e}", action.name)))?;

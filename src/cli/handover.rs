@@ -189,7 +189,7 @@ async fn ensure_catalog(
     let by_name = ctx.config.chains.path(&spec.name).ok().is_some_and(|path| {
         path.iter().any(|s| {
             matches!(&s.source, ChainSource::Sso { account, .. }
-                if !(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())))
+                if !crate::core::catalog::is_account_id(account))
         })
     });
     if by_name && super::target_credentials::cached_catalog(ctx, session).is_none() {

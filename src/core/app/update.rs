@@ -154,7 +154,9 @@ fn on_progress(state: &mut AppState, event: &CatalogEvent) {
             refresh.total = *total;
         }
         CatalogEvent::Rate { per_sec } => refresh.rate = *per_sec,
-        CatalogEvent::AccountUnavailable { .. } | CatalogEvent::Done(_) => {}
+        CatalogEvent::AccountUnavailable { .. }
+        | CatalogEvent::AccountRejected { .. }
+        | CatalogEvent::Done(_) => {}
     }
 }
 

@@ -126,7 +126,7 @@ impl SourceResolver for StandardSources<'_> {
     ) -> Result<(Credentials, String, bool), ChainError> {
         let session = self.session(session)?;
         let idc = AwsIdentityCenter::new(&session.region, self.config.endpoint(&session.name));
-        let numeric = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+        let numeric = crate::core::catalog::is_account_id(account);
         // The catalog cache knows account names; a listing still running does not yet.
         let cached_id = numeric.then(|| account.to_owned()).or_else(|| {
             CatalogCache::for_session(self.paths, &session.name)
