@@ -197,7 +197,7 @@ async fn a_role_that_is_gone_fails_closed_instead_of_a_broader_one() {
         assert_eq!(text(&out.stdout), "", "{target}: no credentials at all");
         assert_eq!(stderr.lines().count(), 1, "{target}: one line: {stderr}");
         assert!(
-            stderr.contains("ReadOnly") && !stderr.contains("ReadOnlyPlusAdmin"),
+            stderr.contains(target) && !stderr.contains("ReadOnlyPlusAdmin"),
             "{target}: names what is gone, offers nothing else: {stderr}"
         );
     }

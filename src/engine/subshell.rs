@@ -225,6 +225,31 @@ mod tests {
             .collect()
     }
 
+    /// The runner both `rolecall action` and the app's menu use: hostile names run nothing and
+    /// arrive exactly, as quoted words and as variables.
+    #[test]
+    fn an_action_gets_hostile_names_as_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let name = "sandbox$(touch marker)'`touch tick`\n;touch semi";
+        let action = crate::core::action::ActionCommand::new(
+            r#"printf '%s|%s' {account_name} "$ROLECALL_ACCOUNT_NAME""#,
+            &crate::core::action::ActionFields {
+                account_id: "111111111111",
+                account_name: name,
+                role_name: "r",
+                region: "eu-west-1",
+                profile: "p",
+            },
+        );
+        let out = action_command(&creds(true), "eu-west-1", "acct/r", &action)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), format!("{name}|{name}"));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing ran");
+    }
+
     #[test]
     fn secrets_go_to_the_environment_not_argv() {
         let args = [OsString::from("-c"), OsString::from("true")];
