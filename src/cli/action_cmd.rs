@@ -1,7 +1,9 @@
 //! `rolecall action NAME TARGET`: runs one of config.toml's `[[actions]]` with a role's (or
-//! chain's) credentials in its environment, as the app's hand-over menu does. Placeholders are
-//! the destination's: for a chain, `{account_id}` is the assumed role's account (an ECR
-//! registry id, say). `--print` shows the command instead of running it.
+//! chain's) credentials in its environment, built and run as the app's hand-over menu does
+//! ([`crate::core::action`], [`crate::engine::subshell::run_action`]): the names are in
+//! `ROLECALL_*` variables and fill the placeholders shell-quoted. They are the destination's:
+//! for a chain, the account id is the assumed role's account (an ECR registry id, say).
+//! `--print` shows the command instead of running it.
 
 use super::context::Context;
 use super::handover::obtain;
@@ -18,7 +20,7 @@ pub struct ActionArgs {
     /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
     #[arg(long, value_name = "NAME")]
     pub session: Option<String>,
-    /// Print the command with its placeholders filled in instead of running it.
+    /// Print the command with its placeholders filled in (shell-quoted) instead of running it.
     #[arg(long)]
     pub print: bool,
 }
