@@ -190,7 +190,11 @@ async fn a_role_that_is_gone_fails_closed_instead_of_a_broader_one() {
     // The broader role's credentials are kept: the fast path must not hand them out either.
     document(&home.rolecall(&["credential-process", "555555555555/ReadOnlyPlusAdmin"]));
     let fetched = emu.stats(Api::GetRoleCredentials).requests;
-    for target in ["555555555555/ReadOnly", "sandbox/ReadOnly", "sandbox/readonly"] {
+    for target in [
+        "555555555555/ReadOnly",
+        "sandbox/ReadOnly",
+        "sandbox/readonly",
+    ] {
         let out = home.rolecall(&["credential-process", target]);
         let stderr = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{target}: {stderr}");

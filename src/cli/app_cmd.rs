@@ -188,7 +188,13 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
                 region,
                 command,
             } => {
-                run_with_credentials(&label, &credentials, &region, command.as_ref(), shell.clone())
+                run_with_credentials(
+                    &label,
+                    &credentials,
+                    &region,
+                    command.as_ref(),
+                    shell.clone(),
+                )
                 .await;
                 if !return_after_run {
                     return Ok(());

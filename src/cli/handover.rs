@@ -137,13 +137,9 @@ pub fn kept(ctx: &Context, session: Option<&str>, target: &str) -> Option<Creden
     }
     let session = ctx.session(session).ok()?;
     let catalog = super::target_credentials::cached_catalog(ctx, &session)?;
-    let target = crate::core::target::resolve(
-        &catalog,
-        target,
-        &ctx.config.file.aliases,
-        Matching::Exact,
-    )
-    .ok()?;
+    let target =
+        crate::core::target::resolve(&catalog, target, &ctx.config.file.aliases, Matching::Exact)
+            .ok()?;
     kept_credentials(ctx, &session, &target)
 }
 

@@ -227,7 +227,10 @@ mod tests {
                 label("222222222222/AdministratorAccess", mode).unwrap(),
                 "payments-dev/AdministratorAccess"
             );
-            assert_eq!(label(" sandbox / ReadOnlyPlusAdmin ", mode).unwrap(), "sandbox/ReadOnlyPlusAdmin");
+            assert_eq!(
+                label(" sandbox / ReadOnlyPlusAdmin ", mode).unwrap(),
+                "sandbox/ReadOnlyPlusAdmin"
+            );
         }
     }
 
@@ -247,7 +250,11 @@ mod tests {
     /// broader `ReadOnlyPlusAdmin`.
     #[test]
     fn a_gone_role_is_never_a_broader_one() {
-        for target in ["555555555555/ReadOnly", "sandbox/ReadOnly", "sandbox/readonly"] {
+        for target in [
+            "555555555555/ReadOnly",
+            "sandbox/ReadOnly",
+            "sandbox/readonly",
+        ] {
             assert_eq!(
                 label(target, Exact),
                 Err(TargetError::NoMatch(target.into()))

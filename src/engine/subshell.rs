@@ -246,8 +246,15 @@ mod tests {
             .output()
             .unwrap();
         assert!(out.status.success());
-        assert_eq!(String::from_utf8(out.stdout).unwrap(), format!("{name}|{name}"));
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing ran");
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            format!("{name}|{name}")
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "nothing ran"
+        );
     }
 
     #[test]
