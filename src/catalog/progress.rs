@@ -121,13 +121,9 @@ pub async fn render_progress(
     progress.summary().cloned()
 }
 
-/// The line saying an account was left out, its name and id escaped (they are the portal's).
-pub fn rejected_notice(name: &str, id: &str) -> String {
-    format!(
-        "account {} dropped: its id {} is not an AWS account id (12 digits)",
-        crate::ui::text::escape(name),
-        crate::ui::text::escape(id)
-    )
+/// The line saying an account was left out, escaped (its name and id are the portal's).
+fn rejected_notice(name: &str, id: &str) -> String {
+    crate::ui::text::escape(&crate::core::catalog::rejected_account_notice(name, id))
 }
 
 #[cfg(test)]

@@ -18,6 +18,12 @@ pub fn is_account_id(id: &str) -> bool {
     id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// What is said of an account left out because its id is not an account id. Raw: the name and
+/// id are the portal's, so escape the line before it reaches a terminal.
+pub fn rejected_account_notice(name: &str, id: &str) -> String {
+    format!("account {name} dropped: its id {id} is not an AWS account id (12 digits)")
+}
+
 /// The roles of one account, or why they are missing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Roles {

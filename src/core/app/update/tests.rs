@@ -689,6 +689,21 @@ fn progress_events_fill_the_refresh_line_and_selection_prioritizes() {
         s.refresh.map(|r| (r.done, r.total, r.rate)),
         Some((3, 9, 18.0))
     );
+    // An account the listing left out (its id is not 12 digits) is said, not hidden.
+    update(
+        &mut s,
+        Msg::Catalog(CatalogEvent::AccountRejected {
+            name: "odd".into(),
+            id: "12345".into(),
+        }),
+        now(),
+    );
+    let toast = s.toast.as_ref().unwrap();
+    assert_eq!(toast.level, Level::Warn);
+    assert_eq!(
+        toast.text,
+        "account odd dropped: its id 12345 is not an AWS account id (12 digits)"
+    );
     let fx = update(&mut s, Msg::Key(Key::Down), now());
     assert_eq!(
         fx,
