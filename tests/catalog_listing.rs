@@ -626,3 +626,37 @@ async fn accounts_whose_id_is_not_12_digits_are_dropped_with_a_notice() {
         "no roles asked for a dropped account"
     );
 }
+
+/// The same through the real binary: `rolecall list` says which account it dropped, escaped,
+/// and lists only the others.
+#[tokio::test(flavor = "multi_thread")]
+async fn list_names_a_dropped_account_escaped() {
+    use common::cli_home::{Home, text};
+    let org = small_org_toml()
+        .replace(
+            "device_poll_interval = 1",
+            "device_poll_interval = 1\napprove_after_seconds = 0\nhostile_account_ids = true",
+        )
+        .replace(
+            "[[users]]",
+            "[[accounts]]\nid = \"4444$(id)\"\nname = \"odd\\u001b]52;c;SGk=\\u0007\"\npermission_sets = [\"Admin\"]\n\n[[users]]",
+        )
+        .replace(
+            "accounts = [\"payments-prod\", \"222222222222\"]",
+            "accounts = [\"payments-prod\", \"222222222222\", \"4444$(id)\"]",
+        );
+    let emu = start(&org).await;
+    let home = Home::new(&emu, "", "");
+    home.login();
+    let out = home.rolecall(&["list", "--json"]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "account odd\u{241b}]52;c;SGk=\u{2407} dropped: its id 4444$(id) is not an AWS account id (12 digits)"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+    assert!(!text(&out.stdout).contains("4444$(id)"));
+}
