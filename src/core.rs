@@ -4,6 +4,7 @@
 //! | module | holds |
 //! |---|---|
 //! | [`app`] | the full-screen app's state machine |
+//! | [`action`] | `[[actions]]` commands: names as quoted words and `ROLECALL_*` variables |
 //! | [`exports`] | `export` lines for shells |
 //! | [`target`] | naming a role on the command line (exact, alias, fuzzy) |
 //! | [`sso`] | identity centers, registrations, tokens: what sign-in produces |
@@ -20,6 +21,7 @@
 //! | [`search`] | fuzzy search over account × role rows as the user types (incremental, cached) |
 //! | [`frecency`] | favorites and recents, and the search boost they give |
 
+pub mod action;
 pub mod app;
 pub mod catalog;
 pub mod chain;

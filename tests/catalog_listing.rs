@@ -581,3 +581,81 @@ async fn the_logs_carry_counts_and_ids_but_never_the_token() {
         assert!(!text.contains(&secret), "a secret was logged");
     }
 }
+
+/// A portal that sends account ids that are not 12 digits (a compromised portal, a proxy): such
+/// an account never reaches the catalog, and the listing says which one it dropped.
+#[tokio::test(flavor = "multi_thread")]
+async fn accounts_whose_id_is_not_12_digits_are_dropped_with_a_notice() {
+    let org = format!(
+        "[settings]\nhostile_account_ids = true\n{}[[accounts]]\nid = \"12345$(id)\"\nname = \"odd\\u001b]52;c;SGk=\\u0007\"\npermission_sets = [\"Admin\"]\n\
+         [[accounts]]\nid = \"1234567890123\"\nname = \"long\"\npermission_sets = [\"Admin\"]\n\
+         [[accounts]]\nid = \"12345678901x\"\nname = \"lettered\"\npermission_sets = [\"Admin\"]\n",
+        org_with_accounts(2)
+    );
+    let (emu, token) = signed_in(&org).await;
+    let lister = lister(&emu, &token, fast());
+    let (tx, rx) = unbounded_channel();
+    let (catalog, events) = tokio::join!(lister.list(Some(tx)), drain(rx));
+    let catalog = catalog.unwrap();
+    let ids: Vec<&str> = catalog
+        .accounts
+        .iter()
+        .map(|e| e.account.id.as_str())
+        .collect();
+    assert_eq!(ids, ["100000000000", "100000000001"]);
+    let mut rejected: Vec<String> = events
+        .iter()
+        .filter_map(|e| match e {
+            CatalogEvent::AccountRejected { name, id } => Some(format!("{name}={id}")),
+            _ => None,
+        })
+        .collect();
+    rejected.sort();
+    assert_eq!(
+        rejected,
+        [
+            "lettered=12345678901x",
+            "long=1234567890123",
+            "odd\u{1b}]52;c;SGk=\u{7}=12345$(id)"
+        ]
+    );
+    assert_eq!(
+        emu.stats(Api::ListAccountRoles).requests,
+        2,
+        "no roles asked for a dropped account"
+    );
+}
+
+/// The same through the real binary: `rolecall list` says which account it dropped, escaped,
+/// and lists only the others.
+#[tokio::test(flavor = "multi_thread")]
+async fn list_names_a_dropped_account_escaped() {
+    use common::cli_home::{Home, text};
+    let org = small_org_toml()
+        .replace(
+            "device_poll_interval = 1",
+            "device_poll_interval = 1\napprove_after_seconds = 0\nhostile_account_ids = true",
+        )
+        .replace(
+            "[[users]]",
+            "[[accounts]]\nid = \"4444$(id)\"\nname = \"odd\\u001b]52;c;SGk=\\u0007\"\npermission_sets = [\"Admin\"]\n\n[[users]]",
+        )
+        .replace(
+            "accounts = [\"payments-prod\", \"222222222222\"]",
+            "accounts = [\"payments-prod\", \"222222222222\", \"4444$(id)\"]",
+        );
+    let emu = start(&org).await;
+    let home = Home::new(&emu, "", "");
+    home.login();
+    let out = home.rolecall(&["list", "--json"]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "account odd\u{241b}]52;c;SGk=\u{2407} dropped: its id 4444$(id) is not an AWS account id (12 digits)"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+    assert!(!text(&out.stdout).contains("4444$(id)"));
+}

@@ -210,7 +210,7 @@ async fn ci_user_pushes_to_the_registry_of_another_account() {
         "",
     ));
     assert!(
-        printed.starts_with("echo registry=909061163445.dkr.ecr."),
+        printed.starts_with("echo registry='909061163445'.dkr.ecr.'us-east-1'."),
         "{printed}"
     );
     let record = emu.assumed().pop().unwrap();

@@ -166,3 +166,54 @@ async fn signs_in_from_here_when_the_config_allows_it() {
     document(&home.rolecall(&["credential-process", "payments-dev/ReadOnlyAccess"]));
     assert_eq!(emu.stats(Api::StartDeviceAuthorization).requests, 1);
 }
+
+/// The small org plus `sandbox` (555555555555), which offers `ReadOnlyPlusAdmin` but no longer
+/// `ReadOnly`: a profile written for `555555555555/ReadOnly` names a role that is gone.
+fn org_without_read_only() -> String {
+    auto_approving_org()
+        .replace(
+            "[[users]]",
+            "[[accounts]]\nid = \"555555555555\"\nname = \"sandbox\"\npermission_sets = [\"ReadOnlyPlusAdmin\"]\n\n[[users]]",
+        )
+        .replace(
+            "accounts = [\"payments-prod\", \"222222222222\"]",
+            "accounts = [\"payments-prod\", \"222222222222\", \"555555555555\"]",
+        )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_role_that_is_gone_fails_closed_instead_of_a_broader_one() {
+    let emu = start(&org_without_read_only()).await;
+    let home = Home::new(&emu, "", "");
+    home.login();
+
+    // The broader role's credentials are kept: the fast path must not hand them out either.
+    document(&home.rolecall(&["credential-process", "555555555555/ReadOnlyPlusAdmin"]));
+    let fetched = emu.stats(Api::GetRoleCredentials).requests;
+    for target in [
+        "555555555555/ReadOnly",
+        "sandbox/ReadOnly",
+        "sandbox/readonly",
+    ] {
+        let out = home.rolecall(&["credential-process", target]);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{target}: {stderr}");
+        assert_eq!(text(&out.stdout), "", "{target}: no credentials at all");
+        assert_eq!(stderr.lines().count(), 1, "{target}: one line: {stderr}");
+        assert!(
+            stderr.contains(target) && !stderr.contains("ReadOnlyPlusAdmin"),
+            "{target}: names what is gone, offers nothing else: {stderr}"
+        );
+    }
+    assert_eq!(emu.stats(Api::GetRoleCredentials).requests, fetched);
+
+    // Interactive commands still help, but never take a guess: "did you mean".
+    let out = home.rolecall(&["whoami", "sandbox/ReadOnly"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("did you mean") && stderr.contains("sandbox/ReadOnlyPlusAdmin"),
+        "{stderr}"
+    );
+    assert_eq!(emu.stats(Api::GetRoleCredentials).requests, fetched);
+}

@@ -492,3 +492,74 @@ fn env_unset_needs_no_sign_in_and_follows_the_shell() {
     let out = home.rolecall(&["init", "tcsh"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// An account and a role whose names are shell code, as a compromised portal (or anyone who may
+/// name an account) can send them.
+const HOSTILE_ACCOUNT: &str = "sandbox$(touch marker-account)";
+const HOSTILE_ROLE: &str = "Ops'Role`touch marker-tick`$(touch marker-role)";
+
+fn hostile_org() -> String {
+    let org = small_org_toml().replace(
+        "device_poll_interval = 1",
+        "device_poll_interval = 1\napprove_after_seconds = 0",
+    );
+    org.replace(
+        "[[users]]",
+        &format!(
+            "[[accounts]]\nid = \"444444444444\"\nname = '''{HOSTILE_ACCOUNT}'''\npermission_sets = ['''{HOSTILE_ROLE}''']\n\n[[users]]"
+        ),
+    )
+    .replace(
+        "accounts = [\"payments-prod\", \"222222222222\"]",
+        "accounts = [\"payments-prod\", \"222222222222\", \"444444444444\"]",
+    )
+}
+
+/// `rolecall action` with hostile names: nothing they contain runs, and the command gets each
+/// name exactly, as a quoted `{placeholder}` and in its `ROLECALL_*` variable.
+#[tokio::test(flavor = "multi_thread")]
+async fn action_placeholders_and_variables_carry_hostile_names_as_data() {
+    use common::cli_home::Home as CliHome;
+    let emu = start(&hostile_org()).await;
+    // One action per name, so that a syntax error in one cannot hide code run by the other.
+    let actions = r#"
+[[actions]]
+name = "account"
+command = '''printf '%s\n' {account_name} >arg-account; printf '%s\n' "$ROLECALL_ACCOUNT_NAME" >env-account; printf '%s\n' {account_id} >arg-id; printf '%s\n' "$ROLECALL_ACCOUNT_ID" >env-id; printf '%s\n' "$ROLECALL_REGION" >env-region'''
+
+[[actions]]
+name = "role"
+command = '''printf '%s\n' {role_name} >arg-role; printf '%s\n' "$ROLECALL_ROLE_NAME" >env-role'''
+"#;
+    let home = CliHome::new(&emu, "", actions);
+    home.login();
+    let target = format!("444444444444/{HOSTILE_ROLE}");
+    let mut stderr = String::new();
+    for action in ["account", "role"] {
+        let out = home
+            .command(BIN, &["action", action, &target])
+            .current_dir(home.path())
+            .output()
+            .unwrap();
+        stderr.push_str(&text(&out.stderr));
+        for marker in ["marker-account", "marker-tick", "marker-role"] {
+            assert!(
+                !home.path().join(marker).exists(),
+                "{marker}: a name ran as code: {stderr}"
+            );
+        }
+        assert!(out.status.success(), "{action}: {stderr}");
+    }
+    let read = |name: &str| std::fs::read_to_string(home.path().join(name)).unwrap_or_default();
+    for (file, want) in [
+        ("arg-account", HOSTILE_ACCOUNT),
+        ("env-account", HOSTILE_ACCOUNT),
+        ("arg-role", HOSTILE_ROLE),
+        ("env-role", HOSTILE_ROLE),
+        ("arg-id", "444444444444"),
+        ("env-id", "444444444444"),
+        ("env-region", REGION),
+    ] {
+        assert_eq!(read(file), format!("{want}\n"), "{file}: {stderr}");
+    }
+}

@@ -116,6 +116,14 @@ impl CatalogCache {
         if catalog.session != self.session {
             return ignored(format!("it belongs to session {:?}", catalog.session));
         }
+        // Written before ids were checked at the intake: never pass such an id on.
+        if !catalog
+            .accounts
+            .iter()
+            .all(|e| crate::core::catalog::is_account_id(&e.account.id))
+        {
+            return ignored("it holds an account id that is not 12 digits".into());
+        }
         tracing::debug!(accounts = catalog.accounts.len(), "catalog cache loaded");
         CacheLoad {
             catalog: Some(catalog),
@@ -175,5 +183,35 @@ mod tests {
         assert_ne!(file_name("a b"), file_name("a?b"));
         assert!(!file_name("../x").contains('/'));
         assert!(file_name("").starts_with("catalog--"));
+    }
+
+    #[test]
+    fn a_cache_holding_a_malformed_account_id_is_rebuilt() {
+        use crate::core::catalog::{Account, AccountEntry, Roles};
+        let dir = tempfile::tempdir().unwrap();
+        let cache = CatalogCache::new(dir.path(), "acme");
+        let entry = |id: &str| AccountEntry {
+            account: Account {
+                id: id.into(),
+                name: "n".into(),
+                email: None,
+            },
+            roles: Roles::Listed(vec!["r".into()]),
+        };
+        let mut catalog = Catalog {
+            session: "acme".into(),
+            listed_at: 0,
+            accounts: vec![entry("111111111111")],
+        };
+        cache.save(&catalog).unwrap();
+        assert_eq!(cache.load().catalog, Some(catalog.clone()));
+        catalog.accounts.push(entry("1$(id)"));
+        cache.save(&catalog).unwrap();
+        let loaded = cache.load();
+        assert_eq!(loaded.catalog, None);
+        assert!(
+            loaded.notice.unwrap().contains("not 12 digits"),
+            "the notice says why"
+        );
     }
 }

@@ -20,6 +20,9 @@ pub enum CatalogEvent {
     /// An account's roles could not be listed before its deadline; retry it alone with
     /// `Lister::fetch_roles`.
     AccountUnavailable { account_id: String, reason: String },
+    /// ListAccounts returned an account whose id is not an account id (12 digits): it is left
+    /// out of the catalog. `name` and `id` are as received: escape them before showing them.
+    AccountRejected { name: String, id: String },
     /// The listing finished; the catalog is the `Ok` value of `Lister::list`.
     Done(ListSummary),
 }

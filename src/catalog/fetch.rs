@@ -12,7 +12,7 @@ use super::options::ListOptions;
 use super::pacer::{Lane, Pacer, Permit};
 use super::queue::RoleQueue;
 use super::retry::{Attempts, CallError, call};
-use crate::core::catalog::{Account, Roles};
+use crate::core::catalog::{Account, Roles, is_account_id};
 use crate::ports::identity_center::{IdcError, IdentityCenter};
 use crate::secret::Secret;
 
@@ -29,8 +29,10 @@ pub struct Ctx<I> {
 #[derive(Debug)]
 pub enum Report {
     /// Accounts from one ListAccounts page not seen before; `complete` after the last page.
+    /// `rejected`: those of the page whose id is not an account id, left out.
     Accounts {
         accounts: Vec<Account>,
+        rejected: Vec<Account>,
         complete: bool,
     },
     /// One account's roles (or why they are missing).
@@ -63,8 +65,8 @@ pub async fn page_accounts<I: IdentityCenter>(
                 return;
             }
         };
-        let fresh: Vec<Account> = page
-            .items
+        let (fresh, rejected) = well_formed(page.items);
+        let fresh: Vec<Account> = fresh
             .into_iter()
             .filter(|a| seen_ids.insert(a.id.clone()))
             .collect();
@@ -89,6 +91,7 @@ pub async fn page_accounts<I: IdentityCenter>(
         queue.push(fresh.iter().map(|a| a.id.clone()));
         let _ = reports.send(Report::Accounts {
             accounts: fresh,
+            rejected,
             complete,
         });
         if complete {
@@ -96,6 +99,17 @@ pub async fn page_accounts<I: IdentityCenter>(
             return;
         }
     }
+}
+
+/// The accounts whose id is an account id (12 digits), and the others. What the portal sends
+/// is data: an id that is not one is never passed on (to a shell, a file name, a URL).
+fn well_formed(accounts: Vec<Account>) -> (Vec<Account>, Vec<Account>) {
+    let (good, bad): (Vec<Account>, Vec<Account>) =
+        accounts.into_iter().partition(|a| is_account_id(&a.id));
+    for account in &bad {
+        tracing::warn!(name = ?account.name, id = ?account.id, "ListAccounts: not an account id; dropped");
+    }
+    (good, bad)
 }
 
 fn accounts_error(error: CallError) -> CatalogError {

@@ -122,8 +122,15 @@ impl<I: IdentityCenter + 'static> Lister<I> {
             match report {
                 Report::Accounts {
                     accounts: page,
+                    rejected,
                     complete,
                 } => {
+                    for account in rejected {
+                        events.send(CatalogEvent::AccountRejected {
+                            name: account.name,
+                            id: account.id,
+                        });
+                    }
                     accounts.extend(page);
                     events.send(CatalogEvent::AccountsListed {
                         count: accounts.len(),

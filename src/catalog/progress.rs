@@ -33,6 +33,7 @@ impl ProgressLine {
             }
             CatalogEvent::Rate { per_sec } => self.rate = Some(*per_sec),
             CatalogEvent::AccountUnavailable { .. } => self.unavailable += 1,
+            CatalogEvent::AccountRejected { .. } => {}
             CatalogEvent::Done(summary) => self.summary = Some(summary.clone()),
         }
     }
@@ -95,6 +96,11 @@ pub async fn render_progress(
             );
             drawn = false;
         }
+        if let CatalogEvent::AccountRejected { name, id } = &event {
+            let clear = if redraw && drawn { "\r\x1b[2K" } else { "" };
+            let _ = writeln!(out, "{clear}{}", rejected_notice(name, id));
+            drawn = false;
+        }
         if redraw || matches!(event, CatalogEvent::Done(_)) {
             let clear = if redraw { "\r\x1b[2K" } else { "" };
             let _ = write!(out, "{clear}{}", progress.line());
@@ -113,6 +119,11 @@ pub async fn render_progress(
         let _ = out.flush();
     }
     progress.summary().cloned()
+}
+
+/// The line saying an account was left out, escaped (its name and id are the portal's).
+fn rejected_notice(name: &str, id: &str) -> String {
+    crate::ui::text::escape(&crate::core::catalog::rejected_account_notice(name, id))
 }
 
 #[cfg(test)]
@@ -176,6 +187,11 @@ mod tests {
             reason: "throttled".into(),
         })
         .unwrap();
+        tx.send(CatalogEvent::AccountRejected {
+            name: "odd\x1b]52;c;SGk=\x07".into(),
+            id: "12345\n".into(),
+        })
+        .unwrap();
         tx.send(CatalogEvent::Done(ListSummary::default())).unwrap();
         drop(tx);
         let mut out = Vec::new();
@@ -184,6 +200,7 @@ mod tests {
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "account 222222222222: roles unavailable: throttled\n\
+             account odd\u{241b}]52;c;SGk=\u{2407} dropped: its id 12345\u{240a} is not an AWS account id (12 digits)\n\
              listed 0 accounts and 0 roles in 0.0s (0 requests, 0 throttled)\n"
         );
     }

@@ -1,12 +1,14 @@
 //! `rolecall action NAME TARGET`: runs one of config.toml's `[[actions]]` with a role's (or
-//! chain's) credentials in its environment, as the app's hand-over menu does. Placeholders are
-//! the destination's: for a chain, `{account_id}` is the assumed role's account (an ECR
-//! registry id, say). `--print` shows the command instead of running it.
+//! chain's) credentials in its environment, built and run as the app's hand-over menu does
+//! ([`crate::core::action`], [`crate::engine::subshell::run_action`]): the names are in
+//! `ROLECALL_*` variables and fill the placeholders shell-quoted. They are the destination's:
+//! for a chain, the account id is the assumed role's account (an ECR registry id, say).
+//! `--print` shows the command instead of running it.
 
 use super::context::Context;
 use super::handover::obtain;
 use super::{CliError, block_on};
-use crate::engine::subshell::{exit_code, run_with_credentials};
+use crate::engine::subshell::{exit_code, run_action};
 
 /// Arguments of `rolecall action`.
 #[derive(Debug, clap::Args)]
@@ -18,7 +20,7 @@ pub struct ActionArgs {
     /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
     #[arg(long, value_name = "NAME")]
     pub session: Option<String>,
-    /// Print the command with its placeholders filled in instead of running it.
+    /// Print the command with its placeholders filled in (shell-quoted) instead of running it.
     #[arg(long)]
     pub print: bool,
 }
@@ -47,21 +49,21 @@ pub fn run(args: ActionArgs) -> Result<(), CliError> {
         let t = &obtained.target;
         let command = action.render(&t.account.id, &t.account.name, &t.role, &obtained.region);
         if args.print {
-            println!("{command}");
+            println!("{}", command.script);
             return Ok(());
         }
         eprintln!(
-            "rolecall: running {} for {}: {command}",
+            "rolecall: running {} for {}: {}",
             action.name,
-            obtained.label()
+            obtained.label(),
+            command.script
         );
-        let sh = std::ffi::OsString::from("/bin/sh");
-        let sh_args = [std::ffi::OsString::from("-c"), command.into()];
-        let status = run_with_credentials(
+        let status = run_action(
             &obtained.credentials,
             &obtained.region,
             &obtained.label(),
-            Some((sh.as_os_str(), &sh_args[..])),
+            &command,
+            false,
         )
         .await
         .map_err(|e| CliError::Other(format!("cannot run {}: {e}", action.name)))?;

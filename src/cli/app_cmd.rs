@@ -10,6 +10,7 @@ use super::list_cmd::list_options;
 use crate::adapters::aws_sts::AwsSts;
 use crate::adapters::browser::SystemBrowser;
 use crate::catalog::{CatalogCache, Lister};
+use crate::core::action::ActionCommand;
 use crate::core::app::state::{AppSettings, SessionInfo};
 use crate::core::app::urgency::Thresholds;
 use crate::core::app::{AppState, ExitPlan, Keymap};
@@ -191,7 +192,7 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
                     &label,
                     &credentials,
                     &region,
-                    command.as_deref(),
+                    command.as_ref(),
                     shell.clone(),
                 )
                 .await;
@@ -213,24 +214,22 @@ async fn run_with_credentials(
     label: &str,
     credentials: &Credentials,
     region: &str,
-    command: Option<&str>,
+    command: Option<&ActionCommand>,
     shell: Option<String>,
 ) {
-    let sh = std::ffi::OsString::from("/bin/sh");
-    let args: Vec<std::ffi::OsString> = command
-        .map(|c| vec!["-c".into(), c.into()])
-        .unwrap_or_default();
-    let configured: Option<std::ffi::OsString> = shell.map(Into::into);
-    let program = command
-        .map(|_| (sh.as_os_str(), args.as_slice()))
-        .or_else(|| configured.as_deref().map(|s| (s, &[][..])));
-    match command {
-        Some(cmd) => eprintln!("rolecall: running {label}: {cmd}"),
-        None => {
-            eprintln!("rolecall: {label}: a subshell with these credentials; exit it to return")
+    let ran = match command {
+        Some(action) => {
+            eprintln!("rolecall: running {label}: {}", action.script);
+            subshell::run_action(credentials, region, label, action, true).await
         }
-    }
-    match subshell::run_on_terminal(credentials, region, label, program).await {
+        None => {
+            eprintln!("rolecall: {label}: a subshell with these credentials; exit it to return");
+            let configured: Option<std::ffi::OsString> = shell.map(Into::into);
+            let program = configured.as_deref().map(|s| (s, &[][..]));
+            subshell::run_on_terminal(credentials, region, label, program).await
+        }
+    };
+    match ran {
         Ok(status) if !status.success() => eprintln!("rolecall: {label} ended with {status}"),
         Ok(_) => {}
         Err(e) => eprintln!("rolecall: cannot start it: {e}"),

@@ -6,6 +6,10 @@
 //! path gets credentials with the stored or silently refreshed token. When the identity
 //! center's sign-in has expired it fails with one line and exit code 3, and never starts a
 //! sign-in (or opens a browser) unless `[sign_in] from_credential_process = true` allows it.
+//!
+//! Its TARGET is written into a file (`~/.aws/config`), so it names one role exactly
+//! ([`Matching::Exact`]): once that role is gone it fails with one line and exit code 2, and
+//! never hands out the credentials of a role with a similar name.
 
 use std::io::Write;
 use std::time::SystemTime;
@@ -27,6 +31,7 @@ use crate::core::countdown;
 use crate::core::credentials::Credentials;
 use crate::core::signin::{DeviceWait, Method};
 use crate::core::sso::SsoSession;
+use crate::core::target::Matching;
 use crate::engine::signin::{SignInRequest, SignInView};
 use crate::paths::Paths;
 use crate::ports::clock::{Clock, SystemClock};
@@ -64,8 +69,14 @@ pub fn run(args: CredentialProcessArgs) -> Result<(), CliError> {
     let ctx = Context::load()?;
     block_on(async move {
         if args.fresh || super::handover::chain_named(&ctx, &target).is_some() {
-            let obtained =
-                super::handover::obtain(&ctx, args.session.as_deref(), &target, args.fresh).await?;
+            let obtained = super::handover::obtain_matching(
+                &ctx,
+                args.session.as_deref(),
+                &target,
+                args.fresh,
+                Matching::Exact,
+            )
+            .await?;
             return print(&obtained.credentials);
         }
         let session = ctx.session(args.session.as_deref())?;
@@ -133,11 +144,11 @@ async fn slow_path(
     session: &SsoSession,
     target: &str,
 ) -> Result<Credentials, CliError> {
-    match credentials_for(ctx, session, target).await {
+    match credentials_for(ctx, session, target, Matching::Exact).await {
         Ok((_, credentials)) => Ok(credentials),
         Err(CliError::NeedsLogin(_)) if ctx.config.file.sign_in.from_credential_process => {
             sign_in(ctx, session).await?;
-            credentials_for(ctx, session, target)
+            credentials_for(ctx, session, target, Matching::Exact)
                 .await
                 .map(|(_, credentials)| credentials)
         }

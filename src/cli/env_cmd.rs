@@ -46,7 +46,7 @@ pub fn shell_from_env() -> Shell {
 /// Arguments of `rolecall env`.
 #[derive(Debug, clap::Args)]
 pub struct EnvArgs {
-    /// The role: `account-name/role`, `account-id/role` or an alias (fuzzy).
+    /// The role: `account-name/role`, `account-id/role` or an alias (close names are suggested, not taken).
     #[arg(required_unless_present = "unset")]
     pub target: Option<String>,
     /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.

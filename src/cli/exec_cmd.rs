@@ -13,7 +13,7 @@ use crate::engine::subshell::{
 /// Arguments of `rolecall exec`.
 #[derive(Debug, clap::Args)]
 pub struct ExecArgs {
-    /// The role: `account-name/role`, `account-id/role` or an alias (fuzzy).
+    /// The role: `account-name/role`, `account-id/role` or an alias (close names are suggested, not taken).
     pub target: String,
     /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
     #[arg(long, value_name = "NAME")]

@@ -12,7 +12,7 @@ use crate::core::catalog::Account;
 use crate::core::chain::{ChainError, ChainSource, ChainSpec, Chains};
 use crate::core::credentials::Credentials;
 use crate::core::sso::SsoSession;
-use crate::core::target::Target;
+use crate::core::target::{Matching, Target};
 use crate::engine::chain::sources::{StandardSources, check_code};
 use crate::engine::chain::{Assumption, ChainEnv, MfaCodes, MfaPrompt};
 use crate::engine::role_credentials::FRESHNESS_MARGIN;
@@ -73,13 +73,25 @@ fn export_region(ctx: &Context, fallback: &str) -> String {
         .unwrap_or_else(|| fallback.to_owned())
 }
 
-/// The credentials `target` names: a chain (assumed, or kept ones), else an SSO role.
-/// `fresh` asks AWS anew even when kept credentials are still good.
+/// The credentials `target` names: a chain (assumed, or kept ones), else an SSO role, for a
+/// command a person types ([`Matching::Suggest`]). `fresh` asks AWS anew even when kept
+/// credentials are still good.
 pub async fn obtain(
     ctx: &Context,
     session: Option<&str>,
     target: &str,
     fresh: bool,
+) -> Result<Obtained, CliError> {
+    obtain_matching(ctx, session, target, fresh, Matching::Suggest).await
+}
+
+/// [`obtain`], with the role matched as `matching` allows.
+pub async fn obtain_matching(
+    ctx: &Context,
+    session: Option<&str>,
+    target: &str,
+    fresh: bool,
+    matching: Matching,
 ) -> Result<Obtained, CliError> {
     if let Some(spec) = chain_named(ctx, target) {
         let assumption = assume_chain(ctx, spec, fresh).await?;
@@ -87,7 +99,8 @@ pub async fn obtain(
     }
     let session = ctx.session(session)?;
     if fresh {
-        let role = super::target_credentials::resolve_target(ctx, &session, target).await?;
+        let role =
+            super::target_credentials::resolve_target(ctx, &session, target, matching).await?;
         if let Err(e) = ctx
             .store
             .forget_credentials(&session, &role.account.id, &role.role)
@@ -95,7 +108,7 @@ pub async fn obtain(
             tracing::warn!(error = %e, "cannot drop kept credentials");
         }
     }
-    let (target, credentials) = credentials_for(ctx, &session, target).await?;
+    let (target, credentials) = credentials_for(ctx, &session, target, matching).await?;
     Ok(Obtained {
         target,
         chain: None,
@@ -108,7 +121,8 @@ pub async fn obtain(
 }
 
 /// Kept credentials good for a few more minutes, without any network (credential-process's
-/// fast path): a chain's, or an SSO role's found through the cached catalog.
+/// fast path): a chain's, or those of the SSO role the cached catalog has under exactly that
+/// name (never another role's).
 pub fn kept(ctx: &Context, session: Option<&str>, target: &str) -> Option<Credentials> {
     if let Some(spec) = chain_named(ctx, target) {
         return ctx
@@ -123,7 +137,9 @@ pub fn kept(ctx: &Context, session: Option<&str>, target: &str) -> Option<Creden
     }
     let session = ctx.session(session).ok()?;
     let catalog = super::target_credentials::cached_catalog(ctx, &session)?;
-    let target = crate::core::target::resolve(&catalog, target, &ctx.config.file.aliases).ok()?;
+    let target =
+        crate::core::target::resolve(&catalog, target, &ctx.config.file.aliases, Matching::Exact)
+            .ok()?;
     kept_credentials(ctx, &session, &target)
 }
 
@@ -189,7 +205,7 @@ async fn ensure_catalog(
     let by_name = ctx.config.chains.path(&spec.name).ok().is_some_and(|path| {
         path.iter().any(|s| {
             matches!(&s.source, ChainSource::Sso { account, .. }
-                if !(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())))
+                if !crate::core::catalog::is_account_id(account))
         })
     });
     if by_name && super::target_credentials::cached_catalog(ctx, session).is_none() {

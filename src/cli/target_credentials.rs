@@ -5,7 +5,7 @@ use crate::catalog::CatalogCache;
 use crate::core::catalog::Catalog;
 use crate::core::credentials::Credentials;
 use crate::core::sso::SsoSession;
-use crate::core::target::{Target, resolve};
+use crate::core::target::{Matching, Target, resolve};
 use crate::engine::role_credentials::{FRESHNESS_MARGIN, role_credentials};
 use crate::engine::tokens::usable_token;
 use crate::ports::clock::{Clock, SystemClock};
@@ -21,17 +21,20 @@ pub fn cached_catalog(ctx: &Context, session: &SsoSession) -> Option<Catalog> {
         .catalog
 }
 
-/// Resolves `target` in the catalog of `session` (listing it first when nothing is cached).
+/// Resolves `target` in the catalog of `session` (listing it first when nothing is cached),
+/// as `matching` allows. A target that names no role is a usage error (exit 2).
 pub async fn resolve_target(
     ctx: &Context,
     session: &SsoSession,
     target: &str,
+    matching: Matching,
 ) -> Result<Target, CliError> {
     let catalog = match cached_catalog(ctx, session) {
         Some(c) => c,
         None => catalog_for(ctx, session, false).await?,
     };
-    resolve(&catalog, target, &ctx.config.file.aliases).map_err(|e| CliError::Usage(e.to_string()))
+    resolve(&catalog, target, &ctx.config.file.aliases, matching)
+        .map_err(|e| CliError::Usage(e.to_string()))
 }
 
 /// Credentials kept for `target` that are good for a few more minutes, without any network:
@@ -58,8 +61,9 @@ pub async fn credentials_for(
     ctx: &Context,
     session: &SsoSession,
     target: &str,
+    matching: Matching,
 ) -> Result<(Target, Credentials), CliError> {
-    let target = resolve_target(ctx, session, target).await?;
+    let target = resolve_target(ctx, session, target, matching).await?;
     if let Some(kept) = kept_credentials(ctx, session, &target) {
         return Ok((target, kept));
     }

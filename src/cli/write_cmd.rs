@@ -15,7 +15,7 @@ use crate::core::target::Target;
 /// Arguments of `rolecall write`.
 #[derive(Debug, clap::Args)]
 pub struct WriteArgs {
-    /// The role: `account-name/role`, `account-id/role` or an alias (fuzzy).
+    /// The role: `account-name/role`, `account-id/role` or an alias (close names are suggested, not taken).
     pub target: String,
     /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
     #[arg(long, value_name = "NAME")]

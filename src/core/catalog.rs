@@ -12,6 +12,18 @@ pub struct Account {
     pub email: Option<String>,
 }
 
+/// Whether `id` has the one form an AWS account id has: exactly 12 ASCII digits. Anything else
+/// from the network is not an account id and is never passed on (to a shell, a file, a URL).
+pub fn is_account_id(id: &str) -> bool {
+    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// What is said of an account left out because its id is not an account id. Raw: the name and
+/// id are the portal's, so escape the line before it reaches a terminal.
+pub fn rejected_account_notice(name: &str, id: &str) -> String {
+    format!("account {name} dropped: its id {id} is not an AWS account id (12 digits)")
+}
+
 /// The roles of one account, or why they are missing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Roles {
@@ -141,6 +153,22 @@ impl CatalogDiff {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_account_id_is_exactly_12_ascii_digits() {
+        assert!(is_account_id("012345678901"));
+        for bad in [
+            "",
+            "12345",
+            "1234567890123",
+            "12345678901x",
+            "1234567890 1",
+            "١٢٣٤٥٦٧٨٩٠١٢",
+            "12345$(id)12",
+        ] {
+            assert!(!is_account_id(bad), "{bad:?}");
+        }
+    }
 
     fn entry(id: &str, roles: &[&str]) -> AccountEntry {
         AccountEntry {

@@ -115,7 +115,7 @@ impl RoleArn {
             .strip_prefix("role/")
             .and_then(|r| r.rsplit('/').next())
             .filter(|n| !n.is_empty());
-        let account_ok = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+        let account_ok = crate::core::catalog::is_account_id(account);
         match name {
             Some(name)
                 if *prefix == "arn"

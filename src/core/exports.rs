@@ -43,7 +43,7 @@ pub const SHADOWING: [&str; 1] = ["AWS_PROFILE"];
 /// Single-quotes a value for the shell.
 fn quote(value: &str, shell: Shell) -> String {
     match shell {
-        Shell::Posix => format!("'{}'", value.replace('\'', "'\\''")),
+        Shell::Posix => crate::core::template::shell_quote(value),
         Shell::Fish => format!("'{}'", value.replace('\\', "\\\\").replace('\'', "\\'")),
         // PowerShell also ends a single-quoted string at the typographic single quotes.
         Shell::PowerShell => {

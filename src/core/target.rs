@@ -1,6 +1,7 @@
 //! Naming a role on the command line: `account-name/role`, `account-id/role`, or an alias from
-//! config.toml; exact (case-insensitive) first, else fuzzy, listing the candidates when more
-//! than one fits.
+//! config.toml. How far a TARGET may stray from a role's name is the caller's [`Matching`]:
+//! a TARGET written into a file (credential_process) names one role exactly or fails; a TARGET
+//! a person types may also get suggestions, but a guess is never taken.
 
 use std::collections::BTreeMap;
 
@@ -20,32 +21,75 @@ impl Target {
     }
 }
 
+/// How a TARGET is matched against the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Matching {
+    /// `account/role` and nothing else: the account by id or name, names and roles ignoring
+    /// ASCII case (a role that differs only in case from another needs the exact case). For a
+    /// TARGET written into a file (a `credential_process` line): when its role is gone it fails,
+    /// and never hands out another role's credentials.
+    Exact,
+    /// As [`Matching::Exact`], and an account alone names its only role; when nothing matches,
+    /// the fuzzy candidates are listed ("did you mean"), never taken. For commands a person
+    /// types (exec, env, console, whoami, action, write).
+    Suggest,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TargetError {
     #[error("no role matches {0:?}; `rolecall list` shows them all")]
     NoMatch(String),
-    #[error("{target:?} matches several roles; say which:\n{}", .candidates.iter().map(|c| format!("  {}", c.label())).collect::<Vec<_>>().join("\n"))]
+    #[error("{0:?} names no role: write ACCOUNT/ROLE")]
+    NoRole(String),
+    #[error("{target:?} matches several roles; say which:\n{}", lines(.candidates))]
     Ambiguous {
+        target: String,
+        candidates: Vec<Target>,
+    },
+    #[error("no role matches {target:?}; did you mean {}", suggestion(.candidates))]
+    DidYouMean {
         target: String,
         candidates: Vec<Target>,
     },
 }
 
+/// Candidates one per line, indented.
+fn lines(candidates: &[Target]) -> String {
+    candidates
+        .iter()
+        .map(|c| format!("  {}", c.label()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `X?` for one candidate, else a list.
+fn suggestion(candidates: &[Target]) -> String {
+    match candidates {
+        [only] => format!("{}?", only.label()),
+        _ => format!("one of these?\n{}", lines(candidates)),
+    }
+}
+
 /// How many candidates an ambiguity lists.
 const SHOWN: usize = 10;
 
-/// Finds the role `target` names in `catalog`; `aliases` map a name to `account/role`.
+/// Finds the role `target` names in `catalog`, as `matching` allows; `aliases` map a name to
+/// `account/role`.
 pub fn resolve(
     catalog: &Catalog,
     target: &str,
     aliases: &BTreeMap<String, String>,
+    matching: Matching,
 ) -> Result<Target, TargetError> {
     let wanted = aliases.get(target).map_or(target, String::as_str).trim();
     let (account_part, role_part) = match wanted.rsplit_once('/') {
         Some((a, r)) => (a.trim(), Some(r.trim())),
         None => (wanted, None),
     };
-    let exact: Vec<Target> = catalog
+    if matching == Matching::Exact && role_part.is_none() {
+        return Err(TargetError::NoRole(target.to_owned()));
+    }
+    let mut exact: Vec<Target> = catalog
         .rows()
         .filter(|(a, r)| {
             let account_fits = a.id == account_part || a.name.eq_ignore_ascii_case(account_part);
@@ -56,17 +100,42 @@ pub fn resolve(
             role: r.to_owned(),
         })
         .collect();
-    match exact.len() {
-        1 => return Ok(exact.into_iter().next().unwrap_or_else(|| unreachable!())),
-        n if n > 1 => {
-            return Err(TargetError::Ambiguous {
-                target: target.to_owned(),
-                candidates: exact.into_iter().take(SHOWN).collect(),
-            });
-        }
-        _ => {}
+    if exact.len() > 1
+        && let Some(role) = role_part
+        && exact.iter().filter(|t| t.role == role).count() == 1
+    {
+        exact.retain(|t| t.role == role);
     }
-    // Fuzzy: every part of the target is a search word.
+    match (exact.len(), matching) {
+        (1, _) => Ok(exact.swap_remove(0)),
+        (n, _) if n > 1 => Err(TargetError::Ambiguous {
+            target: target.to_owned(),
+            candidates: exact.into_iter().take(SHOWN).collect(),
+        }),
+        (_, Matching::Exact) => Err(TargetError::NoMatch(target.to_owned())),
+        (_, Matching::Suggest) => {
+            let candidates = fuzzy(catalog, wanted, account_part, role_part);
+            if candidates.is_empty() {
+                Err(TargetError::NoMatch(target.to_owned()))
+            } else {
+                Err(TargetError::DidYouMean {
+                    target: target.to_owned(),
+                    candidates,
+                })
+            }
+        }
+    }
+}
+
+/// The roles a misspelt or abbreviated target may mean (at most [`SHOWN`]): fuzzy matches of
+/// every part, and among them, when there are any, those whose account name contains the
+/// account part (or id starts with it) and whose role starts with the role part.
+fn fuzzy(
+    catalog: &Catalog,
+    wanted: &str,
+    account_part: &str,
+    role_part: Option<&str>,
+) -> Vec<Target> {
     let rows = SearchRow::from_catalog(catalog);
     let mut index = SearchIndex::new(rows);
     let query = wanted.replace('/', " ");
@@ -75,20 +144,25 @@ pub fn resolve(
         .iter()
         .filter_map(|&i| index.row(i))
         .map(|r| Target {
-            account: Account {
-                id: r.account_id.clone(),
-                name: r.account_name.clone(),
-                email: None,
-            },
+            account: catalog
+                .accounts
+                .iter()
+                .find(|e| e.account.id == r.account_id)
+                .map_or_else(
+                    || Account {
+                        id: r.account_id.clone(),
+                        name: r.account_name.clone(),
+                        email: None,
+                    },
+                    |e| e.account.clone(),
+                ),
             role: r.role_name.clone(),
         })
         .collect();
-    // Among fuzzy matches, ones whose name contains the account part and whose role starts
-    // with the role part are what people mean by an abbreviation.
+    let a = account_part.to_ascii_lowercase();
     let strong: Vec<Target> = found
         .iter()
         .filter(|t| {
-            let a = account_part.to_ascii_lowercase();
             let account_fits =
                 t.account.name.to_ascii_lowercase().contains(&a) || t.account.id.starts_with(&a);
             let role_fits = role_part.is_none_or(|r| {
@@ -101,41 +175,27 @@ pub fn resolve(
         .cloned()
         .collect();
     let found = if strong.is_empty() { found } else { strong };
-    match found.len() {
-        0 => Err(TargetError::NoMatch(target.to_owned())),
-        1 => {
-            let only = &found[0];
-            let account = catalog
-                .accounts
-                .iter()
-                .find(|e| e.account.id == only.account.id)
-                .map_or_else(|| only.account.clone(), |e| e.account.clone());
-            Ok(Target {
-                account,
-                role: only.role.clone(),
-            })
-        }
-        _ => Err(TargetError::Ambiguous {
-            target: target.to_owned(),
-            candidates: found.into_iter().take(SHOWN).collect(),
-        }),
-    }
+    found.into_iter().take(SHOWN).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::core::catalog::{AccountEntry, Roles};
+    use Matching::{Exact, Suggest};
 
-    fn catalog() -> Catalog {
-        let entry = |id: &str, name: &str, roles: &[&str]| AccountEntry {
+    fn entry(id: &str, name: &str, roles: &[&str]) -> AccountEntry {
+        AccountEntry {
             account: Account {
                 id: id.into(),
                 name: name.into(),
                 email: None,
             },
             roles: Roles::Listed(roles.iter().map(|r| r.to_string()).collect()),
-        };
+        }
+    }
+
+    fn catalog() -> Catalog {
         Catalog {
             session: "s".into(),
             listed_at: 0,
@@ -146,57 +206,135 @@ mod tests {
                     &["AdministratorAccess", "ReadOnlyAccess"],
                 ),
                 entry("222222222222", "payments-dev", &["AdministratorAccess"]),
+                entry("555555555555", "sandbox", &["ReadOnlyPlusAdmin"]),
+                entry("666666666666", "cased", &["Admin", "admin"]),
             ],
         }
     }
 
+    fn label(target: &str, matching: Matching) -> Result<String, TargetError> {
+        resolve(&catalog(), target, &BTreeMap::new(), matching).map(|t| t.label())
+    }
+
     #[test]
-    fn exact_by_name_or_id_ignoring_case() {
-        let none = BTreeMap::new();
-        let t = resolve(&catalog(), "Payments-Prod/readonlyaccess", &none).unwrap();
-        assert_eq!(t.label(), "payments-prod/ReadOnlyAccess");
-        let t = resolve(&catalog(), "222222222222/AdministratorAccess", &none).unwrap();
-        assert_eq!(t.label(), "payments-dev/AdministratorAccess");
-        let t = resolve(&catalog(), "payments-dev", &none).unwrap();
+    fn exact_by_name_or_id_ignoring_case_in_both_modes() {
+        for mode in [Exact, Suggest] {
+            assert_eq!(
+                label("Payments-Prod/readonlyaccess", mode).unwrap(),
+                "payments-prod/ReadOnlyAccess"
+            );
+            assert_eq!(
+                label("222222222222/AdministratorAccess", mode).unwrap(),
+                "payments-dev/AdministratorAccess"
+            );
+            assert_eq!(
+                label(" sandbox / ReadOnlyPlusAdmin ", mode).unwrap(),
+                "sandbox/ReadOnlyPlusAdmin"
+            );
+        }
+    }
+
+    #[test]
+    fn an_account_alone_names_its_only_role_when_typed_never_in_a_file() {
         assert_eq!(
-            t.role, "AdministratorAccess",
-            "an account with one role needs no role"
+            label("payments-dev", Suggest).unwrap(),
+            "payments-dev/AdministratorAccess"
+        );
+        assert_eq!(
+            label("payments-dev", Exact),
+            Err(TargetError::NoRole("payments-dev".into()))
+        );
+    }
+
+    /// A profile written for `555555555555/ReadOnly`, once `ReadOnly` is removed: never the
+    /// broader `ReadOnlyPlusAdmin`.
+    #[test]
+    fn a_gone_role_is_never_a_broader_one() {
+        for target in [
+            "555555555555/ReadOnly",
+            "sandbox/ReadOnly",
+            "sandbox/readonly",
+        ] {
+            assert_eq!(
+                label(target, Exact),
+                Err(TargetError::NoMatch(target.into()))
+            );
+            let err = label(target, Suggest).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("no role matches {target:?}; did you mean sandbox/ReadOnlyPlusAdmin?")
+            );
+        }
+    }
+
+    #[test]
+    fn a_single_fuzzy_candidate_is_offered_not_taken() {
+        let err = label("prod/read", Suggest).unwrap_err();
+        let TargetError::DidYouMean { candidates, .. } = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(candidates.len(), 1);
+        assert_eq!(candidates[0].label(), "payments-prod/ReadOnlyAccess");
+        assert_eq!(
+            label("prod/read", Exact),
+            Err(TargetError::NoMatch("prod/read".into()))
         );
     }
 
     #[test]
-    fn aliases_and_fuzzy() {
+    fn aliases_resolve_exactly() {
         let mut aliases = BTreeMap::new();
         aliases.insert(
             "prod".to_owned(),
             "payments-prod/AdministratorAccess".to_owned(),
         );
+        aliases.insert("old".to_owned(), "sandbox/ReadOnly".to_owned());
+        for mode in [Exact, Suggest] {
+            assert_eq!(
+                resolve(&catalog(), "prod", &aliases, mode).unwrap().label(),
+                "payments-prod/AdministratorAccess"
+            );
+        }
         assert_eq!(
-            resolve(&catalog(), "prod", &aliases).unwrap().label(),
-            "payments-prod/AdministratorAccess"
-        );
-        let none = BTreeMap::new();
-        assert_eq!(
-            resolve(&catalog(), "prod/read", &none).unwrap().label(),
-            "payments-prod/ReadOnlyAccess"
+            resolve(&catalog(), "old", &aliases, Exact),
+            Err(TargetError::NoMatch("old".into()))
         );
     }
 
     #[test]
+    fn roles_differing_in_case_need_the_exact_case() {
+        for mode in [Exact, Suggest] {
+            assert_eq!(label("cased/admin", mode).unwrap(), "cased/admin");
+            assert_eq!(label("cased/Admin", mode).unwrap(), "cased/Admin");
+            assert!(matches!(
+                label("cased/ADMIN", mode),
+                Err(TargetError::Ambiguous { .. })
+            ));
+        }
+    }
+
+    #[test]
     fn ambiguity_lists_the_candidates_and_nothing_is_no_match() {
-        let none = BTreeMap::new();
-        let err = resolve(&catalog(), "payments/admin", &none).unwrap_err();
+        let err = label("payments-prod", Suggest).unwrap_err();
         let TargetError::Ambiguous { candidates, .. } = &err else {
             panic!("{err:?}")
         };
         assert_eq!(candidates.len(), 2);
+        let err = label("payments/admin", Suggest).unwrap_err();
+        let TargetError::DidYouMean { candidates, .. } = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(candidates.len(), 2);
+        assert!(err.to_string().contains("one of these?\n  payments-"));
         assert!(
             err.to_string()
                 .contains("  payments-dev/AdministratorAccess")
         );
-        assert_eq!(
-            resolve(&catalog(), "zzz", &none).unwrap_err(),
-            TargetError::NoMatch("zzz".into())
-        );
+        for mode in [Exact, Suggest] {
+            assert_eq!(
+                label("zzz/zzz", mode),
+                Err(TargetError::NoMatch("zzz/zzz".into()))
+            );
+        }
     }
 }

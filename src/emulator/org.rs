@@ -120,6 +120,9 @@ pub struct Settings {
     /// Regions where STS answers `RegionDisabledException` (as for an opt-in region STS was
     /// not activated in).
     pub sts_disabled_regions: Vec<String>,
+    /// Serve account ids that are not 12 digits, as a compromised portal could (for the tests
+    /// that prove rolecall drops them). Off: such an id is an error in the org file.
+    pub hostile_account_ids: bool,
 }
 
 impl Default for Settings {
@@ -136,6 +139,7 @@ impl Default for Settings {
             time_scale: 1.0,
             seed: 42,
             sts_disabled_regions: Vec::new(),
+            hostile_account_ids: false,
         }
     }
 }
@@ -305,7 +309,9 @@ impl Org {
         }
         let mut seen = BTreeMap::new();
         for account in &self.accounts {
-            if account.id.len() != 12 || !account.id.bytes().all(|b| b.is_ascii_digit()) {
+            let well_formed =
+                account.id.len() == 12 && account.id.bytes().all(|b| b.is_ascii_digit());
+            if !well_formed && !self.settings.hostile_account_ids {
                 return Err(format!(
                     "account {:?} has id {:?}: an account id is 12 digits",
                     account.name, account.id

@@ -9,6 +9,7 @@ use std::ffi::{OsStr, OsString};
 use std::io::{self, IsTerminal};
 use std::process::ExitStatus;
 
+use crate::core::action::ActionCommand;
 use crate::core::credentials::Credentials;
 use crate::core::exports::variables;
 
@@ -84,13 +85,49 @@ pub async fn run_on_terminal(
     label: &str,
     program: Option<(&OsStr, &[OsString])>,
 ) -> io::Result<ExitStatus> {
-    let mut cmd = command(credentials, region, label, program);
+    wait_for(onto_terminal(command(credentials, region, label, program))).await
+}
+
+/// `cmd` writing to the terminal when this process's stdout is not one.
+fn onto_terminal(mut cmd: std::process::Command) -> std::process::Command {
     if !io::stdout().is_terminal()
         && let Ok(tty) = std::fs::OpenOptions::new().write(true).open("/dev/tty")
     {
         cmd.stdout(tty);
     }
-    wait_for(cmd).await
+    cmd
+}
+
+/// The child for an `[[actions]]` command, for `rolecall action` and the app's menu alike:
+/// `/bin/sh -c SCRIPT` with the credentials and the action's `ROLECALL_*` variables.
+pub fn action_command(
+    credentials: &Credentials,
+    region: &str,
+    label: &str,
+    action: &ActionCommand,
+) -> std::process::Command {
+    let args = [OsString::from("-c"), OsString::from(&action.script)];
+    let mut cmd = command(
+        credentials,
+        region,
+        label,
+        Some((OsStr::new("/bin/sh"), &args[..])),
+    );
+    cmd.envs(action.env.iter().map(|(name, value)| (name, value)));
+    cmd
+}
+
+/// Runs an `[[actions]]` command and waits for it (on the terminal for the app's hand-over,
+/// as [`run_on_terminal`]).
+pub async fn run_action(
+    credentials: &Credentials,
+    region: &str,
+    label: &str,
+    action: &ActionCommand,
+    on_terminal: bool,
+) -> io::Result<ExitStatus> {
+    let cmd = action_command(credentials, region, label, action);
+    wait_for(if on_terminal { onto_terminal(cmd) } else { cmd }).await
 }
 
 /// Starts `cmd` and waits for it, Ctrl-C and Ctrl-\ left to it.
@@ -186,6 +223,38 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    /// The runner both `rolecall action` and the app's menu use: hostile names run nothing and
+    /// arrive exactly, as quoted words and as variables.
+    #[test]
+    fn an_action_gets_hostile_names_as_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let name = "sandbox$(touch marker)'`touch tick`\n;touch semi";
+        let action = crate::core::action::ActionCommand::new(
+            r#"printf '%s|%s' {account_name} "$ROLECALL_ACCOUNT_NAME""#,
+            &crate::core::action::ActionFields {
+                account_id: "111111111111",
+                account_name: name,
+                role_name: "r",
+                region: "eu-west-1",
+                profile: "p",
+            },
+        );
+        let out = action_command(&creds(true), "eu-west-1", "acct/r", &action)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            format!("{name}|{name}")
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "nothing ran"
+        );
     }
 
     #[test]

@@ -75,12 +75,12 @@ pub enum ExitPlan {
         credentials: Credentials,
         region: String,
     },
-    /// Run `command` (a shell command; `None`: the user's shell) with these credentials in its
-    /// environment, then come back to the app.
+    /// Run `command` (an `[[actions]]` command; `None`: the user's shell) with these
+    /// credentials in its environment, then come back to the app.
     Run {
         label: String,
         credentials: Credentials,
         region: String,
-        command: Option<String>,
+        command: Option<crate::core::action::ActionCommand>,
     },
 }

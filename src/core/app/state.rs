@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, SystemTime};
 
+use crate::core::action::{ActionCommand, ActionFields};
 use crate::core::catalog::{Catalog, RoleRef, Roles};
 use crate::core::chain::ChainSpec;
 use crate::core::credentials::Credentials;
@@ -167,25 +168,31 @@ pub struct CustomAction {
     #[serde(default)]
     pub key: Option<String>,
     /// A shell command; `{account_id}`, `{account_name}`, `{role_name}`, `{region}` and
-    /// `{profile}` are replaced.
+    /// `{profile}` are replaced by their values, shell-quoted, and the same values are in its
+    /// environment as `ROLECALL_ACCOUNT_ID`, … (see [`crate::core::action`]).
     pub command: String,
 }
 
 impl CustomAction {
-    /// The command with its placeholders filled in.
+    /// The command with its placeholders filled in, and its variables.
     pub fn render(
         &self,
         account_id: &str,
         account_name: &str,
         role_name: &str,
         region: &str,
-    ) -> String {
-        self.command
-            .replace("{account_id}", account_id)
-            .replace("{account_name}", account_name)
-            .replace("{role_name}", role_name)
-            .replace("{region}", region)
-            .replace("{profile}", &profile_name(account_name, role_name))
+    ) -> ActionCommand {
+        let profile = profile_name(account_name, role_name);
+        ActionCommand::new(
+            &self.command,
+            &ActionFields {
+                account_id,
+                account_name,
+                role_name,
+                region,
+                profile: &profile,
+            },
+        )
     }
 }
 

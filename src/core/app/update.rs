@@ -49,6 +49,10 @@ pub fn update(state: &mut AppState, msg: Msg, now: SystemTime) -> Vec<Effect> {
         Msg::Tick => on_tick(state, now),
         Msg::SignIn(event) => on_sign_in(state, event, now),
         Msg::Catalog(event) => {
+            if let CatalogEvent::AccountRejected { name, id } = &event {
+                let text = crate::core::catalog::rejected_account_notice(name, id);
+                toast(state, now, Level::Warn, text);
+            }
             on_progress(state, &event);
             Vec::new()
         }
@@ -154,7 +158,9 @@ fn on_progress(state: &mut AppState, event: &CatalogEvent) {
             refresh.total = *total;
         }
         CatalogEvent::Rate { per_sec } => refresh.rate = *per_sec,
-        CatalogEvent::AccountUnavailable { .. } | CatalogEvent::Done(_) => {}
+        CatalogEvent::AccountUnavailable { .. }
+        | CatalogEvent::AccountRejected { .. }
+        | CatalogEvent::Done(_) => {}
     }
 }
 

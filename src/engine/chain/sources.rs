@@ -10,6 +10,7 @@ use crate::adapters::aws_identity_center::AwsIdentityCenter;
 use crate::catalog::CatalogCache;
 use crate::config::Config;
 use crate::config::ini;
+use crate::core::catalog::is_account_id;
 use crate::core::chain::ChainError;
 use crate::core::credentials::Credentials;
 use crate::core::sso::SsoSession;
@@ -91,7 +92,7 @@ impl StandardSources<'_> {
             if let Some(found) = page
                 .items
                 .iter()
-                .find(|a| a.name.eq_ignore_ascii_case(account))
+                .find(|a| a.name.eq_ignore_ascii_case(account) && is_account_id(&a.id))
             {
                 return Ok(found.id.clone());
             }
@@ -126,7 +127,7 @@ impl SourceResolver for StandardSources<'_> {
     ) -> Result<(Credentials, String, bool), ChainError> {
         let session = self.session(session)?;
         let idc = AwsIdentityCenter::new(&session.region, self.config.endpoint(&session.name));
-        let numeric = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+        let numeric = is_account_id(account);
         // The catalog cache knows account names; a listing still running does not yet.
         let cached_id = numeric.then(|| account.to_owned()).or_else(|| {
             CatalogCache::for_session(self.paths, &session.name)

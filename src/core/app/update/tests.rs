@@ -435,9 +435,12 @@ fn custom_actions_fill_placeholders_and_run_by_key() {
     let ecr = crate::core::app::state::CustomAction {
         name: "ECR login".into(),
         key: Some("e".into()),
-        command: "login {account_id}.dkr.ecr.{region}.amazonaws.com as {profile}".into(),
+        command: "login {account_id}.dkr.ecr.{region}.amazonaws.com as {profile} in {account_name}"
+            .into(),
     };
     let mut s = with_menu(vec![ecr]);
+    // A hostile name from the portal: it reaches the command as one quoted word, and as data.
+    s.held[0].account_name = "sandbox$(touch x)'`id`".into();
     assert_eq!(s.action_label(HandoverAction::Custom(0)), "ECR login");
     assert_eq!(
         update(&mut s, Msg::Key(Key::Char('e')), now()),
@@ -451,8 +454,15 @@ fn custom_actions_fill_placeholders_and_run_by_key() {
         panic!()
     };
     assert_eq!(
-        command,
-        "login 111111111111.dkr.ecr.us-east-1.amazonaws.com as payments-prod-AdministratorAccess"
+        command.script,
+        "login '111111111111'.dkr.ecr.'us-east-1'.amazonaws.com as 'sandbox--touch-x---id--AdministratorAccess' in 'sandbox$(touch x)'\\''`id`'"
+    );
+    assert!(
+        command
+            .env
+            .contains(&("ROLECALL_ACCOUNT_NAME", "sandbox$(touch x)'`id`".to_owned())),
+        "{:?}",
+        command.env
     );
 }
 
@@ -678,6 +688,21 @@ fn progress_events_fill_the_refresh_line_and_selection_prioritizes() {
     assert_eq!(
         s.refresh.map(|r| (r.done, r.total, r.rate)),
         Some((3, 9, 18.0))
+    );
+    // An account the listing left out (its id is not 12 digits) is said, not hidden.
+    update(
+        &mut s,
+        Msg::Catalog(CatalogEvent::AccountRejected {
+            name: "odd".into(),
+            id: "12345".into(),
+        }),
+        now(),
+    );
+    let toast = s.toast.as_ref().unwrap();
+    assert_eq!(toast.level, Level::Warn);
+    assert_eq!(
+        toast.text,
+        "account odd dropped: its id 12345 is not an AWS account id (12 digits)"
     );
     let fx = update(&mut s, Msg::Key(Key::Down), now());
     assert_eq!(
