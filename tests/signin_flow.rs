@@ -313,6 +313,75 @@ async fn refresh_renews_silently_and_a_revoked_session_asks_again() {
     assert_eq!(accounts.account_list().len(), 2);
 }
 
+/// Grant types restrict a registration (AWS's rule, enforced by the emulator): after
+/// `rolecall login` in the browser (PKCE), a device-code sign-in (the app,
+/// `credential-process`) must register a device client of its own instead of reusing the
+/// browser one, whose device code AWS refuses after the user approved. And back again.
+#[tokio::test(flavor = "multi_thread")]
+async fn each_flow_signs_in_with_a_registration_made_for_it() {
+    use rolecall::emulator::Api;
+    let emu = start(&org("approve_after_seconds = 0")).await;
+    let idc = AwsIdentityCenter::new(REGION, Some(&emu.url()));
+    let (mut v, _codes) = view();
+    let browser = FakeBrowser {
+        tamper_state: false,
+    };
+    let pkce = run(
+        &idc,
+        &browser,
+        &SystemClock,
+        &request(&emu, Method::Pkce, true),
+        None,
+        &mut v,
+    )
+    .await
+    .unwrap();
+    // The browser sign-in is over: the token and its refresh token no longer work.
+    emu.revoke_tokens();
+    let mut stale = pkce.clone();
+    stale.token.expires_at = std::time::SystemTime::now() - Duration::from_secs(1);
+    let registered = emu.stats(Api::RegisterClient).requests;
+    let device = run(
+        &idc,
+        &NoBrowser,
+        &SystemClock,
+        &request(&emu, Method::DeviceCode, false),
+        Some(stale),
+        &mut v,
+    )
+    .await
+    .expect("the device sign-in succeeds on its own registration");
+    assert_eq!(emu.stats(Api::RegisterClient).requests, registered + 1);
+    assert_eq!(
+        emu.stats(Api::StartDeviceAuthorization).requests,
+        1,
+        "the user approves once"
+    );
+    assert_ne!(device.registration.client_id, pkce.registration.client_id);
+    assert!(
+        device
+            .registration
+            .supports("urn:ietf:params:oauth:grant-type:device_code")
+    );
+
+    // And a browser sign-in after it does not reuse the device registration either.
+    emu.revoke_tokens();
+    let mut stale = device.clone();
+    stale.token.expires_at = std::time::SystemTime::now() - Duration::from_secs(1);
+    let again = run(
+        &idc,
+        &browser,
+        &SystemClock,
+        &request(&emu, Method::Pkce, true),
+        Some(stale),
+        &mut v,
+    )
+    .await
+    .unwrap();
+    assert!(again.registration.supports("authorization_code"));
+    assert_eq!(emu.stats(Api::RegisterClient).requests, registered + 2);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn network_down_is_a_clear_failure() {
     let emu = start(&org("")).await;
