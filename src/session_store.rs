@@ -87,13 +87,13 @@ impl SessionStore {
         self.secrets.describe()
     }
 
-    /// The best sign-in for `session` with a registration, or `None` to sign in again.
+    /// The best sign-in for `session`, or `None` to sign in again. A legacy `aws sso login`
+    /// token that no registration of ours can refresh comes with [`no_client`]: it is used
+    /// while it lasts, and a sign-in after it registers anew.
     pub fn load(&self, session: &SsoSession) -> Result<Option<SignedIn>, SessionStoreError> {
-        Ok(self.load_login(session)?.and_then(|login| {
-            login.registration.map(|registration| SignedIn {
-                registration,
-                token: login.token,
-            })
+        Ok(self.load_login(session)?.map(|login| SignedIn {
+            registration: login.registration.unwrap_or_else(no_client),
+            token: login.token,
         }))
     }
 
@@ -150,6 +150,10 @@ impl SessionStore {
         session: &SsoSession,
         signed_in: &SignedIn,
     ) -> Result<(), SessionStoreError> {
+        if is_no_client(&signed_in.registration) {
+            // A legacy AWS CLI login, reused as it is: its file already holds all there is.
+            return Ok(());
+        }
         let key = session_key(session);
         let value =
             dto::encode_signed_in(session, signed_in).ok_or_else(|| self.encode_error(&key))?;
@@ -387,6 +391,23 @@ impl SessionStore {
             backend: self.secrets.describe(),
         }
     }
+}
+
+/// The registration of a token that came without one (a legacy `aws sso login`): no client,
+/// expired since 1970, no grant types. Nothing refreshes with it, no sign-in reuses it, and
+/// [`SessionStore::save`] keeps nothing for it.
+pub fn no_client() -> Registration {
+    Registration {
+        client_id: String::new(),
+        client_secret: Secret::new(String::new()),
+        expires_at: SystemTime::UNIX_EPOCH,
+        grant_types: Vec::new(),
+    }
+}
+
+/// Whether `registration` is [`no_client`].
+pub fn is_no_client(registration: &Registration) -> bool {
+    registration.client_id.is_empty()
 }
 
 /// The secret-store key of `session`'s sign-in.

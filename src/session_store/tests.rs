@@ -202,11 +202,15 @@ fn a_legacy_cli_token_pairs_with_our_registration_or_stands_alone() {
     write_cli("legacy-cli", "2027-01-15T09:00:00Z");
     let login = f.store.load_login(&legacy).unwrap().unwrap();
     assert_eq!(login.registration, None);
-    assert_eq!(
-        f.store.load(&legacy).unwrap(),
-        None,
-        "no client to refresh with"
-    );
+    // Used as it is, with no client to refresh with; keeping it writes nothing anywhere.
+    let alone = f.store.load(&legacy).unwrap().unwrap();
+    assert_eq!(alone.token.access_token.expose(), "legacy-cli");
+    assert!(is_no_client(&alone.registration));
+    assert!(!alone.registration.is_valid_at(UNIX_EPOCH, Duration::ZERO));
+    let file = std::fs::read(f.cache.path_for(&legacy)).unwrap();
+    f.store.save(&legacy, &alone).unwrap();
+    assert!(f.memory.keys().is_empty());
+    assert_eq!(std::fs::read(f.cache.path_for(&legacy)).unwrap(), file);
 
     let ours = signed_in("c1", "ours", 1_800_000_000);
     f.store.save(&legacy, &ours).unwrap();
