@@ -107,6 +107,7 @@ fn request(emu: &Emulator, method: Method, open_browser: bool) -> SignInRequest 
         open_browser,
         endpoint: Some(emu.url()),
         client_name: "rolecall-test".into(),
+        registrations: Vec::new(),
     }
 }
 
@@ -364,22 +365,37 @@ async fn each_flow_signs_in_with_a_registration_made_for_it() {
             .supports("urn:ietf:params:oauth:grant-type:device_code")
     );
 
-    // And a browser sign-in after it does not reuse the device registration either.
+    // The store keeps one registration per flow: back in the browser, the browser
+    // registration is taken again (no RegisterClient), not the device one.
+    let dir = tempfile::tempdir().unwrap();
+    let store = rolecall::session_store::SessionStore::new(
+        Box::new(rolecall::adapters::file_store::FileStore::new(dir.path())),
+        rolecall::adapters::aws_sso_cache::AwsSsoCache::new(dir.path().join("sso-cache")),
+    );
+    store.save(&session(), &pkce).unwrap();
+    store.save(&session(), &device).unwrap();
+    let kept = store.registrations(&session());
+    assert_eq!(
+        kept.iter()
+            .map(|r| r.client_id.as_str())
+            .collect::<Vec<_>>(),
+        [
+            device.registration.client_id.as_str(),
+            pkce.registration.client_id.as_str()
+        ]
+    );
     emu.revoke_tokens();
-    let mut stale = device.clone();
+    let mut stale = store.load(&session()).unwrap().unwrap();
     stale.token.expires_at = std::time::SystemTime::now() - Duration::from_secs(1);
-    let again = run(
-        &idc,
-        &browser,
-        &SystemClock,
-        &request(&emu, Method::Pkce, true),
-        Some(stale),
-        &mut v,
-    )
-    .await
-    .unwrap();
-    assert!(again.registration.supports("authorization_code"));
-    assert_eq!(emu.stats(Api::RegisterClient).requests, registered + 2);
+    let mut req = request(&emu, Method::Pkce, true);
+    req.registrations = kept;
+    let again = run(&idc, &browser, &SystemClock, &req, Some(stale), &mut v)
+        .await
+        .unwrap();
+    assert_eq!(again.registration.client_id, pkce.registration.client_id);
+    assert_eq!(emu.stats(Api::RegisterClient).requests, registered + 1);
+    store.save(&session(), &again).unwrap();
+    assert_eq!(store.registrations(&session()).len(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -395,6 +411,7 @@ async fn network_down_is_a_clear_failure() {
         open_browser: false,
         endpoint: Some(url),
         client_name: "t".into(),
+        registrations: Vec::new(),
     };
     let err = run(&idc, &NoBrowser, &SystemClock, &req, None, &mut v)
         .await

@@ -173,8 +173,11 @@ pub enum Effect {
         registration: Registration,
         refresh_token: Secret<String>,
     },
+    /// Get a registration for `method`: one kept from before that fits and is still good, or
+    /// a new one from AWS. `anew`: AWS just refused the last one, so only a new one will do.
     Register {
         method: Method,
+        anew: bool,
     },
     StartDevice {
         registration: Registration,
@@ -265,15 +268,16 @@ impl SignIn {
             Some(reg) if reg.is_valid_at(now, REGISTRATION_MARGIN) && self.method.fits(&reg) => {
                 self.with_registration(reg)
             }
-            _ => self.register(),
+            _ => self.register(false),
         }
     }
 
-    fn register(&mut self) -> Vec<Effect> {
+    fn register(&mut self, anew: bool) -> Vec<Effect> {
         self.registration = None;
         self.phase = Phase::Registering;
         vec![Effect::Register {
             method: self.method,
+            anew,
         }]
     }
 
@@ -284,7 +288,7 @@ impl SignIn {
             return self.fail(classify(e));
         }
         self.reregistered = true;
-        self.register()
+        self.register(true)
     }
 
     fn with_registration(&mut self, registration: Registration) -> Vec<Effect> {
@@ -535,7 +539,8 @@ mod tests {
         assert_eq!(
             fx,
             vec![Effect::Register {
-                method: Method::DeviceCode
+                method: Method::DeviceCode,
+                anew: false
             }]
         );
         let fx = s.handle(Event::Registered(Ok(registration(90 * 86400, &[]))), t(0));
@@ -650,7 +655,8 @@ mod tests {
             assert_eq!(
                 fx,
                 vec![Effect::Register {
-                    method: Method::DeviceCode
+                    method: Method::DeviceCode,
+                    anew: false
                 }],
                 "{grants:?}"
             );
@@ -670,7 +676,8 @@ mod tests {
         assert_eq!(
             fx,
             vec![Effect::Register {
-                method: Method::Pkce
+                method: Method::Pkce,
+                anew: false
             }]
         );
     }
@@ -696,7 +703,8 @@ mod tests {
         assert_eq!(
             fx,
             vec![Effect::Register {
-                method: Method::DeviceCode
+                method: Method::DeviceCode,
+                anew: true
             }]
         );
         let fx = s.handle(
@@ -733,7 +741,8 @@ mod tests {
         assert_eq!(
             fx,
             vec![Effect::Register {
-                method: Method::DeviceCode
+                method: Method::DeviceCode,
+                anew: false
             }]
         );
     }
@@ -757,7 +766,8 @@ mod tests {
         assert_eq!(
             fx,
             vec![Effect::Register {
-                method: Method::Pkce
+                method: Method::Pkce,
+                anew: false
             }]
         );
         let fx = s.handle(
@@ -971,7 +981,8 @@ mod tests {
         assert_eq!(
             fx,
             vec![Effect::Register {
-                method: Method::DeviceCode
+                method: Method::DeviceCode,
+                anew: true
             }]
         );
     }
