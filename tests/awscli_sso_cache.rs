@@ -499,6 +499,38 @@ async fn a_legacy_aws_sso_login_token_is_reused_until_it_expires() {
         assert_eq!(std::fs::read_to_string(&file).unwrap(), written);
     }
 
+    // The binary says so too: `status` shows the token, `list` uses it.
+    let profile = format!(
+        "[profile legacy]\nsso_start_url = {START_URL}\nsso_region = {REGION}\n\
+         sso_account_id = {ACCOUNT}\nsso_role_name = {ROLE}\n"
+    );
+    let cli_home = common::cli_home::Home::new(&emu, &profile, "");
+    botocore_writes(
+        cli_home.path(),
+        None,
+        Encoder::Sso,
+        &json!({
+            "startUrl": START_URL,
+            "region": REGION,
+            "accessToken": cli_login.token.access_token.expose(),
+            "expiresAt": iso(cli_login.token.expires_at),
+        }),
+    );
+    let out = cli_home.rolecall(&["status", "--session", "legacy"]);
+    let stdout = common::cli_home::text(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("signed in, expires"),
+        "{stdout}{}",
+        common::cli_home::text(&out.stderr)
+    );
+    let out = cli_home.rolecall(&["list", "--session", "legacy", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        common::cli_home::text(&out.stderr)
+    );
+    assert!(common::cli_home::text(&out.stdout).contains(ACCOUNT));
+
     // Expired: it cannot be refreshed, so sign in again.
     let home = home();
     botocore_writes(
