@@ -398,6 +398,39 @@ async fn each_flow_signs_in_with_a_registration_made_for_it() {
     assert_eq!(store.registrations(&session()).len(), 2);
 }
 
+/// A kept registration AWS no longer knows is refused at StartDeviceAuthorization, before any
+/// code is shown: rolecall registers anew and starts again, once, and the user approves once.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_kept_registration_is_replaced_before_anyone_is_asked() {
+    use rolecall::emulator::Api;
+    let emu = start(&org("approve_after_seconds = 0")).await;
+    let idc = AwsIdentityCenter::new(REGION, Some(&emu.url()));
+    let (mut v, _codes) = view();
+    let mut req = request(&emu, Method::DeviceCode, false);
+    req.registrations = vec![rolecall::core::sso::Registration {
+        client_id: "forgotten-by-aws".into(),
+        client_secret: rolecall::secret::Secret::new("old-secret".into()),
+        expires_at: std::time::SystemTime::now() + Duration::from_secs(30 * 86_400),
+        grant_types: Method::DeviceCode
+            .grant_types()
+            .iter()
+            .map(|g| g.to_string())
+            .collect(),
+    }];
+    let signed_in = run(&idc, &NoBrowser, &SystemClock, &req, None, &mut v)
+        .await
+        .expect("signed in with a new registration");
+    assert_ne!(signed_in.registration.client_id, "forgotten-by-aws");
+    assert_eq!(emu.stats(Api::RegisterClient).requests, 1);
+    assert_eq!(emu.stats(Api::StartDeviceAuthorization).requests, 2);
+    assert_eq!(
+        v.seen.lock().unwrap().len(),
+        1,
+        "one code was shown: {:?}",
+        v.seen
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn network_down_is_a_clear_failure() {
     let emu = start(&org("")).await;
