@@ -542,6 +542,21 @@ async fn grant_types_restrict_what_a_registration_may_do() {
     assert_eq!(page.status(), 400);
     assert!(page.text().await.unwrap().contains("unauthorized_client"));
 
+    // Not both at once: one registration per flow.
+    let err = client
+        .register_client()
+        .client_name("both")
+        .client_type("public")
+        .grant_types("authorization_code")
+        .grant_types(DEVICE_GRANT)
+        .grant_types("refresh_token")
+        .redirect_uris("http://127.0.0.1/oauth/callback")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(err.is_invalid_scope_exception(), "{err:?}");
+
     // A registration naming only refresh_token is a device client (aws-sso-cli registers so).
     let refresh_only = client
         .register_client()

@@ -163,11 +163,18 @@ pub async fn register_client(State(shared): State<Arc<Shared>>, body: Bytes) -> 
             return Err(invalid_request(format!("unsupported grant type {grant}")));
         }
     }
-    if input
-        .grant_types
-        .iter()
-        .any(|g| g == AUTHORIZATION_CODE_GRANT)
-    {
+    let names = |grant: &str| input.grant_types.iter().any(|g| g == grant);
+    // One client for both flows is refused at AWS (reported as InvalidScopeException by
+    // aws-sso-cli, as an HTTP 500 by mairu): a tool keeps one registration per flow.
+    if names(AUTHORIZATION_CODE_GRANT) && names(DEVICE_CODE_GRANT) {
+        return Err(AwsError::oidc(
+            StatusCode::BAD_REQUEST,
+            "InvalidScopeException",
+            "invalid_scope",
+            "a client cannot be registered for both the authorization code and the device code grants",
+        ));
+    }
+    if names(AUTHORIZATION_CODE_GRANT) {
         if input.redirect_uris.is_empty() {
             return Err(invalid_request(
                 "redirectUris are required for the authorization_code grant",
