@@ -138,6 +138,7 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
         user: super::handover::local_user(),
     });
     state.role_history = chain_services.load_history();
+    let registrations = ctx.store.registrations(&session);
     let services = Services {
         chains: Some(chain_services),
         idc,
@@ -150,6 +151,7 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
             open_browser,
             endpoint: ctx.config.endpoint(&session.name).map(str::to_owned),
             client_name: "rolecall".into(),
+            registrations,
         }),
         session,
         cache: Arc::new(cache),

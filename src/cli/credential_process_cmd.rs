@@ -169,6 +169,7 @@ async fn sign_in(ctx: &Context, session: &SsoSession) -> Result<(), CliError> {
         open_browser: ctx.config.file.sign_in.open_browser && opener.can_open(),
         endpoint: ctx.config.endpoint(&session.name).map(str::to_owned),
         client_name: "rolecall".into(),
+        registrations: ctx.store.registrations(session),
     };
     let idc = ctx.identity_center(session);
     let mut view = StderrView { shown_code: false };

@@ -108,6 +108,7 @@ pub async fn run_login(args: LoginArgs) -> Result<(), CliError> {
         open_browser,
         endpoint: ctx.config.endpoint(&session.name).map(str::to_owned),
         client_name: "rolecall".into(),
+        registrations: ctx.store.registrations(&session),
     };
     let mut view = StderrView {
         bold: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
