@@ -1,6 +1,10 @@
 //! The command line: `rolecall` with a subcommand. Data goes to stdout; progress, prompts and
 //! messages go to stderr.
 
+// First, so that its `note!` and `say!` are in scope in every command below.
+#[macro_use]
+pub mod output;
+
 pub mod action_cmd;
 pub mod app_cmd;
 pub mod console_cmd;

@@ -6,6 +6,7 @@ use std::io::Write;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use super::event::{CatalogEvent, ListSummary};
+use crate::core::terminal_text::Shown;
 
 /// The state of the progress line: the events folded so far.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -89,9 +90,12 @@ pub async fn render_progress(
         // Output errors (a closed stderr) must not stop the listing: ignore them.
         if let CatalogEvent::AccountUnavailable { account_id, reason } = &event {
             let clear = if redraw && drawn { "\r\x1b[2K" } else { "" };
+            // The reason may quote the service: escaped, like the account id.
             let _ = writeln!(
                 out,
-                "{clear}account {account_id}: roles unavailable: {reason}"
+                "{clear}account {}: roles unavailable: {}",
+                Shown(account_id),
+                Shown(reason)
             );
             drawn = false;
         }

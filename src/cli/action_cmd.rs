@@ -47,10 +47,10 @@ pub fn run(args: ActionArgs) -> Result<(), CliError> {
         let t = &obtained.target;
         let command = action.render(&t.account.id, &t.account.name, &t.role, &obtained.region);
         if args.print {
-            println!("{command}");
+            super::output::say_lines(&command);
             return Ok(());
         }
-        eprintln!(
+        note!(
             "rolecall: running {} for {}: {command}",
             action.name,
             obtained.label()

@@ -225,15 +225,15 @@ async fn run_with_credentials(
         .map(|_| (sh.as_os_str(), args.as_slice()))
         .or_else(|| configured.as_deref().map(|s| (s, &[][..])));
     match command {
-        Some(cmd) => eprintln!("rolecall: running {label}: {cmd}"),
+        Some(cmd) => note!("rolecall: running {label}: {cmd}"),
         None => {
-            eprintln!("rolecall: {label}: a subshell with these credentials; exit it to return")
+            note!("rolecall: {label}: a subshell with these credentials; exit it to return")
         }
     }
     match subshell::run_on_terminal(credentials, region, label, program).await {
-        Ok(status) if !status.success() => eprintln!("rolecall: {label} ended with {status}"),
+        Ok(status) if !status.success() => note!("rolecall: {label} ended with {status}"),
         Ok(_) => {}
-        Err(e) => eprintln!("rolecall: cannot start it: {e}"),
+        Err(e) => note!("rolecall: cannot start it: {e}"),
     }
 }
 
@@ -256,7 +256,7 @@ pub fn carry_out(plan: ExitPlan) {
                 .expires_at
                 .map(|t| countdown::left(t, SystemClock.now()))
                 .unwrap_or_default();
-            eprintln!("rolecall: exported credentials for {label} (expires {left})");
+            note!("rolecall: exported credentials for {label} (expires {left})");
         }
     }
 }

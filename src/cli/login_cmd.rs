@@ -8,6 +8,7 @@ use crate::adapters::browser::SystemBrowser;
 use crate::config::file::SignInMethod;
 use crate::core::countdown;
 use crate::core::signin::{DeviceWait, Method, TOKEN_MARGIN};
+use crate::core::terminal_text::{Shown, shown};
 use crate::engine::signin::{SignInRequest, SignInView, run};
 use crate::engine::tokens::is_revoked;
 use crate::ports::clock::{Clock, SystemClock};
@@ -24,15 +25,16 @@ impl SignInView for StderrView {
         let mut err = std::io::stderr().lock();
         if !self.shown_code {
             self.shown_code = true;
+            // The code and the URL come from the service: escaped; only the bold is ours.
             let code = if self.bold {
-                format!("\x1b[1m{}\x1b[0m", wait.user_code)
+                format!("\x1b[1m{}\x1b[0m", Shown(&wait.user_code))
             } else {
-                wait.user_code.clone()
+                shown(&wait.user_code)
             };
             let _ = writeln!(
                 err,
                 "To sign in, open this URL on any device and check that it shows the code:\n\n    {}\n\n    code: {code}   (expires {})\n",
-                wait.verification_uri_complete,
+                Shown(&wait.verification_uri_complete),
                 countdown::left(wait.expires_at, SystemClock.now()),
             );
         }
@@ -48,6 +50,7 @@ impl SignInView for StderrView {
     }
 
     fn browser_url(&mut self, url: &str, opened: bool) {
+        let url = Shown(url);
         let mut err = std::io::stderr().lock();
         if opened {
             let _ = writeln!(
@@ -89,7 +92,7 @@ pub async fn run_login(args: LoginArgs) -> Result<(), CliError> {
         None
     } else {
         ctx.store.load(&session).unwrap_or_else(|e| {
-            eprintln!("rolecall: ignoring the stored sign-in: {e}");
+            note!("rolecall: ignoring the stored sign-in: {e}");
             None
         })
     };
@@ -99,7 +102,7 @@ pub async fn run_login(args: LoginArgs) -> Result<(), CliError> {
         && s.token.is_valid_at(SystemClock.now(), TOKEN_MARGIN)
         && is_revoked(&idc, s).await
     {
-        eprintln!("rolecall: the stored sign-in was revoked; signing in again");
+        note!("rolecall: the stored sign-in was revoked; signing in again");
         stored = None;
     }
     let request = SignInRequest {
@@ -118,7 +121,7 @@ pub async fn run_login(args: LoginArgs) -> Result<(), CliError> {
         .map_err(CliError::SignIn)?;
     ctx.store.save(&session, &signed_in)?;
     let until = signed_in.token.expires_at;
-    eprintln!(
+    note!(
         "Signed in to {} ({}); the session lasts until {} ({}).",
         session.name,
         session.start_url,

@@ -24,7 +24,7 @@ impl Target {
 pub enum TargetError {
     #[error("no role matches {0:?}; `rolecall list` shows them all")]
     NoMatch(String),
-    #[error("{target:?} matches several roles; say which:\n{}", .candidates.iter().map(|c| format!("  {}", c.label())).collect::<Vec<_>>().join("\n"))]
+    #[error("{target:?} matches several roles; say which:\n{}", .candidates.iter().map(|c| format!("  {}", crate::core::terminal_text::Shown(&c.label()))).collect::<Vec<_>>().join("\n"))]
     Ambiguous {
         target: String,
         candidates: Vec<Target>,
