@@ -323,15 +323,24 @@ async fn server_names_never_reach_the_terminal_as_control_sequences() {
 
     // An ambiguous target lists the candidates, escaped, one per line.
     let out = home.rolecall(&["exec", "evil/ReadOnly", "--", "true"]);
-    assert!(!out.status.success(), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
     assert_shown_safely("ambiguous target", &out.stderr);
+    let mut lines = stderr.lines();
     assert!(
-        text(&out.stderr).contains("matches several roles"),
-        "{}",
-        text(&out.stderr)
+        lines.next().unwrap().contains("matches several roles"),
+        "{stderr}"
+    );
+    assert!(
+        lines.all(|l| l.starts_with("  evil-") && l.ends_with("/ReadOnly")),
+        "one line per candidate: {stderr}"
+    );
+    assert!(
+        stderr.contains(r"  evil-line\rover\nwrite/ReadOnly"),
+        "{stderr}"
     );
 
-    // write's stderr names the role it wrote; status then lists it.
+    // write's stderr names the role it wrote.
     let out = home.rolecall(&["write", "100000000001/ReadOnly"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_shown_safely("write", &out.stdout);
@@ -341,15 +350,13 @@ async fn server_names_never_reach_the_terminal_as_control_sequences() {
         "{}",
         text(&out.stderr)
     );
-    let out = home.rolecall(&["status"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_shown_safely("status", &out.stdout);
-    assert_shown_safely("status stderr", &out.stderr);
 
-    // exec: the session marker the child sees carries no control characters.
+    // exec with the hostile role: the session marker the child sees carries no control
+    // characters, and status then lists the kept credentials, escaped.
+    let role = "Adm\u{1b}]52;c;SGk=\u{7}in\r\n\u{202e}";
     let out = home.rolecall(&[
         "exec",
-        "100000000004/ReadOnly",
+        &format!("100000000004/{role}"),
         "--",
         "sh",
         "-c",
@@ -357,8 +364,20 @@ async fn server_names_never_reach_the_terminal_as_control_sequences() {
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_shown_safely("ROLECALL_SESSION", &out.stdout);
-    assert_eq!(text(&out.stdout), r"evil-line\rover\nwrite/ReadOnly");
+    assert_eq!(
+        text(&out.stdout),
+        r"evil-line\rover\nwrite/Adm\x1b]52;c;SGk=\x07in\r\n\u{202e}"
+    );
     assert_shown_safely("exec stderr", &out.stderr);
+    let out = home.rolecall(&["status"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_shown_safely("status", &out.stdout);
+    assert_shown_safely("status stderr", &out.stderr);
+    assert!(
+        text(&out.stdout).contains(r"  100000000004/Adm\x1b]52;c;SGk=\x07in\r\n\u{202e}"),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
