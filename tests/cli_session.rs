@@ -420,3 +420,27 @@ async fn a_huge_name_is_cut_in_the_table_and_never_panics() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains(&"n".repeat(65_536)));
 }
+
+#[test]
+fn an_error_quoting_a_file_is_escaped_at_the_final_print() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("rolecall.toml"),
+        "[storage]\nbackend = \"file\"\n[[sso_sessions]]\nname = \"a\\u001b]52;c;SGk=\\u0007\\u202eb\"\n\
+         start_url = \"https://x.awsapps.com/start\"\nregion = \"us-east-1\"\n",
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .args(["status", "--session", "x"])
+        .env("HOME", dir.path())
+        .env("ROLECALL_CONFIG", dir.path().join("rolecall.toml"))
+        .env("ROLECALL_LOG_FILE", dir.path().join("log"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_shown_safely("the error line", &out.stderr);
+    assert_eq!(
+        text(&out.stderr),
+        "rolecall: no identity center is named \"x\"; known: a\\x1b]52;c;SGk=\\x07\\u{202e}b\n"
+    );
+}
