@@ -182,17 +182,22 @@ async fn a_denied_sign_in_exits_4_with_advice() {
     );
 }
 
+/// `rolecall args…` with HOME `dir` and the config `dir/rolecall.toml` (no emulator).
+fn rolecall_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .args(args)
+        .env("HOME", dir)
+        .env("ROLECALL_CONFIG", dir.join("rolecall.toml"))
+        .env("ROLECALL_LOG_FILE", dir.join("log"))
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn a_malformed_config_is_one_line_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("rolecall.toml"), "[sign_in]\nmethod = 3\n").unwrap();
-    let out = Command::new(BIN)
-        .args(["list"])
-        .env("HOME", dir.path())
-        .env("ROLECALL_CONFIG", dir.path().join("rolecall.toml"))
-        .env("ROLECALL_LOG_FILE", dir.path().join("log"))
-        .output()
-        .unwrap();
+    let out = rolecall_in(dir.path(), &["list"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
     assert!(
@@ -430,13 +435,7 @@ fn an_error_quoting_a_file_is_escaped_at_the_final_print() {
          start_url = \"https://x.awsapps.com/start\"\nregion = \"us-east-1\"\n",
     )
     .unwrap();
-    let out = Command::new(BIN)
-        .args(["status", "--session", "x"])
-        .env("HOME", dir.path())
-        .env("ROLECALL_CONFIG", dir.path().join("rolecall.toml"))
-        .env("ROLECALL_LOG_FILE", dir.path().join("log"))
-        .output()
-        .unwrap();
+    let out = rolecall_in(dir.path(), &["status", "--session", "x"]);
     assert_eq!(out.status.code(), Some(2));
     assert_shown_safely("the error line", &out.stderr);
     assert_eq!(
