@@ -193,6 +193,23 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn an_error_from_the_service_is_shown_escaped() {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        tx.send(CatalogEvent::AccountUnavailable {
+            account_id: "2222\x1b[2J".into(),
+            reason: "denied\x1b]52;c;SGk=\x07\nnext\u{202e}".into(),
+        })
+        .unwrap();
+        drop(tx);
+        let mut out = Vec::new();
+        render_progress(rx, &mut out, false).await;
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "account 2222\\x1b[2J: roles unavailable: denied\\x1b]52;c;SGk=\\x07\\nnext\\u{202e}\n"
+        );
+    }
+
+    #[tokio::test]
     async fn a_terminal_line_is_redrawn_and_cleared_when_the_listing_fails() {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         tx.send(fetched(1, 2)).unwrap();
