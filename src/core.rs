@@ -19,6 +19,7 @@
 //! | [`profile_name`] | profile names from a template, sanitised |
 //! | [`rate`] | the adaptive request rate (raise on success, halve on 429) |
 //! | [`search`] | fuzzy search over account × role rows as the user types (incremental, cached) |
+//! | [`terminal_text`] | text from the network made safe for a terminal (the app's and the CLI's escaping) |
 //! | [`frecency`] | favorites and recents, and the search boost they give |
 
 pub mod action;
@@ -38,3 +39,4 @@ pub mod signin;
 pub mod sso;
 pub mod target;
 pub mod template;
+pub mod terminal_text;

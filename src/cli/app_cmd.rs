@@ -221,20 +221,20 @@ async fn run_with_credentials(
 ) {
     let ran = match command {
         Some(action) => {
-            eprintln!("rolecall: running {label}: {}", action.script);
+            note!("rolecall: running {label}: {}", action.script);
             subshell::run_action(credentials, region, label, action, true).await
         }
         None => {
-            eprintln!("rolecall: {label}: a subshell with these credentials; exit it to return");
+            note!("rolecall: {label}: a subshell with these credentials; exit it to return");
             let configured: Option<std::ffi::OsString> = shell.map(Into::into);
             let program = configured.as_deref().map(|s| (s, &[][..]));
             subshell::run_on_terminal(credentials, region, label, program).await
         }
     };
     match ran {
-        Ok(status) if !status.success() => eprintln!("rolecall: {label} ended with {status}"),
+        Ok(status) if !status.success() => note!("rolecall: {label} ended with {status}"),
         Ok(_) => {}
-        Err(e) => eprintln!("rolecall: cannot start it: {e}"),
+        Err(e) => note!("rolecall: cannot start it: {e}"),
     }
 }
 
@@ -257,7 +257,7 @@ pub fn carry_out(plan: ExitPlan) {
                 .expires_at
                 .map(|t| countdown::left(t, SystemClock.now()))
                 .unwrap_or_default();
-            eprintln!("rolecall: exported credentials for {label} (expires {left})");
+            note!("rolecall: exported credentials for {label} (expires {left})");
         }
     }
 }

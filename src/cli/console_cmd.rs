@@ -52,7 +52,7 @@ pub fn run(args: ConsoleArgs) -> Result<(), CliError> {
         let credentials = &obtained.credentials;
         let chained = obtained.chained();
         if chained {
-            eprintln!("rolecall: AWS caps console sessions of chained roles at 1 hour.");
+            note!("rolecall: AWS caps console sessions of chained roles at 1 hour.");
         }
         let duration = console::session_duration(None, credentials, SystemClock.now(), chained);
         let session_endpoint = match &obtained.chain {
@@ -80,7 +80,7 @@ pub fn run(args: ConsoleArgs) -> Result<(), CliError> {
             writeln!(out, "{}", url.expose())
                 .and_then(|()| out.flush())
                 .map_err(|e| CliError::Other(format!("cannot write to stdout: {e}")))?;
-            eprintln!(
+            note!(
                 "rolecall: console sign-in URL for {label} (usable for 15 minutes; the session lasts {}).",
                 countdown::human(duration)
             );
@@ -88,7 +88,7 @@ pub fn run(args: ConsoleArgs) -> Result<(), CliError> {
         }
         opener.open(url.expose()).map_err(CliError::Other)?;
         tracing::info!(target = %label, "opened the console");
-        eprintln!(
+        note!(
             "rolecall: opened the AWS console as {label} (the session lasts {}).",
             countdown::human(duration)
         );
@@ -112,7 +112,7 @@ pub fn federation_endpoint_from(env: Option<&str>, session_endpoint: Option<&str
 fn console_error(e: ConsoleError) -> CliError {
     match e {
         ConsoleError::Unreachable { .. } => {
-            eprintln!("rolecall: {e}");
+            note!("rolecall: {e}");
             CliError::Reported(5)
         }
         other => CliError::Other(other.to_string()),

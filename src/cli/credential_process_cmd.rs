@@ -178,7 +178,7 @@ async fn sign_in(ctx: &Context, session: &SsoSession) -> Result<(), CliError> {
             .await
             .map_err(CliError::SignIn)?;
     ctx.store.save(session, &signed_in)?;
-    eprintln!(
+    note!(
         "rolecall: signed in to {} until {}.",
         session.name,
         countdown::utc(signed_in.token.expires_at)
@@ -197,7 +197,7 @@ impl SignInView for StderrView {
             return;
         }
         self.shown_code = true;
-        eprintln!(
+        note!(
             "rolecall: to sign in, open {} and check that it shows the code {} (expires {}).",
             wait.verification_uri_complete,
             wait.user_code,
@@ -207,9 +207,9 @@ impl SignInView for StderrView {
 
     fn browser_url(&mut self, url: &str, opened: bool) {
         if opened {
-            eprintln!("rolecall: opened your browser to sign in; if it did not appear, open {url}");
+            note!("rolecall: opened your browser to sign in; if it did not appear, open {url}");
         } else {
-            eprintln!("rolecall: to sign in, open {url}");
+            note!("rolecall: to sign in, open {url}");
         }
     }
 }

@@ -78,14 +78,14 @@ pub fn run(args: PopulateArgs) -> Result<(), CliError> {
         })
         .map_err(|e| CliError::Other(e.to_string()))?;
         if let Some(notice) = written.notice() {
-            eprintln!("rolecall: {notice}");
+            note!("rolecall: {notice}");
         }
         let done = outcome.unwrap_or_default();
         for line in &done.skipped {
-            eprintln!("rolecall: {line}");
+            note!("rolecall: {line}");
         }
         for name in &done.profiles {
-            println!("{name}");
+            say!("{name}");
         }
         let kept = if done.kept > 0 {
             format!(
@@ -95,7 +95,7 @@ pub fn run(args: PopulateArgs) -> Result<(), CliError> {
         } else {
             String::new()
         };
-        eprintln!(
+        note!(
             "rolecall: {}: {} profiles in {} ({} new, {} removed{kept})",
             session.name,
             done.profiles.len(),

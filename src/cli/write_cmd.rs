@@ -75,7 +75,7 @@ fn file_error(e: AwsFilesError) -> CliError {
 
 fn report(written: &Written) {
     if let Some(notice) = written.notice() {
-        eprintln!("rolecall: {notice}");
+        note!("rolecall: {notice}");
     }
 }
 
@@ -107,8 +107,8 @@ pub fn run(args: WriteArgs) -> Result<(), CliError> {
             || "no expiry".to_owned(),
             |t| format!("expires {}", countdown::left(t, SystemTime::now())),
         );
-        println!("{name}");
-        eprintln!(
+        say!("{name}");
+        note!(
             "rolecall: wrote profile {name} for {} ({expiry}) to {}",
             obtained.label(),
             written.path.display()
