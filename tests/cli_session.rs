@@ -326,14 +326,14 @@ async fn server_names_never_reach_the_terminal_as_control_sequences() {
     assert!(table.contains(r"evil-line\rover\nwrite"), "{table}");
     assert!(table.contains(r"evil-bidi\u{202e}TFEL"), "{table}");
 
-    // An ambiguous target lists the candidates, escaped, one per line.
+    // A target naming no role exactly lists the candidates, escaped, one per line.
     let out = home.rolecall(&["exec", "evil/ReadOnly", "--", "true"]);
     let stderr = text(&out.stderr);
     assert!(!out.status.success(), "{stderr}");
     assert_shown_safely("ambiguous target", &out.stderr);
     let mut lines = stderr.lines();
     assert!(
-        lines.next().unwrap().contains("matches several roles"),
+        lines.next().unwrap().contains("did you mean one of these?"),
         "{stderr}"
     );
     assert!(
