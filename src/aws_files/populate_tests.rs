@@ -143,6 +143,7 @@ fn credential_process_and_legacy_profiles() {
     let mut p = plan(&s, &c, false);
     p.kind = ProfileKind::CredentialProcess {
         program: "/opt/my tools/rolecall".into(),
+        platform: Platform::Posix,
     };
     let out = populate("", &p).unwrap();
     let block = ini_edit::managed_block(&out.text).unwrap().unwrap();
@@ -169,7 +170,7 @@ fn credential_process_and_legacy_profiles() {
 
 #[test]
 fn shell_words_split_back_as_written() {
-    let cmd = credential_process_command("/a b/it's", "s x", "1", "R");
+    let cmd = credential_process_command("/a b/it's", "s x", "1", "R", Platform::Posix).unwrap();
     assert_eq!(
         split_words(&cmd),
         vec!["/a b/it's", "credential-process", "1/R", "--session", "s x"]
