@@ -7,7 +7,7 @@ use std::time::SystemTime;
 use super::CliError;
 use super::context::Context;
 use super::handover::{Obtained, obtain};
-use crate::aws_files::ini_check::check_region;
+use crate::aws_files::ini_check::{check_region, check_section};
 use crate::aws_files::profile_name::{DEFAULT_TEMPLATE, NameFields, render, sanitize};
 use crate::aws_files::{
     AwsFilesError, FileMode, Overwrite, Written, write_profile_region, write_profile_with,
@@ -55,11 +55,12 @@ fn name_from(args: &WriteArgs, session: &str, target: &Target) -> Result<String,
     match &args.profile {
         Some(name) => {
             let clean = sanitize(name.trim());
-            if clean.trim_matches('-').is_empty() {
+            if clean.trim_matches('-').is_empty() || name.contains(char::is_control) {
                 return Err(CliError::Usage(format!(
                     "{name:?} cannot be a profile name"
                 )));
             }
+            check_section(&clean).map_err(|e| CliError::Usage(format!("--profile: {e}")))?;
             Ok(clean)
         }
         None => render(
