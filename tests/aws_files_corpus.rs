@@ -1042,3 +1042,30 @@ fn a_section_rolecall_wrote_before_it_marked_them_is_still_ours() {
         "rolecall"
     );
 }
+
+/// The marker is a key the AWS SDK for Rust's own profile parser accepts: it reads the keys we
+/// wrote from a marked section.
+#[tokio::test]
+async fn the_rust_sdk_reads_a_marked_profile() {
+    use aws_config::profile::ProfileFileCredentialsProvider;
+    use aws_config::profile::profile_file::{ProfileFileKind, ProfileFiles};
+    use aws_sdk_sts::config::ProvideCredentials;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("credentials");
+    std::fs::write(&path, "[other] ; a note\nk = v\n").unwrap();
+    write_profile(&path, PROFILE, &credentials(4)).unwrap();
+    std::fs::write(dir.path().join("no-config"), "").unwrap();
+    let files = ProfileFiles::builder()
+        .with_file(ProfileFileKind::Credentials, &path)
+        .with_file(ProfileFileKind::Config, dir.path().join("no-config"))
+        .build();
+    let provider = ProfileFileCredentialsProvider::builder()
+        .profile_files(files)
+        .profile_name(PROFILE)
+        .build();
+    let creds = provider.provide_credentials().await.unwrap();
+    assert_eq!(creds.access_key_id(), "ASIANEW4");
+    assert_eq!(creds.secret_access_key(), "secret/4+key");
+    assert_eq!(creds.session_token(), Some("token4=="));
+}
