@@ -195,3 +195,33 @@ fn a_bad_template_or_block_is_refused() {
             .contains("has no")
     );
 }
+
+/// Issue 11 §2: a role name with line breaks was written as continuation lines, which botocore
+/// refuses and the AWS SDK for JavaScript reads as a `[default]` with a `credential_process`.
+/// Now that role is skipped with a notice naming it (escaped) and the others are written.
+#[test]
+fn a_role_that_cannot_be_written_is_skipped_with_a_notice_and_the_rest_goes_on() {
+    let s = session("acme", false);
+    let evil = "x\n[default]\ncredential_process = touch /tmp/pwned";
+    let c = catalog(&[("111", "prod", Some(&[evil, "Admin", "a\rb"]))]);
+    let out = populate("", &plan(&s, &c, false)).unwrap();
+    assert_eq!(out.profiles, vec!["prod-Admin"]);
+    assert_eq!(
+        out.skipped,
+        vec![
+            "prod/x\\n[default]\\ncredential_process = touch /tmp/pwned skipped: the value of \
+             sso_role_name cannot be written: it has a line break or a control character",
+            "prod/a\\rb skipped: the value of sso_role_name cannot be written: it has a line \
+             break or a control character",
+        ]
+    );
+    assert!(!out.text.contains("pwned"), "{}", out.text);
+    assert_eq!(
+        crate::config::ini::parse(&out.text)
+            .unwrap()
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>(),
+        vec!["sso-session acme", "profile prod-Admin"]
+    );
+}
