@@ -189,12 +189,19 @@ fn write_and_check(name: &str, path: &Path, original: &str, profile: &str, n: u3
 #[test]
 fn every_byte_outside_our_section_survives() {
     let home = tempfile::tempdir().unwrap();
+    // (original, result, profile) files for botocore, read at the end in one go.
+    let mut for_botocore = Vec::new();
     for (name, original) in corpus() {
         for profile in PROFILES {
             let name = format!("{name} [{profile}]");
             let path = home.path().join(&name);
             std::fs::write(&path, &original).unwrap();
+            let before = home.path().join(format!("{name}.before"));
+            std::fs::write(&before, &original).unwrap();
             let result = write_and_check(&name, &path, &original, profile, 1);
+            let after = home.path().join(format!("{name}.after"));
+            std::fs::write(&after, &result).unwrap();
+            for_botocore.push((before, after, profile));
 
             // What we wrote reads back (for files our reader accepts).
             if let Ok(sections) = ini::parse(&result) {
@@ -229,6 +236,30 @@ fn every_byte_outside_our_section_survives() {
             );
         }
     }
+    // Every file botocore read before the write it reads after it, with our profile as meant.
+    let paths: Vec<&Path> = for_botocore
+        .iter()
+        .flat_map(|(b, a, _)| [b.as_path(), a.as_path()])
+        .collect();
+    let parsed = botocore_parse_all(&paths);
+    let mut checked = 0;
+    for ((before, _, profile), pair) in for_botocore.iter().zip(parsed.chunks(2)) {
+        if pair[0].is_err() {
+            continue; // a file botocore refuses already (duplicate sections)
+        }
+        let after = pair[1]
+            .as_ref()
+            .unwrap_or_else(|e| panic!("{}: botocore refuses the result: {e}", before.display()));
+        assert_eq!(
+            after[*profile]["aws_access_key_id"],
+            "ASIANEW1",
+            "{}",
+            before.display()
+        );
+        assert_eq!(after[*profile]["managed_by"], "rolecall");
+        checked += 1;
+    }
+    assert!(checked >= 20, "botocore read {checked} results");
 }
 
 #[test]
@@ -629,17 +660,24 @@ fn a_held_lock_keeps_a_writer_waiting_until_it_is_released() {
 /// botocore's reading of the INI file at `path`: `configloader.raw_config_parse`, as JSON
 /// (`{"sections": {name: {key: value}}}`), or the error it raises.
 fn botocore_parse(path: &Path) -> Result<serde_json::Value, String> {
+    botocore_parse_all(&[path]).remove(0)
+}
+
+/// [`botocore_parse`] of several files in one run of python.
+fn botocore_parse_all(paths: &[&Path]) -> Vec<Result<serde_json::Value, String>> {
     let script = r#"
 import json, sys
 from botocore import configloader
-try:
-    print(json.dumps({"sections": configloader.raw_config_parse(sys.argv[1])}))
-except Exception as e:
-    print(json.dumps({"error": "%s: %s" % (type(e).__name__, e)}))
+def parse(path):
+    try:
+        return {"sections": configloader.raw_config_parse(path)}
+    except Exception as e:
+        return {"error": "%s: %s" % (type(e).__name__, e)}
+print(json.dumps([parse(p) for p in sys.argv[1:]]))
 "#;
     let out = std::process::Command::new("python3")
         .args(["-c", script])
-        .arg(path)
+        .args(paths)
         .output()
         .expect("python3 with botocore (tests/run.sh installs awscli)");
     assert!(
@@ -647,11 +685,13 @@ except Exception as e:
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    match v.get("error") {
-        Some(e) => Err(e.as_str().unwrap_or_default().to_owned()),
-        None => Ok(v["sections"].clone()),
-    }
+    let all: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    all.into_iter()
+        .map(|v| match v.get("error") {
+            Some(e) => Err(e.as_str().unwrap_or_default().to_owned()),
+            None => Ok(v["sections"].clone()),
+        })
+        .collect()
 }
 
 /// botocore's profile map of a config file (`build_profile_map`): `{"profiles": {..}}`.
@@ -737,7 +777,7 @@ fn populate_with_arbitrary_names_reads_back_exactly_in_botocore_and_ours() {
     use rolecall::core::sso::SsoSession;
 
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("config");
+    let mut cases = Vec::new();
     let session = SsoSession {
         name: "acme".into(),
         start_url: "https://acme.awsapps.com/start".into(),
@@ -746,7 +786,7 @@ fn populate_with_arbitrary_names_reads_back_exactly_in_botocore_and_ours() {
         legacy: false,
     };
     let mut generator = Gen(0x5eed_1234_abcd_0001);
-    for case in 0..40 {
+    for case in 0..200 {
         let accounts: Vec<AccountEntry> = (0..4)
             .map(|i| AccountEntry {
                 account: Account {
@@ -786,9 +826,17 @@ fn populate_with_arbitrary_names_reads_back_exactly_in_botocore_and_ours() {
             Ok(out) => out,
             Err(e) => panic!("case {case}: one bad name stops the whole populate: {e}"),
         };
+        let path = dir.path().join(format!("config{case}"));
         std::fs::write(&path, &out.text).unwrap();
+        cases.push((case, catalog, out, credential_process, path));
+    }
+    // botocore reads every case's file in one run.
+    let paths: Vec<&Path> = cases.iter().map(|c| c.4.as_path()).collect();
+    let all_parsed = botocore_parse_all(&paths);
+    for ((case, catalog, out, credential_process, _), parsed) in cases.iter().zip(all_parsed) {
+        let (case, credential_process) = (*case, *credential_process);
         let ctx = format!("case {case}:\n{}", out.text);
-        let parsed = botocore_parse(&path).unwrap_or_else(|e| panic!("{ctx}\nbotocore: {e}"));
+        let parsed = parsed.unwrap_or_else(|e| panic!("{ctx}\nbotocore: {e}"));
         let sections = parsed.as_object().unwrap();
 
         // Exactly the sections we meant, each with exactly the keys we meant: every profile
@@ -1046,6 +1094,7 @@ fn a_section_rolecall_wrote_before_it_marked_them_is_still_ours() {
 /// The marker is a key the AWS SDK for Rust's own profile parser accepts: it reads the keys we
 /// wrote from a marked section.
 #[tokio::test]
+#[allow(deprecated)] // aws-config's own names for aws_runtime's types (not a dependency of ours)
 async fn the_rust_sdk_reads_a_marked_profile() {
     use aws_config::profile::ProfileFileCredentialsProvider;
     use aws_config::profile::profile_file::{ProfileFileKind, ProfileFiles};
