@@ -43,12 +43,12 @@ pub struct WriteArgs {
 /// The profile's name: `--profile` (sanitised), a chain's own name (unless a template is
 /// given), or the template filled in.
 pub fn profile_name(args: &WriteArgs, obtained: &Obtained) -> Result<String, CliError> {
-    if let Some(chain) = obtained.chain.as_deref().filter(|_| args.profile.is_none())
-        && args.template == DEFAULT_TEMPLATE
-    {
-        return Ok(sanitize(chain));
-    }
-    name_from(args, &obtained.session_name, &obtained.target)
+    let name = match obtained.chain.as_deref().filter(|_| args.profile.is_none()) {
+        Some(chain) if args.template == DEFAULT_TEMPLATE => sanitize(chain),
+        _ => name_from(args, &obtained.session_name, &obtained.target)?,
+    };
+    check_section(&name).map_err(|e| CliError::Usage(format!("profile name: {e}")))?;
+    Ok(name)
 }
 
 fn name_from(args: &WriteArgs, session: &str, target: &Target) -> Result<String, CliError> {
@@ -60,7 +60,6 @@ fn name_from(args: &WriteArgs, session: &str, target: &Target) -> Result<String,
                     "{name:?} cannot be a profile name"
                 )));
             }
-            check_section(&clean).map_err(|e| CliError::Usage(format!("--profile: {e}")))?;
             Ok(clean)
         }
         None => render(
