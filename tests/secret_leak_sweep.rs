@@ -261,6 +261,69 @@ fn no_secret_reaches_logs_screens_argv_or_messages() {
     );
 }
 
+/// The demo organisation at the test start URL, approving sign-ins at once.
+fn demo_org() -> String {
+    include_str!("../assets/demo-org.toml")
+        .replace("https://acme-corp.awsapps.com/start", common::START_URL)
+        .replace("approve_after_seconds = 3", "approve_after_seconds = 0")
+}
+
+/// The IAM user `jenkins`'s long-term secret key (from the demo organisation).
+const JENKINS_SECRET: &str = "jenkinsEXAMPLEsecretKEY/doNotUse/0000001";
+
+// `ROLECALL_LOG=trace` asks for everything, and still no secret may reach the log: the SDK's
+// transport logs request and response headers and bodies (the SSO bearer token, the OIDC
+// answers, STS's XML) at trace level. Sign in both ways, list, assume an SSO role, a chain from
+// it and a chain from an IAM user's long-term keys, open the console: every secret the emulator
+// issued (tokens, keys, client secret, device code, sign-in token) and the IAM user's secret key
+// are absent from the log.
+#[test]
+fn a_trace_log_holds_no_secret() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let emu: Emulator = rt.block_on(start(&demo_org()));
+    let home = Home::new(
+        &emu,
+        "",
+        "[[chains]]\nname = \"pipeline\"\nsource = \"tools-ci/DevOps\"\n\
+         role_arn = \"arn:aws:iam::011403187894:role/pipeline-service\"\n\
+         [[chains]]\nname = \"reader\"\nsource_profile = \"jenkins\"\n\
+         role_arn = \"arn:aws:iam::295922081140:role/s3-reader\"\n",
+    );
+    std::fs::write(
+        home.path().join(".aws/credentials"),
+        format!("[jenkins]\naws_access_key_id = AKIAEXAMPLEJENKINS01\naws_secret_access_key = {JENKINS_SECRET}\n"),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = home
+            .command(BIN, args)
+            .env("ROLECALL_LOG", "trace")
+            .env("USER", "alice")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        out
+    };
+    run(&["login", "--device-code", "--no-browser"]);
+    fetching_browser(&home);
+    run(&["login", "--force"]);
+    run(&["list", "--refresh"]);
+    let env = run(&["env", TARGET]);
+    run(&["credential-process", "pipeline"]);
+    run(&["whoami", "reader"]);
+    run(&["console", TARGET, "--print"]);
+    let log = home.log();
+    assert!(log.contains("TRACE"), "the log is not at trace level");
+    let mut issued = emu.issued_secrets();
+    issued.push(JENKINS_SECRET.to_owned());
+    let secrets = Secrets::new(issued);
+    assert!(
+        !secrets.found_in(&text(&env.stdout)).is_empty(),
+        "the search finds the secrets where they belong"
+    );
+    secrets.assert_none_in("the trace log", &log);
+}
+
 #[test]
 fn the_search_finds_secrets_whole_cut_or_wrapped() {
     let secret = "aoaQ3v9XkTz0bW7yLmN2pRs5uVx8AcEfGhJk".to_owned();
