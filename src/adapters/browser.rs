@@ -1,6 +1,11 @@
 //! `Opener` for the user's browser (the `webbrowser` crate, which honours `$BROWSER`).
+//!
+//! Every URL passes [`check_web_url`] first; a local file is handed over as a `file:` URL of a
+//! path this process made, never of anything from the network.
 
-use crate::ports::opener::Opener;
+use std::path::Path;
+
+use crate::ports::opener::{Opener, check_web_url};
 
 /// Opens URLs in the system browser when one can be used here.
 #[derive(Debug, Clone, Copy, Default)]
@@ -28,8 +33,22 @@ impl Opener for SystemBrowser {
     }
 
     fn open(&self, url: &str) -> Result<(), String> {
-        webbrowser::open(url).map_err(|e| format!("could not open a browser: {e}"))
+        let url = check_web_url(url).map_err(|e| {
+            tracing::info!("refused to open a URL the policy does not allow");
+            e.to_string()
+        })?;
+        launch(&url)
     }
+
+    fn open_file(&self, path: &Path) -> Result<(), String> {
+        let url = url::Url::from_file_path(path)
+            .map_err(|()| "the page to open has no absolute path".to_owned())?;
+        launch(url.as_str())
+    }
+}
+
+fn launch(url: &str) -> Result<(), String> {
+    webbrowser::open(url).map_err(|e| format!("could not open a browser: {e}"))
 }
 
 #[cfg(test)]
@@ -67,5 +86,17 @@ mod tests {
     fn linux_needs_a_display() {
         assert!(!browser_available(env(&[])));
         assert!(browser_available(env(&[("WAYLAND_DISPLAY", "wayland-0")])));
+    }
+}
+
+#[cfg(test)]
+mod policy_tests {
+    use super::*;
+
+    // The policy holds in the real opener: a refused URL never reaches the browser.
+    #[test]
+    fn the_system_browser_refuses_what_the_policy_refuses() {
+        let e = SystemBrowser.open("file:///etc/passwd").unwrap_err();
+        assert!(e.starts_with("not opening file:///etc/passwd"), "{e}");
     }
 }
