@@ -53,6 +53,8 @@ const CAPS: &[(&str, LevelFilter)] = &[
     ("tower", LevelFilter::INFO),
     ("tower_http", LevelFilter::INFO),
     ("axum", LevelFilter::INFO),
+    // Logs the browser's command line at debug.
+    ("webbrowser", LevelFilter::INFO),
 ];
 
 /// The caps on the SDK and transport crates, which no `ROLECALL_LOG` lifts.

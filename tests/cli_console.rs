@@ -111,11 +111,33 @@ async fn get_signin_token_checks_the_credentials() {
     assert_eq!(body["error"], "ExpiredSession");
 }
 
+/// A `$BROWSER` that keeps its command line in `home/browser-argv`.
+fn recording_browser(home: &Home) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let argv = home.path().join("browser-argv");
+    let browser = home.path().join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}.tmp'\nmv '{0}.tmp' '{0}'\n",
+            argv.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    argv
+}
+
+// The sign-in URL is a credential: the browser's command line (readable by every local user)
+// gets a private page's path, never the URL; the page (0600, in a 0700 directory) redirects to
+// a URL the federation endpoint accepts.
 #[tokio::test(flavor = "multi_thread")]
 async fn opens_the_browser_without_print_and_prints_nothing() {
+    use std::os::unix::fs::PermissionsExt;
     let emu = start(&auto_approving_org()).await;
     let home = Home::new(&emu, "", "");
     home.login();
+    let argv_file = recording_browser(&home);
     let out = home.rolecall(&["console", TARGET]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "", "the URL goes to the browser only");
@@ -124,7 +146,32 @@ async fn opens_the_browser_without_print_and_prints_nothing() {
         "{}",
         text(&out.stderr)
     );
-    wait_until(std::time::Duration::from_secs(10), || home.browser_opened()).await;
+    wait_until(std::time::Duration::from_secs(10), || argv_file.exists()).await;
+    let argv = std::fs::read_to_string(&argv_file).unwrap();
+    assert!(!argv.contains("SigninToken"), "the browser's argv: {argv}");
+    for secret in emu.issued_secrets() {
+        assert!(!argv.contains(&secret), "a secret in the browser's argv");
+    }
+    let page_url = argv.trim_end();
+    assert_eq!(argv.lines().count(), 1, "{argv}");
+    let page = url::Url::parse(page_url)
+        .unwrap()
+        .to_file_path()
+        .unwrap_or_else(|()| panic!("not a file URL: {page_url}"));
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&page), 0o600);
+    assert_eq!(mode(page.parent().unwrap()), 0o700);
+    let html = std::fs::read_to_string(&page).unwrap();
+    let start_of_url = html.find("location.replace(\"").unwrap() + "location.replace(\"".len();
+    let url = html[start_of_url..]
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("\\u0026", "&");
+    assert!(url.contains("SigninToken="), "{html}");
+    // The page leads where `--print` would: the federation endpoint takes it.
+    let answer = browser().get(&url).send().await.unwrap();
+    assert_eq!(answer.status(), 302, "{url}");
 
     // Without a browser it says how to get the URL instead.
     let out = home

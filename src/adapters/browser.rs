@@ -1,11 +1,16 @@
 //! `Opener` for the user's browser (the `webbrowser` crate, which honours `$BROWSER`).
 //!
-//! Every URL passes [`check_web_url`] first; a local file is handed over as a `file:` URL of a
-//! path this process made, never of anything from the network.
+//! Every URL passes [`check_web_url`] first. A URL that is a credential goes through a private
+//! page ([`redirect_page`]) in `<state dir>/console/`, handed over as a `file:` URL, so only the
+//! page's path is on the browser's command line.
 
-use std::path::Path;
-
+use super::redirect_page;
+use crate::paths::Paths;
 use crate::ports::opener::{Opener, check_web_url};
+use crate::secret::Secret;
+
+/// Where the private redirect pages go, under the state directory.
+pub const PAGES_DIR: &str = "console";
 
 /// Opens URLs in the system browser when one can be used here.
 #[derive(Debug, Clone, Copy, Default)]
@@ -40,10 +45,17 @@ impl Opener for SystemBrowser {
         launch(&url)
     }
 
-    fn open_file(&self, path: &Path) -> Result<(), String> {
-        let url = url::Url::from_file_path(path)
-            .map_err(|()| "the page to open has no absolute path".to_owned())?;
-        launch(url.as_str())
+    fn open_secret(&self, url: &Secret<String>) -> Result<(), String> {
+        let checked = Secret::new(check_web_url(url.expose()).map_err(|e| e.to_string())?);
+        let dir = Paths::from_env()
+            .map_err(|e| e.to_string())?
+            .state_dir
+            .join(PAGES_DIR);
+        let page = redirect_page::write(&dir, &checked)
+            .map_err(|e| format!("cannot write the page that opens the console: {e}"))?;
+        let page = url::Url::from_file_path(&page)
+            .map_err(|()| "the page that opens the console has no absolute path".to_owned())?;
+        launch(page.as_str())
     }
 }
 

@@ -2,7 +2,8 @@
 //! federation endpoint (see [`crate::engine::console`]).
 //!
 //! The login URL carries a sign-in token that is as good as the credentials for 15 minutes:
-//! it goes to the browser, or to stdout with `--print`, and nowhere else (never the log).
+//! it goes to the browser (through a private page, never on its command line), or to stdout
+//! with `--print`, and nowhere else (never the log).
 
 use std::io::Write;
 
@@ -86,7 +87,7 @@ pub fn run(args: ConsoleArgs) -> Result<(), CliError> {
             );
             return Ok(());
         }
-        opener.open(url.expose()).map_err(CliError::Other)?;
+        opener.open_secret(&url).map_err(CliError::Other)?;
         tracing::info!(target = %label, "opened the console");
         eprintln!(
             "rolecall: opened the AWS console as {label} (the session lasts {}).",

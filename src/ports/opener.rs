@@ -1,6 +1,6 @@
 //! Opening a URL in the user's browser, and the one rule for what may be opened.
 
-use std::path::Path;
+use crate::secret::Secret;
 
 pub trait Opener: Send + Sync {
     /// Whether a browser can be opened here at all (not over SSH, a display on Linux).
@@ -9,11 +9,12 @@ pub trait Opener: Send + Sync {
     /// [`check_web_url`] allows (a URL from the network is data: `file:`, `javascript:` or a
     /// command-line option must never reach the browser).
     fn open(&self, url: &str) -> Result<(), String>;
-    /// Opens a local file this process wrote (the console's redirect page), so that what it
-    /// holds never appears on the browser's command line. Not every opener can.
-    fn open_file(&self, path: &Path) -> Result<(), String> {
-        let _ = path;
-        Err("this opener cannot open local files".into())
+    /// Opens `url`, which is a credential (the console's sign-in URL), without putting it on
+    /// any command line: through a private local page that redirects to it. The same policy
+    /// as [`Opener::open`] applies. Not every opener can.
+    fn open_secret(&self, url: &Secret<String>) -> Result<(), String> {
+        let _ = url;
+        Err("this opener cannot open a private page".into())
     }
 }
 

@@ -94,7 +94,7 @@ impl<I: IdentityCenter + 'static> Services<I> {
             .await
             .map_err(|e| e.to_string())?;
         self.opener
-            .open(url.expose())
+            .open_secret(&url)
             .map(|()| "opened the AWS console in your browser".to_owned())
             .map_err(|e| format!("{e}; `rolecall console TARGET --print` prints the URL"))
     }
