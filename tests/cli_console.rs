@@ -186,3 +186,86 @@ async fn opens_the_browser_without_print_and_prints_nothing() {
         text(&out.stderr)
     );
 }
+
+/// The chains of the demo organisation: from an SSO role (role chaining) and from an IAM user's
+/// long-term keys (not role chaining: up to the role's 12 h).
+const CHAINS: &str = "[[chains]]\nname = \"pipeline\"\nsource = \"tools-ci/DevOps\"\n\
+    role_arn = \"arn:aws:iam::011403187894:role/pipeline-service\"\n\
+    [[chains]]\nname = \"reader\"\nsource_profile = \"jenkins\"\n\
+    role_arn = \"arn:aws:iam::295922081140:role/s3-reader\"\nduration = \"12h\"\n";
+
+async fn chains_home() -> (rolecall::emulator::Emulator, Home) {
+    let emu = start(&demo_org_toml()).await;
+    let home = Home::new(&emu, "", CHAINS);
+    std::fs::write(
+        home.path().join(".aws/credentials"),
+        "[jenkins]\naws_access_key_id = AKIAEXAMPLEJENKINS01\n\
+         aws_secret_access_key = jenkinsEXAMPLEsecretKEY/doNotUse/0000001\n",
+    )
+    .unwrap();
+    home.login();
+    (emu, home)
+}
+
+/// The console session (seconds) the emulator's sign-in token in `url` grants.
+fn console_seconds(url: &str) -> u64 {
+    use base64::Engine;
+    let q = query_of(url);
+    let token = param(&q, "SigninToken");
+    let payload = token.split('.').next().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap();
+    json["d"].as_u64().unwrap()
+}
+
+// AWS's federation endpoint answers 400 to `SessionDuration` with credentials from role
+// chaining (here an SSO role's credentials assumed another role): rolecall leaves it out and
+// says the console session follows the credentials.
+#[tokio::test(flavor = "multi_thread")]
+async fn console_on_a_role_chain_sends_no_session_duration() {
+    let (emu, home) = chains_home().await;
+    let out = home.rolecall(&["console", "pipeline", "--print"]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("the console session lasts as long as the credentials"),
+        "{stderr}"
+    );
+    let seconds = console_seconds(text(&out.stdout).trim_end());
+    assert!((3000..=3600).contains(&seconds), "{seconds}");
+
+    // The emulator refuses SessionDuration with those credentials, as AWS does.
+    let doc = home.rolecall(&["credential-process", "pipeline"]);
+    let doc: serde_json::Value = serde_json::from_slice(&doc.stdout).unwrap();
+    let session = serde_json::json!({
+        "sessionId": doc["AccessKeyId"], "sessionKey": doc["SecretAccessKey"],
+        "sessionToken": doc["SessionToken"],
+    });
+    let url = format!(
+        "{}/federation?{}",
+        emu.url(),
+        form_urlencoded::Serializer::new(String::new())
+            .append_pair("Action", "getSigninToken")
+            .append_pair("SessionDuration", "900")
+            .append_pair("Session", &session.to_string())
+            .finish()
+    );
+    assert_eq!(browser().get(url).send().await.unwrap().status(), 400);
+}
+
+// A chain from an IAM user's long-term keys is not role chaining: the console session is as
+// long as STS gave (12 h), not capped at 1 h, and nothing says "chained".
+#[tokio::test(flavor = "multi_thread")]
+async fn console_on_a_chain_from_an_iam_user_is_not_role_chaining() {
+    let (_emu, home) = chains_home().await;
+    let out = home.rolecall(&["console", "reader", "--print"]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("chain"), "{stderr}");
+    let seconds = console_seconds(text(&out.stdout).trim_end());
+    assert!(seconds > 11 * 3600, "a console session of {seconds} s");
+}

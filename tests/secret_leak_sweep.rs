@@ -261,13 +261,6 @@ fn no_secret_reaches_logs_screens_argv_or_messages() {
     );
 }
 
-/// The demo organisation at the test start URL, approving sign-ins at once.
-fn demo_org() -> String {
-    include_str!("../assets/demo-org.toml")
-        .replace("https://acme-corp.awsapps.com/start", common::START_URL)
-        .replace("approve_after_seconds = 3", "approve_after_seconds = 0")
-}
-
 /// The IAM user `jenkins`'s long-term secret key (from the demo organisation).
 const JENKINS_SECRET: &str = "jenkinsEXAMPLEsecretKEY/doNotUse/0000001";
 
@@ -280,7 +273,7 @@ const JENKINS_SECRET: &str = "jenkinsEXAMPLEsecretKEY/doNotUse/0000001";
 #[test]
 fn a_trace_log_holds_no_secret() {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let emu: Emulator = rt.block_on(start(&demo_org()));
+    let emu: Emulator = rt.block_on(start(&common::demo_org_toml()));
     let home = Home::new(
         &emu,
         "",

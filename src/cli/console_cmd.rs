@@ -12,7 +12,7 @@ use super::handover::obtain;
 use super::{CliError, block_on};
 use crate::adapters::browser::SystemBrowser;
 use crate::core::countdown;
-use crate::engine::console::{self, CONSOLE_URL, ConsoleError, FEDERATION_URL};
+use crate::engine::console::{self, CONSOLE_URL, ConsoleError, ConsoleSession, FEDERATION_URL};
 use crate::ports::clock::{Clock, SystemClock};
 use crate::ports::opener::Opener;
 
@@ -51,11 +51,16 @@ pub fn run(args: ConsoleArgs) -> Result<(), CliError> {
         let ctx = Context::load()?;
         let obtained = obtain(&ctx, args.session.as_deref(), &target, args.fresh).await?;
         let credentials = &obtained.credentials;
-        let chained = obtained.chained();
-        if chained {
-            eprintln!("rolecall: AWS caps console sessions of chained roles at 1 hour.");
+        let now = SystemClock.now();
+        let session = console::console_session(None, credentials, now, obtained.role_chained(&ctx));
+        if session == ConsoleSession::FollowsCredentials {
+            eprintln!(
+                "rolecall: these credentials come from role chaining: the console session lasts as long as the credentials."
+            );
         }
-        let duration = console::session_duration(None, credentials, SystemClock.now(), chained);
+        let lasts = session
+            .length(credentials, now)
+            .map_or_else(|| "as long as the credentials".to_owned(), countdown::human);
         let session_endpoint = match &obtained.chain {
             Some(chain) => ctx
                 .config
@@ -72,7 +77,7 @@ pub fn run(args: ConsoleArgs) -> Result<(), CliError> {
             std::env::var(FEDERATION_URL_ENV).ok().as_deref(),
             session_endpoint.as_deref(),
         );
-        let url = console::signin_url(credentials, duration, &endpoint, CONSOLE_URL, chained)
+        let url = console::signin_url(credentials, session, &endpoint, CONSOLE_URL)
             .await
             .map_err(console_error)?;
         let label = obtained.label();
@@ -82,17 +87,13 @@ pub fn run(args: ConsoleArgs) -> Result<(), CliError> {
                 .and_then(|()| out.flush())
                 .map_err(|e| CliError::Other(format!("cannot write to stdout: {e}")))?;
             eprintln!(
-                "rolecall: console sign-in URL for {label} (usable for 15 minutes; the session lasts {}).",
-                countdown::human(duration)
+                "rolecall: console sign-in URL for {label} (usable for 15 minutes; the session lasts {lasts})."
             );
             return Ok(());
         }
         opener.open_secret(&url).map_err(CliError::Other)?;
         tracing::info!(target = %label, "opened the console");
-        eprintln!(
-            "rolecall: opened the AWS console as {label} (the session lasts {}).",
-            countdown::human(duration)
-        );
+        eprintln!("rolecall: opened the AWS console as {label} (the session lasts {lasts}).");
         Ok(())
     })
 }

@@ -82,15 +82,15 @@ impl<I: IdentityCenter + 'static> Services<I> {
         credentials: crate::core::credentials::Credentials,
         chained: bool,
     ) -> Result<String, String> {
-        use crate::engine::console::{CONSOLE_URL, session_duration, signin_url};
+        use crate::engine::console::{CONSOLE_URL, console_session, signin_url};
         let endpoint = crate::cli::console_cmd::federation_endpoint_from(
             std::env::var(crate::cli::console_cmd::FEDERATION_URL_ENV)
                 .ok()
                 .as_deref(),
             self.request.endpoint.as_deref(),
         );
-        let duration = session_duration(None, &credentials, self.clock.now(), chained);
-        let url = signin_url(&credentials, duration, &endpoint, CONSOLE_URL, chained)
+        let session = console_session(None, &credentials, self.clock.now(), chained);
+        let url = signin_url(&credentials, session, &endpoint, CONSOLE_URL)
             .await
             .map_err(|e| e.to_string())?;
         self.opener
