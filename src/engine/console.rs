@@ -13,10 +13,12 @@ use serde::Deserialize;
 use crate::core::credentials::Credentials;
 use crate::secret::Secret;
 
+use crate::core::partition::{ConsoleHosts, Partition, console_hosts};
+
 /// The federation endpoint of the AWS commercial partition (region-specific ones exist; this one
-/// serves every region).
+/// serves every region of `aws`). Other partitions have their own: see [`hosts`].
 pub const FEDERATION_URL: &str = "https://signin.aws.amazon.com/federation";
-/// Where the console opens when the caller names no other destination.
+/// Where the console of the commercial partition opens.
 pub const CONSOLE_URL: &str = "https://console.aws.amazon.com/";
 /// The `Issuer` the login URL names: where the console sends the user when the session ends.
 pub const ISSUER: &str = "rolecall";
@@ -43,6 +45,29 @@ pub enum ConsoleError {
     /// The answer had no sign-in token.
     #[error("the federation endpoint sent an answer without a sign-in token")]
     BadAnswer,
+    /// The credentials' partition has a console whose hosts rolecall does not know.
+    #[error("rolecall does not know the console of partition {0}")]
+    UnknownPartition(&'static str),
+}
+
+/// Where the console sign-in goes for credentials of `partition` (`region`: the regional
+/// sign-in host where a partition has no global one): the federation endpoint is `env`
+/// (`$ROLECALL_FEDERATION_URL`), else the identity center's `endpoint_url` + `/federation`
+/// (the emulator), else the partition's; the console is always the partition's.
+pub fn hosts(
+    env: Option<&str>,
+    session_endpoint: Option<&str>,
+    partition: Partition,
+    region: &str,
+) -> Result<ConsoleHosts, ConsoleError> {
+    let mut hosts =
+        console_hosts(partition, region).ok_or(ConsoleError::UnknownPartition(partition.id()))?;
+    if let Some(url) = env.filter(|u| !u.is_empty()) {
+        url.clone_into(&mut hosts.federation);
+    } else if let Some(base) = session_endpoint {
+        hosts.federation = format!("{}/federation", base.trim_end_matches('/'));
+    }
+    Ok(hosts)
 }
 
 /// The console session asked of the federation endpoint.
@@ -346,6 +371,49 @@ mod tests {
                 ("SigninToken".into(), "tok/en+1".into()),
             ]
         );
+    }
+
+    #[test]
+    fn the_endpoint_comes_from_env_then_session_then_the_partition() {
+        let fed = |env, session, region: &str| {
+            hosts(env, session, Partition::of_region(region), region)
+                .unwrap()
+                .federation
+        };
+        assert_eq!(
+            fed(
+                Some("http://127.0.0.1:9/federation"),
+                Some("http://x"),
+                "us-east-1"
+            ),
+            "http://127.0.0.1:9/federation"
+        );
+        assert_eq!(
+            fed(None, Some("http://127.0.0.1:9/"), "us-east-1"),
+            "http://127.0.0.1:9/federation"
+        );
+        assert_eq!(fed(Some(""), None, "us-east-1"), FEDERATION_URL);
+        assert_eq!(
+            fed(None, None, "us-gov-west-1"),
+            "https://signin.amazonaws-us-gov.com/federation"
+        );
+        let cn = hosts(
+            None,
+            Some("http://127.0.0.1:9"),
+            Partition::China,
+            "cn-north-1",
+        )
+        .unwrap();
+        assert_eq!(cn.console, "https://console.amazonaws.cn/");
+        assert!(matches!(
+            hosts(
+                None,
+                None,
+                Partition::of_region("us-iso-east-1"),
+                "us-iso-east-1"
+            ),
+            Err(ConsoleError::UnknownPartition("aws-iso"))
+        ));
     }
 
     #[test]

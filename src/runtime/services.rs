@@ -82,15 +82,20 @@ impl<I: IdentityCenter + 'static> Services<I> {
         credentials: crate::core::credentials::Credentials,
         chained: bool,
     ) -> Result<String, String> {
-        use crate::engine::console::{CONSOLE_URL, console_session, signin_url};
-        let endpoint = crate::cli::console_cmd::federation_endpoint_from(
+        use crate::core::partition::Partition;
+        use crate::engine::console::{console_session, hosts, signin_url};
+        let region = &self.session.region;
+        let hosts = hosts(
             std::env::var(crate::cli::console_cmd::FEDERATION_URL_ENV)
                 .ok()
                 .as_deref(),
             self.request.endpoint.as_deref(),
-        );
+            Partition::of_region(region),
+            region,
+        )
+        .map_err(|e| e.to_string())?;
         let session = console_session(None, &credentials, self.clock.now(), chained);
-        let url = signin_url(&credentials, session, &endpoint, CONSOLE_URL)
+        let url = signin_url(&credentials, session, &hosts.federation, &hosts.console)
             .await
             .map_err(|e| e.to_string())?;
         self.opener
