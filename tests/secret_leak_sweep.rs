@@ -12,8 +12,8 @@
 //! in its argv, which the search must find; and the same search must find the real secrets
 //! where they belong (the `env` output, the exports file, `~/.aws/credentials`).
 //!
-//! `console` without `--print` is not in the sweep: it hands the sign-in URL (a credential) to
-//! the browser, on the browser's command line.
+//! `console` without `--print` is in the sweep too: the browser gets a private page's path, so
+//! its command line holds no sign-in token.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -104,6 +104,7 @@ fn cli_flows(home: &Home, seen: &mut Collected) -> Vec<String> {
     );
     let console = seen.run(home, BIN, &["console", TARGET, "--print"], true);
     products.push(text(&console.stdout));
+    seen.run(home, BIN, &["console", TARGET], false);
     products
 }
 
@@ -305,6 +306,8 @@ fn a_trace_log_holds_no_secret() {
     run(&["credential-process", "pipeline"]);
     run(&["whoami", "reader"]);
     run(&["console", TARGET, "--print"]);
+    run(&["console", TARGET]);
+    run(&["console", "pipeline"]);
     let log = home.log();
     assert!(log.contains("TRACE"), "the log is not at trace level");
     let mut issued = emu.issued_secrets();
