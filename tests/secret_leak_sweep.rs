@@ -318,6 +318,12 @@ fn a_trace_log_holds_no_secret() {
         "the search finds the secrets where they belong"
     );
     secrets.assert_none_in("the trace log", &log);
+    eprintln!(
+        "trace log: {} kB, {} lines at TRACE, {} values redacted",
+        log.len() / 1024,
+        log.matches(" TRACE ").count(),
+        log.matches("[redacted]").count()
+    );
 }
 
 #[test]

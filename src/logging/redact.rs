@@ -4,8 +4,9 @@
 //! - a value named by a secret key (`x-amz-sso_bearer_token: …`, `"accessToken":"…"`,
 //!   `aws_secret_access_key = …`, `Authorization: Bearer …`, `SessionToken=…`, `?code=…`) is
 //!   replaced, whatever quoting or separator (`:` or `=`) it comes with;
-//! - a long opaque run (48 or more characters of the base64/base64url alphabet, the shape of
-//!   SSO tokens, session tokens, client secrets and device codes) or a 40-character mixed-case
+//! - a long opaque run (48 or more characters of the base64/base64url alphabet with upper case,
+//!   lower case and a digit: the shape of SSO tokens, session tokens, client secrets and device
+//!   codes, not of long names or hex digests) or a 40-character mixed-case
 //!   base64 run (the shape of a secret access key) is replaced wherever it appears.
 //!
 //! Pure: no IO, so it is tested on its own.
@@ -135,11 +136,19 @@ fn redact_opaque_runs(line: &str) -> Cow<'_, str> {
             i += 1;
         }
         let run = &line[start..i];
-        if run.len() >= LONG_RUN || looks_like_secret_key(run) {
+        if (run.len() >= LONG_RUN && mixed(run)) || looks_like_secret_key(run) {
             ranges.push((start, i));
         }
     }
     replace_ranges(line, ranges)
+}
+
+/// Upper case, lower case and a digit: what a random token has and a long name or a hex
+/// digest has not.
+fn mixed(run: &str) -> bool {
+    run.bytes().any(|b| b.is_ascii_uppercase())
+        && run.bytes().any(|b| b.is_ascii_lowercase())
+        && run.bytes().any(|b| b.is_ascii_digit())
 }
 
 /// 40 characters of standard base64 with upper case, lower case and a digit or `+`/`/` (a hex
@@ -150,11 +159,10 @@ fn looks_like_secret_key(run: &str) -> bool {
         && run
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
-        && run.bytes().any(|b| b.is_ascii_uppercase())
-        && run.bytes().any(|b| b.is_ascii_lowercase())
-        && run
-            .bytes()
-            .any(|b| b.is_ascii_digit() || b == b'+' || b == b'/')
+        && (mixed(run)
+            || (run.bytes().any(|b| b.is_ascii_uppercase())
+                && run.bytes().any(|b| b.is_ascii_lowercase())
+                && run.bytes().any(|b| b == b'+' || b == b'/')))
 }
 
 /// `line` with each byte range (which may overlap) replaced by [`REDACTED`].
@@ -244,6 +252,8 @@ mod tests {
             "access key id ASIAEXAMPLE0000000001 for 123456789012/ReadOnly",
             "arn:aws:sts::123456789012:assumed-role/ReadOnly/alice expires in 3600 s",
             "polling: authorization_pending (interval 5 s)",
+            "profile payments-production-eu-central-AdministratorAccess-for-the-platform-team",
+            "sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
         ] {
             assert!(matches!(redact(line), Cow::Borrowed(_)), "{line}");
         }
