@@ -14,6 +14,7 @@
 //! | [`countdown`] | remaining lifetimes as people read them |
 //! | [`credentials`] | AWS credentials and their remaining lifetime |
 //! | [`clock_skew`] | expiries stated in AWS's time moved to ours |
+//! | [`partition`] | AWS partitions by region, and their console and sign-in hosts |
 //! | [`pkce`] | the S256 challenge, the authorize URL, the redirect check |
 //! | [`template`] | `{placeholder}` templates, filled from a lookup |
 //! | [`profile_name`] | profile names from a template, sanitised |
@@ -31,6 +32,7 @@ pub mod countdown;
 pub mod credentials;
 pub mod exports;
 pub mod frecency;
+pub mod partition;
 pub mod pkce;
 pub mod profile_name;
 pub mod rate;

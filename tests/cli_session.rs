@@ -443,3 +443,30 @@ fn an_error_quoting_a_file_is_escaped_at_the_final_print() {
         "rolecall: no identity center is named \"x\"; known: a\\x1b]52;c;SGk=\\x07\\u{202e}b\n"
     );
 }
+
+// A verification URL from the service is data: `login` opens only https (or loopback http), and
+// shows anything else with a one-line notice instead of handing it to the browser.
+#[tokio::test(flavor = "multi_thread")]
+async fn login_never_opens_a_non_web_verification_url() {
+    let emu = start(&auto_approving_org()).await;
+    let home = Home::new(&emu, "", "");
+    for hostile in ["file:///etc/passwd", "http://evil.example/device"] {
+        emu.set_faults(rolecall::emulator::Faults {
+            verification_uri_override: Some(hostile.into()),
+            ..Default::default()
+        });
+        let out = home.rolecall(&["login", "--device-code", "--force"]);
+        let stderr = text(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        assert!(!home.browser_opened(), "the browser was given {hostile}");
+        assert!(
+            stderr.contains(&format!("not opening {hostile} in a browser")),
+            "{stderr}"
+        );
+    }
+    // The control: the emulator's own (loopback http) URL is opened.
+    emu.set_faults(rolecall::emulator::Faults::default());
+    let out = home.rolecall(&["login", "--device-code", "--force"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    wait_until(std::time::Duration::from_secs(10), || home.browser_opened()).await;
+}

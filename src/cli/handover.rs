@@ -46,9 +46,13 @@ impl Obtained {
         }
     }
 
-    /// A role assumed with role credentials: AWS caps its console session at 1 hour.
-    pub fn chained(&self) -> bool {
-        self.chain.is_some()
+    /// A role assumed with role credentials (role chaining, see
+    /// [`ChainSpec::is_role_chained`]); a chain from an IAM user's keys is not.
+    pub fn role_chained(&self, ctx: &Context) -> bool {
+        self.chain
+            .as_ref()
+            .and_then(|name| ctx.config.chains.get(name))
+            .is_some_and(ChainSpec::is_role_chained)
     }
 }
 

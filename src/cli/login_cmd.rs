@@ -39,6 +39,11 @@ impl SignInView for StderrView {
                 let _ = writeln!(err, "Opened your browser. Waiting for approval…");
             }
             Some(false) => {
+                if let Err(refused) =
+                    crate::ports::opener::check_web_url(&wait.verification_uri_complete)
+                {
+                    let _ = writeln!(err, "rolecall: {refused}.");
+                }
                 let _ = writeln!(err, "Waiting for approval…");
             }
             None => {}

@@ -274,11 +274,13 @@ pub async fn start_device_authorization(State(shared): State<Arc<Shared>>, body:
         "device authorization started"
     );
     let verification_uri = format!("{}/device", shared.base_url);
+    let complete = format!("{verification_uri}?user_code={user_code}");
+    let overridden = shared.faults().verification_uri_override;
     Ok(Json(json!({
         "deviceCode": device_code,
         "userCode": user_code,
-        "verificationUri": verification_uri,
-        "verificationUriComplete": format!("{verification_uri}?user_code={user_code}"),
+        "verificationUri": overridden.clone().unwrap_or(verification_uri),
+        "verificationUriComplete": overridden.unwrap_or(complete),
         "expiresIn": expires_in,
         "interval": settings.device_poll_interval,
     })))

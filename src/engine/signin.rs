@@ -38,15 +38,10 @@ pub struct SignInRequest {
 }
 
 impl SignInRequest {
-    /// The OIDC `authorize` endpoint for PKCE.
-    pub fn authorize_endpoint(&self) -> String {
-        match endpoint_for(Service::SsoOidc, self.endpoint.as_deref()) {
-            Some(base) => format!("{}/authorize", base.trim_end_matches('/')),
-            None => format!(
-                "https://oidc.{}.amazonaws.com/authorize",
-                self.session.region
-            ),
-        }
+    /// The OIDC `authorize` endpoint for PKCE, in the identity center's partition.
+    pub async fn authorize_endpoint(&self) -> Result<String, String> {
+        let endpoint = endpoint_for(Service::SsoOidc, self.endpoint.as_deref());
+        super::pkce::authorize_endpoint(&self.session.region, endpoint.as_deref()).await
     }
 
     /// A kept registration made for `method` and good for a while yet.
@@ -120,18 +115,21 @@ pub async fn execute<I: IdentityCenter>(
         Effect::RunPkce {
             registration,
             open_browser,
-        } => Event::PkceFinished(
-            super::pkce::run(
-                idc,
-                opener,
-                &registration,
-                &request.authorize_endpoint(),
-                &request.session.scopes,
-                open_browser,
-                show_url,
-            )
-            .await,
-        ),
+        } => Event::PkceFinished(match request.authorize_endpoint().await {
+            Ok(authorize) => {
+                super::pkce::run(
+                    idc,
+                    opener,
+                    &registration,
+                    &authorize,
+                    &request.session.scopes,
+                    open_browser,
+                    show_url,
+                )
+                .await
+            }
+            Err(why) => Err(crate::core::signin::PkceError::Browser(why)),
+        }),
         Effect::Save(_) => return None,
     })
 }
