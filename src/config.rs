@@ -6,11 +6,13 @@
 //! | [`aws_config`] | `[sso-session]` and legacy SSO profiles from `~/.aws/config` |
 //! | [`chains`] | `[[chains]]` and the AWS CLI's assume-role profiles, as chains |
 //! | [`ini`] | a line-numbered reader for the AWS CLI's INI files |
+//! | [`profile_map`] | which profile or sso-session a section is, as botocore names them |
 
 pub mod aws_config;
 pub mod chains;
 pub mod file;
 pub mod ini;
+pub mod profile_map;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -64,13 +64,28 @@ pub struct IniError {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Parsed {
     pub sections: Vec<Section>,
+    /// Every problem, in line order.
     pub problems: Vec<IniError>,
+    /// The one botocore reports: it stops at a repeated section or key, or a setting before
+    /// any header; else names the first unreadable line; else a nested block's bad line.
+    pub refusal: Option<IniError>,
+}
+
+/// How soon botocore gives up on a problem (lower first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Stop {
+    /// Raised at once: a repeated section or key, a setting before any header.
+    AtOnce,
+    /// Collected and raised at the end of the file.
+    AtEnd,
+    /// Raised after reading, while splitting nested blocks.
+    AfterReading,
 }
 
 /// Parses a whole file, refusing it at its first problem.
 pub fn parse(text: &str) -> Result<Vec<Section>, IniError> {
     let parsed = read(text);
-    match parsed.problems.into_iter().next() {
+    match parsed.refusal {
         Some(problem) => Err(problem),
         None => Ok(parsed.sections),
     }
@@ -175,8 +190,28 @@ pub fn nested(value: &str) -> Option<Result<Vec<(String, String)>, String>> {
 /// A key while its value lines are still being read.
 struct RawEntry {
     key: String,
-    parts: Vec<String>,
+    /// Each line of the value, with its line number.
+    parts: Vec<(String, usize)>,
     line: usize,
+}
+
+impl RawEntry {
+    /// The first line of a nested block that botocore cannot split at `=`.
+    fn bad_nested_line(&self) -> Option<(usize, String)> {
+        if !self
+            .parts
+            .first()
+            .is_some_and(|(first, _)| first.is_empty())
+        {
+            return None;
+        }
+        self.parts
+            .iter()
+            .find_map(|(text, line)| match nested(&format!("\n{text}")) {
+                Some(Err(bad)) => Some((*line, bad)),
+                _ => None,
+            })
+    }
 }
 
 struct RawSection {
@@ -197,7 +232,7 @@ struct Reader {
     sections: Vec<RawSection>,
     /// `[DEFAULT]`'s entries.
     defaults: Vec<RawEntry>,
-    problems: Vec<IniError>,
+    problems: Vec<(Stop, IniError)>,
     /// `None` before the first header; `Some(None)` in `[DEFAULT]`.
     current: Option<Option<usize>>,
     open: Option<Open>,
@@ -206,8 +241,8 @@ struct Reader {
 }
 
 impl Reader {
-    fn problem(&mut self, line: usize, cause: String) {
-        self.problems.push(IniError { line, cause });
+    fn problem(&mut self, stop: Stop, line: usize, cause: String) {
+        self.problems.push((stop, IniError { line, cause }));
     }
 
     fn entries(&mut self, section: Option<usize>) -> &mut Vec<RawEntry> {
@@ -226,6 +261,7 @@ impl Reader {
         if let Some(i) = self.sections.iter().position(|s| s.name == name) {
             let first = self.sections[i].line;
             self.problem(
+                Stop::AtOnce,
                 line,
                 format!(
                     "[{name}] appears again (first at line {first}); the AWS CLI refuses the file"
@@ -248,6 +284,7 @@ impl Reader {
         if let Some(at) = entries.iter().position(|e| e.key == key) {
             let first = entries.remove(at).line;
             self.problem(
+                Stop::AtOnce,
                 line,
                 format!(
                     "{key} is set twice in this section (first at line {first}); the AWS CLI refuses the file"
@@ -257,14 +294,14 @@ impl Reader {
         let entries = self.entries(section);
         entries.push(RawEntry {
             key,
-            parts: vec![value.to_owned()],
+            parts: vec![(value.to_owned(), line)],
             line,
         });
         let entry = entries.len() - 1;
         self.open = Some(Open { section, entry });
     }
 
-    fn open_parts(&mut self) -> Option<&mut Vec<String>> {
+    fn open_parts(&mut self) -> Option<&mut Vec<(String, usize)>> {
         let open = self.open?;
         self.entries(open.section)
             .get_mut(open.entry)
@@ -276,7 +313,7 @@ impl Reader {
         let comment = value.starts_with('#') || value.starts_with(';');
         if value.is_empty() || comment {
             if !comment && let Some(parts) = self.open_parts() {
-                parts.push(String::new());
+                parts.push((String::new(), line));
             }
             return;
         }
@@ -284,14 +321,7 @@ impl Reader {
         if indent > self.indent
             && let Some(parts) = self.open_parts()
         {
-            let nested_block = parts[0].is_empty();
-            parts.push(value.to_owned());
-            if nested_block && let Some(Err(bad)) = nested(&format!("\n{value}")) {
-                self.problem(
-                    line,
-                    format!("{bad:?} in a nested block has no `=`; the AWS CLI refuses the file"),
-                );
-            }
+            parts.push((value.to_owned(), line));
             return;
         }
         self.indent = indent;
@@ -301,6 +331,7 @@ impl Reader {
         }
         let Some(section) = self.current else {
             self.problem(
+                Stop::AtOnce,
                 line,
                 format!(
                     "{value:?} comes before any [section] header; the AWS CLI refuses the file"
@@ -311,10 +342,12 @@ impl Reader {
         match split_setting(value) {
             Some((key, value)) if !key.is_empty() => self.setting(section, key, value, line),
             Some(_) => self.problem(
+                Stop::AtEnd,
                 line,
                 format!("{value:?} has no key before its `=`; the AWS CLI refuses the file"),
             ),
             None => self.problem(
+                Stop::AtEnd,
                 line,
                 format!(
                     "{value:?} is neither `key = value` nor a [section]; the AWS CLI refuses the file"
@@ -323,10 +356,30 @@ impl Reader {
         }
     }
 
-    fn finish(self) -> Parsed {
+    fn finish(mut self) -> Parsed {
+        // botocore splits nested blocks of the sections only ([DEFAULT]'s reach them).
+        let mut bad: Vec<(usize, String)> = self
+            .sections
+            .iter()
+            .flat_map(|s| &s.entries)
+            .chain(self.defaults.iter().filter(|_| !self.sections.is_empty()))
+            .filter_map(RawEntry::bad_nested_line)
+            .collect();
+        bad.sort();
+        for (line, text) in bad {
+            self.problem(
+                Stop::AfterReading,
+                line,
+                format!("{text:?} in a nested block has no `=`; the AWS CLI refuses the file"),
+            );
+        }
+        self.problems.sort_by_key(|(_, p)| p.line);
         let join = |e: RawEntry| Entry {
             value: e
                 .parts
+                .into_iter()
+                .map(|(text, _)| text)
+                .collect::<Vec<_>>()
                 .join("\n")
                 .trim_end_matches(is_py_space)
                 .to_owned(),
@@ -351,9 +404,19 @@ impl Reader {
                 section
             })
             .collect();
+        // At once: the first one ends the reading, so nothing after it is reported.
+        let refusal = match self.problems.iter().find(|(stop, _)| *stop == Stop::AtOnce) {
+            Some((_, first)) => Some(first.clone()),
+            None => self
+                .problems
+                .iter()
+                .min_by_key(|(stop, _)| *stop)
+                .map(|(_, p)| p.clone()),
+        };
         Parsed {
             sections,
-            problems: self.problems,
+            problems: self.problems.into_iter().map(|(_, p)| p).collect(),
+            refusal,
         }
     }
 }
@@ -378,6 +441,7 @@ pub fn read(text: &str) -> Parsed {
     let text = match text.strip_prefix('\u{feff}') {
         Some(rest) => {
             reader.problem(
+                Stop::AtOnce,
                 1,
                 "the file starts with a byte order mark, which the AWS CLI refuses".into(),
             );

@@ -1,0 +1,323 @@
+//! Our reader of `~/.aws/config` and `~/.aws/credentials` against botocore, the AWS CLI's own:
+//! every file of tests/fixtures/aws_config_corpus/ (odd but mostly legal: comments after
+//! headers, indented keys, nested blocks, CRLF, a BOM, unicode, `[DEFAULT]`, quoted names…) and
+//! a few hundred generated ones are read by both (one `python3` call for all of them). Where
+//! botocore reads a file we read the same sections, keys and values, the same profiles and the
+//! same sso-sessions; where it refuses one we refuse it too, at the same line.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use pretty_assertions::assert_eq;
+use rolecall::config::ini;
+use rolecall::config::profile_map;
+use serde_json::{Value, json};
+
+fn corpus() -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/aws_config_corpus");
+    let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ini"))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    assert!(files.len() >= 40, "the corpus is there: {}", files.len());
+    files
+}
+
+const ORACLE: &str = r#"
+import sys, json, configparser
+import botocore.configloader as c, botocore.exceptions as x
+out = []
+for p in sys.argv[1:]:
+    try:
+        raw = c.raw_config_parse(p)
+    except x.ConfigParseError as e:
+        err = e.kwargs.get("error")
+        line = getattr(err, "lineno", None)
+        if line is None and isinstance(err, configparser.ParsingError):
+            line = err.errors[0][0]
+        out.append({"refused": str(err), "line": line})
+        continue
+    m = c.build_profile_map(raw)
+    out.append({
+        "raw": raw,
+        "profiles": {k: sorted(v) for k, v in m["profiles"].items()},
+        "sso_sessions": sorted(m["sso_sessions"]),
+    })
+print(json.dumps(out))
+"#;
+
+/// botocore's reading of each file.
+fn botocore(paths: &[PathBuf]) -> Vec<Value> {
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(ORACLE)
+        .args(paths)
+        .env("PYTHONUTF8", "1")
+        .output()
+        .expect("python3 with botocore");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let all: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(all.len(), paths.len());
+    all
+}
+
+/// Our reading of a file, in botocore's shape.
+fn ours(text: &str) -> Value {
+    let sections = match ini::parse(text) {
+        Ok(sections) => sections,
+        Err(e) => return json!({ "refused": e.cause, "line": e.line }),
+    };
+    let mut raw = BTreeMap::new();
+    for section in &sections {
+        let keys: BTreeMap<&str, Value> = section
+            .entries
+            .iter()
+            .map(|e| {
+                let value = match ini::nested(&e.value) {
+                    Some(Ok(pairs)) => json!(pairs.into_iter().collect::<BTreeMap<_, _>>()),
+                    Some(Err(bad)) => json!({ "unreadable nested line": bad }),
+                    None => json!(e.value),
+                };
+                (e.key.as_str(), value)
+            })
+            .collect();
+        raw.insert(section.name.clone(), json!(keys));
+    }
+    let profiles: BTreeMap<String, Vec<&str>> = profile_map::profiles(&sections)
+        .into_iter()
+        .map(|(name, s)| {
+            let mut keys: Vec<&str> = s.entries.iter().map(|e| e.key.as_str()).collect();
+            keys.sort_unstable();
+            (name, keys)
+        })
+        .collect();
+    let sso_sessions: Vec<String> = profile_map::sso_sessions(&sections).into_keys().collect();
+    json!({ "raw": raw, "profiles": profiles, "sso_sessions": sso_sessions })
+}
+
+/// Compares both readings of each `(name, text)`; returns how many botocore refused.
+fn differential(files: &[(String, String)]) -> usize {
+    let dir = tempfile::tempdir().unwrap();
+    let paths: Vec<PathBuf> = files
+        .iter()
+        .enumerate()
+        .map(|(i, (_, text))| {
+            let path = dir.path().join(format!("{i}.ini"));
+            std::fs::write(&path, text).unwrap();
+            path
+        })
+        .collect();
+    let theirs = botocore(&paths);
+    let mut refused = 0;
+    let mut differ = Vec::new();
+    for ((name, text), theirs) in files.iter().zip(theirs) {
+        let ours = ours(text);
+        let same = if theirs.get("refused").is_some() {
+            refused += 1;
+            // Where botocore names the line, we name the same one.
+            ours.get("refused").is_some()
+                && (theirs["line"].is_null() || ours["line"] == theirs["line"])
+        } else {
+            ours == theirs
+        };
+        if !same {
+            differ.push(format!(
+                "{name}: {text:?}\n  ours:     {ours}\n  botocore: {theirs}"
+            ));
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "{} of {} files read otherwise than botocore reads them:\n{}",
+        differ.len(),
+        files.len(),
+        differ.join("\n")
+    );
+    refused
+}
+
+#[test]
+fn the_corpus_reads_as_botocore_reads_it() {
+    let refused = differential(&corpus());
+    assert!(
+        (5..20).contains(&refused),
+        "some of the corpus is refused by botocore, most is not: {refused}"
+    );
+}
+
+/// A tiny deterministic generator (xorshift), so a failure names a reproducible file.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from[self.below(from.len())]
+    }
+    fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+}
+
+const HEADERS: &[&str] = &[
+    "default",
+    "profile {}",
+    "profile  {} ",
+    "profile\t{}",
+    "profile \"{} x\"",
+    "sso-session {}",
+    "services {}",
+    "{}",
+    "plugins",
+    "preview",
+    "DEFAULT",
+    "profile {} extra",
+];
+const AFTER_HEADER: &[&str] = &["", "", "", " # note", "\t; c", ";c", " #[x]"];
+const KEYS: &[&str] = &[
+    "region",
+    "Region",
+    "output",
+    "sso_start_url",
+    "sso_region",
+    "sso_session",
+    "role_arn",
+    "source_profile",
+    "credential_process",
+    "cli_pager",
+    "my key",
+    "AWS_ACCESS_KEY_ID",
+];
+const SEPARATORS: &[&str] = &[" = ", "=", " =", "= ", ": ", ":", " \t= \t"];
+const VALUES: &[&str] = &[
+    "us-east-1",
+    "",
+    "json",
+    "a=b",
+    "x # not a comment",
+    "y ; neither",
+    "https://acme.awsapps.com/start#/",
+    "señor 日本",
+    "arn:aws:iam::123456789012:role/r",
+    "/bin/tool --a=1 'q'",
+    "  padded  ",
+];
+const COMMENTS: &[&str] = &["# c", "; c", "  # indented", "\t;tab", ""];
+
+/// A random file that is legal more often than not.
+fn generate(rng: &mut Rng) -> String {
+    let newline = if rng.chance(20) { "\r\n" } else { "\n" };
+    let mut lines: Vec<String> = Vec::new();
+    if rng.chance(30) {
+        lines.push(rng.pick(COMMENTS).to_owned());
+    }
+    let mut used_headers = Vec::new();
+    for n in 0..rng.below(6) {
+        let header = rng
+            .pick(HEADERS)
+            .replace("{}", &format!("p{n}{}", rng.below(3)));
+        if used_headers.contains(&header) && !rng.chance(5) {
+            continue;
+        }
+        used_headers.push(header.clone());
+        let indent = if rng.chance(15) { "  " } else { "" };
+        lines.push(format!("{indent}[{header}]{}", rng.pick(AFTER_HEADER)));
+        let key_indent = match rng.below(6) {
+            0 => "  ",
+            1 => "\t",
+            _ => "",
+        };
+        let mut used_keys: Vec<String> = Vec::new();
+        for _ in 0..rng.below(6) {
+            let key = rng.pick(KEYS);
+            if used_keys.contains(&key.to_lowercase()) && !rng.chance(5) {
+                continue;
+            }
+            used_keys.push(key.to_lowercase());
+            if rng.chance(15) {
+                lines.push(format!(
+                    "{key_indent}{key}{}",
+                    rng.pick(&[" =", "=", " = "])
+                ));
+                for _ in 0..1 + rng.below(3) {
+                    let nested = format!("{}{}", rng.pick(&["k", "max", "x y"]), rng.below(4));
+                    let sep = rng.pick(&[" = ", "=", " : ", "= "]);
+                    let value = rng.pick(VALUES);
+                    lines.push(format!("{key_indent}    {nested}{sep}{value}"));
+                    if rng.chance(10) {
+                        lines.push(rng.pick(COMMENTS).to_owned());
+                    }
+                }
+            } else {
+                let sep = rng.pick(SEPARATORS);
+                let value = rng.pick(VALUES);
+                lines.push(format!("{key_indent}{key}{sep}{value}"));
+                if rng.chance(8) {
+                    lines.push(format!("{key_indent}   continued {}", rng.pick(VALUES)));
+                }
+            }
+            if rng.chance(15) {
+                lines.push(rng.pick(COMMENTS).to_owned());
+            }
+            if rng.chance(5) {
+                lines.push(" \t ".to_owned());
+            }
+        }
+    }
+    let mut text = lines.join(newline);
+    if rng.chance(80) {
+        text.push_str(newline);
+    }
+    text
+}
+
+#[test]
+fn generated_files_read_as_botocore_reads_them() {
+    let mut rng = Rng(0x5eed_2026_1129);
+    let files: Vec<(String, String)> = (0..400)
+        .map(|i| (format!("generated #{i}"), generate(&mut rng)))
+        .collect();
+    let refused = differential(&files);
+    assert!(
+        refused < 200,
+        "most generated files are legal: {refused} refused"
+    );
+}
+
+/// Where botocore refuses a file, our reader still reads the rest and says why, by line.
+#[test]
+fn a_refused_file_is_read_as_far_as_it_goes() {
+    let read = ini::read("[default]\nregion = a\n[profile x]\nk = 1\n[default]\noutput = json\n");
+    assert_eq!(read.problems.len(), 1);
+    assert_eq!(read.problems[0].line, 5);
+    assert!(
+        read.problems[0]
+            .cause
+            .contains("appears again (first at line 1)")
+    );
+    let default = &read.sections[0];
+    assert_eq!(default.get("region"), Some("a"));
+    assert_eq!(default.get("output"), Some("json"));
+    assert_eq!(read.sections[1].get("k"), Some("1"));
+}
