@@ -17,7 +17,7 @@ pub mod profile_map;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::core::chain::Chains;
+use crate::core::chain::{ChainSource, Chains};
 use crate::core::sso::SsoSession;
 use crate::paths::Paths;
 pub use file::ConfigFile;
@@ -38,6 +38,8 @@ pub enum ConfigError {
     },
     #[error(transparent)]
     AwsConfig(#[from] aws_config::AwsConfigError),
+    #[error("{path}: no such file (ROLECALL_CONFIG names it)")]
+    Missing { path: String },
 }
 
 /// The configuration in force.
@@ -52,12 +54,27 @@ pub struct Config {
     pub endpoints: BTreeMap<String, String>,
     /// Role chains: config.toml's `[[chains]]`, then the AWS CLI's assume-role profiles.
     pub chains: Chains,
+    /// Other names of an identity center (an AWS CLI name for the same start URL) → its name.
+    pub aliases: BTreeMap<String, String>,
+    /// What was skipped in the AWS CLI's files, one line each (`file:line: why`).
+    pub notices: Vec<String>,
 }
 
 impl Config {
-    /// Loads `paths.config_file` if it exists, then the AWS CLI's config.
+    /// Loads `paths.config_file` if it exists, then the AWS CLI's config. A config file named
+    /// by `ROLECALL_CONFIG` must exist.
     pub fn load(paths: &Paths) -> Result<Self, ConfigError> {
-        let (file, source) = match read_optional(&paths.config_file)? {
+        let named = std::env::var_os("ROLECALL_CONFIG")
+            .is_some_and(|v| !v.is_empty() && Path::new(&v) == paths.config_file);
+        let text = match read_optional(&paths.config_file)? {
+            None if named => {
+                return Err(ConfigError::Missing {
+                    path: paths.config_file.display().to_string(),
+                });
+            }
+            text => text,
+        };
+        let (file, source) = match text {
             Some(text) => {
                 let shown = paths.config_file.display().to_string();
                 let file =
@@ -78,17 +95,53 @@ impl Config {
             .filter_map(|s| Some((s.name.clone(), s.endpoint_url.clone()?)))
             .collect();
         let mut chains = file.chain_specs();
+        let mut aliases = BTreeMap::new();
+        let mut notices = Vec::new();
         if file.import_aws_config {
-            let (aws_sessions, aws_chains) = aws_config::load_all(&paths.aws_config)?;
-            for session in aws_sessions {
-                if !sessions.iter().any(|s| s.name == session.name) {
+            let aws = aws_config::load_all(&paths.aws_config, &paths.aws_credentials)?;
+            aliases = aws.aliases;
+            for session in aws.sessions {
+                let key = aws_config::start_url_key(&session.start_url);
+                let same_url = sessions
+                    .iter()
+                    .find(|s| aws_config::start_url_key(&s.start_url) == key);
+                if let Some(same) = same_url {
+                    aliases.insert(session.name, same.name.clone());
+                } else if !sessions.iter().any(|s| s.name == session.name) {
                     sessions.push(session);
                 }
             }
-            for spec in aws_chains {
+            // An alias of an alias names the identity center kept.
+            let resolved: BTreeMap<String, String> = aliases
+                .iter()
+                .map(|(from, to)| (from.clone(), aliases.get(to).unwrap_or(to).clone()))
+                .collect();
+            aliases = resolved;
+            for spec in aws.chains {
                 chains.push_unless_named(spec);
             }
+            notices = aws.notices;
+            for notice in &notices {
+                tracing::info!(%notice, "skipped in the AWS CLI's files");
+            }
         }
+        let chains = Chains::new(
+            chains
+                .iter()
+                .cloned()
+                .map(|mut spec| {
+                    if let ChainSource::Sso {
+                        session: Some(name),
+                        ..
+                    } = &mut spec.source
+                        && let Some(kept) = aliases.get(name.as_str())
+                    {
+                        *name = kept.clone();
+                    }
+                    spec
+                })
+                .collect(),
+        );
         if let Err((name, cause)) = chains.validate() {
             let (path, line) = match (&source, file.chains.iter().any(|c| c.name == name)) {
                 (Some(path), true) => {
@@ -114,13 +167,17 @@ impl Config {
             sessions,
             endpoints,
             chains,
+            aliases,
+            notices,
         })
     }
 
     /// The identity center to use: `wanted` by name, else the configured default, else the only
     /// one. The error says what to do.
     pub fn session(&self, wanted: Option<&str>) -> Result<&SsoSession, String> {
-        let name = wanted.or(self.file.default_session.as_deref());
+        let name = wanted
+            .or(self.file.default_session.as_deref())
+            .map(|n| self.aliases.get(n).map_or(n, String::as_str));
         match name {
             Some(name) => self
                 .sessions

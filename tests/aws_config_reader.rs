@@ -314,7 +314,7 @@ fn a_refused_file_is_read_as_far_as_it_goes() {
     assert!(
         read.problems[0]
             .cause
-            .contains("appears again (first at line 1)")
+            .contains("[\"default\"] appears again (first at line 1)")
     );
     let default = &read.sections[0];
     assert_eq!(default.get("region"), Some("a"));

@@ -56,6 +56,16 @@ fn is_stale(catalog: &Catalog, max_age: Duration, now: std::time::SystemTime) ->
     catalog.accounts.is_empty() || now - catalog.listed_at >= max_age.as_secs() as i64
 }
 
+/// What was skipped in the AWS CLI's files, as one toast: the first notice, and how many more
+/// `rolecall status` lists.
+fn config_notice(notices: &[String]) -> Option<String> {
+    let first = notices.first()?;
+    Some(match notices.len() - 1 {
+        0 => first.clone(),
+        more => format!("{first} (and {more} more: see `rolecall status`)"),
+    })
+}
+
 /// Opens the app on `ctx`'s session `wanted` and runs the exit plan afterwards.
 pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError> {
     let session = ctx.session(wanted)?;
@@ -116,7 +126,7 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
         settings,
         keymap,
     );
-    if let Some(notice) = loaded.notice {
+    if let Some(notice) = loaded.notice.or_else(|| config_notice(&ctx.config.notices)) {
         state.toast = Some(crate::core::app::state::Toast {
             text: notice,
             level: crate::core::app::state::Level::Warn,

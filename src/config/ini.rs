@@ -264,7 +264,7 @@ impl Reader {
                 Stop::AtOnce,
                 line,
                 format!(
-                    "[{name}] appears again (first at line {first}); the AWS CLI refuses the file"
+                    "[{name:?}] appears again (first at line {first}); the AWS CLI refuses the file"
                 ),
             );
             self.current = Some(Some(i));
@@ -287,7 +287,7 @@ impl Reader {
                 Stop::AtOnce,
                 line,
                 format!(
-                    "{key} is set twice in this section (first at line {first}); the AWS CLI refuses the file"
+                    "{key:?} is set twice in this section (first at line {first}); the AWS CLI refuses the file"
                 ),
             );
         }
