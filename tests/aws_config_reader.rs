@@ -321,3 +321,237 @@ fn a_refused_file_is_read_as_far_as_it_goes() {
     assert_eq!(default.get("output"), Some("json"));
     assert_eq!(read.sections[1].get("k"), Some("1"));
 }
+
+// ---- What rolecall makes of the real files: nothing in them stops it. ----
+
+const BIN: &str = env!("CARGO_BIN_EXE_rolecall");
+
+/// A HOME with this `~/.aws/config` (and a credentials file with `[jenkins]`), rolecall's
+/// config keeping tokens in the file store.
+fn home(aws_config: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let aws = dir.path().join(".aws");
+    std::fs::create_dir_all(&aws).unwrap();
+    std::fs::write(aws.join("config"), aws_config).unwrap();
+    std::fs::write(
+        aws.join("credentials"),
+        "[jenkins]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = s\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("rolecall.toml"),
+        "[storage]\nbackend = \"file\"\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn load(home: &Path) -> Result<rolecall::config::Config, String> {
+    let home = home.to_path_buf();
+    let paths = rolecall::paths::Paths::from_lookup(move |k| match k {
+        "HOME" => Some(home.clone().into_os_string()),
+        "ROLECALL_CONFIG" => Some(home.join("rolecall.toml").into_os_string()),
+        _ => None,
+    })
+    .unwrap();
+    rolecall::config::Config::load(&paths).map_err(|e| e.to_string())
+}
+
+fn rolecall(home: &Path, config: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("ROLECALL_CONFIG", config)
+        .env("ROLECALL_LOG_FILE", home.join("rolecall.log"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// Files botocore reads (a comment after a header, indented keys, an incomplete
+/// [sso-session] no profile uses) start rolecall.
+const ODD_BUT_LEGAL: &str = "\
+[sso-session acme] # the company's
+  sso_start_url = https://acme.awsapps.com/start
+  sso_region = us-east-1
+[sso-session half]\t; being set up
+sso_start_url = https://half.awsapps.com/start
+[profile dev]\t; c
+sso_session = acme
+sso_account_id = 111111111111
+sso_role_name = Dev
+";
+
+/// Profiles rolecall cannot use, and the profiles chained from them.
+const UNUSABLE: &str = "\
+[profile web]
+role_arn = arn:aws:iam::123456789012:role/w
+web_identity_token_file = /var/run/token
+[profile web-child]
+role_arn = arn:aws:iam::123456789012:role/c
+source_profile = web
+[profile imds]
+role_arn = arn:aws:iam::123456789012:role/i
+credential_source = EcsContainer
+[profile long]
+role_arn = arn:aws:iam::123456789012:role/l
+source_profile = jenkins
+duration_seconds = 50000
+[profile long-child]
+role_arn = arn:aws:iam::123456789012:role/c
+source_profile = long
+[profile loop-a]
+role_arn = arn:aws:iam::123456789012:role/a
+source_profile = loop-b
+[profile loop-b]
+role_arn = arn:aws:iam::123456789012:role/b
+source_profile = loop-a
+[profile nowhere]
+role_arn = arn:aws:iam::123456789012:role/n
+source_profile = missing
+[profile deploy]
+role_arn = arn:aws:iam::123456789012:role/deploy
+source_profile = dev
+[profile reader]
+role_arn = arn:aws:iam::123456789012:role/reader
+source_profile = jenkins
+";
+
+#[test]
+fn odd_but_legal_files_and_unusable_profiles_stop_nothing() {
+    let dir = home(&format!("{ODD_BUT_LEGAL}{UNUSABLE}"));
+    let config = load(dir.path()).expect("the config loads");
+    let sessions: Vec<&str> = config.sessions.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(sessions, ["acme"]);
+    assert_eq!(config.session(None).unwrap().name, "acme");
+    let mut chains: Vec<&str> = config.chains.iter().map(|c| c.name.as_str()).collect();
+    chains.sort_unstable();
+    assert_eq!(chains, ["deploy", "reader"]);
+}
+
+#[test]
+fn status_says_once_what_was_skipped_with_file_and_line() {
+    let dir = home(&format!("{ODD_BUT_LEGAL}{UNUSABLE}"));
+    let out = rolecall(dir.path(), &dir.path().join("rolecall.toml"), &["status"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stdout.contains("acme\thttps://acme.awsapps.com/start\tnot signed in"),
+        "{stdout}"
+    );
+    let config = dir.path().join(".aws/config");
+    let config = config.display();
+    for (line, what) in [
+        (4, "[sso-session \"half\"] has no sso_region"),
+        (
+            12,
+            "profile \"web\" is skipped: it assumes its role with a web identity token",
+        ),
+        (
+            15,
+            "profile \"web-child\" is skipped: its source_profile \"web\" is skipped",
+        ),
+        (
+            18,
+            "profile \"imds\" is skipped: credential_source = EcsContainer is not supported",
+        ),
+        (22, "profile \"long\" is skipped: duration_seconds = 50000"),
+        (25, "profile \"long-child\" is skipped"),
+        (28, "profile \"loop-a\" is skipped"),
+        (
+            31,
+            "profile \"loop-b\" is skipped: its source_profile leads round in a circle",
+        ),
+        (
+            34,
+            "profile \"nowhere\" is skipped: its source_profile \"missing\" is in neither",
+        ),
+    ] {
+        let needle = format!("rolecall: {config}:{line}: {what}");
+        assert_eq!(
+            stderr.matches(&needle).count(),
+            1,
+            "once: {needle}\n{stderr}"
+        );
+    }
+    assert_eq!(stderr.lines().count(), 9, "{stderr}");
+}
+
+#[test]
+fn one_identity_center_per_start_url() {
+    // An [sso-session] and a legacy profile with its start URL (a migration), and two legacy
+    // profiles sharing another: two identity centers, and chains from any of them work.
+    let dir = home(
+        "\
+[sso-session acme]
+sso_start_url = https://acme.awsapps.com/start
+sso_region = us-east-1
+[profile acme-legacy]
+sso_start_url = https://ACME.awsapps.com/start/#/
+sso_region = us-east-1
+sso_account_id = 111111111111
+sso_role_name = Admin
+[profile old1]
+sso_start_url = https://old.awsapps.com/start
+sso_region = eu-west-1
+sso_account_id = 222222222222
+sso_role_name = Dev
+[profile old2]
+sso_start_url = https://old.awsapps.com/start/
+sso_region = eu-west-1
+sso_account_id = 333333333333
+sso_role_name = Ops
+[profile from-acme-legacy]
+role_arn = arn:aws:iam::123456789012:role/x
+source_profile = acme-legacy
+[profile from-old2]
+role_arn = arn:aws:iam::123456789012:role/y
+source_profile = old2
+",
+    );
+    let config = load(dir.path()).unwrap();
+    let sessions: Vec<&str> = config.sessions.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(sessions, ["acme", "old1"]);
+    for chain in ["from-acme-legacy", "from-old2"] {
+        let spec = config.chains.get(chain).unwrap();
+        let rolecall::core::chain::ChainSource::Sso { session, .. } = &spec.source else {
+            panic!("{chain}: {:?}", spec.source);
+        };
+        let named = config.session(session.as_deref()).map(|s| s.name.clone());
+        assert!(named.is_ok(), "{chain}: {named:?}");
+    }
+    // A legacy profile's name still finds its identity center.
+    assert_eq!(config.session(Some("old2")).unwrap().name, "old1");
+
+    // Only one identity center: no --session needed.
+    let single = home(
+        "\
+[sso-session acme]
+sso_start_url = https://acme.awsapps.com/start
+sso_region = us-east-1
+[profile acme-legacy]
+sso_start_url = https://acme.awsapps.com/start#/
+sso_region = us-east-1
+",
+    );
+    let config = load(single.path()).unwrap();
+    assert_eq!(
+        config.session(None).map(|s| s.name.clone()),
+        Ok("acme".into())
+    );
+}
+
+#[test]
+fn a_missing_rolecall_config_is_an_error() {
+    let dir = home("");
+    let missing = dir.path().join("nope.toml");
+    let out = rolecall(dir.path(), &missing, &["status"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains(&missing.display().to_string()), "{stderr}");
+}

@@ -111,7 +111,10 @@ pub fn from_text(text: &str, origin: &str, credential_profiles: &BTreeSet<String
 /// dropped (`https://Acme.awsapps.com/start/#/` is `https://acme.awsapps.com/start`).
 pub fn start_url_key(url: &str) -> String {
     let url = url.trim();
-    let url = url.strip_suffix("#/").or_else(|| url.strip_suffix('#')).unwrap_or(url);
+    let url = url
+        .strip_suffix("#/")
+        .or_else(|| url.strip_suffix('#'))
+        .unwrap_or(url);
     let url = url.trim_end_matches('/');
     let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
     let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
@@ -127,10 +130,8 @@ fn winners<'a>(
     sections: &'a [Section],
     named: &BTreeMap<String, &'a Section>,
 ) -> Vec<(String, &'a Section)> {
-    let mut out: Vec<(String, &Section)> = named
-        .iter()
-        .map(|(name, s)| (name.clone(), *s))
-        .collect();
+    let mut out: Vec<(String, &Section)> =
+        named.iter().map(|(name, s)| (name.clone(), *s)).collect();
     let at = |s: &Section| sections.iter().position(|x| std::ptr::eq(x, s));
     out.sort_by_key(|(_, s)| at(s));
     out
@@ -144,7 +145,10 @@ fn identity_centers(
     let mut sessions: Vec<SsoSession> = Vec::new();
     let mut aliases = BTreeMap::new();
     let mut skip = |section: &Section, what: String| {
-        notices.push(format!("{origin}:{}: {what}; rolecall skips it", section.line));
+        notices.push(format!(
+            "{origin}:{}: {what}; rolecall skips it",
+            section.line
+        ));
     };
     for (name, section) in winners(sections, &profile_map::sso_sessions(sections)) {
         let (Some(start_url), Some(region)) =
@@ -194,7 +198,10 @@ fn identity_centers(
             continue;
         }
         let Some(region) = section.get("sso_region") else {
-            skip(section, format!("profile {name:?} has sso_start_url but no sso_region"));
+            skip(
+                section,
+                format!("profile {name:?} has sso_start_url but no sso_region"),
+            );
             continue;
         };
         sessions.push(SsoSession {

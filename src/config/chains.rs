@@ -462,15 +462,32 @@ source_profile = jenkins
         assert_eq!(
             notices,
             [
-                format!("{f}:3: profile \"web\" is skipped: it assumes its role with a web identity token (web_identity_token_file), which rolecall does not support"),
-                format!("{f}:6: profile \"web-child\" is skipped: its source_profile \"web\" is skipped"),
-                format!("{f}:9: profile \"imds\" is skipped: credential_source = Ec2InstanceMetadata is not supported by rolecall (it never calls the instance metadata service); use Environment or a source profile"),
-                format!("{f}:13: profile \"long\" is skipped: duration_seconds = 50000: {}", duration::check_range(50_000).unwrap_err()),
-                format!("{f}:16: profile \"long-grandchild\" is skipped: its source_profile \"long-child\" is skipped"),
-                format!("{f}:19: profile \"long-child\" is skipped: its source_profile \"long\" is skipped"),
-                format!("{f}:22: profile \"nowhere\" is skipped: its source_profile \"missing\" is in neither the config nor the credentials file"),
+                format!(
+                    "{f}:3: profile \"web\" is skipped: it assumes its role with a web identity token (web_identity_token_file), which rolecall does not support"
+                ),
+                format!(
+                    "{f}:6: profile \"web-child\" is skipped: its source_profile \"web\" is skipped"
+                ),
+                format!(
+                    "{f}:9: profile \"imds\" is skipped: credential_source = Ec2InstanceMetadata is not supported by rolecall (it never calls the instance metadata service); use Environment or a source profile"
+                ),
+                format!(
+                    "{f}:13: profile \"long\" is skipped: duration_seconds = 50000: {}",
+                    duration::check_range(50_000).unwrap_err()
+                ),
+                format!(
+                    "{f}:16: profile \"long-grandchild\" is skipped: its source_profile \"long-child\" is skipped"
+                ),
+                format!(
+                    "{f}:19: profile \"long-child\" is skipped: its source_profile \"long\" is skipped"
+                ),
+                format!(
+                    "{f}:22: profile \"nowhere\" is skipped: its source_profile \"missing\" is in neither the config nor the credentials file"
+                ),
                 format!("{f}:25: profile \"a\" is skipped: its source_profile \"b\" is skipped"),
-                format!("{f}:28: profile \"b\" is skipped: its source_profile leads round in a circle (a -> b -> a)"),
+                format!(
+                    "{f}:28: profile \"b\" is skipped: its source_profile leads round in a circle (a -> b -> a)"
+                ),
             ]
         );
     }
