@@ -385,6 +385,17 @@ sso_account_id = 111111111111
 sso_role_name = Dev
 ";
 
+/// An identity center and an SSO profile, written plainly.
+const PLAIN: &str = "\
+[sso-session acme]
+sso_start_url = https://acme.awsapps.com/start
+sso_region = us-east-1
+[profile dev]
+sso_session = acme
+sso_account_id = 111111111111
+sso_role_name = Dev
+";
+
 /// Profiles rolecall cannot use, and the profiles chained from them.
 const UNUSABLE: &str = "\
 [profile web]
@@ -421,12 +432,18 @@ source_profile = jenkins
 ";
 
 #[test]
-fn odd_but_legal_files_and_unusable_profiles_stop_nothing() {
-    let dir = home(&format!("{ODD_BUT_LEGAL}{UNUSABLE}"));
+fn odd_but_legal_files_start_rolecall() {
+    let dir = home(ODD_BUT_LEGAL);
     let config = load(dir.path()).expect("the config loads");
     let sessions: Vec<&str> = config.sessions.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(sessions, ["acme"]);
     assert_eq!(config.session(None).unwrap().name, "acme");
+}
+
+#[test]
+fn unusable_profiles_and_their_children_stop_nothing() {
+    let dir = home(&format!("{PLAIN}{UNUSABLE}"));
+    let config = load(dir.path()).expect("the config loads");
     let mut chains: Vec<&str> = config.chains.iter().map(|c| c.name.as_str()).collect();
     chains.sort_unstable();
     assert_eq!(chains, ["deploy", "reader"]);
@@ -547,7 +564,7 @@ sso_region = us-east-1
 
 #[test]
 fn a_missing_rolecall_config_is_an_error() {
-    let dir = home("");
+    let dir = home(PLAIN);
     let missing = dir.path().join("nope.toml");
     let out = rolecall(dir.path(), &missing, &["status"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
