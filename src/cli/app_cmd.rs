@@ -270,3 +270,20 @@ pub fn carry_out(plan: ExitPlan) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::config_notice;
+
+    #[test]
+    fn config_notices_make_one_toast() {
+        assert_eq!(config_notice(&[]), None);
+        let one = vec!["cfg:3: profile \"web\" is skipped: why".to_owned()];
+        assert_eq!(config_notice(&one).as_deref(), Some(one[0].as_str()));
+        let three = vec![one[0].clone(), "b".into(), "c".into()];
+        assert_eq!(
+            config_notice(&three).unwrap(),
+            format!("{} (and 2 more: see `rolecall status`)", one[0])
+        );
+    }
+}
