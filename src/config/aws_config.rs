@@ -65,14 +65,16 @@ fn read_text(path: &Path, notices: &mut Vec<String>) -> Result<Option<String>, A
 pub fn load_all(config: &Path, credentials: &Path) -> Result<AwsConfig, AwsConfigError> {
     let mut notices = Vec::new();
     let text = read_text(config, &mut notices)?.unwrap_or_default();
-    let credential_profiles: BTreeSet<String> = match read_text(credentials, &mut notices)? {
-        Some(creds) => ini::read(&creds)
-            .sections
-            .into_iter()
-            .map(|s| s.name)
-            .collect(),
-        None => BTreeSet::new(),
-    };
+    let creds = ini::read(&read_text(credentials, &mut notices)?.unwrap_or_default());
+    let shown = credentials.display();
+    notices.extend(
+        creds
+            .problems
+            .iter()
+            .map(|p| format!("{shown}:{}: {}", p.line, p.cause)),
+    );
+    let credential_profiles: BTreeSet<String> =
+        creds.sections.into_iter().map(|s| s.name).collect();
     let mut found = from_text(&text, &config.display().to_string(), &credential_profiles);
     notices.append(&mut found.notices);
     found.notices = notices;
@@ -327,6 +329,33 @@ sso_region = eu-west-1
             found.notices[0].starts_with("/h/.aws/config:2: "),
             "{:?}",
             found.notices
+        );
+    }
+
+    #[test]
+    fn what_botocore_refuses_in_either_file_is_a_notice() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config");
+        let credentials = dir.path().join("credentials");
+        std::fs::write(&config, b"[profile a]\nregion = caf\xe9\n[profile b]\n").unwrap();
+        std::fs::write(&credentials, "[ci]\nk = 1\n[ci]\nk = 2\n").unwrap();
+        let found = load_all(&config, &credentials).unwrap();
+        assert_eq!(
+            found.notices,
+            [
+                format!(
+                    "{}:2: not UTF-8, which the AWS CLI refuses; read as far as it goes",
+                    config.display()
+                ),
+                format!(
+                    "{}:3: [\"ci\"] appears again (first at line 1); the AWS CLI refuses the file",
+                    credentials.display()
+                ),
+                format!(
+                    "{}:4: \"k\" is set twice in this section (first at line 2); the AWS CLI refuses the file",
+                    credentials.display()
+                ),
+            ]
         );
     }
 
