@@ -112,11 +112,15 @@ impl Config {
                 }
             }
             // An alias of an alias names the identity center kept.
-            let resolved: BTreeMap<String, String> = aliases
+            let resolved: Vec<(String, String)> = aliases
                 .iter()
                 .map(|(from, to)| (from.clone(), aliases.get(to).unwrap_or(to).clone()))
                 .collect();
-            aliases = resolved;
+            // A name that is an identity center's own is never another's alias.
+            aliases = resolved
+                .into_iter()
+                .filter(|(from, _)| !sessions.iter().any(|s| s.name == *from))
+                .collect();
             for spec in aws.chains {
                 chains.push_unless_named(spec);
             }
@@ -296,6 +300,33 @@ mod tests {
         assert_eq!(c.session(Some("emu")).unwrap().name, "emu");
         assert_eq!(c.endpoint("emu"), Some("http://127.0.0.1:1"));
         assert!(c.session(Some("nope")).unwrap_err().contains("emu, acme"));
+    }
+
+    #[test]
+    fn an_aws_identity_center_with_our_start_url_is_ours() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = paths(dir.path());
+        std::fs::create_dir_all(p.config_file.parent().unwrap()).unwrap();
+        std::fs::write(
+            &p.config_file,
+            "[[sso_sessions]]\nname = \"corp\"\nstart_url = \"https://acme.awsapps.com/start\"\nregion = \"us-east-1\"\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(p.aws_config.parent().unwrap()).unwrap();
+        std::fs::write(
+            &p.aws_config,
+            "[sso-session acme]\nsso_start_url = https://ACME.awsapps.com/start/\nsso_region = us-east-1\n[profile old]\nsso_start_url = https://acme.awsapps.com/start#/\nsso_region = us-east-1\nsso_account_id = 111111111111\nsso_role_name = R\n[profile x]\nrole_arn = arn:aws:iam::123456789012:role/x\nsource_profile = old\n",
+        )
+        .unwrap();
+        let c = Config::load(&p).unwrap();
+        assert_eq!(c.sessions.len(), 1);
+        assert_eq!(c.session(None).unwrap().name, "corp");
+        assert_eq!(c.session(Some("acme")).unwrap().name, "corp");
+        assert_eq!(c.session(Some("old")).unwrap().name, "corp");
+        assert!(matches!(
+            &c.chains.get("x").unwrap().source,
+            ChainSource::Sso { session: Some(s), .. } if s == "corp"
+        ));
     }
 
     #[test]
