@@ -263,6 +263,17 @@ mod tests {
         Paths::from_lookup(move |k| (k == "HOME").then(|| home.clone().into_os_string())).unwrap()
     }
 
+    /// Loads the configuration of a HOME with this config.toml and ~/.aws/config.
+    fn load_with(config_toml: &str, aws_config: &str) -> Config {
+        let dir = tempfile::tempdir().unwrap();
+        let p = paths(dir.path());
+        for (path, text) in [(&p.config_file, config_toml), (&p.aws_config, aws_config)] {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        Config::load(&p).unwrap()
+    }
+
     #[test]
     fn zero_config_reads_the_aws_cli_config() {
         let dir = tempfile::tempdir().unwrap();
@@ -280,21 +291,10 @@ mod tests {
 
     #[test]
     fn own_sessions_come_first_and_several_need_a_choice() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = paths(dir.path());
-        std::fs::create_dir_all(p.config_file.parent().unwrap()).unwrap();
-        std::fs::write(
-            &p.config_file,
+        let c = load_with(
             "[[sso_sessions]]\nname = \"emu\"\nstart_url = \"https://x/start\"\nregion = \"us-east-1\"\nendpoint_url = \"http://127.0.0.1:1\"\n",
-        )
-        .unwrap();
-        std::fs::create_dir_all(p.aws_config.parent().unwrap()).unwrap();
-        std::fs::write(
-            &p.aws_config,
             "[sso-session acme]\nsso_start_url = https://acme.awsapps.com/start\nsso_region = us-east-1\n",
-        )
-        .unwrap();
-        let c = Config::load(&p).unwrap();
+        );
         assert_eq!(c.sessions.len(), 2);
         assert!(c.session(None).unwrap_err().contains("--session"));
         assert_eq!(c.session(Some("emu")).unwrap().name, "emu");
@@ -304,21 +304,10 @@ mod tests {
 
     #[test]
     fn an_aws_identity_center_with_our_start_url_is_ours() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = paths(dir.path());
-        std::fs::create_dir_all(p.config_file.parent().unwrap()).unwrap();
-        std::fs::write(
-            &p.config_file,
+        let c = load_with(
             "[[sso_sessions]]\nname = \"corp\"\nstart_url = \"https://acme.awsapps.com/start\"\nregion = \"us-east-1\"\n",
-        )
-        .unwrap();
-        std::fs::create_dir_all(p.aws_config.parent().unwrap()).unwrap();
-        std::fs::write(
-            &p.aws_config,
             "[sso-session acme]\nsso_start_url = https://ACME.awsapps.com/start/\nsso_region = us-east-1\n[profile old]\nsso_start_url = https://acme.awsapps.com/start#/\nsso_region = us-east-1\nsso_account_id = 111111111111\nsso_role_name = R\n[profile x]\nrole_arn = arn:aws:iam::123456789012:role/x\nsource_profile = old\n",
-        )
-        .unwrap();
-        let c = Config::load(&p).unwrap();
+        );
         assert_eq!(c.sessions.len(), 1);
         assert_eq!(c.session(None).unwrap().name, "corp");
         assert_eq!(c.session(Some("acme")).unwrap().name, "corp");

@@ -225,5 +225,9 @@ async fn a_broken_config_is_one_exact_line_with_file_and_line_and_nothing_is_wri
             aws_config.display()
         )
     );
-    assert!(text(&out.stdout).contains("acme\t"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("acme\t"),
+        "{}",
+        text(&out.stdout)
+    );
 }
