@@ -57,6 +57,16 @@ fn is_stale(catalog: &Catalog, max_age: Duration, now: std::time::SystemTime) ->
     catalog.accounts.is_empty() || now - catalog.listed_at >= max_age.as_secs() as i64
 }
 
+/// What was skipped in the AWS CLI's files, as one toast: the first notice, and how many more
+/// `rolecall status` lists.
+fn config_notice(notices: &[String]) -> Option<String> {
+    let first = notices.first()?;
+    Some(match notices.len() - 1 {
+        0 => first.clone(),
+        more => format!("{first} (and {more} more: see `rolecall status`)"),
+    })
+}
+
 /// Opens the app on `ctx`'s session `wanted` and runs the exit plan afterwards.
 pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError> {
     let session = ctx.session(wanted)?;
@@ -117,7 +127,7 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
         settings,
         keymap,
     );
-    if let Some(notice) = loaded.notice {
+    if let Some(notice) = loaded.notice.or_else(|| config_notice(&ctx.config.notices)) {
         state.toast = Some(crate::core::app::state::Toast {
             text: notice,
             level: crate::core::app::state::Level::Warn,
@@ -259,5 +269,22 @@ pub fn carry_out(plan: ExitPlan) {
                 .unwrap_or_default();
             note!("rolecall: exported credentials for {label} (expires {left})");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::config_notice;
+
+    #[test]
+    fn config_notices_make_one_toast() {
+        assert_eq!(config_notice(&[]), None);
+        let one = vec!["cfg:3: profile \"web\" is skipped: why".to_owned()];
+        assert_eq!(config_notice(&one).as_deref(), Some(one[0].as_str()));
+        let three = vec![one[0].clone(), "b".into(), "c".into()];
+        assert_eq!(
+            config_notice(&three).unwrap(),
+            format!("{} (and 2 more: see `rolecall status`)", one[0])
+        );
     }
 }

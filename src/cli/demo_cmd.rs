@@ -51,6 +51,8 @@ pub async fn run_demo(args: DemoArgs) -> Result<(), CliError> {
         source: None,
         sessions: vec![entry.to_session()],
         endpoints: BTreeMap::from([("demo".to_owned(), emulator.url())]),
+        aliases: BTreeMap::new(),
+        notices: Vec::new(),
     };
     tracing::info!(url = %emulator.url(), "demo emulator started");
     let ctx = Context::with(paths, config);

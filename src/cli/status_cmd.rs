@@ -11,6 +11,10 @@ use crate::ports::clock::{Clock, SystemClock};
 
 pub fn run_status(args: SessionArgs) -> Result<(), CliError> {
     let ctx = Context::load()?;
+    // What was skipped in the AWS CLI's files: said here, once.
+    for notice in &ctx.config.notices {
+        eprintln!("rolecall: {notice}");
+    }
     let now = SystemClock.now();
     let mut out = std::io::stdout().lock();
     let sessions = if args.session.is_some() {
