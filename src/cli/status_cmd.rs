@@ -13,7 +13,7 @@ pub fn run_status(args: SessionArgs) -> Result<(), CliError> {
     let ctx = Context::load()?;
     // What was skipped in the AWS CLI's files: said here, once.
     for notice in &ctx.config.notices {
-        eprintln!("rolecall: {notice}");
+        note!("rolecall: {notice}");
     }
     let now = SystemClock.now();
     let mut out = std::io::stdout().lock();
