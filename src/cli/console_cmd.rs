@@ -11,7 +11,7 @@ use super::handover::obtain;
 use super::{CliError, block_on};
 use crate::adapters::browser::SystemBrowser;
 use crate::core::countdown;
-use crate::engine::console::{self, CONSOLE_URL, ConsoleError, FEDERATION_URL};
+use crate::engine::console::{self, CONSOLE_URL, FEDERATION_URL};
 use crate::ports::clock::{Clock, SystemClock};
 use crate::ports::opener::Opener;
 
@@ -73,7 +73,7 @@ pub fn run(args: ConsoleArgs) -> Result<(), CliError> {
         );
         let url = console::signin_url(credentials, duration, &endpoint, CONSOLE_URL, chained)
             .await
-            .map_err(console_error)?;
+            .map_err(CliError::Console)?;
         let label = obtained.label();
         if args.print {
             let mut out = std::io::stdout().lock();
@@ -105,17 +105,6 @@ pub fn federation_endpoint_from(env: Option<&str>, session_endpoint: Option<&str
     match session_endpoint {
         Some(base) => format!("{}/federation", base.trim_end_matches('/')),
         None => FEDERATION_URL.to_owned(),
-    }
-}
-
-/// One line; an unreachable endpoint exits 5 like other network failures.
-fn console_error(e: ConsoleError) -> CliError {
-    match e {
-        ConsoleError::Unreachable { .. } => {
-            eprintln!("rolecall: {e}");
-            CliError::Reported(5)
-        }
-        other => CliError::Other(other.to_string()),
     }
 }
 

@@ -133,11 +133,11 @@ async fn slow_path(
     session: &SsoSession,
     target: &str,
 ) -> Result<Credentials, CliError> {
-    match credentials_for(ctx, session, target).await {
+    match credentials_for(ctx, session, target, false).await {
         Ok((_, credentials)) => Ok(credentials),
         Err(CliError::NeedsLogin(_)) if ctx.config.file.sign_in.from_credential_process => {
             sign_in(ctx, session).await?;
-            credentials_for(ctx, session, target)
+            credentials_for(ctx, session, target, false)
                 .await
                 .map(|(_, credentials)| credentials)
         }

@@ -86,16 +86,7 @@ pub async fn obtain(
         return Ok(chain_obtained(ctx, spec, assumption));
     }
     let session = ctx.session(session)?;
-    if fresh {
-        let role = super::target_credentials::resolve_target(ctx, &session, target).await?;
-        if let Err(e) = ctx
-            .store
-            .forget_credentials(&session, &role.account.id, &role.role)
-        {
-            tracing::warn!(error = %e, "cannot drop kept credentials");
-        }
-    }
-    let (target, credentials) = credentials_for(ctx, &session, target).await?;
+    let (target, credentials) = credentials_for(ctx, &session, target, fresh).await?;
     Ok(Obtained {
         target,
         chain: None,
@@ -245,20 +236,15 @@ pub fn local_user() -> String {
         .unwrap_or_else(|| "user".to_owned())
 }
 
-/// A chain's failure as the command line reports it: exit 3 when a sign-in is needed, 2 for a
-/// configuration to fix, 5 when STS cannot be reached.
+/// A chain's failure as the command line reports it (its exit code is decided with all the
+/// others, in [`CliError::exit_code`]).
 pub fn chain_error(e: ChainError) -> CliError {
     match e {
         ChainError::NeedsSignIn { message } => CliError::NeedsLogin(message),
-        ChainError::Invalid { .. } => CliError::Usage(e.to_string()),
-        ChainError::Unreachable { .. } => {
-            eprintln!("rolecall: {e}");
-            CliError::Reported(5)
-        }
         ChainError::NeedsMfa { chain, serial } => CliError::Usage(format!(
             "{chain}: an MFA code from {serial} is needed and nobody can be asked here: run it in a terminal, pipe the code on stdin, or set mfa_process"
         )),
-        other => CliError::Other(other.to_string()),
+        other => CliError::Chain(other),
     }
 }
 

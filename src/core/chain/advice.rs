@@ -28,11 +28,22 @@ pub enum StsError {
     /// Could not reach STS (connection, timeout).
     #[error("cannot reach STS: {0}")]
     Network(String),
+    /// A 5xx answer (after the SDK's retries).
+    #[error("STS had an internal error: {0}")]
+    Server(String),
     #[error("{code}: {message}")]
     Other { code: String, message: String },
 }
 
 impl StsError {
+    /// STS is not there for now (no answer, 5xx, still throttling): try again later.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StsError::Network(_) | StsError::Server(_) | StsError::Throttled(_)
+        )
+    }
+
     /// The message STS gives when a chained role is asked for more than an hour.
     pub fn is_chaining_limit(&self) -> bool {
         matches!(self, StsError::Invalid(m) if m.contains("role chaining"))
@@ -74,7 +85,8 @@ pub enum ChainError {
     /// The chain's definition (duration, ARN, source) is wrong: fix the config.
     #[error("{chain}: {message}")]
     Invalid { chain: String, message: String },
-    #[error("{chain}: cannot reach STS: {message}")]
+    /// STS or the identity center is not there for now (no answer, 5xx, throttling).
+    #[error("{chain}: {message}")]
     Unreachable { chain: String, message: String },
     #[error("{chain}: {message}")]
     Failed { chain: String, message: String },
@@ -122,9 +134,12 @@ pub fn advise(attempt: &Attempt<'_>, error: StsError) -> ChainError {
             chain,
             region: attempt.region.to_owned(),
         },
-        StsError::Network(message) => ChainError::Unreachable { chain, message },
+        e if e.is_unavailable() => ChainError::Unreachable {
+            chain,
+            message: e.to_string(),
+        },
         StsError::Invalid(message) => ChainError::Invalid { chain, message },
-        other @ (StsError::Throttled(_) | StsError::Other { .. }) => ChainError::Failed {
+        other => ChainError::Failed {
             chain,
             message: other.to_string(),
         },
