@@ -568,3 +568,35 @@ async fn logout_forgets_the_chains_of_the_identity_center() {
     assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
     assert!(text(&out.stdout).is_empty());
 }
+
+/// `AWS_REGION` of `rolecall env TARGET --shell bash`.
+fn exported_region(home: &Home, target: &str) -> String {
+    let out = ok(&rolecall_with(
+        home,
+        &["env", target, "--shell", "bash"],
+        "",
+    ));
+    out.lines()
+        .find_map(|l| l.strip_prefix("export AWS_REGION="))
+        .unwrap_or_else(|| panic!("no AWS_REGION in:\n{out}"))
+        .trim_matches(['\'', '"'])
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_chains_own_region_beats_the_apps_which_beats_the_identity_centers() {
+    let (_emu, home) = signed_in().await;
+    let config = home.path().join("rolecall.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(
+        "\n[[chains]]\nname = \"reader-in-frankfurt\"\nsource_profile = \"jenkins\"\nrole_arn = \"arn:aws:iam::295922081140:role/s3-reader\"\nregion = \"eu-central-1\"\n\n[app]\nregion = \"eu-west-1\"\n",
+    );
+    std::fs::write(&config, text).unwrap();
+    assert_eq!(
+        exported_region(&home, "reader-in-frankfurt"),
+        "eu-central-1"
+    );
+    assert_eq!(exported_region(&home, "reader"), "eu-west-1");
+    assert_eq!(exported_region(&home, "pipeline"), "eu-west-1");
+    assert_eq!(exported_region(&home, "tools-ci/DevOps"), "eu-west-1");
+}

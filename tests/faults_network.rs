@@ -374,7 +374,10 @@ async fn assert_every_handover_exits_5(home: &Home, why: &str) {
             args.join(" ")
         );
         assert_eq!(
-            stderr.lines().filter(|l| l.starts_with("rolecall: ")).count(),
+            stderr
+                .lines()
+                .filter(|l| l.starts_with("rolecall: "))
+                .count(),
             1,
             "one line for `{}`:\n{stderr}",
             args.join(" ")
@@ -416,4 +419,21 @@ async fn a_failed_fresh_keeps_the_credentials_it_would_have_replaced() {
     let again = rolecall_bounded(&home, &["credential-process", TARGET]).await;
     assert!(again.status.success(), "{}", text(&again.stderr));
     assert_eq!(again.stdout, kept.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_target_that_needs_the_catalog_exits_5_in_seconds_when_aws_is_not_there() {
+    let mut emu = start(&auto_approving_org()).await;
+    let home = Home::new(&emu, "", "");
+    home.login();
+    emu.stop().await;
+    for args in [["env", TARGET], ["list", "--refresh"]] {
+        let out = rolecall_bounded(&home, &args).await;
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(5), "{stderr}");
+        assert!(
+            stderr.contains("cannot reach IAM Identity Center"),
+            "{stderr}"
+        );
+    }
 }

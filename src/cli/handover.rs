@@ -11,6 +11,7 @@ use crate::adapters::aws_sts::AwsSts;
 use crate::core::catalog::Account;
 use crate::core::chain::{ChainError, ChainSource, ChainSpec, Chains};
 use crate::core::credentials::Credentials;
+use crate::core::region::{FALLBACK_REGION, credentials_region};
 use crate::core::sso::SsoSession;
 use crate::core::target::Target;
 use crate::engine::chain::sources::{StandardSources, check_code};
@@ -63,14 +64,14 @@ pub fn chain_named<'a>(ctx: &'a Context, target: &str) -> Option<&'a ChainSpec> 
     ctx.config.chains.get(name.trim())
 }
 
-/// The region exported for credentials: `[app] region`, else `fallback`.
-fn export_region(ctx: &Context, fallback: &str) -> String {
-    ctx.config
-        .file
-        .app
-        .region
-        .clone()
-        .unwrap_or_else(|| fallback.to_owned())
+/// The region of an SSO role's credentials: `[app] region`, else the identity center's (the
+/// one region rule, [`credentials_region`]).
+fn sso_region(ctx: &Context, session: &SsoSession) -> String {
+    credentials_region(
+        None,
+        ctx.config.file.app.region.as_deref(),
+        Some(&session.region),
+    )
 }
 
 /// The credentials `target` names: a chain (assumed, or kept ones), else an SSO role.
@@ -92,7 +93,7 @@ pub async fn obtain(
         chain: None,
         session_name: session.name.clone(),
         credentials,
-        region: export_region(ctx, &session.region),
+        region: sso_region(ctx, &session),
         caller_arn: None,
         note: None,
     })
@@ -160,10 +161,8 @@ pub async fn assume_chain(
         clock: &SystemClock,
         prompt: &TtyPrompt,
         user: local_user(),
-        default_region: root
-            .map(|s| s.region)
-            .or_else(|| ctx.config.file.app.region.clone())
-            .unwrap_or_else(|| "us-east-1".to_owned()),
+        app_region: ctx.config.file.app.region.clone(),
+        default_region: root.map_or_else(|| FALLBACK_REGION.to_owned(), |s| s.region),
     };
     env.assume(spec, &mut MfaCodes::new(), fresh)
         .await
@@ -210,7 +209,7 @@ fn chain_obtained(ctx: &Context, spec: &ChainSpec, assumption: Assumption) -> Ob
         },
         chain: Some(spec.name.clone()),
         session_name: spec.name.clone(),
-        region: export_region(ctx, &assumption.region),
+        region: assumption.region,
         caller_arn: assumption.caller_arn,
         note: assumption.note,
         credentials: assumption.credentials,

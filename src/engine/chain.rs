@@ -15,6 +15,7 @@ use crate::core::chain::duration::{CHAINED_CAP_SECONDS, capped_note};
 use crate::core::chain::session_name::{self, SessionFields};
 use crate::core::chain::{ChainError, ChainSource, ChainSpec, Chains, RoleArn, plan_duration};
 use crate::core::credentials::Credentials;
+use crate::core::region::credentials_region;
 use crate::engine::role_credentials::FRESHNESS_MARGIN;
 use crate::ports::clock::Clock;
 use crate::ports::sts::{AssumeRoleRequest, MfaCode, Sts, StsError};
@@ -52,7 +53,10 @@ pub struct ChainEnv<'a, S, R> {
     pub prompt: &'a dyn MfaPrompt,
     /// The local user name, for `{user}` in session names.
     pub user: String,
-    /// The STS region when neither the chain nor its source names one.
+    /// `[app] region` (see [`credentials_region`]).
+    pub app_region: Option<String>,
+    /// The region of the credentials' origin when the source names none (the identity
+    /// center's).
     pub default_region: String,
 }
 
@@ -110,7 +114,7 @@ impl<S: Sts, R: SourceResolver> ChainEnv<'_, S, R> {
             spec.validate().map_err(invalid)?;
             let key = chain_key(&spec.name, &spec.fingerprint());
             if !fresh && let Some(kept) = self.kept(&key) {
-                let region = self.region_for(spec, None);
+                let region = self.region_for(spec, self.origin_region(spec).as_deref());
                 let caller_arn = self.whoami(&region, &kept).await;
                 return Ok(Assumption {
                     credentials: kept,
@@ -196,11 +200,45 @@ impl<S: Sts, R: SourceResolver> ChainEnv<'_, S, R> {
         }
     }
 
-    fn region_for(&self, spec: &ChainSpec, source_region: Option<&str>) -> String {
-        spec.region
-            .clone()
-            .or_else(|| source_region.map(str::to_owned))
-            .unwrap_or_else(|| self.default_region.clone())
+    /// The region rule ([`credentials_region`]) for `spec`, whose source's credentials come from
+    /// `origin`.
+    fn region_for(&self, spec: &ChainSpec, origin: Option<&str>) -> String {
+        credentials_region(
+            self.own_region(spec),
+            self.app_region.as_deref(),
+            origin.or(Some(self.default_region.as_str())),
+        )
+    }
+
+    /// The chain's `region`, else the nearest source chain's.
+    fn own_region<'s>(&'s self, spec: &'s ChainSpec) -> Option<&'s str> {
+        let mut at = spec;
+        for _ in 0..=self.chains.iter().count() {
+            if let Some(region) = at.region.as_deref() {
+                return Some(region);
+            }
+            let ChainSource::Chain(parent) = &at.source else {
+                return None;
+            };
+            at = self.chains.get(parent)?;
+        }
+        None
+    }
+
+    /// Where the credentials at the root of `spec` come from, when that names a region without
+    /// asking anyone (a source profile's `region`); the default region otherwise.
+    fn origin_region(&self, spec: &ChainSpec) -> Option<String> {
+        let mut at = spec;
+        for _ in 0..=self.chains.iter().count() {
+            match &at.source {
+                ChainSource::Chain(parent) => at = self.chains.get(parent)?,
+                ChainSource::Profile(profile) => {
+                    return self.sources.profile(&spec.name, profile).ok()?.region;
+                }
+                _ => return None,
+            }
+        }
+        None
     }
 
     /// The source's credentials; `fresh` skips kept ones.

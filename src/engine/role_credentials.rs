@@ -32,13 +32,8 @@ pub async fn role_credentials<I: IdentityCenter>(
     renew: bool,
 ) -> Result<Credentials, IdcError> {
     if !renew {
-        match store.load_fresh_credentials(
-            session,
-            account_id,
-            role,
-            clock.now(),
-            FRESHNESS_MARGIN,
-        ) {
+        match store.load_fresh_credentials(session, account_id, role, clock.now(), FRESHNESS_MARGIN)
+        {
             Ok(Some(kept)) => return Ok(kept),
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "cannot read kept credentials"),

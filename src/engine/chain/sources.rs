@@ -78,13 +78,10 @@ impl StandardSources<'_> {
     ) -> Result<String, ChainError> {
         let mut next = None;
         loop {
-            let page = idc
-                .list_accounts(token, next, 100)
-                .await
-                .map_err(|e| {
-                    let doing = format!("cannot list the accounts of {}", session.name);
-                    idc_failure("source".into(), &session.name, &doing, e)
-                })?;
+            let page = idc.list_accounts(token, next, 100).await.map_err(|e| {
+                let doing = format!("cannot list the accounts of {}", session.name);
+                idc_failure("source".into(), &session.name, &doing, e)
+            })?;
             if let Some(found) = page
                 .items
                 .iter()
