@@ -265,6 +265,17 @@ impl SessionStore {
         }
     }
 
+    /// A chain's kept credentials as they are (expired or not), without dropping anything.
+    pub fn load_chain_credentials(
+        &self,
+        key: &str,
+    ) -> Result<Option<Credentials>, SessionStoreError> {
+        Ok(self
+            .secrets
+            .get(key)?
+            .and_then(|value| dto::decode_credentials(&value)))
+    }
+
     /// Drops a chain's kept credentials.
     pub fn forget_chain_credentials(&self, key: &str) -> Result<(), SessionStoreError> {
         Ok(self.secrets.delete(key)?)

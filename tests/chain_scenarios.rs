@@ -600,3 +600,16 @@ async fn a_chains_own_region_beats_the_apps_which_beats_the_identity_centers() {
     assert_eq!(exported_region(&home, "pipeline"), "eu-west-1");
     assert_eq!(exported_region(&home, "tools-ci/DevOps"), "eu-west-1");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn status_lists_the_kept_credentials_of_chains() {
+    let (_emu, home) = signed_in().await;
+    ok(&rolecall_with(&home, &["env", "reader"], ""));
+    let status = ok(&rolecall_with(&home, &["status"], ""));
+    let row = status
+        .lines()
+        .find(|l| l.trim_start().starts_with("reader\t"))
+        .unwrap_or_else(|| panic!("no row for the chain reader in:\n{status}"));
+    assert!(row.contains("ASIA") && row.contains('m'), "{row}");
+    assert!(!status.contains("registry"), "only kept chains:\n{status}");
+}

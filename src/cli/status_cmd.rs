@@ -1,11 +1,16 @@
-//! `rolecall status`: each identity center's session and each kept credential's time left.
+//! `rolecall status`: each identity center's session and each kept credential's time left,
+//! the chains' included.
 
 use std::io::Write;
 
 use super::context::Context;
 use super::{CliError, SessionArgs};
+use std::time::SystemTime;
+
 use crate::core::countdown;
+use crate::core::credentials::Credentials;
 use crate::ports::clock::{Clock, SystemClock};
+use crate::session_store::chain_key;
 
 pub fn run_status(args: SessionArgs) -> Result<(), CliError> {
     let ctx = Context::load()?;
@@ -38,19 +43,40 @@ pub fn run_status(args: SessionArgs) -> Result<(), CliError> {
         };
         lines.push(format!("{}\t{}\t{state}", session.name, session.start_url));
         for (account, role, creds) in ctx.store.held_credentials(session).unwrap_or_default() {
-            let left = creds
-                .expires_at
-                .map_or_else(|| "no expiry".to_owned(), |t| countdown::left(t, now));
-            lines.push(format!(
-                "  {account}/{role}\t{}\t{left}",
-                creds.access_key_id
-            ));
+            lines.push(kept_line(&format!("{account}/{role}"), &creds, now));
         }
     }
+    lines.extend(chain_lines(&ctx, now));
     for line in lines {
         if writeln!(out, "{line}").is_err() {
             break;
         }
     }
     Ok(())
+}
+
+/// One kept credential: its name, key id and time left.
+fn kept_line(name: &str, creds: &Credentials, now: SystemTime) -> String {
+    let left = creds
+        .expires_at
+        .map_or_else(|| "no expiry".to_owned(), |t| countdown::left(t, now));
+    format!("  {name}\t{}\t{left}", creds.access_key_id)
+}
+
+/// The chains with kept credentials, under a `chains` heading (nothing when none are kept).
+fn chain_lines(ctx: &Context, now: SystemTime) -> Vec<String> {
+    let kept: Vec<String> = ctx
+        .config
+        .chains
+        .iter()
+        .filter_map(|spec| {
+            let key = chain_key(&spec.name, &spec.fingerprint());
+            let creds = ctx.store.load_chain_credentials(&key).ok().flatten()?;
+            Some(kept_line(&spec.name, &creds, now))
+        })
+        .collect();
+    if kept.is_empty() {
+        return kept;
+    }
+    std::iter::once("chains".to_owned()).chain(kept).collect()
 }
