@@ -183,6 +183,11 @@ pub enum CliError {
     Chain(crate::core::chain::ChainError),
     #[error(transparent)]
     Console(crate::engine::console::ConsoleError),
+    /// Writing the product to stdout failed. A reader that stopped early (`| head`, EPIPE) is
+    /// not a failure: the command ends quietly with 0, as other Unix tools appear with
+    /// `pipefail` off.
+    #[error("cannot write to stdout: {0}")]
+    Stdout(std::io::Error),
     /// Already reported on stderr; only the exit code remains.
     #[error("")]
     Reported(u8),
@@ -226,10 +231,26 @@ impl CliError {
             ) => 5,
             CliError::Catalog(CatalogError::Unauthorized) => 3,
             CliError::Catalog(CatalogError::Accounts(e)) => idc_exit(e),
+            CliError::Stdout(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
             CliError::Reported(code) => *code,
             _ => 1,
         }
     }
+
+    /// Nothing to tell: the reader of stdout went away (see [`CliError::Stdout`]).
+    pub fn is_quiet(&self) -> bool {
+        matches!(self, CliError::Stdout(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// The one way subcommands write their product to stdout: all of `text`, flushed. A closed
+/// pipe becomes a quiet [`CliError::Stdout`].
+pub fn write_stdout(text: &str) -> Result<(), CliError> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(CliError::Stdout)
 }
 
 fn idc_exit(e: &crate::ports::identity_center::IdcError) -> u8 {

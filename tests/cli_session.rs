@@ -204,3 +204,40 @@ fn a_malformed_config_is_one_line_and_exit_2() {
     );
     assert_eq!(stderr.lines().count(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reader_that_stops_early_ends_the_output_quietly() {
+    // 600 accounts × 2 roles: far more JSON than a pipe holds, so the writer meets the closed
+    // end (EPIPE) while writing.
+    let org = format!(
+        "[settings]\ndevice_poll_interval = 1\napprove_after_seconds = 0\n{}",
+        org_with_accounts(600)
+    );
+    let emu = start(&org).await;
+    let home = Home::new(
+        &emu,
+        "",
+        "[catalog]\ninitial_rate = 200\nconcurrency = 16\n",
+    );
+    home.login();
+    let full = home.rolecall(&["list", "--json"]);
+    assert!(full.status.success(), "{}", text(&full.stderr));
+    assert!(full.stdout.len() > 200_000, "{}", full.stdout.len());
+
+    for args in [&["list", "--json"][..], &["list"][..]] {
+        // `rolecall list --json | head -c 10`
+        let mut child = home
+            .command(BIN, args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 10];
+        std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("Broken pipe"), "{args:?}: {stderr}");
+    }
+}

@@ -47,8 +47,7 @@ pub fn run(args: ActionArgs) -> Result<(), CliError> {
         let t = &obtained.target;
         let command = action.render(&t.account.id, &t.account.name, &t.role, &obtained.region);
         if args.print {
-            println!("{command}");
-            return Ok(());
+            return super::write_stdout(&format!("{command}\n"));
         }
         eprintln!(
             "rolecall: running {} for {}: {command}",

@@ -4,8 +4,6 @@
 //! The login URL carries a sign-in token that is as good as the credentials for 15 minutes:
 //! it goes to the browser, or to stdout with `--print`, and nowhere else (never the log).
 
-use std::io::Write;
-
 use super::context::Context;
 use super::handover::obtain;
 use super::{CliError, block_on};
@@ -76,10 +74,7 @@ pub fn run(args: ConsoleArgs) -> Result<(), CliError> {
             .map_err(CliError::Console)?;
         let label = obtained.label();
         if args.print {
-            let mut out = std::io::stdout().lock();
-            writeln!(out, "{}", url.expose())
-                .and_then(|()| out.flush())
-                .map_err(|e| CliError::Other(format!("cannot write to stdout: {e}")))?;
+            super::write_stdout(&format!("{}\n", url.expose()))?;
             eprintln!(
                 "rolecall: console sign-in URL for {label} (usable for 15 minutes; the session lasts {}).",
                 countdown::human(duration)

@@ -7,7 +7,6 @@
 //! center's sign-in has expired it fails with one line and exit code 3, and never starts a
 //! sign-in (or opens a browser) unless `[sign_in] from_credential_process = true` allows it.
 
-use std::io::Write;
 use std::time::SystemTime;
 
 use serde::Serialize;
@@ -251,10 +250,7 @@ pub fn expiration(t: SystemTime) -> Option<String> {
 
 fn print(credentials: &Credentials) -> Result<(), CliError> {
     let json = document(credentials)?;
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "{}", json.expose())
-        .and_then(|()| out.flush())
-        .map_err(|e| CliError::Other(format!("cannot write to stdout: {e}")))
+    super::write_stdout(&format!("{}\n", json.expose()))
 }
 
 #[cfg(test)]

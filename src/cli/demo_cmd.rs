@@ -111,6 +111,5 @@ pub fn print_mfa_code(serial: &str) -> Result<(), CliError> {
     };
     let code = crate::emulator::mfa::code_at(&device, std::time::SystemTime::now())
         .ok_or_else(|| CliError::Other("no code for that device".into()))?;
-    println!("{code}");
-    Ok(())
+    super::write_stdout(&format!("{code}\n"))
 }

@@ -84,9 +84,13 @@ pub fn run(args: PopulateArgs) -> Result<(), CliError> {
         for line in &done.skipped {
             eprintln!("rolecall: {line}");
         }
-        for name in &done.profiles {
-            println!("{name}");
-        }
+        super::write_stdout(
+            &done
+                .profiles
+                .iter()
+                .map(|n| format!("{n}\n"))
+                .collect::<String>(),
+        )?;
         let kept = if done.kept > 0 {
             format!(
                 ", {} kept for roles no longer listed (--prune removes them)",

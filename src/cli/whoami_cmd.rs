@@ -31,7 +31,7 @@ pub fn run(args: WhoamiArgs) -> Result<(), CliError> {
             Some(arn) => arn.clone(),
             None => caller_arn(&ctx, &obtained).await?,
         };
-        println!("{arn}");
+        super::write_stdout(&format!("{arn}\n"))?;
         let left = obtained.credentials.expires_at.map_or_else(
             || "no expiry".to_owned(),
             |t| format!("expires {}", countdown::left(t, SystemTime::now())),

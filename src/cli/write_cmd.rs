@@ -107,7 +107,7 @@ pub fn run(args: WriteArgs) -> Result<(), CliError> {
             || "no expiry".to_owned(),
             |t| format!("expires {}", countdown::left(t, SystemTime::now())),
         );
-        println!("{name}");
+        super::write_stdout(&format!("{name}\n"))?;
         eprintln!(
             "rolecall: wrote profile {name} for {} ({expiry}) to {}",
             obtained.label(),
