@@ -270,7 +270,7 @@ fn chain_exit(e: &crate::core::chain::ChainError) -> u8 {
     use crate::core::chain::ChainError;
     match e {
         ChainError::NeedsSignIn { .. } => 3,
-        ChainError::Invalid { .. } | ChainError::NeedsMfa { .. } => 2,
+        ChainError::Invalid { .. } | ChainError::NeedsMfa { .. } | ChainError::NotACode { .. } => 2,
         ChainError::Unreachable { .. } => 5,
         _ => 1,
     }

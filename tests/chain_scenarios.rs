@@ -613,3 +613,22 @@ async fn status_lists_the_kept_credentials_of_chains() {
     assert!(row.contains("ASIA") && row.contains('m'), "{row}");
     assert!(!status.contains("registry"), "only kept chains:\n{status}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_piped_code_that_is_not_six_digits_is_said_once() {
+    let (_emu, home) = signed_in().await;
+    let out = rolecall_with(&home, &["whoami", "break-glass"], "12ab\n");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let said: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("rolecall: ") && !l.contains("MFA code for"))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "rolecall: break-glass: what was typed for arn:aws:iam::482167869816:mfa/demo is not a 6-digit MFA code"
+        ],
+        "{stderr}"
+    );
+}

@@ -15,7 +15,7 @@ use crate::core::region::{FALLBACK_REGION, credentials_region};
 use crate::core::sso::SsoSession;
 use crate::core::target::Target;
 use crate::engine::chain::sources::{StandardSources, check_code};
-use crate::engine::chain::{Assumption, ChainEnv, MfaCodes, MfaPrompt};
+use crate::engine::chain::{Assumption, ChainEnv, MfaCodes, MfaPrompt, NoCode};
 use crate::engine::role_credentials::FRESHNESS_MARGIN;
 use crate::ports::clock::{Clock, SystemClock};
 use crate::secret::Secret;
@@ -252,24 +252,21 @@ pub fn chain_error(e: ChainError) -> CliError {
 pub struct TtyPrompt;
 
 impl MfaPrompt for TtyPrompt {
-    fn ask(&self, chain: &str, serial: &str) -> Option<Secret<String>> {
+    fn ask(&self, chain: &str, serial: &str) -> Result<Secret<String>, NoCode> {
         let question = format!("rolecall: {chain}: MFA code for {serial}: ");
         let line = if std::io::stdin().is_terminal() {
-            ask_tty(&question)?
+            ask_tty(&question)
         } else {
             eprint!("{question}");
             let mut line = String::new();
-            std::io::stdin().lock().read_line(&mut line).ok()?;
-            line
+            let read = std::io::stdin().lock().read_line(&mut line).ok();
+            // Nothing echoed the piped answer: end the question's line.
+            eprintln!();
+            read.filter(|n| *n > 0).map(|_| line)
         };
-        let code = line.trim().to_owned();
-        match check_code(&code) {
-            Ok(()) => Some(Secret::new(code)),
-            Err(e) => {
-                eprintln!("rolecall: {e}");
-                None
-            }
-        }
+        let code = line.ok_or(NoCode::Nobody)?.trim().to_owned();
+        check_code(&code).map_err(|_| NoCode::NotACode)?;
+        Ok(Secret::new(code))
     }
 }
 

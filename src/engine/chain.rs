@@ -29,17 +29,26 @@ pub use sources::{ProfileKeys, SourceResolver};
 /// MFA codes the user already typed, by device serial. Each is used once.
 pub type MfaCodes = BTreeMap<String, Secret<String>>;
 
-/// Asks the person for an MFA code (a tty prompt); `None` when nobody can be asked here.
+/// Why a prompt gave no MFA code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoCode {
+    /// Nobody can be asked here.
+    Nobody,
+    /// The answer is not a 6-digit code.
+    NotACode,
+}
+
+/// Asks the person for an MFA code (a tty prompt).
 pub trait MfaPrompt: Send + Sync {
-    fn ask(&self, chain: &str, serial: &str) -> Option<Secret<String>>;
+    fn ask(&self, chain: &str, serial: &str) -> Result<Secret<String>, NoCode>;
 }
 
 /// Never asks: the caller turns `NeedsMfa` into its own prompt (the app).
 pub struct NoPrompt;
 
 impl MfaPrompt for NoPrompt {
-    fn ask(&self, _chain: &str, _serial: &str) -> Option<Secret<String>> {
-        None
+    fn ask(&self, _chain: &str, _serial: &str) -> Result<Secret<String>, NoCode> {
+        Err(NoCode::Nobody)
     }
 }
 
@@ -356,13 +365,13 @@ impl<S: Sts, R: SourceResolver> ChainEnv<'_, S, R> {
             Some(code) => code,
             None => match process {
                 Some(command) => sources::run_mfa_process(chain, command).await?,
-                None => self
-                    .prompt
-                    .ask(chain, serial)
-                    .ok_or_else(|| ChainError::NeedsMfa {
-                        chain: chain.to_owned(),
-                        serial: serial.to_owned(),
-                    })?,
+                None => self.prompt.ask(chain, serial).map_err(|why| {
+                    let (chain, serial) = (chain.to_owned(), serial.to_owned());
+                    match why {
+                        NoCode::Nobody => ChainError::NeedsMfa { chain, serial },
+                        NoCode::NotACode => ChainError::NotACode { chain, serial },
+                    }
+                })?,
             },
         };
         Ok(MfaCode {

@@ -67,6 +67,9 @@ pub enum ChainError {
     WrongMfa { chain: String, serial: String },
     #[error("{chain}: an MFA code from {serial} is needed")]
     NeedsMfa { chain: String, serial: String },
+    /// What was typed as the code is not six digits.
+    #[error("{chain}: what was typed for {serial} is not a 6-digit MFA code")]
+    NotACode { chain: String, serial: String },
     #[error("{chain}: the source credentials expired — refresh {source_label}")]
     SourceExpired { chain: String, source_label: String },
     #[error(
