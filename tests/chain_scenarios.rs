@@ -632,3 +632,29 @@ async fn a_piped_code_that_is_not_six_digits_is_said_once() {
         "{stderr}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_denial_of_a_chain_sending_tags_or_a_source_identity_names_the_actions() {
+    let (_emu, home) = signed_in().await;
+    let config = home.path().join("rolecall.toml");
+    let mut text_config = std::fs::read_to_string(&config).unwrap();
+    // vendor-monitoring trusts observability-prod with its external ID, but not sts:TagSession.
+    text_config.push_str(
+        "\n[[chains]]\nname = \"vendor-tagged\"\nsource = \"observability-prod/ReadOnlyAccess\"\nrole_arn = \"arn:aws:iam::249804992253:role/vendor-monitoring\"\nexternal_id = \"acme-7f3c9e21-monitoring\"\ntags = { team = \"platform\" }\nsource_identity = \"alice\"\n",
+    );
+    std::fs::write(&config, text_config).unwrap();
+    let out = rolecall_with(&home, &["env", "vendor-tagged"], "");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("sts:TagSession") && stderr.contains("sts:SetSourceIdentity"),
+        "{stderr}"
+    );
+    // A chain that sends neither is not told about them.
+    let out = rolecall_with(&home, &["env", "vendor-wrong-id"], "");
+    let stderr = text(&out.stderr);
+    assert!(
+        !stderr.contains("sts:TagSession") && !stderr.contains("sts:SetSourceIdentity"),
+        "{stderr}"
+    );
+}

@@ -338,6 +338,8 @@ impl<S: Sts, R: SourceResolver> ChainEnv<'_, S, R> {
                     caller: None,
                     source_label: &spec.source.label(),
                     mfa_serial: Some(&serial),
+                    sends_tags: false,
+                    sends_source_identity: false,
                 };
                 advise(&attempt, e)
             })?;
@@ -456,6 +458,8 @@ impl<S: Sts, R: SourceResolver> ChainEnv<'_, S, R> {
                 mfa_serial: mfa
                     .map(|m| m.serial.as_str())
                     .or(spec.mfa_serial.as_deref()),
+                sends_tags: !spec.tags.is_empty(),
+                sends_source_identity: spec.source_identity.is_some(),
             },
             error,
         )
