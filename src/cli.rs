@@ -199,9 +199,9 @@ impl From<crate::engine::tokens::TokenError> for CliError {
     fn from(e: crate::engine::tokens::TokenError) -> Self {
         use crate::engine::tokens::TokenError;
         match e {
-            TokenError::NotSignedIn { .. } | TokenError::Expired { .. } => {
-                CliError::NeedsLogin(e.to_string())
-            }
+            TokenError::NotSignedIn { .. }
+            | TokenError::SignedOut { .. }
+            | TokenError::Expired { .. } => CliError::NeedsLogin(e.to_string()),
             other => CliError::Token(other),
         }
     }

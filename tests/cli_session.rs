@@ -115,7 +115,7 @@ async fn login_list_status_logout_and_the_aws_cli_shares_the_login() {
     assert!(home.cache_files().is_empty());
     let out = home.rolecall(&["list", "--refresh"]);
     assert_eq!(out.status.code(), Some(3));
-    assert!(text(&home.rolecall(&["status"]).stdout).contains("not signed in"));
+    assert!(text(&home.rolecall(&["status"]).stdout).contains("signed out"));
 
     // Nothing secret reached the log.
     let log = std::fs::read_to_string(home.path().join("rolecall.log")).unwrap_or_default();
@@ -240,4 +240,33 @@ async fn a_reader_that_stops_early_ends_the_output_quietly() {
         assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
         assert!(!stderr.contains("Broken pipe"), "{args:?}: {stderr}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_logout_every_message_says_signed_out() {
+    let emu = start(&auto_approving_org()).await;
+    let home = Home::new(
+        &emu,
+        "",
+        "[[chains]]\nname = \"from-sso\"\nsource = \"payments-dev/PowerUserAccess\"\nrole_arn = \"arn:aws:iam::222222222222:role/x\"\n",
+    );
+    home.login();
+    assert!(home.rolecall(&["list"]).status.success());
+    assert!(home.rolecall(&["logout"]).status.success());
+    for args in [
+        &["env", "payments-dev/PowerUserAccess"][..],
+        &["credential-process", "payments-dev/PowerUserAccess"][..],
+        &["list", "--refresh"][..],
+        &["env", "from-sso"][..],
+    ] {
+        let out = home.rolecall(args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("signed out of acme") && !stderr.contains("expired"),
+            "{args:?}: {stderr}"
+        );
+    }
+    let status = text(&home.rolecall(&["status"]).stdout);
+    assert!(status.contains("signed out"), "{status}");
 }

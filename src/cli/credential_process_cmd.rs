@@ -140,9 +140,8 @@ async fn slow_path(
                 .await
                 .map(|(_, credentials)| credentials)
         }
-        Err(CliError::NeedsLogin(_)) => Err(CliError::NeedsLogin(format!(
-            "the sign-in to {0} has expired: run `rolecall login --session {0}` (or set [sign_in] from_credential_process = true)",
-            session.name
+        Err(CliError::NeedsLogin(why)) => Err(CliError::NeedsLogin(format!(
+            "{why} (or set [sign_in] from_credential_process = true)"
         ))),
         Err(e) => Err(e),
     }

@@ -38,6 +38,7 @@ pub fn run_status(args: SessionArgs) -> Result<(), CliError> {
                 "token expired; renews on next use (refresh token held)".to_owned()
             }
             Ok(Some(_)) => "expired: run `rolecall login`".to_owned(),
+            Ok(None) if ctx.store.signed_out(session) => "signed out".to_owned(),
             Ok(None) => "not signed in".to_owned(),
             Err(e) => format!("unknown: {e}"),
         };

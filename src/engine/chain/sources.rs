@@ -163,9 +163,11 @@ impl SourceResolver for StandardSources<'_> {
         let signed_in = usable_token(&idc, self.store, &session, self.clock)
             .await
             .map_err(|e| match e {
-                TokenError::NotSignedIn { .. } | TokenError::Expired { .. } => {
-                    needs_sign_in(&session.name)
-                }
+                e @ (TokenError::NotSignedIn { .. }
+                | TokenError::SignedOut { .. }
+                | TokenError::Expired { .. }) => ChainError::NeedsSignIn {
+                    message: e.to_string(),
+                },
                 TokenError::Aws(e) => idc_failure(
                     format!("{account}/{role}"),
                     &session.name,
