@@ -658,3 +658,19 @@ async fn a_denial_of_a_chain_sending_tags_or_a_source_identity_names_the_actions
         "{stderr}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn user_in_a_session_name_is_the_login_name_when_user_is_not_set() {
+    let (_emu, home) = home().await;
+    // The environment `home.command` gives has no USER, USERNAME or LOGNAME.
+    let login = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .unwrap();
+    let login = text(&login.stdout).trim().to_owned();
+    let out = home.command(BIN, &["whoami", "support"]).output().unwrap();
+    assert_eq!(
+        ok(&out).trim(),
+        format!("arn:aws:sts::295922081140:assumed-role/support-readonly/ticket-4711-{login}")
+    );
+}

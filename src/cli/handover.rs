@@ -227,12 +227,34 @@ fn account_name(ctx: &Context, account_id: &str) -> Option<String> {
     })
 }
 
-/// The local user name, for `{user}` in session names.
+/// The local user name, for `{user}` in session names: `$USER`, `$LOGNAME` or `$USERNAME`,
+/// else the login name the system gives for our uid (`id -un`, which asks NSS as `whoami` does,
+/// so LDAP and sssd users are found too), else `user`.
 pub fn local_user() -> String {
-    ["USER", "USERNAME", "LOGNAME"]
+    user_from(|k| std::env::var(k).ok(), login_name)
+}
+
+fn user_from(
+    env: impl Fn(&str) -> Option<String>,
+    login: impl FnOnce() -> Option<String>,
+) -> String {
+    ["USER", "LOGNAME", "USERNAME"]
         .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .find_map(|k| env(k).filter(|v| !v.trim().is_empty()))
+        .or_else(login)
         .unwrap_or_else(|| "user".to_owned())
+}
+
+/// `id -un`: the login name of this process's user.
+fn login_name() -> Option<String> {
+    let out = std::process::Command::new("id")
+        .arg("-un")
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let name = String::from_utf8(out.stdout).ok()?.trim().to_owned();
+    (out.status.success() && !name.is_empty()).then_some(name)
 }
 
 /// A chain's failure as the command line reports it (its exit code is decided with all the
@@ -282,4 +304,18 @@ fn ask_tty(question: &str) -> Option<String> {
     let mut line = String::new();
     std::io::BufReader::new(tty).read_line(&mut line).ok()?;
     Some(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_user_comes_from_the_environment_then_the_login_name() {
+        let env = |k: &str| (k == "LOGNAME").then(|| "lee".to_owned());
+        assert_eq!(user_from(env, || Some("root".into())), "lee");
+        let blank = |k: &str| (k == "USER").then(|| " ".to_owned());
+        assert_eq!(user_from(blank, || Some("root".into())), "root");
+        assert_eq!(user_from(|_| None, || None), "user");
+    }
 }
