@@ -172,6 +172,27 @@ pub enum CliError {
     Store(#[from] crate::session_store::SessionStoreError),
     #[error(transparent)]
     Catalog(#[from] crate::catalog::CatalogError),
+    /// The identity center refused or could not be reached while `doing` something.
+    #[error("{doing}: {error}")]
+    IdentityCenter {
+        doing: String,
+        error: crate::ports::identity_center::IdcError,
+    },
+    /// STS refused or could not be reached while `doing` something.
+    #[error("{doing}: {error}")]
+    Sts {
+        doing: String,
+        error: crate::ports::sts::StsError,
+    },
+    #[error(transparent)]
+    Chain(crate::core::chain::ChainError),
+    #[error(transparent)]
+    Console(crate::engine::console::ConsoleError),
+    /// Writing the product to stdout failed. A reader that stopped early (`| head`, EPIPE) is
+    /// not a failure: the command ends quietly with 0, as other Unix tools appear with
+    /// `pipefail` off.
+    #[error("cannot write to stdout: {0}")]
+    Stdout(std::io::Error),
     /// Already reported on stderr; only the exit code remains.
     #[error("")]
     Reported(u8),
@@ -183,34 +204,89 @@ impl From<crate::engine::tokens::TokenError> for CliError {
     fn from(e: crate::engine::tokens::TokenError) -> Self {
         use crate::engine::tokens::TokenError;
         match e {
-            TokenError::NotSignedIn { .. } | TokenError::Expired { .. } => {
-                CliError::NeedsLogin(e.to_string())
-            }
+            TokenError::NotSignedIn { .. }
+            | TokenError::SignedOut { .. }
+            | TokenError::Expired { .. } => CliError::NeedsLogin(e.to_string()),
             other => CliError::Token(other),
         }
     }
 }
 
 /// Exit codes: 0 success, 1 error, 2 usage or configuration, 3 sign-in needed, 4 sign-in
-/// failed (denied, expired code), 5 AWS unreachable.
+/// failed (denied, expired code), 5 AWS unreachable (no answer, 5xx, still throttled after
+/// the retries). This is the one place that decides them.
 impl CliError {
     pub fn exit_code(&self) -> u8 {
+        use crate::catalog::CatalogError;
         use crate::core::signin::Failure;
-        use crate::ports::identity_center::IdcError;
+        use crate::engine::tokens::TokenError;
         match self {
             CliError::Usage(_) | CliError::Config(_) | CliError::Org(_) => 2,
             CliError::NeedsLogin(_) => 3,
             CliError::SignIn(Failure::Unreachable(_)) => 5,
             CliError::SignIn(_) => 4,
-            CliError::Token(crate::engine::tokens::TokenError::Aws(e)) if e.is_transient() => 5,
+            CliError::Token(TokenError::Aws(e)) | CliError::IdentityCenter { error: e, .. } => {
+                idc_exit(e)
+            }
+            CliError::Sts { error, .. } => sts_exit(error),
+            CliError::Chain(e) => chain_exit(e),
+            CliError::Console(e) => console_exit(e),
             CliError::Catalog(
-                crate::catalog::CatalogError::AccountsUnavailable { .. }
-                | crate::catalog::CatalogError::Unreachable { .. },
+                CatalogError::AccountsUnavailable { .. } | CatalogError::Unreachable { .. },
             ) => 5,
-            CliError::Catalog(crate::catalog::CatalogError::Accounts(IdcError::Network(_))) => 5,
+            CliError::Catalog(CatalogError::Unauthorized) => 3,
+            CliError::Catalog(CatalogError::Accounts(e)) => idc_exit(e),
+            CliError::Stdout(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
             CliError::Reported(code) => *code,
             _ => 1,
         }
+    }
+
+    /// Nothing to tell: the reader of stdout went away (see [`CliError::Stdout`]).
+    pub fn is_quiet(&self) -> bool {
+        matches!(self, CliError::Stdout(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// The one way subcommands write their product to stdout: all of `text`, flushed. A closed
+/// pipe becomes a quiet [`CliError::Stdout`].
+pub fn write_stdout(text: &str) -> Result<(), CliError> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(CliError::Stdout)
+}
+
+fn idc_exit(e: &crate::ports::identity_center::IdcError) -> u8 {
+    use crate::ports::identity_center::IdcError;
+    match e {
+        IdcError::Unauthorized => 3,
+        e if e.is_transient() => 5,
+        _ => 1,
+    }
+}
+
+fn sts_exit(e: &crate::ports::sts::StsError) -> u8 {
+    if e.is_unavailable() { 5 } else { 1 }
+}
+
+fn chain_exit(e: &crate::core::chain::ChainError) -> u8 {
+    use crate::core::chain::ChainError;
+    match e {
+        ChainError::NeedsSignIn { .. } => 3,
+        ChainError::Invalid { .. } | ChainError::NeedsMfa { .. } | ChainError::NotACode { .. } => 2,
+        ChainError::Unreachable { .. } => 5,
+        _ => 1,
+    }
+}
+
+fn console_exit(e: &crate::engine::console::ConsoleError) -> u8 {
+    use crate::engine::console::ConsoleError;
+    match e {
+        ConsoleError::Unreachable { .. } => 5,
+        ConsoleError::Refused { status, .. } if *status >= 500 => 5,
+        _ => 1,
     }
 }
 

@@ -11,6 +11,7 @@
 //! | [`signin`] | the device-code sign-in state machine (polling cadence, `slow_down`, expiry) |
 //! | [`catalog`] | accounts and roles, and what changed between two listings |
 //! | [`chain`] | role chains: sources, durations, session names, error advice |
+//! | [`region`] | the one region rule: which region credentials are used in |
 //! | [`countdown`] | remaining lifetimes as people read them |
 //! | [`credentials`] | AWS credentials and their remaining lifetime |
 //! | [`clock_skew`] | expiries stated in AWS's time moved to ours |
@@ -36,6 +37,7 @@ pub mod partition;
 pub mod pkce;
 pub mod profile_name;
 pub mod rate;
+pub mod region;
 pub mod search;
 pub mod signin;
 pub mod sso;

@@ -10,6 +10,7 @@ fn main() -> ExitCode {
     rolecall::logging::init();
     match rolecall::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is_quiet() => ExitCode::SUCCESS,
         Err(e) => {
             let message = e.to_string();
             if !message.is_empty() {

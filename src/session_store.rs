@@ -7,6 +7,7 @@
 //! | `creds/<session>/<account>/<role>` | role credentials, kept until close to expiry |
 //! | `creds-index/<session>` | which `account/role` credentials are kept, so `forget` finds them |
 //! | `chain/<name>/<fingerprint>` | a chain's credentials (`chain/session-token/<profile>`: GetSessionToken's) |
+//! | `signed-out/<session>` | a mark left by `logout`, so messages say "signed out", not "expired" |
 //!
 //! Loading reads both places and takes the token that lasts longer, so a token from
 //! `aws sso login` is used without signing in again. Saving writes both, so `aws --profile X`
@@ -163,6 +164,9 @@ impl SessionStore {
         let value = dto::encode_signed_in(session, signed_in, &others)
             .ok_or_else(|| self.encode_error(&key))?;
         self.secrets.set(&key, &value)?;
+        if let Err(e) = self.secrets.delete(&signed_out_key(session)) {
+            tracing::warn!(error = %e, "cannot drop the signed-out mark");
+        }
         if self.interop {
             self.aws_cli.write(session, signed_in)?;
         }
@@ -181,6 +185,22 @@ impl SessionStore {
             self.aws_cli.delete(session)?;
         }
         Ok(())
+    }
+
+    /// Forgets `session` as [`Self::forget`] does and remembers that the user signed out, until
+    /// the next sign-in is saved.
+    pub fn sign_out(&self, session: &SsoSession) -> Result<(), SessionStoreError> {
+        self.forget(session)?;
+        Ok(self
+            .secrets
+            .set(&signed_out_key(session), &Secret::new("1".to_owned()))?)
+    }
+
+    /// Whether the last thing done with `session` was `logout` (no sign-in since).
+    pub fn signed_out(&self, session: &SsoSession) -> bool {
+        self.secrets
+            .get(&signed_out_key(session))
+            .is_ok_and(|mark| mark.is_some())
     }
 
     /// Keeps role credentials for `account_id`/`role` until they are replaced or forgotten.
@@ -272,6 +292,17 @@ impl SessionStore {
                 Ok(None)
             }
         }
+    }
+
+    /// A chain's kept credentials as they are (expired or not), without dropping anything.
+    pub fn load_chain_credentials(
+        &self,
+        key: &str,
+    ) -> Result<Option<Credentials>, SessionStoreError> {
+        Ok(self
+            .secrets
+            .get(key)?
+            .and_then(|value| dto::decode_credentials(&value)))
     }
 
     /// Drops a chain's kept credentials.
@@ -464,6 +495,11 @@ pub fn session_key(session: &SsoSession) -> String {
     } else {
         format!("sso/{}", session.name)
     }
+}
+
+/// The secret-store key of the mark `logout` leaves.
+fn signed_out_key(session: &SsoSession) -> String {
+    format!("signed-out/{}", session_key(session))
 }
 
 /// The secret-store key of role credentials.

@@ -72,6 +72,7 @@ mfa_serial = "{MFA_SERIAL}"
         paths: paths.clone(),
         sts: AwsSts::new(Some(&emu.url())),
         history_file: Some(paths.state_dir.join("role-history.json")),
+        app_region: None,
         default_region: REGION.into(),
         user: "alice".into(),
     });

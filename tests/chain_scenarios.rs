@@ -568,3 +568,109 @@ async fn logout_forgets_the_chains_of_the_identity_center() {
     assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
     assert!(text(&out.stdout).is_empty());
 }
+
+/// `AWS_REGION` of `rolecall env TARGET --shell bash`.
+fn exported_region(home: &Home, target: &str) -> String {
+    let out = ok(&rolecall_with(
+        home,
+        &["env", target, "--shell", "bash"],
+        "",
+    ));
+    out.lines()
+        .find_map(|l| l.strip_prefix("export AWS_REGION="))
+        .unwrap_or_else(|| panic!("no AWS_REGION in:\n{out}"))
+        .trim_matches(['\'', '"'])
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_chains_own_region_beats_the_apps_which_beats_the_identity_centers() {
+    let (_emu, home) = signed_in().await;
+    let config = home.path().join("rolecall.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(
+        "\n[[chains]]\nname = \"reader-in-frankfurt\"\nsource_profile = \"jenkins\"\nrole_arn = \"arn:aws:iam::295922081140:role/s3-reader\"\nregion = \"eu-central-1\"\n\n[app]\nregion = \"eu-west-1\"\n",
+    );
+    std::fs::write(&config, text).unwrap();
+    assert_eq!(
+        exported_region(&home, "reader-in-frankfurt"),
+        "eu-central-1"
+    );
+    assert_eq!(exported_region(&home, "reader"), "eu-west-1");
+    assert_eq!(exported_region(&home, "pipeline"), "eu-west-1");
+    assert_eq!(exported_region(&home, "tools-ci/DevOps"), "eu-west-1");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn status_lists_the_kept_credentials_of_chains() {
+    let (_emu, home) = signed_in().await;
+    ok(&rolecall_with(&home, &["env", "reader"], ""));
+    let status = ok(&rolecall_with(&home, &["status"], ""));
+    let row = status
+        .lines()
+        .find(|l| l.trim_start().starts_with("reader\t"))
+        .unwrap_or_else(|| panic!("no row for the chain reader in:\n{status}"));
+    assert!(row.contains("ASIA") && row.contains('m'), "{row}");
+    assert!(!status.contains("registry"), "only kept chains:\n{status}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_piped_code_that_is_not_six_digits_is_said_once() {
+    let (_emu, home) = signed_in().await;
+    let out = rolecall_with(&home, &["whoami", "break-glass"], "12ab\n");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let said: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("rolecall: ") && !l.contains("MFA code for"))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "rolecall: break-glass: what was typed for arn:aws:iam::482167869816:mfa/demo is not a 6-digit MFA code"
+        ],
+        "{stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_denial_of_a_chain_sending_tags_or_a_source_identity_names_the_actions() {
+    let (_emu, home) = signed_in().await;
+    let config = home.path().join("rolecall.toml");
+    let mut text_config = std::fs::read_to_string(&config).unwrap();
+    // vendor-monitoring trusts observability-prod with its external ID, but not sts:TagSession.
+    text_config.push_str(
+        "\n[[chains]]\nname = \"vendor-tagged\"\nsource = \"observability-prod/ReadOnlyAccess\"\nrole_arn = \"arn:aws:iam::249804992253:role/vendor-monitoring\"\nexternal_id = \"acme-7f3c9e21-monitoring\"\ntags = { team = \"platform\" }\nsource_identity = \"alice\"\n",
+    );
+    std::fs::write(&config, text_config).unwrap();
+    let out = rolecall_with(&home, &["env", "vendor-tagged"], "");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("sts:TagSession") && stderr.contains("sts:SetSourceIdentity"),
+        "{stderr}"
+    );
+    // A chain that sends neither is not told about them.
+    let out = rolecall_with(&home, &["env", "vendor-wrong-id"], "");
+    let stderr = text(&out.stderr);
+    assert!(
+        !stderr.contains("sts:TagSession") && !stderr.contains("sts:SetSourceIdentity"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn user_in_a_session_name_is_the_login_name_when_user_is_not_set() {
+    let (_emu, home) = home().await;
+    // The environment `home.command` gives has no USER, USERNAME or LOGNAME.
+    let login = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .unwrap();
+    let login = text(&login.stdout).trim().to_owned();
+    let out = home.command(BIN, &["whoami", "support"]).output().unwrap();
+    assert_eq!(
+        ok(&out).trim(),
+        format!("arn:aws:sts::295922081140:assumed-role/support-readonly/ticket-4711-{login}")
+    );
+}

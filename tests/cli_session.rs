@@ -115,7 +115,7 @@ async fn login_list_status_logout_and_the_aws_cli_shares_the_login() {
     assert!(home.cache_files().is_empty());
     let out = home.rolecall(&["list", "--refresh"]);
     assert_eq!(out.status.code(), Some(3));
-    assert!(text(&home.rolecall(&["status"]).stdout).contains("not signed in"));
+    assert!(text(&home.rolecall(&["status"]).stdout).contains("signed out"));
 
     // Nothing secret reached the log.
     let log = std::fs::read_to_string(home.path().join("rolecall.log")).unwrap_or_default();
@@ -469,4 +469,70 @@ async fn login_never_opens_a_non_web_verification_url() {
     let out = home.rolecall(&["login", "--device-code", "--force"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     wait_until(std::time::Duration::from_secs(10), || home.browser_opened()).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reader_that_stops_early_ends_the_output_quietly() {
+    // 600 accounts × 2 roles: far more JSON than a pipe holds, so the writer meets the closed
+    // end (EPIPE) while writing.
+    let org = format!(
+        "[settings]\ndevice_poll_interval = 1\napprove_after_seconds = 0\n{}",
+        org_with_accounts(600)
+    );
+    let emu = start(&org).await;
+    let home = Home::new(
+        &emu,
+        "",
+        "[catalog]\ninitial_rate = 200\nconcurrency = 16\n",
+    );
+    home.login();
+    let full = home.rolecall(&["list", "--json"]);
+    assert!(full.status.success(), "{}", text(&full.stderr));
+    assert!(full.stdout.len() > 200_000, "{}", full.stdout.len());
+
+    for args in [&["list", "--json"][..], &["list"][..]] {
+        // `rolecall list --json | head -c 10`
+        let mut child = home
+            .command(BIN, args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 10];
+        std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("Broken pipe"), "{args:?}: {stderr}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_logout_every_message_says_signed_out() {
+    let emu = start(&auto_approving_org()).await;
+    let home = Home::new(
+        &emu,
+        "",
+        "[[chains]]\nname = \"from-sso\"\nsource = \"payments-dev/PowerUserAccess\"\nrole_arn = \"arn:aws:iam::222222222222:role/x\"\n",
+    );
+    home.login();
+    assert!(home.rolecall(&["list"]).status.success());
+    assert!(home.rolecall(&["logout"]).status.success());
+    for args in [
+        &["env", "payments-dev/PowerUserAccess"][..],
+        &["credential-process", "payments-dev/PowerUserAccess"][..],
+        &["list", "--refresh"][..],
+        &["env", "from-sso"][..],
+    ] {
+        let out = home.rolecall(args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("signed out of acme") && !stderr.contains("expired"),
+            "{args:?}: {stderr}"
+        );
+    }
+    let status = text(&home.rolecall(&["status"]).stdout);
+    assert!(status.contains("signed out"), "{status}");
 }

@@ -315,3 +315,125 @@ async fn list_when_the_network_goes_mid_listing_exits_5_keeps_the_cache_and_reco
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(listed_triples(&out.stdout), expected_triples(&emu));
 }
+
+const TARGET: &str = "payments-dev/PowerUserAccess";
+
+/// A chain from an IAM user's keys, so STS itself is the first thing asked.
+const CHAIN_FROM_KEYS: &str = "[[chains]]\nname = \"ci\"\nsource_profile = \"jenkins\"\nrole_arn = \"arn:aws:iam::111111111111:role/deployer\"\n\n[[actions]]\nname = \"noop\"\ncommand = \"true\"\n";
+const JENKINS_KEYS: &str = "[jenkins]\naws_access_key_id = AKIAEXAMPLEJENKINS01\naws_secret_access_key = jenkinsEXAMPLEsecretKEY/doNotUse/0000001\n";
+
+/// `rolecall args…` in `home`, killed (and the test failed) if it has not finished within a
+/// generous bound: a refused connection must give up in seconds, not in a minute.
+async fn rolecall_bounded(home: &Home, args: &[&str]) -> std::process::Output {
+    let mut cmd = tokio::process::Command::from(home.command(BIN, args));
+    cmd.stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    tokio::time::timeout(Duration::from_secs(20), cmd.output())
+        .await
+        .unwrap_or_else(|_| panic!("`rolecall {}` still ran after 20 s", args.join(" ")))
+        .unwrap()
+}
+
+/// A signed-in HOME with the catalog listed (targets resolve without the network) and nothing
+/// kept for [`TARGET`].
+async fn signed_in_and_listed(emu: &Emulator) -> Home {
+    let home = Home::new(emu, "", CHAIN_FROM_KEYS);
+    std::fs::write(home.path().join(".aws/credentials"), JENKINS_KEYS).unwrap();
+    home.login();
+    let out = home.rolecall(&["list", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    home
+}
+
+/// Every subcommand that hands credentials over, for an SSO role and for a chain.
+fn handovers() -> Vec<Vec<&'static str>> {
+    let mut all = Vec::new();
+    for target in [TARGET, "ci"] {
+        all.extend([
+            vec!["env", target],
+            vec!["exec", target, "--", "true"],
+            vec!["whoami", target],
+            vec!["credential-process", target],
+            vec!["console", "--print", target],
+            vec!["write", target, "--profile", "scratch"],
+            vec!["action", "noop", target],
+        ]);
+    }
+    all
+}
+
+async fn assert_every_handover_exits_5(home: &Home, why: &str) {
+    for args in handovers() {
+        let out = rolecall_bounded(home, &args).await;
+        let stderr = text(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(5),
+            "`rolecall {}` with {why}:\n{stderr}",
+            args.join(" ")
+        );
+        assert_eq!(
+            stderr
+                .lines()
+                .filter(|l| l.starts_with("rolecall: "))
+                .count(),
+            1,
+            "one line for `{}`:\n{stderr}",
+            args.join(" ")
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_handover_exits_5_in_seconds_when_aws_is_not_there() {
+    let mut emu = start(&auto_approving_org()).await;
+    let home = signed_in_and_listed(&emu).await;
+    emu.stop().await;
+    assert_every_handover_exits_5(&home, "the emulator stopped (a closed port)").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_handover_exits_5_when_aws_answers_5xx() {
+    let emu = start(&auto_approving_org()).await;
+    let home = signed_in_and_listed(&emu).await;
+    emu.set_faults(Faults {
+        error_5xx_ratio: 1.0,
+        ..Faults::default()
+    });
+    assert_every_handover_exits_5(&home, "every answer a 5xx").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_fresh_keeps_the_credentials_it_would_have_replaced() {
+    let emu = start(&auto_approving_org()).await;
+    let home = signed_in_and_listed(&emu).await;
+    let kept = home.rolecall(&["credential-process", TARGET]);
+    assert!(kept.status.success(), "{}", text(&kept.stderr));
+
+    emu.set_faults(network_down());
+    let out = rolecall_bounded(&home, &["env", TARGET, "--fresh"]).await;
+    assert!(!out.status.success(), "{}", text(&out.stdout));
+
+    // Still offline: the kept credentials still answer.
+    let again = rolecall_bounded(&home, &["credential-process", TARGET]).await;
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert_eq!(again.stdout, kept.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_target_that_needs_the_catalog_exits_5_in_seconds_when_aws_is_not_there() {
+    let mut emu = start(&auto_approving_org()).await;
+    let home = Home::new(&emu, "", "");
+    home.login();
+    emu.stop().await;
+    for args in [["env", TARGET], ["list", "--refresh"]] {
+        let out = rolecall_bounded(&home, &args).await;
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(5), "{stderr}");
+        assert!(
+            stderr.contains("cannot reach IAM Identity Center"),
+            "{stderr}"
+        );
+    }
+}

@@ -131,6 +131,7 @@ fn from_code(code: &str, status: u16, message: String) -> StsError {
             StsError::Throttled(message)
         }
         _ if status == 429 => StsError::Throttled(message),
+        _ if status >= 500 => StsError::Server(format!("{code} {message}").trim().to_owned()),
         _ => StsError::Other {
             code: code.to_owned(),
             message,

@@ -1,6 +1,8 @@
-//! One portal call, paced and retried: transient failures (429, 5xx, network) are retried
-//! with jittered exponential backoff until a deadline, with no fixed attempt cap. Anything
-//! else ends the call at once.
+//! One portal call, paced and retried: transient failures (429, 5xx) are retried with
+//! jittered exponential backoff until a deadline, with no fixed attempt cap. No answer at all
+//! (a refused connection, DNS, a timeout) is retried [`NETWORK_ATTEMPTS`] times at most, so an
+//! unreachable service is reported in seconds, not at the deadline. Anything else ends the call
+//! at once.
 
 use std::future::Future;
 
@@ -10,6 +12,9 @@ use super::options::ListOptions;
 use super::pacer::{Lane, Pacer, Permit};
 use crate::core::rate::backoff;
 use crate::ports::identity_center::IdcError;
+
+/// How many times a call that got no answer at all is tried.
+pub const NETWORK_ATTEMPTS: u32 = 4;
 
 /// Why a call ended without a result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,7 +112,8 @@ where
             rand::random::<f64>(),
         );
         let waited = attempts.started.elapsed();
-        if waited + wait >= attempts.deadline {
+        let no_answer = matches!(error, IdcError::Network(_)) && attempt >= NETWORK_ATTEMPTS;
+        if no_answer || waited + wait >= attempts.deadline {
             return Err(CallError::GaveUp {
                 last: error,
                 attempts: attempt,
@@ -153,25 +159,35 @@ mod tests {
         assert_eq!((stats.requests, stats.throttled, stats.failed), (4, 1, 2));
     }
 
+    /// A call failing with `error` every time, within a deadline of `deadline_secs`: how many
+    /// attempts it made and how long it waited.
+    async fn always_failing(error: IdcError, deadline_secs: u64) -> (u32, Duration) {
+        let pacer = Pacer::new(AdaptiveRate::new(100.0, 1.0, 100.0));
+        let options = options(Duration::from_secs(deadline_secs));
+        let attempts = Attempts::new(&pacer, Lane::Normal, &options);
+        let out: Result<(), _> = call(&attempts, None, || async { Err(error.clone()) }).await;
+        match out {
+            Err(CallError::GaveUp {
+                attempts, waited, ..
+            }) => (attempts, waited),
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[tokio::test(start_paused = true)]
     async fn a_lasting_failure_gives_up_at_the_deadline_not_after_n_tries() {
-        let pacer = Pacer::new(AdaptiveRate::new(100.0, 1.0, 100.0));
-        let attempts = Attempts::new(&pacer, Lane::Normal, &options(Duration::from_secs(30)));
-        let out: Result<(), _> = call(&attempts, None, || async {
-            Err(IdcError::Server("500".into()))
-        })
-        .await;
-        let Err(CallError::GaveUp {
-            attempts: n,
-            waited,
-            ..
-        }) = out
-        else {
-            panic!("{out:?}");
-        };
+        let (n, waited) = always_failing(IdcError::Server("500".into()), 30).await;
         assert!(n > 20, "{n}");
         assert!(waited <= Duration::from_secs(30), "{waited:?}");
         assert!(waited >= Duration::from_secs(25), "{waited:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn no_answer_at_all_gives_up_after_a_few_tries() {
+        let (n, waited) =
+            always_failing(IdcError::Network("the connection failed".into()), 60).await;
+        assert_eq!(n, NETWORK_ATTEMPTS);
+        assert!(waited < Duration::from_secs(5), "{waited:?}");
     }
 
     #[tokio::test(start_paused = true)]

@@ -103,11 +103,11 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
             critical: Duration::from_secs(file.app.critical_minutes * 60),
         },
         default_action: file.app.default_action,
-        region: file
-            .app
-            .region
-            .clone()
-            .unwrap_or_else(|| session.region.clone()),
+        region: crate::core::region::credentials_region(
+            None,
+            file.app.region.as_deref(),
+            Some(&session.region),
+        ),
         open_browser,
         actions: file.actions.clone(),
         chains: ctx.config.chains.iter().cloned().collect(),
@@ -144,6 +144,7 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
         paths: ctx.paths.clone(),
         sts: AwsSts::new(ctx.config.endpoint(&session.name)),
         history_file: Some(ctx.paths.state_dir.join("role-history.json")),
+        app_region: file.app.region.clone(),
         default_region: session.region.clone(),
         user: super::handover::local_user(),
     });

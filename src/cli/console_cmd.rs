@@ -5,8 +5,6 @@
 //! it goes to the browser (through a private page, never on its command line), or to stdout
 //! with `--print`, and nowhere else (never the log).
 
-use std::io::Write;
-
 use super::context::Context;
 use super::handover::Obtained;
 use super::handover::obtain;
@@ -15,7 +13,7 @@ use crate::adapters::browser::SystemBrowser;
 use crate::core::chain::RoleArn;
 use crate::core::countdown;
 use crate::core::partition::Partition;
-use crate::engine::console::{self, ConsoleError, ConsoleSession};
+use crate::engine::console::{self, ConsoleSession};
 use crate::ports::clock::{Clock, SystemClock};
 use crate::ports::opener::Opener;
 
@@ -71,16 +69,13 @@ pub fn run(args: ConsoleArgs) -> Result<(), CliError> {
             hosts_partition,
             &obtained.region,
         )
-        .map_err(console_error)?;
+        .map_err(CliError::Console)?;
         let url = console::signin_url(credentials, session, &hosts.federation, &hosts.console)
             .await
-            .map_err(console_error)?;
+            .map_err(CliError::Console)?;
         let label = obtained.label();
         if args.print {
-            let mut out = std::io::stdout().lock();
-            writeln!(out, "{}", url.expose())
-                .and_then(|()| out.flush())
-                .map_err(|e| CliError::Other(format!("cannot write to stdout: {e}")))?;
+            super::write_stdout(&format!("{}\n", url.expose()))?;
             note!(
                 "rolecall: console sign-in URL for {label} (usable for 15 minutes; the session lasts {lasts})."
             );
@@ -118,15 +113,4 @@ fn where_to_sign_in(ctx: &Context, obtained: &Obtained) -> (Partition, Option<St
         .and_then(|s| ctx.config.endpoint(&s.name))
         .map(str::to_owned);
     (partition, endpoint)
-}
-
-/// One line; an unreachable endpoint exits 5 like other network failures.
-fn console_error(e: ConsoleError) -> CliError {
-    match e {
-        ConsoleError::Unreachable { .. } => {
-            note!("rolecall: {e}");
-            CliError::Reported(5)
-        }
-        other => CliError::Other(other.to_string()),
-    }
 }

@@ -11,7 +11,6 @@
 //! ([`Matching::Exact`]): once that role is gone it fails with one line and exit code 2, and
 //! never hands out the credentials of a role with a similar name.
 
-use std::io::Write;
 use std::time::SystemTime;
 
 use serde::Serialize;
@@ -144,17 +143,16 @@ async fn slow_path(
     session: &SsoSession,
     target: &str,
 ) -> Result<Credentials, CliError> {
-    match credentials_for(ctx, session, target, Matching::Exact).await {
+    match credentials_for(ctx, session, target, Matching::Exact, false).await {
         Ok((_, credentials)) => Ok(credentials),
         Err(CliError::NeedsLogin(_)) if ctx.config.file.sign_in.from_credential_process => {
             sign_in(ctx, session).await?;
-            credentials_for(ctx, session, target, Matching::Exact)
+            credentials_for(ctx, session, target, Matching::Exact, false)
                 .await
                 .map(|(_, credentials)| credentials)
         }
-        Err(CliError::NeedsLogin(_)) => Err(CliError::NeedsLogin(format!(
-            "the sign-in to {0} has expired: run `rolecall login --session {0}` (or set [sign_in] from_credential_process = true)",
-            session.name
+        Err(CliError::NeedsLogin(why)) => Err(CliError::NeedsLogin(format!(
+            "{why} (or set [sign_in] from_credential_process = true)"
         ))),
         Err(e) => Err(e),
     }
@@ -263,10 +261,7 @@ pub fn expiration(t: SystemTime) -> Option<String> {
 
 fn print(credentials: &Credentials) -> Result<(), CliError> {
     let json = document(credentials)?;
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "{}", json.expose())
-        .and_then(|()| out.flush())
-        .map_err(|e| CliError::Other(format!("cannot write to stdout: {e}")))
+    super::write_stdout(&format!("{}\n", json.expose()))
 }
 
 #[cfg(test)]

@@ -1,8 +1,6 @@
 //! `rolecall env TARGET [--shell …]`: the lines that set a role's credentials in a shell (for
 //! `eval`), or with `--unset` the lines that clear them again.
 
-use std::io::Write;
-
 use super::context::Context;
 use super::handover::obtain;
 use super::{CliError, block_on};
@@ -90,8 +88,5 @@ pub fn run(args: EnvArgs) -> Result<(), CliError> {
 fn print_lines(lines: &[String]) -> Result<(), CliError> {
     let mut text = lines.join("\n");
     text.push('\n');
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .map_err(|e| CliError::Other(format!("cannot write to stdout: {e}")))
+    super::write_stdout(&text)
 }

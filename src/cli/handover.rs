@@ -11,10 +11,11 @@ use crate::adapters::aws_sts::AwsSts;
 use crate::core::catalog::Account;
 use crate::core::chain::{ChainError, ChainSource, ChainSpec, Chains};
 use crate::core::credentials::Credentials;
+use crate::core::region::{FALLBACK_REGION, credentials_region};
 use crate::core::sso::SsoSession;
 use crate::core::target::{Matching, Target};
 use crate::engine::chain::sources::{StandardSources, check_code};
-use crate::engine::chain::{Assumption, ChainEnv, MfaCodes, MfaPrompt};
+use crate::engine::chain::{Assumption, ChainEnv, MfaCodes, MfaPrompt, NoCode};
 use crate::engine::role_credentials::FRESHNESS_MARGIN;
 use crate::ports::clock::{Clock, SystemClock};
 use crate::secret::Secret;
@@ -67,14 +68,14 @@ pub fn chain_named<'a>(ctx: &'a Context, target: &str) -> Option<&'a ChainSpec> 
     ctx.config.chains.get(name.trim())
 }
 
-/// The region exported for credentials: `[app] region`, else `fallback`.
-fn export_region(ctx: &Context, fallback: &str) -> String {
-    ctx.config
-        .file
-        .app
-        .region
-        .clone()
-        .unwrap_or_else(|| fallback.to_owned())
+/// The region of an SSO role's credentials: `[app] region`, else the identity center's (the
+/// one region rule, [`credentials_region`]).
+fn sso_region(ctx: &Context, session: &SsoSession) -> String {
+    credentials_region(
+        None,
+        ctx.config.file.app.region.as_deref(),
+        Some(&session.region),
+    )
 }
 
 /// The credentials `target` names: a chain (assumed, or kept ones), else an SSO role, for a
@@ -102,23 +103,13 @@ pub async fn obtain_matching(
         return Ok(chain_obtained(ctx, spec, assumption));
     }
     let session = ctx.session(session)?;
-    if fresh {
-        let role =
-            super::target_credentials::resolve_target(ctx, &session, target, matching).await?;
-        if let Err(e) = ctx
-            .store
-            .forget_credentials(&session, &role.account.id, &role.role)
-        {
-            tracing::warn!(error = %e, "cannot drop kept credentials");
-        }
-    }
-    let (target, credentials) = credentials_for(ctx, &session, target, matching).await?;
+    let (target, credentials) = credentials_for(ctx, &session, target, matching, fresh).await?;
     Ok(Obtained {
         target,
         chain: None,
         session_name: session.name.clone(),
         credentials,
-        region: export_region(ctx, &session.region),
+        region: sso_region(ctx, &session),
         caller_arn: None,
         note: None,
     })
@@ -189,10 +180,8 @@ pub async fn assume_chain(
         clock: &SystemClock,
         prompt: &TtyPrompt,
         user: local_user(),
-        default_region: root
-            .map(|s| s.region)
-            .or_else(|| ctx.config.file.app.region.clone())
-            .unwrap_or_else(|| "us-east-1".to_owned()),
+        app_region: ctx.config.file.app.region.clone(),
+        default_region: root.map_or_else(|| FALLBACK_REGION.to_owned(), |s| s.region),
     };
     env.assume(spec, &mut MfaCodes::new(), fresh)
         .await
@@ -239,7 +228,7 @@ fn chain_obtained(ctx: &Context, spec: &ChainSpec, assumption: Assumption) -> Ob
         },
         chain: Some(spec.name.clone()),
         session_name: spec.name.clone(),
-        region: export_region(ctx, &assumption.region),
+        region: assumption.region,
         caller_arn: assumption.caller_arn,
         note: assumption.note,
         credentials: assumption.credentials,
@@ -257,28 +246,45 @@ fn account_name(ctx: &Context, account_id: &str) -> Option<String> {
     })
 }
 
-/// The local user name, for `{user}` in session names.
+/// The local user name, for `{user}` in session names: `$USER`, `$LOGNAME` or `$USERNAME`,
+/// else the login name the system gives for our uid (`id -un`, which asks NSS as `whoami` does,
+/// so LDAP and sssd users are found too), else `user`.
 pub fn local_user() -> String {
-    ["USER", "USERNAME", "LOGNAME"]
+    user_from(|k| std::env::var(k).ok(), login_name)
+}
+
+fn user_from(
+    env: impl Fn(&str) -> Option<String>,
+    login: impl FnOnce() -> Option<String>,
+) -> String {
+    ["USER", "LOGNAME", "USERNAME"]
         .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .find_map(|k| env(k).filter(|v| !v.trim().is_empty()))
+        .or_else(login)
         .unwrap_or_else(|| "user".to_owned())
 }
 
-/// A chain's failure as the command line reports it: exit 3 when a sign-in is needed, 2 for a
-/// configuration to fix, 5 when STS cannot be reached.
+/// `id -un`: the login name of this process's user.
+fn login_name() -> Option<String> {
+    let out = std::process::Command::new("id")
+        .arg("-un")
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let name = String::from_utf8(out.stdout).ok()?.trim().to_owned();
+    (out.status.success() && !name.is_empty()).then_some(name)
+}
+
+/// A chain's failure as the command line reports it (its exit code is decided with all the
+/// others, in [`CliError::exit_code`]).
 pub fn chain_error(e: ChainError) -> CliError {
     match e {
         ChainError::NeedsSignIn { message } => CliError::NeedsLogin(message),
-        ChainError::Invalid { .. } => CliError::Usage(e.to_string()),
-        ChainError::Unreachable { .. } => {
-            note!("rolecall: {e}");
-            CliError::Reported(5)
-        }
         ChainError::NeedsMfa { chain, serial } => CliError::Usage(format!(
             "{chain}: an MFA code from {serial} is needed and nobody can be asked here: run it in a terminal, pipe the code on stdin, or set mfa_process"
         )),
-        other => CliError::Other(other.to_string()),
+        other => CliError::Chain(other),
     }
 }
 
@@ -287,24 +293,21 @@ pub fn chain_error(e: ChainError) -> CliError {
 pub struct TtyPrompt;
 
 impl MfaPrompt for TtyPrompt {
-    fn ask(&self, chain: &str, serial: &str) -> Option<Secret<String>> {
+    fn ask(&self, chain: &str, serial: &str) -> Result<Secret<String>, NoCode> {
         let question = format!("rolecall: {chain}: MFA code for {serial}: ");
         let line = if std::io::stdin().is_terminal() {
-            ask_tty(&question)?
+            ask_tty(&question)
         } else {
             super::output::ask(&question);
             let mut line = String::new();
-            std::io::stdin().lock().read_line(&mut line).ok()?;
-            line
+            let read = std::io::stdin().lock().read_line(&mut line).ok();
+            // Nothing echoed the piped answer: end the question's line.
+            note!("");
+            read.filter(|n| *n > 0).map(|_| line)
         };
-        let code = line.trim().to_owned();
-        match check_code(&code) {
-            Ok(()) => Some(Secret::new(code)),
-            Err(e) => {
-                note!("rolecall: {e}");
-                None
-            }
-        }
+        let code = line.ok_or(NoCode::Nobody)?.trim().to_owned();
+        check_code(&code).map_err(|_| NoCode::NotACode)?;
+        Ok(Secret::new(code))
     }
 }
 
@@ -322,4 +325,18 @@ fn ask_tty(question: &str) -> Option<String> {
     let mut line = String::new();
     std::io::BufReader::new(tty).read_line(&mut line).ok()?;
     Some(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_user_comes_from_the_environment_then_the_login_name() {
+        let env = |k: &str| (k == "LOGNAME").then(|| "lee".to_owned());
+        assert_eq!(user_from(env, || Some("root".into())), "lee");
+        let blank = |k: &str| (k == "USER").then(|| " ".to_owned());
+        assert_eq!(user_from(blank, || Some("root".into())), "root");
+        assert_eq!(user_from(|_| None, || None), "user");
+    }
 }

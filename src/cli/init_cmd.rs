@@ -1,8 +1,6 @@
 //! `rolecall init bash|zsh|fish|powershell`: prints the shell function that lets the app (and
 //! `rolecall env`) set variables in the calling shell. The snippets live in `assets/shell/`.
 
-use std::io::Write;
-
 use super::CliError;
 use super::env_cmd::ShellName;
 
@@ -33,10 +31,7 @@ pub fn snippet(shell: ShellName) -> String {
 }
 
 pub fn run(args: InitArgs) -> Result<(), CliError> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(snippet(args.shell).as_bytes())
-        .and_then(|()| out.flush())
-        .map_err(|e| CliError::Other(format!("cannot write to stdout: {e}")))
+    super::write_stdout(&snippet(args.shell))
 }
 
 #[cfg(test)]

@@ -224,20 +224,16 @@ pub async fn run_list(args: ListArgs) -> Result<(), CliError> {
         // Nothing listed: no empty table on stdout, only the reason (already on stderr).
         return Err(CliError::Reported(e.exit_code()));
     }
-    let mut out = std::io::stdout().lock();
-    let written = if args.json {
-        serde_json::to_writer_pretty(&mut out, &all)
-            .map_err(std::io::Error::other)
-            .and_then(|()| writeln!(out))
+    let text = if args.json {
+        serde_json::to_string_pretty(&all)
+            .map(|json| json + "\n")
+            .map_err(|e| CliError::Other(format!("cannot write the rows as JSON: {e}")))?
     } else {
-        print_table(&all, &mut out)
+        let mut table = Vec::new();
+        print_table(&all, &mut table).map_err(CliError::Stdout)?;
+        String::from_utf8_lossy(&table).into_owned()
     };
-    match written {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            return Err(CliError::Other(e.to_string()));
-        }
-        _ => {}
-    }
+    super::write_stdout(&text)?;
     match failure {
         Some(e) => Err(CliError::Reported(e.exit_code())),
         None => Ok(()),

@@ -18,7 +18,7 @@ pub async fn run_logout(args: SessionArgs) -> Result<(), CliError> {
                 ),
             }
         }
-        ctx.store.forget(&session)?;
+        ctx.store.sign_out(&session)?;
         // Credentials of chains that start at this identity center go with it.
         for spec in ctx.config.chains.iter() {
             let rooted = super::handover::root_session(&ctx, &ctx.config.chains, spec)

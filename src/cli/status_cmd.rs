@@ -1,13 +1,18 @@
-//! `rolecall status`: each identity center's session and each kept credential's time left.
-//! One line each, tab-separated; every field escaped ([`Shown`]), so only our tabs separate.
+//! `rolecall status`: each identity center's session and each kept credential's time left,
+//! the chains' included. One line each, tab-separated; every field escaped ([`Shown`]), so only
+//! our tabs separate.
 
 use std::io::Write;
 
 use super::context::Context;
 use super::{CliError, SessionArgs};
+use std::time::SystemTime;
+
 use crate::core::countdown;
 use crate::core::terminal_text::Shown;
+use crate::core::credentials::Credentials;
 use crate::ports::clock::{Clock, SystemClock};
+use crate::session_store::chain_key;
 
 pub fn run_status(args: SessionArgs) -> Result<(), CliError> {
     let ctx = Context::load()?;
@@ -39,6 +44,7 @@ pub fn run_status(args: SessionArgs) -> Result<(), CliError> {
                 "token expired; renews on next use (refresh token held)".to_owned()
             }
             Ok(Some(_)) => "expired: run `rolecall login`".to_owned(),
+            Ok(None) if ctx.store.signed_out(session) => "signed out".to_owned(),
             Ok(None) => "not signed in".to_owned(),
             Err(e) => format!("unknown: {e}"),
         };
@@ -49,21 +55,44 @@ pub fn run_status(args: SessionArgs) -> Result<(), CliError> {
             Shown(&state)
         ));
         for (account, role, creds) in ctx.store.held_credentials(session).unwrap_or_default() {
-            let left = creds
-                .expires_at
-                .map_or_else(|| "no expiry".to_owned(), |t| countdown::left(t, now));
-            lines.push(format!(
-                "  {}/{}\t{}\t{left}",
-                Shown(&account),
-                Shown(&role),
-                Shown(&creds.access_key_id)
+            lines.push(kept_line(
+                &format!("{}/{}", Shown(&account), Shown(&role)),
+                &creds,
+                now,
             ));
         }
     }
+    lines.extend(chain_lines(&ctx, now));
     for line in lines {
         if writeln!(out, "{line}").is_err() {
             break;
         }
     }
     Ok(())
+}
+
+/// One kept credential: its name (already escaped), key id and time left.
+fn kept_line(name: &str, creds: &Credentials, now: SystemTime) -> String {
+    let left = creds
+        .expires_at
+        .map_or_else(|| "no expiry".to_owned(), |t| countdown::left(t, now));
+    format!("  {name}\t{}\t{left}", Shown(&creds.access_key_id))
+}
+
+/// The chains with kept credentials, under a `chains` heading (nothing when none are kept).
+fn chain_lines(ctx: &Context, now: SystemTime) -> Vec<String> {
+    let kept: Vec<String> = ctx
+        .config
+        .chains
+        .iter()
+        .filter_map(|spec| {
+            let key = chain_key(&spec.name, &spec.fingerprint());
+            let creds = ctx.store.load_chain_credentials(&key).ok().flatten()?;
+            Some(kept_line(&Shown(&spec.name).to_string(), &creds, now))
+        })
+        .collect();
+    if kept.is_empty() {
+        return kept;
+    }
+    std::iter::once("chains".to_owned()).chain(kept).collect()
 }

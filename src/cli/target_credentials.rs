@@ -56,15 +56,17 @@ pub fn kept_credentials(
         .flatten()
 }
 
-/// The target's role and credentials: kept ones when fresh, else from AWS.
+/// The target's role and credentials: kept ones when fresh (unless `renew`), else from AWS.
+/// A failed renewal leaves the kept ones in place.
 pub async fn credentials_for(
     ctx: &Context,
     session: &SsoSession,
     target: &str,
     matching: Matching,
+    renew: bool,
 ) -> Result<(Target, Credentials), CliError> {
     let target = resolve_target(ctx, session, target, matching).await?;
-    if let Some(kept) = kept_credentials(ctx, session, &target) {
+    if !renew && let Some(kept) = kept_credentials(ctx, session, &target) {
         return Ok((target, kept));
     }
     let idc = ctx.identity_center(session);
@@ -77,6 +79,7 @@ pub async fn credentials_for(
         &target.account.id,
         &target.role,
         &SystemClock,
+        renew,
     )
     .await
     .map_err(|e| match e {
@@ -84,10 +87,10 @@ pub async fn credentials_for(
             "the sign-in to {0} has expired or was revoked: run `rolecall login --session {0}`",
             session.name
         )),
-        other => CliError::Other(format!(
-            "cannot get credentials for {}: {other}",
-            target.label()
-        )),
+        error => CliError::IdentityCenter {
+            doing: format!("cannot get credentials for {}", target.label()),
+            error,
+        },
     })?;
     Ok((target, credentials))
 }

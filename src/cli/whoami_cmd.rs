@@ -59,5 +59,8 @@ async fn caller_arn(ctx: &Context, obtained: &Obtained) -> Result<String, CliErr
         .get_caller_identity(&obtained.region, &obtained.credentials)
         .await
         .map(|identity| identity.arn)
-        .map_err(|e| CliError::Other(format!("GetCallerIdentity failed: {e}")))
+        .map_err(|error| CliError::Sts {
+            doing: "GetCallerIdentity failed".into(),
+            error,
+        })
 }

@@ -15,6 +15,7 @@ use crate::core::chain::duration::{CHAINED_CAP_SECONDS, capped_note};
 use crate::core::chain::session_name::{self, SessionFields};
 use crate::core::chain::{ChainError, ChainSource, ChainSpec, Chains, RoleArn, plan_duration};
 use crate::core::credentials::Credentials;
+use crate::core::region::credentials_region;
 use crate::engine::role_credentials::FRESHNESS_MARGIN;
 use crate::ports::clock::Clock;
 use crate::ports::sts::{AssumeRoleRequest, MfaCode, Sts, StsError};
@@ -28,17 +29,26 @@ pub use sources::{ProfileKeys, SourceResolver};
 /// MFA codes the user already typed, by device serial. Each is used once.
 pub type MfaCodes = BTreeMap<String, Secret<String>>;
 
-/// Asks the person for an MFA code (a tty prompt); `None` when nobody can be asked here.
+/// Why a prompt gave no MFA code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoCode {
+    /// Nobody can be asked here.
+    Nobody,
+    /// The answer is not a 6-digit code.
+    NotACode,
+}
+
+/// Asks the person for an MFA code (a tty prompt).
 pub trait MfaPrompt: Send + Sync {
-    fn ask(&self, chain: &str, serial: &str) -> Option<Secret<String>>;
+    fn ask(&self, chain: &str, serial: &str) -> Result<Secret<String>, NoCode>;
 }
 
 /// Never asks: the caller turns `NeedsMfa` into its own prompt (the app).
 pub struct NoPrompt;
 
 impl MfaPrompt for NoPrompt {
-    fn ask(&self, _chain: &str, _serial: &str) -> Option<Secret<String>> {
-        None
+    fn ask(&self, _chain: &str, _serial: &str) -> Result<Secret<String>, NoCode> {
+        Err(NoCode::Nobody)
     }
 }
 
@@ -52,7 +62,10 @@ pub struct ChainEnv<'a, S, R> {
     pub prompt: &'a dyn MfaPrompt,
     /// The local user name, for `{user}` in session names.
     pub user: String,
-    /// The STS region when neither the chain nor its source names one.
+    /// `[app] region` (see [`credentials_region`]).
+    pub app_region: Option<String>,
+    /// The region of the credentials' origin when the source names none (the identity
+    /// center's).
     pub default_region: String,
 }
 
@@ -110,7 +123,7 @@ impl<S: Sts, R: SourceResolver> ChainEnv<'_, S, R> {
             spec.validate().map_err(invalid)?;
             let key = chain_key(&spec.name, &spec.fingerprint());
             if !fresh && let Some(kept) = self.kept(&key) {
-                let region = self.region_for(spec, None);
+                let region = self.region_for(spec, self.origin_region(spec).as_deref());
                 let caller_arn = self.whoami(&region, &kept).await;
                 return Ok(Assumption {
                     credentials: kept,
@@ -196,11 +209,45 @@ impl<S: Sts, R: SourceResolver> ChainEnv<'_, S, R> {
         }
     }
 
-    fn region_for(&self, spec: &ChainSpec, source_region: Option<&str>) -> String {
-        spec.region
-            .clone()
-            .or_else(|| source_region.map(str::to_owned))
-            .unwrap_or_else(|| self.default_region.clone())
+    /// The region rule ([`credentials_region`]) for `spec`, whose source's credentials come from
+    /// `origin`.
+    fn region_for(&self, spec: &ChainSpec, origin: Option<&str>) -> String {
+        credentials_region(
+            self.own_region(spec),
+            self.app_region.as_deref(),
+            origin.or(Some(self.default_region.as_str())),
+        )
+    }
+
+    /// The chain's `region`, else the nearest source chain's.
+    fn own_region<'s>(&'s self, spec: &'s ChainSpec) -> Option<&'s str> {
+        let mut at = spec;
+        for _ in 0..=self.chains.iter().count() {
+            if let Some(region) = at.region.as_deref() {
+                return Some(region);
+            }
+            let ChainSource::Chain(parent) = &at.source else {
+                return None;
+            };
+            at = self.chains.get(parent)?;
+        }
+        None
+    }
+
+    /// Where the credentials at the root of `spec` come from, when that names a region without
+    /// asking anyone (a source profile's `region`); the default region otherwise.
+    fn origin_region(&self, spec: &ChainSpec) -> Option<String> {
+        let mut at = spec;
+        for _ in 0..=self.chains.iter().count() {
+            match &at.source {
+                ChainSource::Chain(parent) => at = self.chains.get(parent)?,
+                ChainSource::Profile(profile) => {
+                    return self.sources.profile(&spec.name, profile).ok()?.region;
+                }
+                _ => return None,
+            }
+        }
+        None
     }
 
     /// The source's credentials; `fresh` skips kept ones.
@@ -291,6 +338,8 @@ impl<S: Sts, R: SourceResolver> ChainEnv<'_, S, R> {
                     caller: None,
                     source_label: &spec.source.label(),
                     mfa_serial: Some(&serial),
+                    sends_tags: false,
+                    sends_source_identity: false,
                 };
                 advise(&attempt, e)
             })?;
@@ -318,13 +367,13 @@ impl<S: Sts, R: SourceResolver> ChainEnv<'_, S, R> {
             Some(code) => code,
             None => match process {
                 Some(command) => sources::run_mfa_process(chain, command).await?,
-                None => self
-                    .prompt
-                    .ask(chain, serial)
-                    .ok_or_else(|| ChainError::NeedsMfa {
-                        chain: chain.to_owned(),
-                        serial: serial.to_owned(),
-                    })?,
+                None => self.prompt.ask(chain, serial).map_err(|why| {
+                    let (chain, serial) = (chain.to_owned(), serial.to_owned());
+                    match why {
+                        NoCode::Nobody => ChainError::NeedsMfa { chain, serial },
+                        NoCode::NotACode => ChainError::NotACode { chain, serial },
+                    }
+                })?,
             },
         };
         Ok(MfaCode {
@@ -409,6 +458,8 @@ impl<S: Sts, R: SourceResolver> ChainEnv<'_, S, R> {
                 mfa_serial: mfa
                     .map(|m| m.serial.as_str())
                     .or(spec.mfa_serial.as_deref()),
+                sends_tags: !spec.tags.is_empty(),
+                sends_source_identity: spec.source_identity.is_some(),
             },
             error,
         )

@@ -16,8 +16,11 @@ pub const FRESHNESS_MARGIN: Duration = Duration::from_secs(5 * 60);
 /// Transient failures (429, 5xx, network) are retried this many times.
 const ATTEMPTS: u32 = 5;
 
-/// Credentials for `account_id`/`role`: the kept ones if fresh, else GetRoleCredentials
-/// (retried on transient errors) and kept. A store failure only costs the caching.
+/// Credentials for `account_id`/`role`: the kept ones if fresh (unless `renew`), else
+/// GetRoleCredentials (retried on transient errors) and kept. Kept credentials are replaced only
+/// by new ones: a failed renewal leaves them for the next caller. A store failure only costs the
+/// caching.
+#[allow(clippy::too_many_arguments)]
 pub async fn role_credentials<I: IdentityCenter>(
     idc: &I,
     store: &SessionStore,
@@ -26,11 +29,15 @@ pub async fn role_credentials<I: IdentityCenter>(
     account_id: &str,
     role: &str,
     clock: &dyn Clock,
+    renew: bool,
 ) -> Result<Credentials, IdcError> {
-    match store.load_fresh_credentials(session, account_id, role, clock.now(), FRESHNESS_MARGIN) {
-        Ok(Some(kept)) => return Ok(kept),
-        Ok(None) => {}
-        Err(e) => tracing::warn!(error = %e, "cannot read kept credentials"),
+    if !renew {
+        match store.load_fresh_credentials(session, account_id, role, clock.now(), FRESHNESS_MARGIN)
+        {
+            Ok(Some(kept)) => return Ok(kept),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot read kept credentials"),
+        }
     }
     let mut attempt = 0;
     let credentials = loop {

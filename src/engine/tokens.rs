@@ -14,6 +14,9 @@ use crate::session_store::{SessionStore, SessionStoreError};
 pub enum TokenError {
     #[error("not signed in to {session}: run `rolecall login --session {session}`")]
     NotSignedIn { session: String },
+    /// `rolecall logout` was the last thing done.
+    #[error("signed out of {session}: run `rolecall login --session {session}`")]
+    SignedOut { session: String },
     #[error("the sign-in to {session} has expired: run `rolecall login --session {session}`")]
     Expired { session: String },
     #[error(transparent)]
@@ -31,8 +34,12 @@ pub async fn usable_token<I: IdentityCenter>(
     clock: &dyn Clock,
 ) -> Result<SignedIn, TokenError> {
     let Some(stored) = store.load(session)? else {
-        return Err(TokenError::NotSignedIn {
-            session: session.name.clone(),
+        let signed_out = store.signed_out(session);
+        let session = session.name.clone();
+        return Err(if signed_out {
+            TokenError::SignedOut { session }
+        } else {
+            TokenError::NotSignedIn { session }
         });
     };
     let now = clock.now();

@@ -22,7 +22,10 @@ pub struct ChainServices {
     pub sts: AwsSts,
     /// Where the ad-hoc role ARN history is kept.
     pub history_file: Option<PathBuf>,
-    /// The STS region when a chain names none (the identity center's).
+    /// `[app] region`: the region rule is [`crate::core::region::credentials_region`].
+    pub app_region: Option<String>,
+    /// The region of the credentials' origin when a chain's source names none (the identity
+    /// center's).
     pub default_region: String,
     /// `{user}` in session names.
     pub user: String,
@@ -57,6 +60,7 @@ impl ChainServices {
             clock,
             prompt: &NoPrompt,
             user: self.user.clone(),
+            app_region: self.app_region.clone(),
             default_region: self.default_region.clone(),
         };
         let mut codes: MfaCodes = codes.into_iter().collect();

@@ -236,13 +236,6 @@ impl<I: IdentityCenter + 'static> Services<I> {
                         result: Err(failed(&IdcError::Unauthorized)),
                     });
                 };
-                if fresh
-                    && let Err(e) = self
-                        .store
-                        .forget_credentials(&self.session, &account_id, &role)
-                {
-                    tracing::warn!(error = %e, "cannot drop kept credentials");
-                }
                 let result = role_credentials(
                     self.idc.as_ref(),
                     &self.store,
@@ -251,6 +244,7 @@ impl<I: IdentityCenter + 'static> Services<I> {
                     &account_id,
                     &role,
                     self.clock.as_ref(),
+                    fresh,
                 )
                 .await;
                 Some(Msg::Credentials {

@@ -28,11 +28,22 @@ pub enum StsError {
     /// Could not reach STS (connection, timeout).
     #[error("cannot reach STS: {0}")]
     Network(String),
+    /// A 5xx answer (after the SDK's retries).
+    #[error("STS had an internal error: {0}")]
+    Server(String),
     #[error("{code}: {message}")]
     Other { code: String, message: String },
 }
 
 impl StsError {
+    /// STS is not there for now (no answer, 5xx, still throttling): try again later.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StsError::Network(_) | StsError::Server(_) | StsError::Throttled(_)
+        )
+    }
+
     /// The message STS gives when a chained role is asked for more than an hour.
     pub fn is_chaining_limit(&self) -> bool {
         matches!(self, StsError::Invalid(m) if m.contains("role chaining"))
@@ -43,12 +54,16 @@ impl StsError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChainError {
     #[error(
-        "{chain}: the role's trust policy does not allow {caller}; check the principal, external ID or MFA condition of {role_arn}"
+        "{chain}: the role's trust policy does not allow {caller}; check the principal, external ID or MFA condition of {role_arn}{}",
+        actions_advice(.actions)
     )]
     NotTrusted {
         chain: String,
         caller: String,
         role_arn: String,
+        /// Actions beyond `sts:AssumeRole` the request needed the trust policy to allow
+        /// (`sts:TagSession` for session tags, `sts:SetSourceIdentity` for a source identity).
+        actions: Vec<&'static str>,
     },
     #[error(
         "{chain}: the MFA code for {serial} was not accepted; wait for the next code and try again"
@@ -56,6 +71,9 @@ pub enum ChainError {
     WrongMfa { chain: String, serial: String },
     #[error("{chain}: an MFA code from {serial} is needed")]
     NeedsMfa { chain: String, serial: String },
+    /// What was typed as the code is not six digits.
+    #[error("{chain}: what was typed for {serial} is not a 6-digit MFA code")]
+    NotACode { chain: String, serial: String },
     #[error("{chain}: the source credentials expired — refresh {source_label}")]
     SourceExpired { chain: String, source_label: String },
     #[error(
@@ -74,7 +92,8 @@ pub enum ChainError {
     /// The chain's definition (duration, ARN, source) is wrong: fix the config.
     #[error("{chain}: {message}")]
     Invalid { chain: String, message: String },
-    #[error("{chain}: cannot reach STS: {message}")]
+    /// STS or the identity center is not there for now (no answer, 5xx, throttling).
+    #[error("{chain}: {message}")]
     Unreachable { chain: String, message: String },
     #[error("{chain}: {message}")]
     Failed { chain: String, message: String },
@@ -90,6 +109,20 @@ pub struct Attempt<'a> {
     pub caller: Option<&'a str>,
     pub source_label: &'a str,
     pub mfa_serial: Option<&'a str>,
+    /// The request sent session tags (the trust policy must allow `sts:TagSession`).
+    pub sends_tags: bool,
+    /// The request sent a source identity (the trust policy must allow
+    /// `sts:SetSourceIdentity`).
+    pub sends_source_identity: bool,
+}
+
+/// ", and that it allows sts:TagSession and sts:SetSourceIdentity" (nothing when none).
+fn actions_advice(actions: &[&str]) -> String {
+    if actions.is_empty() {
+        String::new()
+    } else {
+        format!(", and that it allows {}", actions.join(" and "))
+    }
 }
 
 /// Turns STS's refusal of an AssumeRole into advice.
@@ -104,6 +137,13 @@ pub fn advise(attempt: &Attempt<'_>, error: StsError) -> ChainError {
                 .or_else(|| caller_from_message(&message))
                 .unwrap_or_else(|| format!("the credentials of {}", attempt.source_label)),
             role_arn: attempt.role_arn.to_owned(),
+            actions: [
+                (attempt.sends_tags, "sts:TagSession"),
+                (attempt.sends_source_identity, "sts:SetSourceIdentity"),
+            ]
+            .into_iter()
+            .filter_map(|(sent, action)| sent.then_some(action))
+            .collect(),
         },
         StsError::WrongMfa => ChainError::WrongMfa {
             chain,
@@ -122,9 +162,12 @@ pub fn advise(attempt: &Attempt<'_>, error: StsError) -> ChainError {
             chain,
             region: attempt.region.to_owned(),
         },
-        StsError::Network(message) => ChainError::Unreachable { chain, message },
+        e if e.is_unavailable() => ChainError::Unreachable {
+            chain,
+            message: e.to_string(),
+        },
         StsError::Invalid(message) => ChainError::Invalid { chain, message },
-        other @ (StsError::Throttled(_) | StsError::Other { .. }) => ChainError::Failed {
+        other => ChainError::Failed {
             chain,
             message: other.to_string(),
         },
@@ -150,7 +193,42 @@ mod tests {
             caller,
             source_label: "observability-prod/ReadOnly",
             mfa_serial: Some("arn:aws:iam::1:mfa/me"),
+            sends_tags: false,
+            sends_source_identity: false,
         }
+    }
+
+    #[test]
+    fn a_denial_names_the_actions_tags_and_a_source_identity_need() {
+        let denied = |tags, identity| {
+            let attempt = Attempt {
+                sends_tags: tags,
+                sends_source_identity: identity,
+                ..attempt(None)
+            };
+            advise(&attempt, StsError::AccessDenied("no".into())).to_string()
+        };
+        assert!(
+            !denied(false, false).contains("sts:"),
+            "{}",
+            denied(false, false)
+        );
+        assert!(
+            denied(true, false).ends_with("vendor-monitoring, and that it allows sts:TagSession"),
+            "{}",
+            denied(true, false)
+        );
+        assert!(
+            denied(true, true)
+                .ends_with("and that it allows sts:TagSession and sts:SetSourceIdentity"),
+            "{}",
+            denied(true, true)
+        );
+        assert!(
+            denied(false, true).ends_with("and that it allows sts:SetSourceIdentity"),
+            "{}",
+            denied(false, true)
+        );
     }
 
     #[test]

@@ -78,16 +78,10 @@ impl StandardSources<'_> {
     ) -> Result<String, ChainError> {
         let mut next = None;
         loop {
-            let page = idc
-                .list_accounts(token, next, 100)
-                .await
-                .map_err(|e| match e {
-                    IdcError::Unauthorized => needs_sign_in(&session.name),
-                    other => ChainError::Failed {
-                        chain: "source".into(),
-                        message: format!("cannot list the accounts of {}: {other}", session.name),
-                    },
-                })?;
+            let page = idc.list_accounts(token, next, 100).await.map_err(|e| {
+                let doing = format!("cannot list the accounts of {}", session.name);
+                idc_failure("source".into(), &session.name, &doing, e)
+            })?;
             if let Some(found) = page
                 .items
                 .iter()
@@ -105,6 +99,22 @@ impl StandardSources<'_> {
                 }
             }
         }
+    }
+}
+
+/// The identity center's refusal as a chain's failure: a sign-in to do, AWS not there for now
+/// (no answer, 5xx, throttling), or what it said.
+fn idc_failure(chain: String, session: &str, doing: &str, e: IdcError) -> ChainError {
+    match e {
+        IdcError::Unauthorized => needs_sign_in(session),
+        e if e.is_transient() => ChainError::Unreachable {
+            chain,
+            message: format!("{doing}: {e}"),
+        },
+        e => ChainError::Failed {
+            chain,
+            message: format!("{doing}: {e}"),
+        },
     }
 }
 
@@ -153,9 +163,17 @@ impl SourceResolver for StandardSources<'_> {
         let signed_in = usable_token(&idc, self.store, &session, self.clock)
             .await
             .map_err(|e| match e {
-                TokenError::NotSignedIn { .. } | TokenError::Expired { .. } => {
-                    needs_sign_in(&session.name)
-                }
+                e @ (TokenError::NotSignedIn { .. }
+                | TokenError::SignedOut { .. }
+                | TokenError::Expired { .. }) => ChainError::NeedsSignIn {
+                    message: e.to_string(),
+                },
+                TokenError::Aws(e) => idc_failure(
+                    format!("{account}/{role}"),
+                    &session.name,
+                    "cannot refresh the sign-in",
+                    e,
+                ),
                 other => ChainError::Failed {
                     chain: format!("{account}/{role}"),
                     message: other.to_string(),
@@ -180,9 +198,6 @@ impl SourceResolver for StandardSources<'_> {
             tracing::debug!(account = %account_id, role, "source: kept SSO role credentials");
             return Ok((kept, session.region.clone(), true));
         }
-        if fresh && let Err(e) = self.store.forget_credentials(&session, &account_id, role) {
-            tracing::warn!(error = %e, "cannot drop kept credentials");
-        }
         let credentials = role_credentials(
             &idc,
             self.store,
@@ -191,14 +206,16 @@ impl SourceResolver for StandardSources<'_> {
             &account_id,
             role,
             self.clock,
+            fresh,
         )
         .await
-        .map_err(|e| match e {
-            IdcError::Unauthorized => needs_sign_in(&session.name),
-            other => ChainError::Failed {
-                chain: format!("{account}/{role}"),
-                message: format!("cannot get the source credentials: {other}"),
-            },
+        .map_err(|e| {
+            idc_failure(
+                format!("{account}/{role}"),
+                &session.name,
+                "cannot get the source credentials",
+                e,
+            )
         })?;
         tracing::debug!(account = %account_id, role, "source: SSO role credentials fetched");
         Ok((credentials, session.region.clone(), false))

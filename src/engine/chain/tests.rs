@@ -119,6 +119,15 @@ async fn assume(
     sts: &FakeSts,
     sources: &FakeSources,
 ) -> Result<Assumption, ChainError> {
+    assume_with_app_region(spec, sts, sources, None).await
+}
+
+async fn assume_with_app_region(
+    spec: &ChainSpec,
+    sts: &FakeSts,
+    sources: &FakeSources,
+    app_region: Option<&str>,
+) -> Result<Assumption, ChainError> {
     let dir = tempfile::tempdir().unwrap();
     let store = store(dir.path());
     let chains = Chains::new(vec![spec.clone()]);
@@ -130,6 +139,7 @@ async fn assume(
         clock: &SystemClock,
         prompt: &NoPrompt,
         user: "alice".into(),
+        app_region: app_region.map(str::to_owned),
         default_region: "us-east-1".into(),
     };
     env.assume(spec, &mut MfaCodes::new(), false).await
@@ -214,4 +224,24 @@ async fn an_mfa_role_without_a_code_or_anyone_to_ask_needs_one() {
         sts.calls.lock().unwrap().is_empty(),
         "STS was not asked without a code"
     );
+}
+
+#[tokio::test]
+async fn the_region_rule_a_chains_own_then_the_apps_then_the_sources() {
+    let sources = FakeSources {
+        fetched: Mutex::new(0),
+    };
+    let sts = FakeSts::default();
+    let mut spec = ChainSpec::new(
+        "c",
+        ChainSource::Environment,
+        "arn:aws:iam::123456789012:role/r",
+    );
+    let mut regions = Vec::new();
+    for own in [None, Some("ap-south-1")] {
+        spec.region = own.map(str::to_owned);
+        let done = assume_with_app_region(&spec, &sts, &sources, Some("eu-west-1")).await;
+        regions.push(done.unwrap().region);
+    }
+    assert_eq!(regions, ["eu-west-1", "ap-south-1"]);
 }
