@@ -219,7 +219,7 @@ async fn run_with_credentials(
 ) {
     let ran = match command {
         Some(action) => {
-            eprintln!("rolecall: running {label}: {}", action.script);
+            eprintln!("rolecall: running {label}: {}", action.shown);
             subshell::run_action(credentials, region, label, action, true).await
         }
         None => {
