@@ -338,12 +338,15 @@ fn finish(mut seen: Findings, home: &Home, emu: &Emulator, what: &str) {
 }
 
 /// One target per account with a 12-digit id: its first role (the hostile one where there is
-/// one).
+/// one) that a command line can carry (not one with a NUL).
 fn hostile_targets() -> Vec<String> {
     accounts()
         .into_iter()
         .filter(|(id, _, _)| id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()))
-        .map(|(id, _, roles)| format!("{id}/{}", roles[0]))
+        .filter_map(|(id, _, roles)| {
+            let role = roles.into_iter().find(|r| !r.contains('\0'))?;
+            Some(format!("{id}/{role}"))
+        })
         .collect()
 }
 
@@ -584,10 +587,19 @@ fn the_app_shows_hostile_names_escaped() {
     ]);
     tmux.run_app(BIN, "");
     tmux.wait_text("good", Duration::from_secs(20));
-    for query in ["sandbox", "osc52", "bidi", "line"] {
+    // Each query with a piece of the hostile name that shows only once its row is drawn.
+    for (query, shown) in [
+        ("sandbox", "touch MARK-dollar"),
+        ("osc52", "SGFja2VkIQ=="),
+        ("bidi", "gnp.exe"),
+        ("line", "credential_process"),
+        ("cr", "return"),
+        ("nul", "byte"),
+        ("csi", "31mcsi"),
+    ] {
         tmux.send(&["C-u"]);
         tmux.type_text(query);
-        tmux.wait_text(query, Duration::from_secs(10));
+        tmux.wait_text(shown, Duration::from_secs(10));
         tmux.send(&["Tab"]);
         tmux.send(&["Tab"]);
     }
@@ -598,12 +610,17 @@ fn the_app_shows_hostile_names_escaped() {
     tmux.wait_text("Quit and print the exports", Duration::from_secs(20));
     tmux.send(&["Escape"]);
     tmux.send(&["C-c"]);
-    let end = tmux.wait_text("EXITED=", Duration::from_secs(20));
-    if !end.contains("EXITED=0") {
-        seen.0.push(format!(
-            "the app did not exit 0: {}",
-            first_line_with(&end, "EXITED=")
-        ));
+    let exited = |s: &str| {
+        s.lines()
+            .find(|l| l.starts_with("EXITED="))
+            .map(str::to_owned)
+    };
+    let end = tmux.wait_for("the app to exit", Duration::from_secs(20), |s| {
+        exited(s).is_some()
+    });
+    if exited(&end).as_deref() != Some("EXITED=0") {
+        seen.0
+            .push(format!("the app did not exit 0: {:?}", exited(&end)));
     }
     tmux_cmd(&["pipe-pane", "-t", &name]);
     let bytes = std::fs::read(&raw).unwrap_or_default();
@@ -611,6 +628,10 @@ fn the_app_shows_hostile_names_escaped() {
         seen.0.push("pipe-pane recorded nothing".into());
     }
     let t = text(&bytes);
+    if !t.contains("SGFja2VkIQ==") {
+        seen.0
+            .push("pipe-pane did not record the hostile rows".into());
+    }
     for (what, needle) in [
         ("an OSC", "\u{1b}]"),
         ("a C1 CSI", "\u{9b}"),
