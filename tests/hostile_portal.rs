@@ -148,16 +148,44 @@ fn shared() -> &'static Emulator {
     EMU.get_or_init(|| emulator(&hostile_org("")).expect("the hostile org starts"))
 }
 
-/// The rolecall config of every HOME here: actions with placeholders in every quoting context.
-const ROLECALL_TOML: &str = r#"
-[[actions]]
-name = "contexts"
-command = '''printf '%s|' {account_name} "dq {account_name}" 'sq {role_name}' "$(printf '%s' {role_name})" $(printf %s {account_id}) `printf %s {region}` >/dev/null'''
-"#;
+/// Each placeholder context of an `[[actions]]` command: (action name, command). One action
+/// per context, so that a syntax error in one cannot hide code run by another.
+const ACTIONS: [(&str, &str); 5] = [
+    (
+        "bare",
+        "printf '%s|' {account_name} {role_name} {account_id} >/dev/null",
+    ),
+    (
+        "dq",
+        "printf '%s|' \"in {account_name} as {role_name} of {account_id}\" >/dev/null",
+    ),
+    (
+        "sq",
+        "printf '%s|' 'in {account_name} as {role_name} of {account_id}' >/dev/null",
+    ),
+    (
+        "subst",
+        "printf '%s|' \"$(printf '%s' {account_name} {role_name})\" $(printf %s {account_id}) >/dev/null",
+    ),
+    (
+        "backtick",
+        "printf '%s|' \"`printf '%s' {account_name}`\" `printf %s {role_name}` >/dev/null",
+    ),
+];
+
+/// The rolecall config of every HOME here: [`ACTIONS`].
+fn rolecall_toml() -> String {
+    ACTIONS
+        .iter()
+        .map(|(name, command)| {
+            format!("[[actions]]\nname = \"{name}\"\ncommand = '''{command}'''\n\n")
+        })
+        .collect()
+}
 
 /// A signed-in HOME on `emu`, logging at trace level.
 fn home_on(emu: &Emulator, seen: &mut Findings) -> Home {
-    let home = Home::new(emu, "", ROLECALL_TOML);
+    let home = Home::new(emu, "", &rolecall_toml());
     let login = seen.run(&home, &["login", "--device-code", "--no-browser"]);
     assert_eq!(login.code, Some(0), "login: {}", text(&login.stderr));
     home
@@ -402,14 +430,32 @@ fn hand_overs_run_no_hostile_name() {
                 "env {}: exit {:?}: {}",
                 t.escape_debug(),
                 env.code,
-                text(&env.stderr).escape_debug()
+                text(&env.stderr)
+                    .chars()
+                    .take(300)
+                    .collect::<String>()
+                    .escape_debug()
             ));
         }
         seen.run(&home, &["exec", t, "--", "sh", "-c", "true"]);
         seen.run(&home, &["credential-process", t]);
         seen.run(&home, &["console", t, "--print"]);
-        seen.run(&home, &["action", "contexts", t]);
-        seen.run(&home, &["action", "contexts", t, "--print"]);
+        for (action, _) in ACTIONS {
+            let ran = seen.run(&home, &["action", action, t]);
+            if ran.code != Some(0) {
+                seen.0.push(format!(
+                    "action {action} {}: exit {:?}: {}",
+                    t.escape_debug(),
+                    ran.code,
+                    text(&ran.stderr)
+                        .chars()
+                        .take(300)
+                        .collect::<String>()
+                        .escape_debug()
+                ));
+            }
+        }
+        seen.run(&home, &["action", "dq", t, "--print"]);
     }
     // Whatever env printed is safe to eval.
     let env = seen.run_raw(&home, &["env", &hostile_targets()[1]], LIMIT);
@@ -724,7 +770,7 @@ fn a_hostile_verification_url_is_not_opened() {
         "secrets",
     );
     let mut seen = Findings::default();
-    let home = Home::new(&emu, "", ROLECALL_TOML);
+    let home = Home::new(&emu, "", &rolecall_toml());
     seen.run(&home, &["login", "--device-code"]);
     if home.browser_opened() {
         seen.0
