@@ -171,6 +171,18 @@ mod tests {
                 format!("x{name}y{name}|"),
             ),
             ("printf '%s|' \\'{account_name}", format!("'{name}|")),
+            (
+                "printf '%s|' \"$(printf '%s' '{account_name}')\"",
+                format!("{name}|"),
+            ),
+            ("printf '%s|' ${UNSET:-{account_name}}x", String::new()),
+            (
+                "printf '%s|' \"${UNSET:-{account_name}}\"",
+                format!("{name}|"),
+            ),
+            ("# don't\nprintf '%s|' {account_name}", format!("{name}|")),
+            ("cat <<EOF\n{account_name}\nEOF", String::new()),
+            ("cat <<'EOF'\n{account_name}\nEOF", String::new()),
             ("printf '%s|' \"\\\"{account_name}\"", format!("\"{name}|")),
         ];
         for (template, expected) in cases {
