@@ -3,17 +3,24 @@
 //!
 //! | module | holds |
 //! |---|---|
+//! | [`command_line`] | `credential_process` command lines quoted for POSIX or Windows (pure) |
+//! | [`ini_check`] | the one check every name and value written passes |
 //! | [`ini_edit`] | pure in-place INI edits on text: set/remove a section, the managed block |
 //! | [`profile_name`] | profile names from a template, sanitised (pure; lives in `core`) |
 //! | [`populate`] | pure: the managed block's profiles for one identity center's catalog |
 //! | [`write`] | read-modify-write under a lock, atomically, 0600, through symlinks |
 
+pub mod command_line;
+pub mod ini_check;
 pub mod ini_edit;
 pub mod populate;
 pub use crate::core::profile_name;
 pub mod write;
 
-pub use write::{FileMode, Written, update_file, write_profile, write_profile_region};
+pub use write::{
+    FileMode, Overwrite, Refusal, Written, update_file, write_profile, write_profile_region,
+    write_profile_with,
+};
 
 /// Why an AWS file was not written (the file is then as it was).
 #[derive(Debug, thiserror::Error)]
@@ -29,4 +36,7 @@ pub enum AwsFilesError {
     ReadOnly { path: String },
     #[error("{path}: {cause}")]
     Refused { path: String, cause: String },
+    /// The section belongs to someone else (a usage error: `--force` or another name).
+    #[error("{path}: {cause}")]
+    NotOurs { path: String, cause: String },
 }

@@ -1,5 +1,10 @@
 //! The command line: `rolecall` with a subcommand. Data goes to stdout; progress, prompts and
-//! messages go to stderr.
+//! messages go to stderr, every line of them through [`output`] (escaped: names from AWS are
+//! data, never terminal control).
+
+// First, so that its `note!` and `say!` are in scope in every command below.
+#[macro_use]
+pub mod output;
 
 pub mod action_cmd;
 pub mod app_cmd;

@@ -6,16 +6,18 @@
 //! | [`aws_config`] | `[sso-session]` and legacy SSO profiles from `~/.aws/config` |
 //! | [`chains`] | `[[chains]]` and the AWS CLI's assume-role profiles, as chains |
 //! | [`ini`] | a line-numbered reader for the AWS CLI's INI files |
+//! | [`profile_map`] | which profile or sso-session a section is, as botocore names them |
 
 pub mod aws_config;
 pub mod chains;
 pub mod file;
 pub mod ini;
+pub mod profile_map;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::core::chain::Chains;
+use crate::core::chain::{ChainSource, Chains};
 use crate::core::sso::SsoSession;
 use crate::paths::Paths;
 pub use file::ConfigFile;
@@ -36,6 +38,8 @@ pub enum ConfigError {
     },
     #[error(transparent)]
     AwsConfig(#[from] aws_config::AwsConfigError),
+    #[error("{path}: no such file (ROLECALL_CONFIG names it)")]
+    Missing { path: String },
 }
 
 /// The configuration in force.
@@ -50,12 +54,27 @@ pub struct Config {
     pub endpoints: BTreeMap<String, String>,
     /// Role chains: config.toml's `[[chains]]`, then the AWS CLI's assume-role profiles.
     pub chains: Chains,
+    /// Other names of an identity center (an AWS CLI name for the same start URL) → its name.
+    pub aliases: BTreeMap<String, String>,
+    /// What was skipped in the AWS CLI's files, one line each (`file:line: why`).
+    pub notices: Vec<String>,
 }
 
 impl Config {
-    /// Loads `paths.config_file` if it exists, then the AWS CLI's config.
+    /// Loads `paths.config_file` if it exists, then the AWS CLI's config. A config file named
+    /// by `ROLECALL_CONFIG` must exist.
     pub fn load(paths: &Paths) -> Result<Self, ConfigError> {
-        let (file, source) = match read_optional(&paths.config_file)? {
+        let named = std::env::var_os("ROLECALL_CONFIG")
+            .is_some_and(|v| !v.is_empty() && Path::new(&v) == paths.config_file);
+        let text = match read_optional(&paths.config_file)? {
+            None if named => {
+                return Err(ConfigError::Missing {
+                    path: paths.config_file.display().to_string(),
+                });
+            }
+            text => text,
+        };
+        let (file, source) = match text {
             Some(text) => {
                 let shown = paths.config_file.display().to_string();
                 let file =
@@ -76,17 +95,57 @@ impl Config {
             .filter_map(|s| Some((s.name.clone(), s.endpoint_url.clone()?)))
             .collect();
         let mut chains = file.chain_specs();
+        let mut aliases = BTreeMap::new();
+        let mut notices = Vec::new();
         if file.import_aws_config {
-            let (aws_sessions, aws_chains) = aws_config::load_all(&paths.aws_config)?;
-            for session in aws_sessions {
-                if !sessions.iter().any(|s| s.name == session.name) {
+            let aws = aws_config::load_all(&paths.aws_config, &paths.aws_credentials)?;
+            aliases = aws.aliases;
+            for session in aws.sessions {
+                let key = aws_config::start_url_key(&session.start_url);
+                let same_url = sessions
+                    .iter()
+                    .find(|s| aws_config::start_url_key(&s.start_url) == key);
+                if let Some(same) = same_url {
+                    aliases.insert(session.name, same.name.clone());
+                } else if !sessions.iter().any(|s| s.name == session.name) {
                     sessions.push(session);
                 }
             }
-            for spec in aws_chains {
+            // An alias of an alias names the identity center kept.
+            let resolved: Vec<(String, String)> = aliases
+                .iter()
+                .map(|(from, to)| (from.clone(), aliases.get(to).unwrap_or(to).clone()))
+                .collect();
+            // A name that is an identity center's own is never another's alias.
+            aliases = resolved
+                .into_iter()
+                .filter(|(from, _)| !sessions.iter().any(|s| s.name == *from))
+                .collect();
+            for spec in aws.chains {
                 chains.push_unless_named(spec);
             }
+            notices = aws.notices;
+            for notice in &notices {
+                tracing::info!(%notice, "skipped in the AWS CLI's files");
+            }
         }
+        let chains = Chains::new(
+            chains
+                .iter()
+                .cloned()
+                .map(|mut spec| {
+                    if let ChainSource::Sso {
+                        session: Some(name),
+                        ..
+                    } = &mut spec.source
+                        && let Some(kept) = aliases.get(name.as_str())
+                    {
+                        *name = kept.clone();
+                    }
+                    spec
+                })
+                .collect(),
+        );
         if let Err((name, cause)) = chains.validate() {
             let (path, line) = match (&source, file.chains.iter().any(|c| c.name == name)) {
                 (Some(path), true) => {
@@ -112,13 +171,17 @@ impl Config {
             sessions,
             endpoints,
             chains,
+            aliases,
+            notices,
         })
     }
 
     /// The identity center to use: `wanted` by name, else the configured default, else the only
     /// one. The error says what to do.
     pub fn session(&self, wanted: Option<&str>) -> Result<&SsoSession, String> {
-        let name = wanted.or(self.file.default_session.as_deref());
+        let name = wanted
+            .or(self.file.default_session.as_deref())
+            .map(|n| self.aliases.get(n).map_or(n, String::as_str));
         match name {
             Some(name) => self
                 .sessions
@@ -200,6 +263,17 @@ mod tests {
         Paths::from_lookup(move |k| (k == "HOME").then(|| home.clone().into_os_string())).unwrap()
     }
 
+    /// Loads the configuration of a HOME with this config.toml and ~/.aws/config.
+    fn load_with(config_toml: &str, aws_config: &str) -> Config {
+        let dir = tempfile::tempdir().unwrap();
+        let p = paths(dir.path());
+        for (path, text) in [(&p.config_file, config_toml), (&p.aws_config, aws_config)] {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        Config::load(&p).unwrap()
+    }
+
     #[test]
     fn zero_config_reads_the_aws_cli_config() {
         let dir = tempfile::tempdir().unwrap();
@@ -217,26 +291,31 @@ mod tests {
 
     #[test]
     fn own_sessions_come_first_and_several_need_a_choice() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = paths(dir.path());
-        std::fs::create_dir_all(p.config_file.parent().unwrap()).unwrap();
-        std::fs::write(
-            &p.config_file,
+        let c = load_with(
             "[[sso_sessions]]\nname = \"emu\"\nstart_url = \"https://x/start\"\nregion = \"us-east-1\"\nendpoint_url = \"http://127.0.0.1:1\"\n",
-        )
-        .unwrap();
-        std::fs::create_dir_all(p.aws_config.parent().unwrap()).unwrap();
-        std::fs::write(
-            &p.aws_config,
             "[sso-session acme]\nsso_start_url = https://acme.awsapps.com/start\nsso_region = us-east-1\n",
-        )
-        .unwrap();
-        let c = Config::load(&p).unwrap();
+        );
         assert_eq!(c.sessions.len(), 2);
         assert!(c.session(None).unwrap_err().contains("--session"));
         assert_eq!(c.session(Some("emu")).unwrap().name, "emu");
         assert_eq!(c.endpoint("emu"), Some("http://127.0.0.1:1"));
         assert!(c.session(Some("nope")).unwrap_err().contains("emu, acme"));
+    }
+
+    #[test]
+    fn an_aws_identity_center_with_our_start_url_is_ours() {
+        let c = load_with(
+            "[[sso_sessions]]\nname = \"corp\"\nstart_url = \"https://acme.awsapps.com/start\"\nregion = \"us-east-1\"\n",
+            "[sso-session acme]\nsso_start_url = https://ACME.awsapps.com/start/\nsso_region = us-east-1\n[profile old]\nsso_start_url = https://acme.awsapps.com/start#/\nsso_region = us-east-1\nsso_account_id = 111111111111\nsso_role_name = R\n[profile x]\nrole_arn = arn:aws:iam::123456789012:role/x\nsource_profile = old\n",
+        );
+        assert_eq!(c.sessions.len(), 1);
+        assert_eq!(c.session(None).unwrap().name, "corp");
+        assert_eq!(c.session(Some("acme")).unwrap().name, "corp");
+        assert_eq!(c.session(Some("old")).unwrap().name, "corp");
+        assert!(matches!(
+            &c.chains.get("x").unwrap().source,
+            ChainSource::Sso { session: Some(s), .. } if s == "corp"
+        ));
     }
 
     #[test]

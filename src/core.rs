@@ -14,11 +14,13 @@
 //! | [`countdown`] | remaining lifetimes as people read them |
 //! | [`credentials`] | AWS credentials and their remaining lifetime |
 //! | [`clock_skew`] | expiries stated in AWS's time moved to ours |
+//! | [`partition`] | AWS partitions by region, and their console and sign-in hosts |
 //! | [`pkce`] | the S256 challenge, the authorize URL, the redirect check |
 //! | [`template`] | `{placeholder}` templates, filled from a lookup |
 //! | [`profile_name`] | profile names from a template, sanitised |
 //! | [`rate`] | the adaptive request rate (raise on success, halve on 429) |
 //! | [`search`] | fuzzy search over account × role rows as the user types (incremental, cached) |
+//! | [`terminal_text`] | text from the network made safe for a terminal (the app's and the CLI's escaping) |
 //! | [`frecency`] | favorites and recents, and the search boost they give |
 
 pub mod action;
@@ -30,6 +32,7 @@ pub mod countdown;
 pub mod credentials;
 pub mod exports;
 pub mod frecency;
+pub mod partition;
 pub mod pkce;
 pub mod profile_name;
 pub mod rate;
@@ -38,3 +41,4 @@ pub mod signin;
 pub mod sso;
 pub mod target;
 pub mod template;
+pub mod terminal_text;

@@ -1,5 +1,6 @@
 //! The `rolecall` binary: parse the command line, start logging, run, report one error line.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -13,7 +14,12 @@ fn main() -> ExitCode {
             let message = e.to_string();
             if !message.is_empty() {
                 tracing::error!(error = %message, "command failed");
-                eprintln!("rolecall: {message}");
+                // Each line escaped: the message may quote AWS or a file.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "{}",
+                    rolecall::cli::output::error_line(&message)
+                );
             }
             ExitCode::from(e.exit_code())
         }

@@ -21,6 +21,7 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::adapters::aws_sso_cache::{AwsSsoCache, SsoCacheError};
 use crate::core::credentials::Credentials;
+use crate::core::signin::Method;
 use crate::core::sso::{Registration, SignedIn, SsoSession, SsoToken};
 use crate::ports::secret_store::{SecretStore, StoreError};
 use crate::secret::Secret;
@@ -87,13 +88,13 @@ impl SessionStore {
         self.secrets.describe()
     }
 
-    /// The best sign-in for `session` with a registration, or `None` to sign in again.
+    /// The best sign-in for `session`, or `None` to sign in again. A legacy `aws sso login`
+    /// token that no registration of ours can refresh comes with [`no_client`]: it is used
+    /// while it lasts, and a sign-in after it registers anew.
     pub fn load(&self, session: &SsoSession) -> Result<Option<SignedIn>, SessionStoreError> {
-        Ok(self.load_login(session)?.and_then(|login| {
-            login.registration.map(|registration| SignedIn {
-                registration,
-                token: login.token,
-            })
+        Ok(self.load_login(session)?.map(|login| SignedIn {
+            registration: login.registration.unwrap_or_else(no_client),
+            token: login.token,
         }))
     }
 
@@ -150,9 +151,17 @@ impl SessionStore {
         session: &SsoSession,
         signed_in: &SignedIn,
     ) -> Result<(), SessionStoreError> {
+        if is_no_client(&signed_in.registration) {
+            // A legacy AWS CLI login, reused as it is: its file already holds all there is.
+            return Ok(());
+        }
         let key = session_key(session);
-        let value =
-            dto::encode_signed_in(session, signed_in).ok_or_else(|| self.encode_error(&key))?;
+        let others = match self.load_record(session) {
+            Ok(Some((before, kept))) => other_flows(&signed_in.registration, before, kept),
+            _ => Vec::new(),
+        };
+        let value = dto::encode_signed_in(session, signed_in, &others)
+            .ok_or_else(|| self.encode_error(&key))?;
         self.secrets.set(&key, &value)?;
         if self.interop {
             self.aws_cli.write(session, signed_in)?;
@@ -302,13 +311,38 @@ impl SessionStore {
         Ok(())
     }
 
+    /// Every registration we keep for `session`: the one of its token, then those kept for
+    /// the other sign-in flows. A sign-in takes one made for its flow instead of registering.
+    pub fn registrations(&self, session: &SsoSession) -> Vec<Registration> {
+        match self.load_record(session) {
+            Ok(Some((signed_in, mut others))) => {
+                others.insert(0, signed_in.registration);
+                others
+            }
+            Ok(None) => Vec::new(),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the kept registrations");
+                Vec::new()
+            }
+        }
+    }
+
     fn load_ours(&self, session: &SsoSession) -> Result<Option<SignedIn>, StoreError> {
+        Ok(self.load_record(session)?.map(|(signed_in, _)| signed_in))
+    }
+
+    fn load_record(
+        &self,
+        session: &SsoSession,
+    ) -> Result<Option<(SignedIn, Vec<Registration>)>, StoreError> {
         let key = session_key(session);
         let Some(value) = self.secrets.get(&key)? else {
             return Ok(None);
         };
         match dto::decode_signed_in(&value) {
-            Some((start_url, signed_in)) if start_url == session.start_url => Ok(Some(signed_in)),
+            Some((start_url, signed_in, others)) if start_url == session.start_url => {
+                Ok(Some((signed_in, others)))
+            }
             Some(_) => {
                 tracing::info!(
                     key,
@@ -389,6 +423,40 @@ impl SessionStore {
     }
 }
 
+/// What a new record keeps besides `new`: for each sign-in flow `new` is not made for, the
+/// first registration of the old record made for it (its token's, else one kept before).
+fn other_flows(new: &Registration, before: SignedIn, kept: Vec<Registration>) -> Vec<Registration> {
+    let mut candidates = vec![before.registration];
+    candidates.extend(kept);
+    [Method::DeviceCode, Method::Pkce]
+        .into_iter()
+        .filter(|method| !method.fits(new))
+        .filter_map(|method| {
+            candidates
+                .iter()
+                .find(|r| r.client_id != new.client_id && method.fits(r))
+                .cloned()
+        })
+        .collect()
+}
+
+/// The registration of a token that came without one (a legacy `aws sso login`): no client,
+/// expired since 1970, no grant types. Nothing refreshes with it, no sign-in reuses it, and
+/// [`SessionStore::save`] keeps nothing for it.
+pub fn no_client() -> Registration {
+    Registration {
+        client_id: String::new(),
+        client_secret: Secret::new(String::new()),
+        expires_at: SystemTime::UNIX_EPOCH,
+        grant_types: Vec::new(),
+    }
+}
+
+/// Whether `registration` is [`no_client`].
+pub fn is_no_client(registration: &Registration) -> bool {
+    registration.client_id.is_empty()
+}
+
 /// The secret-store key of `session`'s sign-in.
 pub fn session_key(session: &SsoSession) -> String {
     if session.legacy {
@@ -430,6 +498,9 @@ mod dto {
         start_url: &'a str,
         registration: RegistrationOut<'a>,
         token: TokenOut<'a>,
+        /// Registrations for the other sign-in flows, kept so switching flows reuses them.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        other_registrations: Vec<RegistrationOut<'a>>,
     }
 
     #[derive(Serialize)]
@@ -457,6 +528,8 @@ mod dto {
         start_url: String,
         registration: RegistrationIn,
         token: TokenIn,
+        #[serde(default)]
+        other_registrations: Vec<RegistrationIn>,
     }
 
     #[derive(Deserialize)]
@@ -509,48 +582,71 @@ mod dto {
             .map(SystemTime::from)
     }
 
-    pub(super) fn encode_signed_in(session: &SsoSession, s: &SignedIn) -> Option<Secret<String>> {
+    fn registration_out(r: &Registration) -> Option<RegistrationOut<'_>> {
+        Some(RegistrationOut {
+            client_id: &r.client_id,
+            client_secret: r.client_secret.expose(),
+            expires_at: time_out(r.expires_at)?,
+            grant_types: &r.grant_types,
+        })
+    }
+
+    /// The secret is moved into a `Secret` before anything can fail.
+    fn registration_in(r: RegistrationIn) -> Option<Registration> {
+        let client_secret = Secret::new(r.client_secret);
+        Some(Registration {
+            expires_at: time_in(&r.expires_at)?,
+            client_id: r.client_id,
+            client_secret,
+            grant_types: r.grant_types,
+        })
+    }
+
+    pub(super) fn encode_signed_in(
+        session: &SsoSession,
+        s: &SignedIn,
+        others: &[Registration],
+    ) -> Option<Secret<String>> {
         let out = SignedInOut {
             version: VERSION,
             start_url: &session.start_url,
-            registration: RegistrationOut {
-                client_id: &s.registration.client_id,
-                client_secret: s.registration.client_secret.expose(),
-                expires_at: time_out(s.registration.expires_at)?,
-                grant_types: &s.registration.grant_types,
-            },
+            registration: registration_out(&s.registration)?,
             token: TokenOut {
                 access_token: s.token.access_token.expose(),
                 expires_at: time_out(s.token.expires_at)?,
                 refresh_token: s.token.refresh_token.as_ref().map(|r| r.expose().as_str()),
             },
+            other_registrations: others.iter().map(registration_out).collect::<Option<_>>()?,
         };
         serde_json::to_string(&out).ok().map(Secret::new)
     }
 
     /// The start URL it was saved for, and the sign-in; `None` if damaged or from a newer
     /// rolecall.
-    pub(super) fn decode_signed_in(value: &Secret<String>) -> Option<(String, SignedIn)> {
+    /// The start URL it was saved for, the sign-in and the registrations kept for other
+    /// flows; `None` if damaged or from a newer rolecall.
+    pub(super) fn decode_signed_in(
+        value: &Secret<String>,
+    ) -> Option<(String, SignedIn, Vec<Registration>)> {
         let dto: SignedInIn = serde_json::from_str(value.expose()).ok()?;
         let version = dto.version;
         // Every secret is moved into a `Secret` before anything can fail, so none is dropped
         // unwiped.
-        let registration_expires = time_in(&dto.registration.expires_at);
         let token_expires = time_in(&dto.token.expires_at);
-        let client_secret = Secret::new(dto.registration.client_secret);
         let access_token = Secret::new(dto.token.access_token);
         let refresh_token = dto.token.refresh_token.map(Secret::new);
-        let registration = Registration {
-            client_id: dto.registration.client_id,
-            client_secret,
-            expires_at: registration_expires?,
-            grant_types: dto.registration.grant_types,
-        };
+        let registration = registration_in(dto.registration);
+        let others: Vec<Registration> = dto
+            .other_registrations
+            .into_iter()
+            .filter_map(registration_in)
+            .collect();
         let token = SsoToken {
             access_token,
             expires_at: token_expires?,
             refresh_token,
         };
+        let registration = registration?;
         (version == VERSION).then(|| {
             (
                 dto.start_url,
@@ -558,6 +654,7 @@ mod dto {
                     registration,
                     token,
                 },
+                others,
             )
         })
     }

@@ -23,6 +23,8 @@ use rolecall::adapters::aws_sso_cache::{AwsSsoCache, cache_key};
 use rolecall::adapters::file_store::FileStore;
 use rolecall::core::sso::{Registration, SignedIn, SsoSession, SsoToken};
 use rolecall::emulator::Emulator;
+use rolecall::engine::tokens::{TokenError, usable_token};
+use rolecall::ports::clock::SystemClock;
 use rolecall::secret::Secret;
 use rolecall::session_store::{SessionStore, Source};
 use serde_json::{Value, json};
@@ -265,18 +267,38 @@ fn hex_sha1(text: &str) -> String {
 /// Writes a token file with botocore's own cache code (`JSONFileCache` and its SSO JSON
 /// encoder), exactly as the CLI does after a login or refresh. The token goes in on stdin.
 fn botocore_writes_cache(home: &Path, session_name: &str, token: &Value) {
+    botocore_writes(home, Some(session_name), Encoder::Sso, token);
+}
+
+/// How botocore turns `expiresAt` into text: the AWS CLI v2's SSO encoder
+/// (`2026-11-29T10:00:00Z`), or `JSONFileCache`'s default (`2026-11-29T10:00:00UTC`).
+#[derive(Clone, Copy, Debug)]
+enum Encoder {
+    Sso,
+    Default,
+}
+
+/// `SSOTokenLoader.save_token` into a `JSONFileCache` under `$HOME/.aws/sso/cache`; with no
+/// session name the key is the sha1 of the start URL, as for a legacy profile.
+fn botocore_writes(home: &Path, session_name: Option<&str>, encoder: Encoder, token: &Value) {
     let script = r#"
 import datetime, json, os, sys
 from botocore.tokens import _sso_json_dumps
 from botocore.utils import JSONFileCache, SSOTokenLoader
 token = json.load(sys.stdin)
 for field in ("expiresAt", "registrationExpiresAt"):
-    token[field] = datetime.datetime.fromisoformat(token[field].replace("Z", "+00:00"))
-cache = JSONFileCache(os.path.join(os.environ["HOME"], ".aws", "sso", "cache"), dumps_func=_sso_json_dumps)
-SSOTokenLoader(cache=cache).save_token(token["startUrl"], token, session_name=sys.argv[1])
+    if field in token:
+        token[field] = datetime.datetime.fromisoformat(token[field].replace("Z", "+00:00"))
+dumps = _sso_json_dumps if sys.argv[2] == "sso" else None
+cache = JSONFileCache(os.path.join(os.environ["HOME"], ".aws", "sso", "cache"), dumps_func=dumps)
+SSOTokenLoader(cache=cache).save_token(token["startUrl"], token, session_name=sys.argv[1] or None)
 "#;
+    let encoder = match encoder {
+        Encoder::Sso => "sso",
+        Encoder::Default => "default",
+    };
     let mut child = Command::new("python3")
-        .args(["-c", script, session_name])
+        .args(["-c", script, session_name.unwrap_or(""), encoder])
         .env("HOME", home)
         .stdin(Stdio::piped())
         .spawn()
@@ -428,4 +450,108 @@ async fn a_token_the_aws_cli_refreshed_with_our_registration_wins_over_ours() {
         .send()
         .await
         .expect("the token botocore refreshed works");
+}
+
+/// A legacy `aws sso login` token (`sso_start_url` in the profile): botocore keeps only
+/// `startUrl`, `region`, `accessToken` and `expiresAt` in `sha1(start_url).json` — no client,
+/// no refresh token. rolecall uses it while it lasts, and says to sign in again after.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_legacy_aws_sso_login_token_is_reused_until_it_expires() {
+    let emu = start(&small_org_toml()).await;
+    let cli_login = sign_in(&emu).await;
+    let idc =
+        rolecall::adapters::aws_identity_center::AwsIdentityCenter::new(REGION, Some(&emu.url()));
+    for encoder in [Encoder::Sso, Encoder::Default] {
+        let home = home();
+        botocore_writes(
+            home.path(),
+            None,
+            encoder,
+            &json!({
+                "startUrl": START_URL,
+                "region": REGION,
+                "accessToken": cli_login.token.access_token.expose(),
+                "expiresAt": iso(cli_login.token.expires_at),
+            }),
+        );
+        let file = home
+            .path()
+            .join(".aws/sso/cache")
+            .join(format!("{}.json", hex_sha1(START_URL)));
+        let written = std::fs::read_to_string(&file).unwrap();
+        let suffix = match encoder {
+            Encoder::Sso => "Z\"",
+            Encoder::Default => "UTC\"",
+        };
+        assert!(written.contains(suffix), "{encoder:?}: {written}");
+        let store = session_store(home.path());
+        let token = usable_token(&idc, &store, &legacy_session(), &SystemClock)
+            .await
+            .unwrap_or_else(|e| panic!("{encoder:?}: {e}"));
+        assert_eq!(token.token.access_token, cli_login.token.access_token);
+        sso(&emu)
+            .list_accounts()
+            .access_token(token.token.access_token.expose())
+            .send()
+            .await
+            .expect("the legacy token works on the portal");
+        // Nothing of ours was written over the CLI's file by reading it.
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), written);
+    }
+
+    // The binary says so too: `status` shows the token, `list` uses it.
+    let profile = format!(
+        "[profile legacy]\nsso_start_url = {START_URL}\nsso_region = {REGION}\n\
+         sso_account_id = {ACCOUNT}\nsso_role_name = {ROLE}\n"
+    );
+    let cli_home = common::cli_home::Home::new(&emu, &profile, "");
+    botocore_writes(
+        cli_home.path(),
+        None,
+        Encoder::Sso,
+        &json!({
+            "startUrl": START_URL,
+            "region": REGION,
+            "accessToken": cli_login.token.access_token.expose(),
+            "expiresAt": iso(cli_login.token.expires_at),
+        }),
+    );
+    let out = cli_home.rolecall(&["status", "--session", "legacy"]);
+    let stdout = common::cli_home::text(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("signed in, expires"),
+        "{stdout}{}",
+        common::cli_home::text(&out.stderr)
+    );
+    let out = cli_home.rolecall(&["list", "--session", "legacy", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        common::cli_home::text(&out.stderr)
+    );
+    assert!(common::cli_home::text(&out.stdout).contains(ACCOUNT));
+
+    // Expired: it cannot be refreshed, so sign in again.
+    let home = home();
+    botocore_writes(
+        home.path(),
+        None,
+        Encoder::Sso,
+        &json!({
+            "startUrl": START_URL,
+            "region": REGION,
+            "accessToken": cli_login.token.access_token.expose(),
+            "expiresAt": iso(SystemTime::now() - Duration::from_secs(60)),
+        }),
+    );
+    let err = usable_token(
+        &idc,
+        &session_store(home.path()),
+        &legacy_session(),
+        &SystemClock,
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, TokenError::Expired { .. }), "{err}");
+    assert!(err.to_string().contains("rolecall login"), "{err}");
 }

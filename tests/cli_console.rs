@@ -111,11 +111,33 @@ async fn get_signin_token_checks_the_credentials() {
     assert_eq!(body["error"], "ExpiredSession");
 }
 
+/// A `$BROWSER` that keeps its command line in `home/browser-argv`.
+fn recording_browser(home: &Home) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let argv = home.path().join("browser-argv");
+    let browser = home.path().join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}.tmp'\nmv '{0}.tmp' '{0}'\n",
+            argv.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    argv
+}
+
+// The sign-in URL is a credential: the browser's command line (readable by every local user)
+// gets a private page's path, never the URL; the page (0600, in a 0700 directory) redirects to
+// a URL the federation endpoint accepts.
 #[tokio::test(flavor = "multi_thread")]
 async fn opens_the_browser_without_print_and_prints_nothing() {
+    use std::os::unix::fs::PermissionsExt;
     let emu = start(&auto_approving_org()).await;
     let home = Home::new(&emu, "", "");
     home.login();
+    let argv_file = recording_browser(&home);
     let out = home.rolecall(&["console", TARGET]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "", "the URL goes to the browser only");
@@ -124,7 +146,32 @@ async fn opens_the_browser_without_print_and_prints_nothing() {
         "{}",
         text(&out.stderr)
     );
-    wait_until(std::time::Duration::from_secs(10), || home.browser_opened()).await;
+    wait_until(std::time::Duration::from_secs(10), || argv_file.exists()).await;
+    let argv = std::fs::read_to_string(&argv_file).unwrap();
+    assert!(!argv.contains("SigninToken"), "the browser's argv: {argv}");
+    for secret in emu.issued_secrets() {
+        assert!(!argv.contains(&secret), "a secret in the browser's argv");
+    }
+    let page_url = argv.trim_end();
+    assert_eq!(argv.lines().count(), 1, "{argv}");
+    let page = url::Url::parse(page_url)
+        .unwrap()
+        .to_file_path()
+        .unwrap_or_else(|()| panic!("not a file URL: {page_url}"));
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&page), 0o600);
+    assert_eq!(mode(page.parent().unwrap()), 0o700);
+    let html = std::fs::read_to_string(&page).unwrap();
+    let start_of_url = html.find("location.replace(\"").unwrap() + "location.replace(\"".len();
+    let url = html[start_of_url..]
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("\\u0026", "&");
+    assert!(url.contains("SigninToken="), "{html}");
+    // The page leads where `--print` would: the federation endpoint takes it.
+    let answer = browser().get(&url).send().await.unwrap();
+    assert_eq!(answer.status(), 302, "{url}");
 
     // Without a browser it says how to get the URL instead.
     let out = home
@@ -138,4 +185,87 @@ async fn opens_the_browser_without_print_and_prints_nothing() {
         "{}",
         text(&out.stderr)
     );
+}
+
+/// The chains of the demo organisation: from an SSO role (role chaining) and from an IAM user's
+/// long-term keys (not role chaining: up to the role's 12 h).
+const CHAINS: &str = "[[chains]]\nname = \"pipeline\"\nsource = \"tools-ci/DevOps\"\n\
+    role_arn = \"arn:aws:iam::011403187894:role/pipeline-service\"\n\
+    [[chains]]\nname = \"reader\"\nsource_profile = \"jenkins\"\n\
+    role_arn = \"arn:aws:iam::295922081140:role/s3-reader\"\nduration = \"12h\"\n";
+
+async fn chains_home() -> (rolecall::emulator::Emulator, Home) {
+    let emu = start(&demo_org_toml()).await;
+    let home = Home::new(&emu, "", CHAINS);
+    std::fs::write(
+        home.path().join(".aws/credentials"),
+        "[jenkins]\naws_access_key_id = AKIAEXAMPLEJENKINS01\n\
+         aws_secret_access_key = jenkinsEXAMPLEsecretKEY/doNotUse/0000001\n",
+    )
+    .unwrap();
+    home.login();
+    (emu, home)
+}
+
+/// The console session (seconds) the emulator's sign-in token in `url` grants.
+fn console_seconds(url: &str) -> u64 {
+    use base64::Engine;
+    let q = query_of(url);
+    let token = param(&q, "SigninToken");
+    let payload = token.split('.').next().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap();
+    json["d"].as_u64().unwrap()
+}
+
+// AWS's federation endpoint answers 400 to `SessionDuration` with credentials from role
+// chaining (here an SSO role's credentials assumed another role): rolecall leaves it out and
+// says the console session follows the credentials.
+#[tokio::test(flavor = "multi_thread")]
+async fn console_on_a_role_chain_sends_no_session_duration() {
+    let (emu, home) = chains_home().await;
+    let out = home.rolecall(&["console", "pipeline", "--print"]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("the console session lasts as long as the credentials"),
+        "{stderr}"
+    );
+    let seconds = console_seconds(text(&out.stdout).trim_end());
+    assert!((3000..=3600).contains(&seconds), "{seconds}");
+
+    // The emulator refuses SessionDuration with those credentials, as AWS does.
+    let doc = home.rolecall(&["credential-process", "pipeline"]);
+    let doc: serde_json::Value = serde_json::from_slice(&doc.stdout).unwrap();
+    let session = serde_json::json!({
+        "sessionId": doc["AccessKeyId"], "sessionKey": doc["SecretAccessKey"],
+        "sessionToken": doc["SessionToken"],
+    });
+    let url = format!(
+        "{}/federation?{}",
+        emu.url(),
+        form_urlencoded::Serializer::new(String::new())
+            .append_pair("Action", "getSigninToken")
+            .append_pair("SessionDuration", "900")
+            .append_pair("Session", &session.to_string())
+            .finish()
+    );
+    assert_eq!(browser().get(url).send().await.unwrap().status(), 400);
+}
+
+// A chain from an IAM user's long-term keys is not role chaining: the console session is as
+// long as STS gave (12 h), not capped at 1 h, and nothing says "chained".
+#[tokio::test(flavor = "multi_thread")]
+async fn console_on_a_chain_from_an_iam_user_is_not_role_chaining() {
+    let (_emu, home) = chains_home().await;
+    let out = home.rolecall(&["console", "reader", "--print"]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("chain"), "{stderr}");
+    let seconds = console_seconds(text(&out.stdout).trim_end());
+    assert!(seconds > 11 * 3600, "a console session of {seconds} s");
 }

@@ -279,3 +279,68 @@ async fn credential_process_profiles_name_this_binary_and_work() {
             .starts_with("arn:aws:sts::222222222222:assumed-role/AWSReservedSSO_PowerUserAccess_")
     );
 }
+
+/// Flag values that cannot be written, and a section another tool wrote: exit 2, one line on
+/// stderr saying why, both files untouched. `--force` replaces the other tool's section whole.
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_flags_and_other_tools_sections_are_refused_with_the_files_untouched() {
+    let (emu, home) = signed_in_home().await;
+    let before = (home.read("config"), home.read("credentials"));
+    for region in ["us-east-1\nfoo=bar", "", "a = b", "eu-west-1 "] {
+        for args in [
+            vec!["populate", "--region", region],
+            vec!["write", "payments-dev/PowerUserAccess", "--region", region],
+        ] {
+            let out = home.rolecall(&args);
+            let stderr = text(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+            assert!(stderr.contains("--region"), "{args:?}: {stderr}");
+            assert_eq!((home.read("config"), home.read("credentials")), before);
+        }
+    }
+    for profile in ["DEFAULT", "a\nb"] {
+        let args = [
+            "write",
+            "payments-dev/PowerUserAccess",
+            "--profile",
+            profile,
+        ];
+        let out = home.rolecall(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{profile:?}: {}",
+            text(&out.stderr)
+        );
+        assert_eq!((home.read("config"), home.read("credentials")), before);
+    }
+
+    // [saml] belongs to another tool.
+    let args = ["write", "payments-dev/PowerUserAccess", "--profile", "saml"];
+    let out = home.rolecall(&args);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("[saml] was not written by rolecall") && stderr.contains("--force"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert_eq!(home.read("credentials"), before.1);
+
+    let out = home.rolecall(&[args.as_slice(), &["--force", "--region", REGION]].concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let credentials = home.read("credentials");
+    assert!(!credentials.contains("AKIASAML"), "{credentials}");
+    assert!(
+        credentials.contains("managed_by = rolecall"),
+        "{credentials}"
+    );
+    assert!(
+        home.whoami("saml")
+            .starts_with("arn:aws:sts::222222222222:assumed-role/AWSReservedSSO_PowerUserAccess_"),
+    );
+    // Now it is ours: no --force needed.
+    let out = home.rolecall(&args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_no_secret_in_the_log(&emu, &home);
+}

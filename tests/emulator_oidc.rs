@@ -477,3 +477,111 @@ async fn malformed_json_gets_the_aws_error_shape() {
     let body: serde_json::Value = answer.json().await.unwrap();
     assert_eq!(body["error"], "invalid_request");
 }
+
+/// AWS's rule: grant types restrict a registration. A browser (PKCE) registration starts a
+/// device authorization, but its device code is refused after the user approved; a device
+/// registration (no `grantTypes`, as botocore registers) cannot redeem an authorization code,
+/// nor open `/authorize`.
+#[tokio::test]
+async fn grant_types_restrict_what_a_registration_may_do() {
+    let emu = start(&small_org_toml()).await;
+    let client = oidc(&emu);
+    let pkce = client
+        .register_client()
+        .client_name("browser-client")
+        .client_type("public")
+        .scopes("sso:account:access")
+        .grant_types("authorization_code")
+        .grant_types("refresh_token")
+        .redirect_uris("http://127.0.0.1/oauth/callback")
+        .issuer_url(START_URL)
+        .send()
+        .await
+        .unwrap();
+    let (id, secret) = (pkce.client_id().unwrap(), pkce.client_secret().unwrap());
+    let auth = client
+        .start_device_authorization()
+        .client_id(id)
+        .client_secret(secret)
+        .start_url(START_URL)
+        .send()
+        .await
+        .expect("AWS starts the device authorization for any valid client");
+    assert_eq!(emu.approve_devices(), 1);
+    let err = poll(&client, id, secret, auth.device_code().unwrap())
+        .await
+        .unwrap_err();
+    assert!(err.is_unauthorized_client_exception(), "{err:?}");
+    assert_eq!(err.code(), Some("UnauthorizedClientException"));
+
+    // A device registration: no grantTypes.
+    let (device_id, device_secret) = register(&client, &["sso:account:access"]).await;
+    let err = client
+        .create_token()
+        .client_id(&device_id)
+        .client_secret(&device_secret)
+        .grant_type("authorization_code")
+        .code("any-code")
+        .redirect_uri("http://127.0.0.1:43219/oauth/callback")
+        .code_verifier("a-verifier-of-at-least-forty-three-characters-long-0123456789")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(err.is_unauthorized_client_exception(), "{err:?}");
+    let page = browser()
+        .get(format!(
+            "{}/authorize?response_type=code&client_id={device_id}\
+             &redirect_uri=http%3A%2F%2F127.0.0.1%3A43219%2Foauth%2Fcallback&state=s\
+             &code_challenge_method=S256&code_challenge=abc",
+            emu.url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 400);
+    assert!(page.text().await.unwrap().contains("unauthorized_client"));
+
+    // Not both at once: one registration per flow.
+    let err = client
+        .register_client()
+        .client_name("both")
+        .client_type("public")
+        .grant_types("authorization_code")
+        .grant_types(DEVICE_GRANT)
+        .grant_types("refresh_token")
+        .redirect_uris("http://127.0.0.1/oauth/callback")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(err.is_invalid_scope_exception(), "{err:?}");
+
+    // A registration naming only refresh_token is a device client (aws-sso-cli registers so).
+    let refresh_only = client
+        .register_client()
+        .client_name("refresh-only")
+        .client_type("public")
+        .scopes("sso:account:access")
+        .grant_types("refresh_token")
+        .send()
+        .await
+        .unwrap();
+    let (rid, rsecret) = (
+        refresh_only.client_id().unwrap(),
+        refresh_only.client_secret().unwrap(),
+    );
+    let auth = client
+        .start_device_authorization()
+        .client_id(rid)
+        .client_secret(rsecret)
+        .start_url(START_URL)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(emu.approve_devices(), 1);
+    let token = poll(&client, rid, rsecret, auth.device_code().unwrap())
+        .await
+        .expect("a device client redeems its device code");
+    assert!(token.refresh_token().is_some());
+}

@@ -208,19 +208,26 @@ async fn a_broken_config_is_one_exact_line_with_file_and_line_and_nothing_is_wri
         assert_refused_by_every_command(&emu, &home, &expected);
     }
 
-    // The AWS CLI's config, which rolecall reads for identity centers, is held to the same.
+    // The AWS CLI's config is not ours to refuse: a line botocore would refuse is skipped and
+    // named once by `status`, file and line, and everything else still works.
     std::fs::write(&config, "[storage]\nbackend = \"file\"\n").unwrap();
     let aws_config = home.path().join(".aws/config");
     let mut broken = std::fs::read_to_string(&aws_config).unwrap();
     broken.push_str("this line is not ini\n");
     let line = broken.lines().count();
     std::fs::write(&aws_config, &broken).unwrap();
-    assert_refused_by_every_command(
-        &emu,
-        &home,
-        &format!(
-            "rolecall: {}:{line}: expected `key = value` or a [section], found \"this line is not ini\"\n",
+    let out = home.rolecall(&["status"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "rolecall: {}:{line}: \"this line is not ini\" is neither `key = value` nor a [section]; the AWS CLI refuses the file\n",
             aws_config.display()
-        ),
+        )
+    );
+    assert!(
+        text(&out.stdout).contains("acme\t"),
+        "{}",
+        text(&out.stdout)
     );
 }

@@ -12,8 +12,8 @@
 //! in its argv, which the search must find; and the same search must find the real secrets
 //! where they belong (the `env` output, the exports file, `~/.aws/credentials`).
 //!
-//! `console` without `--print` is not in the sweep: it hands the sign-in URL (a credential) to
-//! the browser, on the browser's command line.
+//! `console` without `--print` is in the sweep too: the browser gets a private page's path, so
+//! its command line holds no sign-in token.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -104,6 +104,7 @@ fn cli_flows(home: &Home, seen: &mut Collected) -> Vec<String> {
     );
     let console = seen.run(home, BIN, &["console", TARGET, "--print"], true);
     products.push(text(&console.stdout));
+    seen.run(home, BIN, &["console", TARGET], false);
     products
 }
 
@@ -258,6 +259,70 @@ fn no_secret_reaches_logs_screens_argv_or_messages() {
         log.len() / 1024,
         seen.places.len(),
         argv.len()
+    );
+}
+
+/// The IAM user `jenkins`'s long-term secret key (from the demo organisation).
+const JENKINS_SECRET: &str = "jenkinsEXAMPLEsecretKEY/doNotUse/0000001";
+
+// `ROLECALL_LOG=trace` asks for everything, and still no secret may reach the log: the SDK's
+// transport logs request and response headers and bodies (the SSO bearer token, the OIDC
+// answers, STS's XML) at trace level. Sign in both ways, list, assume an SSO role, a chain from
+// it and a chain from an IAM user's long-term keys, open the console: every secret the emulator
+// issued (tokens, keys, client secret, device code, sign-in token) and the IAM user's secret key
+// are absent from the log.
+#[test]
+fn a_trace_log_holds_no_secret() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let emu: Emulator = rt.block_on(start(&common::demo_org_toml()));
+    let home = Home::new(
+        &emu,
+        "",
+        "[[chains]]\nname = \"pipeline\"\nsource = \"tools-ci/DevOps\"\n\
+         role_arn = \"arn:aws:iam::011403187894:role/pipeline-service\"\n\
+         [[chains]]\nname = \"reader\"\nsource_profile = \"jenkins\"\n\
+         role_arn = \"arn:aws:iam::295922081140:role/s3-reader\"\n",
+    );
+    std::fs::write(
+        home.path().join(".aws/credentials"),
+        format!("[jenkins]\naws_access_key_id = AKIAEXAMPLEJENKINS01\naws_secret_access_key = {JENKINS_SECRET}\n"),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = home
+            .command(BIN, args)
+            .env("ROLECALL_LOG", "trace")
+            .env("USER", "alice")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        out
+    };
+    run(&["login", "--device-code", "--no-browser"]);
+    fetching_browser(&home);
+    run(&["login", "--force"]);
+    run(&["list", "--refresh"]);
+    let env = run(&["env", TARGET]);
+    run(&["credential-process", "pipeline"]);
+    run(&["whoami", "reader"]);
+    run(&["console", TARGET, "--print"]);
+    run(&["console", TARGET]);
+    run(&["console", "pipeline"]);
+    let log = home.log();
+    assert!(log.contains("TRACE"), "the log is not at trace level");
+    let mut issued = emu.issued_secrets();
+    issued.push(JENKINS_SECRET.to_owned());
+    let secrets = Secrets::new(issued);
+    assert!(
+        !secrets.found_in(&text(&env.stdout)).is_empty(),
+        "the search finds the secrets where they belong"
+    );
+    secrets.assert_none_in("the trace log", &log);
+    eprintln!(
+        "trace log: {} kB, {} lines at TRACE, {} values redacted",
+        log.len() / 1024,
+        log.matches(" TRACE ").count(),
+        log.matches("[redacted]").count()
     );
 }
 

@@ -107,6 +107,7 @@ fn request(emu: &Emulator, method: Method, open_browser: bool) -> SignInRequest 
         open_browser,
         endpoint: Some(emu.url()),
         client_name: "rolecall-test".into(),
+        registrations: Vec::new(),
     }
 }
 
@@ -313,6 +314,123 @@ async fn refresh_renews_silently_and_a_revoked_session_asks_again() {
     assert_eq!(accounts.account_list().len(), 2);
 }
 
+/// Grant types restrict a registration (AWS's rule, enforced by the emulator): after
+/// `rolecall login` in the browser (PKCE), a device-code sign-in (the app,
+/// `credential-process`) must register a device client of its own instead of reusing the
+/// browser one, whose device code AWS refuses after the user approved. And back again.
+#[tokio::test(flavor = "multi_thread")]
+async fn each_flow_signs_in_with_a_registration_made_for_it() {
+    use rolecall::emulator::Api;
+    let emu = start(&org("approve_after_seconds = 0")).await;
+    let idc = AwsIdentityCenter::new(REGION, Some(&emu.url()));
+    let (mut v, _codes) = view();
+    let browser = FakeBrowser {
+        tamper_state: false,
+    };
+    let pkce = run(
+        &idc,
+        &browser,
+        &SystemClock,
+        &request(&emu, Method::Pkce, true),
+        None,
+        &mut v,
+    )
+    .await
+    .unwrap();
+    // The browser sign-in is over: the token and its refresh token no longer work.
+    emu.revoke_tokens();
+    let mut stale = pkce.clone();
+    stale.token.expires_at = std::time::SystemTime::now() - Duration::from_secs(1);
+    let registered = emu.stats(Api::RegisterClient).requests;
+    let device = run(
+        &idc,
+        &NoBrowser,
+        &SystemClock,
+        &request(&emu, Method::DeviceCode, false),
+        Some(stale),
+        &mut v,
+    )
+    .await
+    .expect("the device sign-in succeeds on its own registration");
+    assert_eq!(emu.stats(Api::RegisterClient).requests, registered + 1);
+    assert_eq!(
+        emu.stats(Api::StartDeviceAuthorization).requests,
+        1,
+        "the user approves once"
+    );
+    assert_ne!(device.registration.client_id, pkce.registration.client_id);
+    assert!(
+        device
+            .registration
+            .supports("urn:ietf:params:oauth:grant-type:device_code")
+    );
+
+    // The store keeps one registration per flow: back in the browser, the browser
+    // registration is taken again (no RegisterClient), not the device one.
+    let dir = tempfile::tempdir().unwrap();
+    let store = rolecall::session_store::SessionStore::new(
+        Box::new(rolecall::adapters::file_store::FileStore::new(dir.path())),
+        rolecall::adapters::aws_sso_cache::AwsSsoCache::new(dir.path().join("sso-cache")),
+    );
+    store.save(&session(), &pkce).unwrap();
+    store.save(&session(), &device).unwrap();
+    let kept = store.registrations(&session());
+    assert_eq!(
+        kept.iter()
+            .map(|r| r.client_id.as_str())
+            .collect::<Vec<_>>(),
+        [
+            device.registration.client_id.as_str(),
+            pkce.registration.client_id.as_str()
+        ]
+    );
+    emu.revoke_tokens();
+    let mut stale = store.load(&session()).unwrap().unwrap();
+    stale.token.expires_at = std::time::SystemTime::now() - Duration::from_secs(1);
+    let mut req = request(&emu, Method::Pkce, true);
+    req.registrations = kept;
+    let again = run(&idc, &browser, &SystemClock, &req, Some(stale), &mut v)
+        .await
+        .unwrap();
+    assert_eq!(again.registration.client_id, pkce.registration.client_id);
+    assert_eq!(emu.stats(Api::RegisterClient).requests, registered + 1);
+    store.save(&session(), &again).unwrap();
+    assert_eq!(store.registrations(&session()).len(), 2);
+}
+
+/// A kept registration AWS no longer knows is refused at StartDeviceAuthorization, before any
+/// code is shown: rolecall registers anew and starts again, once, and the user approves once.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_kept_registration_is_replaced_before_anyone_is_asked() {
+    use rolecall::emulator::Api;
+    let emu = start(&org("approve_after_seconds = 0")).await;
+    let idc = AwsIdentityCenter::new(REGION, Some(&emu.url()));
+    let (mut v, _codes) = view();
+    let mut req = request(&emu, Method::DeviceCode, false);
+    req.registrations = vec![rolecall::core::sso::Registration {
+        client_id: "forgotten-by-aws".into(),
+        client_secret: rolecall::secret::Secret::new("old-secret".into()),
+        expires_at: std::time::SystemTime::now() + Duration::from_secs(30 * 86_400),
+        grant_types: Method::DeviceCode
+            .grant_types()
+            .iter()
+            .map(|g| g.to_string())
+            .collect(),
+    }];
+    let signed_in = run(&idc, &NoBrowser, &SystemClock, &req, None, &mut v)
+        .await
+        .expect("signed in with a new registration");
+    assert_ne!(signed_in.registration.client_id, "forgotten-by-aws");
+    assert_eq!(emu.stats(Api::RegisterClient).requests, 1);
+    assert_eq!(emu.stats(Api::StartDeviceAuthorization).requests, 2);
+    assert_eq!(
+        v.seen.lock().unwrap().len(),
+        1,
+        "one code was shown: {:?}",
+        v.seen
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn network_down_is_a_clear_failure() {
     let emu = start(&org("")).await;
@@ -326,6 +444,7 @@ async fn network_down_is_a_clear_failure() {
         open_browser: false,
         endpoint: Some(url),
         client_name: "t".into(),
+        registrations: Vec::new(),
     };
     let err = run(&idc, &NoBrowser, &SystemClock, &req, None, &mut v)
         .await

@@ -4,7 +4,11 @@
 //!   is the original's; when the original parses, the result parses too and the section holds
 //!   exactly the values set and none of the keys removed, every other section unchanged.
 //! - `remove_section`: no `[name]` is left; every other section reads as before.
-//! - `replace_block`: the managed block holds the given lines; the text outside it is unchanged.
+//! - `replace_block`: the managed block reads back as exactly the given sections; the text
+//!   outside it is unchanged.
+//!
+//! Headers are found as botocore finds them: any line (indented too) whose stripped text is
+//! `[` … `]` (the name up to the last `]`), unless it continues a setting above (indented deeper).
 #![no_main]
 
 mod pick;
@@ -13,8 +17,8 @@ use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 use pick::Pick;
 use rolecall::aws_files::ini_edit::{
-    BLOCK_BEGIN, BLOCK_END, managed_block, outside_block, remove_section, replace_block,
-    set_section,
+    BLOCK_BEGIN, BLOCK_END, NewSection, Remove, managed_block, outside_block, remove_section,
+    replace_block, set_section,
 };
 use rolecall::config::ini;
 
@@ -46,7 +50,7 @@ enum Edit {
         name: Pick,
     },
     Block {
-        body: Vec<String>,
+        body: Vec<(Pick, Vec<(Pick, String)>)>,
     },
 }
 
@@ -56,20 +60,43 @@ struct Input {
     edit: Edit,
 }
 
-fn same_name(a: &str, b: &str) -> bool {
-    a.split_whitespace().eq(b.split_whitespace())
+/// botocore's matching: one-word names exactly, `profile NAME` by words.
+fn same_name(header: &str, name: &str) -> bool {
+    if name.contains(' ') {
+        !header.starts_with(char::is_whitespace)
+            && header.split_whitespace().eq(name.split_whitespace())
+    } else {
+        header == name
+    }
 }
 
-/// A `[section]` header line (its text without the line ending), as the editor reads one.
-fn header(line: &str) -> Option<&str> {
-    let line = line.strip_suffix('\r').unwrap_or(line);
-    if line.starts_with([' ', '\t']) {
-        return None;
-    }
-    line.trim()
-        .strip_prefix('[')?
-        .strip_suffix(']')
-        .map(str::trim)
+/// For each line (without its ending): the name of the section it heads, if it is a header.
+fn headers(lines: &[&str]) -> Vec<Option<String>> {
+    let (mut in_section, mut in_setting, mut level) = (false, false, 0);
+    lines
+        .iter()
+        .map(|line| {
+            let t = line.trim();
+            if t.is_empty() || t.starts_with(['#', ';']) {
+                return None;
+            }
+            let indent = line.chars().take_while(|c| c.is_whitespace()).count();
+            if in_section && in_setting && indent > level {
+                return None;
+            }
+            level = indent;
+            let name = t
+                .strip_prefix('[')
+                .and_then(|r| r.rfind(']').filter(|&i| i > 0).map(|i| r[..i].to_owned()));
+            if name.is_some() {
+                in_section = true;
+                in_setting = false;
+            } else if in_section && t.split_once(['=', ':']).is_some_and(|(k, _)| !k.trim().is_empty()) {
+                in_setting = true;
+            }
+            name
+        })
+        .collect()
 }
 
 /// `(before, after)` around the last `[name]` section: from its header line to the next one.
@@ -79,13 +106,16 @@ fn around<'a>(text: &'a str, name: &str) -> Option<(&'a str, &'a str)> {
     starts.retain(|&i| i < text.len());
     let line = |i: usize| {
         let end = starts.get(i + 1).map_or(text.len(), |&e| e - 1);
-        &text[starts[i]..end]
+        let l = &text[starts[i]..end];
+        l.strip_suffix('\r').unwrap_or(l)
     };
+    let lines: Vec<&str> = (0..starts.len()).map(line).collect();
+    let heads = headers(&lines);
     let first = (0..starts.len())
         .rev()
-        .find(|&i| header(line(i)).is_some_and(|h| same_name(h, name)))?;
+        .find(|&i| heads[i].as_deref().is_some_and(|h| same_name(h, name)))?;
     let next = (first + 1..starts.len())
-        .find(|&i| header(line(i)).is_some())
+        .find(|&i| heads[i].is_some())
         .map_or(text.len(), |i| starts[i]);
     Some((&text[..starts[first]], &text[next..]))
 }
@@ -105,7 +135,7 @@ fn settings(section: &ini::Section) -> Vec<(String, String)> {
 fn check_set(text: &str, name: &str, set: &[(String, String)], remove: &[String]) {
     let set_refs: Vec<(&str, &str)> = set.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let remove_refs: Vec<&str> = remove.iter().map(String::as_str).collect();
-    let Ok(out) = set_section(text, name, &set_refs, &remove_refs) else {
+    let Ok(out) = set_section(text, name, &set_refs, Remove::Keys(&remove_refs)) else {
         return;
     };
     match around(text, name) {
@@ -181,16 +211,26 @@ fn check_remove(text: &str, name: &str) {
     assert_eq!(others(&old_sections), others(&new_sections));
 }
 
-fn check_block(text: &str, body: &[String]) {
+fn check_block(text: &str, body: &[NewSection]) {
     let Ok(out) = replace_block(text, body) else {
         return;
     };
     let block = managed_block(&out)
         .expect("the result has one well-formed block")
         .expect("the result has a block");
-    let lines: Vec<&str> = block.lines().collect();
-    let wanted: Vec<&str> = body.iter().map(String::as_str).collect();
-    assert_eq!(lines, wanted, "the block holds the body");
+    let read = ini::parse(&block).expect("the block parses");
+    let got: Vec<(String, Vec<(String, String)>)> = read
+        .iter()
+        .map(|s| {
+            let kv = s.entries.iter().map(|e| (e.key.clone(), e.value.clone()));
+            (s.name.clone(), kv.collect())
+        })
+        .collect();
+    let wanted: Vec<(String, Vec<(String, String)>)> = body
+        .iter()
+        .map(|s| (s.name.clone(), s.settings.clone()))
+        .collect();
+    assert_eq!(got, wanted, "the block reads back as the sections written");
     match outside_block(text) {
         Ok(outside) if managed_block(text).ok().flatten().is_some() => {
             assert_eq!(outside_block(&out).ok(), Some(outside), "outside the block");
@@ -214,6 +254,18 @@ fuzz_target!(|input: Input| {
             check_set(&input.text, &name.resolve(&NAMES), &set, &remove);
         }
         Edit::Remove { name } => check_remove(&input.text, &name.resolve(&NAMES)),
-        Edit::Block { body } => check_block(&input.text, body),
+        Edit::Block { body } => {
+            let body: Vec<NewSection> = body
+                .iter()
+                .map(|(name, settings)| NewSection {
+                    name: name.resolve(&NAMES),
+                    settings: settings
+                        .iter()
+                        .map(|(k, v)| (k.resolve(&KEYS), v.clone()))
+                        .collect(),
+                })
+                .collect();
+            check_block(&input.text, &body);
+        }
     }
 });

@@ -23,7 +23,9 @@ use crate::core::sso::{Registration, SignedIn, SsoSession, SsoToken};
 use crate::secret::Secret;
 
 /// The grant type a registration read from the AWS CLI cache is known to support: the cache
-/// does not say what the CLI registered the client for, only that its tokens can be refreshed.
+/// does not say what the CLI registered the client for (`aws sso login` registers a browser
+/// client, `--use-device-code` a device one), only that its tokens can be refreshed. So such a
+/// registration refreshes, but no new sign-in of either flow takes it (`Method::fits`).
 pub const REFRESH_GRANT: &str = "refresh_token";
 
 /// A file in the cache could not be used.

@@ -1,6 +1,16 @@
 //! `Opener` for the user's browser (the `webbrowser` crate, which honours `$BROWSER`).
+//!
+//! Every URL passes [`check_web_url`] first. A URL that is a credential goes through a private
+//! page ([`redirect_page`]) in `<state dir>/console/`, handed over as a `file:` URL, so only the
+//! page's path is on the browser's command line.
 
-use crate::ports::opener::Opener;
+use super::redirect_page;
+use crate::paths::Paths;
+use crate::ports::opener::{Opener, check_web_url};
+use crate::secret::Secret;
+
+/// Where the private redirect pages go, under the state directory.
+pub const PAGES_DIR: &str = "console";
 
 /// Opens URLs in the system browser when one can be used here.
 #[derive(Debug, Clone, Copy, Default)]
@@ -28,8 +38,29 @@ impl Opener for SystemBrowser {
     }
 
     fn open(&self, url: &str) -> Result<(), String> {
-        webbrowser::open(url).map_err(|e| format!("could not open a browser: {e}"))
+        let url = check_web_url(url).map_err(|e| {
+            tracing::info!("refused to open a URL the policy does not allow");
+            e.to_string()
+        })?;
+        launch(&url)
     }
+
+    fn open_secret(&self, url: &Secret<String>) -> Result<(), String> {
+        let checked = Secret::new(check_web_url(url.expose()).map_err(|e| e.to_string())?);
+        let dir = Paths::from_env()
+            .map_err(|e| e.to_string())?
+            .state_dir
+            .join(PAGES_DIR);
+        let page = redirect_page::write(&dir, &checked)
+            .map_err(|e| format!("cannot write the page that opens the console: {e}"))?;
+        let page = url::Url::from_file_path(&page)
+            .map_err(|()| "the page that opens the console has no absolute path".to_owned())?;
+        launch(page.as_str())
+    }
+}
+
+fn launch(url: &str) -> Result<(), String> {
+    webbrowser::open(url).map_err(|e| format!("could not open a browser: {e}"))
 }
 
 #[cfg(test)]
@@ -67,5 +98,17 @@ mod tests {
     fn linux_needs_a_display() {
         assert!(!browser_available(env(&[])));
         assert!(browser_available(env(&[("WAYLAND_DISPLAY", "wayland-0")])));
+    }
+}
+
+#[cfg(test)]
+mod policy_tests {
+    use super::*;
+
+    // The policy holds in the real opener: a refused URL never reaches the browser.
+    #[test]
+    fn the_system_browser_refuses_what_the_policy_refuses() {
+        let e = SystemBrowser.open("file:///etc/passwd").unwrap_err();
+        assert!(e.starts_with("not opening file:///etc/passwd"), "{e}");
     }
 }

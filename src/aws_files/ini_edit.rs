@@ -7,10 +7,17 @@
 //! sections survive byte for byte. Lines we add use the file's own line ending (the first one
 //! it has; `\n` for a file without any).
 //!
-//! Lines are read as botocore's parser reads them: `[name]` headers, `key = value` or
-//! `key: value` settings (keys compare case-insensitively), full-line comments, and indented
-//! continuation lines that belong to the setting above them (blank lines and comments between
-//! do not end a value).
+//! Lines are read as botocore's parser (`configparser.RawConfigParser`) reads them: a header is
+//! any line (indented or not) whose stripped text starts with `[` and has a `]` after at least
+//! one character, named by what is between the `[` and its last `]` (so `[x] ; note`, `[x]# c`
+//! and `\t[x]` are `[x]`); `key = value` or `key: value` settings (keys compare
+//! case-insensitively); full-line comments; and continuation lines, indented deeper than the
+//! setting above them, that belong to it (blank lines and comments between do not end a value;
+//! an indented `[x]` there is part of the value, not a header).
+//!
+//! Every name and value written passes [`super::ini_check`].
+
+use super::ini_check::{check_section, check_setting};
 
 /// The first line of the managed block in `~/.aws/config`.
 pub const BLOCK_BEGIN: &str = "# BEGIN rolecall managed profiles (do not edit)";
@@ -26,16 +33,14 @@ pub enum EditError {
         value: String,
         why: &'static str,
     },
-    #[error("the value of {key} cannot be written: it has a line break")]
-    BadValue { key: String },
+    #[error("the value of {key} cannot be written: {why}")]
+    BadValue { key: String, why: &'static str },
     #[error("line {line}: {BLOCK_BEGIN:?} has no {BLOCK_END:?} after it; fix the file by hand")]
     UnclosedBlock { line: usize },
     #[error("line {line}: {BLOCK_END:?} has no {BLOCK_BEGIN:?} before it; fix the file by hand")]
     StrayBlockEnd { line: usize },
     #[error("line {line}: a second rolecall managed block; keep one and delete the other")]
     SecondBlock { line: usize },
-    #[error("the managed block cannot hold the line {line:?}: it reads as one of its markers")]
-    MarkerInBlock { line: String },
 }
 
 /// One line and its ending.
@@ -45,13 +50,9 @@ struct Line<'a> {
     eol: &'a str,
 }
 
-impl Line<'_> {
-    fn trimmed(&self) -> &str {
+impl<'a> Line<'a> {
+    fn trimmed(&self) -> &'a str {
         self.text.trim()
-    }
-
-    fn is_indented(&self) -> bool {
-        self.text.starts_with([' ', '\t'])
     }
 
     fn is_blank_or_comment(&self) -> bool {
@@ -59,26 +60,74 @@ impl Line<'_> {
         t.is_empty() || t.starts_with('#') || t.starts_with(';')
     }
 
-    /// The name between the brackets of a `[section]` header.
-    fn header(&self) -> Option<&str> {
-        if self.is_indented() {
-            return None;
-        }
-        let t = self.trimmed();
-        t.strip_prefix('[')?.strip_suffix(']').map(str::trim)
-    }
-
-    /// The key of a `key = value` line.
-    fn key(&self) -> Option<&str> {
-        if self.is_indented() || self.is_blank_or_comment() || self.header().is_some() {
-            return None;
-        }
-        self.text.split_once(['=', ':']).map(|(k, _)| k.trim())
-    }
-
     fn push_to(&self, out: &mut String) {
         out.push_str(self.text);
         out.push_str(self.eol);
+    }
+}
+
+/// What botocore makes of a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind<'a> {
+    /// Blank, a comment, or a line it cannot read (left as it is).
+    Other,
+    Header(&'a str),
+    /// A setting and its key.
+    Setting(&'a str),
+    /// More of the setting above.
+    Continuation,
+}
+
+/// The name of a header line's section: between its `[` and its last `]`.
+fn header_name(trimmed: &str) -> Option<&str> {
+    let rest = trimmed.strip_prefix('[')?;
+    let close = rest.rfind(']').filter(|&i| i > 0)?;
+    Some(&rest[..close])
+}
+
+/// Every line's kind, reading as botocore does (see the module's documentation).
+fn classify<'a>(lines: &[Line<'a>]) -> Vec<Kind<'a>> {
+    let mut kinds = Vec::with_capacity(lines.len());
+    let mut in_section = false;
+    let mut in_setting = false;
+    let mut indent_level = 0;
+    for line in lines {
+        if line.is_blank_or_comment() {
+            kinds.push(Kind::Other);
+            continue;
+        }
+        let indent = line.text.chars().take_while(|c| c.is_whitespace()).count();
+        if in_section && in_setting && indent > indent_level {
+            kinds.push(Kind::Continuation);
+            continue;
+        }
+        indent_level = indent;
+        let trimmed = line.trimmed();
+        if let Some(name) = header_name(trimmed) {
+            in_section = true;
+            in_setting = false;
+            kinds.push(Kind::Header(name));
+            continue;
+        }
+        let key = trimmed
+            .split_once(['=', ':'])
+            .map(|(k, _)| k.trim())
+            .filter(|k| in_section && !k.is_empty());
+        match key {
+            Some(key) => {
+                in_setting = true;
+                kinds.push(Kind::Setting(key));
+            }
+            None => kinds.push(Kind::Other),
+        }
+    }
+    kinds
+}
+
+fn header_of<'a>(kind: &Kind<'a>) -> Option<&'a str> {
+    match kind {
+        Kind::Header(name) => Some(name),
+        _ => None,
     }
 }
 
@@ -117,9 +166,16 @@ pub fn line_ending(text: &str) -> &'static str {
     }
 }
 
-/// Section names compare with runs of spaces folded (`profile  dev` is `profile dev`).
-fn same_name(a: &str, b: &str) -> bool {
-    a.split_whitespace().eq(b.split_whitespace())
+/// Whether a header's name is the section `name`, as botocore matches them: a name of one word
+/// (`default`, a credentials profile) exactly; `profile NAME` and `sso-session NAME` after
+/// `shlex` splitting (`[profile  dev ]` is `profile dev`).
+fn same_name(header: &str, name: &str) -> bool {
+    if name.contains(' ') {
+        !header.starts_with(char::is_whitespace)
+            && header.split_whitespace().eq(name.split_whitespace())
+    } else {
+        header == name
+    }
 }
 
 /// Where a section's lines are: `[header, body_end)` holds the header and its settings,
@@ -131,18 +187,18 @@ struct Span {
     end: usize,
 }
 
-fn spans_of(lines: &[Line<'_>], name: &str) -> Vec<Span> {
+fn spans_of(lines: &[Line<'_>], kinds: &[Kind<'_>], name: &str) -> Vec<Span> {
     let mut spans = Vec::new();
     let mut i = 0;
     while i < lines.len() {
-        let is_ours = lines[i].header().is_some_and(|h| same_name(h, name));
+        let is_ours = header_of(&kinds[i]).is_some_and(|h| same_name(h, name));
         if !is_ours {
             i += 1;
             continue;
         }
         let header = i;
         let mut end = i + 1;
-        while end < lines.len() && lines[end].header().is_none() {
+        while end < lines.len() && header_of(&kinds[end]).is_none() {
             end += 1;
         }
         let mut body_end = end;
@@ -161,62 +217,59 @@ fn spans_of(lines: &[Line<'_>], name: &str) -> Vec<Span> {
 
 /// The names of every `[section]` in `text`, in order (duplicates included).
 pub fn section_names(text: &str) -> Vec<String> {
-    split_lines(text)
+    classify(&split_lines(text))
         .iter()
-        .filter_map(|l| l.header().map(str::to_owned))
+        .filter_map(|k| header_of(k).map(str::to_owned))
         .collect()
 }
 
 /// Whether `text` has a `[name]` section.
 pub fn has_section(text: &str, name: &str) -> bool {
-    split_lines(text)
+    classify(&split_lines(text))
         .iter()
-        .any(|l| l.header().is_some_and(|h| same_name(h, name)))
+        .any(|k| header_of(k).is_some_and(|h| same_name(h, name)))
 }
 
-fn check_name(what: &'static str, value: &str) -> Result<(), EditError> {
-    let why = if value.trim().is_empty() {
-        "it is blank"
-    } else if value.contains(['\n', '\r', '[', ']']) {
-        "it has a line break or a bracket"
-    } else {
-        return Ok(());
-    };
-    Err(EditError::BadName {
-        what,
-        value: value.to_owned(),
-        why,
-    })
+/// The keys (lowercased) of the last `[name]` section, the one readers use; `None` without one.
+pub fn section_keys(text: &str, name: &str) -> Option<Vec<String>> {
+    let lines = split_lines(text);
+    let kinds = classify(&lines);
+    let span = spans_of(&lines, &kinds, name).pop()?;
+    Some(
+        kinds[span.header + 1..span.body_end]
+            .iter()
+            .filter_map(|k| match k {
+                Kind::Setting(key) => Some(key.to_lowercase()),
+                _ => None,
+            })
+            .collect(),
+    )
 }
 
-fn check_values(set: &[(&str, &str)]) -> Result<(), EditError> {
-    for (key, value) in set {
-        check_name("a key", key)?;
-        // Each of these would be read back as something else: a value, a comment, or a
-        // continuation of the setting above.
-        let why = if key.contains(['=', ':']) {
-            Some("it has a `=` or `:`")
-        } else if key.starts_with(['#', ';']) {
-            Some("it starts a comment")
-        } else if *key != key.trim() {
-            Some("it starts or ends with a blank")
-        } else {
-            None
-        };
-        if let Some(why) = why {
-            return Err(EditError::BadName {
-                what: "a key",
-                value: (*key).to_owned(),
-                why,
-            });
-        }
-        if value.contains(['\n', '\r']) {
-            return Err(EditError::BadValue {
-                key: (*key).to_owned(),
-            });
-        }
-    }
-    Ok(())
+/// The value of `key` in the last `[name]` section (its last setting, without continuation).
+pub fn section_value(text: &str, name: &str, key: &str) -> Option<String> {
+    let lines = split_lines(text);
+    let kinds = classify(&lines);
+    let span = spans_of(&lines, &kinds, name).pop()?;
+    (span.header + 1..span.body_end)
+        .rev()
+        .find(|&i| matches!(kinds[i], Kind::Setting(k) if k.eq_ignore_ascii_case(key)))
+        .and_then(|i| lines[i].text.split_once(['=', ':']))
+        .map(|(_, v)| v.trim().to_owned())
+}
+
+fn check_all(name: &str, set: &[(&str, &str)]) -> Result<(), EditError> {
+    check_section(name)?;
+    set.iter().try_for_each(|(k, v)| check_setting(k, v))
+}
+
+/// Which keys of a section an edit removes besides those it sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Remove<'a> {
+    /// These (the others stay).
+    Keys(&'a [&'a str]),
+    /// Every other key: the section ends up holding exactly what is set.
+    AllOthers,
 }
 
 /// Pushes a setting line rewritten with a new value, keeping its key and spacing around the
@@ -253,18 +306,21 @@ pub fn set_section(
     text: &str,
     name: &str,
     set: &[(&str, &str)],
-    remove: &[&str],
+    remove: Remove<'_>,
 ) -> Result<String, EditError> {
-    check_name("a section name", name)?;
-    check_values(set)?;
+    check_all(name, set)?;
     let lines = split_lines(text);
+    let kinds = classify(&lines);
     let eol = line_ending(text);
-    let Some(span) = spans_of(&lines, name).last().copied() else {
+    let Some(span) = spans_of(&lines, &kinds, name).last().copied() else {
         return Ok(append_section(text, &lines, eol, name, set));
     };
     let owned = |key: &str| {
         set.iter().any(|(k, _)| k.eq_ignore_ascii_case(key))
-            || remove.iter().any(|k| k.eq_ignore_ascii_case(key))
+            || match remove {
+                Remove::Keys(keys) => keys.iter().any(|k| k.eq_ignore_ascii_case(key)),
+                Remove::AllOthers => true,
+            }
     };
     let mut out = String::with_capacity(text.len() + 256);
     for line in &lines[..=span.header] {
@@ -272,21 +328,22 @@ pub fn set_section(
     }
     let mut written = vec![false; set.len()];
     let mut skipping_continuation = false;
-    let body = &lines[span.header + 1..span.body_end];
-    for line in body {
-        // A value goes on over indented lines, even past blank lines and comments (botocore
-        // reads it so): those of a setting we replace or remove go with it.
-        if skipping_continuation && line.is_indented() && !line.is_blank_or_comment() {
+    let body = span.header + 1..span.body_end;
+    for (line, kind) in lines[body.clone()].iter().zip(&kinds[body]) {
+        // A value goes on over deeper-indented lines, even past blank lines and comments
+        // (botocore reads it so): those of a setting we replace or remove go with it.
+        if *kind == Kind::Continuation && skipping_continuation {
             continue;
         }
-        if !line.is_blank_or_comment() {
-            skipping_continuation = false;
-        }
-        let Some(key) = line.key().filter(|k| owned(k)) else {
+        let Kind::Setting(key) = *kind else {
             line.push_to(&mut out);
             continue;
         };
-        skipping_continuation = true;
+        skipping_continuation = owned(key);
+        if !skipping_continuation {
+            line.push_to(&mut out);
+            continue;
+        }
         let wanted = set.iter().position(|(k, _)| k.eq_ignore_ascii_case(key));
         if let Some(i) = wanted.filter(|&i| !written[i]) {
             written[i] = true;
@@ -359,7 +416,7 @@ fn separate(out: &mut String, lines: &[Line<'_>], eol: &str) {
 /// separated it from its neighbours goes with it.
 pub fn remove_section(text: &str, name: &str) -> String {
     let lines = split_lines(text);
-    let spans = spans_of(&lines, name);
+    let spans = spans_of(&lines, &classify(&lines), name);
     if spans.is_empty() {
         return text.to_owned();
     }
@@ -435,27 +492,42 @@ pub fn outside_block(text: &str) -> Result<String, EditError> {
     Ok(out)
 }
 
-/// Replaces what is between the managed block's markers with `body` (lines without endings;
-/// they get the file's), or appends a new block at the end of the file.
-pub fn replace_block(text: &str, body: &[String]) -> Result<String, EditError> {
-    if let Some(bad) = body.iter().find(|l| l.contains(['\n', '\r'])) {
-        return Err(EditError::BadValue { key: bad.clone() });
+/// A section to write: its name and its settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSection {
+    pub name: String,
+    pub settings: Vec<(String, String)>,
+}
+
+impl NewSection {
+    /// Checks it as [`set_section`] would.
+    pub fn check(&self) -> Result<(), EditError> {
+        check_section(&self.name)?;
+        self.settings
+            .iter()
+            .try_for_each(|(k, v)| check_setting(k, v))
     }
-    if let Some(marker) = body
-        .iter()
-        .find(|l| [BLOCK_BEGIN, BLOCK_END].contains(&l.trim()))
-    {
-        return Err(EditError::MarkerInBlock {
-            line: marker.clone(),
-        });
-    }
+}
+
+/// Replaces what is between the managed block's markers with `sections` (a blank line between
+/// two; lines get the file's ending), or appends a new block at the end of the file. Every
+/// name and value is checked first; one that fails leaves the text alone.
+pub fn replace_block(text: &str, sections: &[NewSection]) -> Result<String, EditError> {
+    sections.iter().try_for_each(NewSection::check)?;
     let lines = split_lines(text);
     let eol = line_ending(text);
-    let mut out = String::with_capacity(text.len() + body.len() * 64);
+    let mut out = String::with_capacity(text.len() + sections.len() * 128);
     let push_body = |out: &mut String| {
-        for line in body {
-            out.push_str(line);
-            out.push_str(eol);
+        for (i, section) in sections.iter().enumerate() {
+            if i > 0 {
+                out.push_str(eol);
+            }
+            for part in ["[", &section.name, "]", eol] {
+                out.push_str(part);
+            }
+            for (key, value) in &section.settings {
+                push_setting(out, key, value, eol);
+            }
         }
     };
     match find_block(&lines)? {

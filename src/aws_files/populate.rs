@@ -11,7 +11,8 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use super::ini_edit;
+use super::command_line::{Platform, command_line};
+use super::ini_edit::{self, NewSection};
 use super::profile_name::{NameFields, render};
 use crate::config::ini::{self, Section};
 use crate::core::catalog::Catalog;
@@ -22,8 +23,9 @@ use crate::core::sso::{ACCOUNT_ACCESS_SCOPE, SsoSession};
 pub enum ProfileKind {
     /// Native AWS CLI SSO profiles that use the cached SSO token.
     Sso,
-    /// `credential_process = PROGRAM credential-process ACCOUNT/ROLE --session NAME`.
-    CredentialProcess { program: String },
+    /// `credential_process = PROGRAM credential-process ACCOUNT/ROLE --session NAME`, quoted
+    /// for `platform`.
+    CredentialProcess { program: String, platform: Platform },
 }
 
 /// What to populate.
@@ -56,31 +58,18 @@ fn normalize(header: &str) -> String {
     header.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Quotes a word for botocore's `shlex.split` of `credential_process` when it needs it.
-fn shell_word(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "/._-+=,@:".contains(c));
-    if plain {
-        word.to_owned()
-    } else {
-        format!("'{}'", word.replace('\'', "'\"'\"'"))
-    }
-}
-
-/// The `credential_process` line's value.
+/// The `credential_process` line's value, quoted for `platform`.
 pub fn credential_process_command(
     program: &str,
     session: &str,
     account_id: &str,
     role: &str,
-) -> String {
-    format!(
-        "{} credential-process {} --session {}",
-        shell_word(program),
-        shell_word(&format!("{account_id}/{role}")),
-        shell_word(session)
+    platform: Platform,
+) -> Result<String, String> {
+    let target = format!("{account_id}/{role}");
+    command_line(
+        &[program, "credential-process", &target, "--session", session],
+        platform,
     )
 }
 
@@ -160,38 +149,54 @@ fn is_this_session(o: &Owner, session: &SsoSession) -> bool {
     }
 }
 
-fn render_section(out: &mut Vec<String>, header: &str, entries: &[(&str, String)]) {
-    if !out.is_empty() {
-        out.push(String::new());
-    }
-    out.push(format!("[{header}]"));
-    for (key, value) in entries {
-        match value.split_once('\n') {
-            None => out.push(format!("{key} = {value}")),
-            Some(_) => {
-                out.push(format!("{key} ="));
-                out.extend(value.lines().map(|l| format!("    {l}")));
-            }
-        }
+fn new_section(name: String, entries: Vec<(&str, String)>) -> NewSection {
+    NewSection {
+        name,
+        settings: entries
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
     }
 }
 
-fn render_kept(out: &mut Vec<String>, section: &Section) {
-    let entries: Vec<(&str, String)> = section
-        .entries
-        .iter()
-        .map(|e| (e.key.as_str(), e.value.clone()))
-        .collect();
-    render_section(out, &section.name, &entries);
+/// A section of the old block, as it is, when it can be written again; else why not.
+fn kept(section: &Section) -> Result<NewSection, String> {
+    let kept = NewSection {
+        name: section.name.clone(),
+        settings: section
+            .entries
+            .iter()
+            .map(|e| (e.key.clone(), e.value.clone()))
+            .collect(),
+    };
+    kept.check().map(|()| kept).map_err(|e| {
+        format!(
+            "[{}] dropped from the managed block: {e}",
+            section.name.escape_debug()
+        )
+    })
 }
 
-/// The profiles of one role.
-fn profile_entries(plan: &Plan<'_>, account_id: &str, role: &str) -> Vec<(&'static str, String)> {
+/// The sections of the old block that can be written again; why the others cannot goes to
+/// `dropped`.
+fn keep_all(sections: Vec<&Section>, dropped: &mut Vec<String>) -> Vec<NewSection> {
+    sections
+        .into_iter()
+        .filter_map(|s| kept(s).map_err(|why| dropped.push(why)).ok())
+        .collect()
+}
+
+/// The settings of one role's profile.
+fn profile_entries(
+    plan: &Plan<'_>,
+    account_id: &str,
+    role: &str,
+) -> Result<Vec<(&'static str, String)>, String> {
     let s = plan.session;
     let mut entries = match &plan.kind {
-        ProfileKind::CredentialProcess { program } => vec![(
+        ProfileKind::CredentialProcess { program, platform } => vec![(
             "credential_process",
-            credential_process_command(program, &s.name, account_id, role),
+            credential_process_command(program, &s.name, account_id, role, *platform)?,
         )],
         ProfileKind::Sso if s.legacy => vec![
             ("sso_start_url", s.start_url.clone()),
@@ -204,7 +209,22 @@ fn profile_entries(plan: &Plan<'_>, account_id: &str, role: &str) -> Vec<(&'stat
         entries.push(("sso_role_name", role.to_owned()));
     }
     entries.push(("region", plan.region.to_owned()));
-    entries
+    Ok(entries)
+}
+
+/// One role's profile, checked; an error says why it cannot be written.
+fn role_profile(
+    plan: &Plan<'_>,
+    name: &str,
+    account_id: &str,
+    role: &str,
+) -> Result<NewSection, String> {
+    let section = new_section(
+        format!("profile {name}"),
+        profile_entries(plan, account_id, role)?,
+    );
+    section.check().map_err(|e| e.to_string())?;
+    Ok(section)
 }
 
 /// The file `text` with its managed block holding this identity center's profiles.
@@ -239,8 +259,9 @@ pub fn populate(text: &str, plan: &Plan<'_>) -> Result<Populated, String> {
     let mut used: HashSet<String> = others.iter().map(|s| normalize(&s.name)).collect();
 
     let mut result = Populated::default();
-    let mut new_profiles: Vec<(String, &str, &str)> = Vec::new();
+    let mut new_profiles: Vec<(String, NewSection)> = Vec::new();
     for (account, role) in plan.catalog.rows() {
+        let who = format!("{}/{}", account.name.escape_debug(), role.escape_debug());
         let fields = NameFields {
             account_name: &account.name,
             account_id: &account.id,
@@ -251,8 +272,7 @@ pub fn populate(text: &str, plan: &Plan<'_>) -> Result<Populated, String> {
         let header = |n: &str| format!("profile {n}");
         if outside_headers.contains(&header(&name)) {
             result.skipped.push(format!(
-                "[profile {name}] is already in the file outside the managed block; {}/{role} skipped",
-                account.name
+                "[profile {name}] is already in the file outside the managed block; {who} skipped"
             ));
             continue;
         }
@@ -262,14 +282,18 @@ pub fn populate(text: &str, plan: &Plan<'_>) -> Result<Populated, String> {
             name
         };
         if used.contains(&header(&name)) || outside_headers.contains(&header(&name)) {
-            result.skipped.push(format!(
-                "[profile {name}] is taken; {}/{role} skipped",
-                account.name
-            ));
+            result
+                .skipped
+                .push(format!("[profile {name}] is taken; {who} skipped"));
             continue;
         }
-        used.insert(header(&name));
-        new_profiles.push((name, &account.id, role));
+        match role_profile(plan, &name, &account.id, role) {
+            Ok(section) => {
+                used.insert(header(&name));
+                new_profiles.push((name, section));
+            }
+            Err(why) => result.skipped.push(format!("{who} skipped: {why}")),
+        }
     }
 
     let listed: BTreeSet<(&str, &str)> = plan
@@ -313,17 +337,13 @@ pub fn populate(text: &str, plan: &Plan<'_>) -> Result<Populated, String> {
             result.removed += 1;
         }
     }
-    result.kept = stale.len();
     let old_headers: HashSet<String> = old_ours.iter().map(|s| normalize(&s.name)).collect();
     result.added = new_headers
         .iter()
         .filter(|h| !old_headers.contains(*h))
         .count();
 
-    let mut body: Vec<String> = Vec::new();
-    for section in others {
-        render_kept(&mut body, section);
-    }
+    let mut body = keep_all(others, &mut result.skipped);
     if plan.kind == ProfileKind::Sso
         && !session.legacy
         && !outside_headers.contains(&this_sso_session)
@@ -333,28 +353,24 @@ pub fn populate(text: &str, plan: &Plan<'_>) -> Result<Populated, String> {
         } else {
             session.scopes.join(", ")
         };
-        render_section(
-            &mut body,
-            &this_sso_session,
-            &[
+        let sso_session = new_section(
+            this_sso_session.clone(),
+            vec![
                 ("sso_start_url", session.start_url.clone()),
                 ("sso_region", session.region.clone()),
                 ("sso_registration_scopes", scopes),
             ],
         );
+        sso_session.check().map_err(|e| e.to_string())?;
+        body.push(sso_session);
     }
-    for (name, account_id, role) in &new_profiles {
-        render_section(
-            &mut body,
-            &format!("profile {name}"),
-            &profile_entries(plan, account_id, role),
-        );
-    }
-    for section in stale {
-        render_kept(&mut body, section);
-    }
+    let stale = keep_all(stale, &mut result.skipped);
+    result.kept = stale.len();
+    let (names, profiles): (Vec<String>, Vec<NewSection>) = new_profiles.into_iter().unzip();
+    body.extend(profiles);
+    body.extend(stale);
     result.text = ini_edit::replace_block(text, &body).map_err(|e| e.to_string())?;
-    result.profiles = new_profiles.into_iter().map(|(n, ..)| n).collect();
+    result.profiles = names;
     Ok(result)
 }
 

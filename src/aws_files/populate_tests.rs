@@ -143,6 +143,7 @@ fn credential_process_and_legacy_profiles() {
     let mut p = plan(&s, &c, false);
     p.kind = ProfileKind::CredentialProcess {
         program: "/opt/my tools/rolecall".into(),
+        platform: Platform::Posix,
     };
     let out = populate("", &p).unwrap();
     let block = ini_edit::managed_block(&out.text).unwrap().unwrap();
@@ -169,7 +170,7 @@ fn credential_process_and_legacy_profiles() {
 
 #[test]
 fn shell_words_split_back_as_written() {
-    let cmd = credential_process_command("/a b/it's", "s x", "1", "R");
+    let cmd = credential_process_command("/a b/it's", "s x", "1", "R", Platform::Posix).unwrap();
     assert_eq!(
         split_words(&cmd),
         vec!["/a b/it's", "credential-process", "1/R", "--session", "s x"]
@@ -192,5 +193,35 @@ fn a_bad_template_or_block_is_refused() {
         populate(&broken, &plan(&s, &c, false))
             .unwrap_err()
             .contains("has no")
+    );
+}
+
+/// Issue 11 §2: a role name with line breaks was written as continuation lines, which botocore
+/// refuses and the AWS SDK for JavaScript reads as a `[default]` with a `credential_process`.
+/// Now that role is skipped with a notice naming it (escaped) and the others are written.
+#[test]
+fn a_role_that_cannot_be_written_is_skipped_with_a_notice_and_the_rest_goes_on() {
+    let s = session("acme", false);
+    let evil = "x\n[default]\ncredential_process = touch /tmp/pwned";
+    let c = catalog(&[("111", "prod", Some(&[evil, "Admin", "a\rb"]))]);
+    let out = populate("", &plan(&s, &c, false)).unwrap();
+    assert_eq!(out.profiles, vec!["prod-Admin"]);
+    assert_eq!(
+        out.skipped,
+        vec![
+            "prod/x\\n[default]\\ncredential_process = touch /tmp/pwned skipped: the value of \
+             sso_role_name cannot be written: it has a line break or a control character",
+            "prod/a\\rb skipped: the value of sso_role_name cannot be written: it has a line \
+             break or a control character",
+        ]
+    );
+    assert!(!out.text.contains("pwned"), "{}", out.text);
+    assert_eq!(
+        crate::config::ini::parse(&out.text)
+            .unwrap()
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>(),
+        vec!["sso-session acme", "profile prod-Admin"]
     );
 }

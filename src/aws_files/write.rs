@@ -103,12 +103,33 @@ fn mode_of(meta: &std::fs::Metadata) -> u32 {
     }
 }
 
+/// Why an edit refused to change a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The text cannot be edited (a one-line cause).
+    Cause(String),
+    /// The section belongs to another tool or to the user (a one-line cause).
+    NotOurs(String),
+}
+
+impl From<String> for Refusal {
+    fn from(cause: String) -> Self {
+        Self::Cause(cause)
+    }
+}
+
+impl From<ini_edit::EditError> for Refusal {
+    fn from(e: ini_edit::EditError) -> Self {
+        Self::Cause(e.to_string())
+    }
+}
+
 /// Rewrites `path` with `edit(old text)` (a missing file is empty text) under the file's lock.
 /// `edit` refuses with a one-line cause; the file is then untouched. So is a read-only file.
-pub fn update_file(
+pub fn update_file<E: Into<Refusal>>(
     path: &Path,
     mode: FileMode,
-    edit: impl FnOnce(&str) -> Result<String, String>,
+    edit: impl FnOnce(&str) -> Result<String, E>,
 ) -> Result<Written, AwsFilesError> {
     let target = resolve_link(path);
     let shown = || target.display().to_string();
@@ -131,9 +152,15 @@ pub fn update_file(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Zeroizing::new(String::new()), None),
         Err(e) => return Err(io(e)),
     };
-    let new = Zeroizing::new(edit(&old).map_err(|cause| AwsFilesError::Refused {
-        path: shown(),
-        cause,
+    let new = Zeroizing::new(edit(&old).map_err(|e| match e.into() {
+        Refusal::Cause(cause) => AwsFilesError::Refused {
+            path: shown(),
+            cause,
+        },
+        Refusal::NotOurs(cause) => AwsFilesError::NotOurs {
+            path: shown(),
+            cause,
+        },
     })?);
     let new_mode = match (mode, old_mode) {
         (FileMode::Keep, Some(m)) => m,
@@ -165,42 +192,132 @@ pub const CREDENTIAL_KEYS: [&str; 4] = [
     "expiration",
 ];
 
+/// The setting that marks a credentials profile as rolecall's: `managed_by = rolecall`. A key
+/// botocore and the AWS SDKs ignore and keep, so it survives tools that rewrite the file through
+/// a parser (a comment would not).
+pub const MARKER: (&str, &str) = ("managed_by", "rolecall");
+
+/// May `write` replace a section another tool (or the user) wrote?
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overwrite {
+    /// Only a section rolecall wrote (or a new or empty one); refuse any other.
+    OursOnly,
+    /// Any section; one rolecall did not write loses all its keys (`--force`).
+    Force,
+}
+
+/// Whose a credentials section is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Owner {
+    /// No such section, or one without keys.
+    Nobody,
+    Rolecall,
+    /// Someone else's: its keys.
+    Other(Vec<String>),
+}
+
+fn owner_of(text: &str, profile: &str) -> Owner {
+    let Some(keys) = ini_edit::section_keys(text, profile) else {
+        return Owner::Nobody;
+    };
+    let marked = ini_edit::section_value(text, profile, MARKER.0).as_deref() == Some(MARKER.1);
+    // What rolecall wrote before it marked its sections: temporary keys with an expiry.
+    let unmarked_ours = keys.iter().all(|k| CREDENTIAL_KEYS.contains(&k.as_str()))
+        && [CREDENTIAL_KEYS[2], CREDENTIAL_KEYS[3]]
+            .iter()
+            .all(|k| keys.iter().any(|have| have == k));
+    if keys.is_empty() {
+        Owner::Nobody
+    } else if marked || unmarked_ours {
+        Owner::Rolecall
+    } else {
+        Owner::Other(keys)
+    }
+}
+
+/// The credentials file `text` with `[profile]` holding `set` (plus the marker). Keys we own
+/// that `set` lacks go; a section rolecall did not write is refused, or with
+/// [`Overwrite::Force`] left with exactly `set`.
+fn credentials_edit(
+    text: &str,
+    profile: &str,
+    set: &[(&str, &str)],
+    overwrite: Overwrite,
+) -> Result<String, Refusal> {
+    let mut set = set.to_vec();
+    set.push(MARKER);
+    let lacking: Vec<&str> = CREDENTIAL_KEYS
+        .into_iter()
+        .filter(|k| !set.iter().any(|(have, _)| have == k))
+        .collect();
+    let remove = match (owner_of(text, profile), overwrite) {
+        (Owner::Other(keys), Overwrite::OursOnly) => {
+            return Err(Refusal::NotOurs(format!(
+                "[{profile}] was not written by rolecall (it has {}); rolecall leaves it \
+                 alone: choose another --profile, or pass --force to replace its keys",
+                keys.join(", ")
+            )));
+        }
+        (Owner::Other(_), Overwrite::Force) => ini_edit::Remove::AllOthers,
+        _ => ini_edit::Remove::Keys(&lacking),
+    };
+    Ok(ini_edit::set_section(text, profile, &set, remove)?)
+}
+
 /// Writes `credentials` as `[profile]` of the credentials file at `path` (0600), keeping every
-/// other byte. Keys we own that these credentials lack (a session token, an expiry) go.
+/// other byte. Keys we own that these credentials lack (a session token, an expiry) go. A
+/// section rolecall did not write is refused (see [`write_profile_with`]).
 pub fn write_profile(
     path: &Path,
     profile: &str,
     credentials: &Credentials,
+) -> Result<Written, AwsFilesError> {
+    write_profile_with(path, profile, credentials, Overwrite::OursOnly)
+}
+
+/// [`write_profile`], saying whether a section another tool wrote may be replaced.
+pub fn write_profile_with(
+    path: &Path,
+    profile: &str,
+    credentials: &Credentials,
+    overwrite: Overwrite,
 ) -> Result<Written, AwsFilesError> {
     let expiration = credentials.expires_at.and_then(iso8601_utc);
     let mut set: Vec<(&str, &str)> = vec![
         (CREDENTIAL_KEYS[0], credentials.access_key_id.as_str()),
         (CREDENTIAL_KEYS[1], credentials.secret_access_key.expose()),
     ];
-    let mut remove = Vec::new();
-    match &credentials.session_token {
-        Some(token) => set.push((CREDENTIAL_KEYS[2], token.expose())),
-        None => remove.push(CREDENTIAL_KEYS[2]),
+    if let Some(token) = &credentials.session_token {
+        set.push((CREDENTIAL_KEYS[2], token.expose()));
     }
-    match &expiration {
-        Some(at) => set.push((CREDENTIAL_KEYS[3], at)),
-        None => remove.push(CREDENTIAL_KEYS[3]),
+    if let Some(at) = &expiration {
+        set.push((CREDENTIAL_KEYS[3], at));
     }
     update_file(path, FileMode::Private, |old| {
-        ini_edit::set_section(old, profile, &set, &remove).map_err(|e| e.to_string())
+        credentials_edit(old, profile, &set, overwrite)
     })
 }
 
-/// The config file's section for a profile: `[default]` or `[profile NAME]`.
-pub fn config_section(profile: &str) -> String {
-    if profile == "default" {
-        "default".to_owned()
+/// The config file's sections for a profile: `[profile NAME]`; for `default`, whichever of
+/// `[default]` and `[profile default]` the file has (both when it has both: botocore takes the
+/// later one whole, the AWS SDK for Rust prefers `[profile default]`), else `[default]`.
+pub fn config_sections(text: &str, profile: &str) -> Vec<String> {
+    if profile != "default" {
+        return vec![format!("profile {profile}")];
+    }
+    let present: Vec<String> = ["default", "profile default"]
+        .into_iter()
+        .filter(|s| ini_edit::has_section(text, s))
+        .map(str::to_owned)
+        .collect();
+    if present.is_empty() {
+        vec!["default".to_owned()]
     } else {
-        format!("profile {profile}")
+        present
     }
 }
 
-/// Sets `region` in the profile's section of the config file at `path` (its mode kept, or
+/// Sets `region` in the profile's section(s) of the config file at `path` (its mode kept, or
 /// made 0600 with [`FileMode::Private`]).
 pub fn write_profile_region(
     path: &Path,
@@ -208,8 +325,16 @@ pub fn write_profile_region(
     region: &str,
     mode: FileMode,
 ) -> Result<Written, AwsFilesError> {
-    let section = config_section(profile);
     update_file(path, mode, |old| {
-        ini_edit::set_section(old, &section, &[("region", region)], &[]).map_err(|e| e.to_string())
+        config_sections(old, profile)
+            .iter()
+            .try_fold(old.to_owned(), |text, section| {
+                ini_edit::set_section(
+                    &text,
+                    section,
+                    &[("region", region)],
+                    ini_edit::Remove::Keys(&[]),
+                )
+            })
     })
 }

@@ -6,6 +6,7 @@ use std::io::Write;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use super::event::{CatalogEvent, ListSummary};
+use crate::core::terminal_text::Shown;
 
 /// The state of the progress line: the events folded so far.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -90,9 +91,12 @@ pub async fn render_progress(
         // Output errors (a closed stderr) must not stop the listing: ignore them.
         if let CatalogEvent::AccountUnavailable { account_id, reason } = &event {
             let clear = if redraw && drawn { "\r\x1b[2K" } else { "" };
+            // The reason may quote the service: escaped, like the account id.
             let _ = writeln!(
                 out,
-                "{clear}account {account_id}: roles unavailable: {reason}"
+                "{clear}account {}: roles unavailable: {}",
+                Shown(account_id),
+                Shown(reason)
             );
             drawn = false;
         }
@@ -202,6 +206,23 @@ mod tests {
             "account 222222222222: roles unavailable: throttled\n\
              account odd\u{241b}]52;c;SGk=\u{2407} dropped: its id 12345\u{240a} is not an AWS account id (12 digits)\n\
              listed 0 accounts and 0 roles in 0.0s (0 requests, 0 throttled)\n"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_error_from_the_service_is_shown_escaped() {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        tx.send(CatalogEvent::AccountUnavailable {
+            account_id: "2222\x1b[2J".into(),
+            reason: "denied\x1b]52;c;SGk=\x07\nnext\u{202e}".into(),
+        })
+        .unwrap();
+        drop(tx);
+        let mut out = Vec::new();
+        render_progress(rx, &mut out, false).await;
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "account 2222\\x1b[2J: roles unavailable: denied\\x1b]52;c;SGk=\\x07\\nnext\\u{202e}\n"
         );
     }
 

@@ -49,10 +49,10 @@ pub fn run(args: ActionArgs) -> Result<(), CliError> {
         let t = &obtained.target;
         let command = action.render(&t.account.id, &t.account.name, &t.role, &obtained.region);
         if args.print {
-            println!("{}", command.shown);
+            super::output::say_lines(&command.shown);
             return Ok(());
         }
-        eprintln!(
+        note!(
             "rolecall: running {} for {}: {}",
             action.name,
             obtained.label(),

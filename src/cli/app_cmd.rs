@@ -57,6 +57,16 @@ fn is_stale(catalog: &Catalog, max_age: Duration, now: std::time::SystemTime) ->
     catalog.accounts.is_empty() || now - catalog.listed_at >= max_age.as_secs() as i64
 }
 
+/// What was skipped in the AWS CLI's files, as one toast: the first notice, and how many more
+/// `rolecall status` lists.
+fn config_notice(notices: &[String]) -> Option<String> {
+    let first = notices.first()?;
+    Some(match notices.len() - 1 {
+        0 => first.clone(),
+        more => format!("{first} (and {more} more: see `rolecall status`)"),
+    })
+}
+
 /// Opens the app on `ctx`'s session `wanted` and runs the exit plan afterwards.
 pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError> {
     let session = ctx.session(wanted)?;
@@ -117,7 +127,7 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
         settings,
         keymap,
     );
-    if let Some(notice) = loaded.notice {
+    if let Some(notice) = loaded.notice.or_else(|| config_notice(&ctx.config.notices)) {
         state.toast = Some(crate::core::app::state::Toast {
             text: notice,
             level: crate::core::app::state::Level::Warn,
@@ -138,6 +148,7 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
         user: super::handover::local_user(),
     });
     state.role_history = chain_services.load_history();
+    let registrations = ctx.store.registrations(&session);
     let services = Services {
         chains: Some(chain_services),
         idc,
@@ -150,6 +161,7 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
             open_browser,
             endpoint: ctx.config.endpoint(&session.name).map(str::to_owned),
             client_name: "rolecall".into(),
+            registrations,
         }),
         session,
         cache: Arc::new(cache),
@@ -219,20 +231,20 @@ async fn run_with_credentials(
 ) {
     let ran = match command {
         Some(action) => {
-            eprintln!("rolecall: running {label}: {}", action.shown);
+            note!("rolecall: running {label}: {}", action.shown);
             subshell::run_action(credentials, region, label, action, true).await
         }
         None => {
-            eprintln!("rolecall: {label}: a subshell with these credentials; exit it to return");
+            note!("rolecall: {label}: a subshell with these credentials; exit it to return");
             let configured: Option<std::ffi::OsString> = shell.map(Into::into);
             let program = configured.as_deref().map(|s| (s, &[][..]));
             subshell::run_on_terminal(credentials, region, label, program).await
         }
     };
     match ran {
-        Ok(status) if !status.success() => eprintln!("rolecall: {label} ended with {status}"),
+        Ok(status) if !status.success() => note!("rolecall: {label} ended with {status}"),
         Ok(_) => {}
-        Err(e) => eprintln!("rolecall: cannot start it: {e}"),
+        Err(e) => note!("rolecall: cannot start it: {e}"),
     }
 }
 
@@ -255,7 +267,24 @@ pub fn carry_out(plan: ExitPlan) {
                 .expires_at
                 .map(|t| countdown::left(t, SystemClock.now()))
                 .unwrap_or_default();
-            eprintln!("rolecall: exported credentials for {label} (expires {left})");
+            note!("rolecall: exported credentials for {label} (expires {left})");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::config_notice;
+
+    #[test]
+    fn config_notices_make_one_toast() {
+        assert_eq!(config_notice(&[]), None);
+        let one = vec!["cfg:3: profile \"web\" is skipped: why".to_owned()];
+        assert_eq!(config_notice(&one).as_deref(), Some(one[0].as_str()));
+        let three = vec![one[0].clone(), "b".into(), "c".into()];
+        assert_eq!(
+            config_notice(&three).unwrap(),
+            format!("{} (and 2 more: see `rolecall status`)", one[0])
+        );
     }
 }

@@ -2,16 +2,20 @@
 //! federation endpoint (see [`crate::engine::console`]).
 //!
 //! The login URL carries a sign-in token that is as good as the credentials for 15 minutes:
-//! it goes to the browser, or to stdout with `--print`, and nowhere else (never the log).
+//! it goes to the browser (through a private page, never on its command line), or to stdout
+//! with `--print`, and nowhere else (never the log).
 
 use std::io::Write;
 
 use super::context::Context;
+use super::handover::Obtained;
 use super::handover::obtain;
 use super::{CliError, block_on};
 use crate::adapters::browser::SystemBrowser;
+use crate::core::chain::RoleArn;
 use crate::core::countdown;
-use crate::engine::console::{self, CONSOLE_URL, ConsoleError, FEDERATION_URL};
+use crate::core::partition::Partition;
+use crate::engine::console::{self, ConsoleError, ConsoleSession};
 use crate::ports::clock::{Clock, SystemClock};
 use crate::ports::opener::Opener;
 
@@ -50,28 +54,25 @@ pub fn run(args: ConsoleArgs) -> Result<(), CliError> {
         let ctx = Context::load()?;
         let obtained = obtain(&ctx, args.session.as_deref(), &target, args.fresh).await?;
         let credentials = &obtained.credentials;
-        let chained = obtained.chained();
-        if chained {
-            eprintln!("rolecall: AWS caps console sessions of chained roles at 1 hour.");
+        let now = SystemClock.now();
+        let session = console::console_session(None, credentials, now, obtained.role_chained(&ctx));
+        if session == ConsoleSession::FollowsCredentials {
+            note!(
+                "rolecall: these credentials come from role chaining: the console session lasts as long as the credentials."
+            );
         }
-        let duration = console::session_duration(None, credentials, SystemClock.now(), chained);
-        let session_endpoint = match &obtained.chain {
-            Some(chain) => ctx
-                .config
-                .chains
-                .get(chain)
-                .and_then(|spec| super::handover::root_session(&ctx, &ctx.config.chains, spec))
-                .and_then(|s| ctx.config.endpoint(&s.name).map(str::to_owned)),
-            None => ctx
-                .config
-                .endpoint(&obtained.session_name)
-                .map(str::to_owned),
-        };
-        let endpoint = federation_endpoint_from(
+        let lasts = session
+            .length(credentials, now)
+            .map_or_else(|| "as long as the credentials".to_owned(), countdown::human);
+        let (hosts_partition, session_endpoint) = where_to_sign_in(&ctx, &obtained);
+        let hosts = console::hosts(
             std::env::var(FEDERATION_URL_ENV).ok().as_deref(),
             session_endpoint.as_deref(),
-        );
-        let url = console::signin_url(credentials, duration, &endpoint, CONSOLE_URL, chained)
+            hosts_partition,
+            &obtained.region,
+        )
+        .map_err(console_error)?;
+        let url = console::signin_url(credentials, session, &hosts.federation, &hosts.console)
             .await
             .map_err(console_error)?;
         let label = obtained.label();
@@ -80,59 +81,52 @@ pub fn run(args: ConsoleArgs) -> Result<(), CliError> {
             writeln!(out, "{}", url.expose())
                 .and_then(|()| out.flush())
                 .map_err(|e| CliError::Other(format!("cannot write to stdout: {e}")))?;
-            eprintln!(
-                "rolecall: console sign-in URL for {label} (usable for 15 minutes; the session lasts {}).",
-                countdown::human(duration)
+            note!(
+                "rolecall: console sign-in URL for {label} (usable for 15 minutes; the session lasts {lasts})."
             );
             return Ok(());
         }
-        opener.open(url.expose()).map_err(CliError::Other)?;
+        opener.open_secret(&url).map_err(CliError::Other)?;
         tracing::info!(target = %label, "opened the console");
-        eprintln!(
-            "rolecall: opened the AWS console as {label} (the session lasts {}).",
-            countdown::human(duration)
-        );
+        note!("rolecall: opened the AWS console as {label} (the session lasts {lasts}).");
         Ok(())
     })
 }
 
-/// `$ROLECALL_FEDERATION_URL` (`env`), else the session's `endpoint_url` + `/federation` (the
-/// emulator), else AWS's.
-pub fn federation_endpoint_from(env: Option<&str>, session_endpoint: Option<&str>) -> String {
-    if let Some(url) = env.filter(|u| !u.is_empty()) {
-        return url.to_owned();
-    }
-    match session_endpoint {
-        Some(base) => format!("{}/federation", base.trim_end_matches('/')),
-        None => FEDERATION_URL.to_owned(),
-    }
+/// The partition of the credentials (a chain's role ARN says it; an SSO role's is its identity
+/// center's region's) and the identity center's `endpoint_url` (the emulator), when set.
+fn where_to_sign_in(ctx: &Context, obtained: &Obtained) -> (Partition, Option<String>) {
+    let spec = obtained
+        .chain
+        .as_ref()
+        .and_then(|chain| ctx.config.chains.get(chain));
+    let session = match spec {
+        Some(spec) => super::handover::root_session(ctx, &ctx.config.chains, spec),
+        None => ctx
+            .config
+            .session(Some(&obtained.session_name))
+            .ok()
+            .cloned(),
+    };
+    let partition = spec
+        .and_then(|spec| RoleArn::parse(&spec.role_arn).ok())
+        .and_then(|arn| Partition::from_id(&arn.partition))
+        .or_else(|| session.as_ref().map(|s| Partition::of_region(&s.region)))
+        .unwrap_or_else(|| Partition::of_region(&obtained.region));
+    let endpoint = session
+        .as_ref()
+        .and_then(|s| ctx.config.endpoint(&s.name))
+        .map(str::to_owned);
+    (partition, endpoint)
 }
 
 /// One line; an unreachable endpoint exits 5 like other network failures.
 fn console_error(e: ConsoleError) -> CliError {
     match e {
         ConsoleError::Unreachable { .. } => {
-            eprintln!("rolecall: {e}");
+            note!("rolecall: {e}");
             CliError::Reported(5)
         }
         other => CliError::Other(other.to_string()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_endpoint_comes_from_env_then_session_then_aws() {
-        assert_eq!(
-            federation_endpoint_from(Some("http://127.0.0.1:9/federation"), Some("http://x")),
-            "http://127.0.0.1:9/federation"
-        );
-        assert_eq!(
-            federation_endpoint_from(None, Some("http://127.0.0.1:9/")),
-            "http://127.0.0.1:9/federation"
-        );
-        assert_eq!(federation_endpoint_from(Some(""), None), FEDERATION_URL);
     }
 }

@@ -29,7 +29,7 @@ impl Context {
     pub fn with(paths: Paths, config: Config) -> Self {
         let (secrets, notice) = open_store(config.file.storage.backend, &paths);
         if let Some(notice) = notice {
-            eprintln!("rolecall: {notice}");
+            note!("rolecall: {notice}");
         }
         let store = SessionStore::new(secrets, AwsSsoCache::new(paths.sso_cache_dir.clone()))
             .with_aws_cli_interop(config.file.storage.aws_cli_cache);

@@ -169,6 +169,7 @@ async fn sign_in(ctx: &Context, session: &SsoSession) -> Result<(), CliError> {
         open_browser: ctx.config.file.sign_in.open_browser && opener.can_open(),
         endpoint: ctx.config.endpoint(&session.name).map(str::to_owned),
         client_name: "rolecall".into(),
+        registrations: ctx.store.registrations(session),
     };
     let idc = ctx.identity_center(session);
     let mut view = StderrView { shown_code: false };
@@ -177,7 +178,7 @@ async fn sign_in(ctx: &Context, session: &SsoSession) -> Result<(), CliError> {
             .await
             .map_err(CliError::SignIn)?;
     ctx.store.save(session, &signed_in)?;
-    eprintln!(
+    note!(
         "rolecall: signed in to {} until {}.",
         session.name,
         countdown::utc(signed_in.token.expires_at)
@@ -196,7 +197,7 @@ impl SignInView for StderrView {
             return;
         }
         self.shown_code = true;
-        eprintln!(
+        note!(
             "rolecall: to sign in, open {} and check that it shows the code {} (expires {}).",
             wait.verification_uri_complete,
             wait.user_code,
@@ -206,9 +207,9 @@ impl SignInView for StderrView {
 
     fn browser_url(&mut self, url: &str, opened: bool) {
         if opened {
-            eprintln!("rolecall: opened your browser to sign in; if it did not appear, open {url}");
+            note!("rolecall: opened your browser to sign in; if it did not appear, open {url}");
         } else {
-            eprintln!("rolecall: to sign in, open {url}");
+            note!("rolecall: to sign in, open {url}");
         }
     }
 }

@@ -51,6 +51,8 @@ pub async fn run_demo(args: DemoArgs) -> Result<(), CliError> {
         source: None,
         sessions: vec![entry.to_session()],
         endpoints: BTreeMap::from([("demo".to_owned(), emulator.url())]),
+        aliases: BTreeMap::new(),
+        notices: Vec::new(),
     };
     tracing::info!(url = %emulator.url(), "demo emulator started");
     let ctx = Context::with(paths, config);
@@ -111,6 +113,6 @@ pub fn print_mfa_code(serial: &str) -> Result<(), CliError> {
     };
     let code = crate::emulator::mfa::code_at(&device, std::time::SystemTime::now())
         .ok_or_else(|| CliError::Other("no code for that device".into()))?;
-    println!("{code}");
+    say!("{code}");
     Ok(())
 }

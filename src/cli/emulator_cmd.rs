@@ -75,7 +75,7 @@ pub fn run(args: EmulatorArgs) -> Result<(), CliError> {
         }
         let _ = stdout.flush();
         drop(stdout);
-        eprintln!(
+        note!(
             "rolecall emulator: {accounts} accounts on {url}; approve sign-ins at {url}/device; Ctrl-C stops it",
             url = emulator.url()
         );

@@ -64,7 +64,7 @@ fn cannot_run(program: Option<&std::ffi::OsStr>, e: &std::io::Error) -> CliError
         || format!("the shell {}", default_shell().to_string_lossy()),
         |p| p.to_string_lossy().into_owned(),
     );
-    eprintln!("rolecall: cannot run {what}: {e}");
+    note!("rolecall: cannot run {what}: {e}");
     CliError::Reported(if e.kind() == std::io::ErrorKind::NotFound {
         127
     } else {

@@ -46,9 +46,13 @@ impl Obtained {
         }
     }
 
-    /// A role assumed with role credentials: AWS caps its console session at 1 hour.
-    pub fn chained(&self) -> bool {
-        self.chain.is_some()
+    /// A role assumed with role credentials (role chaining, see
+    /// [`ChainSpec::is_role_chained`]); a chain from an IAM user's keys is not.
+    pub fn role_chained(&self, ctx: &Context) -> bool {
+        self.chain
+            .as_ref()
+            .and_then(|name| ctx.config.chains.get(name))
+            .is_some_and(ChainSpec::is_role_chained)
     }
 }
 
@@ -222,7 +226,7 @@ fn chain_obtained(ctx: &Context, spec: &ChainSpec, assumption: Assumption) -> Ob
         .unwrap_or_default();
     let account_name = account_name(ctx, &account_id).unwrap_or_else(|| account_id.clone());
     if let Some(note) = &assumption.note {
-        eprintln!("rolecall: {}: {note}", spec.name);
+        note!("rolecall: {}: {note}", spec.name);
     }
     Obtained {
         target: Target {
@@ -268,7 +272,7 @@ pub fn chain_error(e: ChainError) -> CliError {
         ChainError::NeedsSignIn { message } => CliError::NeedsLogin(message),
         ChainError::Invalid { .. } => CliError::Usage(e.to_string()),
         ChainError::Unreachable { .. } => {
-            eprintln!("rolecall: {e}");
+            note!("rolecall: {e}");
             CliError::Reported(5)
         }
         ChainError::NeedsMfa { chain, serial } => CliError::Usage(format!(
@@ -288,7 +292,7 @@ impl MfaPrompt for TtyPrompt {
         let line = if std::io::stdin().is_terminal() {
             ask_tty(&question)?
         } else {
-            eprint!("{question}");
+            super::output::ask(&question);
             let mut line = String::new();
             std::io::stdin().lock().read_line(&mut line).ok()?;
             line
@@ -297,7 +301,7 @@ impl MfaPrompt for TtyPrompt {
         match check_code(&code) {
             Ok(()) => Some(Secret::new(code)),
             Err(e) => {
-                eprintln!("rolecall: {e}");
+                note!("rolecall: {e}");
                 None
             }
         }
@@ -311,7 +315,9 @@ fn ask_tty(question: &str) -> Option<String> {
         .open("/dev/tty")
         .ok()?;
     let mut writer = tty.try_clone().ok()?;
-    writer.write_all(question.as_bytes()).ok()?;
+    writer
+        .write_all(crate::core::terminal_text::shown(question).as_bytes())
+        .ok()?;
     writer.flush().ok()?;
     let mut line = String::new();
     std::io::BufReader::new(tty).read_line(&mut line).ok()?;

@@ -13,6 +13,7 @@ use crate::catalog::{CatalogCache, CatalogError, ListOptions, Lister, render_pro
 use crate::config::file::CatalogSection;
 use crate::core::catalog::{Catalog, CatalogDiff};
 use crate::core::sso::SsoSession;
+use crate::core::terminal_text::{self, shown};
 use crate::engine::tokens::usable_token;
 use crate::ports::clock::SystemClock;
 
@@ -77,7 +78,7 @@ pub async fn catalog_for(
     let cache = CatalogCache::for_session(&ctx.paths, &session.name);
     let loaded = cache.load();
     if let Some(notice) = &loaded.notice {
-        eprintln!("rolecall: {notice}");
+        note!("rolecall: {notice}");
     }
     let max_age = Duration::from_secs(ctx.config.file.catalog.refresh_after_minutes * 60);
     if !refresh
@@ -109,14 +110,14 @@ pub async fn catalog_for(
         other => CliError::Catalog(other),
     })?;
     if let Some(e) = &refreshed.cache_error {
-        eprintln!("rolecall: {e}");
+        note!("rolecall: {e}");
     }
     if let Some(line) = refreshed.diff.as_ref().and_then(describe_diff) {
-        eprintln!("rolecall: {}: {line}", session.name);
+        note!("rolecall: {}: {line}", session.name);
     }
     let unavailable = refreshed.catalog.unavailable().count();
     if unavailable > 0 {
-        eprintln!(
+        note!(
             "rolecall: {}: roles of {unavailable} accounts could not be listed; `rolecall list --refresh` retries",
             session.name
         );
@@ -159,25 +160,46 @@ fn chain_rows(ctx: &Context) -> Vec<Row> {
         .collect()
 }
 
+/// The table's columns, each capped (by display width, cut with `…`) so that one huge name
+/// can neither pad every row nor overflow the formatter: AWS allows 50 characters in an account
+/// name and 64 in a role name; `--json` has every name whole.
+const COLUMNS: [(&str, usize); 3] = [("ACCOUNT", 50), ("ID", 20), ("ROLE", 64)];
+
 fn print_table(rows: &[Row], out: &mut impl Write) -> std::io::Result<()> {
-    let width = |f: fn(&Row) -> &str, title: &str| {
-        rows.iter()
-            .map(|r| f(r).chars().count())
-            .max()
-            .unwrap_or(0)
-            .max(title.len())
-    };
-    let (wn, wi) = (
-        width(|r| &r.account_name, "ACCOUNT"),
-        width(|r| &r.account_id, "ID"),
-    );
-    writeln!(out, "{:wn$}  {:wi$}  ROLE", "ACCOUNT", "ID")?;
-    for r in rows {
+    let cells: Vec<[String; 3]> = rows
+        .iter()
+        .map(|r| {
+            let cell = |i: usize, text: &str| terminal_text::cut(&shown(text), COLUMNS[i].1);
+            [
+                cell(0, &r.account_name),
+                cell(1, &r.account_id),
+                cell(2, &r.role_name),
+            ]
+        })
+        .collect();
+    let widths: Vec<usize> = (0..2)
+        .map(|i| {
+            cells
+                .iter()
+                .map(|c| terminal_text::width(&c[i]))
+                .chain([COLUMNS[i].0.len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let pad =
+        |text: &str, columns: usize| " ".repeat(columns.saturating_sub(terminal_text::width(text)));
+    let line = |out: &mut dyn Write, [a, i, r]: [&str; 3]| {
         writeln!(
             out,
-            "{:wn$}  {:wi$}  {}",
-            r.account_name, r.account_id, r.role_name
-        )?;
+            "{a}{}  {i}{}  {r}",
+            pad(a, widths[0]),
+            pad(i, widths[1])
+        )
+    };
+    line(out, COLUMNS.map(|(title, _)| title))?;
+    for [a, i, r] in &cells {
+        line(out, [a, i, r])?;
     }
     Ok(())
 }
@@ -190,7 +212,7 @@ pub async fn run_list(args: ListArgs) -> Result<(), CliError> {
         match catalog_for(&ctx, &session, args.refresh).await {
             Ok(catalog) => all.extend(rows(&session, &catalog)),
             Err(e) => {
-                eprintln!("rolecall: {}: {e}", session.name);
+                note!("rolecall: {}: {e}", session.name);
                 failure.get_or_insert(e);
             }
         }

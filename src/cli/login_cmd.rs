@@ -8,6 +8,7 @@ use crate::adapters::browser::SystemBrowser;
 use crate::config::file::SignInMethod;
 use crate::core::countdown;
 use crate::core::signin::{DeviceWait, Method, TOKEN_MARGIN};
+use crate::core::terminal_text::{Shown, shown};
 use crate::engine::signin::{SignInRequest, SignInView, run};
 use crate::engine::tokens::is_revoked;
 use crate::ports::clock::{Clock, SystemClock};
@@ -24,23 +25,25 @@ impl SignInView for StderrView {
         let mut err = std::io::stderr().lock();
         if !self.shown_code {
             self.shown_code = true;
-            let code = if self.bold {
-                format!("\x1b[1m{}\x1b[0m", wait.user_code)
-            } else {
-                wait.user_code.clone()
-            };
-            let _ = writeln!(
-                err,
-                "To sign in, open this URL on any device and check that it shows the code:\n\n    {}\n\n    code: {code}   (expires {})\n",
-                wait.verification_uri_complete,
-                countdown::left(wait.expires_at, SystemClock.now()),
+            let left = countdown::left(wait.expires_at, SystemClock.now());
+            let text = device_code_text(
+                &wait.verification_uri_complete,
+                &wait.user_code,
+                &left,
+                self.bold,
             );
+            let _ = writeln!(err, "{text}");
         }
         match wait.browser_opened {
             Some(true) => {
                 let _ = writeln!(err, "Opened your browser. Waiting for approval…");
             }
             Some(false) => {
+                if let Err(refused) =
+                    crate::ports::opener::check_web_url(&wait.verification_uri_complete)
+                {
+                    let _ = writeln!(err, "rolecall: {refused}.");
+                }
                 let _ = writeln!(err, "Waiting for approval…");
             }
             None => {}
@@ -49,18 +52,32 @@ impl SignInView for StderrView {
 
     fn browser_url(&mut self, url: &str, opened: bool) {
         let mut err = std::io::stderr().lock();
-        if opened {
-            let _ = writeln!(
-                err,
-                "Opened your browser to sign in. If it did not appear, open:\n\n    {url}\n"
-            );
-        } else {
-            let _ = writeln!(
-                err,
-                "To sign in, open this URL in a browser on this machine:\n\n    {url}\n"
-            );
-        }
+        let _ = writeln!(err, "{}", browser_text(url, opened));
         let _ = writeln!(err, "Waiting for the browser…");
+    }
+}
+
+/// The device-code instructions. The URL and the code come from the service: escaped; only the
+/// bold around the code is ours.
+fn device_code_text(url: &str, code: &str, left: &str, bold: bool) -> String {
+    let code = if bold {
+        format!("\x1b[1m{}\x1b[0m", Shown(code))
+    } else {
+        shown(code)
+    };
+    format!(
+        "To sign in, open this URL on any device and check that it shows the code:\n\n    {}\n\n    code: {code}   (expires {left})\n",
+        Shown(url)
+    )
+}
+
+/// Where to finish a browser sign-in; the URL escaped.
+fn browser_text(url: &str, opened: bool) -> String {
+    let url = Shown(url);
+    if opened {
+        format!("Opened your browser to sign in. If it did not appear, open:\n\n    {url}\n")
+    } else {
+        format!("To sign in, open this URL in a browser on this machine:\n\n    {url}\n")
     }
 }
 
@@ -89,7 +106,7 @@ pub async fn run_login(args: LoginArgs) -> Result<(), CliError> {
         None
     } else {
         ctx.store.load(&session).unwrap_or_else(|e| {
-            eprintln!("rolecall: ignoring the stored sign-in: {e}");
+            note!("rolecall: ignoring the stored sign-in: {e}");
             None
         })
     };
@@ -99,7 +116,7 @@ pub async fn run_login(args: LoginArgs) -> Result<(), CliError> {
         && s.token.is_valid_at(SystemClock.now(), TOKEN_MARGIN)
         && is_revoked(&idc, s).await
     {
-        eprintln!("rolecall: the stored sign-in was revoked; signing in again");
+        note!("rolecall: the stored sign-in was revoked; signing in again");
         stored = None;
     }
     let request = SignInRequest {
@@ -108,6 +125,7 @@ pub async fn run_login(args: LoginArgs) -> Result<(), CliError> {
         open_browser,
         endpoint: ctx.config.endpoint(&session.name).map(str::to_owned),
         client_name: "rolecall".into(),
+        registrations: ctx.store.registrations(&session),
     };
     let mut view = StderrView {
         bold: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
@@ -118,7 +136,7 @@ pub async fn run_login(args: LoginArgs) -> Result<(), CliError> {
         .map_err(CliError::SignIn)?;
     ctx.store.save(&session, &signed_in)?;
     let until = signed_in.token.expires_at;
-    eprintln!(
+    note!(
         "Signed in to {} ({}); the session lasts until {} ({}).",
         session.name,
         session.start_url,
@@ -138,6 +156,32 @@ mod tests {
             device_code,
             no_browser,
             force: false,
+        }
+    }
+
+    #[test]
+    fn the_code_and_the_url_from_the_service_are_escaped() {
+        let url = "https://x/device?user_code=A\x1b]52;c;SGk=\x07\n\u{202e}";
+        let text = device_code_text(url, "WDJB\x1b[2J\r-MJHT", "in 10m", true);
+        assert!(
+            text.contains("    https://x/device?user_code=A\\x1b]52;c;SGk=\\x07\\n\\u{202e}\n"),
+            "{text:?}"
+        );
+        // Our own bold stays; the code's ESC and CR are shown, not sent.
+        assert!(
+            text.contains("code: \x1b[1mWDJB\\x1b[2J\\r-MJHT\x1b[0m   (expires in 10m)"),
+            "{text:?}"
+        );
+        assert_eq!(text.matches('\x1b').count(), 2, "{text:?}");
+        let plain = device_code_text(url, "WDJB\x1b[2J", "in 10m", false);
+        assert!(!plain.contains('\x1b'), "{plain:?}");
+        for opened in [true, false] {
+            let text = browser_text(url, opened);
+            assert!(
+                !text.contains('\x1b') && !text.contains('\u{202e}'),
+                "{text:?}"
+            );
+            assert!(text.contains("user_code=A\\x1b]52"), "{text:?}");
         }
     }
 

@@ -13,7 +13,7 @@ pub async fn run_logout(args: SessionArgs) -> Result<(), CliError> {
             let idc = ctx.identity_center(&session);
             match idc.logout(&stored.token.access_token).await {
                 Ok(()) | Err(IdcError::Unauthorized) => {}
-                Err(e) => eprintln!(
+                Err(e) => note!(
                     "rolecall: could not end the session at AWS ({e}); forgetting it here anyway"
                 ),
             }
@@ -29,9 +29,9 @@ pub async fn run_logout(args: SessionArgs) -> Result<(), CliError> {
             }
         }
         if stored.is_some() {
-            eprintln!("Signed out of {}.", session.name);
+            note!("Signed out of {}.", session.name);
         } else {
-            eprintln!("Not signed in to {}; nothing to do.", session.name);
+            note!("Not signed in to {}; nothing to do.", session.name);
         }
     }
     Ok(())

@@ -6,8 +6,10 @@ use super::CliError;
 use super::context::Context;
 use super::list_cmd::catalog_for;
 use super::target_credentials::cached_catalog;
+use crate::aws_files::command_line::Platform;
+use crate::aws_files::ini_check::check_region;
 use crate::aws_files::populate::{Plan, Populated, ProfileKind, populate};
-use crate::aws_files::profile_name::DEFAULT_TEMPLATE;
+use crate::aws_files::profile_name::{DEFAULT_TEMPLATE, NameFields, render};
 use crate::aws_files::{FileMode, update_file};
 
 /// Arguments of `rolecall populate`.
@@ -40,12 +42,29 @@ fn this_program() -> Result<String, CliError> {
         .ok_or_else(|| CliError::Other(format!("{}: not a UTF-8 path", exe.display())))
 }
 
+/// Flag values that cannot be written are usage errors, found before anything is read.
+fn check_flags(args: &PopulateArgs) -> Result<(), CliError> {
+    if let Some(region) = &args.region {
+        check_region(region).map_err(|e| CliError::Usage(format!("--region: {e}")))?;
+    }
+    let sample = NameFields {
+        account_name: "a",
+        account_id: "111111111111",
+        role_name: "r",
+        session: "s",
+    };
+    render(&args.template, &sample).map_err(CliError::Usage)?;
+    Ok(())
+}
+
 pub fn run(args: PopulateArgs) -> Result<(), CliError> {
+    check_flags(&args)?;
     let ctx = Context::load()?;
     let session = ctx.session(args.session.as_deref())?;
     let kind = if args.credential_process {
         ProfileKind::CredentialProcess {
             program: this_program()?,
+            platform: Platform::current(),
         }
     } else {
         ProfileKind::Sso
@@ -74,18 +93,18 @@ pub fn run(args: PopulateArgs) -> Result<(), CliError> {
             let populated = populate(old, &plan)?;
             let text = populated.text.clone();
             outcome = Some(populated);
-            Ok(text)
+            Ok::<_, String>(text)
         })
         .map_err(|e| CliError::Other(e.to_string()))?;
         if let Some(notice) = written.notice() {
-            eprintln!("rolecall: {notice}");
+            note!("rolecall: {notice}");
         }
         let done = outcome.unwrap_or_default();
         for line in &done.skipped {
-            eprintln!("rolecall: {line}");
+            note!("rolecall: {line}");
         }
         for name in &done.profiles {
-            println!("{name}");
+            say!("{name}");
         }
         let kept = if done.kept > 0 {
             format!(
@@ -95,7 +114,7 @@ pub fn run(args: PopulateArgs) -> Result<(), CliError> {
         } else {
             String::new()
         };
-        eprintln!(
+        note!(
             "rolecall: {}: {} profiles in {} ({} new, {} removed{kept})",
             session.name,
             done.profiles.len(),

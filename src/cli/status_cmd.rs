@@ -1,14 +1,20 @@
 //! `rolecall status`: each identity center's session and each kept credential's time left.
+//! One line each, tab-separated; every field escaped ([`Shown`]), so only our tabs separate.
 
 use std::io::Write;
 
 use super::context::Context;
 use super::{CliError, SessionArgs};
 use crate::core::countdown;
+use crate::core::terminal_text::Shown;
 use crate::ports::clock::{Clock, SystemClock};
 
 pub fn run_status(args: SessionArgs) -> Result<(), CliError> {
     let ctx = Context::load()?;
+    // What was skipped in the AWS CLI's files: said here, once.
+    for notice in &ctx.config.notices {
+        eprintln!("rolecall: {notice}");
+    }
     let now = SystemClock.now();
     let mut out = std::io::stdout().lock();
     let sessions = if args.session.is_some() {
@@ -36,14 +42,21 @@ pub fn run_status(args: SessionArgs) -> Result<(), CliError> {
             Ok(None) => "not signed in".to_owned(),
             Err(e) => format!("unknown: {e}"),
         };
-        lines.push(format!("{}\t{}\t{state}", session.name, session.start_url));
+        lines.push(format!(
+            "{}\t{}\t{}",
+            Shown(&session.name),
+            Shown(&session.start_url),
+            Shown(&state)
+        ));
         for (account, role, creds) in ctx.store.held_credentials(session).unwrap_or_default() {
             let left = creds
                 .expires_at
                 .map_or_else(|| "no expiry".to_owned(), |t| countdown::left(t, now));
             lines.push(format!(
-                "  {account}/{role}\t{}\t{left}",
-                creds.access_key_id
+                "  {}/{}\t{}\t{left}",
+                Shown(&account),
+                Shown(&role),
+                Shown(&creds.access_key_id)
             ));
         }
     }

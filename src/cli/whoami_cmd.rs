@@ -31,12 +31,12 @@ pub fn run(args: WhoamiArgs) -> Result<(), CliError> {
             Some(arn) => arn.clone(),
             None => caller_arn(&ctx, &obtained).await?,
         };
-        println!("{arn}");
+        say!("{arn}");
         let left = obtained.credentials.expires_at.map_or_else(
             || "no expiry".to_owned(),
             |t| format!("expires {}", countdown::left(t, SystemTime::now())),
         );
-        eprintln!("rolecall: {} ({left})", obtained.label());
+        note!("rolecall: {} ({left})", obtained.label());
         Ok(())
     })
 }

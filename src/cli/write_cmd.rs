@@ -7,8 +7,11 @@ use std::time::SystemTime;
 use super::CliError;
 use super::context::Context;
 use super::handover::{Obtained, obtain};
+use crate::aws_files::ini_check::{check_region, check_section};
 use crate::aws_files::profile_name::{DEFAULT_TEMPLATE, NameFields, render, sanitize};
-use crate::aws_files::{AwsFilesError, FileMode, Written, write_profile, write_profile_region};
+use crate::aws_files::{
+    AwsFilesError, FileMode, Overwrite, Written, write_profile_region, write_profile_with,
+};
 use crate::core::countdown;
 use crate::core::target::Target;
 
@@ -32,24 +35,27 @@ pub struct WriteArgs {
     /// Also set `region` in the profile's section of ~/.aws/config.
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
+    /// Replace a profile rolecall did not write (its keys all go).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// The profile's name: `--profile` (sanitised), a chain's own name (unless a template is
 /// given), or the template filled in.
 pub fn profile_name(args: &WriteArgs, obtained: &Obtained) -> Result<String, CliError> {
-    if let Some(chain) = obtained.chain.as_deref().filter(|_| args.profile.is_none())
-        && args.template == DEFAULT_TEMPLATE
-    {
-        return Ok(sanitize(chain));
-    }
-    name_from(args, &obtained.session_name, &obtained.target)
+    let name = match obtained.chain.as_deref().filter(|_| args.profile.is_none()) {
+        Some(chain) if args.template == DEFAULT_TEMPLATE => sanitize(chain),
+        _ => name_from(args, &obtained.session_name, &obtained.target)?,
+    };
+    check_section(&name).map_err(|e| CliError::Usage(format!("profile name: {e}")))?;
+    Ok(name)
 }
 
 fn name_from(args: &WriteArgs, session: &str, target: &Target) -> Result<String, CliError> {
     match &args.profile {
         Some(name) => {
             let clean = sanitize(name.trim());
-            if clean.trim_matches('-').is_empty() {
+            if clean.trim_matches('-').is_empty() || name.contains(char::is_control) {
                 return Err(CliError::Usage(format!(
                     "{name:?} cannot be a profile name"
                 )));
@@ -70,32 +76,34 @@ fn name_from(args: &WriteArgs, session: &str, target: &Target) -> Result<String,
 }
 
 fn file_error(e: AwsFilesError) -> CliError {
-    CliError::Other(e.to_string())
+    match e {
+        AwsFilesError::NotOurs { .. } => CliError::Usage(e.to_string()),
+        _ => CliError::Other(e.to_string()),
+    }
 }
 
 fn report(written: &Written) {
     if let Some(notice) = written.notice() {
-        eprintln!("rolecall: {notice}");
+        note!("rolecall: {notice}");
     }
 }
 
 pub fn run(args: WriteArgs) -> Result<(), CliError> {
     let ctx = Context::load()?;
-    if args
-        .region
-        .as_deref()
-        .is_some_and(|r| r.trim().is_empty() || r.contains(char::is_whitespace))
-    {
-        return Err(CliError::Usage(
-            "--region needs a region name such as eu-west-1".into(),
-        ));
+    if let Some(region) = &args.region {
+        check_region(region).map_err(|e| CliError::Usage(format!("--region: {e}")))?;
     }
     super::block_on(async move {
         let obtained = obtain(&ctx, args.session.as_deref(), &args.target, args.fresh).await?;
         let name = profile_name(&args, &obtained)?;
         let credentials = &obtained.credentials;
-        let written =
-            write_profile(&ctx.paths.aws_credentials, &name, credentials).map_err(file_error)?;
+        let overwrite = if args.force {
+            Overwrite::Force
+        } else {
+            Overwrite::OursOnly
+        };
+        let written = write_profile_with(&ctx.paths.aws_credentials, &name, credentials, overwrite)
+            .map_err(file_error)?;
         report(&written);
         if let Some(region) = &args.region {
             let mode = FileMode::for_config(ctx.config.file.aws_files.tighten_permissions);
@@ -107,8 +115,8 @@ pub fn run(args: WriteArgs) -> Result<(), CliError> {
             || "no expiry".to_owned(),
             |t| format!("expires {}", countdown::left(t, SystemTime::now())),
         );
-        println!("{name}");
-        eprintln!(
+        say!("{name}");
+        note!(
             "rolecall: wrote profile {name} for {} ({expiry}) to {}",
             obtained.label(),
             written.path.display()

@@ -2,13 +2,15 @@
 //! profiles (`role_arn` with `source_profile` or `credential_source`) in `~/.aws/config`, so an
 //! existing setup appears with no new config.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 
 use super::ini::Section;
+use super::profile_map;
 use crate::core::chain::duration;
 use crate::core::chain::{ChainOrigin, ChainSource, ChainSpec};
+use crate::core::sso::SsoSession;
 
 /// `[[chains]]`: a role assumed with STS from a source.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -128,74 +130,196 @@ fn credential_source(value: &str) -> Result<ChainSource, String> {
     }
 }
 
-/// The assume-role profiles of `~/.aws/config` as chains. A profile that cannot be one (an
-/// unsupported `credential_source`, a bad ARN) is skipped with a log line: the AWS CLI file
-/// is not ours to reject.
-pub fn from_aws_profiles(sections: &[Section]) -> Vec<ChainSpec> {
-    let profiles: BTreeMap<&str, &Section> = sections
+/// What the assume-role profiles may point at, besides each other.
+pub struct Known<'a> {
+    /// The config file, as notices name it.
+    pub origin: &'a str,
+    /// The identity centers found in the file.
+    pub sessions: &'a [SsoSession],
+    /// Other names of those identity centers (legacy profiles sharing a start URL).
+    pub aliases: &'a BTreeMap<String, String>,
+    /// The sections of `~/.aws/credentials`.
+    pub credential_profiles: &'a BTreeSet<String>,
+}
+
+/// Why a profile cannot be a chain, at which line.
+struct Skip {
+    line: usize,
+    why: String,
+}
+
+/// The assume-role profiles of `~/.aws/config` as chains. A profile rolecall cannot use (web
+/// identity, instance metadata, a duration STS refuses, a `source_profile` pointing nowhere or
+/// in a circle, a bad ARN) is skipped with a notice `file:line: profile "x" is skipped: why`,
+/// and so is every profile chained from it: the AWS CLI file is not ours to reject.
+pub fn from_aws_profiles(
+    sections: &[Section],
+    known: &Known<'_>,
+    notices: &mut Vec<String>,
+) -> Vec<ChainSpec> {
+    let profiles = profile_map::profiles(sections);
+    let mut order: Vec<(&str, usize)> = profiles
         .iter()
-        .filter_map(|s| Some((super::aws_config::profile_name(&s.name)?, s)))
+        .filter(|(_, s)| s.get("role_arn").is_some())
+        .map(|(name, s)| (name.as_str(), s.line))
         .collect();
+    order.sort_by_key(|(_, line)| *line);
+    let mut resolver = Resolver {
+        profiles: &profiles,
+        known,
+        done: BTreeMap::new(),
+        visiting: Vec::new(),
+    };
+    for (name, _) in &order {
+        resolver.resolve(name);
+    }
     let mut chains = Vec::new();
-    for (name, section) in &profiles {
-        let Some(role_arn) = section.get("role_arn") else {
-            continue;
-        };
-        match profile_chain(name, section, role_arn, &profiles) {
-            Ok(spec) => chains.push(spec),
-            Err(e) => tracing::info!(profile = name, reason = %e, "assume-role profile skipped"),
+    for (name, _) in order {
+        match resolver.done.remove(name) {
+            Some(Ok(spec)) => chains.push(spec),
+            Some(Err(skip)) => notices.push(format!(
+                "{}:{}: profile {name:?} is skipped: {}",
+                known.origin, skip.line, skip.why
+            )),
+            None => {}
         }
     }
     chains
 }
 
-fn profile_chain(
-    name: &str,
-    section: &Section,
-    role_arn: &str,
-    profiles: &BTreeMap<&str, &Section>,
-) -> Result<ChainSpec, String> {
-    let source = match (
-        section.get("source_profile"),
-        section.get("credential_source"),
-    ) {
-        (Some(source), None) => {
-            let parent = profiles.get(source).copied();
-            let has_role = parent.is_some_and(|p| p.get("role_arn").is_some());
-            match parent {
-                Some(_) if source != name && has_role => ChainSource::Chain(source.to_owned()),
-                Some(p) if p.get("sso_account_id").is_some() => ChainSource::Sso {
-                    session: p
-                        .get("sso_session")
-                        .map(str::to_owned)
-                        .or_else(|| Some(source.to_owned())),
-                    account: p.get("sso_account_id").unwrap_or_default().to_owned(),
-                    role: p.get("sso_role_name").unwrap_or_default().to_owned(),
-                },
-                _ => ChainSource::Profile(source.to_owned()),
-            }
+struct Resolver<'a, 'k> {
+    profiles: &'a BTreeMap<String, &'a Section>,
+    known: &'a Known<'k>,
+    done: BTreeMap<String, Result<ChainSpec, Skip>>,
+    visiting: Vec<String>,
+}
+
+impl Resolver<'_, '_> {
+    /// Resolves an assume-role profile (once); whether it is usable.
+    fn resolve(&mut self, name: &str) -> bool {
+        if let Some(done) = self.done.get(name) {
+            return done.is_ok();
         }
-        (None, Some(value)) => credential_source(value)?,
-        _ => return Err("needs exactly one of source_profile or credential_source".into()),
-    };
-    let mut spec = ChainSpec::new(name, source, role_arn);
-    spec.origin = ChainOrigin::AwsProfile;
-    spec.external_id = section.get("external_id").map(str::to_owned);
-    spec.mfa_serial = section.get("mfa_serial").map(str::to_owned);
-    spec.duration = section
-        .get("duration_seconds")
-        .map(|d| {
-            d.parse::<u32>()
-                .map_err(|_| format!("duration_seconds {d:?}"))
-        })
-        .transpose()?;
-    // The AWS CLI takes role_session_name literally; braces would read as a placeholder.
-    spec.session_name = section
-        .get("role_session_name")
-        .map(|n| n.replace(['{', '}'], "-"));
-    spec.region = section.get("region").map(str::to_owned);
-    spec.validate()?;
-    Ok(spec)
+        self.visiting.push(name.to_owned());
+        let result = self.chain(name);
+        self.visiting.pop();
+        let usable = result.is_ok();
+        self.done.insert(name.to_owned(), result);
+        usable
+    }
+
+    fn chain(&mut self, name: &str) -> Result<ChainSpec, Skip> {
+        let Some(section) = self.profiles.get(name).copied() else {
+            return Err(Skip {
+                line: 1,
+                why: "it is not a profile".into(),
+            });
+        };
+        let at = |key: &str| section.entry(key).map_or(section.line, |e| e.line);
+        let skip = |key: &str, why: String| Skip { line: at(key), why };
+        if section.get("web_identity_token_file").is_some() {
+            return Err(skip(
+                "web_identity_token_file",
+                "it assumes its role with a web identity token (web_identity_token_file), which rolecall does not support".into(),
+            ));
+        }
+        let source = match (
+            section.get("source_profile"),
+            section.get("credential_source"),
+        ) {
+            (Some(source), None) => self.source(name, source, at("source_profile"))?,
+            (None, Some(value)) => {
+                credential_source(value).map_err(|e| skip("credential_source", e))?
+            }
+            (Some(_), Some(_)) => {
+                return Err(skip(
+                    "credential_source",
+                    "it has both source_profile and credential_source".into(),
+                ));
+            }
+            (None, None) => {
+                return Err(skip(
+                    "role_arn",
+                    "it has role_arn but neither source_profile nor credential_source".into(),
+                ));
+            }
+        };
+        let role_arn = section.get("role_arn").unwrap_or_default();
+        let mut spec = ChainSpec::new(name, source, role_arn);
+        spec.origin = ChainOrigin::AwsProfile;
+        spec.external_id = section.get("external_id").map(str::to_owned);
+        spec.mfa_serial = section.get("mfa_serial").map(str::to_owned);
+        if let Some(d) = section.get("duration_seconds") {
+            let seconds = d
+                .parse::<u32>()
+                .map_err(|_| format!("duration_seconds {d:?} is not a number of seconds"))
+                .and_then(|s| {
+                    duration::check_range(s)
+                        .map(|()| s)
+                        .map_err(|e| format!("duration_seconds = {s}: {e}"))
+                })
+                .map_err(|why| skip("duration_seconds", why))?;
+            spec.duration = Some(seconds);
+        }
+        // The AWS CLI takes role_session_name literally; braces would read as a placeholder.
+        spec.session_name = section
+            .get("role_session_name")
+            .map(|n| n.replace(['{', '}'], "-"));
+        spec.region = section.get("region").map(str::to_owned);
+        spec.validate().map_err(|e| skip("role_arn", e))?;
+        Ok(spec)
+    }
+
+    /// What `source_profile = source` of profile `name` is.
+    fn source(&mut self, name: &str, source: &str, line: usize) -> Result<ChainSource, Skip> {
+        let skip = |why: String| Skip { line, why };
+        if source == name {
+            // Its own keys (botocore allows a profile to be its own source).
+            return Ok(ChainSource::Profile(source.to_owned()));
+        }
+        let Some(parent) = self.profiles.get(source).copied() else {
+            return if self.known.credential_profiles.contains(source) {
+                Ok(ChainSource::Profile(source.to_owned()))
+            } else {
+                Err(skip(format!(
+                    "its source_profile {source:?} is in neither the config nor the credentials file"
+                )))
+            };
+        };
+        if parent.get("role_arn").is_some() {
+            if self.visiting.iter().any(|v| v == source) {
+                let mut circle = self.visiting.clone();
+                circle.push(source.to_owned());
+                return Err(skip(format!(
+                    "its source_profile leads round in a circle ({})",
+                    circle.join(" -> ")
+                )));
+            }
+            if !self.resolve(source) {
+                return Err(skip(format!("its source_profile {source:?} is skipped")));
+            }
+            return Ok(ChainSource::Chain(source.to_owned()));
+        }
+        if let Some(account) = parent.get("sso_account_id") {
+            let session = parent.get("sso_session").unwrap_or(source);
+            let session = self
+                .known
+                .aliases
+                .get(session)
+                .map_or(session, String::as_str);
+            if !self.known.sessions.iter().any(|s| s.name == session) {
+                return Err(skip(format!(
+                    "its source_profile {source:?} names no identity center rolecall can use"
+                )));
+            }
+            return Ok(ChainSource::Sso {
+                session: Some(session.to_owned()),
+                account: account.to_owned(),
+                role: parent.get("sso_role_name").unwrap_or_default().to_owned(),
+            });
+        }
+        Ok(ChainSource::Profile(source.to_owned()))
+    }
 }
 
 #[cfg(test)]
@@ -237,11 +361,21 @@ mod tests {
         );
     }
 
+    fn aws(text: &str) -> (Vec<ChainSpec>, Vec<String>) {
+        let found = crate::config::aws_config::from_text(
+            text,
+            "/h/.aws/config",
+            &BTreeSet::from(["jenkins".to_owned()]),
+        );
+        (found.chains, found.notices)
+    }
+
     #[test]
     fn aws_cli_profiles_become_chains() {
         let text = "\
-[profile jenkins]
-aws_access_key_id = AKIA
+[sso-session acme]
+sso_start_url = https://acme.awsapps.com/start
+sso_region = us-east-1
 [profile sso-tools]
 sso_session = acme
 sso_account_id = 764289909412
@@ -261,12 +395,9 @@ mfa_serial = arn:aws:iam::764289909412:mfa/jenkins
 [profile env]
 role_arn = arn:aws:iam::295922081140:role/s3-reader
 credential_source = Environment
-[profile imds]
-role_arn = arn:aws:iam::295922081140:role/s3-reader
-credential_source = Ec2InstanceMetadata
 ";
-        let sections = crate::config::ini::parse(text).unwrap();
-        let chains = from_aws_profiles(&sections);
+        let (chains, notices) = aws(text);
+        assert_eq!(notices, Vec::<String>::new());
         let by_name = |n: &str| chains.iter().find(|c| c.name == n).unwrap();
         assert_eq!(chains.len(), 4, "{chains:?}");
         assert!(matches!(
@@ -283,5 +414,51 @@ credential_source = Ec2InstanceMetadata
         assert!(by_name("reader").mfa_serial.is_some());
         assert_eq!(by_name("env").source, ChainSource::Environment);
         assert!(chains.iter().all(|c| c.origin == ChainOrigin::AwsProfile));
+    }
+
+    /// One unusable profile never stops the others: it is skipped with its file, line and
+    /// why, and so is every profile chained from it.
+    #[test]
+    fn unusable_profiles_are_skipped_with_their_line_and_so_are_their_children() {
+        let text = include_str!("../../tests/fixtures/aws_config_corpus/unusable_profiles.ini");
+        let (chains, notices) = aws(text);
+        assert_eq!(
+            chains.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+            ["reader"]
+        );
+        let f = "/h/.aws/config";
+        assert_eq!(
+            notices,
+            [
+                format!(
+                    "{f}:3: profile \"web\" is skipped: it assumes its role with a web identity token (web_identity_token_file), which rolecall does not support"
+                ),
+                format!(
+                    "{f}:6: profile \"web-child\" is skipped: its source_profile \"web\" is skipped"
+                ),
+                format!(
+                    "{f}:9: profile \"imds\" is skipped: credential_source = EcsContainer is not supported by rolecall (it never calls the instance metadata service); use Environment or a source profile"
+                ),
+                format!(
+                    "{f}:13: profile \"long\" is skipped: duration_seconds = 50000: {}",
+                    duration::check_range(50_000).unwrap_err()
+                ),
+                format!(
+                    "{f}:16: profile \"long-grandchild\" is skipped: its source_profile \"long-child\" is skipped"
+                ),
+                format!(
+                    "{f}:19: profile \"long-child\" is skipped: its source_profile \"long\" is skipped"
+                ),
+                format!(
+                    "{f}:22: profile \"loop-a\" is skipped: its source_profile \"loop-b\" is skipped"
+                ),
+                format!(
+                    "{f}:25: profile \"loop-b\" is skipped: its source_profile leads round in a circle (loop-a -> loop-b -> loop-a)"
+                ),
+                format!(
+                    "{f}:28: profile \"nowhere\" is skipped: its source_profile \"missing\" is in neither the config nor the credentials file"
+                ),
+            ]
+        );
     }
 }

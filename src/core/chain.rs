@@ -44,7 +44,8 @@ impl ChainSource {
     }
 
     /// Whether the source's credentials are a role session, which makes AssumeRole role
-    /// chaining (capped at 1 h by AWS). Environment credentials are unknown: `None`.
+    /// chaining (capped at 1 h by AWS; no `SessionDuration` for the console). Environment
+    /// credentials are unknown: `None`.
     pub fn is_role_session(&self) -> Option<bool> {
         match self {
             ChainSource::Sso { .. } | ChainSource::Chain(_) => Some(true),
@@ -136,6 +137,15 @@ impl RoleArn {
 }
 
 impl ChainSpec {
+    /// Whether this chain's credentials come from role chaining: its source is a role session
+    /// (an SSO role, another chain). A chain from an IAM user's long-term keys (with or without
+    /// an MFA session token) is not. An unknown source (the environment) counts as role
+    /// chaining, where the safe choice works either way (the console request without a
+    /// `SessionDuration`).
+    pub fn is_role_chained(&self) -> bool {
+        self.source.is_role_session() != Some(false)
+    }
+
     /// A chain with only a name, a source and a role (the rest absent).
     pub fn new(name: &str, source: ChainSource, role_arn: &str) -> Self {
         Self {

@@ -38,14 +38,28 @@ impl Method {
     /// The grant types a registration for this method asks for.
     pub fn grant_types(self) -> &'static [&'static str] {
         match self {
-            Method::DeviceCode => &[
-                "urn:ietf:params:oauth:grant-type:device_code",
-                "refresh_token",
-            ],
-            Method::Pkce => &["authorization_code", "refresh_token"],
+            Method::DeviceCode => &[DEVICE_CODE_GRANT, "refresh_token"],
+            Method::Pkce => &[AUTHORIZATION_CODE_GRANT, "refresh_token"],
+        }
+    }
+
+    /// Whether `registration` may be used for this method. Grant types restrict a registration
+    /// at AWS: a browser (PKCE) client's device code is refused after the user approved, and a
+    /// device client cannot open `/authorize`. A registration whose grant types are not known
+    /// (one read from the AWS CLI's token cache, which does not record them) fits neither: a
+    /// new registration costs one request and never a second approval.
+    pub fn fits(self, registration: &Registration) -> bool {
+        match self {
+            Method::DeviceCode => registration.supports(DEVICE_CODE_GRANT),
+            Method::Pkce => registration.supports(AUTHORIZATION_CODE_GRANT),
         }
     }
 }
+
+/// The RFC 8628 grant type.
+pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+/// The authorization-code grant (PKCE).
+pub const AUTHORIZATION_CODE_GRANT: &str = "authorization_code";
 
 /// Why a sign-in ended without a token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,8 +173,11 @@ pub enum Effect {
         registration: Registration,
         refresh_token: Secret<String>,
     },
+    /// Get a registration for `method`: one kept from before that fits and is still good, or
+    /// a new one from AWS. `anew`: AWS just refused the last one, so only a new one will do.
     Register {
         method: Method,
+        anew: bool,
     },
     StartDevice {
         registration: Registration,
@@ -196,6 +213,8 @@ pub struct SignIn {
     pub open_browser: bool,
     pub phase: Phase,
     registration: Option<Registration>,
+    /// A registration AWS refused was replaced once already; a second refusal ends it.
+    reregistered: bool,
     next_id: u64,
     awaited: Option<u64>,
     /// The result, once `phase` is `Done`.
@@ -209,6 +228,7 @@ impl SignIn {
             open_browser,
             phase: Phase::Idle,
             registration: None,
+            reregistered: false,
             next_id: 0,
             awaited: None,
             result: None,
@@ -245,20 +265,30 @@ impl SignIn {
     /// Registration valid and fit for the method, or a new one.
     fn begin_interactive(&mut self, now: SystemTime) -> Vec<Effect> {
         match self.registration.clone() {
-            Some(reg)
-                if reg.is_valid_at(now, REGISTRATION_MARGIN)
-                    && (self.method == Method::DeviceCode
-                        || reg.supports("authorization_code")) =>
-            {
+            Some(reg) if reg.is_valid_at(now, REGISTRATION_MARGIN) && self.method.fits(&reg) => {
                 self.with_registration(reg)
             }
-            _ => {
-                self.phase = Phase::Registering;
-                vec![Effect::Register {
-                    method: self.method,
-                }]
-            }
+            _ => self.register(false),
         }
+    }
+
+    fn register(&mut self, anew: bool) -> Vec<Effect> {
+        self.registration = None;
+        self.phase = Phase::Registering;
+        vec![Effect::Register {
+            method: self.method,
+            anew,
+        }]
+    }
+
+    /// AWS refused the registration before the user was asked anything: register anew and
+    /// try again, once.
+    fn reregister(&mut self, e: IdcError) -> Vec<Effect> {
+        if self.reregistered {
+            return self.fail(classify(e));
+        }
+        self.reregistered = true;
+        self.register(true)
     }
 
     fn with_registration(&mut self, registration: Registration) -> Vec<Effect> {
@@ -318,9 +348,8 @@ impl SignIn {
                     (Ok(token), Some(reg)) => self.succeed(reg, token),
                     (Ok(_), None) => self.fail(Failure::Rejected("no registration".into())),
                     (Err(PkceError::Browser(why)), _) => self.fail(Failure::BrowserRejected(why)),
-                    (Err(PkceError::Token(IdcError::InvalidClient(_))), _) => {
-                        self.registration = None;
-                        self.begin_interactive(now)
+                    (Err(PkceError::Token(e @ IdcError::InvalidClient(_))), _) => {
+                        self.reregister(e)
                     }
                     (Err(PkceError::Token(e)), _) => self.fail(classify(e)),
                 }
@@ -363,14 +392,9 @@ impl SignIn {
         }
         let auth = match result {
             Ok(auth) => auth,
-            Err(IdcError::InvalidClient(_)) => {
-                // The registration went bad (expired early, revoked): register again, once.
-                self.registration = None;
-                self.phase = Phase::Registering;
-                return vec![Effect::Register {
-                    method: self.method,
-                }];
-            }
+            // The registration went bad (expired early, revoked, not made for the device
+            // grant): no code was shown yet, so register again and retry, once.
+            Err(e @ IdcError::InvalidClient(_)) => return self.reregister(e),
             Err(e) => return self.fail(classify(e)),
         };
         let interval = Duration::from_secs(auth.interval.max(1));
@@ -515,7 +539,8 @@ mod tests {
         assert_eq!(
             fx,
             vec![Effect::Register {
-                method: Method::DeviceCode
+                method: Method::DeviceCode,
+                anew: false
             }]
         );
         let fx = s.handle(Event::Registered(Ok(registration(90 * 86400, &[]))), t(0));
@@ -586,7 +611,7 @@ mod tests {
     fn a_failed_refresh_falls_back_to_the_device_flow_without_reregistering() {
         let mut s = SignIn::new(Method::DeviceCode, false);
         let stored = SignedIn {
-            registration: registration(90 * 86400, &[]),
+            registration: registration(90 * 86400, Method::DeviceCode.grant_types()),
             token: token(0, true),
         };
         s.handle(
@@ -600,6 +625,104 @@ mod tests {
             t(11),
         );
         assert!(matches!(fx.as_slice(), [Effect::StartDevice { .. }]));
+    }
+
+    /// After `rolecall login` (PKCE) or `aws sso login`, the device flow registers its own
+    /// client: AWS refuses a browser client's device code after the user approved.
+    #[test]
+    fn the_device_flow_never_reuses_a_registration_not_made_for_it() {
+        for grants in [
+            Method::Pkce.grant_types(),
+            // From the AWS CLI's token cache, which does not say what the client is for.
+            &["refresh_token"][..],
+            &[],
+        ] {
+            let mut s = SignIn::new(Method::DeviceCode, false);
+            let stored = SignedIn {
+                registration: registration(90 * 86400, grants),
+                token: token(0, true),
+            };
+            s.handle(
+                Event::Start {
+                    stored: Some(stored),
+                },
+                t(10),
+            );
+            let fx = s.handle(
+                Event::Refreshed(Err(IdcError::InvalidGrant("revoked".into()))),
+                t(11),
+            );
+            assert_eq!(
+                fx,
+                vec![Effect::Register {
+                    method: Method::DeviceCode,
+                    anew: false
+                }],
+                "{grants:?}"
+            );
+        }
+        // And the browser flow never reuses a device registration.
+        let mut s = SignIn::new(Method::Pkce, true);
+        let stored = SignedIn {
+            registration: registration(90 * 86400, Method::DeviceCode.grant_types()),
+            token: token(0, false),
+        };
+        let fx = s.handle(
+            Event::Start {
+                stored: Some(stored),
+            },
+            t(10),
+        );
+        assert_eq!(
+            fx,
+            vec![Effect::Register {
+                method: Method::Pkce,
+                anew: false
+            }]
+        );
+    }
+
+    /// A registration refused at StartDeviceAuthorization (before any code is shown) is
+    /// replaced and the start retried once; a second refusal ends the sign-in.
+    #[test]
+    fn a_refused_registration_is_replaced_once_before_the_user_is_asked() {
+        let mut s = SignIn::new(Method::DeviceCode, false);
+        let stored = SignedIn {
+            registration: registration(90 * 86400, Method::DeviceCode.grant_types()),
+            token: token(0, false),
+        };
+        let fx = s.handle(
+            Event::Start {
+                stored: Some(stored),
+            },
+            t(0),
+        );
+        assert!(matches!(fx.as_slice(), [Effect::StartDevice { .. }]));
+        let refused = || IdcError::InvalidClient("UnauthorizedClientException".into());
+        let fx = s.handle(Event::DeviceStarted(Err(refused())), t(1));
+        assert_eq!(
+            fx,
+            vec![Effect::Register {
+                method: Method::DeviceCode,
+                anew: true
+            }]
+        );
+        let fx = s.handle(
+            Event::Registered(Ok(registration(
+                90 * 86400,
+                Method::DeviceCode.grant_types(),
+            ))),
+            t(2),
+        );
+        assert!(matches!(fx.as_slice(), [Effect::StartDevice { .. }]));
+        assert!(
+            s.handle(Event::DeviceStarted(Err(refused())), t(3))
+                .is_empty()
+        );
+        let Phase::Failed(Failure::Rejected(why)) = &s.phase else {
+            panic!("{:?}", s.phase)
+        };
+        assert!(why.contains("UnauthorizedClientException"), "{why}");
     }
 
     #[test]
@@ -618,7 +741,8 @@ mod tests {
         assert_eq!(
             fx,
             vec![Effect::Register {
-                method: Method::DeviceCode
+                method: Method::DeviceCode,
+                anew: false
             }]
         );
     }
@@ -642,7 +766,8 @@ mod tests {
         assert_eq!(
             fx,
             vec![Effect::Register {
-                method: Method::Pkce
+                method: Method::Pkce,
+                anew: false
             }]
         );
         let fx = s.handle(
@@ -856,7 +981,8 @@ mod tests {
         assert_eq!(
             fx,
             vec![Effect::Register {
-                method: Method::DeviceCode
+                method: Method::DeviceCode,
+                anew: true
             }]
         );
     }

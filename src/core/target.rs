@@ -57,7 +57,7 @@ pub enum TargetError {
 fn lines(candidates: &[Target]) -> String {
     candidates
         .iter()
-        .map(|c| format!("  {}", c.label()))
+        .map(|c| format!("  {}", crate::core::terminal_text::Shown(&c.label())))
         .collect::<Vec<_>>()
         .join("\n")
 }

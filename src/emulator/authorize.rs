@@ -13,7 +13,7 @@ use quick_xml::escape::escape;
 
 use super::api::Api;
 use super::ids;
-use super::oidc::{AUTHORIZATION_CODE_GRANT, check_client};
+use super::oidc::{AUTHORIZATION_CODE_GRANT, check_client, client_allows};
 use super::server::Shared;
 use super::store::{AuthCode, AuthorizeRequest, DeviceStatus};
 
@@ -178,19 +178,24 @@ pub async fn authorize(
             );
         }
     };
+    // A client without the grant has no redirect URI to send an error to: a page says it.
+    if !client_allows(&client, AUTHORIZATION_CODE_GRANT) {
+        return page(
+            StatusCode::BAD_REQUEST,
+            "Unauthorized client",
+            "<p>unauthorized_client: this client is not registered for the authorization code \
+             grant.</p>",
+        );
+    }
     if !client
-        .grant_types
+        .redirect_uris
         .iter()
-        .any(|g| g == AUTHORIZATION_CODE_GRANT)
-        || !client
-            .redirect_uris
-            .iter()
-            .any(|r| redirect_matches(r, redirect_uri))
+        .any(|r| redirect_matches(r, redirect_uri))
     {
         return page(
             StatusCode::BAD_REQUEST,
             "Invalid redirect",
-            "<p>This client is not registered for the authorization code grant with that redirect URI.</p>",
+            "<p>This client is not registered with that redirect URI.</p>",
         );
     }
     let state = get("state");

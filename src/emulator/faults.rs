@@ -30,6 +30,9 @@ pub struct Faults {
     /// The network is gone: open connections fail and new ones are closed at once, for every
     /// API and route, until this is false again (the server keeps its state).
     pub network_down: bool,
+    /// Answer StartDeviceAuthorization with this as `verificationUri` and
+    /// `verificationUriComplete` (a hostile or broken service).
+    pub verification_uri_override: Option<String>,
 }
 
 /// What to do with one request.

@@ -10,8 +10,10 @@
 //! it was issued, as AWS documents. Every token is remembered with `Store::remember`, so leak
 //! tests look for it too.
 //!
-//! Simplification: the one-hour cap AWS puts on console sessions of chained roles is not
-//! enforced (the emulator does not record which credentials came from a chain).
+//! Role chaining, as AWS does it: credentials from a role assumed with a role's credentials (an
+//! SSO role's included; the emulator's STS records which) get HTTP 400 when `SessionDuration`
+//! is sent, and their console session follows the credentials. (AWS answers 400; the body's
+//! wording here is ours.)
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -37,6 +39,8 @@ pub const TOKEN_LIFETIME: Duration = Duration::from_secs(15 * 60);
 /// Console session bounds (`SessionDuration`), seconds.
 const MIN_SESSION: u64 = 900;
 const MAX_SESSION: u64 = 43_200;
+/// The console session when `SessionDuration` is not sent.
+const DEFAULT_SESSION: u64 = 3600;
 
 /// An error answer: HTTP 400 (or another status) with `{"error": …, "message": …}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,19 +123,20 @@ fn get_signin_token(
                 "Session must be JSON with sessionId, sessionKey and sessionToken",
             )
         })?;
-    let duration = match params.get("SessionDuration") {
-        None => 3600,
-        Some(text) => text
-            .parse::<u64>()
-            .ok()
-            .filter(|d| (MIN_SESSION..=MAX_SESSION).contains(d))
-            .ok_or_else(|| {
-                FederationError::bad(
-                    "InvalidSessionDuration",
-                    format!("SessionDuration must be {MIN_SESSION} to {MAX_SESSION} seconds"),
-                )
-            })?,
-    };
+    let asked = params
+        .get("SessionDuration")
+        .map(|text| {
+            text.parse::<u64>()
+                .ok()
+                .filter(|d| (MIN_SESSION..=MAX_SESSION).contains(d))
+                .ok_or_else(|| {
+                    FederationError::bad(
+                        "InvalidSessionDuration",
+                        format!("SessionDuration must be {MIN_SESSION} to {MAX_SESSION} seconds"),
+                    )
+                })
+        })
+        .transpose()?;
     let now = shared.clock.now();
     let mut store = shared.store();
     let issued = store
@@ -155,6 +160,22 @@ fn get_signin_token(
             "the session credentials have expired",
         ));
     }
+    let chained = store.role_chained.contains(&session.session_id);
+    let duration = match (asked, chained) {
+        (Some(_), true) => {
+            return Err(FederationError::bad(
+                "InvalidSessionDuration",
+                "SessionDuration cannot be used with credentials from role chaining",
+            ));
+        }
+        (Some(asked), false) => asked,
+        // The console session of chained credentials lasts as long as they do.
+        (None, true) => issued
+            .expires_at
+            .and_then(|t| t.duration_since(now).ok())
+            .map_or(DEFAULT_SESSION, |left| left.as_secs()),
+        (None, false) => DEFAULT_SESSION,
+    };
     let key = issued.secret_access_key.clone();
     let token = mint(&key, &session.session_id, epoch_secs(now), duration);
     let token = store.remember(token);

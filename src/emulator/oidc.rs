@@ -94,6 +94,31 @@ pub fn check_client<'a>(
     Ok(client)
 }
 
+/// Whether `client` may use `grant` at the token endpoint (and, for `authorization_code`, at
+/// `/authorize`). AWS's rule, as the AWS CLI relies on it: a registration that names
+/// `authorization_code` is a browser (PKCE) client and cannot redeem a device code; one that
+/// does not (no `grantTypes` at all, as botocore's device flow registers, or only
+/// `refresh_token`) is a device client and cannot redeem an authorization code.
+pub fn client_allows(client: &Client, grant: &str) -> bool {
+    let listed = |g: &str| client.grant_types.iter().any(|x| x == g);
+    match grant {
+        AUTHORIZATION_CODE_GRANT => listed(AUTHORIZATION_CODE_GRANT),
+        DEVICE_CODE_GRANT => listed(DEVICE_CODE_GRANT) || !listed(AUTHORIZATION_CODE_GRANT),
+        REFRESH_TOKEN_GRANT => client.grant_types.is_empty() || listed(REFRESH_TOKEN_GRANT),
+        _ => false,
+    }
+}
+
+/// AWS's answer to a grant the registration was not made for (RFC 6749 §5.2).
+pub fn unauthorized_client(grant: &str) -> AwsError {
+    AwsError::oidc(
+        StatusCode::BAD_REQUEST,
+        "UnauthorizedClientException",
+        "unauthorized_client",
+        format!("Client is not authorized to use the {grant} grant"),
+    )
+}
+
 fn is_loopback_redirect(uri: &str) -> bool {
     url::Url::parse(uri).is_ok_and(|u| {
         u.scheme() == "http" && matches!(u.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"))
@@ -138,11 +163,18 @@ pub async fn register_client(State(shared): State<Arc<Shared>>, body: Bytes) -> 
             return Err(invalid_request(format!("unsupported grant type {grant}")));
         }
     }
-    if input
-        .grant_types
-        .iter()
-        .any(|g| g == AUTHORIZATION_CODE_GRANT)
-    {
+    let names = |grant: &str| input.grant_types.iter().any(|g| g == grant);
+    // One client for both flows is refused at AWS (reported as InvalidScopeException by
+    // aws-sso-cli, as an HTTP 500 by mairu): a tool keeps one registration per flow.
+    if names(AUTHORIZATION_CODE_GRANT) && names(DEVICE_CODE_GRANT) {
+        return Err(AwsError::oidc(
+            StatusCode::BAD_REQUEST,
+            "InvalidScopeException",
+            "invalid_scope",
+            "a client cannot be registered for both the authorization code and the device code grants",
+        ));
+    }
+    if names(AUTHORIZATION_CODE_GRANT) {
         if input.redirect_uris.is_empty() {
             return Err(invalid_request(
                 "redirectUris are required for the authorization_code grant",
@@ -242,11 +274,13 @@ pub async fn start_device_authorization(State(shared): State<Arc<Shared>>, body:
         "device authorization started"
     );
     let verification_uri = format!("{}/device", shared.base_url);
+    let complete = format!("{verification_uri}?user_code={user_code}");
+    let overridden = shared.faults().verification_uri_override;
     Ok(Json(json!({
         "deviceCode": device_code,
         "userCode": user_code,
-        "verificationUri": verification_uri,
-        "verificationUriComplete": format!("{verification_uri}?user_code={user_code}"),
+        "verificationUri": overridden.clone().unwrap_or(verification_uri),
+        "verificationUriComplete": overridden.unwrap_or(complete),
         "expiresIn": expires_in,
         "interval": settings.device_poll_interval,
     })))
@@ -274,6 +308,14 @@ pub async fn create_token(State(shared): State<Arc<Shared>>, body: Bytes) -> Rep
     let now = shared.clock.now();
     let mut store = shared.store();
     let client = check_client(&store, now, client_id, Some(secret))?.clone();
+    let known = [
+        DEVICE_CODE_GRANT,
+        AUTHORIZATION_CODE_GRANT,
+        REFRESH_TOKEN_GRANT,
+    ];
+    if known.contains(&grant_type) && !client_allows(&client, grant_type) {
+        return Err(unauthorized_client(grant_type));
+    }
     let grant = match grant_type {
         DEVICE_CODE_GRANT => device_code_grant(
             &shared,

@@ -2,7 +2,7 @@
 //! codes, tokens and issued credentials. Everything secret here is a map key or field that is
 //! never logged.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::SystemTime;
 
 use serde::Serialize;
@@ -202,6 +202,9 @@ pub struct Store {
     pub issued_secrets: Vec<String>,
     /// Every AssumeRole that succeeded, as received (tests assert on it).
     pub assumed: Vec<AssumeRecord>,
+    /// Access key ids of credentials from role chaining (a role session assumed a role): the
+    /// console federation endpoint refuses `SessionDuration` with them.
+    pub role_chained: HashSet<String>,
 }
 
 /// What one successful AssumeRole asked for. Holds no secret.

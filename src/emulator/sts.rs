@@ -429,6 +429,12 @@ fn assume_role(
         },
         duration,
     );
+    if caller.principal.is_assumed_role() {
+        shared
+            .store()
+            .role_chained
+            .insert(issued.access_key_id.clone());
+    }
     tracing::debug!(api = "AssumeRole", account = %role.account, role = %role.name, "role assumed");
     let mut body = String::new();
     if let Some(source) = &source_identity {

@@ -13,10 +13,12 @@ use serde::Deserialize;
 use crate::core::credentials::Credentials;
 use crate::secret::Secret;
 
+use crate::core::partition::{ConsoleHosts, Partition, console_hosts};
+
 /// The federation endpoint of the AWS commercial partition (region-specific ones exist; this one
-/// serves every region).
+/// serves every region of `aws`). Other partitions have their own: see [`hosts`].
 pub const FEDERATION_URL: &str = "https://signin.aws.amazon.com/federation";
-/// Where the console opens when the caller names no other destination.
+/// Where the console of the commercial partition opens.
 pub const CONSOLE_URL: &str = "https://console.aws.amazon.com/";
 /// The `Issuer` the login URL names: where the console sends the user when the session ends.
 pub const ISSUER: &str = "rolecall";
@@ -24,8 +26,6 @@ pub const ISSUER: &str = "rolecall";
 pub const MIN_SESSION: Duration = Duration::from_secs(900);
 /// The longest console session the federation endpoint accepts.
 pub const MAX_SESSION: Duration = Duration::from_secs(43_200);
-/// AWS caps the console session of credentials from a role chain at one hour.
-pub const CHAINED_MAX_SESSION: Duration = Duration::from_secs(3600);
 /// How long the federation endpoint may take to answer.
 const TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -45,32 +45,74 @@ pub enum ConsoleError {
     /// The answer had no sign-in token.
     #[error("the federation endpoint sent an answer without a sign-in token")]
     BadAnswer,
+    /// The credentials' partition has a console whose hosts rolecall does not know.
+    #[error("rolecall does not know the console of partition {0}")]
+    UnknownPartition(&'static str),
 }
 
-/// The console session length: what was asked for (else as long as the credentials last),
-/// within what the federation endpoint accepts, and at most one hour for a role chain.
-pub fn session_duration(
+/// Where the console sign-in goes for credentials of `partition` (`region`: the regional
+/// sign-in host where a partition has no global one): the federation endpoint is `env`
+/// (`$ROLECALL_FEDERATION_URL`), else the identity center's `endpoint_url` + `/federation`
+/// (the emulator), else the partition's; the console is always the partition's.
+pub fn hosts(
+    env: Option<&str>,
+    session_endpoint: Option<&str>,
+    partition: Partition,
+    region: &str,
+) -> Result<ConsoleHosts, ConsoleError> {
+    let mut hosts =
+        console_hosts(partition, region).ok_or(ConsoleError::UnknownPartition(partition.id()))?;
+    if let Some(url) = env.filter(|u| !u.is_empty()) {
+        url.clone_into(&mut hosts.federation);
+    } else if let Some(base) = session_endpoint {
+        hosts.federation = format!("{}/federation", base.trim_end_matches('/'));
+    }
+    Ok(hosts)
+}
+
+/// The console session asked of the federation endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsoleSession {
+    /// `SessionDuration`, whole seconds within what the endpoint accepts.
+    Lasting(Duration),
+    /// No `SessionDuration`: credentials from role chaining (a role assumed with a role's
+    /// credentials), for which AWS refuses the parameter with HTTP 400; the console session
+    /// then lasts as long as the credentials.
+    FollowsCredentials,
+}
+
+/// The console session: for role-chained credentials, none is asked for; otherwise what was
+/// asked for (else as long as the credentials last), within what the endpoint accepts.
+pub fn console_session(
     requested: Option<Duration>,
     credentials: &Credentials,
     now: SystemTime,
-    chained: bool,
-) -> Duration {
+    role_chained: bool,
+) -> ConsoleSession {
+    if role_chained {
+        return ConsoleSession::FollowsCredentials;
+    }
     let wanted = requested
         .or_else(|| credentials.remaining(now))
         .unwrap_or(MAX_SESSION);
-    let max = if chained {
-        CHAINED_MAX_SESSION
-    } else {
-        MAX_SESSION
-    };
     // Whole seconds: the endpoint takes an integer.
-    Duration::from_secs(wanted.as_secs()).clamp(MIN_SESSION, max)
+    ConsoleSession::Lasting(Duration::from_secs(wanted.as_secs()).clamp(MIN_SESSION, MAX_SESSION))
+}
+
+impl ConsoleSession {
+    /// How long the console session will last, as far as is known.
+    pub fn length(&self, credentials: &Credentials, now: SystemTime) -> Option<Duration> {
+        match self {
+            ConsoleSession::Lasting(d) => Some(*d),
+            ConsoleSession::FollowsCredentials => credentials.remaining(now),
+        }
+    }
 }
 
 /// The `getSigninToken` request URL. It carries the credentials: a secret.
 pub fn signin_token_request(
     credentials: &Credentials,
-    duration: Duration,
+    session_length: ConsoleSession,
     endpoint: &str,
 ) -> Result<Secret<String>, ConsoleError> {
     let token = credentials
@@ -85,13 +127,12 @@ pub fn signin_token_request(
         })
         .to_string(),
     );
-    let query = Secret::new(
-        form_urlencoded::Serializer::new(String::new())
-            .append_pair("Action", "getSigninToken")
-            .append_pair("SessionDuration", &duration.as_secs().to_string())
-            .append_pair("Session", session.expose())
-            .finish(),
-    );
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query.append_pair("Action", "getSigninToken");
+    if let ConsoleSession::Lasting(d) = session_length {
+        query.append_pair("SessionDuration", &d.as_secs().to_string());
+    }
+    let query = Secret::new(query.append_pair("Session", session.expose()).finish());
     Ok(Secret::new(format!("{endpoint}?{}", query.expose())))
 }
 
@@ -114,23 +155,13 @@ pub fn login_url(
 
 /// Asks `endpoint` (the federation URL, e.g. [`FEDERATION_URL`]) for a sign-in token for
 /// `credentials` and returns the login URL that opens `destination` in the console.
-///
-/// `duration` is the console session asked for; with `chained` (credentials from a role chain)
-/// it is capped at one hour, as AWS does.
 pub async fn signin_url(
     credentials: &Credentials,
-    duration: Duration,
+    session: ConsoleSession,
     endpoint: &str,
     destination: &str,
-    chained: bool,
 ) -> Result<Secret<String>, ConsoleError> {
-    let duration = if chained {
-        duration.min(CHAINED_MAX_SESSION)
-    } else {
-        duration
-    }
-    .clamp(MIN_SESSION, MAX_SESSION);
-    let request = signin_token_request(credentials, duration, endpoint)?;
+    let request = signin_token_request(credentials, session, endpoint)?;
     let token = fetch_signin_token(&request, endpoint).await?;
     Ok(login_url(endpoint, destination, &token))
 }
@@ -251,20 +282,48 @@ mod tests {
 
     #[test]
     fn durations_follow_the_credentials_within_bounds() {
+        let lasting = |d: Duration| ConsoleSession::Lasting(d);
         let (c, now) = creds(Some(7200));
         assert_eq!(
-            session_duration(None, &c, now, false),
-            Duration::from_secs(7200)
+            console_session(None, &c, now, false),
+            lasting(Duration::from_secs(7200))
         );
-        assert_eq!(session_duration(None, &c, now, true), CHAINED_MAX_SESSION);
-        let (c, now) = creds(Some(60));
-        assert_eq!(session_duration(None, &c, now, false), MIN_SESSION);
-        let (c, now) = creds(None);
-        assert_eq!(session_duration(None, &c, now, false), MAX_SESSION);
+        let (c, now) = creds(Some(43_200));
         assert_eq!(
-            session_duration(Some(Duration::from_secs(99_999)), &c, now, false),
-            MAX_SESSION
+            console_session(None, &c, now, false),
+            lasting(MAX_SESSION),
+            "not role chaining: as long as STS gave"
         );
+        assert_eq!(
+            console_session(None, &c, now, true),
+            ConsoleSession::FollowsCredentials
+        );
+        assert_eq!(
+            ConsoleSession::FollowsCredentials.length(&c, now),
+            Some(Duration::from_secs(43_200))
+        );
+        let (c, now) = creds(Some(60));
+        assert_eq!(console_session(None, &c, now, false), lasting(MIN_SESSION));
+        let (c, now) = creds(None);
+        assert_eq!(console_session(None, &c, now, false), lasting(MAX_SESSION));
+        assert_eq!(
+            console_session(Some(Duration::from_secs(99_999)), &c, now, false),
+            lasting(MAX_SESSION)
+        );
+    }
+
+    #[test]
+    fn role_chained_credentials_send_no_session_duration() {
+        let (c, _) = creds(Some(3600));
+        let url = signin_token_request(
+            &c,
+            ConsoleSession::FollowsCredentials,
+            "http://127.0.0.1:1/federation",
+        )
+        .unwrap();
+        let q = query(url.expose());
+        assert!(q.iter().all(|(k, _)| k != "SessionDuration"), "{q:?}");
+        assert!(q.iter().any(|(k, _)| k == "Session"));
     }
 
     #[test]
@@ -272,7 +331,7 @@ mod tests {
         let (c, _) = creds(Some(3600));
         let url = signin_token_request(
             &c,
-            Duration::from_secs(3600),
+            ConsoleSession::Lasting(Duration::from_secs(3600)),
             "http://127.0.0.1:1/federation",
         )
         .unwrap();
@@ -295,7 +354,7 @@ mod tests {
         let (mut c, _) = creds(None);
         c.session_token = None;
         assert!(matches!(
-            signin_token_request(&c, MIN_SESSION, FEDERATION_URL),
+            signin_token_request(&c, ConsoleSession::Lasting(MIN_SESSION), FEDERATION_URL),
             Err(ConsoleError::NotTemporary)
         ));
     }
@@ -312,6 +371,49 @@ mod tests {
                 ("SigninToken".into(), "tok/en+1".into()),
             ]
         );
+    }
+
+    #[test]
+    fn the_endpoint_comes_from_env_then_session_then_the_partition() {
+        let fed = |env, session, region: &str| {
+            hosts(env, session, Partition::of_region(region), region)
+                .unwrap()
+                .federation
+        };
+        assert_eq!(
+            fed(
+                Some("http://127.0.0.1:9/federation"),
+                Some("http://x"),
+                "us-east-1"
+            ),
+            "http://127.0.0.1:9/federation"
+        );
+        assert_eq!(
+            fed(None, Some("http://127.0.0.1:9/"), "us-east-1"),
+            "http://127.0.0.1:9/federation"
+        );
+        assert_eq!(fed(Some(""), None, "us-east-1"), FEDERATION_URL);
+        assert_eq!(
+            fed(None, None, "us-gov-west-1"),
+            "https://signin.amazonaws-us-gov.com/federation"
+        );
+        let cn = hosts(
+            None,
+            Some("http://127.0.0.1:9"),
+            Partition::China,
+            "cn-north-1",
+        )
+        .unwrap();
+        assert_eq!(cn.console, "https://console.amazonaws.cn/");
+        assert!(matches!(
+            hosts(
+                None,
+                None,
+                Partition::of_region("us-iso-east-1"),
+                "us-iso-east-1"
+            ),
+            Err(ConsoleError::UnknownPartition("aws-iso"))
+        ));
     }
 
     #[test]

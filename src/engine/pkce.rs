@@ -24,6 +24,32 @@ pub const REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
 /// How long the listener waits for the browser.
 pub const BROWSER_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 
+/// The SSO OIDC `authorize` endpoint for an identity center in `region`: `endpoint` (the
+/// emulator; `AWS_ENDPOINT_URL_SSO_OIDC` and friends already applied) + `/authorize`, else
+/// the sso-oidc host the SDK's endpoint resolver gives for the region, as botocore asks it
+/// (`oidc.us-gov-west-1.amazonaws.com`, `oidc.cn-north-1.amazonaws.com.cn`,
+/// `oidc.eusc-de-east-1.amazonaws.eu`, …).
+pub async fn authorize_endpoint(region: &str, endpoint: Option<&str>) -> Result<String, String> {
+    use aws_sdk_ssooidc::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
+    if let Some(base) = endpoint {
+        return Ok(format!("{}/authorize", base.trim_end_matches('/')));
+    }
+    let bad = |why: String| format!("no SSO OIDC endpoint for region {region:?}: {why}");
+    let params = Params::builder()
+        .region(region.trim().to_owned())
+        .use_fips(false)
+        .use_dual_stack(false)
+        .build()
+        .map_err(|e| bad(e.to_string()))?;
+    let resolved = ResolveEndpoint::resolve_endpoint(&DefaultResolver::new(), &params)
+        .await
+        .map_err(|e| bad(e.to_string()))?;
+    Ok(format!(
+        "{}/authorize",
+        resolved.url().trim_end_matches('/')
+    ))
+}
+
 fn random(len: usize) -> String {
     rand::rng()
         .sample_iter(Alphanumeric)
@@ -120,4 +146,49 @@ async fn callback(
         "The sign-in did not complete. Return to your terminal for details."
     };
     Html(PAGE.replace("{}", text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::authorize_endpoint;
+
+    #[tokio::test]
+    async fn the_authorize_host_is_the_partitions() {
+        for (region, url) in [
+            (
+                "us-east-1",
+                "https://oidc.us-east-1.amazonaws.com/authorize",
+            ),
+            (
+                "us-gov-west-1",
+                "https://oidc.us-gov-west-1.amazonaws.com/authorize",
+            ),
+            (
+                "cn-north-1",
+                "https://oidc.cn-north-1.amazonaws.com.cn/authorize",
+            ),
+            (
+                "eusc-de-east-1",
+                "https://oidc.eusc-de-east-1.amazonaws.eu/authorize",
+            ),
+            // Well-formed but unknown: the `aws` partition, as the SDK decides.
+            (
+                "mars-north-1",
+                "https://oidc.mars-north-1.amazonaws.com/authorize",
+            ),
+        ] {
+            assert_eq!(
+                authorize_endpoint(region, None).await.unwrap(),
+                url,
+                "{region}"
+            );
+        }
+        assert_eq!(
+            authorize_endpoint("cn-north-1", Some("http://127.0.0.1:9/"))
+                .await
+                .unwrap(),
+            "http://127.0.0.1:9/authorize"
+        );
+        assert!(authorize_endpoint("not a region!", None).await.is_err());
+    }
 }

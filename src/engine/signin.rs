@@ -2,11 +2,13 @@
 //! other against an `IdentityCenter`, with a view told what to show (the code, the URL).
 
 use std::collections::VecDeque;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use crate::adapters::endpoints::{Service, endpoint_for};
-use crate::core::signin::{DeviceWait, Effect, Event, Failure, Method, Phase, SignIn};
-use crate::core::sso::{SignedIn, SsoSession};
+use crate::core::signin::{
+    DeviceWait, Effect, Event, Failure, Method, Phase, REGISTRATION_MARGIN, SignIn,
+};
+use crate::core::sso::{Registration, SignedIn, SsoSession};
 use crate::ports::clock::Clock;
 use crate::ports::identity_center::{IdentityCenter, RegisterRequest, TokenGrant};
 use crate::ports::opener::Opener;
@@ -29,18 +31,25 @@ pub struct SignInRequest {
     /// Where SSO OIDC is reached when not at AWS (the emulator).
     pub endpoint: Option<String>,
     pub client_name: String,
+    /// Registrations kept for this identity center (`SessionStore::registrations`): a
+    /// registration step takes one made for its flow that is still good, instead of asking
+    /// AWS for another.
+    pub registrations: Vec<Registration>,
 }
 
 impl SignInRequest {
-    /// The OIDC `authorize` endpoint for PKCE.
-    pub fn authorize_endpoint(&self) -> String {
-        match endpoint_for(Service::SsoOidc, self.endpoint.as_deref()) {
-            Some(base) => format!("{}/authorize", base.trim_end_matches('/')),
-            None => format!(
-                "https://oidc.{}.amazonaws.com/authorize",
-                self.session.region
-            ),
-        }
+    /// The OIDC `authorize` endpoint for PKCE, in the identity center's partition.
+    pub async fn authorize_endpoint(&self) -> Result<String, String> {
+        let endpoint = endpoint_for(Service::SsoOidc, self.endpoint.as_deref());
+        super::pkce::authorize_endpoint(&self.session.region, endpoint.as_deref()).await
+    }
+
+    /// A kept registration made for `method` and good for a while yet.
+    fn kept_for(&self, method: Method, now: SystemTime) -> Option<Registration> {
+        self.registrations
+            .iter()
+            .find(|r| method.fits(r) && r.is_valid_at(now, REGISTRATION_MARGIN))
+            .cloned()
     }
 
     fn register_request(&self, method: Method) -> RegisterRequest {
@@ -77,9 +86,12 @@ pub async fn execute<I: IdentityCenter>(
             idc.create_token(&registration, TokenGrant::Refresh(&refresh_token))
                 .await,
         ),
-        Effect::Register { method } => {
-            Event::Registered(idc.register_client(&request.register_request(method)).await)
-        }
+        Effect::Register { method, anew } => Event::Registered(
+            match request.kept_for(method, clock.now()).filter(|_| !anew) {
+                Some(kept) => Ok(kept),
+                None => idc.register_client(&request.register_request(method)).await,
+            },
+        ),
         Effect::StartDevice { registration } => Event::DeviceStarted(
             idc.start_device_authorization(&registration, &request.session.start_url)
                 .await,
@@ -103,18 +115,21 @@ pub async fn execute<I: IdentityCenter>(
         Effect::RunPkce {
             registration,
             open_browser,
-        } => Event::PkceFinished(
-            super::pkce::run(
-                idc,
-                opener,
-                &registration,
-                &request.authorize_endpoint(),
-                &request.session.scopes,
-                open_browser,
-                show_url,
-            )
-            .await,
-        ),
+        } => Event::PkceFinished(match request.authorize_endpoint().await {
+            Ok(authorize) => {
+                super::pkce::run(
+                    idc,
+                    opener,
+                    &registration,
+                    &authorize,
+                    &request.session.scopes,
+                    open_browser,
+                    show_url,
+                )
+                .await
+            }
+            Err(why) => Err(crate::core::signin::PkceError::Browser(why)),
+        }),
         Effect::Save(_) => return None,
     })
 }

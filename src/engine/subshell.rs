@@ -12,8 +12,10 @@ use std::process::ExitStatus;
 use crate::core::action::ActionCommand;
 use crate::core::credentials::Credentials;
 use crate::core::exports::variables;
+use crate::core::terminal_text::shown;
 
-/// Set in the child to `account/role`; its presence means "inside a rolecall session".
+/// Set in the child to `account/role` (escaped like every name shown on a terminal: prompts
+/// show it); its presence means "inside a rolecall session".
 pub const MARKER: &str = "ROLECALL_SESSION";
 
 /// Removed from the child's environment: the profiles (they would win over the keys) and the
@@ -58,7 +60,8 @@ pub fn command(
         // Never leave a session token that belongs to other keys.
         cmd.env_remove("AWS_SESSION_TOKEN");
     }
-    cmd.env(MARKER, label);
+    // A label of server names, shown by prompts: no control characters (nor NUL).
+    cmd.env(MARKER, shown(label));
     cmd
 }
 
@@ -281,6 +284,25 @@ mod tests {
         assert_eq!(get(MARKER), Some(Some("prod/Admin".into())));
         assert_eq!(get("AWS_PROFILE"), Some(None));
         assert_eq!(get("AWS_DEFAULT_PROFILE"), Some(None));
+    }
+
+    #[test]
+    fn the_session_marker_carries_no_control_characters() {
+        let cmd = command(
+            &creds(true),
+            "us-east-1",
+            "a\x1b]52;c;SGk=\x07\n\0\u{202e}/b",
+            None,
+        );
+        let env = env_of(&cmd);
+        let marker = env
+            .iter()
+            .find(|(k, _)| k == MARKER)
+            .and_then(|(_, v)| v.clone());
+        assert_eq!(
+            marker.as_deref(),
+            Some(r"a\x1b]52;c;SGk=\x07\n\x00\u{202e}/b")
+        );
     }
 
     #[test]

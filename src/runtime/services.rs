@@ -82,19 +82,24 @@ impl<I: IdentityCenter + 'static> Services<I> {
         credentials: crate::core::credentials::Credentials,
         chained: bool,
     ) -> Result<String, String> {
-        use crate::engine::console::{CONSOLE_URL, session_duration, signin_url};
-        let endpoint = crate::cli::console_cmd::federation_endpoint_from(
+        use crate::core::partition::Partition;
+        use crate::engine::console::{console_session, hosts, signin_url};
+        let region = &self.session.region;
+        let hosts = hosts(
             std::env::var(crate::cli::console_cmd::FEDERATION_URL_ENV)
                 .ok()
                 .as_deref(),
             self.request.endpoint.as_deref(),
-        );
-        let duration = session_duration(None, &credentials, self.clock.now(), chained);
-        let url = signin_url(&credentials, duration, &endpoint, CONSOLE_URL, chained)
+            Partition::of_region(region),
+            region,
+        )
+        .map_err(|e| e.to_string())?;
+        let session = console_session(None, &credentials, self.clock.now(), chained);
+        let url = signin_url(&credentials, session, &hosts.federation, &hosts.console)
             .await
             .map_err(|e| e.to_string())?;
         self.opener
-            .open(url.expose())
+            .open_secret(&url)
             .map(|()| "opened the AWS console in your browser".to_owned())
             .map_err(|e| format!("{e}; `rolecall console TARGET --print` prints the URL"))
     }

@@ -202,11 +202,15 @@ fn a_legacy_cli_token_pairs_with_our_registration_or_stands_alone() {
     write_cli("legacy-cli", "2027-01-15T09:00:00Z");
     let login = f.store.load_login(&legacy).unwrap().unwrap();
     assert_eq!(login.registration, None);
-    assert_eq!(
-        f.store.load(&legacy).unwrap(),
-        None,
-        "no client to refresh with"
-    );
+    // Used as it is, with no client to refresh with; keeping it writes nothing anywhere.
+    let alone = f.store.load(&legacy).unwrap().unwrap();
+    assert_eq!(alone.token.access_token.expose(), "legacy-cli");
+    assert!(is_no_client(&alone.registration));
+    assert!(!alone.registration.is_valid_at(UNIX_EPOCH, Duration::ZERO));
+    let file = std::fs::read(f.cache.path_for(&legacy)).unwrap();
+    f.store.save(&legacy, &alone).unwrap();
+    assert!(f.memory.keys().is_empty());
+    assert_eq!(std::fs::read(f.cache.path_for(&legacy)).unwrap(), file);
 
     let ours = signed_in("c1", "ours", 1_800_000_000);
     f.store.save(&legacy, &ours).unwrap();
@@ -383,4 +387,62 @@ fn only_fresh_credentials_are_handed_out_and_stale_ones_are_dropped() {
         None
     );
     assert!(f.memory.keys().is_empty(), "{:?}", f.memory.keys());
+}
+
+/// One registration per sign-in flow: saving a sign-in made with a device registration keeps
+/// the browser (PKCE) one beside it, a newer registration of a flow replaces the older one,
+/// and a record written before other registrations existed still reads.
+#[test]
+fn one_registration_is_kept_per_sign_in_flow() {
+    let f = fixture();
+    let with_grants = |client: &str, method: Method| {
+        let mut s = signed_in(client, &format!("{client}-token"), 1_800_000_000);
+        s.registration.grant_types = method.grant_types().iter().map(|g| g.to_string()).collect();
+        s
+    };
+    let ids = |store: &SessionStore| -> Vec<String> {
+        store
+            .registrations(&session())
+            .into_iter()
+            .map(|r| r.client_id)
+            .collect()
+    };
+    assert!(ids(&f.store).is_empty());
+    f.store
+        .save(&session(), &with_grants("browser-1", Method::Pkce))
+        .unwrap();
+    assert_eq!(ids(&f.store), ["browser-1"]);
+    f.store
+        .save(&session(), &with_grants("device-1", Method::DeviceCode))
+        .unwrap();
+    assert_eq!(ids(&f.store), ["device-1", "browser-1"]);
+    // A refresh saves the same registration again: nothing changes.
+    f.store
+        .save(&session(), &with_grants("device-1", Method::DeviceCode))
+        .unwrap();
+    assert_eq!(ids(&f.store), ["device-1", "browser-1"]);
+    f.store
+        .save(&session(), &with_grants("device-2", Method::DeviceCode))
+        .unwrap();
+    assert_eq!(ids(&f.store), ["device-2", "browser-1"]);
+    f.store
+        .save(&session(), &with_grants("browser-2", Method::Pkce))
+        .unwrap();
+    assert_eq!(ids(&f.store), ["browser-2", "device-2"]);
+    let kept = f.store.registrations(&session());
+    assert_eq!(kept[1].client_secret.expose(), "device-2-secret");
+    assert!(Method::DeviceCode.fits(&kept[1]));
+
+    // The token still loads with its own registration; forgetting removes them all.
+    let loaded = f.store.load(&session()).unwrap().unwrap();
+    assert_eq!(loaded.registration.client_id, "browser-2");
+    f.store.forget(&session()).unwrap();
+    assert!(ids(&f.store).is_empty());
+
+    // A record without `otherRegistrations` (older rolecall) reads as before.
+    let old = dto::encode_signed_in(&session(), &signed_in("c", "t", 1_800_000_000), &[]).unwrap();
+    assert!(!old.expose().contains("otherRegistrations"));
+    let (_, decoded, others) = dto::decode_signed_in(&old).unwrap();
+    assert_eq!(decoded, signed_in("c", "t", 1_800_000_000));
+    assert!(others.is_empty());
 }

@@ -7,30 +7,15 @@
 
 use ratatui::style::Style;
 use ratatui::text::Span;
-use unicode_width::UnicodeWidthChar;
 
-/// What an overlong text ends with.
-pub const ELLIPSIS: char = '…';
+use crate::core::terminal_text;
+pub use crate::core::terminal_text::{ELLIPSIS, char_width, width};
 
-/// The visible stand-in for one character, or the character itself.
-///
-/// C0 controls become their Control Pictures (`ESC` → `␛`, so `\x1b[31m` shows as `␛[31m`),
-/// `DEL` becomes `␡`, and C1 controls, bidi overrides/isolates and other invisible format
-/// characters that can reorder or hide text become `�`.
+/// The visible stand-in for one character, or the character itself: the rule shared with the
+/// command line, [`crate::core::terminal_text`] (`ESC` → `␛`, `DEL` → `␡`, C1, bidi and
+/// zero-width characters → `�`).
 pub fn escape_char(c: char) -> char {
-    match c {
-        '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + u32::from(c)).unwrap_or('\u{fffd}'),
-        '\u{7f}' => '\u{2421}',
-        '\u{80}'..='\u{9f}'
-        | '\u{61c}'
-        | '\u{200b}'
-        | '\u{200e}'
-        | '\u{200f}'
-        | '\u{202a}'..='\u{202e}'
-        | '\u{2060}'..='\u{2069}'
-        | '\u{feff}' => '\u{fffd}',
-        other => other,
-    }
+    terminal_text::stand_in(c)
 }
 
 /// `text` with every unsafe character replaced (see [`escape_char`]); same number of chars.
@@ -38,38 +23,10 @@ pub fn escape(text: &str) -> String {
     text.chars().map(escape_char).collect()
 }
 
-/// Display width of one (already escaped) character.
-pub fn char_width(c: char) -> usize {
-    c.width().unwrap_or(0)
-}
-
-/// Display width of an (already escaped) text.
-pub fn width(text: &str) -> usize {
-    text.chars().map(char_width).sum()
-}
-
 /// The escaped `text` cut to at most `max` columns, ending with `…` when cut. A wide character
 /// that would straddle the limit is left out whole.
 pub fn fit(text: &str, max: usize) -> String {
-    let escaped = escape(text);
-    if width(&escaped) <= max {
-        return escaped;
-    }
-    if max == 0 {
-        return String::new();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in escaped.chars() {
-        let w = char_width(c);
-        if used + w > max - 1 {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    out.push(ELLIPSIS);
-    out
+    terminal_text::cut(&escape(text), max)
 }
 
 /// [`fit`] then padded with spaces to exactly `columns` columns.

@@ -163,6 +163,7 @@ pub fn start_app(emu: &Emulator, home: &Path, options: AppOptions) -> App {
             open_browser: false,
             endpoint: Some(emu.url()),
             client_name: "rolecall-test".into(),
+            registrations: Vec::new(),
         }),
         cache: Arc::new(cache),
         lister,

@@ -50,6 +50,14 @@ accounts = ["payments-prod", "222222222222"]
     )
 }
 
+/// The demo organisation (IAM users and roles to chain) at the test start URL, approving
+/// sign-ins at once.
+pub fn demo_org_toml() -> String {
+    include_str!("../../assets/demo-org.toml")
+        .replace("https://acme-corp.awsapps.com/start", START_URL)
+        .replace("approve_after_seconds = 3", "approve_after_seconds = 0")
+}
+
 /// An org with `n` accounts of two roles each.
 pub fn org_with_accounts(n: usize) -> String {
     let mut text = format!(

@@ -57,7 +57,8 @@ pub enum Effect {
     /// Open the AWS console signed in with these credentials; answer with `Msg::HandedOver`.
     OpenConsole {
         credentials: Credentials,
-        /// A chained role: AWS caps the console session at 1 hour.
+        /// Credentials from role chaining: the console session follows them (AWS refuses a
+        /// `SessionDuration` for them).
         chained: bool,
     },
     /// Leave the event loop; `AppState::exit` says what to do then.

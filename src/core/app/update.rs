@@ -387,7 +387,10 @@ fn choose(state: &mut AppState, held_id: u64, action: HandoverAction) -> Vec<Eff
             region,
         }],
         HandoverAction::Console => vec![Effect::OpenConsole {
-            chained: held.chain.is_some(),
+            chained: held
+                .chain
+                .as_ref()
+                .is_some_and(crate::core::chain::ChainSpec::is_role_chained),
             credentials: held.credentials,
         }],
         HandoverAction::AssumeAnother => {

@@ -2,7 +2,6 @@
 //! stored or silently refreshed token), an AWS CLI profile's keys, or the environment. Also
 //! `mfa_process`, the command that prints an MFA code.
 
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::path::Path;
 
@@ -245,15 +244,13 @@ pub fn profile_keys(
     config_file: &Path,
     profile: &str,
 ) -> Result<ProfileKeys, String> {
+    // Read as botocore reads them; a line it would refuse is skipped (`status` names it).
     let creds = read_sections(credentials_file)?;
     let config = read_sections(config_file)?;
-    let in_creds = creds.get(profile);
-    let config_name = if profile == "default" {
-        "default".to_owned()
-    } else {
-        format!("profile {profile}")
-    };
-    let in_config = config.get(&config_name);
+    let in_creds = creds.iter().find(|s| s.name == profile);
+    let in_config = crate::config::profile_map::profiles(&config)
+        .get(profile)
+        .copied();
     let get = |key: &str| {
         in_creds
             .and_then(|s| s.get(key))
@@ -284,15 +281,12 @@ pub fn profile_keys(
     })
 }
 
-fn read_sections(path: &Path) -> Result<BTreeMap<String, ini::Section>, String> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
-        Err(e) => return Err(format!("{}: cannot read: {e}", path.display())),
-    };
-    let sections = ini::parse(&text).map_err(|e| format!("{}:{e}", path.display()))?;
-    // Later sections of the same name win, as in botocore.
-    Ok(sections.into_iter().map(|s| (s.name.clone(), s)).collect())
+fn read_sections(path: &Path) -> Result<Vec<ini::Section>, String> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(ini::read(&String::from_utf8_lossy(&bytes)).sections),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(format!("{}: cannot read: {e}", path.display())),
+    }
 }
 
 /// Runs `mfa_process` with `sh -c` and takes the code it prints (6 digits, surrounding
@@ -373,6 +367,24 @@ mod tests {
                 .unwrap_err()
                 .contains("no profile")
         );
+    }
+
+    /// Keys are found as botocore finds them: in a file it would refuse (a repeated section),
+    /// under a header with a comment and odd spacing, with indented keys.
+    #[test]
+    fn profile_keys_are_read_as_botocore_reads_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let creds = dir.path().join("credentials");
+        let config = dir.path().join("config");
+        std::fs::write(
+            &creds,
+            "[ci] # the build\n  aws_access_key_id = AKIA1\n  aws_secret_access_key = s1\n[other]\nk = v\n[other]\nk = w\n",
+        )
+        .unwrap();
+        std::fs::write(&config, "[profile  ci ]\t; spaced\nRegion = eu-west-1\n").unwrap();
+        let keys = profile_keys(&creds, &config, "ci").unwrap();
+        assert_eq!(keys.credentials.access_key_id, "AKIA1");
+        assert_eq!(keys.region.as_deref(), Some("eu-west-1"));
     }
 
     #[test]
