@@ -550,6 +550,15 @@ fn check_config(seen: &mut Findings, home: &Home, what: &str, credential_process
         match keys.get("sso_account_id") {
             Some(id) if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) => {
                 good |= id == GOOD_ID;
+                // Exactly a role the portal served, by its exact name.
+                let role = keys.get("sso_role_name").map(String::as_str);
+                let served = accounts().into_iter().any(|(a, _, roles)| {
+                    a == *id && role.is_some_and(|r| roles.iter().any(|x| x == r))
+                });
+                if !served {
+                    seen.0
+                        .push(format!("{what}: [{name:?}] is no served role: {role:?}"));
+                }
             }
             Some(id) => seen.0.push(format!("{what}: [{name:?}] account id {id:?}")),
             None if credential_process => {
