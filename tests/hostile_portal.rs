@@ -790,3 +790,45 @@ fn a_hostile_verification_url_is_not_opened() {
     let _ = std::io::stdout().flush();
     finish(seen, &home, &emu, "hostile verification URL");
 }
+
+/// A 100 KB paste into the app's search (as a hostile clipboard, or a name copied from a
+/// portal page): the app takes it as one edit and still answers Ctrl-C at once (it froze for
+/// minutes, one key event per byte, before bracketed paste; branch `robust`).
+#[test]
+fn a_large_paste_does_not_freeze_the_app() {
+    let emu = shared();
+    let mut seen = Findings::default();
+    let home = home_on(emu, &mut seen);
+    let tag = "paste";
+    let tmux = Tmux::start_with(tag, home.path(), home.environment());
+    let name = format!("rolecall-e2e-{tag}-{}", std::process::id());
+    let paste = home.path().join("paste.txt");
+    std::fs::write(&paste, "sandbox".repeat(100_000 / 7)).unwrap();
+    tmux.run_app(BIN, "");
+    tmux.wait_text("good", Duration::from_secs(20));
+    let tmux_cmd = |args: &[&str]| {
+        let out = Command::new("tmux")
+            .args(["-L", &name])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "tmux {args:?}: {}", text(&out.stderr));
+    };
+    tmux_cmd(&["load-buffer", &paste.to_string_lossy()]);
+    tmux_cmd(&["paste-buffer", "-p", "-t", &name]);
+    tmux.send(&["C-c"]);
+    let exited = tmux.wait_for(
+        "the app to end after the paste",
+        Duration::from_secs(15),
+        |s| {
+            s.lines()
+                .any(|l| l.contains("EXITED=") && !l.contains("echo EXITED"))
+        },
+    );
+    if !exited.lines().any(|l| l.trim_end().ends_with("EXITED=0")) {
+        seen.0
+            .push(format!("the app did not exit 0 after the paste:\n{exited}"));
+    }
+    drop(tmux);
+    finish(seen, &home, emu, "a large paste");
+}
