@@ -1,7 +1,7 @@
 //! `rolecall action NAME TARGET`: runs one of config.toml's `[[actions]]` with a role's (or
 //! chain's) credentials in its environment, built and run as the app's hand-over menu does
 //! ([`crate::core::action`], [`crate::engine::subshell::run_action`]): the names are in
-//! `ROLECALL_*` variables and fill the placeholders shell-quoted. They are the destination's:
+//! `ROLECALL_*` variables, which the placeholders refer to. They are the destination's:
 //! for a chain, the account id is the assumed role's account (an ECR registry id, say).
 //! `--print` shows the command instead of running it.
 
@@ -20,7 +20,7 @@ pub struct ActionArgs {
     /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
     #[arg(long, value_name = "NAME")]
     pub session: Option<String>,
-    /// Print the command with its placeholders filled in (shell-quoted) instead of running it.
+    /// Print the command with its placeholders filled in (quoted, for reading) instead of running it.
     #[arg(long)]
     pub print: bool,
 }
@@ -49,14 +49,14 @@ pub fn run(args: ActionArgs) -> Result<(), CliError> {
         let t = &obtained.target;
         let command = action.render(&t.account.id, &t.account.name, &t.role, &obtained.region);
         if args.print {
-            super::output::say_lines(&command.script);
+            super::output::say_lines(&command.shown);
             return Ok(());
         }
         note!(
             "rolecall: running {} for {}: {}",
             action.name,
             obtained.label(),
-            command.script
+            command.shown
         );
         let status = run_action(
             &obtained.credentials,

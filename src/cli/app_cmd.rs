@@ -232,7 +232,7 @@ async fn run_with_credentials(
 ) {
     let ran = match command {
         Some(action) => {
-            note!("rolecall: running {label}: {}", action.script);
+            note!("rolecall: running {label}: {}", action.shown);
             subshell::run_action(credentials, region, label, action, true).await
         }
         None => {

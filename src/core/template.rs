@@ -1,6 +1,7 @@
 //! `{placeholder}` templates (profile names, session names): filled from a lookup, with the
 //! two ways a template can be wrong named; and shell commands (`[[actions]]`), whose
-//! placeholders are filled with shell-quoted values.
+//! placeholders are filled according to where they stand (bare, in `"…"`, in `'…'`), found
+//! by a small lexer over the command.
 
 /// Why a template could not be filled.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +56,141 @@ pub fn fill_known(template: &str, lookup: impl Fn(&str) -> Option<String>) -> St
     }
     out.push_str(rest);
     out
+}
+
+/// Where a placeholder stands in a POSIX shell command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quoting {
+    /// Outside quotes (also inside `$(…)` or backticks that are themselves outside or inside quotes).
+    Bare,
+    /// Inside `"…"`: `$`, backticks and `\` are still special.
+    Double,
+    /// Inside `'…'`: nothing is special but the closing `'`.
+    Single,
+}
+
+/// One level of nesting in a shell command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Frame {
+    /// Unquoted text: the command itself, or inside `$(…)` (`parens` still open).
+    Bare {
+        parens: u32,
+    },
+    /// Inside backticks.
+    Backtick,
+    /// Inside `${…}`, quoted as its parent is.
+    Brace {
+        double: bool,
+    },
+    Double,
+    Single,
+}
+
+impl Frame {
+    fn quoting(self) -> Quoting {
+        match self {
+            Frame::Bare { .. } | Frame::Backtick | Frame::Brace { double: false } => Quoting::Bare,
+            Frame::Double | Frame::Brace { double: true } => Quoting::Double,
+            Frame::Single => Quoting::Single,
+        }
+    }
+}
+
+/// `command` with every `{name}` that `fill(name, quoting)` knows replaced by what it returns
+/// for the place the placeholder stands, in one pass (as [`fill_known`]: anything else is kept
+/// as written). The lexer follows POSIX quoting: `'…'`, `"…"`, `\`, `$(…)`, backticks, `${…}`
+/// and `#` comments; a here-document's body counts as bare text.
+pub fn fill_shell(command: &str, fill: impl Fn(&str, Quoting) -> Option<String>) -> String {
+    let mut out = String::with_capacity(command.len());
+    let mut stack = vec![Frame::Bare { parens: 0 }];
+    let mut rest = command;
+    let mut word_start = true;
+    while let Some(c) = rest.chars().next() {
+        let top = stack.last().copied().unwrap_or(Frame::Bare { parens: 0 });
+        if c == '{' {
+            let known = rest[1..]
+                .find('}')
+                .and_then(|close| Some((close, fill(&rest[1..close + 1], top.quoting())?)));
+            if let Some((close, value)) = known {
+                out.push_str(&value);
+                rest = &rest[close + 2..];
+                word_start = false;
+                continue;
+            }
+        }
+        let mut taken = c.len_utf8();
+        let bare = !matches!(top, Frame::Double | Frame::Single);
+        match (top, c) {
+            (Frame::Single, '\'') => {
+                stack.pop();
+            }
+            (Frame::Single, _) => {}
+            (_, '\\') => {
+                taken += rest[1..].chars().next().map_or(0, char::len_utf8);
+            }
+            (Frame::Double, '"') => {
+                stack.pop();
+            }
+            (_, '$') if rest[1..].starts_with('(') => {
+                stack.push(Frame::Bare { parens: 1 });
+                taken += 1;
+            }
+            (_, '$') if rest[1..].starts_with('{') => {
+                stack.push(Frame::Brace {
+                    double: top.quoting() == Quoting::Double,
+                });
+                taken += 1;
+            }
+            (Frame::Backtick, '`') => {
+                stack.pop();
+            }
+            (_, '`') => stack.push(Frame::Backtick),
+            (Frame::Brace { .. }, '}') => {
+                stack.pop();
+            }
+            (Frame::Double, _) => {}
+            (_, '\'') => stack.push(Frame::Single),
+            (_, '"') => stack.push(Frame::Double),
+            (_, '#') if bare && word_start => {
+                taken = rest.find('\n').unwrap_or(rest.len());
+            }
+            (Frame::Bare { parens }, '(') => {
+                stack.pop();
+                stack.push(Frame::Bare { parens: parens + 1 });
+            }
+            (Frame::Bare { parens }, ')') if parens > 0 => {
+                stack.pop();
+                if parens > 1 {
+                    stack.push(Frame::Bare { parens: parens - 1 });
+                }
+            }
+            _ => {}
+        }
+        word_start = bare && (c.is_whitespace() || ";&|()".contains(c));
+        out.push_str(&rest[..taken]);
+        rest = &rest[taken..];
+        if stack.is_empty() {
+            stack.push(Frame::Bare { parens: 0 });
+        }
+    }
+    out
+}
+
+/// `value` written as literal text where `quoting` says it stands: one word when bare, the
+/// same characters inside quotes. For showing a command to its user; a command that runs takes
+/// its values from the environment instead (see `core::action`).
+pub fn quote_for(value: &str, quoting: Quoting) -> String {
+    match quoting {
+        Quoting::Bare => shell_quote(value),
+        Quoting::Double => value
+            .chars()
+            .flat_map(|c| {
+                let escape = matches!(c, '"' | '\\' | '$' | '`').then_some('\\');
+                escape.into_iter().chain(std::iter::once(c))
+            })
+            .collect(),
+        Quoting::Single => value.replace('\'', "'\\''"),
+    }
 }
 
 /// `value` as one word for a POSIX shell: inside single quotes, where nothing is special, with

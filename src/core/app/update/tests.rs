@@ -454,8 +454,12 @@ fn custom_actions_fill_placeholders_and_run_by_key() {
         panic!()
     };
     assert_eq!(
-        command.script,
+        command.shown,
         "login '111111111111'.dkr.ecr.'us-east-1'.amazonaws.com as 'sandbox--touch-x---id--AdministratorAccess' in 'sandbox$(touch x)'\\''`id`'"
+    );
+    assert_eq!(
+        command.script,
+        "login \"${ROLECALL_ACCOUNT_ID}\".dkr.ecr.\"${ROLECALL_REGION}\".amazonaws.com as \"${ROLECALL_PROFILE}\" in \"${ROLECALL_ACCOUNT_NAME}\""
     );
     assert!(
         command
