@@ -13,6 +13,7 @@
 //! | [`countdown`] | remaining lifetimes as people read them |
 //! | [`credentials`] | AWS credentials and their remaining lifetime |
 //! | [`clock_skew`] | expiries stated in AWS's time moved to ours |
+//! | [`time_bounds`] | how far ahead an expiry is believed; date math that cannot overflow |
 //! | [`pkce`] | the S256 challenge, the authorize URL, the redirect check |
 //! | [`template`] | `{placeholder}` templates, filled from a lookup |
 //! | [`profile_name`] | profile names from a template, sanitised |
@@ -36,3 +37,4 @@ pub mod signin;
 pub mod sso;
 pub mod target;
 pub mod template;
+pub mod time_bounds;

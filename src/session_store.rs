@@ -500,7 +500,9 @@ mod dto {
     }
 
     fn time_out(t: SystemTime) -> Option<String> {
-        OffsetDateTime::from(t).format(&Rfc3339).ok()
+        crate::core::time_bounds::to_date_time(t)
+            .format(&Rfc3339)
+            .ok()
     }
 
     fn time_in(text: &str) -> Option<SystemTime> {

@@ -169,3 +169,52 @@ async fn with_the_service_clock_ten_minutes_ahead_the_app_counts_down_from_the_t
     );
     app.quit().await;
 }
+
+/// Far-future times from the service: every command that meets one ends normally, never
+/// with a panic (exit 101).
+fn far_future() -> Faults {
+    Faults {
+        far_future_expiry: true,
+        ..Faults::default()
+    }
+}
+
+fn assert_no_panic(what: &str, out: &std::process::Output) {
+    let stderr = text(&out.stderr);
+    assert_ne!(out.status.code(), Some(101), "{what} panicked: {stderr}");
+    assert!(!stderr.contains("panicked"), "{what}: {stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn far_future_expiries_from_the_service_are_clamped_not_a_panic() {
+    let emu = start(&auto_approving_org()).await;
+    emu.set_faults(far_future());
+    let home = Home::new(&emu, "", "");
+    // The client registration lapses in the year 10001.
+    let out = home.rolecall(&["login", "--device-code", "--no-browser"]);
+    assert_no_panic("login", &out);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    // Role credentials expiring in the year 10001.
+    let asked_at = SystemTime::now();
+    let out = home.rolecall(&["credential-process", "payments-dev/PowerUserAccess"]);
+    assert_no_panic("credential-process", &out);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let expiration = time::OffsetDateTime::parse(
+        doc["Expiration"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    // No role session lasts longer than 12 hours: that is as far as the expiry is believed.
+    let ahead = seconds_between(asked_at, expiration.into());
+    assert!((0..=12 * 3600 + 30).contains(&ahead), "{ahead} s ahead");
+
+    let out = home.rolecall(&["env", "payments-dev/ReadOnlyAccess"]);
+    assert_no_panic("env", &out);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Kept credentials are read back from the store as they were written.
+    let out = home.rolecall(&["env", "payments-dev/ReadOnlyAccess"]);
+    assert_no_panic("env (kept)", &out);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}

@@ -1,7 +1,7 @@
 //! `IdentityCenter` on the official SDK clients: `aws-sdk-ssooidc` for sign-in, `aws-sdk-sso`
 //! for the portal. Neither needs AWS credentials, so neither is given a credentials provider.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use aws_sdk_sso::config::retry::RetryConfig;
 use aws_sdk_sso::config::timeout::TimeoutConfig;
@@ -9,10 +9,11 @@ use aws_sdk_ssooidc::config::http::HttpResponse;
 use aws_sdk_ssooidc::error::{ProvideErrorMetadata, SdkError};
 
 use super::endpoints::{Service, endpoint_for};
-use super::service_date::ServiceDate;
+use super::service_date::{ServiceDate, believed};
 use crate::core::catalog::Account;
 use crate::core::credentials::Credentials;
 use crate::core::sso::{DeviceAuthorization, Registration, SsoToken};
+use crate::core::time_bounds;
 use crate::ports::identity_center::{IdcError, IdentityCenter, Page, RegisterRequest, TokenGrant};
 use crate::secret::Secret;
 
@@ -56,14 +57,6 @@ impl AwsIdentityCenter {
             sso: aws_sdk_sso::Client::from_conf(sso.build()),
         }
     }
-}
-
-fn epoch_secs(secs: i64) -> SystemTime {
-    UNIX_EPOCH + Duration::from_secs(secs.max(0).unsigned_abs())
-}
-
-fn epoch_millis(ms: i64) -> SystemTime {
-    UNIX_EPOCH + Duration::from_millis(ms.max(0).unsigned_abs())
 }
 
 /// Maps an SDK error to the kind that decides what happens next. Messages come from AWS's
@@ -145,7 +138,11 @@ impl IdentityCenter for AwsIdentityCenter {
         Ok(Registration {
             client_id: id,
             client_secret: Secret::new(secret),
-            expires_at: epoch_secs(out.client_secret_expires_at),
+            expires_at: believed(
+                time_bounds::from_epoch_secs(out.client_secret_expires_at),
+                time_bounds::REGISTRATION_LONGEST,
+                "the client registration",
+            ),
             grant_types: request.grant_types.clone(),
         })
     }
@@ -226,7 +223,14 @@ impl IdentityCenter for AwsIdentityCenter {
         };
         Ok(SsoToken {
             access_token: Secret::new(access),
-            expires_at: asked_at + Duration::from_secs(u64::try_from(out.expires_in).unwrap_or(0)),
+            expires_at: believed(
+                time_bounds::add(
+                    asked_at,
+                    Duration::from_secs(u64::try_from(out.expires_in).unwrap_or(0)),
+                ),
+                time_bounds::TOKEN_LONGEST,
+                "the access token",
+            ),
             refresh_token: refresh,
         })
     }
@@ -323,7 +327,11 @@ impl IdentityCenter for AwsIdentityCenter {
             access_key_id: akid,
             secret_access_key: Secret::new(secret),
             session_token: creds.session_token.map(Secret::new),
-            expires_at: Some(date.to_local(epoch_millis(creds.expiration))),
+            expires_at: Some(date.expiry(
+                time_bounds::from_epoch_millis(creds.expiration),
+                time_bounds::ROLE_CREDENTIALS_LONGEST,
+                "the role credentials",
+            )),
         })
     }
 

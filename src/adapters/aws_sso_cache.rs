@@ -166,7 +166,7 @@ pub fn cache_key(session: &SsoSession) -> String {
 
 /// `expiresAt` as the AWS CLI writes it: UTC, whole seconds, `Z`.
 pub fn format_expiry(at: SystemTime) -> String {
-    let at = OffsetDateTime::from(at);
+    let at = crate::core::time_bounds::to_date_time(at);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
         at.year(),

@@ -74,9 +74,13 @@ fn from_sdk(c: &aws_sdk_sts::types::Credentials, date: &ServiceDate) -> Credenti
         access_key_id: c.access_key_id().to_owned(),
         secret_access_key: Secret::new(c.secret_access_key().to_owned()),
         session_token: Some(Secret::new(c.session_token().to_owned())),
-        expires_at: SystemTime::try_from(*c.expiration())
-            .ok()
-            .map(|t| date.to_local(t)),
+        expires_at: SystemTime::try_from(*c.expiration()).ok().map(|t| {
+            date.expiry(
+                t,
+                crate::core::time_bounds::ROLE_CREDENTIALS_LONGEST,
+                "the role credentials",
+            )
+        }),
     }
 }
 

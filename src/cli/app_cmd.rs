@@ -24,6 +24,7 @@ use crate::engine::subshell;
 use crate::ports::clock::{Clock, SystemClock};
 use crate::ports::opener::Opener;
 use crate::runtime::chain_services::ChainServices;
+use crate::runtime::event_loop::WorkerPanicked;
 use crate::runtime::{RunOptions, Services, run, terminal};
 use crate::secret::Secret;
 
@@ -179,7 +180,15 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
         .await;
         drop(term);
         drop(guard);
-        let plan = plan.map_err(|e| CliError::Other(format!("terminal error: {e}")))?;
+        let plan = plan.map_err(|e| {
+            match e
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<WorkerPanicked>())
+            {
+                Some(panicked) => CliError::Other(panicked.to_string()),
+                None => CliError::Other(format!("terminal error: {e}")),
+            }
+        })?;
         match plan {
             ExitPlan::Run {
                 label,

@@ -11,7 +11,6 @@ use std::io::Write;
 use std::time::SystemTime;
 
 use serde::Serialize;
-use time::OffsetDateTime;
 use time::macros::format_description;
 
 use super::context::Context;
@@ -241,7 +240,7 @@ pub fn document(credentials: &Credentials) -> Result<Secret<String>, CliError> {
 
 /// `2026-11-23T18:04:05Z`: UTC, whole seconds (rounded down, so never later than the truth).
 pub fn expiration(t: SystemTime) -> Option<String> {
-    let utc = OffsetDateTime::from(t).to_offset(time::UtcOffset::UTC);
+    let utc = crate::core::time_bounds::to_date_time(t);
     let utc = utc.replace_nanosecond(0).ok()?;
     utc.format(format_description!(
         "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
