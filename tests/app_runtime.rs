@@ -56,91 +56,15 @@ async fn sign_in_search_assume_watch_the_countdown_and_quit() {
     assert_eq!(emu.stats(Api::StartDeviceAuthorization).requests, 1);
 }
 
-/// The real adapter, except that listing the accounts panics (a bug on a worker task).
-struct PanicsWhenListing(rolecall::adapters::aws_identity_center::AwsIdentityCenter);
-
-mod panicking {
-    use super::PanicsWhenListing;
-    use rolecall::core::catalog::Account;
-    use rolecall::core::credentials::Credentials;
-    use rolecall::core::sso::{DeviceAuthorization, Registration, SsoToken};
-    use rolecall::ports::identity_center::{
-        IdcError, IdentityCenter, Page, RegisterRequest, TokenGrant,
-    };
-    use rolecall::secret::Secret;
-
-    impl IdentityCenter for PanicsWhenListing {
-        async fn register_client(&self, r: &RegisterRequest) -> Result<Registration, IdcError> {
-            self.0.register_client(r).await
-        }
-
-        async fn start_device_authorization(
-            &self,
-            registration: &Registration,
-            start_url: &str,
-        ) -> Result<DeviceAuthorization, IdcError> {
-            self.0
-                .start_device_authorization(registration, start_url)
-                .await
-        }
-
-        async fn create_token(
-            &self,
-            registration: &Registration,
-            grant: TokenGrant<'_>,
-        ) -> Result<SsoToken, IdcError> {
-            self.0.create_token(registration, grant).await
-        }
-
-        async fn list_accounts(
-            &self,
-            _: &Secret<String>,
-            _: Option<String>,
-            _: i32,
-        ) -> Result<Page<Account>, IdcError> {
-            panic!("injected: a bug while listing the accounts")
-        }
-
-        async fn list_account_roles(
-            &self,
-            token: &Secret<String>,
-            account_id: &str,
-            next_token: Option<String>,
-            page_size: i32,
-        ) -> Result<Page<String>, IdcError> {
-            self.0
-                .list_account_roles(token, account_id, next_token, page_size)
-                .await
-        }
-
-        async fn get_role_credentials(
-            &self,
-            token: &Secret<String>,
-            account_id: &str,
-            role_name: &str,
-        ) -> Result<Credentials, IdcError> {
-            self.0
-                .get_role_credentials(token, account_id, role_name)
-                .await
-        }
-
-        async fn logout(&self, token: &Secret<String>) -> Result<(), IdcError> {
-            self.0.logout(token).await
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_panic_on_a_worker_task_ends_the_app_with_an_error_not_a_headless_process() {
     let emu = start(&auto_approving_org()).await;
     let home = tempfile::tempdir().unwrap();
     let options = AppOptions::default();
-    let idc = std::sync::Arc::new(PanicsWhenListing(
-        rolecall::adapters::aws_identity_center::AwsIdentityCenter::new(
-            &options.session.region,
-            Some(&emu.url()),
-        ),
-    ));
+    let idc = std::sync::Arc::new(common::faulty_idc::FaultyIdc {
+        panic_listing: true,
+        ..common::faulty_idc::FaultyIdc::new(&emu)
+    });
     // Signed in (approved at once), the listing's task panics.
     let app = start_app_on(&emu, home.path(), options, idc);
     let error = app.ended().await.unwrap_err();

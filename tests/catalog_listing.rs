@@ -5,24 +5,17 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::catalog::*;
+use common::faulty_idc::FaultyIdc;
 use common::*;
-use rolecall::adapters::aws_identity_center::AwsIdentityCenter;
 use rolecall::catalog::{
     CatalogCache, CatalogError, CatalogEvent, ListOptions, Lister, replace_roles,
 };
-use rolecall::core::catalog::{Account, Catalog, RoleRef, Roles};
-use rolecall::core::credentials::Credentials;
-use rolecall::core::sso::{DeviceAuthorization, Registration, SsoToken};
+use rolecall::core::catalog::{Catalog, RoleRef, Roles};
 use rolecall::emulator::{Api, Faults};
-use rolecall::ports::identity_center::{
-    IdcError, IdentityCenter, Page, RegisterRequest, TokenGrant,
-};
-use rolecall::secret::Secret;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 /// Collects every event until the channel closes.
@@ -194,94 +187,12 @@ async fn a_token_revoked_mid_listing_stops_it_without_touching_the_cache() {
     );
 }
 
-/// The real adapter, except that one account's ListAccountRoles fails with a 5xx while
-/// `failing` names it.
-struct OneAccountFails {
-    inner: AwsIdentityCenter,
-    failing: Mutex<Option<String>>,
-    attempts: Mutex<BTreeMap<String, u32>>,
-}
-
-impl IdentityCenter for OneAccountFails {
-    async fn register_client(&self, request: &RegisterRequest) -> Result<Registration, IdcError> {
-        self.inner.register_client(request).await
-    }
-
-    async fn start_device_authorization(
-        &self,
-        registration: &Registration,
-        start_url: &str,
-    ) -> Result<DeviceAuthorization, IdcError> {
-        self.inner
-            .start_device_authorization(registration, start_url)
-            .await
-    }
-
-    async fn create_token(
-        &self,
-        registration: &Registration,
-        grant: TokenGrant<'_>,
-    ) -> Result<SsoToken, IdcError> {
-        self.inner.create_token(registration, grant).await
-    }
-
-    async fn list_accounts(
-        &self,
-        token: &Secret<String>,
-        next_token: Option<String>,
-        page_size: i32,
-    ) -> Result<Page<Account>, IdcError> {
-        self.inner.list_accounts(token, next_token, page_size).await
-    }
-
-    async fn list_account_roles(
-        &self,
-        token: &Secret<String>,
-        account_id: &str,
-        next_token: Option<String>,
-        page_size: i32,
-    ) -> Result<Page<String>, IdcError> {
-        *self
-            .attempts
-            .lock()
-            .unwrap()
-            .entry(account_id.to_owned())
-            .or_default() += 1;
-        if self.failing.lock().unwrap().as_deref() == Some(account_id) {
-            return Err(IdcError::Server(
-                "InternalServerException (injected)".into(),
-            ));
-        }
-        self.inner
-            .list_account_roles(token, account_id, next_token, page_size)
-            .await
-    }
-
-    async fn get_role_credentials(
-        &self,
-        token: &Secret<String>,
-        account_id: &str,
-        role_name: &str,
-    ) -> Result<Credentials, IdcError> {
-        self.inner
-            .get_role_credentials(token, account_id, role_name)
-            .await
-    }
-
-    async fn logout(&self, token: &Secret<String>) -> Result<(), IdcError> {
-        self.inner.logout(token).await
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn an_account_that_keeps_failing_is_unavailable_then_retried_alone() {
     let (emu, token) = signed_in(&org_with_accounts(30)).await;
     let bad = "100000000007".to_owned();
-    let idc = Arc::new(OneAccountFails {
-        inner: AwsIdentityCenter::new(REGION, Some(&emu.url())),
-        failing: Mutex::new(Some(bad.clone())),
-        attempts: Mutex::default(),
-    });
+    let idc = Arc::new(FaultyIdc::new(&emu));
+    *idc.failing.lock().unwrap() = Some(bad.clone());
     let options = ListOptions {
         deadline: Duration::from_millis(400),
         ..fast()

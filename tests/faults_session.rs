@@ -114,6 +114,17 @@ async fn a_sign_in_revoked_between_commands_is_exit_3_with_the_command_to_run() 
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
 
+/// The `Expiration` of a `credential_process` document.
+fn expiration_of(stdout: &[u8]) -> SystemTime {
+    let doc: serde_json::Value = serde_json::from_slice(stdout).unwrap();
+    time::OffsetDateTime::parse(
+        doc["Expiration"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap()
+    .into()
+}
+
 /// Seconds from `a` to `b` (negative when `b` is earlier).
 fn seconds_between(a: SystemTime, b: SystemTime) -> i64 {
     match b.duration_since(a) {
@@ -135,15 +146,10 @@ async fn with_the_service_clock_ten_minutes_off_expiries_are_counted_in_our_time
         let asked_at = SystemTime::now();
         let out = home.rolecall(&["credential-process", "payments-dev/PowerUserAccess"]);
         assert!(out.status.success(), "{}", text(&out.stderr));
-        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        let expiration = time::OffsetDateTime::parse(
-            doc["Expiration"].as_str().unwrap(),
-            &time::format_description::well_known::Rfc3339,
-        )
-        .unwrap();
+        let expiration = expiration_of(&out.stdout);
         let lifetime = emu.org().permission_set_seconds("PowerUserAccess") as i64;
         // Uncorrected, this would be off by the whole offset.
-        let off = seconds_between(asked_at, expiration.into()) - lifetime;
+        let off = seconds_between(asked_at, expiration) - lifetime;
         assert!(
             off.abs() <= 30,
             "offset {offset}: the expiry is {off} s away from a lifetime from now"
@@ -200,14 +206,9 @@ async fn far_future_expiries_from_the_service_are_clamped_not_a_panic() {
     let out = home.rolecall(&["credential-process", "payments-dev/PowerUserAccess"]);
     assert_no_panic("credential-process", &out);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let expiration = time::OffsetDateTime::parse(
-        doc["Expiration"].as_str().unwrap(),
-        &time::format_description::well_known::Rfc3339,
-    )
-    .unwrap();
+    let expiration = expiration_of(&out.stdout);
     // No role session lasts longer than 12 hours: that is as far as the expiry is believed.
-    let ahead = seconds_between(asked_at, expiration.into());
+    let ahead = seconds_between(asked_at, expiration);
     assert!((0..=12 * 3600 + 30).contains(&ahead), "{ahead} s ahead");
 
     let out = home.rolecall(&["env", "payments-dev/ReadOnlyAccess"]);
