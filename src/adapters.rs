@@ -10,6 +10,7 @@
 //! | [`endpoints`] | endpoint overrides from the environment (`AWS_ENDPOINT_URL_*`) |
 //! | [`file_store`] | `SecretStore` as a 0600 JSON file in the state dir |
 //! | [`keyring_store`] | `SecretStore` on the OS keyring (values split to fit Windows' 2,560 bytes) |
+//! | [`read_file`] | reading a user or state file: regular files only, size capped |
 //! | [`service_date`] | the service's clock from the `Date` header of its answers (clock skew) |
 //! | [`store_select`] | which `SecretStore` to use: keyring, file, or auto with a fallback notice |
 
@@ -21,5 +22,6 @@ pub mod browser;
 pub mod endpoints;
 pub mod file_store;
 pub mod keyring_store;
+pub mod read_file;
 pub mod service_date;
 pub mod store_select;

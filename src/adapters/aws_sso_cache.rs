@@ -222,7 +222,7 @@ impl Drop for Wiped {
 }
 
 fn read_json(path: &Path) -> Result<Option<Wiped>, SsoCacheError> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match super::read_file::read(path, super::read_file::CONFIG_LIMIT) {
         Ok(bytes) => Zeroizing::new(bytes),
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(source) => {

@@ -43,7 +43,7 @@ fn frecency_file(ctx: &Context, session: &str) -> std::path::PathBuf {
 }
 
 fn load_frecency(path: &std::path::Path) -> Frecency {
-    std::fs::read(path)
+    crate::adapters::read_file::read(path, crate::adapters::read_file::CONFIG_LIMIT)
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
         .unwrap_or_default()

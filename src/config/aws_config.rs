@@ -28,16 +28,18 @@ pub enum AwsConfigError {
 /// Reads the identity centers from an AWS config file; a missing file is no identity centers.
 pub fn load(path: &Path) -> Result<Vec<SsoSession>, AwsConfigError> {
     let shown = path.display().to_string();
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(source) => {
-            return Err(AwsConfigError::Read {
-                path: shown,
-                source,
-            });
-        }
-    };
+    let text =
+        match crate::adapters::read_file::read_text(path, crate::adapters::read_file::CONFIG_LIMIT)
+        {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => {
+                return Err(AwsConfigError::Read {
+                    path: shown,
+                    source,
+                });
+            }
+        };
     from_text(&text, &shown)
 }
 
@@ -47,16 +49,20 @@ pub fn load_all(
     path: &Path,
 ) -> Result<(Vec<SsoSession>, Vec<crate::core::chain::ChainSpec>), AwsConfigError> {
     let shown = path.display().to_string();
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), Vec::new())),
-        Err(source) => {
-            return Err(AwsConfigError::Read {
-                path: shown,
-                source,
-            });
-        }
-    };
+    let text =
+        match crate::adapters::read_file::read_text(path, crate::adapters::read_file::CONFIG_LIMIT)
+        {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok((Vec::new(), Vec::new()));
+            }
+            Err(source) => {
+                return Err(AwsConfigError::Read {
+                    path: shown,
+                    source,
+                });
+            }
+        };
     let sections = sections(&text, &shown)?;
     Ok((
         sessions_of(&sections, &shown)?,

@@ -284,11 +284,13 @@ pub fn profile_keys(
 }
 
 fn read_sections(path: &Path) -> Result<BTreeMap<String, ini::Section>, String> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
-        Err(e) => return Err(format!("{}: cannot read: {e}", path.display())),
-    };
+    let text =
+        match crate::adapters::read_file::read_text(path, crate::adapters::read_file::CONFIG_LIMIT)
+        {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+            Err(e) => return Err(format!("{}: cannot read: {e}", path.display())),
+        };
     let sections = ini::parse(&text).map_err(|e| format!("{}:{e}", path.display()))?;
     // Later sections of the same name win, as in botocore.
     Ok(sections.into_iter().map(|s| (s.name.clone(), s)).collect())
