@@ -493,3 +493,31 @@ async fn the_logs_carry_counts_and_ids_but_never_the_token() {
         assert!(!text.contains(&secret), "a secret was logged");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_portal_that_always_returns_a_page_token_is_stopped_at_the_page_bound() {
+    let (emu, token) = signed_in(&org_with_accounts(5)).await;
+    emu.set_faults(Faults {
+        endless_page_tokens: true,
+        ..Faults::default()
+    });
+    let options = ListOptions {
+        max_account_pages: 40,
+        ..fast()
+    };
+    let listed = tokio::time::timeout(
+        Duration::from_secs(60),
+        lister(&emu, &token, options).list(None),
+    )
+    .await
+    .expect("the listing ends");
+    let err = listed.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "could not list the accounts: ListAccounts still gave a next page after 40 pages, \
+         far more than any organization has; the portal is misbehaving"
+    );
+    assert_eq!(emu.stats(Api::ListAccounts).requests, 40);
+    // The bound by default is far above any real organization.
+    assert_eq!(ListOptions::default().max_account_pages, 10_000);
+}

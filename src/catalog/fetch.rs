@@ -49,7 +49,7 @@ pub async fn page_accounts<I: IdentityCenter>(
     let mut next_token: Option<String> = None;
     let mut seen_ids = HashSet::new();
     let mut seen_tokens = HashSet::new();
-    loop {
+    for _page in 0..ctx.options.max_account_pages {
         let attempts = Attempts::new(&ctx.pacer, Lane::Urgent, &ctx.options);
         let page = call(&attempts, None, || {
             ctx.idc
@@ -96,6 +96,13 @@ pub async fn page_accounts<I: IdentityCenter>(
             return;
         }
     }
+    tracing::warn!(
+        pages = ctx.options.max_account_pages,
+        "ListAccounts kept giving page tokens; stopping"
+    );
+    let _ = reports.send(Report::Fatal(CatalogError::EndlessPages {
+        pages: ctx.options.max_account_pages,
+    }));
 }
 
 fn accounts_error(error: CallError) -> CatalogError {
@@ -154,7 +161,7 @@ pub async fn account_roles<I: IdentityCenter>(
     let mut roles = Vec::new();
     let mut next_token: Option<String> = None;
     let mut seen_tokens = HashSet::new();
-    loop {
+    for _page in 0..ctx.options.max_account_pages {
         let page = call(&attempts, first.take(), || {
             ctx.idc.list_account_roles(
                 &ctx.token,
@@ -194,4 +201,10 @@ pub async fn account_roles<I: IdentityCenter>(
             }
         }
     }
+    Ok(Roles::Unavailable {
+        reason: format!(
+            "ListAccountRoles still gave a next page after {} pages",
+            ctx.options.max_account_pages
+        ),
+    })
 }
