@@ -521,3 +521,35 @@ async fn a_portal_that_always_returns_a_page_token_is_stopped_at_the_page_bound(
     // The bound by default is far above any real organization.
     assert_eq!(ListOptions::default().max_account_pages, 10_000);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_account_failing_in_a_later_listing_keeps_its_last_known_roles_marked_stale() {
+    let (emu, token) = signed_in(&org_with_accounts(5)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cache = CatalogCache::new(dir.path(), "acme");
+    let idc = Arc::new(FaultyIdc::new(&emu));
+    let options = ListOptions {
+        deadline: Duration::from_millis(300),
+        ..fast()
+    };
+    let lister = Lister::new(idc.clone(), "acme", token, options);
+    let first = lister.refresh(&cache, None, None).await.unwrap().catalog;
+    assert_exact(&emu, &first);
+
+    let bad = "100000000003".to_owned();
+    *idc.failing.lock().unwrap() = Some(bad.clone());
+    let second = lister.refresh(&cache, Some(&first), None).await.unwrap();
+    let role = |c: &Catalog| c.rows().any(|(a, r)| a.id == bad && r == "ReadOnly");
+    // Still offered (a target naming it still resolves), in memory and in the cache.
+    assert!(role(&second.catalog), "{:?}", second.catalog);
+    assert!(role(&cache.load().catalog.unwrap()));
+    let entry = second.catalog.unavailable().next().unwrap();
+    assert_eq!(entry.account.id, bad);
+    let Roles::Stale { roles, reason } = &entry.roles else {
+        panic!("{:?}", entry.roles)
+    };
+    assert_eq!(roles, &["Admin", "ReadOnly"]);
+    assert!(reason.contains("internal error"), "{reason}");
+    // Nothing counted as removed.
+    assert!(second.diff.unwrap().is_empty());
+}

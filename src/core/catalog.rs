@@ -20,6 +20,37 @@ pub enum Roles {
     Unavailable {
         reason: String,
     },
+    /// ListAccountRoles failed this time (`reason`), and these are the roles an earlier
+    /// listing found: still offered (kept credentials for them are still good), retried like
+    /// an unavailable account.
+    Stale {
+        roles: Vec<String>,
+        reason: String,
+    },
+}
+
+impl Roles {
+    /// The roles known, listed now or earlier.
+    pub fn known(&self) -> &[String] {
+        match self {
+            Roles::Listed(roles) | Roles::Stale { roles, .. } => roles,
+            Roles::Unavailable { .. } => &[],
+        }
+    }
+
+    /// These roles, from a new listing, after `last` (what was known before): a failure
+    /// keeps the roles known before, marked stale, instead of forgetting them.
+    pub fn after(self, last: &Roles) -> Roles {
+        match (self, last) {
+            (Roles::Unavailable { reason }, Roles::Listed(roles) | Roles::Stale { roles, .. }) => {
+                Roles::Stale {
+                    roles: roles.clone(),
+                    reason,
+                }
+            }
+            (new, _) => new,
+        }
+    }
 }
 
 /// One account and its roles.
@@ -51,11 +82,11 @@ impl Catalog {
     /// Every account × role pair, in catalog order.
     pub fn rows(&self) -> impl Iterator<Item = (&Account, &str)> {
         self.accounts.iter().flat_map(|entry| {
-            let roles: &[String] = match &entry.roles {
-                Roles::Listed(roles) => roles,
-                Roles::Unavailable { .. } => &[],
-            };
-            roles.iter().map(move |r| (&entry.account, r.as_str()))
+            entry
+                .roles
+                .known()
+                .iter()
+                .map(move |r| (&entry.account, r.as_str()))
         })
     }
 
@@ -63,11 +94,30 @@ impl Catalog {
         self.rows().count()
     }
 
-    /// Accounts whose roles could not be listed.
+    /// Accounts whose roles could not be listed (this time: stale ones too).
     pub fn unavailable(&self) -> impl Iterator<Item = &AccountEntry> {
         self.accounts
             .iter()
-            .filter(|e| matches!(e.roles, Roles::Unavailable { .. }))
+            .filter(|e| matches!(e.roles, Roles::Unavailable { .. } | Roles::Stale { .. }))
+    }
+
+    /// Accounts that failed in this listing keep the roles `previous` knew for them, marked
+    /// stale (see [`Roles::after`]). Returns how many did.
+    pub fn keep_last_known_roles(&mut self, previous: &Catalog) -> usize {
+        let mut kept = 0;
+        for entry in &mut self.accounts {
+            let Some(last) = previous
+                .accounts
+                .iter()
+                .find(|e| e.account.id == entry.account.id)
+            else {
+                continue;
+            };
+            let roles = std::mem::replace(&mut entry.roles, Roles::Listed(Vec::new()));
+            entry.roles = roles.after(&last.roles);
+            kept += usize::from(matches!(entry.roles, Roles::Stale { .. }));
+        }
+        kept
     }
 
     fn role_set(&self) -> BTreeSet<RoleRef> {
