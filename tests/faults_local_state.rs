@@ -333,3 +333,18 @@ async fn a_fifo_in_place_of_any_file_we_read_is_refused_naming_it_never_a_hang()
         )
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_state_directory_is_created_private_even_by_the_log() {
+    let emu = start(&auto_approving_org()).await;
+    let home = Home::new(&emu, "", "");
+    // The log goes to its default place, in the state directory: the first thing to create it.
+    let out = home
+        .command(BIN, &["status"])
+        .env_remove("ROLECALL_LOG_FILE")
+        .output()
+        .unwrap();
+    let state = home.paths().state_dir;
+    assert!(state.join("rolecall.log").exists(), "{}", text(&out.stderr));
+    assert_eq!(mode(&state), 0o700);
+}
