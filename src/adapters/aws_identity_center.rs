@@ -111,10 +111,24 @@ fn from_code(code: &str, status: Option<u16>, message: String) -> IdcError {
         "InvalidRequestException" => IdcError::InvalidRequest(message),
         _ => match status {
             Some(429) => IdcError::Throttled,
-            Some(s) if s >= 500 => IdcError::Server(format!("{code} {message}").trim().to_owned()),
+            Some(s) if s >= 500 => IdcError::Server(describe(code, status, &message, " ")),
             Some(401) => IdcError::Unauthorized,
-            _ => IdcError::Other(format!("{code}: {message}")),
+            _ => IdcError::Other(describe(code, status, &message, ": ")),
         },
+    }
+}
+
+/// An error the SDK could not type, in words: its code and message, or the HTTP status when
+/// the answer had no code (the SDK's message is then only "unhandled error"), never nothing.
+fn describe(code: &str, status: Option<u16>, message: &str, between: &str) -> String {
+    let message = Some(message).filter(|m| !m.is_empty() && *m != "unhandled error");
+    match (code, status, message) {
+        ("", None, None) => "an answer without an error code or message".to_owned(),
+        ("", Some(s), None) => format!("HTTP {s} (no error code in the answer)"),
+        ("", Some(s), Some(m)) => format!("HTTP {s}: {m}"),
+        ("", None, Some(m)) => m.to_owned(),
+        (code, _, None) => code.to_owned(),
+        (code, _, Some(m)) => format!("{code}{between}{m}"),
     }
 }
 
@@ -364,6 +378,27 @@ mod tests {
         assert_eq!(
             from_code("InvalidRequestException", Some(400), "max".into()),
             IdcError::InvalidRequest("max".into())
+        );
+    }
+
+    #[test]
+    fn an_error_without_a_code_says_the_http_status_never_nothing() {
+        // An answer the SDK cannot map (no error type): its message is "unhandled error".
+        assert_eq!(
+            from_code("", Some(403), "unhandled error".into()).to_string(),
+            "HTTP 403 (no error code in the answer)"
+        );
+        assert_eq!(
+            from_code("", Some(502), "unhandled error".into()),
+            IdcError::Server("HTTP 502 (no error code in the answer)".into())
+        );
+        assert_eq!(
+            from_code("", None, String::new()).to_string(),
+            "an answer without an error code or message"
+        );
+        assert_eq!(
+            from_code("Odd", Some(400), "said so".into()).to_string(),
+            "Odd: said so"
         );
     }
 }

@@ -135,6 +135,13 @@ fn from_code(code: &str, status: u16, message: String) -> StsError {
             StsError::Throttled(message)
         }
         _ if status == 429 => StsError::Throttled(message),
+        // An answer the SDK could not type still says something: its HTTP status.
+        "" => StsError::Other {
+            code: format!("HTTP {status}"),
+            message: Some(message)
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| "no error code in the answer".to_owned()),
+        },
         _ => StsError::Other {
             code: code.to_owned(),
             message,
@@ -245,6 +252,14 @@ impl Sts for AwsSts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_without_a_code_says_the_http_status() {
+        assert_eq!(
+            from_code("", 403, String::new()).to_string(),
+            "HTTP 403: no error code in the answer"
+        );
+    }
 
     #[test]
     fn codes_map_to_what_the_chain_needs() {
