@@ -348,3 +348,22 @@ async fn the_state_directory_is_created_private_even_by_the_log() {
     assert!(state.join("rolecall.log").exists(), "{}", text(&out.stderr));
     assert_eq!(mode(&state), 0o700);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn login_finds_an_unwritable_store_before_asking_anyone_to_approve() {
+    let emu = start(&auto_approving_org()).await;
+    let home = Home::new(&emu, "", "");
+    // The state directory cannot be made (a file is in its place; root ignores modes).
+    let state = home.paths().state_dir;
+    std::fs::create_dir_all(state.parent().unwrap()).unwrap();
+    std::fs::write(&state, "").unwrap();
+    let out = home.rolecall(&["login", "--device-code", "--no-browser"]);
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert_eq!(
+        emu.stats(Api::StartDeviceAuthorization).requests,
+        0,
+        "asked for approval first: {stderr}"
+    );
+    assert!(stderr.contains("cannot keep the sign-in"), "{stderr}");
+}
