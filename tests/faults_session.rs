@@ -219,3 +219,19 @@ async fn far_future_expiries_from_the_service_are_clamped_not_a_panic() {
     assert_no_panic("env (kept)", &out);
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_app_takes_far_future_expiries_and_counts_down_from_twelve_hours() {
+    let emu = start(&auto_approving_org()).await;
+    emu.set_faults(far_future());
+    let home = tempfile::tempdir().unwrap();
+    let mut app = start_app(&emu, home.path(), AppOptions::default());
+    app.frame_with("PowerUserAccess").await;
+    // Credentials "until the year 10001" arrive, are kept, and count down from 12 hours.
+    app.assume("dev power").await;
+    app.key(KeyCode::Esc);
+    let held = app.frame_with("payments-dev/PowerUserAccess").await;
+    assert!(held.contains("11h 59m") || held.contains("12h"), "{held}");
+    assert!(!held.contains("10001"), "{held}");
+    app.quit().await;
+}
