@@ -192,6 +192,26 @@ impl CatalogDiff {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_failure_keeps_the_roles_known_before_as_stale() {
+        let listed = Roles::Listed(vec!["Admin".into()]);
+        let failed = || Roles::Unavailable {
+            reason: "throttled".into(),
+        };
+        let stale = failed().after(&listed);
+        assert_eq!(
+            stale,
+            Roles::Stale {
+                roles: vec!["Admin".into()],
+                reason: "throttled".into()
+            }
+        );
+        // Failing again keeps them; nothing known before stays unavailable; a listing wins.
+        assert_eq!(failed().after(&stale).known(), ["Admin"]);
+        assert_eq!(failed().after(&failed()), failed());
+        assert_eq!(Roles::Listed(vec![]).after(&listed), Roles::Listed(vec![]));
+    }
+
     fn entry(id: &str, roles: &[&str]) -> AccountEntry {
         AccountEntry {
             account: Account {
