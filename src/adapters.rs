@@ -11,6 +11,7 @@
 //! | [`file_store`] | `SecretStore` as a 0600 JSON file in the state dir |
 //! | [`keyring_store`] | `SecretStore` on the OS keyring (values split to fit Windows' 2,560 bytes) |
 //! | [`redirect_page`] | the private local page that hands a credential URL to the browser |
+//! | [`read_file`] | reading a user or state file: regular files only, size capped |
 //! | [`service_date`] | the service's clock from the `Date` header of its answers (clock skew) |
 //! | [`store_select`] | which `SecretStore` to use: keyring, file, or auto with a fallback notice |
 
@@ -23,5 +24,6 @@ pub mod endpoints;
 pub mod file_store;
 pub mod keyring_store;
 pub mod redirect_page;
+pub mod read_file;
 pub mod service_date;
 pub mod store_select;

@@ -149,7 +149,11 @@ impl Config {
         if let Err((name, cause)) = chains.validate() {
             let (path, line) = match (&source, file.chains.iter().any(|c| c.name == name)) {
                 (Some(path), true) => {
-                    let text = std::fs::read_to_string(path).unwrap_or_default();
+                    let text = crate::adapters::read_file::read_text(
+                        path,
+                        crate::adapters::read_file::CONFIG_LIMIT,
+                    )
+                    .unwrap_or_default();
                     let needle = format!("\"{name}\"");
                     let line = text
                         .lines()
@@ -244,7 +248,7 @@ impl ConfigFile {
 }
 
 fn read_optional(path: &Path) -> Result<Option<String>, ConfigError> {
-    match std::fs::read_to_string(path) {
+    match crate::adapters::read_file::read_text(path, crate::adapters::read_file::CONFIG_LIMIT) {
         Ok(text) => Ok(Some(text)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(ConfigError::Read {

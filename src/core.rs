@@ -16,6 +16,7 @@
 //! | [`credentials`] | AWS credentials and their remaining lifetime |
 //! | [`clock_skew`] | expiries stated in AWS's time moved to ours |
 //! | [`partition`] | AWS partitions by region, and their console and sign-in hosts |
+//! | [`time_bounds`] | how far ahead an expiry is believed; date math that cannot overflow |
 //! | [`pkce`] | the S256 challenge, the authorize URL, the redirect check |
 //! | [`template`] | `{placeholder}` templates, filled from a lookup |
 //! | [`profile_name`] | profile names from a template, sanitised |
@@ -44,3 +45,4 @@ pub mod sso;
 pub mod target;
 pub mod template;
 pub mod terminal_text;
+pub mod time_bounds;

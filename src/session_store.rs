@@ -145,6 +145,15 @@ impl SessionStore {
         })
     }
 
+    /// Whether a sign-in could be kept: writes and removes a probe in the secret store. Run
+    /// before a sign-in, so that nobody approves one that cannot be kept.
+    pub fn check_writable(&self) -> Result<(), SessionStoreError> {
+        const PROBE: &str = "rolecall-write-probe";
+        self.secrets.set(PROBE, &Secret::new("probe".to_owned()))?;
+        self.secrets.delete(PROBE)?;
+        Ok(())
+    }
+
     /// Keeps `signed_in` in the secret store and, with interop on, the AWS CLI cache. An error
     /// from the AWS CLI cache comes after the secret store was written.
     pub fn save(
@@ -609,7 +618,9 @@ mod dto {
     }
 
     fn time_out(t: SystemTime) -> Option<String> {
-        OffsetDateTime::from(t).format(&Rfc3339).ok()
+        crate::core::time_bounds::to_date_time(t)
+            .format(&Rfc3339)
+            .ok()
     }
 
     fn time_in(text: &str) -> Option<SystemTime> {

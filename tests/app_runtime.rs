@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::app::{AppOptions, start_app};
+use common::app::{AppOptions, start_app, start_app_on};
 use common::cli_home::auto_approving_org;
 use common::*;
 use crossterm::event::KeyCode;
@@ -54,4 +54,22 @@ async fn sign_in_search_assume_watch_the_countdown_and_quit() {
     assert_eq!(app.quit().await, ExitPlan::Nothing);
     // Signed in once: the listing right after the sign-in used the new token.
     assert_eq!(emu.stats(Api::StartDeviceAuthorization).requests, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_panic_on_a_worker_task_ends_the_app_with_an_error_not_a_headless_process() {
+    let emu = start(&auto_approving_org()).await;
+    let home = tempfile::tempdir().unwrap();
+    let options = AppOptions::default();
+    let idc = std::sync::Arc::new(common::faulty_idc::FaultyIdc {
+        panic_listing: true,
+        ..common::faulty_idc::FaultyIdc::new(&emu)
+    });
+    // Signed in (approved at once), the listing's task panics.
+    let app = start_app_on(&emu, home.path(), options, idc);
+    let error = app.ended().await.unwrap_err();
+    assert!(
+        error.to_string().contains("the list-catalog task panicked"),
+        "{error}"
+    );
 }

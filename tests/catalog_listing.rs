@@ -5,24 +5,17 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::catalog::*;
+use common::faulty_idc::FaultyIdc;
 use common::*;
-use rolecall::adapters::aws_identity_center::AwsIdentityCenter;
 use rolecall::catalog::{
     CatalogCache, CatalogError, CatalogEvent, ListOptions, Lister, replace_roles,
 };
-use rolecall::core::catalog::{Account, Catalog, RoleRef, Roles};
-use rolecall::core::credentials::Credentials;
-use rolecall::core::sso::{DeviceAuthorization, Registration, SsoToken};
+use rolecall::core::catalog::{Catalog, RoleRef, Roles};
 use rolecall::emulator::{Api, Faults};
-use rolecall::ports::identity_center::{
-    IdcError, IdentityCenter, Page, RegisterRequest, TokenGrant,
-};
-use rolecall::secret::Secret;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 /// Collects every event until the channel closes.
@@ -196,94 +189,12 @@ async fn a_token_revoked_mid_listing_stops_it_without_touching_the_cache() {
     );
 }
 
-/// The real adapter, except that one account's ListAccountRoles fails with a 5xx while
-/// `failing` names it.
-struct OneAccountFails {
-    inner: AwsIdentityCenter,
-    failing: Mutex<Option<String>>,
-    attempts: Mutex<BTreeMap<String, u32>>,
-}
-
-impl IdentityCenter for OneAccountFails {
-    async fn register_client(&self, request: &RegisterRequest) -> Result<Registration, IdcError> {
-        self.inner.register_client(request).await
-    }
-
-    async fn start_device_authorization(
-        &self,
-        registration: &Registration,
-        start_url: &str,
-    ) -> Result<DeviceAuthorization, IdcError> {
-        self.inner
-            .start_device_authorization(registration, start_url)
-            .await
-    }
-
-    async fn create_token(
-        &self,
-        registration: &Registration,
-        grant: TokenGrant<'_>,
-    ) -> Result<SsoToken, IdcError> {
-        self.inner.create_token(registration, grant).await
-    }
-
-    async fn list_accounts(
-        &self,
-        token: &Secret<String>,
-        next_token: Option<String>,
-        page_size: i32,
-    ) -> Result<Page<Account>, IdcError> {
-        self.inner.list_accounts(token, next_token, page_size).await
-    }
-
-    async fn list_account_roles(
-        &self,
-        token: &Secret<String>,
-        account_id: &str,
-        next_token: Option<String>,
-        page_size: i32,
-    ) -> Result<Page<String>, IdcError> {
-        *self
-            .attempts
-            .lock()
-            .unwrap()
-            .entry(account_id.to_owned())
-            .or_default() += 1;
-        if self.failing.lock().unwrap().as_deref() == Some(account_id) {
-            return Err(IdcError::Server(
-                "InternalServerException (injected)".into(),
-            ));
-        }
-        self.inner
-            .list_account_roles(token, account_id, next_token, page_size)
-            .await
-    }
-
-    async fn get_role_credentials(
-        &self,
-        token: &Secret<String>,
-        account_id: &str,
-        role_name: &str,
-    ) -> Result<Credentials, IdcError> {
-        self.inner
-            .get_role_credentials(token, account_id, role_name)
-            .await
-    }
-
-    async fn logout(&self, token: &Secret<String>) -> Result<(), IdcError> {
-        self.inner.logout(token).await
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn an_account_that_keeps_failing_is_unavailable_then_retried_alone() {
     let (emu, token) = signed_in(&org_with_accounts(30)).await;
     let bad = "100000000007".to_owned();
-    let idc = Arc::new(OneAccountFails {
-        inner: AwsIdentityCenter::new(REGION, Some(&emu.url())),
-        failing: Mutex::new(Some(bad.clone())),
-        attempts: Mutex::default(),
-    });
+    let idc = Arc::new(FaultyIdc::new(&emu));
+    *idc.failing.lock().unwrap() = Some(bad.clone());
     let options = ListOptions {
         deadline: Duration::from_millis(400),
         ..fast()
@@ -661,4 +572,64 @@ async fn list_names_a_dropped_account_escaped() {
     );
     assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
     assert!(!text(&out.stdout).contains("4444$(id)"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_portal_that_always_returns_a_page_token_is_stopped_at_the_page_bound() {
+    let (emu, token) = signed_in(&org_with_accounts(5)).await;
+    emu.set_faults(Faults {
+        endless_page_tokens: true,
+        ..Faults::default()
+    });
+    let options = ListOptions {
+        max_account_pages: 40,
+        ..fast()
+    };
+    let listed = tokio::time::timeout(
+        Duration::from_secs(60),
+        lister(&emu, &token, options).list(None),
+    )
+    .await
+    .expect("the listing ends");
+    let err = listed.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "could not list the accounts: ListAccounts still gave a next page after 40 pages, \
+         far more than any organization has; the portal is misbehaving"
+    );
+    assert_eq!(emu.stats(Api::ListAccounts).requests, 40);
+    // The bound by default is far above any real organization.
+    assert_eq!(ListOptions::default().max_account_pages, 10_000);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_account_failing_in_a_later_listing_keeps_its_last_known_roles_marked_stale() {
+    let (emu, token) = signed_in(&org_with_accounts(5)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cache = CatalogCache::new(dir.path(), "acme");
+    let idc = Arc::new(FaultyIdc::new(&emu));
+    let options = ListOptions {
+        deadline: Duration::from_millis(300),
+        ..fast()
+    };
+    let lister = Lister::new(idc.clone(), "acme", token, options);
+    let first = lister.refresh(&cache, None, None).await.unwrap().catalog;
+    assert_exact(&emu, &first);
+
+    let bad = "100000000003".to_owned();
+    *idc.failing.lock().unwrap() = Some(bad.clone());
+    let second = lister.refresh(&cache, Some(&first), None).await.unwrap();
+    let role = |c: &Catalog| c.rows().any(|(a, r)| a.id == bad && r == "ReadOnly");
+    // Still offered (a target naming it still resolves), in memory and in the cache.
+    assert!(role(&second.catalog), "{:?}", second.catalog);
+    assert!(role(&cache.load().catalog.unwrap()));
+    let entry = second.catalog.unavailable().next().unwrap();
+    assert_eq!(entry.account.id, bad);
+    let Roles::Stale { roles, reason } = &entry.roles else {
+        panic!("{:?}", entry.roles)
+    };
+    assert_eq!(roles, &["Admin", "ReadOnly"]);
+    assert!(reason.contains("internal error"), "{reason}");
+    // Nothing counted as removed.
+    assert!(second.diff.unwrap().is_empty());
 }

@@ -2,7 +2,8 @@
 //! to the 0600 file store with a one-line notice, and the next command finds them there), a
 //! damaged catalog cache (ignored with a notice naming it, listed anew, rebuilt), and a broken
 //! configuration (the exact one-line message with file and line, exit 2, and nothing written
-//! or sent, whichever command was asked for).
+//! or sent, whichever command was asked for), and a FIFO or a huge file in place of any file
+//! we read (refused with one line naming it, never a hang).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -230,4 +231,146 @@ async fn a_broken_config_is_one_exact_line_with_file_and_line_and_nothing_is_wri
         "{}",
         text(&out.stdout)
     );
+}
+
+/// `path` replaced by a FIFO with nothing writing to it.
+fn fifo_at(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(made.success());
+}
+
+/// `rolecall args…`, killed after 20 s (`timeout` exits 124 then): a hang fails the test.
+fn bounded(home: &Home, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["20", BIN];
+    all.extend_from_slice(args);
+    let out = home.command("timeout", &all).output().unwrap();
+    assert_ne!(
+        out.status.code(),
+        Some(124),
+        "{args:?} hung: {}",
+        text(&out.stderr)
+    );
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fifo_in_place_of_any_file_we_read_is_refused_naming_it_never_a_hang() {
+    let emu = start(&auto_approving_org()).await;
+    let fresh = || {
+        let home = Home::new(&emu, "", "");
+        home.login();
+        home
+    };
+    let home = fresh();
+    let paths = home.paths();
+    let store = paths.state_dir.join("secrets.json");
+    assert!(store.exists(), "the file store is where the test thinks");
+    let sso_cache = home.cache_files().pop().unwrap();
+    // (file, a command that reads it, whether the command carries on without it)
+    let cases: [(PathBuf, &[&str], bool); 6] = [
+        (paths.aws_config.clone(), &["status"], false),
+        (home.path().join("rolecall.toml"), &["status"], false),
+        (
+            paths.aws_credentials.clone(),
+            &["write", "payments-dev/PowerUserAccess", "--profile", "p"],
+            false,
+        ),
+        (home.catalog_cache("acme"), &["list"], true),
+        // The sign-in is also in the AWS CLI's cache: status carries on from there.
+        (store, &["status"], true),
+        (sso_cache, &["status"], true),
+    ];
+    for (path, args, carries_on) in cases {
+        let home = fresh();
+        let path = home
+            .path()
+            .join(path.strip_prefix(paths.home.as_path()).unwrap());
+        if args == ["list"] {
+            // A cache to replace.
+            assert!(home.rolecall(&["list", "--refresh"]).status.success());
+        }
+        fifo_at(&path);
+        let out = bounded(&home, args);
+        let stderr = text(&out.stderr);
+        let shown = path.display().to_string();
+        if !carries_on {
+            assert!(
+                !out.status.success(),
+                "{args:?} on {shown}: {stderr}{}",
+                text(&out.stdout)
+            );
+            // One line says it (after any progress), naming the file.
+            let last = stderr.lines().last().unwrap_or_default();
+            assert!(
+                last.starts_with("rolecall: ")
+                    && last.contains(&shown)
+                    && last.contains("not a regular file"),
+                "{args:?} on {shown}: {stderr}"
+            );
+        } else {
+            assert!(out.status.success(), "{args:?} on {shown}: {stderr}");
+            // Said on stderr or in the log, naming the file.
+            let told = format!("{stderr}{}", home.log());
+            assert!(
+                told.contains(&shown) && told.contains("not a regular file"),
+                "{args:?} on {shown}: {told}"
+            );
+        }
+    }
+
+    // A config far larger than any real one is refused too, not read into memory whole.
+    let home = fresh();
+    let config = home.paths().aws_config;
+    let mut big = std::fs::read(&config).unwrap();
+    big.extend(std::iter::repeat_n(b"# padding\n".as_slice(), 1_800_000).flatten());
+    std::fs::write(&config, big).unwrap();
+    let out = bounded(&home, &["status"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr,
+        format!(
+            "rolecall: {}: cannot read: larger than 16 MiB; refusing to read it\n",
+            config.display()
+        )
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_state_directory_is_created_private_even_by_the_log() {
+    let emu = start(&auto_approving_org()).await;
+    let home = Home::new(&emu, "", "");
+    // The log goes to its default place, in the state directory: the first thing to create it.
+    let out = home
+        .command(BIN, &["status"])
+        .env_remove("ROLECALL_LOG_FILE")
+        .output()
+        .unwrap();
+    let state = home.paths().state_dir;
+    assert!(state.join("rolecall.log").exists(), "{}", text(&out.stderr));
+    assert_eq!(mode(&state), 0o700);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn login_finds_an_unwritable_store_before_asking_anyone_to_approve() {
+    let emu = start(&auto_approving_org()).await;
+    let home = Home::new(&emu, "", "");
+    // The state directory cannot be made (a file is in its place; root ignores modes).
+    let state = home.paths().state_dir;
+    std::fs::create_dir_all(state.parent().unwrap()).unwrap();
+    std::fs::write(&state, "").unwrap();
+    let out = home.rolecall(&["login", "--device-code", "--no-browser"]);
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert_eq!(
+        emu.stats(Api::StartDeviceAuthorization).requests,
+        0,
+        "asked for approval first: {stderr}"
+    );
+    assert!(stderr.contains("cannot keep the sign-in"), "{stderr}");
 }

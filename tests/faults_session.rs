@@ -114,6 +114,17 @@ async fn a_sign_in_revoked_between_commands_is_exit_3_with_the_command_to_run() 
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
 
+/// The `Expiration` of a `credential_process` document.
+fn expiration_of(stdout: &[u8]) -> SystemTime {
+    let doc: serde_json::Value = serde_json::from_slice(stdout).unwrap();
+    time::OffsetDateTime::parse(
+        doc["Expiration"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap()
+    .into()
+}
+
 /// Seconds from `a` to `b` (negative when `b` is earlier).
 fn seconds_between(a: SystemTime, b: SystemTime) -> i64 {
     match b.duration_since(a) {
@@ -135,15 +146,10 @@ async fn with_the_service_clock_ten_minutes_off_expiries_are_counted_in_our_time
         let asked_at = SystemTime::now();
         let out = home.rolecall(&["credential-process", "payments-dev/PowerUserAccess"]);
         assert!(out.status.success(), "{}", text(&out.stderr));
-        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        let expiration = time::OffsetDateTime::parse(
-            doc["Expiration"].as_str().unwrap(),
-            &time::format_description::well_known::Rfc3339,
-        )
-        .unwrap();
+        let expiration = expiration_of(&out.stdout);
         let lifetime = emu.org().permission_set_seconds("PowerUserAccess") as i64;
         // Uncorrected, this would be off by the whole offset.
-        let off = seconds_between(asked_at, expiration.into()) - lifetime;
+        let off = seconds_between(asked_at, expiration) - lifetime;
         assert!(
             off.abs() <= 30,
             "offset {offset}: the expiry is {off} s away from a lifetime from now"
@@ -167,5 +173,65 @@ async fn with_the_service_clock_ten_minutes_ahead_the_app_counts_down_from_the_t
         warned.contains("payments-prod/AdministratorAccess"),
         "{warned}"
     );
+    app.quit().await;
+}
+
+/// Far-future times from the service: every command that meets one ends normally, never
+/// with a panic (exit 101).
+fn far_future() -> Faults {
+    Faults {
+        far_future_expiry: true,
+        ..Faults::default()
+    }
+}
+
+fn assert_no_panic(what: &str, out: &std::process::Output) {
+    let stderr = text(&out.stderr);
+    assert_ne!(out.status.code(), Some(101), "{what} panicked: {stderr}");
+    assert!(!stderr.contains("panicked"), "{what}: {stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn far_future_expiries_from_the_service_are_clamped_not_a_panic() {
+    let emu = start(&auto_approving_org()).await;
+    emu.set_faults(far_future());
+    let home = Home::new(&emu, "", "");
+    // The client registration lapses in the year 10001.
+    let out = home.rolecall(&["login", "--device-code", "--no-browser"]);
+    assert_no_panic("login", &out);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    // Role credentials expiring in the year 10001.
+    let asked_at = SystemTime::now();
+    let out = home.rolecall(&["credential-process", "payments-dev/PowerUserAccess"]);
+    assert_no_panic("credential-process", &out);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let expiration = expiration_of(&out.stdout);
+    // No role session lasts longer than 12 hours: that is as far as the expiry is believed.
+    let ahead = seconds_between(asked_at, expiration);
+    assert!((0..=12 * 3600 + 30).contains(&ahead), "{ahead} s ahead");
+
+    let out = home.rolecall(&["env", "payments-dev/ReadOnlyAccess"]);
+    assert_no_panic("env", &out);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Kept credentials are read back from the store as they were written.
+    let out = home.rolecall(&["env", "payments-dev/ReadOnlyAccess"]);
+    assert_no_panic("env (kept)", &out);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_app_takes_far_future_expiries_and_counts_down_from_twelve_hours() {
+    let emu = start(&auto_approving_org()).await;
+    emu.set_faults(far_future());
+    let home = tempfile::tempdir().unwrap();
+    let mut app = start_app(&emu, home.path(), AppOptions::default());
+    app.frame_with("PowerUserAccess").await;
+    // Credentials "until the year 10001" arrive, are kept, and count down from 12 hours.
+    app.assume("dev power").await;
+    app.key(KeyCode::Esc);
+    let held = app.frame_with("payments-dev/PowerUserAccess").await;
+    assert!(held.contains("11h 59m") || held.contains("12h"), "{held}");
+    assert!(!held.contains("10001"), "{held}");
     app.quit().await;
 }

@@ -1,7 +1,7 @@
 //! `IdentityCenter` on the official SDK clients: `aws-sdk-ssooidc` for sign-in, `aws-sdk-sso`
 //! for the portal. Neither needs AWS credentials, so neither is given a credentials provider.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use aws_sdk_sso::config::retry::RetryConfig;
 use aws_sdk_sso::config::timeout::TimeoutConfig;
@@ -9,10 +9,11 @@ use aws_sdk_ssooidc::config::http::HttpResponse;
 use aws_sdk_ssooidc::error::{ProvideErrorMetadata, SdkError};
 
 use super::endpoints::{Service, endpoint_for};
-use super::service_date::ServiceDate;
+use super::service_date::{ServiceDate, believed};
 use crate::core::catalog::Account;
 use crate::core::credentials::Credentials;
 use crate::core::sso::{DeviceAuthorization, Registration, SsoToken};
+use crate::core::time_bounds;
 use crate::ports::identity_center::{IdcError, IdentityCenter, Page, RegisterRequest, TokenGrant};
 use crate::secret::Secret;
 
@@ -56,14 +57,6 @@ impl AwsIdentityCenter {
             sso: aws_sdk_sso::Client::from_conf(sso.build()),
         }
     }
-}
-
-fn epoch_secs(secs: i64) -> SystemTime {
-    UNIX_EPOCH + Duration::from_secs(secs.max(0).unsigned_abs())
-}
-
-fn epoch_millis(ms: i64) -> SystemTime {
-    UNIX_EPOCH + Duration::from_millis(ms.max(0).unsigned_abs())
 }
 
 /// Maps an SDK error to the kind that decides what happens next. Messages come from AWS's
@@ -118,10 +111,24 @@ fn from_code(code: &str, status: Option<u16>, message: String) -> IdcError {
         "InvalidRequestException" => IdcError::InvalidRequest(message),
         _ => match status {
             Some(429) => IdcError::Throttled,
-            Some(s) if s >= 500 => IdcError::Server(format!("{code} {message}").trim().to_owned()),
+            Some(s) if s >= 500 => IdcError::Server(describe(code, status, &message, " ")),
             Some(401) => IdcError::Unauthorized,
-            _ => IdcError::Other(format!("{code}: {message}")),
+            _ => IdcError::Other(describe(code, status, &message, ": ")),
         },
+    }
+}
+
+/// An error the SDK could not type, in words: its code and message, or the HTTP status when
+/// the answer had no code (the SDK's message is then only "unhandled error"), never nothing.
+fn describe(code: &str, status: Option<u16>, message: &str, between: &str) -> String {
+    let message = Some(message).filter(|m| !m.is_empty() && *m != "unhandled error");
+    match (code, status, message) {
+        ("", None, None) => "an answer without an error code or message".to_owned(),
+        ("", Some(s), None) => format!("HTTP {s} (no error code in the answer)"),
+        ("", Some(s), Some(m)) => format!("HTTP {s}: {m}"),
+        ("", None, Some(m)) => m.to_owned(),
+        (code, _, None) => code.to_owned(),
+        (code, _, Some(m)) => format!("{code}{between}{m}"),
     }
 }
 
@@ -145,7 +152,11 @@ impl IdentityCenter for AwsIdentityCenter {
         Ok(Registration {
             client_id: id,
             client_secret: Secret::new(secret),
-            expires_at: epoch_secs(out.client_secret_expires_at),
+            expires_at: believed(
+                time_bounds::from_epoch_secs(out.client_secret_expires_at),
+                time_bounds::REGISTRATION_LONGEST,
+                "the client registration",
+            ),
             grant_types: request.grant_types.clone(),
         })
     }
@@ -226,7 +237,14 @@ impl IdentityCenter for AwsIdentityCenter {
         };
         Ok(SsoToken {
             access_token: Secret::new(access),
-            expires_at: asked_at + Duration::from_secs(u64::try_from(out.expires_in).unwrap_or(0)),
+            expires_at: believed(
+                time_bounds::add(
+                    asked_at,
+                    Duration::from_secs(u64::try_from(out.expires_in).unwrap_or(0)),
+                ),
+                time_bounds::TOKEN_LONGEST,
+                "the access token",
+            ),
             refresh_token: refresh,
         })
     }
@@ -323,7 +341,11 @@ impl IdentityCenter for AwsIdentityCenter {
             access_key_id: akid,
             secret_access_key: Secret::new(secret),
             session_token: creds.session_token.map(Secret::new),
-            expires_at: Some(date.to_local(epoch_millis(creds.expiration))),
+            expires_at: Some(date.expiry(
+                time_bounds::from_epoch_millis(creds.expiration),
+                time_bounds::ROLE_CREDENTIALS_LONGEST,
+                "the role credentials",
+            )),
         })
     }
 
@@ -356,6 +378,27 @@ mod tests {
         assert_eq!(
             from_code("InvalidRequestException", Some(400), "max".into()),
             IdcError::InvalidRequest("max".into())
+        );
+    }
+
+    #[test]
+    fn an_error_without_a_code_says_the_http_status_never_nothing() {
+        // An answer the SDK cannot map (no error type): its message is "unhandled error".
+        assert_eq!(
+            from_code("", Some(403), "unhandled error".into()).to_string(),
+            "HTTP 403 (no error code in the answer)"
+        );
+        assert_eq!(
+            from_code("", Some(502), "unhandled error".into()),
+            IdcError::Server("HTTP 502 (no error code in the answer)".into())
+        );
+        assert_eq!(
+            from_code("", None, String::new()).to_string(),
+            "an answer without an error code or message"
+        );
+        assert_eq!(
+            from_code("Odd", Some(400), "said so".into()).to_string(),
+            "Odd: said so"
         );
     }
 }

@@ -168,7 +168,7 @@ pub fn cache_key(session: &SsoSession) -> String {
 
 /// `expiresAt` as the AWS CLI writes it: UTC, whole seconds, `Z`.
 pub fn format_expiry(at: SystemTime) -> String {
-    let at = OffsetDateTime::from(at);
+    let at = crate::core::time_bounds::to_date_time(at);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
         at.year(),
@@ -224,7 +224,7 @@ impl Drop for Wiped {
 }
 
 fn read_json(path: &Path) -> Result<Option<Wiped>, SsoCacheError> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match super::read_file::read(path, super::read_file::CONFIG_LIMIT) {
         Ok(bytes) => Zeroizing::new(bytes),
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(source) => {

@@ -74,9 +74,13 @@ fn from_sdk(c: &aws_sdk_sts::types::Credentials, date: &ServiceDate) -> Credenti
         access_key_id: c.access_key_id().to_owned(),
         secret_access_key: Secret::new(c.secret_access_key().to_owned()),
         session_token: Some(Secret::new(c.session_token().to_owned())),
-        expires_at: SystemTime::try_from(*c.expiration())
-            .ok()
-            .map(|t| date.to_local(t)),
+        expires_at: SystemTime::try_from(*c.expiration()).ok().map(|t| {
+            date.expiry(
+                t,
+                crate::core::time_bounds::ROLE_CREDENTIALS_LONGEST,
+                "the role credentials",
+            )
+        }),
     }
 }
 
@@ -132,6 +136,13 @@ fn from_code(code: &str, status: u16, message: String) -> StsError {
         }
         _ if status == 429 => StsError::Throttled(message),
         _ if status >= 500 => StsError::Server(format!("{code} {message}").trim().to_owned()),
+        // An answer the SDK could not type still says something: its HTTP status.
+        "" => StsError::Other {
+            code: format!("HTTP {status}"),
+            message: Some(message)
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| "no error code in the answer".to_owned()),
+        },
         _ => StsError::Other {
             code: code.to_owned(),
             message,
@@ -242,6 +253,14 @@ impl Sts for AwsSts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_without_a_code_says_the_http_status() {
+        assert_eq!(
+            from_code("", 403, String::new()).to_string(),
+            "HTTP 403: no error code in the answer"
+        );
+    }
 
     #[test]
     fn codes_map_to_what_the_chain_needs() {

@@ -59,7 +59,7 @@ impl FileStore {
     /// Reads the file (the caller holds the lock). A missing file is empty; a damaged one is
     /// moved aside and reads as empty.
     fn load(&self, _lock: &FileLock) -> Result<Entries, StoreError> {
-        let bytes = match std::fs::read(&self.path) {
+        let bytes = match super::read_file::read(&self.path, super::read_file::CONFIG_LIMIT) {
             Ok(bytes) => Zeroizing::new(bytes),
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Entries::default()),
             Err(e) => return Err(self.failed("read", &e)),

@@ -1,14 +1,15 @@
 //! The service's clock as its answers state it: an SDK interceptor that keeps the `Date` header
 //! of the answer to one call, and when it arrived here, to move the expiries the call returned
-//! into our time (see `core::clock_skew`). It fits any AWS SDK client's `customize()`.
+//! into our time (see `core::clock_skew`), and no further ahead than AWS allows (see
+//! `core::time_bounds`). It fits any AWS SDK client's `customize()`.
 
 use std::sync::{Arc, Mutex};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use aws_sdk_sso::config::interceptors::BeforeDeserializationInterceptorContextRef;
 use aws_sdk_sso::config::{ConfigBag, Intercept, RuntimeComponents};
 
-use crate::core::clock_skew;
+use crate::core::{clock_skew, time_bounds};
 
 /// The service's time and ours, read together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +43,26 @@ impl ServiceDate {
         }
         local
     }
+
+    /// An expiry the service stated, in our time and no further ahead than `longest` (see
+    /// [`believed`]).
+    pub fn expiry(&self, expires_at: SystemTime, longest: Duration, what: &str) -> SystemTime {
+        believed(self.to_local(expires_at), longest, what)
+    }
+}
+
+/// `expires_at` as far as it is believed: a service that says `what` lasts longer than
+/// `longest` from now (the year 10001, say) is cut back to `longest`, with a warning in the log.
+pub fn believed(expires_at: SystemTime, longest: Duration, what: &str) -> SystemTime {
+    let bounded = time_bounds::bound_expiry(expires_at, SystemTime::now(), longest);
+    if bounded.clamped {
+        tracing::warn!(
+            what,
+            longest_seconds = longest.as_secs(),
+            "the service said this lasts longer than AWS allows; its expiry is cut back"
+        );
+    }
+    bounded.expires_at
 }
 
 impl Intercept for ServiceDate {
@@ -81,7 +102,6 @@ pub fn parse_http_date(text: &str) -> Option<SystemTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[test]
     fn parses_the_imf_fixdate_form() {

@@ -138,20 +138,23 @@ pub fn update_file<E: Into<Refusal>>(
         source,
     };
     let _lock = FileLock::acquire(&target).map_err(io)?;
-    let (old, old_mode) = match std::fs::read(&target) {
-        Ok(bytes) => {
-            let meta = std::fs::metadata(&target).map_err(io)?;
-            if is_read_only(&meta) {
-                return Err(AwsFilesError::ReadOnly { path: shown() });
+    let (old, old_mode) =
+        match crate::adapters::read_file::read(&target, crate::adapters::read_file::CONFIG_LIMIT) {
+            Ok(bytes) => {
+                let meta = std::fs::metadata(&target).map_err(io)?;
+                if is_read_only(&meta) {
+                    return Err(AwsFilesError::ReadOnly { path: shown() });
+                }
+                let mode = Some(mode_of(&meta));
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| AwsFilesError::NotText { path: shown() })?;
+                (Zeroizing::new(text), mode)
             }
-            let mode = Some(mode_of(&meta));
-            let text =
-                String::from_utf8(bytes).map_err(|_| AwsFilesError::NotText { path: shown() })?;
-            (Zeroizing::new(text), mode)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Zeroizing::new(String::new()), None),
-        Err(e) => return Err(io(e)),
-    };
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                (Zeroizing::new(String::new()), None)
+            }
+            Err(e) => return Err(io(e)),
+        };
     let new = Zeroizing::new(edit(&old).map_err(|e| match e.into() {
         Refusal::Cause(cause) => AwsFilesError::Refused {
             path: shown(),

@@ -88,7 +88,10 @@ impl CatalogCache {
                 "ignoring the catalog cache {shown}: {why}; it will be rebuilt"
             )),
         };
-        let bytes = match std::fs::read(&self.path) {
+        let bytes = match crate::adapters::read_file::read(
+            &self.path,
+            crate::adapters::read_file::CACHE_LIMIT,
+        ) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return CacheLoad::default(),
             Err(e) => return ignored(format!("cannot read it ({e})")),

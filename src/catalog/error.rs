@@ -35,6 +35,12 @@ pub enum CatalogError {
     /// ListAccounts failed in a way retrying does not fix.
     #[error("could not list the accounts: {0}")]
     Accounts(IdcError),
+    /// ListAccounts still gave a next page after the bound (`ListOptions::max_account_pages`).
+    #[error(
+        "could not list the accounts: ListAccounts still gave a next page after {pages} pages, \
+         far more than any organization has; the portal is misbehaving"
+    )]
+    EndlessPages { pages: usize },
     /// A worker stopped without reporting (a bug).
     #[error("the listing stopped unexpectedly: {0}")]
     Internal(String),

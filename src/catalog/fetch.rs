@@ -51,7 +51,7 @@ pub async fn page_accounts<I: IdentityCenter>(
     let mut next_token: Option<String> = None;
     let mut seen_ids = HashSet::new();
     let mut seen_tokens = HashSet::new();
-    loop {
+    for _page in 0..ctx.options.max_account_pages {
         let attempts = Attempts::new(&ctx.pacer, Lane::Urgent, &ctx.options);
         let page = call(&attempts, None, || {
             ctx.idc
@@ -99,6 +99,13 @@ pub async fn page_accounts<I: IdentityCenter>(
             return;
         }
     }
+    tracing::warn!(
+        pages = ctx.options.max_account_pages,
+        "ListAccounts kept giving page tokens; stopping"
+    );
+    let _ = reports.send(Report::Fatal(CatalogError::EndlessPages {
+        pages: ctx.options.max_account_pages,
+    }));
 }
 
 /// The accounts whose id is an account id (12 digits), and the others. What the portal sends
@@ -168,7 +175,7 @@ pub async fn account_roles<I: IdentityCenter>(
     let mut roles = Vec::new();
     let mut next_token: Option<String> = None;
     let mut seen_tokens = HashSet::new();
-    loop {
+    for _page in 0..ctx.options.max_account_pages {
         let page = call(&attempts, first.take(), || {
             ctx.idc.list_account_roles(
                 &ctx.token,
@@ -208,4 +215,10 @@ pub async fn account_roles<I: IdentityCenter>(
             }
         }
     }
+    Ok(Roles::Unavailable {
+        reason: format!(
+            "ListAccountRoles still gave a next page after {} pages",
+            ctx.options.max_account_pages
+        ),
+    })
 }

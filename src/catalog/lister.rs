@@ -118,7 +118,19 @@ impl<I: IdentityCenter + 'static> Lister<I> {
         let mut accounts: Vec<Account> = Vec::new();
         let mut roles: HashMap<String, Roles> = HashMap::new();
         let mut rate = RateReport::default();
-        while let Some(report) = reports.recv().await {
+        loop {
+            let report = tokio::select! {
+                report = reports.recv() => match report {
+                    Some(report) => report,
+                    None => break,
+                },
+                // A task that panicked would leave the others waiting for its accounts
+                // forever: the panic goes on here (and ends the command or the app).
+                Some(joined) = tasks.join_next(), if !tasks.is_empty() => {
+                    reraise(joined);
+                    continue;
+                }
+            };
             match report {
                 Report::Accounts {
                     accounts: page,
@@ -165,11 +177,7 @@ impl<I: IdentityCenter + 'static> Lister<I> {
             }
         }
         while let Some(joined) = tasks.join_next().await {
-            if let Err(e) = joined
-                && e.is_panic()
-            {
-                return Err(CatalogError::Internal("a listing task panicked".into()));
-            }
+            reraise(joined);
         }
 
         let catalog = assemble(&self.session, accounts, roles);
@@ -266,6 +274,15 @@ impl RateReport {
             return Some(rate);
         }
         None
+    }
+}
+
+/// A listing task's end: a panic there goes on in the caller.
+fn reraise<T>(joined: Result<T, tokio::task::JoinError>) {
+    if let Err(e) = joined
+        && let Ok(payload) = e.try_into_panic()
+    {
+        std::panic::resume_unwind(payload);
     }
 }
 

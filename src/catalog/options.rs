@@ -21,6 +21,10 @@ pub struct ListOptions {
     pub backoff_base: Duration,
     /// …and no retry waits longer than this.
     pub backoff_cap: Duration,
+    /// ListAccounts pages (and one account's ListAccountRoles pages) read at most: a portal
+    /// that always gives a next page would otherwise be paged forever (10,000 pages of 100 is
+    /// far above any real organization).
+    pub max_account_pages: usize,
 }
 
 impl Default for ListOptions {
@@ -34,6 +38,7 @@ impl Default for ListOptions {
             max_rate: 200.0,
             backoff_base: Duration::from_millis(100),
             backoff_cap: Duration::from_secs(5),
+            max_account_pages: 10_000,
         }
     }
 }
@@ -44,6 +49,7 @@ impl ListOptions {
     pub fn sanitized(mut self) -> Self {
         self.page_size = self.page_size.clamp(1, 100);
         self.concurrency = self.concurrency.max(1);
+        self.max_account_pages = self.max_account_pages.max(1);
         if !(self.min_rate > 0.0 && self.min_rate.is_finite()) {
             self.min_rate = 0.5;
         }

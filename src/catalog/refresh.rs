@@ -29,7 +29,16 @@ impl<I: IdentityCenter + 'static> Lister<I> {
         previous: Option<&Catalog>,
         events: Option<UnboundedSender<CatalogEvent>>,
     ) -> Result<Refreshed, CatalogError> {
-        let catalog = self.list(events).await?;
+        let mut catalog = self.list(events).await?;
+        if let Some(old) = previous {
+            let kept = catalog.keep_last_known_roles(old);
+            if kept > 0 {
+                tracing::info!(
+                    accounts = kept,
+                    "roles not listed this time; the last known ones are kept, marked stale"
+                );
+            }
+        }
         let diff = previous.map(|old| CatalogDiff::between(old, &catalog));
         if let Some(d) = &diff {
             tracing::debug!(
@@ -54,8 +63,8 @@ impl<I: IdentityCenter + 'static> Lister<I> {
     }
 }
 
-/// Puts `roles` (from `Lister::fetch_roles`) in place of an account's roles. Returns
-/// whether the account is in the catalog.
+/// Puts `roles` (from `Lister::fetch_roles`) in place of an account's roles (a failure keeps
+/// the roles known before, stale). Returns whether the account is in the catalog.
 pub fn replace_roles(catalog: &mut Catalog, account_id: &str, roles: Roles) -> bool {
     match catalog
         .accounts
@@ -63,7 +72,7 @@ pub fn replace_roles(catalog: &mut Catalog, account_id: &str, roles: Roles) -> b
         .find(|e| e.account.id == account_id)
     {
         Some(entry) => {
-            entry.roles = roles;
+            entry.roles = roles.after(&entry.roles);
             true
         }
         None => false,

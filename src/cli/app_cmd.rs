@@ -25,6 +25,7 @@ use crate::engine::subshell;
 use crate::ports::clock::{Clock, SystemClock};
 use crate::ports::opener::Opener;
 use crate::runtime::chain_services::ChainServices;
+use crate::runtime::event_loop::WorkerPanicked;
 use crate::runtime::{RunOptions, Services, run, terminal};
 use crate::secret::Secret;
 
@@ -43,7 +44,7 @@ fn frecency_file(ctx: &Context, session: &str) -> std::path::PathBuf {
 }
 
 fn load_frecency(path: &std::path::Path) -> Frecency {
-    std::fs::read(path)
+    crate::adapters::read_file::read(path, crate::adapters::read_file::CONFIG_LIMIT)
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
         .unwrap_or_default()
@@ -193,7 +194,15 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
         .await;
         drop(term);
         drop(guard);
-        let plan = plan.map_err(|e| CliError::Other(format!("terminal error: {e}")))?;
+        let plan = plan.map_err(|e| {
+            match e
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<WorkerPanicked>())
+            {
+                Some(panicked) => CliError::Other(panicked.to_string()),
+                None => CliError::Other(format!("terminal error: {e}")),
+            }
+        })?;
         match plan {
             ExitPlan::Run {
                 label,

@@ -14,7 +14,6 @@
 use std::time::SystemTime;
 
 use serde::Serialize;
-use time::OffsetDateTime;
 use time::macros::format_description;
 
 use super::context::Context;
@@ -251,7 +250,7 @@ pub fn document(credentials: &Credentials) -> Result<Secret<String>, CliError> {
 
 /// `2026-11-23T18:04:05Z`: UTC, whole seconds (rounded down, so never later than the truth).
 pub fn expiration(t: SystemTime) -> Option<String> {
-    let utc = OffsetDateTime::from(t).to_offset(time::UtcOffset::UTC);
+    let utc = crate::core::time_bounds::to_date_time(t);
     let utc = utc.replace_nanosecond(0).ok()?;
     utc.format(format_description!(
         "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
@@ -260,14 +259,45 @@ pub fn expiration(t: SystemTime) -> Option<String> {
 }
 
 fn print(credentials: &Credentials) -> Result<(), CliError> {
+    refuse_expired(credentials, SystemClock.now())?;
     let json = document(credentials)?;
     super::write_stdout(&format!("{}\n", json.expose()))
+}
+
+/// Credentials already expired are not handed out (AWS said so, or this clock is far off):
+/// the caller would only fail later with a less clear error.
+fn refuse_expired(credentials: &Credentials, now: SystemTime) -> Result<(), CliError> {
+    match credentials.expires_at {
+        Some(at) if at <= now => Err(CliError::Other(format!(
+            "the credentials AWS returned expired at {}; is this machine's clock right?",
+            countdown::utc(at)
+        ))),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn expired_credentials_are_refused() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_457_045);
+        let with = |expires_at| Credentials {
+            access_key_id: "ASIAEXAMPLE".into(),
+            secret_access_key: Secret::new("s".into()),
+            session_token: None,
+            expires_at,
+        };
+        let err = refuse_expired(&with(Some(now)), now).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the credentials AWS returned expired at 2026-11-23 18:04 UTC; is this machine's clock right?"
+        );
+        assert!(refuse_expired(&with(Some(now + Duration::from_secs(1))), now).is_ok());
+        assert!(refuse_expired(&with(None), now).is_ok());
+    }
 
     #[test]
     fn version_1_json_with_a_utc_expiration() {

@@ -127,6 +127,10 @@ pub async fn run_login(args: LoginArgs) -> Result<(), CliError> {
         client_name: "rolecall".into(),
         registrations: ctx.store.registrations(&session),
     };
+    // Found now, not after the user approved a sign-in that cannot be kept.
+    ctx.store
+        .check_writable()
+        .map_err(|e| CliError::Other(format!("cannot keep the sign-in: {e}")))?;
     let mut view = StderrView {
         bold: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         shown_code: false,

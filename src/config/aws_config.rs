@@ -39,7 +39,7 @@ pub struct AwsConfig {
 /// A file's text, or `None` when there is no file. Bytes that are not UTF-8 are replaced (with
 /// a notice: botocore refuses such a file).
 fn read_text(path: &Path, notices: &mut Vec<String>) -> Result<Option<String>, AwsConfigError> {
-    match std::fs::read(path) {
+    match crate::adapters::read_file::read(path, crate::adapters::read_file::CONFIG_LIMIT) {
         Ok(bytes) => Ok(Some(match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {

@@ -32,6 +32,37 @@ pub enum Roles {
     Unavailable {
         reason: String,
     },
+    /// ListAccountRoles failed this time (`reason`), and these are the roles an earlier
+    /// listing found: still offered (kept credentials for them are still good), retried like
+    /// an unavailable account.
+    Stale {
+        roles: Vec<String>,
+        reason: String,
+    },
+}
+
+impl Roles {
+    /// The roles known, listed now or earlier.
+    pub fn known(&self) -> &[String] {
+        match self {
+            Roles::Listed(roles) | Roles::Stale { roles, .. } => roles,
+            Roles::Unavailable { .. } => &[],
+        }
+    }
+
+    /// These roles, from a new listing, after `last` (what was known before): a failure
+    /// keeps the roles known before, marked stale, instead of forgetting them.
+    pub fn after(self, last: &Roles) -> Roles {
+        match (self, last) {
+            (Roles::Unavailable { reason }, Roles::Listed(roles) | Roles::Stale { roles, .. }) => {
+                Roles::Stale {
+                    roles: roles.clone(),
+                    reason,
+                }
+            }
+            (new, _) => new,
+        }
+    }
 }
 
 /// One account and its roles.
@@ -63,11 +94,11 @@ impl Catalog {
     /// Every account × role pair, in catalog order.
     pub fn rows(&self) -> impl Iterator<Item = (&Account, &str)> {
         self.accounts.iter().flat_map(|entry| {
-            let roles: &[String] = match &entry.roles {
-                Roles::Listed(roles) => roles,
-                Roles::Unavailable { .. } => &[],
-            };
-            roles.iter().map(move |r| (&entry.account, r.as_str()))
+            entry
+                .roles
+                .known()
+                .iter()
+                .map(move |r| (&entry.account, r.as_str()))
         })
     }
 
@@ -75,11 +106,30 @@ impl Catalog {
         self.rows().count()
     }
 
-    /// Accounts whose roles could not be listed.
+    /// Accounts whose roles could not be listed (this time: stale ones too).
     pub fn unavailable(&self) -> impl Iterator<Item = &AccountEntry> {
         self.accounts
             .iter()
-            .filter(|e| matches!(e.roles, Roles::Unavailable { .. }))
+            .filter(|e| matches!(e.roles, Roles::Unavailable { .. } | Roles::Stale { .. }))
+    }
+
+    /// Accounts that failed in this listing keep the roles `previous` knew for them, marked
+    /// stale (see [`Roles::after`]). Returns how many did.
+    pub fn keep_last_known_roles(&mut self, previous: &Catalog) -> usize {
+        let mut kept = 0;
+        for entry in &mut self.accounts {
+            let Some(last) = previous
+                .accounts
+                .iter()
+                .find(|e| e.account.id == entry.account.id)
+            else {
+                continue;
+            };
+            let roles = std::mem::replace(&mut entry.roles, Roles::Listed(Vec::new()));
+            entry.roles = roles.after(&last.roles);
+            kept += usize::from(matches!(entry.roles, Roles::Stale { .. }));
+        }
+        kept
     }
 
     fn role_set(&self) -> BTreeSet<RoleRef> {
@@ -168,6 +218,26 @@ mod tests {
         ] {
             assert!(!is_account_id(bad), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_failure_keeps_the_roles_known_before_as_stale() {
+        let listed = Roles::Listed(vec!["Admin".into()]);
+        let failed = || Roles::Unavailable {
+            reason: "throttled".into(),
+        };
+        let stale = failed().after(&listed);
+        assert_eq!(
+            stale,
+            Roles::Stale {
+                roles: vec!["Admin".into()],
+                reason: "throttled".into()
+            }
+        );
+        // Failing again keeps them; nothing known before stays unavailable; a listing wins.
+        assert_eq!(failed().after(&stale).known(), ["Admin"]);
+        assert_eq!(failed().after(&failed()), failed());
+        assert_eq!(Roles::Listed(vec![]).after(&listed), Roles::Listed(vec![]));
     }
 
     fn entry(id: &str, roles: &[&str]) -> AccountEntry {

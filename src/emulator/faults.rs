@@ -1,5 +1,6 @@
 //! Fault injection: per-API latency, a token-bucket rate limit on the SSO portal, a 5xx ratio,
-//! a clock offset and the network going away (see `network`). Set in the org file's `[faults]` and changeable while running.
+//! a clock offset, the network going away (see `network`), and hostile answers (far-future
+//! expiries, endless page tokens). Set in the org file's `[faults]` and changeable while running.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -33,7 +34,17 @@ pub struct Faults {
     /// Answer StartDeviceAuthorization with this as `verificationUri` and
     /// `verificationUriComplete` (a hostile or broken service).
     pub verification_uri_override: Option<String>,
+    /// Hostile times: role credentials expire and client registrations lapse in the year
+    /// 10001 (see [`FAR_FUTURE_EPOCH_SECS`]), beyond what a date formatter takes.
+    pub far_future_expiry: bool,
+    /// A broken portal: every page of `ListAccounts` carries a `nextToken`, past the last
+    /// account too (the pages after it are empty), so a client that trusts it never stops.
+    pub endless_page_tokens: bool,
 }
+
+/// 10001-01-01T00:00:00Z in seconds since the epoch: the far-future time the
+/// `far_future_expiry` knob serves.
+pub const FAR_FUTURE_EPOCH_SECS: i64 = 253_433_923_200;
 
 /// What to do with one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

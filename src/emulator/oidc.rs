@@ -222,7 +222,11 @@ pub async fn register_client(State(shared): State<Arc<Shared>>, body: Bytes) -> 
         "clientId": client_id,
         "clientSecret": secret,
         "clientIdIssuedAt": epoch_secs(now),
-        "clientSecretExpiresAt": epoch_secs(expires_at),
+        "clientSecretExpiresAt": if shared.faults().far_future_expiry {
+            super::faults::FAR_FUTURE_EPOCH_SECS
+        } else {
+            epoch_secs(expires_at)
+        },
         "authorizationEndpoint": format!("{}/authorize", shared.base_url),
         "tokenEndpoint": format!("{}/token", shared.base_url),
     })))

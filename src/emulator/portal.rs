@@ -125,12 +125,19 @@ fn decode_token(token: &str) -> Option<usize> {
 }
 
 /// One page of `items` plus `nextToken` when more remain; only the page is built.
-fn paged(list_key: &str, items: impl Iterator<Item = Value>, offset: usize, size: usize) -> Value {
+/// `endless` (a fault) gives every page a `nextToken`.
+fn paged(
+    list_key: &str,
+    items: impl Iterator<Item = Value>,
+    offset: usize,
+    size: usize,
+    endless: bool,
+) -> Value {
     let mut page: Vec<Value> = items.skip(offset).take(size + 1).collect();
     let more = page.len() > size;
     page.truncate(size);
     let mut out = json!({ list_key: page });
-    if more {
+    if more || endless {
         out["nextToken"] = Value::String(encode_token(offset + size));
     }
     out
@@ -153,7 +160,8 @@ pub async fn list_accounts(
             .unwrap_or_else(|| format!("aws+{}@example.com", a.name));
         json!({ "accountId": a.id, "accountName": a.name, "emailAddress": email })
     });
-    Ok(Json(paged("accountList", items, offset, size)))
+    let endless = shared.faults().endless_page_tokens;
+    Ok(Json(paged("accountList", items, offset, size, endless)))
 }
 
 fn visible_account<'a>(
@@ -192,7 +200,7 @@ pub async fn list_account_roles(
         .org
         .roles_for(user, account)
         .map(|role| json!({ "roleName": role, "accountId": account.id }));
-    Ok(Json(paged("roleList", items, offset, size)))
+    Ok(Json(paged("roleList", items, offset, size, false)))
 }
 
 pub async fn get_role_credentials(
@@ -251,7 +259,11 @@ pub async fn get_role_credentials(
             "accessKeyId": access_key_id,
             "secretAccessKey": secret_access_key,
             "sessionToken": session_token,
-            "expiration": epoch_millis(expires_at),
+            "expiration": if shared.faults().far_future_expiry {
+                super::faults::FAR_FUTURE_EPOCH_SECS * 1000
+            } else {
+                epoch_millis(expires_at)
+            },
         }
     })))
 }
@@ -284,11 +296,11 @@ mod tests {
     #[test]
     fn pages_carry_a_token_until_the_end() {
         let items: Vec<Value> = (0..5).map(|i| json!(i)).collect();
-        let first = paged("l", items.clone().into_iter(), 0, 2);
+        let first = paged("l", items.clone().into_iter(), 0, 2, false);
         assert_eq!(first["l"], json!([0, 1]));
         let token = first["nextToken"].as_str().unwrap();
         let offset = decode_token(token).unwrap();
-        let last = paged("l", items.into_iter(), offset + 2, 2);
+        let last = paged("l", items.into_iter(), offset + 2, 2, false);
         assert_eq!(last["l"], json!([4]));
         assert!(last.get("nextToken").is_none());
     }

@@ -116,7 +116,9 @@ impl ChainServices {
     pub fn load_history(&self) -> Vec<String> {
         self.history_file
             .as_ref()
-            .and_then(|p| std::fs::read(p).ok())
+            .and_then(|p| {
+                crate::adapters::read_file::read(p, crate::adapters::read_file::CONFIG_LIMIT).ok()
+            })
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .unwrap_or_default()
     }

@@ -63,6 +63,11 @@ fn resize_msg(state: &AppState, width: u16, height: u16) -> Msg {
     }
 }
 
+/// The error `run` ends with when an effect's task panicked.
+#[derive(Debug, thiserror::Error)]
+#[error("internal error: {0}; please report it")]
+pub struct WorkerPanicked(pub String);
+
 /// Resolves when a stop signal arrives (never, when `enabled` is false).
 async fn stop_signal(enabled: bool) {
     if !enabled {
@@ -88,6 +93,7 @@ where
     I: IdentityCenter + 'static,
 {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let (panics, mut panicked) = mpsc::unbounded_channel::<String>();
     let clock = services.clock.clone();
     let size = terminal
         .size()
@@ -118,8 +124,9 @@ where
                     Effect::SaveFrecency,
                     tx.clone(),
                     Some(state.frecency.clone()),
+                    &panics,
                 ),
-                other => services.spawn(other, tx.clone(), None),
+                other => services.spawn(other, tx.clone(), None, &panics),
             }
         }
         if dirty {
@@ -152,6 +159,9 @@ where
                 Some(Err(_)) | None => return Ok(state.exit.take().unwrap_or_default()),
             },
             Some(msg) = rx.recv() => msg,
+            // A worker panicked (its message is already on stderr, after the hook restored
+            // the terminal): end the app rather than run on without a screen.
+            Some(what) = panicked.recv() => return Err(io::Error::other(WorkerPanicked(what))),
             _ = tick.tick() => Msg::Tick,
             () = &mut stop => return Ok(ExitPlan::Nothing),
         };

@@ -57,6 +57,7 @@ pub fn translate(event: Event) -> Input {
         Event::Key(k) => key(k).map_or(Input::Ignored, |k| Input::Msg(Msg::Key(k))),
         Event::Mouse(m) => mouse(m).map_or(Input::Ignored, |m| Input::Msg(Msg::Mouse(m))),
         Event::Resize(w, h) => Input::Resize(w, h),
+        Event::Paste(text) => Input::Msg(Msg::Paste(text)),
         _ => Input::Ignored,
     }
 }
@@ -79,5 +80,13 @@ mod tests {
         let mut release = press(KeyCode::Enter, KeyModifiers::NONE);
         release.kind = KeyEventKind::Release;
         assert_eq!(key(release), None);
+    }
+
+    #[test]
+    fn a_paste_is_one_message() {
+        let Input::Msg(Msg::Paste(text)) = translate(Event::Paste("dev power\n".into())) else {
+            panic!("not a paste")
+        };
+        assert_eq!(text, "dev power\n");
     }
 }

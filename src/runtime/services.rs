@@ -129,8 +129,7 @@ impl<I: IdentityCenter + 'static> Services<I> {
             }
             Ok(text)
         });
-        task.await
-            .unwrap_or_else(|e| Err(format!("writing the profile failed: {e}")))
+        rethrow(task.await).unwrap_or_else(|| Err("writing the profile was cancelled".to_owned()))
     }
 
     /// Keeps a new sign-in (one store write, rare enough to do in line) and makes it current.
@@ -151,7 +150,15 @@ impl<I: IdentityCenter + 'static> Services<I> {
     }
 
     /// Runs `effect` on a task; its answer comes back on `tx`. `Exit` is the loop's business.
-    pub fn spawn(&self, effect: Effect, tx: UnboundedSender<Msg>, frecency: Option<Frecency>) {
+    /// A panic on the task is told on `panics` (the loop ends the app: never a headless
+    /// process whose work silently stopped).
+    pub fn spawn(
+        &self,
+        effect: Effect,
+        tx: UnboundedSender<Msg>,
+        frecency: Option<Frecency>,
+        panics: &UnboundedSender<String>,
+    ) {
         // A new sign-in is in force before anything after it runs (the listing that follows
         // in the same batch, a chain that reads the token from the store): done here, in order.
         if let Effect::SignIn(crate::core::signin::Effect::Save(signed_in)) = effect {
@@ -159,9 +166,18 @@ impl<I: IdentityCenter + 'static> Services<I> {
             return;
         }
         let this = self.clone();
-        tokio::spawn(async move {
+        let name = effect_name(&effect);
+        let task = tokio::spawn(async move {
             if let Some(msg) = this.run(effect, &tx, frecency).await {
                 let _ = tx.send(msg);
+            }
+        });
+        let panics = panics.clone();
+        tokio::spawn(async move {
+            if let Err(e) = task.await
+                && e.is_panic()
+            {
+                let _ = panics.send(format!("the {name} task panicked"));
             }
         });
     }
@@ -206,7 +222,7 @@ impl<I: IdentityCenter + 'static> Services<I> {
                     .lister
                     .refresh(&self.cache, previous.as_ref(), Some(events_tx))
                     .await;
-                let _ = forward.await;
+                rethrow(forward.await);
                 Some(Msg::Listed(
                     result
                         .map(|r| (r.catalog, r.diff))
@@ -309,15 +325,16 @@ impl<I: IdentityCenter + 'static> Services<I> {
             }
             Effect::SaveRoleHistory(history) => {
                 if let Some(services) = self.chains.clone() {
-                    let _ =
-                        tokio::task::spawn_blocking(move || services.save_history(&history)).await;
+                    rethrow(
+                        tokio::task::spawn_blocking(move || services.save_history(&history)).await,
+                    );
                 }
                 None
             }
             Effect::SaveFrecency => {
                 if let (Some(path), Some(frecency)) = (&self.frecency_file, frecency) {
                     let path = path.clone();
-                    let _ = tokio::task::spawn_blocking(move || {
+                    let saved = tokio::task::spawn_blocking(move || {
                         if let Ok(json) = serde_json::to_vec(&frecency)
                             && let Err(e) =
                                 crate::adapters::atomic_file::write_atomic(&path, &json, 0o600)
@@ -326,10 +343,23 @@ impl<I: IdentityCenter + 'static> Services<I> {
                         }
                     })
                     .await;
+                    rethrow(saved);
                 }
                 None
             }
         }
+    }
+}
+
+/// What a task this one awaited returned (`None`: it was cancelled). A panic there goes on
+/// here, so that it reaches the loop (see `Services::spawn`) instead of being swallowed.
+fn rethrow<T>(joined: Result<T, tokio::task::JoinError>) -> Option<T> {
+    match joined {
+        Ok(value) => Some(value),
+        Err(e) => match e.try_into_panic() {
+            Ok(payload) => std::panic::resume_unwind(payload),
+            Err(_) => None,
+        },
     }
 }
 

@@ -1,4 +1,5 @@
-//! The terminal while the app runs: raw mode, the alternate screen and mouse capture, drawn
+//! The terminal while the app runs: raw mode, the alternate screen, mouse capture and
+//! bracketed paste (a paste arrives as one event, not as keys), drawn
 //! on stdout when it is a terminal and on `/dev/tty` otherwise (so `eval "$(rolecall)"` keeps
 //! stdout for the exports). It is restored however the app ends: normally, on an error
 //! (the guard's drop), on a panic (the hook), and on SIGTERM/SIGHUP/SIGINT (the event loop
@@ -7,7 +8,9 @@
 use std::io::{self, IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
@@ -38,7 +41,13 @@ pub fn restore() {
     }
     let _ = disable_raw_mode();
     if let Ok(mut out) = open_output() {
-        let _ = execute!(out, DisableMouseCapture, LeaveAlternateScreen, cursor::Show);
+        let _ = execute!(
+            out,
+            DisableBracketedPaste,
+            DisableMouseCapture,
+            LeaveAlternateScreen,
+            cursor::Show
+        );
         let _ = out.flush();
     }
 }
@@ -60,7 +69,13 @@ pub fn enter() -> io::Result<(Terminal<TtyBackend>, TerminalGuard)> {
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     let guard = TerminalGuard(());
-    execute!(out, EnterAlternateScreen, EnableMouseCapture, cursor::Hide)?;
+    execute!(
+        out,
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste,
+        cursor::Hide
+    )?;
     let terminal = Terminal::new(CrosstermBackend::new(out))?;
     Ok((terminal, guard))
 }

@@ -28,6 +28,7 @@ use rolecall::emulator::Emulator;
 use rolecall::engine::signin::SignInRequest;
 use rolecall::paths::Paths;
 use rolecall::ports::clock::SystemClock;
+use rolecall::ports::identity_center::IdentityCenter;
 use rolecall::ports::opener::Opener;
 use rolecall::runtime::chain_services::ChainServices;
 use rolecall::runtime::{RunOptions, Services, run};
@@ -134,9 +135,22 @@ pub struct App {
 
 /// Starts the app with nothing signed in: it signs in with the device code, then lists.
 pub fn start_app(emu: &Emulator, home: &Path, options: AppOptions) -> App {
+    let idc = Arc::new(AwsIdentityCenter::new(
+        &options.session.region,
+        Some(&emu.url()),
+    ));
+    start_app_on(emu, home, options, idc)
+}
+
+/// [`start_app`] on the identity center `idc` (a wrapper of the real adapter, say).
+pub fn start_app_on<I: IdentityCenter + 'static>(
+    emu: &Emulator,
+    home: &Path,
+    options: AppOptions,
+    idc: Arc<I>,
+) -> App {
     let paths = paths(home);
     let session = options.session;
-    let idc = Arc::new(AwsIdentityCenter::new(&session.region, Some(&emu.url())));
     let store = SessionStore::new(
         Box::new(FileStore::new(&paths.state_dir)),
         AwsSsoCache::new(paths.sso_cache_dir.clone()),
@@ -277,6 +291,14 @@ impl App {
         self.frame_with(query).await;
         self.key(KeyCode::Enter);
         self.frame_with("Quit and print the exports").await
+    }
+
+    /// How the app ended on its own (panics after 30 s when it is still running).
+    pub async fn ended(self) -> io::Result<ExitPlan> {
+        tokio::time::timeout(Duration::from_secs(30), self.task)
+            .await
+            .expect("the app ends on its own within 30 s")
+            .unwrap()
     }
 
     /// Quits with ctrl-c and returns the exit plan.

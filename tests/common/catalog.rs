@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use rolecall::adapters::aws_identity_center::AwsIdentityCenter;
 use rolecall::catalog::{ListOptions, Lister};
-use rolecall::core::catalog::{Catalog, Roles};
+use rolecall::core::catalog::Catalog;
 use rolecall::emulator::Emulator;
 use rolecall::secret::Secret;
 
@@ -72,16 +72,13 @@ pub fn expected(emu: &Emulator) -> Rows {
     rows
 }
 
-/// The catalog in the same shape; unavailable accounts have no roles.
+/// The catalog in the same shape; unavailable accounts have no roles, stale ones the last known.
 pub fn rows(catalog: &Catalog) -> Rows {
     catalog
         .accounts
         .iter()
         .map(|e| {
-            let roles = match &e.roles {
-                Roles::Listed(r) => r.clone(),
-                Roles::Unavailable { .. } => Vec::new(),
-            };
+            let roles = e.roles.known().to_vec();
             (e.account.name.clone(), e.account.id.clone(), roles)
         })
         .collect()

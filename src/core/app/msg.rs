@@ -43,6 +43,8 @@ pub enum Msg {
     },
     Key(Key),
     Mouse(MouseInput),
+    /// Text pasted into the terminal (bracketed paste): one edit.
+    Paste(String),
     /// The terminal's size and where the list is drawn in it (from `ui::layout`).
     Resize {
         width: u16,

@@ -362,7 +362,9 @@ fn push_sso_rows(catalog: &Catalog, rows: &mut Vec<SearchRow>, meta: &mut Vec<Ro
             });
         };
         match &entry.roles {
-            Roles::Listed(roles) => roles.iter().for_each(|r| push(r, None)),
+            Roles::Listed(roles) | Roles::Stale { roles, .. } => {
+                roles.iter().for_each(|r| push(r, None));
+            }
             Roles::Unavailable { reason } => push("", Some(reason.clone())),
         }
     }

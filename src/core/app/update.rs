@@ -34,6 +34,7 @@ pub fn update(state: &mut AppState, msg: Msg, now: SystemTime) -> Vec<Effect> {
         Msg::Start { stored } => start_sign_in(state, stored, now),
         Msg::Key(key) => on_key(state, key, now),
         Msg::Mouse(mouse) => on_mouse(state, mouse),
+        Msg::Paste(text) => paste::on_paste(state, &text, now),
         Msg::Resize {
             width,
             height,
@@ -786,6 +787,7 @@ pub fn is_unavailable(state: &AppState, hit: usize) -> bool {
 }
 
 mod chains;
+pub mod paste;
 
 #[cfg(test)]
 mod tests;

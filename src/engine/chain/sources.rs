@@ -299,7 +299,7 @@ pub fn profile_keys(
 }
 
 fn read_sections(path: &Path) -> Result<Vec<ini::Section>, String> {
-    match std::fs::read(path) {
+    match crate::adapters::read_file::read(path, crate::adapters::read_file::CONFIG_LIMIT) {
         Ok(bytes) => Ok(ini::read(&String::from_utf8_lossy(&bytes)).sections),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
         Err(e) => Err(format!("{}: cannot read: {e}", path.display())),

@@ -884,3 +884,21 @@ fn cancelling_the_mfa_question_stops_the_refresh_and_a_denial_is_a_toast() {
     assert!(toast.text.contains("trust policy"));
     assert!(s.held.is_empty());
 }
+
+#[test]
+fn a_paste_is_one_edit_of_the_query_without_control_characters_or_commands() {
+    let mut s = ready();
+    // `q` would quit if typed as a key; line breaks and escapes are dropped.
+    let fx = update(&mut s, Msg::Paste("q\u{1b}\r\n".into()), now());
+    assert_eq!(fx, vec![]);
+    assert_eq!(s.query, "q");
+    update(&mut s, Msg::Key(Key::Ctrl('u')), now());
+    update(&mut s, Msg::Paste("payments-dev\n".into()), now());
+    assert_eq!(s.query, "payments-dev");
+    assert_eq!(names(&s), ["payments-dev/PowerUserAccess"]);
+    // A huge paste is cut to a length a query can use.
+    update(&mut s, Msg::Key(Key::Ctrl('u')), now());
+    update(&mut s, Msg::Paste("x".repeat(100_000)), now());
+    assert_eq!(s.query.chars().count(), paste::PASTE_LIMIT);
+    assert!(names(&s).is_empty());
+}

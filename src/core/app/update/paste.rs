@@ -1,0 +1,46 @@
+//! Pasted text (the terminal's bracketed paste): one edit, not one key per character. Typed
+//! one key at a time, a 100 KB paste re-ran the search 100,000 times (the screen froze for
+//! minutes) and any character could fire a command (`q` quits). Pasted text only ever edits
+//! text: the search query, or the answer a question is waiting for.
+
+use std::time::SystemTime;
+
+use super::{AppState, Effect, Focus, Key, Overlay, Screen, chains};
+
+/// The most characters a paste adds (a query or an answer never needs more).
+pub const PASTE_LIMIT: usize = 1024;
+
+/// What of a paste is kept: no control characters (line breaks, escapes, tabs), at most
+/// [`PASTE_LIMIT`] characters.
+pub fn clean(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control())
+        .take(PASTE_LIMIT)
+        .collect()
+}
+
+pub fn on_paste(state: &mut AppState, text: &str, now: SystemTime) -> Vec<Effect> {
+    let text = clean(text);
+    if text.is_empty() {
+        return Vec::new();
+    }
+    // A question being asked takes the text as typed (it only edits its line).
+    if state.prompt.is_some() {
+        let mut effects = Vec::new();
+        for c in text.chars() {
+            effects.extend(chains::on_prompt_key(state, Key::Char(c), now));
+        }
+        return effects;
+    }
+    let searching = state.screen == Screen::Catalog
+        && state.focus == Focus::Roles
+        && state.overlay == Overlay::None
+        && state.handover.is_none();
+    if searching {
+        state.query.push_str(&text);
+        state.selected = 0;
+        state.offset = 0;
+        state.refilter();
+    }
+    Vec::new()
+}
