@@ -23,7 +23,7 @@ pub mod browser;
 pub mod endpoints;
 pub mod file_store;
 pub mod keyring_store;
-pub mod redirect_page;
 pub mod read_file;
+pub mod redirect_page;
 pub mod service_date;
 pub mod store_select;

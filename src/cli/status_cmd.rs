@@ -9,8 +9,8 @@ use super::{CliError, SessionArgs};
 use std::time::SystemTime;
 
 use crate::core::countdown;
-use crate::core::terminal_text::Shown;
 use crate::core::credentials::Credentials;
+use crate::core::terminal_text::Shown;
 use crate::ports::clock::{Clock, SystemClock};
 use crate::session_store::chain_key;
 
