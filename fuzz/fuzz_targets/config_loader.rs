@@ -30,13 +30,19 @@ fuzz_target!(|bytes: &[u8]| {
         assert!(!s.start_url.is_empty() && !s.region.is_empty(), "{s:?}");
     }
     for notice in &found.notices {
-        assert!(!notice.contains('\n') && !notice.contains('\r'), "one line: {notice:?}");
+        assert!(
+            !notice.contains('\n') && !notice.contains('\r'),
+            "one line: {notice:?}"
+        );
         let line: usize = notice
             .strip_prefix("config:")
             .and_then(|rest| rest.split(':').next())
             .and_then(|n| n.parse().ok())
             .expect("config:LINE: why");
-        assert!((1..=aws_lines).contains(&line), "{notice} of {aws_lines} lines");
+        assert!(
+            (1..=aws_lines).contains(&line),
+            "{notice} of {aws_lines} lines"
+        );
     }
     if let Err(e) = ini::parse(text) {
         assert!((1..=aws_lines).contains(&e.line));

@@ -91,7 +91,10 @@ fn headers(lines: &[&str]) -> Vec<Option<String>> {
             if name.is_some() {
                 in_section = true;
                 in_setting = false;
-            } else if in_section && t.split_once(['=', ':']).is_some_and(|(k, _)| !k.trim().is_empty()) {
+            } else if in_section
+                && t.split_once(['=', ':'])
+                    .is_some_and(|(k, _)| !k.trim().is_empty())
+            {
                 in_setting = true;
             }
             name
