@@ -18,8 +18,8 @@ pub use crate::core::profile_name;
 pub mod write;
 
 pub use write::{
-    FileMode, Overwrite, Refusal, Written, update_file, write_profile, write_profile_region,
-    write_profile_with,
+    FileMode, Overwrite, Refusal, Written, ensure_writable, update_file, write_profile,
+    write_profile_region, write_profile_with,
 };
 
 /// Why an AWS file was not written (the file is then as it was).

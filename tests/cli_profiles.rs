@@ -344,3 +344,27 @@ async fn bad_flags_and_other_tools_sections_are_refused_with_the_files_untouched
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_no_secret_in_the_log(&emu, &home);
 }
+
+/// `write --region` with a read-only `~/.aws/config`: the region cannot be written, so nothing
+/// is (the credentials profile is not left behind without its region), and the message says why.
+#[tokio::test(flavor = "multi_thread")]
+async fn write_with_a_region_into_a_read_only_config_writes_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_emu, home) = signed_in_home().await;
+    let config = home.path().join(".aws").join("config");
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = (home.read("config"), home.read("credentials"));
+    let out = home.rolecall(&[
+        "write",
+        "payments-dev/PowerUserAccess",
+        "--profile",
+        "dev",
+        "--region",
+        REGION,
+    ]);
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("read-only"), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert_eq!((home.read("config"), home.read("credentials")), before);
+}

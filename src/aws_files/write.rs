@@ -79,6 +79,18 @@ pub fn resolve_link(path: &Path) -> PathBuf {
 }
 
 /// Whether the owner may not write the file (its mode says so; root would be let through).
+/// Refuses a read-only file at `path` up front (a missing file can be created), so a command
+/// that writes two files finds out before it writes the first.
+pub fn ensure_writable(path: &Path) -> Result<(), AwsFilesError> {
+    let target = resolve_link(path);
+    match std::fs::metadata(&target) {
+        Ok(meta) if is_read_only(&meta) => Err(AwsFilesError::ReadOnly {
+            path: target.display().to_string(),
+        }),
+        _ => Ok(()),
+    }
+}
+
 fn is_read_only(meta: &std::fs::Metadata) -> bool {
     #[cfg(unix)]
     {

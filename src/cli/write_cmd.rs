@@ -10,7 +10,8 @@ use super::handover::{Obtained, obtain};
 use crate::aws_files::ini_check::{check_region, check_section};
 use crate::aws_files::profile_name::{DEFAULT_TEMPLATE, NameFields, render, sanitize};
 use crate::aws_files::{
-    AwsFilesError, FileMode, Overwrite, Written, write_profile_region, write_profile_with,
+    AwsFilesError, FileMode, Overwrite, Written, ensure_writable, write_profile_region,
+    write_profile_with,
 };
 use crate::core::countdown;
 use crate::core::target::Target;
@@ -92,6 +93,8 @@ pub fn run(args: WriteArgs) -> Result<(), CliError> {
     let ctx = Context::load()?;
     if let Some(region) = &args.region {
         check_region(region).map_err(|e| CliError::Usage(format!("--region: {e}")))?;
+        // Both files or neither: a profile left without the region asked for is a surprise.
+        ensure_writable(&ctx.paths.aws_config).map_err(file_error)?;
     }
     super::block_on(async move {
         let obtained = obtain(&ctx, args.session.as_deref(), &args.target, args.fresh).await?;
