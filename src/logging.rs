@@ -78,9 +78,19 @@ pub fn init() {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let Ok(file) = options.open(&path) else {
+    let Ok(mut file) = options.open(&path) else {
         return;
     };
+    // A log that cannot be written (a full disk) is said once, here, before any screen is
+    // drawn; the run then goes on without a log instead of failing at every event.
+    if let Err(e) = writeln!(file, "--- rolecall {} started", env!("CARGO_PKG_VERSION")) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "rolecall: cannot write the log {}: {e}; running without a log",
+            crate::core::terminal_text::Shown(&path.display().to_string())
+        );
+        return;
+    }
     let filter = EnvFilter::try_from_env("ROLECALL_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     let layer = tracing_subscriber::fmt::layer()
         .with_ansi(false)

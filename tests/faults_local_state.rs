@@ -374,3 +374,26 @@ async fn login_finds_an_unwritable_store_before_asking_anyone_to_approve() {
     );
     assert!(stderr.contains("cannot keep the sign-in"), "{stderr}");
 }
+
+/// A log that cannot be written (a full disk: `/dev/full` answers every write with ENOSPC) at
+/// debug level: the command still works, and stderr says so once, not once per log event.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_full_disk_under_the_log_is_said_once() {
+    let emu = start(&auto_approving_org()).await;
+    let home = Home::new(&emu, "", "");
+    home.login();
+    let out = home
+        .command(BIN, &["list"])
+        .env("ROLECALL_LOG_FILE", "/dev/full")
+        .env("ROLECALL_LOG", "debug")
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let about_the_log: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.to_ascii_lowercase().contains("log"))
+        .collect();
+    assert_eq!(about_the_log.len(), 1, "{stderr}");
+    assert!(about_the_log[0].contains("/dev/full"), "{stderr}");
+}
