@@ -129,6 +129,16 @@ pub async fn run_action(
     action: &ActionCommand,
     on_terminal: bool,
 ) -> io::Result<ExitStatus> {
+    // A NUL cannot be in a program's environment: say which value has one (from a name AWS
+    // sent) instead of the operating system's "nul byte found in provided data".
+    if let Some((name, _)) = action.env.iter().find(|(_, value)| value.contains('\0')) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "{name} would hold a NUL byte (from a name AWS sent), which no program can be given"
+            ),
+        ));
+    }
     let cmd = action_command(credentials, region, label, action);
     wait_for(if on_terminal { onto_terminal(cmd) } else { cmd }).await
 }
@@ -257,6 +267,27 @@ mod tests {
             std::fs::read_dir(dir.path()).unwrap().count(),
             0,
             "nothing ran"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_nul_in_a_name_is_named_not_an_os_error() {
+        let action = crate::core::action::ActionCommand::new(
+            "true {account_name}",
+            &crate::core::action::ActionFields {
+                account_id: "111111111111",
+                account_name: "nul\0byte",
+                role_name: "r",
+                region: "eu-west-1",
+                profile: "p",
+            },
+        );
+        let err = run_action(&creds(true), "eu-west-1", "acct/r", &action, false)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "ROLECALL_ACCOUNT_NAME would hold a NUL byte (from a name AWS sent), which no program can be given"
         );
     }
 
