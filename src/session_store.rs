@@ -404,6 +404,22 @@ impl SessionStore {
         if !self.interop {
             return None;
         }
+        // `aws sso login` with a legacy profile of the same start URL keeps its token under the
+        // start URL's name: the same identity center's sign-in (one per start URL).
+        let legacy_twin = (!session.legacy).then(|| SsoSession {
+            legacy: true,
+            ..session.clone()
+        });
+        std::iter::once(session)
+            .chain(legacy_twin.as_ref())
+            .find_map(|s| self.read_aws_cli_file(s))
+    }
+
+    /// The AWS CLI's cache file of `session`, when it holds a login for its start URL.
+    fn read_aws_cli_file(
+        &self,
+        session: &SsoSession,
+    ) -> Option<crate::adapters::aws_sso_cache::CachedLogin> {
         match self.aws_cli.read(session) {
             Ok(Some(login)) if login.is_for(session) => Some(login),
             Ok(Some(_)) => {
