@@ -41,6 +41,26 @@ pub enum EditError {
     StrayBlockEnd { line: usize },
     #[error("line {line}: a second rolecall managed block; keep one and delete the other")]
     SecondBlock { line: usize },
+    #[error("{what} {name:?} would be written twice, which the AWS CLI refuses")]
+    Repeated { what: &'static str, name: String },
+}
+
+/// The first name that `names` holds twice (as configparser compares them: `fold` applied).
+fn repeated<'a>(
+    what: &'static str,
+    names: impl IntoIterator<Item = &'a str>,
+    fold: fn(&str) -> String,
+) -> Result<(), EditError> {
+    let mut seen = std::collections::BTreeSet::new();
+    for name in names {
+        if !seen.insert(fold(name)) {
+            return Err(EditError::Repeated {
+                what,
+                name: name.to_owned(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// One line and its ending.
@@ -260,7 +280,12 @@ pub fn section_value(text: &str, name: &str, key: &str) -> Option<String> {
 
 fn check_all(name: &str, set: &[(&str, &str)]) -> Result<(), EditError> {
     check_section(name)?;
-    set.iter().try_for_each(|(k, v)| check_setting(k, v))
+    set.iter().try_for_each(|(k, v)| check_setting(k, v))?;
+    repeated(
+        "the key",
+        set.iter().map(|(k, _)| *k),
+        str::to_ascii_lowercase,
+    )
 }
 
 /// Which keys of a section an edit removes besides those it sets.
@@ -505,7 +530,12 @@ impl NewSection {
         check_section(&self.name)?;
         self.settings
             .iter()
-            .try_for_each(|(k, v)| check_setting(k, v))
+            .try_for_each(|(k, v)| check_setting(k, v))?;
+        repeated(
+            "the key",
+            self.settings.iter().map(|(k, _)| k.as_str()),
+            str::to_ascii_lowercase,
+        )
     }
 }
 
@@ -514,6 +544,11 @@ impl NewSection {
 /// name and value is checked first; one that fails leaves the text alone.
 pub fn replace_block(text: &str, sections: &[NewSection]) -> Result<String, EditError> {
     sections.iter().try_for_each(NewSection::check)?;
+    repeated(
+        "the section",
+        sections.iter().map(|s| s.name.as_str()),
+        str::to_owned,
+    )?;
     let lines = split_lines(text);
     let eol = line_ending(text);
     let mut out = String::with_capacity(text.len() + sections.len() * 128);

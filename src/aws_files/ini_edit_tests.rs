@@ -247,6 +247,38 @@ fn a_block_value_cannot_read_as_a_marker() {
     }
 }
 
+/// Found by fuzzing: a body naming one section twice (or a key twice in a section) made a
+/// block botocore refuses, and with it every `aws` command. Refused before anything is written.
+#[test]
+fn a_section_or_key_written_twice_is_refused() {
+    let twice = [
+        section("profile dev", &[("x", "1")]),
+        section("profile dev", &[("y", "2")]),
+    ];
+    assert!(matches!(
+        replace_block("[default]\n", &twice),
+        Err(EditError::Repeated {
+            what: "the section",
+            ..
+        })
+    ));
+    let key_twice = [section("profile dev", &[("region", "a"), ("region", "b")])];
+    assert!(matches!(
+        replace_block("", &key_twice),
+        Err(EditError::Repeated {
+            what: "the key",
+            ..
+        })
+    ));
+    assert!(matches!(
+        set_section("", "dev", &[("x", "1"), ("x", "2")], Remove::Keys(&[])),
+        Err(EditError::Repeated {
+            what: "the key",
+            ..
+        })
+    ));
+}
+
 #[test]
 fn a_round_trip_without_changes_is_byte_identical() {
     for text in [
