@@ -112,7 +112,10 @@ async fn half_the_requests_throttled_still_gives_the_exact_catalog() {
     // How many were throttled depends on how fast this machine sends (a busy CI core sends
     // slower than the server's limit at times): assert that the limit was met and retried
     // through, not a share measured on the wall clock.
-    assert!(throttled > 0, "the server's limit was never met: {requests} requests");
+    assert!(
+        throttled > 0,
+        "the server's limit was never met: {requests} requests"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -49,6 +49,9 @@ fn demo_sign_in_search_assume_countdown_quit() {
         ticked.contains("payments-dev/AdministratorAccess"),
         "{ticked}"
     );
+    // A session is held: the first ctrl-c asks, the second quits.
+    tmux.send(&["C-c"]);
+    tmux.wait_text("again to quit", Duration::from_secs(10));
     tmux.send(&["C-c"]);
     tmux.wait_text("EXITED=0", Duration::from_secs(10));
     assert_same_as(&tmux, &before);
@@ -98,6 +101,40 @@ fn demo_chains_with_mfa_and_the_one_hour_cap() {
     );
     tmux.send(&["Escape"]);
     tmux.send(&["C-c"]);
+    tmux.wait_text("again to quit", Duration::from_secs(10));
+    tmux.send(&["C-c"]);
+    tmux.wait_text("EXITED=0", Duration::from_secs(10));
+    assert_same_as(&tmux, &before);
+}
+
+/// Esc closes, clears and goes back but never quits; `q` quits on an empty search (and types
+/// otherwise), asking once while a session is held.
+#[test]
+fn esc_never_quits_and_q_asks_once_while_holding_a_session() {
+    let tmux = Tmux::start("esc");
+    let before = demo(&tmux);
+    tmux.wait_text("AdministratorAccess", Duration::from_secs(60));
+    for _ in 0..3 {
+        tmux.send(&["Escape"]);
+    }
+    tmux.type_text("payments dev admin q");
+    let typed = tmux.wait_text("payments dev admin q", Duration::from_secs(10));
+    assert!(!typed.contains("EXITED="), "{typed}");
+    tmux.send(&["BSpace"]);
+    tmux.send(&["Enter"]);
+    tmux.wait_text("Quit and print the exports", Duration::from_secs(20));
+    // Esc closes the menu, clears the search, and then does nothing.
+    for _ in 0..4 {
+        tmux.send(&["Escape"]);
+    }
+    tmux.wait_for("an empty search", Duration::from_secs(10), |s| {
+        s.contains("type to search") && s.contains("payments-dev/AdministratorAccess")
+    });
+    tmux.type_text("q");
+    let asked = tmux.wait_text("again to quit", Duration::from_secs(10));
+    assert!(asked.contains("1 session held"), "{asked}");
+    assert!(!asked.contains("EXITED="), "{asked}");
+    tmux.type_text("q");
     tmux.wait_text("EXITED=0", Duration::from_secs(10));
     assert_same_as(&tmux, &before);
 }

@@ -101,6 +101,7 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
         open_browser,
         actions: file.actions.clone(),
         chains: ctx.config.chains.iter().cloned().collect(),
+        confirm_quit: file.app.confirm_quit,
         ..AppSettings::default()
     };
     let return_after_run = file.app.return_after_run;

@@ -247,6 +247,8 @@ pub struct AppSettings {
     pub actions: Vec<CustomAction>,
     /// Chains from config.toml and `~/.aws/config`, listed with the roles.
     pub chains: Vec<ChainSpec>,
+    /// Quitting while sessions are held asks first (`[app] confirm_quit`).
+    pub confirm_quit: bool,
 }
 
 impl Default for AppSettings {
@@ -259,6 +261,7 @@ impl Default for AppSettings {
             open_browser: false,
             actions: Vec::new(),
             chains: Vec::new(),
+            confirm_quit: true,
         }
     }
 }
@@ -312,6 +315,8 @@ pub struct AppState {
     pub settings: AppSettings,
     pub keymap: Keymap,
     pub exit: Option<ExitPlan>,
+    /// Quit was asked for while sessions are held: the next quit key quits.
+    pub quit_armed: bool,
     pub now_unix: i64,
     pub(super) next_id: u64,
 }
@@ -409,6 +414,7 @@ impl AppState {
             settings,
             keymap,
             exit: None,
+            quit_armed: false,
             now_unix: 0,
             next_id: 0,
         };

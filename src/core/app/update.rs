@@ -618,18 +618,17 @@ fn run_command(state: &mut AppState, command: Command, now: SystemTime) -> Vec<E
                 state.offset = 0;
                 state.refilter();
                 Vec::new()
-            } else if state.focus == Focus::Sessions {
+            } else {
+                // Esc never quits: people press it to get out of things.
                 state.focus = Focus::Roles;
                 Vec::new()
-            } else {
-                quit(state)
             }
         }
         Command::Help => {
             state.overlay = Overlay::Help;
             Vec::new()
         }
-        Command::Quit => quit(state),
+        Command::Quit => quit(state, now),
         Command::OpenBrowser => match state.signin.as_ref().map(|m| &m.phase) {
             Some(Phase::WaitingForApproval(wait)) => {
                 vec![Effect::OpenUrl(wait.verification_uri_complete.clone())]
@@ -656,12 +655,44 @@ fn run_command(state: &mut AppState, command: Command, now: SystemTime) -> Vec<E
     }
 }
 
-fn quit(state: &mut AppState) -> Vec<Effect> {
+/// Quits; while sessions are held (and `confirm_quit` is on) the first quit key asks, the
+/// next one quits and any other key withdraws the question.
+fn quit(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
+    let held = state.held.len();
+    if state.settings.confirm_quit && held > 0 && !state.quit_armed {
+        state.quit_armed = true;
+        let keys: Vec<String> = state
+            .keymap
+            .keys_for(Command::Quit)
+            .iter()
+            .map(Key::to_string)
+            .collect();
+        let sessions = if held == 1 { "session" } else { "sessions" };
+        let text = format!(
+            "{held} {sessions} held: press {} again to quit, any other key to stay",
+            keys.join("/")
+        );
+        toast(state, now, Level::Warn, text);
+        return Vec::new();
+    }
     state.exit.get_or_insert(ExitPlan::Nothing);
     vec![Effect::Exit]
 }
 
 fn on_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect> {
+    let was_armed = state.quit_armed;
+    let effects = on_command_key(state, key, now);
+    if was_armed && state.exit.is_none() {
+        // The question about quitting is withdrawn.
+        state.quit_armed = false;
+        if state.toast.as_ref().is_some_and(|t| t.level == Level::Warn) {
+            state.toast = None;
+        }
+    }
+    effects
+}
+
+fn on_command_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect> {
     // A question being asked takes every key.
     if state.prompt.is_some() {
         return chains::on_prompt_key(state, key, now);
@@ -669,7 +700,7 @@ fn on_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect> {
     // Overlays and the menu take keys first.
     if state.overlay != Overlay::None {
         if matches!(key, Key::Ctrl('c')) {
-            return quit(state);
+            return quit(state, now);
         }
         state.overlay = Overlay::None;
         return Vec::new();
@@ -705,7 +736,7 @@ fn on_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect> {
                 let action = actions[menu.selected.min(last)];
                 return choose(state, menu.held_id, action);
             }
-            Key::Ctrl('c') => return quit(state),
+            Key::Ctrl('c') => return quit(state, now),
             Key::Esc => state.handover = None,
             _ => {}
         }
@@ -715,7 +746,14 @@ fn on_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect> {
         Screen::SignIn => Context::SignIn,
         Screen::Catalog => Context::Catalog,
     };
-    if let Some(command) = state.keymap.command(key, context) {
+    // A bound letter types into a search that is not empty (`q` quits only on an empty one).
+    let types = matches!(key, Key::Char(c) if c.is_alphanumeric())
+        && state.screen == Screen::Catalog
+        && state.focus == Focus::Roles
+        && !state.query.is_empty();
+    if let Some(command) = state.keymap.command(key, context)
+        && !types
+    {
         let applies = command.context() == context || command.context() == Context::Global;
         if applies {
             return run_command(state, command, now);

@@ -265,11 +265,71 @@ fn typing_filters_backspace_widens_esc_clears_then_quits() {
     assert_eq!(names(&s).len(), 2);
     assert!(update(&mut s, Msg::Key(Key::Esc), now()).is_empty());
     assert_eq!(s.query, "");
+    // Esc never quits: not on an empty search, not pressed again and again.
+    for _ in 0..3 {
+        assert_eq!(update(&mut s, Msg::Key(Key::Esc), now()), vec![]);
+    }
+    assert_eq!(s.exit, None);
+}
+
+#[test]
+fn q_quits_on_an_empty_search_and_types_otherwise() {
+    let mut s = ready();
+    typed(&mut s, "aq");
+    assert_eq!(s.query, "aq", "q types into a search that is not empty");
+    update(&mut s, Msg::Key(Key::Ctrl('u')), now());
     assert_eq!(
-        update(&mut s, Msg::Key(Key::Esc), now()),
+        update(&mut s, Msg::Key(Key::Char('q')), now()),
         vec![Effect::Exit]
     );
     assert_eq!(s.exit, Some(ExitPlan::Nothing));
+}
+
+/// A ready state holding one session.
+fn holding() -> AppState {
+    let mut s = ready();
+    let fx = update(&mut s, Msg::Key(Key::Enter), now());
+    let Effect::GetCredentials { request, .. } = fx[0].clone() else {
+        panic!("{fx:?}")
+    };
+    update(
+        &mut s,
+        Msg::Credentials {
+            request,
+            result: Ok(creds(3600)),
+        },
+        now(),
+    );
+    update(&mut s, Msg::Key(Key::Esc), now());
+    assert!(s.handover.is_none() && s.held.len() == 1);
+    s
+}
+
+#[test]
+fn quitting_while_sessions_are_held_asks_once() {
+    let mut s = holding();
+    // The first ctrl-c asks; another key keeps the app.
+    assert_eq!(update(&mut s, Msg::Key(Key::Ctrl('c')), now()), vec![]);
+    let toast = s.toast.clone().unwrap();
+    assert_eq!(toast.level, Level::Warn);
+    assert!(toast.text.contains("1 session"), "{}", toast.text);
+    assert!(toast.text.contains("again to quit"), "{}", toast.text);
+    update(&mut s, Msg::Key(Key::Down), now());
+    assert_eq!(s.exit, None);
+    assert!(s.toast.is_none(), "the question is withdrawn");
+    // Asked again, q confirms.
+    assert_eq!(update(&mut s, Msg::Key(Key::Char('q')), now()), vec![]);
+    assert_eq!(
+        update(&mut s, Msg::Key(Key::Char('q')), now()),
+        vec![Effect::Exit]
+    );
+    // Configured off: quits at once.
+    let mut s = holding();
+    s.settings.confirm_quit = false;
+    assert_eq!(
+        update(&mut s, Msg::Key(Key::Ctrl('c')), now()),
+        vec![Effect::Exit]
+    );
 }
 
 #[test]
