@@ -138,3 +138,21 @@ fn esc_never_quits_and_q_asks_once_while_holding_a_session() {
     tmux.wait_text("EXITED=0", Duration::from_secs(10));
     assert_same_as(&tmux, &before);
 }
+
+/// Esc and a letter typed right after it reach the app in one read (ESC `d`, which parses as
+/// alt-d): both count, so `pay`, Esc, `data` searches for `data`.
+#[test]
+fn esc_then_letters_typed_quickly_lose_no_key() {
+    let tmux = Tmux::start("escfast");
+    let before = demo(&tmux);
+    tmux.wait_text("AdministratorAccess", Duration::from_secs(60));
+    tmux.send(&["pay", "Escape", "data"]);
+    let screen = tmux.wait_for("a query", Duration::from_secs(10), |s| {
+        s.contains("› data") || s.contains("ata")
+    });
+    assert!(screen.contains("› data"), "{screen}");
+    assert!(!screen.contains("payata"), "{screen}");
+    tmux.send(&["C-c"]);
+    tmux.wait_text("EXITED=0", Duration::from_secs(10));
+    assert_same_as(&tmux, &before);
+}

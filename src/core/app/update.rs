@@ -679,7 +679,30 @@ fn quit(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
     vec![Effect::Exit]
 }
 
+/// Whether anything is bound to `key`: a command, or a custom action in the menu.
+fn is_bound(state: &AppState, key: Key) -> bool {
+    [Context::Global, Context::SignIn, Context::Catalog]
+        .iter()
+        .any(|c| state.keymap.command(key, *c).is_some())
+        || state
+            .settings
+            .actions
+            .iter()
+            .any(|a| a.key.as_deref().and_then(Key::parse) == Some(key))
+}
+
 fn on_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect> {
+    // Esc and a key typed right after it arrive together and read as alt-key: when alt-key
+    // means nothing, it is the two keys, so neither is lost.
+    if let Key::Alt(c) = key
+        && !is_bound(state, key)
+    {
+        let mut effects = on_key(state, Key::Esc, now);
+        if !effects.contains(&Effect::Exit) {
+            effects.extend(on_key(state, Key::Char(c), now));
+        }
+        return effects;
+    }
     let was_armed = state.quit_armed;
     let effects = on_command_key(state, key, now);
     if was_armed && state.exit.is_none() {

@@ -285,6 +285,25 @@ fn q_quits_on_an_empty_search_and_types_otherwise() {
     assert_eq!(s.exit, Some(ExitPlan::Nothing));
 }
 
+#[test]
+fn esc_then_a_letter_read_as_alt_loses_no_key() {
+    // A terminal sends Esc then `d` as ESC `d`, which reads as alt-d when both arrive at once.
+    let mut s = ready();
+    typed(&mut s, "pay");
+    update(&mut s, Msg::Key(Key::Alt('d')), now());
+    typed(&mut s, "ata");
+    assert_eq!(s.query, "data");
+    // In the menu, Esc closes it and the letter is not lost either.
+    let mut s = holding();
+    s.handover = Some(Handover {
+        held_id: s.held[0].id,
+        selected: 0,
+    });
+    update(&mut s, Msg::Key(Key::Alt('x')), now());
+    assert!(s.handover.is_none());
+    assert_eq!(s.query, "x");
+}
+
 /// A ready state holding one session.
 fn holding() -> AppState {
     let mut s = ready();
@@ -587,20 +606,7 @@ fn an_unavailable_account_is_retried_and_its_roles_arrive() {
 
 #[test]
 fn expiring_sessions_warn_once_and_toasts_expire() {
-    let mut s = ready();
-    let fx = update(&mut s, Msg::Key(Key::Enter), now());
-    let Effect::GetCredentials { request, .. } = fx[0] else {
-        panic!()
-    };
-    update(
-        &mut s,
-        Msg::Credentials {
-            request,
-            result: Ok(creds(3600)),
-        },
-        now(),
-    );
-    update(&mut s, Msg::Key(Key::Esc), now());
+    let mut s = holding();
     s.toast = None;
     update(&mut s, Msg::Tick, later(60));
     assert!(s.toast.is_none(), "an hour left is fine");
