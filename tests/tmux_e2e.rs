@@ -63,7 +63,7 @@ fn sigterm_mid_run_restores_the_terminal() {
     let before = demo(&tmux);
     tmux.wait_text("/device", Duration::from_secs(30));
     tmux.signal_app("TERM");
-    tmux.wait_text("EXITED=", Duration::from_secs(10));
+    tmux.wait_text("EXITED=143", Duration::from_secs(10));
     let stty = assert_same_as(&tmux, &before);
     // Nothing of the app (and no secret) is left on the main screen.
     assert!(!stty.contains("/device"), "{stty}");
@@ -155,4 +155,27 @@ fn esc_then_letters_typed_quickly_lose_no_key() {
     tmux.send(&["C-c"]);
     tmux.wait_text("EXITED=0", Duration::from_secs(10));
     assert_same_as(&tmux, &before);
+}
+
+/// SIGTERM while the app's subshell runs is passed on and not swallowed: when the shell ends,
+/// rolecall ends with 143 instead of coming back.
+#[test]
+fn sigterm_during_the_subshell_ends_rolecall_after_it() {
+    let tmux = Tmux::start("subterm");
+    let before = tmux.stty();
+    // An interactive sh ignores SIGTERM, as bash does: it lives on until `exit`.
+    tmux.run_app(&format!("env SHELL=/bin/sh {BIN}"), "demo");
+    tmux.wait_text("AdministratorAccess", Duration::from_secs(60));
+    tmux.type_text("payments dev admin");
+    tmux.wait_text("payments dev admin", Duration::from_secs(10));
+    tmux.send(&["Enter"]);
+    tmux.wait_text("Quit and print the exports", Duration::from_secs(20));
+    tmux.send(&["Down", "Enter"]);
+    tmux.wait_text("exit it to return", Duration::from_secs(10));
+    tmux.signal_app("TERM");
+    tmux.wait_text("got SIGTERM", Duration::from_secs(10));
+    tmux.send(&["exit", "Enter"]);
+    let ended = tmux.wait_text("EXITED=", Duration::from_secs(10));
+    assert!(ended.contains("EXITED=143"), "{ended}");
+    assert_same_as(&tmux, &stty_words(&before));
 }

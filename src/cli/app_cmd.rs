@@ -191,7 +191,7 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
                 region,
                 command,
             } => {
-                run_with_credentials(
+                let stopped_by = run_with_credentials(
                     &label,
                     &credentials,
                     &region,
@@ -199,10 +199,14 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
                     shell.clone(),
                 )
                 .await;
+                if let Some(signal) = stopped_by {
+                    return Err(stopped(signal));
+                }
                 if !return_after_run {
                     return Ok(());
                 }
             }
+            ExitPlan::Stopped { signal } => return Err(stopped(signal)),
             other => {
                 carry_out(other);
                 return Ok(());
@@ -211,19 +215,24 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
     }
 }
 
+/// A stop signal ended the app (or what it ran): exit 128 + the signal, as other programs do.
+fn stopped(signal: i32) -> CliError {
+    CliError::Reported(u8::try_from(128 + signal).unwrap_or(1))
+}
+
 /// Runs a shell command (or the user's shell) with the credentials in its environment, on the
-/// restored terminal.
+/// restored terminal; returns the stop signal this process got meanwhile, if any.
 async fn run_with_credentials(
     label: &str,
     credentials: &Credentials,
     region: &str,
     command: Option<&ActionCommand>,
     shell: Option<String>,
-) {
+) -> Option<i32> {
     let ran = match command {
         Some(action) => {
             eprintln!("rolecall: running {label}: {}", action.script);
-            subshell::run_action(credentials, region, label, action, true).await
+            subshell::run_action_on_terminal(credentials, region, label, action).await
         }
         None => {
             eprintln!("rolecall: {label}: a subshell with these credentials; exit it to return");
@@ -233,16 +242,23 @@ async fn run_with_credentials(
         }
     };
     match ran {
-        Ok(status) if !status.success() => eprintln!("rolecall: {label} ended with {status}"),
-        Ok(_) => {}
-        Err(e) => eprintln!("rolecall: cannot start it: {e}"),
+        Ok(ran) => {
+            if !ran.status.success() && ran.stopped_by.is_none() {
+                eprintln!("rolecall: {label} ended with {}", ran.status);
+            }
+            ran.stopped_by
+        }
+        Err(e) => {
+            eprintln!("rolecall: cannot start it: {e}");
+            None
+        }
     }
 }
 
 /// What happens after the terminal is back: the exports on stdout, a note on stderr.
 pub fn carry_out(plan: ExitPlan) {
     match plan {
-        ExitPlan::Nothing | ExitPlan::Run { .. } => {}
+        ExitPlan::Nothing | ExitPlan::Run { .. } | ExitPlan::Stopped { .. } => {}
         ExitPlan::PrintExports {
             label,
             credentials,

@@ -63,12 +63,12 @@ fn resize_msg(state: &AppState, width: u16, height: u16) -> Msg {
     }
 }
 
-/// Resolves when a stop signal arrives (never, when `enabled` is false).
-async fn stop_signal(enabled: bool) {
+/// Resolves with the stop signal's number when one arrives (never, when `enabled` is false).
+async fn stop_signal(enabled: bool) -> i32 {
     if !enabled {
         return std::future::pending().await;
     }
-    crate::cli::emulator_cmd::shutdown_signal().await;
+    super::stop::next_stop().await
 }
 
 /// Runs the app until it exits; returns what to do after the terminal is restored.
@@ -153,7 +153,7 @@ where
             },
             Some(msg) = rx.recv() => msg,
             _ = tick.tick() => Msg::Tick,
-            () = &mut stop => return Ok(ExitPlan::Nothing),
+            signal = &mut stop => return Ok(ExitPlan::Stopped { signal }),
         };
         effects = update(state, msg, clock.now());
         // Panels that come and go (sessions, toasts) move the list: keep the core in step.
