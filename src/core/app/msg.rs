@@ -24,6 +24,11 @@ pub enum ChainFailed {
     NeedsMfa {
         serial: String,
     },
+    /// STS refused the MFA code typed for this device: ask again.
+    WrongMfa {
+        serial: String,
+        message: String,
+    },
     Failed(Failed),
 }
 

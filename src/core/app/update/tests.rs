@@ -946,3 +946,45 @@ fn cancelling_the_mfa_question_stops_the_refresh_and_a_denial_is_a_toast() {
     assert!(toast.text.contains("trust policy"));
     assert!(s.held.is_empty());
 }
+
+#[test]
+fn a_wrong_mfa_code_keeps_the_question_open_for_the_next_code() {
+    use crate::core::app::msg::ChainFailed;
+    use crate::core::app::prompt::Prompt;
+    let mut s = with_chain();
+    typed(&mut s, "deploy");
+    let (request, ..) = chain_request(&update(&mut s, Msg::Key(Key::Enter), now()));
+    let serial = "arn:aws:iam::999999999999:mfa/me".to_owned();
+    update(
+        &mut s,
+        Msg::ChainAssumed {
+            request,
+            result: Err(ChainFailed::NeedsMfa {
+                serial: serial.clone(),
+            }),
+        },
+        now(),
+    );
+    typed(&mut s, "111111");
+    let (request, ..) = chain_request(&update(&mut s, Msg::Key(Key::Enter), now()));
+    update(
+        &mut s,
+        Msg::ChainAssumed {
+            request,
+            result: Err(ChainFailed::WrongMfa {
+                serial: serial.clone(),
+                message: "deploy: the MFA code was not accepted".into(),
+            }),
+        },
+        now(),
+    );
+    let Some(Prompt::Mfa(question)) = &s.prompt else {
+        panic!("the question is closed: {:?}", s.prompt)
+    };
+    assert_eq!(question.input, "", "ready for the next code");
+    assert_eq!(question.serial, serial);
+    assert!(question.error.as_deref().unwrap().contains("not accepted"));
+    typed(&mut s, "222222");
+    let (_, _, codes) = chain_request(&update(&mut s, Msg::Key(Key::Enter), now()));
+    assert_eq!(codes, 1);
+}
