@@ -257,24 +257,96 @@ async fn run_with_credentials(
 
 /// What happens after the terminal is back: the exports on stdout, a note on stderr.
 pub fn carry_out(plan: ExitPlan) {
-    match plan {
-        ExitPlan::Nothing | ExitPlan::Run { .. } | ExitPlan::Stopped { .. } => {}
+    use std::io::IsTerminal;
+    let to_terminal = std::io::stdout().is_terminal();
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr().lock();
+    let _ = write_plan(plan, to_terminal, &mut out, &mut err);
+}
+
+/// [`carry_out`] on given streams. When stdout is a terminal nobody is `eval`-ing it: the
+/// exports would only put secrets on the screen, so it says how to get them into the shell.
+fn write_plan(
+    plan: ExitPlan,
+    stdout_is_terminal: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<()> {
+    let ExitPlan::PrintExports {
+        label,
+        credentials,
+        region,
+    } = plan
+    else {
+        return Ok(());
+    };
+    if stdout_is_terminal {
+        writeln!(
+            err,
+            "rolecall: nothing was exported: this shell did not run rolecall through eval.\n\
+             rolecall: to set credentials in your shell, add `eval \"$(rolecall init bash)\"` \
+             (or zsh, fish) to its rc file, or run `eval \"$(rolecall)\"`; \
+             `rolecall exec` and the app's subshell work as they are"
+        )?;
+        return Ok(());
+    }
+    let shell = super::env_cmd::shell_from_env();
+    for line in export_lines(&credentials, &region, shell, false) {
+        writeln!(out, "{line}")?;
+    }
+    out.flush()?;
+    let left = credentials
+        .expires_at
+        .map(|t| countdown::left(t, SystemClock.now()))
+        .unwrap_or_default();
+    writeln!(
+        err,
+        "rolecall: exported credentials for {label} (expires {left})"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn plan() -> ExitPlan {
         ExitPlan::PrintExports {
-            label,
-            credentials,
-            region,
-        } => {
-            let shell = super::env_cmd::shell_from_env();
-            let mut out = std::io::stdout().lock();
-            for line in export_lines(&credentials, &region, shell, false) {
-                let _ = writeln!(out, "{line}");
-            }
-            let _ = out.flush();
-            let left = credentials
-                .expires_at
-                .map(|t| countdown::left(t, SystemClock.now()))
-                .unwrap_or_default();
-            eprintln!("rolecall: exported credentials for {label} (expires {left})");
+            label: "payments-dev/Admin".into(),
+            credentials: Credentials {
+                access_key_id: "ASIAEXAMPLE".into(),
+                secret_access_key: Secret::new("very-secret".into()),
+                session_token: Some(Secret::new("session-token".into())),
+                expires_at: None,
+            },
+            region: "eu-west-1".into(),
         }
+    }
+
+    fn written(to_terminal: bool) -> (String, String) {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        write_plan(plan(), to_terminal, &mut out, &mut err).unwrap();
+        (
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(err).unwrap(),
+        )
+    }
+
+    #[test]
+    fn exports_to_a_terminal_print_no_secret_and_say_how_instead() {
+        let (out, err) = written(true);
+        assert_eq!(out, "", "no exports on a terminal");
+        assert!(!err.contains("very-secret") && !err.contains("exported credentials"));
+        assert!(
+            err.contains("rolecall init") && err.contains("eval"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn exports_for_eval_are_printed() {
+        let (out, err) = written(false);
+        assert!(out.contains("very-secret"), "{out}");
+        assert!(err.contains("exported credentials for payments-dev/Admin"));
     }
 }
