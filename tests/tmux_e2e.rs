@@ -179,3 +179,34 @@ fn sigterm_during_the_subshell_ends_rolecall_after_it() {
     assert!(ended.contains("EXITED=143"), "{ended}");
     assert_same_as(&tmux, &stty_words(&before));
 }
+
+/// A custom action's output and exit status stay on the normal screen until a key is pressed,
+/// then the app comes back.
+#[test]
+fn a_custom_action_shows_its_output_and_status_until_a_key() {
+    use common::cli_home::{BIN as HOME_BIN, Home, auto_approving_org};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let emu = rt.block_on(common::start(&auto_approving_org()));
+    let action = "[[actions]]\nname = \"say hello\"\nkey = \"h\"\n\
+                  command = \"echo hello-from-the-action; exit 3\"\n";
+    let home = Home::new(&emu, "", action);
+    home.login();
+    let tmux = Tmux::start_with("action", home.path(), home.environment());
+    tmux.run_app(HOME_BIN, "");
+    tmux.wait_text("PowerUserAccess", Duration::from_secs(30));
+    tmux.type_text("dev power");
+    tmux.wait_text("dev power", Duration::from_secs(10));
+    tmux.send(&["Enter"]);
+    tmux.wait_text("say hello", Duration::from_secs(20));
+    tmux.type_text("h");
+    let paused = tmux.wait_text("press a key to return", Duration::from_secs(10));
+    assert!(paused.contains("hello-from-the-action"), "{paused}");
+    assert!(paused.contains("exited with status 3"), "{paused}");
+    tmux.send(&["Space"]);
+    tmux.wait_for("the app again", Duration::from_secs(10), |s| {
+        s.contains("PowerUserAccess") && !s.contains("press a key")
+    });
+    tmux.send(&["C-c"]);
+    tmux.send(&["C-c"]);
+    tmux.wait_text("EXITED=0", Duration::from_secs(10));
+}

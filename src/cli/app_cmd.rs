@@ -190,6 +190,7 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
                 credentials,
                 region,
                 command,
+                pause,
             } => {
                 let stopped_by = run_with_credentials(
                     &label,
@@ -201,6 +202,9 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
                 .await;
                 if let Some(signal) = stopped_by {
                     return Err(stopped(signal));
+                }
+                if pause && return_after_run {
+                    wait_for_a_key().await;
                 }
                 if !return_after_run {
                     return Ok(());
@@ -243,8 +247,9 @@ async fn run_with_credentials(
     };
     match ran {
         Ok(ran) => {
-            if !ran.status.success() && ran.stopped_by.is_none() {
-                eprintln!("rolecall: {label} ended with {}", ran.status);
+            if ran.stopped_by.is_none() {
+                let code = subshell::exit_code(ran.status);
+                eprintln!("rolecall: {label} exited with status {code}");
             }
             ran.stopped_by
         }
@@ -252,6 +257,33 @@ async fn run_with_credentials(
             eprintln!("rolecall: cannot start it: {e}");
             None
         }
+    }
+}
+
+/// "Press a key to return": the action's output stays on the normal screen until a key.
+async fn wait_for_a_key() {
+    eprint!("rolecall: press a key to return to rolecall ");
+    let _ = std::io::stderr().flush();
+    let waited = tokio::task::spawn_blocking(|| -> std::io::Result<()> {
+        crossterm::terminal::enable_raw_mode()?;
+        let read = loop {
+            match crossterm::event::read() {
+                Ok(crossterm::event::Event::Key(k))
+                    if k.kind != crossterm::event::KeyEventKind::Release =>
+                {
+                    break Ok(());
+                }
+                Ok(_) => {}
+                Err(e) => break Err(e),
+            }
+        };
+        let restored = crossterm::terminal::disable_raw_mode();
+        read.and(restored)
+    })
+    .await;
+    eprintln!();
+    if let Ok(Err(e)) | Err(e) = waited.map_err(std::io::Error::other) {
+        tracing::warn!(error = %e, "cannot wait for a key");
     }
 }
 

@@ -359,6 +359,7 @@ mod example_tests {
             "prod",
             "return_after_run",
             "confirm_quit",
+            "pause",
             "shell",
             "command",
             "source",

@@ -84,5 +84,7 @@ pub enum ExitPlan {
         credentials: Credentials,
         region: String,
         command: Option<crate::core::action::ActionCommand>,
+        /// Wait for a key after it, its output and exit status on screen.
+        pause: bool,
     },
 }

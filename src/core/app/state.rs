@@ -171,6 +171,14 @@ pub struct CustomAction {
     /// `{profile}` are replaced by their values, shell-quoted, and the same values are in its
     /// environment as `ROLECALL_ACCOUNT_ID`, … (see [`crate::core::action`]).
     pub command: String,
+    /// After the command, show its output and exit status and wait for a key before the app
+    /// returns to full screen (`pause = false`: return at once).
+    #[serde(default = "pause_by_default")]
+    pub pause: bool,
+}
+
+fn pause_by_default() -> bool {
+    true
 }
 
 impl CustomAction {

@@ -362,6 +362,7 @@ fn choose(state: &mut AppState, held_id: u64, action: HandoverAction) -> Vec<Eff
                 credentials: held.credentials,
                 region,
                 command: None,
+                pause: false,
             });
             vec![Effect::Exit]
         }
@@ -375,6 +376,7 @@ fn choose(state: &mut AppState, held_id: u64, action: HandoverAction) -> Vec<Eff
                 credentials: held.credentials,
                 region,
                 command: Some(command),
+                pause: custom.pause,
             });
             vec![Effect::Exit]
         }

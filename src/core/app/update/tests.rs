@@ -514,6 +514,7 @@ fn custom_actions_fill_placeholders_and_run_by_key() {
     let ecr = crate::core::app::state::CustomAction {
         name: "ECR login".into(),
         key: Some("e".into()),
+        pause: true,
         command: "login {account_id}.dkr.ecr.{region}.amazonaws.com as {profile} in {account_name}"
             .into(),
     };
@@ -987,4 +988,25 @@ fn a_wrong_mfa_code_keeps_the_question_open_for_the_next_code() {
     typed(&mut s, "222222");
     let (_, _, codes) = chain_request(&update(&mut s, Msg::Key(Key::Enter), now()));
     assert_eq!(codes, 1);
+}
+
+#[test]
+fn a_custom_action_pauses_after_it_ran_unless_configured_not_to() {
+    let parse = |extra: &str| -> crate::core::app::state::CustomAction {
+        toml::from_str(&format!("name = \"n\"\ncommand = \"true\"\n{extra}")).unwrap()
+    };
+    assert!(parse("").pause, "pauses by default");
+    assert!(!parse("pause = false").pause);
+    for (action, pause) in [(parse(""), true), (parse("pause = false"), false)] {
+        let mut s = with_menu(vec![action]);
+        pick(&mut s, HandoverAction::Custom(0));
+        let Some(ExitPlan::Run { pause: planned, .. }) = &s.exit else {
+            panic!("{:?}", s.exit)
+        };
+        assert_eq!(*planned, pause);
+    }
+    // The subshell is interactive: nothing to pause for.
+    let mut s = with_menu(Vec::new());
+    pick(&mut s, HandoverAction::Subshell);
+    assert!(matches!(s.exit, Some(ExitPlan::Run { pause: false, .. })));
 }
