@@ -9,6 +9,7 @@ use common::app::{AppOptions, start_app};
 use common::cli_home::auto_approving_org;
 use common::*;
 use crossterm::event::KeyCode;
+use crossterm::event::KeyCode::Char;
 use rolecall::core::app::ExitPlan;
 use rolecall::emulator::Api;
 
@@ -54,4 +55,21 @@ async fn sign_in_search_assume_watch_the_countdown_and_quit() {
     assert_eq!(app.quit().await, ExitPlan::Nothing);
     // Signed in once: the listing right after the sign-in used the new token.
     assert_eq!(emu.stats(Api::StartDeviceAuthorization).requests, 1);
+}
+
+/// `o` where no browser can be opened says so (it used to do nothing), and `c` says the code
+/// was sent to the terminal's clipboard, not that it was copied.
+#[tokio::test(flavor = "multi_thread")]
+async fn open_and_copy_on_the_sign_in_screen_say_what_happened() {
+    // Nobody approves: the sign-in screen stays.
+    let emu = start(&small_org_toml()).await;
+    let home = tempfile::tempdir().unwrap();
+    let mut app = start_app(&emu, home.path(), AppOptions::default());
+    app.frame_with("/device").await;
+    app.key(Char('o'));
+    app.frame_with("cannot open a browser here").await;
+    app.key(Char('c'));
+    let copied = app.frame_with("OSC 52").await;
+    assert!(!copied.contains("copied"), "{copied}");
+    assert_eq!(app.quit().await, ExitPlan::Nothing);
 }

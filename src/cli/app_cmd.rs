@@ -11,7 +11,7 @@ use crate::adapters::aws_sts::AwsSts;
 use crate::adapters::browser::SystemBrowser;
 use crate::catalog::{CatalogCache, Lister};
 use crate::core::action::ActionCommand;
-use crate::core::app::state::{AppSettings, SessionInfo};
+use crate::core::app::state::{AppSettings, Clipboard, SessionInfo};
 use crate::core::app::urgency::Thresholds;
 use crate::core::app::{AppState, ExitPlan, Keymap};
 use crate::core::catalog::Catalog;
@@ -102,6 +102,7 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
         actions: file.actions.clone(),
         chains: ctx.config.chains.iter().cloned().collect(),
         confirm_quit: file.app.confirm_quit,
+        clipboard: clipboard_here(),
         ..AppSettings::default()
     };
     let return_after_run = file.app.return_after_run;
@@ -217,6 +218,23 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
             }
         }
     }
+}
+
+/// Whether OSC 52 can reach a clipboard here: from `TERM` and, inside tmux, its
+/// `set-clipboard` option.
+fn clipboard_here() -> Clipboard {
+    let term = std::env::var("TERM").ok();
+    let tmux = std::env::var_os("TMUX").map(|_| {
+        std::process::Command::new("tmux")
+            .args(["show-options", "-gv", "set-clipboard"])
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    });
+    Clipboard::from_terminal(term.as_deref(), tmux.as_ref().map(|t| t.as_deref()))
 }
 
 /// A stop signal ended the app (or what it ran): exit 128 + the signal, as other programs do.

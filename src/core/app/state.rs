@@ -257,6 +257,8 @@ pub struct AppSettings {
     pub chains: Vec<ChainSpec>,
     /// Quitting while sessions are held asks first (`[app] confirm_quit`).
     pub confirm_quit: bool,
+    /// Whether copying (OSC 52) can work in this terminal.
+    pub clipboard: Clipboard,
 }
 
 impl Default for AppSettings {
@@ -270,6 +272,43 @@ impl Default for AppSettings {
             actions: Vec::new(),
             chains: Vec::new(),
             confirm_quit: true,
+            clipboard: Clipboard::Unknown,
+        }
+    }
+}
+
+/// Whether the terminal can take text for its clipboard (OSC 52). Nobody can know it does:
+/// a terminal may ignore the sequence and never says.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Clipboard {
+    /// It may work.
+    #[default]
+    Unknown,
+    /// It cannot work here, and why.
+    Unavailable(String),
+}
+
+impl Clipboard {
+    /// Judged from `TERM` and, inside tmux, tmux's `set-clipboard` option (`Some(None)`: in
+    /// tmux but the option could not be read).
+    pub fn from_terminal(term: Option<&str>, tmux_set_clipboard: Option<Option<&str>>) -> Self {
+        match term {
+            None | Some("" | "dumb") => {
+                return Self::Unavailable("this terminal (TERM=dumb) has no clipboard".into());
+            }
+            Some("linux") => {
+                return Self::Unavailable(
+                    "the Linux console (TERM=linux) has no clipboard sequence".into(),
+                );
+            }
+            Some(_) => {}
+        }
+        match tmux_set_clipboard {
+            Some(Some(setting)) if setting.trim() != "on" => Self::Unavailable(
+                "tmux drops the clipboard sequence (OSC 52) unless `set -g set-clipboard on`"
+                    .into(),
+            ),
+            _ => Self::Unknown,
         }
     }
 }

@@ -16,8 +16,8 @@ use super::effect::{Effect, ExitPlan};
 use super::key::{Key, MouseInput};
 use super::msg::{Failed, Msg};
 use super::state::{
-    AppState, DefaultAction, Focus, Handover, HandoverAction, Held, Level, Overlay, Refresh,
-    Screen, Toast, profile_name, rows_of,
+    AppState, Clipboard, DefaultAction, Focus, Handover, HandoverAction, Held, Level, Overlay,
+    Refresh, Screen, Toast, profile_name, rows_of,
 };
 use super::urgency::Urgency;
 
@@ -640,13 +640,28 @@ fn run_command(state: &mut AppState, command: Command, now: SystemTime) -> Vec<E
         Command::CopyCode => match state.signin.as_ref().map(|m| &m.phase) {
             Some(Phase::WaitingForApproval(wait)) => {
                 let code = wait.user_code.clone();
-                toast(
-                    state,
-                    now,
-                    Level::Info,
-                    "code copied to the clipboard".into(),
-                );
-                vec![Effect::Copy(code)]
+                match state.settings.clipboard.clone() {
+                    Clipboard::Unavailable(why) => {
+                        toast(
+                            state,
+                            now,
+                            Level::Warn,
+                            format!("cannot copy: {why}; type the code {code}"),
+                        );
+                        Vec::new()
+                    }
+                    Clipboard::Unknown => {
+                        toast(
+                            state,
+                            now,
+                            Level::Info,
+                            "code sent to the terminal's clipboard (OSC 52); your terminal may \
+                             ignore it"
+                                .into(),
+                        );
+                        vec![Effect::Copy(code)]
+                    }
+                }
             }
             _ => Vec::new(),
         },

@@ -208,7 +208,34 @@ fn sign_in_keys_open_the_browser_and_copy_the_code() {
         update(&mut s, Msg::Key(Key::Char('c')), now()),
         vec![Effect::Copy("ABCD-EFGH".into())]
     );
-    assert!(s.toast.is_some());
+    // Nobody can know whether the terminal took it: say what was done.
+    let said = s.toast.clone().unwrap().text;
+    assert!(!said.contains("copied"), "{said}");
+    assert!(
+        said.contains("OSC 52") && said.contains("may ignore"),
+        "{said}"
+    );
+}
+
+#[test]
+fn copying_where_osc_52_cannot_work_says_so() {
+    use crate::core::app::state::Clipboard;
+    let mut s = waiting();
+    s.settings.clipboard = Clipboard::from_terminal(Some("linux"), None);
+    assert_eq!(update(&mut s, Msg::Key(Key::Char('c')), now()), vec![]);
+    let toast = s.toast.clone().unwrap();
+    assert_eq!(toast.level, Level::Warn);
+    assert!(toast.text.contains("TERM=linux"), "{}", toast.text);
+    assert!(toast.text.contains("ABCD-EFGH"), "type it: {}", toast.text);
+    // tmux drops OSC 52 unless set-clipboard is on.
+    let off = Clipboard::from_terminal(Some("screen"), Some(Some("external")));
+    assert!(matches!(&off, Clipboard::Unavailable(why) if why.contains("set-clipboard on")));
+    let on = Clipboard::from_terminal(Some("tmux-256color"), Some(Some("on")));
+    assert_eq!(on, Clipboard::Unknown);
+    assert_eq!(
+        Clipboard::from_terminal(Some("xterm"), None),
+        Clipboard::Unknown
+    );
 }
 
 #[test]
