@@ -210,3 +210,43 @@ fn a_custom_action_shows_its_output_and_status_until_a_key() {
     tmux.send(&["C-c"]);
     tmux.wait_text("EXITED=0", Duration::from_secs(10));
 }
+
+/// The demo's hand-overs work end to end: in its subshell the AWS CLI reaches the demo's
+/// emulator with the role's credentials, and reads the profile the app wrote.
+#[test]
+fn the_demo_subshell_and_written_profile_work_with_the_aws_cli() {
+    let tmux = Tmux::start("demoaws");
+    tmux.run_app(&format!("env SHELL=/bin/sh {BIN}"), "demo");
+    tmux.wait_text("AdministratorAccess", Duration::from_secs(60));
+    tmux.type_text("payments dev admin");
+    tmux.wait_text("payments dev admin", Duration::from_secs(10));
+    tmux.send(&["Enter"]);
+    tmux.wait_text("Quit and print the exports", Duration::from_secs(20));
+    tmux.send(&["Down", "Down", "Enter"]);
+    let wrote = tmux.wait_text("wrote profile", Duration::from_secs(10));
+    assert!(
+        wrote.contains("payments-dev-AdministratorAccess"),
+        "{wrote}"
+    );
+    tmux.send(&["Tab", "Enter"]);
+    tmux.wait_text("Quit and print the exports", Duration::from_secs(10));
+    tmux.send(&["Down", "Enter"]);
+    tmux.wait_text("exit it to return", Duration::from_secs(10));
+    tmux.send(&[
+        "clear; aws sts get-caller-identity --query Arn --output text; \
+         aws --profile payments-dev-AdministratorAccess sts get-caller-identity \
+         --query Arn --output text; echo AWS-$((1+1))-DONE",
+        "Enter",
+    ]);
+    let out = tmux.wait_text("AWS-2-DONE", Duration::from_secs(60));
+    let arns = out
+        .lines()
+        .filter(|l| l.starts_with("arn:aws:sts::") && l.contains("AdministratorAccess"))
+        .count();
+    assert_eq!(arns, 2, "{out}");
+    tmux.send(&["exit", "Enter"]);
+    tmux.wait_text("AdministratorAccess", Duration::from_secs(10));
+    tmux.send(&["C-c"]);
+    tmux.send(&["C-c"]);
+    tmux.wait_text("EXITED=0", Duration::from_secs(10));
+}

@@ -59,6 +59,16 @@ fn is_stale(catalog: &Catalog, max_age: Duration, now: std::time::SystemTime) ->
 
 /// Opens the app on `ctx`'s session `wanted` and runs the exit plan afterwards.
 pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError> {
+    run_app_with(ctx, wanted, Vec::new()).await
+}
+
+/// [`run_app`], with `child_env` added to the environment of what the app starts (subshell,
+/// custom actions): the demo points them at its emulator and its throwaway AWS files.
+pub async fn run_app_with(
+    ctx: Context,
+    wanted: Option<&str>,
+    child_env: Vec<(String, std::ffi::OsString)>,
+) -> Result<(), CliError> {
     let session = ctx.session(wanted)?;
     let file = &ctx.config.file;
     let keymap = Keymap::with_overrides(&file.keys).map_err(|e| CliError::Usage(e.to_string()))?;
@@ -199,6 +209,7 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
                     &region,
                     command.as_ref(),
                     shell.clone(),
+                    &child_env,
                 )
                 .await;
                 if let Some(signal) = stopped_by {
@@ -250,17 +261,18 @@ async fn run_with_credentials(
     region: &str,
     command: Option<&ActionCommand>,
     shell: Option<String>,
+    extra_env: &[(String, std::ffi::OsString)],
 ) -> Option<i32> {
     let ran = match command {
         Some(action) => {
             eprintln!("rolecall: running {label}: {}", action.script);
-            subshell::run_action_on_terminal(credentials, region, label, action).await
+            subshell::run_action_on_terminal(credentials, region, label, action, extra_env).await
         }
         None => {
             eprintln!("rolecall: {label}: a subshell with these credentials; exit it to return");
             let configured: Option<std::ffi::OsString> = shell.map(Into::into);
             let program = configured.as_deref().map(|s| (s, &[][..]));
-            subshell::run_on_terminal(credentials, region, label, program).await
+            subshell::run_on_terminal(credentials, region, label, program, extra_env).await
         }
     };
     match ran {

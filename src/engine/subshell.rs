@@ -82,13 +82,17 @@ pub async fn run_with_credentials(
 ///
 /// A SIGTERM or SIGHUP for this process while the child runs is passed on to the child and
 /// reported in [`Ran::stopped_by`], so the app ends (128 + signal) instead of coming back.
+/// `extra_env` is added to the child's environment (the demo's emulator endpoint).
 pub async fn run_on_terminal(
     credentials: &Credentials,
     region: &str,
     label: &str,
     program: Option<(&OsStr, &[OsString])>,
+    extra_env: &[(String, OsString)],
 ) -> io::Result<Ran> {
-    wait_passing_stops(onto_terminal(command(credentials, region, label, program))).await
+    let mut cmd = command(credentials, region, label, program);
+    cmd.envs(extra_env.iter().map(|(k, v)| (k, v)));
+    wait_passing_stops(onto_terminal(cmd)).await
 }
 
 /// [`run_action`] on the terminal for the app's hand-over, stop signals handled as by
@@ -98,14 +102,11 @@ pub async fn run_action_on_terminal(
     region: &str,
     label: &str,
     action: &ActionCommand,
+    extra_env: &[(String, OsString)],
 ) -> io::Result<Ran> {
-    wait_passing_stops(onto_terminal(action_command(
-        credentials,
-        region,
-        label,
-        action,
-    )))
-    .await
+    let mut cmd = action_command(credentials, region, label, action);
+    cmd.envs(extra_env.iter().map(|(k, v)| (k, v)));
+    wait_passing_stops(onto_terminal(cmd)).await
 }
 
 /// How a child started from the app ended.
