@@ -157,19 +157,24 @@ fn esc_then_letters_typed_quickly_lose_no_key() {
     assert_same_as(&tmux, &before);
 }
 
-/// SIGTERM while the app's subshell runs is passed on and not swallowed: when the shell ends,
-/// rolecall ends with 143 instead of coming back.
-#[test]
-fn sigterm_during_the_subshell_ends_rolecall_after_it() {
-    let tmux = Tmux::start("subterm");
-    let before = tmux.stty();
-    // An interactive sh ignores SIGTERM, as bash does: it lives on until `exit`.
+/// Starts the demo with `sh` as the subshell (an interactive sh ignores SIGTERM, as bash
+/// does), assumes payments-dev/AdministratorAccess and waits for the hand-over menu.
+fn demo_with_the_menu_open(tmux: &Tmux) {
     tmux.run_app(&format!("env SHELL=/bin/sh {BIN}"), "demo");
     tmux.wait_text("AdministratorAccess", Duration::from_secs(60));
     tmux.type_text("payments dev admin");
     tmux.wait_text("payments dev admin", Duration::from_secs(10));
     tmux.send(&["Enter"]);
     tmux.wait_text("Quit and print the exports", Duration::from_secs(20));
+}
+
+/// SIGTERM while the app's subshell runs is passed on and not swallowed: when the shell ends,
+/// rolecall ends with 143 instead of coming back.
+#[test]
+fn sigterm_during_the_subshell_ends_rolecall_after_it() {
+    let tmux = Tmux::start("subterm");
+    let before = tmux.stty();
+    demo_with_the_menu_open(&tmux);
     tmux.send(&["Down", "Enter"]);
     tmux.wait_text("exit it to return", Duration::from_secs(10));
     tmux.signal_app("TERM");
@@ -216,12 +221,7 @@ fn a_custom_action_shows_its_output_and_status_until_a_key() {
 #[test]
 fn the_demo_subshell_and_written_profile_work_with_the_aws_cli() {
     let tmux = Tmux::start("demoaws");
-    tmux.run_app(&format!("env SHELL=/bin/sh {BIN}"), "demo");
-    tmux.wait_text("AdministratorAccess", Duration::from_secs(60));
-    tmux.type_text("payments dev admin");
-    tmux.wait_text("payments dev admin", Duration::from_secs(10));
-    tmux.send(&["Enter"]);
-    tmux.wait_text("Quit and print the exports", Duration::from_secs(20));
+    demo_with_the_menu_open(&tmux);
     tmux.send(&["Down", "Down", "Enter"]);
     let wrote = tmux.wait_text("wrote profile", Duration::from_secs(10));
     assert!(
