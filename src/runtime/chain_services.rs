@@ -70,10 +70,7 @@ impl ChainServices {
             })
             .map_err(|e| match e {
                 ChainError::NeedsMfa { serial, .. } => ChainFailed::NeedsMfa { serial },
-                ChainError::WrongMfa { ref serial, .. } => ChainFailed::WrongMfa {
-                    serial: serial.clone(),
-                    message: e.to_string(),
-                },
+                ChainError::WrongMfa { serial, .. } => ChainFailed::WrongMfa { serial },
                 ChainError::NeedsSignIn { message } => ChainFailed::Failed(Failed {
                     message,
                     needs_sign_in: true,

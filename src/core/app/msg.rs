@@ -27,7 +27,6 @@ pub enum ChainFailed {
     /// STS refused the MFA code typed for this device: ask again.
     WrongMfa {
         serial: String,
-        message: String,
     },
     Failed(Failed),
 }

@@ -110,8 +110,9 @@ pub(super) fn on_chain_assumed(
             ask_mfa(state, pending, serial, None);
             return Vec::new();
         }
-        Err(ChainFailed::WrongMfa { serial, message }) => {
-            ask_mfa(state, pending, serial, Some(message));
+        Err(ChainFailed::WrongMfa { serial }) => {
+            let short = "that code was not accepted (wrong or used already): type the next one";
+            ask_mfa(state, pending, serial, Some(short.to_owned()));
             return Vec::new();
         }
         Err(ChainFailed::Failed(failure)) => {

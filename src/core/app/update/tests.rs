@@ -1001,7 +1001,6 @@ fn a_wrong_mfa_code_keeps_the_question_open_for_the_next_code() {
             request,
             result: Err(ChainFailed::WrongMfa {
                 serial: serial.clone(),
-                message: "deploy: the MFA code was not accepted".into(),
             }),
         },
         now(),
