@@ -277,7 +277,8 @@ async fn run_with_credentials(
     };
     match ran {
         Ok(ran) => {
-            if ran.stopped_by.is_none() {
+            // An action's status always (its output is on screen); a shell's when it failed.
+            if ran.stopped_by.is_none() && (command.is_some() || !ran.status.success()) {
                 let code = subshell::exit_code(ran.status);
                 eprintln!("rolecall: {label} exited with status {code}");
             }
