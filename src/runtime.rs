@@ -8,6 +8,7 @@
 //! | [`chain_services`] | what the chain effects need: config, paths, STS |
 //! | [`services`] | the ports the effects use, and running one effect |
 //! | [`debug_panic`] | a panic on a key, in debug builds only (terminal-restore tests) |
+//! | [`stop`] | the stop signals and their numbers |
 //! | [`event_loop`] | `run`: the loop itself, generic over backend and input stream |
 
 pub mod chain_services;
@@ -15,6 +16,7 @@ pub mod debug_panic;
 pub mod event_loop;
 pub mod input;
 pub mod services;
+pub mod stop;
 pub mod terminal;
 
 pub use event_loop::{RunOptions, run};

@@ -146,11 +146,11 @@ mfa_serial = "{MFA_SERIAL}"
     let wrong = wrong_code(&right);
     app.type_text(&wrong);
     app.key(KeyCode::Enter);
-    app.frame_where("the wrong-code message", |f| f.contains("was not accepted"))
-        .await;
-    app.key(KeyCode::Enter);
-    app.frame_where("the MFA question again", |f| f.contains("code: _"))
-        .await;
+    // The question stays open with the message, ready for the next code.
+    app.frame_where("the wrong-code message in the open question", |f| {
+        f.contains("code was not accepted") && f.contains(MFA_SERIAL) && f.contains("code: _")
+    })
+    .await;
     app.type_text(&emu.mfa_code(MFA_SERIAL).unwrap());
     app.key(KeyCode::Enter);
     app.frame_where("the break-glass menu", |f| {

@@ -9,6 +9,7 @@ use common::app::{AppOptions, start_app, start_app_on};
 use common::cli_home::auto_approving_org;
 use common::*;
 use crossterm::event::KeyCode;
+use crossterm::event::KeyCode::Char;
 use rolecall::core::app::ExitPlan;
 use rolecall::emulator::Api;
 
@@ -72,4 +73,21 @@ async fn a_panic_on_a_worker_task_ends_the_app_with_an_error_not_a_headless_proc
         error.to_string().contains("the list-catalog task panicked"),
         "{error}"
     );
+}
+
+/// `o` where no browser can be opened says so (it used to do nothing), and `c` says the code
+/// was sent to the terminal's clipboard, not that it was copied.
+#[tokio::test(flavor = "multi_thread")]
+async fn open_and_copy_on_the_sign_in_screen_say_what_happened() {
+    // Nobody approves: the sign-in screen stays.
+    let emu = start(&small_org_toml()).await;
+    let home = tempfile::tempdir().unwrap();
+    let mut app = start_app(&emu, home.path(), AppOptions::default());
+    app.frame_with("/device").await;
+    app.key(Char('o'));
+    app.frame_with("cannot open a browser here").await;
+    app.key(Char('c'));
+    let copied = app.frame_with("OSC 52").await;
+    assert!(!copied.contains("copied"), "{copied}");
+    assert_eq!(app.quit().await, ExitPlan::Nothing);
 }

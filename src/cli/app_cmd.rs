@@ -11,7 +11,7 @@ use crate::adapters::aws_sts::AwsSts;
 use crate::adapters::browser::SystemBrowser;
 use crate::catalog::{CatalogCache, Lister};
 use crate::core::action::ActionCommand;
-use crate::core::app::state::{AppSettings, SessionInfo};
+use crate::core::app::state::{AppSettings, Clipboard, SessionInfo};
 use crate::core::app::urgency::Thresholds;
 use crate::core::app::{AppState, ExitPlan, Keymap};
 use crate::core::catalog::Catalog;
@@ -70,6 +70,16 @@ fn config_notice(notices: &[String]) -> Option<String> {
 
 /// Opens the app on `ctx`'s session `wanted` and runs the exit plan afterwards.
 pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError> {
+    run_app_with(ctx, wanted, Vec::new()).await
+}
+
+/// [`run_app`], with `child_env` added to the environment of what the app starts (subshell,
+/// custom actions): the demo points them at its emulator and its throwaway AWS files.
+pub async fn run_app_with(
+    ctx: Context,
+    wanted: Option<&str>,
+    child_env: Vec<(String, std::ffi::OsString)>,
+) -> Result<(), CliError> {
     let session = ctx.session(wanted)?;
     let file = &ctx.config.file;
     let keymap = Keymap::with_overrides(&file.keys).map_err(|e| CliError::Usage(e.to_string()))?;
@@ -112,6 +122,8 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
         open_browser,
         actions: file.actions.clone(),
         chains: ctx.config.chains.iter().cloned().collect(),
+        confirm_quit: file.app.confirm_quit,
+        clipboard: clipboard_here(),
         ..AppSettings::default()
     };
     let return_after_run = file.app.return_after_run;
@@ -209,19 +221,28 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
                 credentials,
                 region,
                 command,
+                pause,
             } => {
-                run_with_credentials(
+                let stopped_by = run_with_credentials(
                     &label,
                     &credentials,
                     &region,
                     command.as_ref(),
                     shell.clone(),
+                    &child_env,
                 )
                 .await;
+                if let Some(signal) = stopped_by {
+                    return Err(stopped(signal));
+                }
+                if pause && return_after_run {
+                    wait_for_a_key().await;
+                }
                 if !return_after_run {
                     return Ok(());
                 }
             }
+            ExitPlan::Stopped { signal } => return Err(stopped(signal)),
             other => {
                 carry_out(other);
                 return Ok(());
@@ -230,61 +251,187 @@ pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError>
     }
 }
 
+/// Whether OSC 52 can reach a clipboard here: from `TERM` and, inside tmux, its
+/// `set-clipboard` option.
+fn clipboard_here() -> Clipboard {
+    let term = std::env::var("TERM").ok();
+    let tmux = std::env::var_os("TMUX").map(|_| {
+        std::process::Command::new("tmux")
+            .args(["show-options", "-gv", "set-clipboard"])
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    });
+    Clipboard::from_terminal(term.as_deref(), tmux.as_ref().map(|t| t.as_deref()))
+}
+
+/// A stop signal ended the app (or what it ran): exit 128 + the signal, as other programs do.
+fn stopped(signal: i32) -> CliError {
+    CliError::Reported(u8::try_from(128 + signal).unwrap_or(1))
+}
+
 /// Runs a shell command (or the user's shell) with the credentials in its environment, on the
-/// restored terminal.
+/// restored terminal; returns the stop signal this process got meanwhile, if any.
 async fn run_with_credentials(
     label: &str,
     credentials: &Credentials,
     region: &str,
     command: Option<&ActionCommand>,
     shell: Option<String>,
-) {
+    extra_env: &[(String, std::ffi::OsString)],
+) -> Option<i32> {
     let ran = match command {
         Some(action) => {
             note!("rolecall: running {label}: {}", action.shown);
-            subshell::run_action(credentials, region, label, action, true).await
+            subshell::run_action_on_terminal(credentials, region, label, action, extra_env).await
         }
         None => {
             note!("rolecall: {label}: a subshell with these credentials; exit it to return");
             let configured: Option<std::ffi::OsString> = shell.map(Into::into);
             let program = configured.as_deref().map(|s| (s, &[][..]));
-            subshell::run_on_terminal(credentials, region, label, program).await
+            subshell::run_on_terminal(credentials, region, label, program, extra_env).await
         }
     };
     match ran {
-        Ok(status) if !status.success() => note!("rolecall: {label} ended with {status}"),
-        Ok(_) => {}
-        Err(e) => note!("rolecall: cannot start it: {e}"),
+        Ok(ran) => {
+            // An action's status always (its output is on screen); a shell's when it failed.
+            if ran.stopped_by.is_none() && (command.is_some() || !ran.status.success()) {
+                let code = subshell::exit_code(ran.status);
+                note!("rolecall: {label} exited with status {code}");
+            }
+            ran.stopped_by
+        }
+        Err(e) => {
+            note!("rolecall: cannot start it: {e}");
+            None
+        }
+    }
+}
+
+/// "Press a key to return": the action's output stays on the normal screen until a key.
+async fn wait_for_a_key() {
+    super::output::ask("rolecall: press a key to return to rolecall ");
+    let waited = tokio::task::spawn_blocking(|| -> std::io::Result<()> {
+        crossterm::terminal::enable_raw_mode()?;
+        let read = loop {
+            match crossterm::event::read() {
+                Ok(crossterm::event::Event::Key(k))
+                    if k.kind != crossterm::event::KeyEventKind::Release =>
+                {
+                    break Ok(());
+                }
+                Ok(_) => {}
+                Err(e) => break Err(e),
+            }
+        };
+        let restored = crossterm::terminal::disable_raw_mode();
+        read.and(restored)
+    })
+    .await;
+    note!("");
+    if let Ok(Err(e)) | Err(e) = waited.map_err(std::io::Error::other) {
+        tracing::warn!(error = %e, "cannot wait for a key");
     }
 }
 
 /// What happens after the terminal is back: the exports on stdout, a note on stderr.
 pub fn carry_out(plan: ExitPlan) {
-    match plan {
-        ExitPlan::Nothing | ExitPlan::Run { .. } => {}
-        ExitPlan::PrintExports {
-            label,
-            credentials,
-            region,
-        } => {
-            let shell = super::env_cmd::shell_from_env();
-            let mut out = std::io::stdout().lock();
-            for line in export_lines(&credentials, &region, shell, false) {
-                let _ = writeln!(out, "{line}");
-            }
-            let _ = out.flush();
-            let left = credentials
-                .expires_at
-                .map(|t| countdown::left(t, SystemClock.now()))
-                .unwrap_or_default();
-            note!("rolecall: exported credentials for {label} (expires {left})");
-        }
+    use std::io::IsTerminal;
+    let to_terminal = std::io::stdout().is_terminal();
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr().lock();
+    let _ = write_plan(plan, to_terminal, &mut out, &mut err);
+}
+
+/// [`carry_out`] on given streams. When stdout is a terminal nobody is `eval`-ing it: the
+/// exports would only put secrets on the screen, so it says how to get them into the shell.
+fn write_plan(
+    plan: ExitPlan,
+    stdout_is_terminal: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<()> {
+    let ExitPlan::PrintExports {
+        label,
+        credentials,
+        region,
+    } = plan
+    else {
+        return Ok(());
+    };
+    if stdout_is_terminal {
+        writeln!(
+            err,
+            "rolecall: nothing was exported: this shell did not run rolecall through eval.\n\
+             rolecall: to set credentials in your shell, add `eval \"$(rolecall init bash)\"` \
+             (or zsh, fish) to its rc file, or run `eval \"$(rolecall)\"`; \
+             `rolecall exec` and the app's subshell work as they are"
+        )?;
+        return Ok(());
     }
+    let shell = super::env_cmd::shell_from_env();
+    for line in export_lines(&credentials, &region, shell, false) {
+        writeln!(out, "{line}")?;
+    }
+    out.flush()?;
+    let left = credentials
+        .expires_at
+        .map(|t| countdown::left(t, SystemClock.now()))
+        .unwrap_or_default();
+    writeln!(
+        err,
+        "rolecall: exported credentials for {} (expires {left})",
+        crate::core::terminal_text::Shown(&label)
+    )
 }
 
 #[cfg(test)]
 mod tests {
-    use super::config_notice;
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn plan() -> ExitPlan {
+        ExitPlan::PrintExports {
+            label: "payments-dev/Admin".into(),
+            credentials: Credentials {
+                access_key_id: "ASIAEXAMPLE".into(),
+                secret_access_key: Secret::new("very-secret".into()),
+                session_token: Some(Secret::new("session-token".into())),
+                expires_at: None,
+            },
+            region: "eu-west-1".into(),
+        }
+    }
+
+    fn written(to_terminal: bool) -> (String, String) {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        write_plan(plan(), to_terminal, &mut out, &mut err).unwrap();
+        (
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(err).unwrap(),
+        )
+    }
+
+    #[test]
+    fn exports_to_a_terminal_print_no_secret_and_say_how_instead() {
+        let (out, err) = written(true);
+        assert_eq!(out, "", "no exports on a terminal");
+        assert!(!err.contains("very-secret") && !err.contains("exported credentials"));
+        assert!(
+            err.contains("rolecall init") && err.contains("eval"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn exports_for_eval_are_printed() {
+        let (out, err) = written(false);
+        assert!(out.contains("very-secret"), "{out}");
+        assert!(err.contains("exported credentials for payments-dev/Admin"));
+    }
 
     #[test]
     fn config_notices_make_one_toast() {

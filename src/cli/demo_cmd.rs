@@ -55,11 +55,29 @@ pub async fn run_demo(args: DemoArgs) -> Result<(), CliError> {
         notices: Vec::new(),
     };
     tracing::info!(url = %emulator.url(), "demo emulator started");
+    let child_env = demo_child_env(&emulator.url(), &paths);
     let ctx = Context::with(paths, config);
-    let result = super::app_cmd::run_app(ctx, Some("demo")).await;
+    let result = super::app_cmd::run_app_with(ctx, Some("demo"), child_env).await;
     drop(emulator);
     drop(home);
     result
+}
+
+/// What the demo's subshell and actions need so the AWS CLI and SDKs inside them reach the
+/// demo's emulator (not AWS) and read the demo's own AWS files (where "write a profile" wrote).
+fn demo_child_env(url: &str, paths: &Paths) -> Vec<(String, std::ffi::OsString)> {
+    vec![
+        ("AWS_ENDPOINT_URL".to_owned(), url.into()),
+        (
+            "AWS_CONFIG_FILE".to_owned(),
+            paths.aws_config.clone().into_os_string(),
+        ),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE".to_owned(),
+            paths.aws_credentials.clone().into_os_string(),
+        ),
+        ("AWS_EC2_METADATA_DISABLED".to_owned(), "true".into()),
+    ]
 }
 
 /// The demo organisation's chains: a capped cross-account deploy, a two-hop chain into the

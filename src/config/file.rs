@@ -59,6 +59,8 @@ pub struct AppSection {
     pub region: Option<String>,
     /// Come back to the app when a subshell or custom action started from it ends (else exit).
     pub return_after_run: bool,
+    /// Quitting while sessions are held asks first (press the quit key again).
+    pub confirm_quit: bool,
     /// The shell `exec` and the app's subshell start; `$SHELL` when absent.
     pub shell: Option<String>,
 }
@@ -71,6 +73,7 @@ impl Default for AppSection {
             default_action: DefaultAction::Menu,
             region: None,
             return_after_run: true,
+            confirm_quit: true,
             shell: None,
         }
     }
@@ -355,6 +358,8 @@ mod example_tests {
             "region",
             "prod",
             "return_after_run",
+            "confirm_quit",
+            "pause",
             "shell",
             "command",
             "source",

@@ -82,13 +82,118 @@ pub async fn run_with_credentials(
 /// [`run_with_credentials`] for the app's hand-over: when this process's stdout is not a
 /// terminal (`eval "$(rolecall)"`, where stdout carries the exports), the child writes to the
 /// terminal instead, so what it prints is seen, and never captured and evaluated.
+///
+/// A SIGTERM or SIGHUP for this process while the child runs is passed on to the child and
+/// reported in [`Ran::stopped_by`], so the app ends (128 + signal) instead of coming back.
+/// `extra_env` is added to the child's environment (the demo's emulator endpoint).
 pub async fn run_on_terminal(
     credentials: &Credentials,
     region: &str,
     label: &str,
     program: Option<(&OsStr, &[OsString])>,
-) -> io::Result<ExitStatus> {
-    wait_for(onto_terminal(command(credentials, region, label, program))).await
+    extra_env: &[(String, OsString)],
+) -> io::Result<Ran> {
+    let mut cmd = command(credentials, region, label, program);
+    cmd.envs(extra_env.iter().map(|(k, v)| (k, v)));
+    wait_passing_stops(onto_terminal(cmd)).await
+}
+
+/// [`run_action`] on the terminal for the app's hand-over, stop signals handled as by
+/// [`run_on_terminal`].
+pub async fn run_action_on_terminal(
+    credentials: &Credentials,
+    region: &str,
+    label: &str,
+    action: &ActionCommand,
+    extra_env: &[(String, OsString)],
+) -> io::Result<Ran> {
+    let mut cmd = action_command(credentials, region, label, action)?;
+    cmd.envs(extra_env.iter().map(|(k, v)| (k, v)));
+    wait_passing_stops(onto_terminal(cmd)).await
+}
+
+/// How a child started from the app ended.
+#[derive(Debug)]
+pub struct Ran {
+    pub status: ExitStatus,
+    /// A stop signal (SIGTERM 15, SIGHUP 1) this process got while the child ran.
+    pub stopped_by: Option<i32>,
+}
+
+/// [`wait_for`], passing SIGTERM and SIGHUP on to the child and remembering them.
+async fn wait_passing_stops(cmd: std::process::Command) -> io::Result<Ran> {
+    let mut interrupts = Interrupts::ignore()?;
+    let mut stops = Stops::watch()?;
+    let mut child = tokio::process::Command::from(cmd).spawn()?;
+    let mut stopped_by = None;
+    loop {
+        tokio::select! {
+            status = child.wait() => return Ok(Ran { status: status?, stopped_by }),
+            () = interrupts.next() => {}
+            signal = stops.next() => {
+                stopped_by = Some(signal);
+                let name = if signal == 1 { "SIGHUP" } else { "SIGTERM" };
+                eprintln!("\r\nrolecall: got {name}, passed on; rolecall ends when this does\r");
+                if let Some(pid) = child.id() {
+                    pass_on(signal, pid);
+                }
+            }
+        }
+    }
+}
+
+/// Sends `signal` to `pid` with kill(1) (this crate has no unsafe code for kill(2)).
+fn pass_on(signal: i32, pid: u32) {
+    let sent = std::process::Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(pid.to_string())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status();
+    if let Err(e) = sent {
+        tracing::warn!(error = %e, "cannot pass the signal on to the child");
+    }
+}
+
+/// SIGTERM and SIGHUP, caught so they can be passed on.
+#[cfg(unix)]
+struct Stops {
+    term: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl Stops {
+    fn watch() -> io::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Self {
+            term: signal(SignalKind::terminate())?,
+            hup: signal(SignalKind::hangup())?,
+        })
+    }
+
+    /// The next one's number.
+    async fn next(&mut self) -> i32 {
+        tokio::select! {
+            _ = self.term.recv() => 15,
+            _ = self.hup.recv() => 1,
+        }
+    }
+}
+
+#[cfg(not(unix))]
+struct Stops;
+
+#[cfg(not(unix))]
+impl Stops {
+    fn watch() -> io::Result<Self> {
+        Ok(Self)
+    }
+
+    async fn next(&mut self) -> i32 {
+        std::future::pending::<i32>().await
+    }
 }
 
 /// `cmd` writing to the terminal when this process's stdout is not one.
@@ -108,7 +213,17 @@ pub fn action_command(
     region: &str,
     label: &str,
     action: &ActionCommand,
-) -> std::process::Command {
+) -> io::Result<std::process::Command> {
+    // A NUL cannot be in a program's environment: say which value has one (from a name AWS
+    // sent) instead of the operating system's "nul byte found in provided data".
+    if let Some((name, _)) = action.env.iter().find(|(_, value)| value.contains('\0')) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "{name} would hold a NUL byte (from a name AWS sent), which no program can be given"
+            ),
+        ));
+    }
     let args = [OsString::from("-c"), OsString::from(&action.script)];
     let mut cmd = command(
         credentials,
@@ -117,7 +232,7 @@ pub fn action_command(
         Some((OsStr::new("/bin/sh"), &args[..])),
     );
     cmd.envs(action.env.iter().map(|(name, value)| (name, value)));
-    cmd
+    Ok(cmd)
 }
 
 /// Runs an `[[actions]]` command and waits for it (on the terminal for the app's hand-over,
@@ -129,17 +244,7 @@ pub async fn run_action(
     action: &ActionCommand,
     on_terminal: bool,
 ) -> io::Result<ExitStatus> {
-    // A NUL cannot be in a program's environment: say which value has one (from a name AWS
-    // sent) instead of the operating system's "nul byte found in provided data".
-    if let Some((name, _)) = action.env.iter().find(|(_, value)| value.contains('\0')) {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!(
-                "{name} would hold a NUL byte (from a name AWS sent), which no program can be given"
-            ),
-        ));
-    }
-    let cmd = action_command(credentials, region, label, action);
+    let cmd = action_command(credentials, region, label, action)?;
     wait_for(if on_terminal { onto_terminal(cmd) } else { cmd }).await
 }
 
@@ -255,6 +360,7 @@ mod tests {
             },
         );
         let out = action_command(&creds(true), "eu-west-1", "acct/r", &action)
+            .unwrap()
             .current_dir(dir.path())
             .output()
             .unwrap();

@@ -74,6 +74,7 @@ impl ChainServices {
             })
             .map_err(|e| match e {
                 ChainError::NeedsMfa { serial, .. } => ChainFailed::NeedsMfa { serial },
+                ChainError::WrongMfa { serial, .. } => ChainFailed::WrongMfa { serial },
                 ChainError::NeedsSignIn { message } => ChainFailed::Failed(Failed {
                     message,
                     needs_sign_in: true,

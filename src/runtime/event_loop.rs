@@ -68,12 +68,12 @@ fn resize_msg(state: &AppState, width: u16, height: u16) -> Msg {
 #[error("internal error: {0}; please report it")]
 pub struct WorkerPanicked(pub String);
 
-/// Resolves when a stop signal arrives (never, when `enabled` is false).
-async fn stop_signal(enabled: bool) {
+/// Resolves with the stop signal's number when one arrives (never, when `enabled` is false).
+async fn stop_signal(enabled: bool) -> i32 {
     if !enabled {
         return std::future::pending().await;
     }
-    crate::cli::emulator_cmd::shutdown_signal().await;
+    super::stop::next_stop().await
 }
 
 /// Runs the app until it exits; returns what to do after the terminal is restored.
@@ -163,7 +163,7 @@ where
             // the terminal): end the app rather than run on without a screen.
             Some(what) = panicked.recv() => return Err(io::Error::other(WorkerPanicked(what))),
             _ = tick.tick() => Msg::Tick,
-            () = &mut stop => return Ok(ExitPlan::Nothing),
+            signal = &mut stop => return Ok(ExitPlan::Stopped { signal }),
         };
         effects = update(state, msg, clock.now());
         // Panels that come and go (sessions, toasts) move the list: keep the core in step.

@@ -268,12 +268,15 @@ impl<I: IdentityCenter + 'static> Services<I> {
                     result: result.map_err(|e| failed(&e)),
                 })
             }
-            Effect::OpenUrl(url) => {
-                if let Err(e) = self.opener.open(&url) {
+            Effect::OpenUrl(url) => Some(Msg::HandedOver(match self.opener.open(&url) {
+                Ok(()) => Ok("opened the browser".into()),
+                Err(e) => {
                     tracing::info!(reason = %e, "browser not opened");
+                    Err(format!(
+                        "cannot open a browser here ({e}): open the URL on screen yourself"
+                    ))
                 }
-                None
-            }
+            })),
             Effect::Copy(_) | Effect::Exit => None,
             Effect::WriteProfile {
                 profile,

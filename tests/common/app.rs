@@ -301,9 +301,16 @@ impl App {
             .unwrap()
     }
 
-    /// Quits with ctrl-c and returns the exit plan.
+    /// Quits with ctrl-c (twice: while sessions are held the first one asks) and returns the
+    /// exit plan.
     pub async fn quit(self) -> ExitPlan {
-        self.ctrl('c');
+        for _ in 0..2 {
+            // The app may be gone after the first.
+            let _ = self.keys.unbounded_send(Ok(Event::Key(KeyEvent::new(
+                KeyCode::Char('c'),
+                KeyModifiers::CONTROL,
+            ))));
+        }
         tokio::time::timeout(Duration::from_secs(10), self.task)
             .await
             .expect("the app quits")

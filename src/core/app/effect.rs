@@ -76,6 +76,8 @@ pub enum ExitPlan {
         credentials: Credentials,
         region: String,
     },
+    /// A stop signal (SIGTERM, SIGHUP, SIGINT) ended the app: exit with 128 + `signal`.
+    Stopped { signal: i32 },
     /// Run `command` (an `[[actions]]` command; `None`: the user's shell) with these
     /// credentials in its environment, then come back to the app.
     Run {
@@ -83,5 +85,7 @@ pub enum ExitPlan {
         credentials: Credentials,
         region: String,
         command: Option<crate::core::action::ActionCommand>,
+        /// Wait for a key after it, its output and exit status on screen.
+        pause: bool,
     },
 }

@@ -1,5 +1,6 @@
 //! Key bindings: defaults plus `[keys]` from config.toml (`"ctrl-r" = "refresh-catalog"`).
-//! Printable keys not bound for the current screen type into the search.
+//! Printable keys not bound for the current screen type into the search; a letter bound in
+//! the catalog (`q`) acts only while the search line is empty, and types into it otherwise.
 
 use std::collections::BTreeMap;
 
@@ -31,6 +32,7 @@ const DEFAULTS: &[(&str, Command)] = &[
     ("f1", Command::Help),
     ("ctrl-c", Command::Quit),
     ("ctrl-q", Command::Quit),
+    ("q", Command::Quit),
     ("o", Command::OpenBrowser),
     ("c", Command::CopyCode),
     ("r", Command::RetrySignIn),
@@ -103,9 +105,15 @@ impl Keymap {
             .collect()
     }
 
-    /// The first key of `command`, for the status-bar hints.
+    /// A key of `command` for the status-bar hints: the first, but not a letter where the
+    /// catalog's search may take it (a letter types into a search that is not empty).
     pub fn hint(&self, command: Command) -> Option<String> {
-        self.keys_for(command).first().map(Key::to_string)
+        let keys = self.keys_for(command);
+        let may_type = command.context() != Context::SignIn;
+        keys.iter()
+            .find(|k| !(may_type && matches!(k, Key::Char(c) if c.is_alphanumeric())))
+            .or(keys.first())
+            .map(Key::to_string)
     }
 }
 

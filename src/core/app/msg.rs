@@ -24,6 +24,10 @@ pub enum ChainFailed {
     NeedsMfa {
         serial: String,
     },
+    /// STS refused the MFA code typed for this device: ask again.
+    WrongMfa {
+        serial: String,
+    },
     Failed(Failed),
 }
 

@@ -171,6 +171,14 @@ pub struct CustomAction {
     /// `{profile}` are replaced by their values, shell-quoted, and the same values are in its
     /// environment as `ROLECALL_ACCOUNT_ID`, … (see [`crate::core::action`]).
     pub command: String,
+    /// After the command, show its output and exit status and wait for a key before the app
+    /// returns to full screen (`pause = false`: return at once).
+    #[serde(default = "pause_by_default")]
+    pub pause: bool,
+}
+
+fn pause_by_default() -> bool {
+    true
 }
 
 impl CustomAction {
@@ -247,6 +255,10 @@ pub struct AppSettings {
     pub actions: Vec<CustomAction>,
     /// Chains from config.toml and `~/.aws/config`, listed with the roles.
     pub chains: Vec<ChainSpec>,
+    /// Quitting while sessions are held asks first (`[app] confirm_quit`).
+    pub confirm_quit: bool,
+    /// Whether copying (OSC 52) can work in this terminal.
+    pub clipboard: Clipboard,
 }
 
 impl Default for AppSettings {
@@ -259,6 +271,44 @@ impl Default for AppSettings {
             open_browser: false,
             actions: Vec::new(),
             chains: Vec::new(),
+            confirm_quit: true,
+            clipboard: Clipboard::Unknown,
+        }
+    }
+}
+
+/// Whether the terminal can take text for its clipboard (OSC 52). Nobody can know it does:
+/// a terminal may ignore the sequence and never says.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Clipboard {
+    /// It may work.
+    #[default]
+    Unknown,
+    /// It cannot work here, and why.
+    Unavailable(String),
+}
+
+impl Clipboard {
+    /// Judged from `TERM` and, inside tmux, tmux's `set-clipboard` option (`Some(None)`: in
+    /// tmux but the option could not be read).
+    pub fn from_terminal(term: Option<&str>, tmux_set_clipboard: Option<Option<&str>>) -> Self {
+        match term {
+            None | Some("" | "dumb") => {
+                return Self::Unavailable("this terminal (TERM=dumb) has no clipboard".into());
+            }
+            Some("linux") => {
+                return Self::Unavailable(
+                    "the Linux console (TERM=linux) has no clipboard sequence".into(),
+                );
+            }
+            Some(_) => {}
+        }
+        match tmux_set_clipboard {
+            Some(Some(setting)) if setting.trim() != "on" => Self::Unavailable(
+                "tmux drops the clipboard sequence (OSC 52) unless `set -g set-clipboard on`"
+                    .into(),
+            ),
+            _ => Self::Unknown,
         }
     }
 }
@@ -312,6 +362,8 @@ pub struct AppState {
     pub settings: AppSettings,
     pub keymap: Keymap,
     pub exit: Option<ExitPlan>,
+    /// Quit was asked for while sessions are held: the next quit key quits.
+    pub quit_armed: bool,
     pub now_unix: i64,
     pub(super) next_id: u64,
 }
@@ -411,6 +463,7 @@ impl AppState {
             settings,
             keymap,
             exit: None,
+            quit_armed: false,
             now_unix: 0,
             next_id: 0,
         };

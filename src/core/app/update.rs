@@ -16,8 +16,8 @@ use super::effect::{Effect, ExitPlan};
 use super::key::{Key, MouseInput};
 use super::msg::{Failed, Msg};
 use super::state::{
-    AppState, DefaultAction, Focus, Handover, HandoverAction, Held, Level, Overlay, Refresh,
-    Screen, Toast, profile_name, rows_of,
+    AppState, Clipboard, DefaultAction, Focus, Handover, HandoverAction, Held, Level, Overlay,
+    Refresh, Screen, Toast, profile_name, rows_of,
 };
 use super::urgency::Urgency;
 
@@ -363,6 +363,7 @@ fn choose(state: &mut AppState, held_id: u64, action: HandoverAction) -> Vec<Eff
                 credentials: held.credentials,
                 region,
                 command: None,
+                pause: false,
             });
             vec![Effect::Exit]
         }
@@ -376,6 +377,7 @@ fn choose(state: &mut AppState, held_id: u64, action: HandoverAction) -> Vec<Eff
                 credentials: held.credentials,
                 region,
                 command: Some(command),
+                pause: custom.pause,
             });
             vec![Effect::Exit]
         }
@@ -622,18 +624,17 @@ fn run_command(state: &mut AppState, command: Command, now: SystemTime) -> Vec<E
                 state.offset = 0;
                 state.refilter();
                 Vec::new()
-            } else if state.focus == Focus::Sessions {
+            } else {
+                // Esc never quits: people press it to get out of things.
                 state.focus = Focus::Roles;
                 Vec::new()
-            } else {
-                quit(state)
             }
         }
         Command::Help => {
             state.overlay = Overlay::Help;
             Vec::new()
         }
-        Command::Quit => quit(state),
+        Command::Quit => quit(state, now),
         Command::OpenBrowser => match state.signin.as_ref().map(|m| &m.phase) {
             Some(Phase::WaitingForApproval(wait)) => {
                 vec![Effect::OpenUrl(wait.verification_uri_complete.clone())]
@@ -643,13 +644,28 @@ fn run_command(state: &mut AppState, command: Command, now: SystemTime) -> Vec<E
         Command::CopyCode => match state.signin.as_ref().map(|m| &m.phase) {
             Some(Phase::WaitingForApproval(wait)) => {
                 let code = wait.user_code.clone();
-                toast(
-                    state,
-                    now,
-                    Level::Info,
-                    "code copied to the clipboard".into(),
-                );
-                vec![Effect::Copy(code)]
+                match state.settings.clipboard.clone() {
+                    Clipboard::Unavailable(why) => {
+                        toast(
+                            state,
+                            now,
+                            Level::Warn,
+                            format!("cannot copy: {why}; type the code {code}"),
+                        );
+                        Vec::new()
+                    }
+                    Clipboard::Unknown => {
+                        toast(
+                            state,
+                            now,
+                            Level::Info,
+                            "code sent to the terminal's clipboard (OSC 52); your terminal may \
+                             ignore it"
+                                .into(),
+                        );
+                        vec![Effect::Copy(code)]
+                    }
+                }
             }
             _ => Vec::new(),
         },
@@ -660,12 +676,67 @@ fn run_command(state: &mut AppState, command: Command, now: SystemTime) -> Vec<E
     }
 }
 
-fn quit(state: &mut AppState) -> Vec<Effect> {
+/// Quits; while sessions are held (and `confirm_quit` is on) the first quit key asks, the
+/// next one quits and any other key withdraws the question.
+fn quit(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
+    let held = state.held.len();
+    if state.settings.confirm_quit && held > 0 && !state.quit_armed {
+        state.quit_armed = true;
+        let keys: Vec<String> = state
+            .keymap
+            .keys_for(Command::Quit)
+            .iter()
+            .map(Key::to_string)
+            .collect();
+        let sessions = if held == 1 { "session" } else { "sessions" };
+        let text = format!(
+            "{held} {sessions} held: press {} again to quit, any other key to stay",
+            keys.join("/")
+        );
+        toast(state, now, Level::Warn, text);
+        return Vec::new();
+    }
     state.exit.get_or_insert(ExitPlan::Nothing);
     vec![Effect::Exit]
 }
 
+/// Whether anything is bound to `key`: a command, or a custom action in the menu.
+fn is_bound(state: &AppState, key: Key) -> bool {
+    [Context::Global, Context::SignIn, Context::Catalog]
+        .iter()
+        .any(|c| state.keymap.command(key, *c).is_some())
+        || state
+            .settings
+            .actions
+            .iter()
+            .any(|a| a.key.as_deref().and_then(Key::parse) == Some(key))
+}
+
 fn on_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect> {
+    // Esc and a key typed right after it arrive together and read as alt-key: when alt-key
+    // means nothing, it is the two keys, so neither is lost.
+    if let Key::Alt(c) = key
+        && !is_bound(state, key)
+    {
+        let mut effects = on_key(state, Key::Esc, now);
+        if !effects.contains(&Effect::Exit) {
+            effects.extend(on_key(state, Key::Char(c), now));
+        }
+        return effects;
+    }
+    let was_armed = state.quit_armed;
+    let effects = on_command_key(state, key, now);
+    if was_armed && state.exit.is_none() {
+        // The question about quitting is withdrawn.
+        state.quit_armed = false;
+        if state.toast.as_ref().is_some_and(|t| t.level == Level::Warn) {
+            state.toast = None;
+        }
+    }
+    effects
+}
+
+fn on_command_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect> {
     // A question being asked takes every key.
     if state.prompt.is_some() {
         return chains::on_prompt_key(state, key, now);
@@ -673,7 +744,7 @@ fn on_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect> {
     // Overlays and the menu take keys first.
     if state.overlay != Overlay::None {
         if matches!(key, Key::Ctrl('c')) {
-            return quit(state);
+            return quit(state, now);
         }
         state.overlay = Overlay::None;
         return Vec::new();
@@ -709,7 +780,7 @@ fn on_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect> {
                 let action = actions[menu.selected.min(last)];
                 return choose(state, menu.held_id, action);
             }
-            Key::Ctrl('c') => return quit(state),
+            Key::Ctrl('c') => return quit(state, now),
             Key::Esc => state.handover = None,
             _ => {}
         }
@@ -719,7 +790,14 @@ fn on_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect> {
         Screen::SignIn => Context::SignIn,
         Screen::Catalog => Context::Catalog,
     };
-    if let Some(command) = state.keymap.command(key, context) {
+    // A bound letter types into a search that is not empty (`q` quits only on an empty one).
+    let types = matches!(key, Key::Char(c) if c.is_alphanumeric())
+        && state.screen == Screen::Catalog
+        && state.focus == Focus::Roles
+        && !state.query.is_empty();
+    if let Some(command) = state.keymap.command(key, context)
+        && !types
+    {
         let applies = command.context() == context || command.context() == Context::Global;
         if applies {
             return run_command(state, command, now);

@@ -83,6 +83,17 @@ fn stop_refreshing(state: &mut AppState, id: Option<u64>) {
     }
 }
 
+/// Asks for an MFA code for `pending` (again, with `error`, after a wrong one).
+fn ask_mfa(state: &mut AppState, pending: PendingChain, serial: String, error: Option<String>) {
+    state.toast = None;
+    state.prompt = Some(Prompt::Mfa(MfaQuestion {
+        pending,
+        serial,
+        input: String::new(),
+        error,
+    }));
+}
+
 pub(super) fn on_chain_assumed(
     state: &mut AppState,
     request: u64,
@@ -94,14 +105,14 @@ pub(super) fn on_chain_assumed(
     };
     let done = match result {
         Ok(done) => done,
+        // A wrong code keeps the question open, saying so, for the next code.
         Err(ChainFailed::NeedsMfa { serial }) => {
-            state.toast = None;
-            state.prompt = Some(Prompt::Mfa(MfaQuestion {
-                pending,
-                serial,
-                input: String::new(),
-                error: None,
-            }));
+            ask_mfa(state, pending, serial, None);
+            return Vec::new();
+        }
+        Err(ChainFailed::WrongMfa { serial }) => {
+            let short = "that code was not accepted (wrong or used already): type the next one";
+            ask_mfa(state, pending, serial, Some(short.to_owned()));
             return Vec::new();
         }
         Err(ChainFailed::Failed(failure)) => {

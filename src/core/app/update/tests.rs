@@ -208,7 +208,34 @@ fn sign_in_keys_open_the_browser_and_copy_the_code() {
         update(&mut s, Msg::Key(Key::Char('c')), now()),
         vec![Effect::Copy("ABCD-EFGH".into())]
     );
-    assert!(s.toast.is_some());
+    // Nobody can know whether the terminal took it: say what was done.
+    let said = s.toast.clone().unwrap().text;
+    assert!(!said.contains("copied"), "{said}");
+    assert!(
+        said.contains("OSC 52") && said.contains("may ignore"),
+        "{said}"
+    );
+}
+
+#[test]
+fn copying_where_osc_52_cannot_work_says_so() {
+    use crate::core::app::state::Clipboard;
+    let mut s = waiting();
+    s.settings.clipboard = Clipboard::from_terminal(Some("linux"), None);
+    assert_eq!(update(&mut s, Msg::Key(Key::Char('c')), now()), vec![]);
+    let toast = s.toast.clone().unwrap();
+    assert_eq!(toast.level, Level::Warn);
+    assert!(toast.text.contains("TERM=linux"), "{}", toast.text);
+    assert!(toast.text.contains("ABCD-EFGH"), "type it: {}", toast.text);
+    // tmux drops OSC 52 unless set-clipboard is on.
+    let off = Clipboard::from_terminal(Some("screen"), Some(Some("external")));
+    assert!(matches!(&off, Clipboard::Unavailable(why) if why.contains("set-clipboard on")));
+    let on = Clipboard::from_terminal(Some("tmux-256color"), Some(Some("on")));
+    assert_eq!(on, Clipboard::Unknown);
+    assert_eq!(
+        Clipboard::from_terminal(Some("xterm"), None),
+        Clipboard::Unknown
+    );
 }
 
 #[test]
@@ -265,11 +292,90 @@ fn typing_filters_backspace_widens_esc_clears_then_quits() {
     assert_eq!(names(&s).len(), 2);
     assert!(update(&mut s, Msg::Key(Key::Esc), now()).is_empty());
     assert_eq!(s.query, "");
+    // Esc never quits: not on an empty search, not pressed again and again.
+    for _ in 0..3 {
+        assert_eq!(update(&mut s, Msg::Key(Key::Esc), now()), vec![]);
+    }
+    assert_eq!(s.exit, None);
+}
+
+#[test]
+fn q_quits_on_an_empty_search_and_types_otherwise() {
+    let mut s = ready();
+    typed(&mut s, "aq");
+    assert_eq!(s.query, "aq", "q types into a search that is not empty");
+    update(&mut s, Msg::Key(Key::Ctrl('u')), now());
     assert_eq!(
-        update(&mut s, Msg::Key(Key::Esc), now()),
+        update(&mut s, Msg::Key(Key::Char('q')), now()),
         vec![Effect::Exit]
     );
     assert_eq!(s.exit, Some(ExitPlan::Nothing));
+}
+
+#[test]
+fn esc_then_a_letter_read_as_alt_loses_no_key() {
+    // A terminal sends Esc then `d` as ESC `d`, which reads as alt-d when both arrive at once.
+    let mut s = ready();
+    typed(&mut s, "pay");
+    update(&mut s, Msg::Key(Key::Alt('d')), now());
+    typed(&mut s, "ata");
+    assert_eq!(s.query, "data");
+    // In the menu, Esc closes it and the letter is not lost either.
+    let mut s = holding();
+    s.handover = Some(Handover {
+        held_id: s.held[0].id,
+        selected: 0,
+    });
+    update(&mut s, Msg::Key(Key::Alt('x')), now());
+    assert!(s.handover.is_none());
+    assert_eq!(s.query, "x");
+}
+
+/// A ready state holding one session.
+fn holding() -> AppState {
+    let mut s = ready();
+    let fx = update(&mut s, Msg::Key(Key::Enter), now());
+    let Effect::GetCredentials { request, .. } = fx[0].clone() else {
+        panic!("{fx:?}")
+    };
+    update(
+        &mut s,
+        Msg::Credentials {
+            request,
+            result: Ok(creds(3600)),
+        },
+        now(),
+    );
+    update(&mut s, Msg::Key(Key::Esc), now());
+    assert!(s.handover.is_none() && s.held.len() == 1);
+    s
+}
+
+#[test]
+fn quitting_while_sessions_are_held_asks_once() {
+    let mut s = holding();
+    // The first ctrl-c asks; another key keeps the app.
+    assert_eq!(update(&mut s, Msg::Key(Key::Ctrl('c')), now()), vec![]);
+    let toast = s.toast.clone().unwrap();
+    assert_eq!(toast.level, Level::Warn);
+    assert!(toast.text.contains("1 session"), "{}", toast.text);
+    assert!(toast.text.contains("again to quit"), "{}", toast.text);
+    update(&mut s, Msg::Key(Key::Down), now());
+    assert_eq!(s.exit, None);
+    assert!(s.toast.is_none(), "the question is withdrawn");
+    // Asked again, q confirms.
+    assert_eq!(update(&mut s, Msg::Key(Key::Char('q')), now()), vec![]);
+    assert_eq!(
+        update(&mut s, Msg::Key(Key::Char('q')), now()),
+        vec![Effect::Exit]
+    );
+    // Configured off: quits at once.
+    let mut s = holding();
+    s.settings.confirm_quit = false;
+    assert_eq!(
+        update(&mut s, Msg::Key(Key::Ctrl('c')), now()),
+        vec![Effect::Exit]
+    );
 }
 
 #[test]
@@ -435,6 +541,7 @@ fn custom_actions_fill_placeholders_and_run_by_key() {
     let ecr = crate::core::app::state::CustomAction {
         name: "ECR login".into(),
         key: Some("e".into()),
+        pause: true,
         command: "login {account_id}.dkr.ecr.{region}.amazonaws.com as {profile} in {account_name}"
             .into(),
     };
@@ -531,20 +638,7 @@ fn an_unavailable_account_is_retried_and_its_roles_arrive() {
 
 #[test]
 fn expiring_sessions_warn_once_and_toasts_expire() {
-    let mut s = ready();
-    let fx = update(&mut s, Msg::Key(Key::Enter), now());
-    let Effect::GetCredentials { request, .. } = fx[0] else {
-        panic!()
-    };
-    update(
-        &mut s,
-        Msg::Credentials {
-            request,
-            result: Ok(creds(3600)),
-        },
-        now(),
-    );
-    update(&mut s, Msg::Key(Key::Esc), now());
+    let mut s = holding();
     s.toast = None;
     update(&mut s, Msg::Tick, later(60));
     assert!(s.toast.is_none(), "an hour left is fine");
@@ -901,4 +995,66 @@ fn a_paste_is_one_edit_of_the_query_without_control_characters_or_commands() {
     update(&mut s, Msg::Paste("x".repeat(100_000)), now());
     assert_eq!(s.query.chars().count(), paste::PASTE_LIMIT);
     assert!(names(&s).is_empty());
+}
+
+#[test]
+fn a_wrong_mfa_code_keeps_the_question_open_for_the_next_code() {
+    use crate::core::app::msg::ChainFailed;
+    use crate::core::app::prompt::Prompt;
+    let mut s = with_chain();
+    typed(&mut s, "deploy");
+    let (request, ..) = chain_request(&update(&mut s, Msg::Key(Key::Enter), now()));
+    let serial = "arn:aws:iam::999999999999:mfa/me".to_owned();
+    update(
+        &mut s,
+        Msg::ChainAssumed {
+            request,
+            result: Err(ChainFailed::NeedsMfa {
+                serial: serial.clone(),
+            }),
+        },
+        now(),
+    );
+    typed(&mut s, "111111");
+    let (request, ..) = chain_request(&update(&mut s, Msg::Key(Key::Enter), now()));
+    update(
+        &mut s,
+        Msg::ChainAssumed {
+            request,
+            result: Err(ChainFailed::WrongMfa {
+                serial: serial.clone(),
+            }),
+        },
+        now(),
+    );
+    let Some(Prompt::Mfa(question)) = &s.prompt else {
+        panic!("the question is closed: {:?}", s.prompt)
+    };
+    assert_eq!(question.input, "", "ready for the next code");
+    assert_eq!(question.serial, serial);
+    assert!(question.error.as_deref().unwrap().contains("not accepted"));
+    typed(&mut s, "222222");
+    let (_, _, codes) = chain_request(&update(&mut s, Msg::Key(Key::Enter), now()));
+    assert_eq!(codes, 1);
+}
+
+#[test]
+fn a_custom_action_pauses_after_it_ran_unless_configured_not_to() {
+    let parse = |extra: &str| -> crate::core::app::state::CustomAction {
+        toml::from_str(&format!("name = \"n\"\ncommand = \"true\"\n{extra}")).unwrap()
+    };
+    assert!(parse("").pause, "pauses by default");
+    assert!(!parse("pause = false").pause);
+    for (action, pause) in [(parse(""), true), (parse("pause = false"), false)] {
+        let mut s = with_menu(vec![action]);
+        pick(&mut s, HandoverAction::Custom(0));
+        let Some(ExitPlan::Run { pause: planned, .. }) = &s.exit else {
+            panic!("{:?}", s.exit)
+        };
+        assert_eq!(*planned, pause);
+    }
+    // The subshell is interactive: nothing to pause for.
+    let mut s = with_menu(Vec::new());
+    pick(&mut s, HandoverAction::Subshell);
+    assert!(matches!(s.exit, Some(ExitPlan::Run { pause: false, .. })));
 }
