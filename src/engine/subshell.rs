@@ -6,7 +6,7 @@
 //! the [`REMOVED`] variables.
 
 use std::ffi::{OsStr, OsString};
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitStatus;
 
 use crate::core::action::ActionCommand;
@@ -133,7 +133,10 @@ async fn wait_passing_stops(cmd: std::process::Command) -> io::Result<Ran> {
             signal = stops.next() => {
                 stopped_by = Some(signal);
                 let name = if signal == 1 { "SIGHUP" } else { "SIGTERM" };
-                eprintln!("\r\nrolecall: got {name}, passed on; rolecall ends when this does\r");
+                let _ = writeln!(
+                    io::stderr(),
+                    "\r\nrolecall: got {name}, passed on; rolecall ends when this does\r"
+                );
                 if let Some(pid) = child.id() {
                     pass_on(signal, pid);
                 }
