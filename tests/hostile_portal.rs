@@ -676,6 +676,9 @@ fn the_app_shows_hostile_names_escaped() {
     tmux.send(&["Enter"]);
     tmux.wait_text("Quit and print the exports", Duration::from_secs(20));
     tmux.send(&["Escape"]);
+    // A session is held: the first ctrl-c asks, the second quits.
+    tmux.send(&["C-c"]);
+    tmux.wait_text("again to quit", Duration::from_secs(10));
     tmux.send(&["C-c"]);
     // The shell's `echo EXITED=$?` (not the command line that asks for it).
     let exited = |s: &str| {

@@ -164,8 +164,9 @@ fn app_flows(home: &Home, seen: &mut Collected) -> String {
     step(&tmux, seen, "a subshell with these credentials");
     tmux.type_text("echo SUBSHELL-$((20+1)); exit");
     tmux.send(&["Enter"]);
-    // Back in the app (the subshell's output stays on the main screen, under it).
-    step(&tmux, seen, "PowerUserAccess");
+    // Back in the app (the subshell's output stays on the main screen, under it, and names
+    // the role too: wait for what only the app draws).
+    step(&tmux, seen, "details");
     tmux.send(&["Enter"]);
     step(&tmux, seen, "Quit and print the exports");
     choose(&tmux, 0);

@@ -180,7 +180,11 @@ fn sigterm_during_the_subshell_ends_rolecall_after_it() {
     tmux.signal_app("TERM");
     tmux.wait_text("got SIGTERM", Duration::from_secs(10));
     tmux.send(&["exit", "Enter"]);
-    let ended = tmux.wait_text("EXITED=", Duration::from_secs(10));
+    // `EXITED=` followed by a number: the command line itself shows `EXITED=$?`.
+    let ended = tmux.wait_for("rolecall to end", Duration::from_secs(10), |s| {
+        s.match_indices("EXITED=")
+            .any(|(i, m)| s[i + m.len()..].starts_with(|c: char| c.is_ascii_digit()))
+    });
     assert!(ended.contains("EXITED=143"), "{ended}");
     assert_same_as(&tmux, &stty_words(&before));
 }
