@@ -76,11 +76,11 @@ fn headers(lines: &[&str]) -> Vec<Option<String>> {
     lines
         .iter()
         .map(|line| {
-            let t = line.trim();
+            let t = line.trim_matches(ini::is_py_space);
             if t.is_empty() || t.starts_with(['#', ';']) {
                 return None;
             }
-            let indent = line.chars().take_while(|c| c.is_whitespace()).count();
+            let indent = line.chars().take_while(|c| ini::is_py_space(*c)).count();
             if in_section && in_setting && indent > level {
                 return None;
             }
@@ -93,7 +93,7 @@ fn headers(lines: &[&str]) -> Vec<Option<String>> {
                 in_setting = false;
             } else if in_section
                 && t.split_once(['=', ':'])
-                    .is_some_and(|(k, _)| !k.trim().is_empty())
+                    .is_some_and(|(k, _)| !k.trim_matches(ini::is_py_space).is_empty())
             {
                 in_setting = true;
             }

@@ -18,6 +18,7 @@
 //! Every name and value written passes [`super::ini_check`].
 
 use super::ini_check::{check_section, check_setting};
+use crate::config::ini::is_py_space;
 
 /// The first line of the managed block in `~/.aws/config`.
 pub const BLOCK_BEGIN: &str = "# BEGIN rolecall managed profiles (do not edit)";
@@ -71,8 +72,10 @@ struct Line<'a> {
 }
 
 impl<'a> Line<'a> {
+    /// The line without Python's whitespace around it (botocore strips with `str.strip()`,
+    /// which also takes U+001C..U+001F).
     fn trimmed(&self) -> &'a str {
-        self.text.trim()
+        self.text.trim_matches(is_py_space)
     }
 
     fn is_blank_or_comment(&self) -> bool {
@@ -116,7 +119,7 @@ fn classify<'a>(lines: &[Line<'a>]) -> Vec<Kind<'a>> {
             kinds.push(Kind::Other);
             continue;
         }
-        let indent = line.text.chars().take_while(|c| c.is_whitespace()).count();
+        let indent = line.text.chars().take_while(|c| is_py_space(*c)).count();
         if in_section && in_setting && indent > indent_level {
             kinds.push(Kind::Continuation);
             continue;
@@ -131,7 +134,7 @@ fn classify<'a>(lines: &[Line<'a>]) -> Vec<Kind<'a>> {
         }
         let key = trimmed
             .split_once(['=', ':'])
-            .map(|(k, _)| k.trim())
+            .map(|(k, _)| k.trim_matches(is_py_space))
             .filter(|k| in_section && !k.is_empty());
         match key {
             Some(key) => {

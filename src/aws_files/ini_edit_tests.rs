@@ -279,6 +279,16 @@ fn a_section_or_key_written_twice_is_refused() {
     ));
 }
 
+/// Found by fuzzing: botocore strips a line with Python's `str.strip()`, which also takes
+/// U+001C..U+001F, so `\x1e[default]` is the `[default]` header. The editor missed it and a
+/// removal left the section behind.
+#[test]
+fn a_header_after_python_whitespace_is_a_header() {
+    let text = "\x1e\x1e[default]\r\nregion = x\r\n[other]\r\na = b\r\n";
+    let out = remove_section(text, "default");
+    assert_eq!(out, "[other]\r\na = b\r\n");
+}
+
 #[test]
 fn a_round_trip_without_changes_is_byte_identical() {
     for text in [
