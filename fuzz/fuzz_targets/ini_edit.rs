@@ -104,13 +104,27 @@ fn headers(lines: &[&str]) -> Vec<Option<String>> {
 
 /// `(before, after)` around the last `[name]` section: from its header line to the next one.
 fn around<'a>(text: &'a str, name: &str) -> Option<(&'a str, &'a str)> {
+    // Lines end at `\r\n`, `\n` or a lone `\r` (Python's universal newlines).
     let mut starts = vec![0];
-    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        at += match bytes[at] {
+            b'\r' if bytes.get(at + 1) == Some(&b'\n') => 2,
+            _ => 1,
+        };
+        if matches!(bytes[at - 1], b'\n' | b'\r') {
+            starts.push(at);
+        }
+    }
     starts.retain(|&i| i < text.len());
     let line = |i: usize| {
-        let end = starts.get(i + 1).map_or(text.len(), |&e| e - 1);
+        let end = starts.get(i + 1).copied().unwrap_or(text.len());
         let l = &text[starts[i]..end];
-        l.strip_suffix('\r').unwrap_or(l)
+        l.strip_suffix("\r\n")
+            .or_else(|| l.strip_suffix('\n'))
+            .or_else(|| l.strip_suffix('\r'))
+            .unwrap_or(l)
     };
     let lines: Vec<&str> = (0..starts.len()).map(line).collect();
     let heads = headers(&lines);

@@ -155,19 +155,19 @@ fn header_of<'a>(kind: &Kind<'a>) -> Option<&'a str> {
 }
 
 fn split_lines(text: &str) -> Vec<Line<'_>> {
+    // Where botocore's reader (Python's universal newlines) ends a line: `\r\n`, `\n` or a
+    // lone `\r`.
     let mut lines = Vec::new();
     let mut rest = text;
     while !rest.is_empty() {
-        match rest.find('\n') {
+        match rest.find(['\n', '\r']) {
             Some(i) => {
-                let (with_eol, next) = rest.split_at(i + 1);
-                let body = &with_eol[..i];
-                let (text, eol) = match body.strip_suffix('\r') {
-                    Some(t) => (t, &with_eol[i - 1..]),
-                    None => (body, &with_eol[i..]),
-                };
-                lines.push(Line { text, eol });
-                rest = next;
+                let eol_len = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+                lines.push(Line {
+                    text: &rest[..i],
+                    eol: &rest[i..i + eol_len],
+                });
+                rest = &rest[i + eol_len..];
             }
             None => {
                 lines.push(Line {

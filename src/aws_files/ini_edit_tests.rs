@@ -289,6 +289,14 @@ fn a_header_after_python_whitespace_is_a_header() {
     assert_eq!(out, "[other]\r\na = b\r\n");
 }
 
+/// Found by fuzzing: botocore (Python's universal newlines) ends a line at a lone `\r` too,
+/// so `[a]\r[default]` holds the `[default]` header; the editor read one line.
+#[test]
+fn a_lone_carriage_return_ends_a_line() {
+    let text = "[a]\rk = v\r[default]\nregion = x\n";
+    assert_eq!(remove_section(text, "default"), "[a]\rk = v\r");
+}
+
 #[test]
 fn a_round_trip_without_changes_is_byte_identical() {
     for text in [
