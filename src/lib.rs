@@ -1,6 +1,6 @@
 //! rolecall: move between AWS accounts and roles from one full-screen terminal app.
 //!
-//! Module map (see `../shared/GUIDE.md` §2 for the architecture):
+//! Module map (the README's Layout section describes the architecture):
 //!
 //! | module | holds |
 //! |---|---|
