@@ -7,15 +7,11 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use common::app::{AppOptions, paths, start_app};
 use common::*;
 use crossterm::event::KeyCode;
-use rolecall::adapters::aws_sts::AwsSts;
 use rolecall::config::Config;
 use rolecall::core::app::state::AppSettings;
-use rolecall::runtime::chain_services::ChainServices;
 
 const MFA_SERIAL: &str = "arn:aws:iam::482167869816:mfa/demo";
 
@@ -67,15 +63,6 @@ mfa_serial = "{MFA_SERIAL}"
     .unwrap();
     let config = Config::load(&paths).unwrap();
     let session = config.session(None).unwrap().clone();
-    let chains = Arc::new(ChainServices {
-        config: config.clone(),
-        paths: paths.clone(),
-        sts: AwsSts::new(Some(&emu.url())),
-        history_file: Some(paths.state_dir.join("role-history.json")),
-        app_region: None,
-        default_region: REGION.into(),
-        user: "alice".into(),
-    });
     let mut app = start_app(
         &emu,
         home.path(),
@@ -85,7 +72,7 @@ mfa_serial = "{MFA_SERIAL}"
                 chains: config.chains.iter().cloned().collect(),
                 ..AppSettings::default()
             },
-            chains: Some(chains),
+            config: Some(config.clone()),
             size: (130, 40),
             ..AppOptions::default()
         },
@@ -189,14 +176,16 @@ mfa_serial = "{MFA_SERIAL}"
 #[tokio::test(flavor = "multi_thread")]
 async fn a_chain_exports_the_same_region_from_the_app_as_from_rolecall_env() {
     use common::cli_home::{BIN, command_in, text};
-    let emu = start(&(org()
-        + r#"
+    let emu = start(
+        &(org()
+            + r#"
 [[iam_roles]]
 account = "295922081140"
 name = "support-readonly"
 max_session_seconds = 3600
 trust.principals = ["arn:aws:iam::764289909412:user/no-perms-user"]
-"#))
+"#),
+    )
     .await;
     let home = tempfile::tempdir().unwrap();
     let paths = paths(home.path());
@@ -229,9 +218,14 @@ role_arn = "arn:aws:iam::295922081140:role/support-readonly"
     )
     .unwrap();
 
-    let out = command_in(home.path(), &emu.url(), BIN, &["env", "support", "--shell", "bash"])
-        .output()
-        .unwrap();
+    let out = command_in(
+        home.path(),
+        &emu.url(),
+        BIN,
+        &["env", "support", "--shell", "bash"],
+    )
+    .output()
+    .unwrap();
     let exported = text(&out.stdout);
     let from_env = exported
         .lines()
@@ -242,15 +236,6 @@ role_arn = "arn:aws:iam::295922081140:role/support-readonly"
 
     let config = Config::load(&paths).unwrap();
     let session = config.session(None).unwrap().clone();
-    let chains = Arc::new(ChainServices {
-        config: config.clone(),
-        paths: paths.clone(),
-        sts: AwsSts::new(Some(&emu.url())),
-        history_file: None,
-        app_region: None,
-        default_region: session.region.clone(),
-        user: "alice".into(),
-    });
     let mut app = start_app(
         &emu,
         home.path(),
@@ -260,7 +245,7 @@ role_arn = "arn:aws:iam::295922081140:role/support-readonly"
                 chains: config.chains.iter().cloned().collect(),
                 ..AppSettings::default()
             },
-            chains: Some(chains),
+            config: Some(config.clone()),
             size: (130, 40),
             ..AppOptions::default()
         },
@@ -277,5 +262,8 @@ role_arn = "arn:aws:iam::295922081140:role/support-readonly"
         panic!("the app did not end with the exports");
     };
     assert_eq!(from_env, "us-east-1");
-    assert_eq!(region, from_env, "the app and `rolecall env` export one region");
+    assert_eq!(
+        region, from_env,
+        "the app and `rolecall env` export one region"
+    );
 }

@@ -4,7 +4,10 @@
 //! page ([`redirect_page`]) in `<state dir>/console/`, handed over as a `file:` URL, so only the
 //! page's path is on the browser's command line.
 
+use std::path::PathBuf;
+
 use super::redirect_page;
+use crate::environment::Environment;
 use crate::paths::Paths;
 use crate::ports::opener::{Opener, check_web_url};
 use crate::secret::Secret;
@@ -13,8 +16,23 @@ use crate::secret::Secret;
 pub const PAGES_DIR: &str = "console";
 
 /// Opens URLs in the system browser when one can be used here.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemBrowser;
+#[derive(Debug, Clone, Default)]
+pub struct SystemBrowser {
+    /// A browser can be shown here ([`browser_available`], from the environment read at start).
+    available: bool,
+    /// rolecall's state directory, where the private redirect pages go.
+    state_dir: Option<PathBuf>,
+}
+
+impl SystemBrowser {
+    /// The browser as the environment and the paths say.
+    pub fn new(env: &Environment, paths: &Paths) -> Self {
+        Self {
+            available: env.browser_available(),
+            state_dir: Some(paths.state_dir.clone()),
+        }
+    }
+}
 
 /// Whether this environment can show a browser: not over SSH, and on Linux/BSD only with a
 /// display or an explicit `$BROWSER`.
@@ -34,7 +52,7 @@ pub fn browser_available(env: impl Fn(&str) -> Option<String>) -> bool {
 
 impl Opener for SystemBrowser {
     fn can_open(&self) -> bool {
-        browser_available(|name| std::env::var(name).ok())
+        self.available
     }
 
     fn open(&self, url: &str) -> Result<(), String> {
@@ -47,9 +65,10 @@ impl Opener for SystemBrowser {
 
     fn open_secret(&self, url: &Secret<String>) -> Result<(), String> {
         let checked = Secret::new(check_web_url(url.expose()).map_err(|e| e.to_string())?);
-        let dir = Paths::from_env()
-            .map_err(|e| e.to_string())?
+        let dir = self
             .state_dir
+            .as_ref()
+            .ok_or("no state directory for the page that opens the console")?
             .join(PAGES_DIR);
         let page = redirect_page::write(&dir, &checked)
             .map_err(|e| format!("cannot write the page that opens the console: {e}"))?;
@@ -108,7 +127,9 @@ mod policy_tests {
     // The policy holds in the real opener: a refused URL never reaches the browser.
     #[test]
     fn the_system_browser_refuses_what_the_policy_refuses() {
-        let e = SystemBrowser.open("file:///etc/passwd").unwrap_err();
+        let e = SystemBrowser::default()
+            .open("file:///etc/passwd")
+            .unwrap_err();
         assert!(e.starts_with("not opening file:///etc/passwd"), "{e}");
     }
 }

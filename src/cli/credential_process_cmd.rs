@@ -17,20 +17,22 @@ use serde::Serialize;
 use time::macros::format_description;
 
 use super::context::Context;
-use super::target_credentials::credentials_for;
 use super::{CliError, block_on};
 use crate::adapters::aws_sso_cache::AwsSsoCache;
 use crate::adapters::browser::SystemBrowser;
 use crate::adapters::file_store::FileStore;
 use crate::adapters::keyring_store::KeyringStore;
+use crate::adapters::stderr_reporter::StderrReporter;
+use crate::adapters::stderr_signin_view::OneLineSignInView;
 use crate::adapters::store_select::{Backend, open_store};
 use crate::config::Config;
 use crate::core::countdown;
 use crate::core::credentials::Credentials;
-use crate::core::signin::{DeviceWait, Method};
+use crate::core::signin::Method;
 use crate::core::sso::SsoSession;
 use crate::core::target::Matching;
-use crate::engine::signin::{SignInRequest, SignInView};
+use crate::engine::signin::SignInRequest;
+use crate::environment::Environment;
 use crate::paths::Paths;
 use crate::ports::clock::{Clock, SystemClock};
 use crate::ports::opener::Opener;
@@ -58,23 +60,23 @@ pub fn run(args: CredentialProcessArgs) -> Result<(), CliError> {
     })?;
     let reading = reading_context()?;
     if !args.fresh
-        && let Some(credentials) = super::handover::kept(&reading, args.session.as_deref(), &target)
+        && let Some(credentials) = reading.kept(args.session.as_deref(), &target)
     {
         return print(&credentials);
     }
     drop(reading);
     // Getting and keeping credentials: the store exactly as every other command opens it.
-    let ctx = Context::load()?;
+    let ctx = super::context::load()?;
     block_on(async move {
-        if args.fresh || super::handover::chain_named(&ctx, &target).is_some() {
-            let obtained = super::handover::obtain_matching(
-                &ctx,
-                args.session.as_deref(),
-                &target,
-                args.fresh,
-                Matching::Exact,
-            )
-            .await?;
+        if args.fresh || ctx.chain_named(&target).is_some() {
+            let obtained = ctx
+                .obtain(
+                    args.session.as_deref(),
+                    &target,
+                    args.fresh,
+                    Matching::Exact,
+                )
+                .await?;
             return print(&obtained.credentials);
         }
         let session = ctx.session(args.session.as_deref())?;
@@ -83,7 +85,7 @@ pub fn run(args: CredentialProcessArgs) -> Result<(), CliError> {
     })
 }
 
-/// Like [`Context::load`], but `backend = "auto"` does not probe the keyring first (a write, a
+/// Like [`super::context::load`], but `backend = "auto"` does not probe the keyring first (a write, a
 /// read and a delete over D-Bus: about 70 ms on Linux, most of this command's time). The fast
 /// path only reads, so the first read decides: a keyring that answers is where `auto` keeps
 /// things; one that fails sends the read to the file store, where `auto` would have fallen back.
@@ -99,11 +101,13 @@ pub fn reading_context() -> Result<Context, CliError> {
     };
     let store = SessionStore::new(secrets, AwsSsoCache::new(paths.sso_cache_dir.clone()))
         .with_aws_cli_interop(config.file.storage.aws_cli_cache);
-    Ok(Context {
+    Ok(crate::compose::workspace(
         paths,
         config,
+        Environment::from_process(),
         store,
-    })
+        std::sync::Arc::new(StderrReporter),
+    ))
 }
 
 /// The OS keyring, and the file store for any call the keyring cannot answer.
@@ -142,13 +146,17 @@ async fn slow_path(
     session: &SsoSession,
     target: &str,
 ) -> Result<Credentials, CliError> {
-    match credentials_for(ctx, session, target, Matching::Exact, false).await {
-        Ok((_, credentials)) => Ok(credentials),
+    let credentials_for = || async {
+        ctx.credentials_for(session, target, Matching::Exact, false)
+            .await
+            .map(|(_, credentials)| credentials)
+            .map_err(CliError::from)
+    };
+    match credentials_for().await {
+        Ok(credentials) => Ok(credentials),
         Err(CliError::NeedsLogin(_)) if ctx.config.file.sign_in.from_credential_process => {
             sign_in(ctx, session).await?;
-            credentials_for(ctx, session, target, Matching::Exact, false)
-                .await
-                .map(|(_, credentials)| credentials)
+            credentials_for().await
         }
         Err(CliError::NeedsLogin(why)) => Err(CliError::NeedsLogin(format!(
             "{why} (or set [sign_in] from_credential_process = true)"
@@ -159,17 +167,17 @@ async fn slow_path(
 
 /// The device-code sign-in, its code and URL on stderr (stdout carries only the JSON).
 async fn sign_in(ctx: &Context, session: &SsoSession) -> Result<(), CliError> {
-    let opener = SystemBrowser;
+    let opener = SystemBrowser::new(&ctx.env, &ctx.paths);
     let request = SignInRequest {
         session: session.clone(),
         method: Method::DeviceCode,
         open_browser: ctx.config.file.sign_in.open_browser && opener.can_open(),
-        endpoint: ctx.config.endpoint(&session.name).map(str::to_owned),
+        endpoint: ctx.endpoints(Some(&session.name)).sso_oidc,
         client_name: "rolecall".into(),
         registrations: ctx.store.registrations(session),
     };
     let idc = ctx.identity_center(session);
-    let mut view = StderrView { shown_code: false };
+    let mut view = OneLineSignInView::default();
     let signed_in =
         crate::engine::signin::run(&idc, &opener, &SystemClock, &request, None, &mut view)
             .await
@@ -181,34 +189,6 @@ async fn sign_in(ctx: &Context, session: &SsoSession) -> Result<(), CliError> {
         countdown::utc(signed_in.token.expires_at)
     );
     Ok(())
-}
-
-/// Shows the device code and URL on stderr.
-struct StderrView {
-    shown_code: bool,
-}
-
-impl SignInView for StderrView {
-    fn device_code(&mut self, wait: &DeviceWait) {
-        if self.shown_code {
-            return;
-        }
-        self.shown_code = true;
-        note!(
-            "rolecall: to sign in, open {} and check that it shows the code {} (expires {}).",
-            wait.verification_uri_complete,
-            wait.user_code,
-            countdown::left(wait.expires_at, SystemClock.now()),
-        );
-    }
-
-    fn browser_url(&mut self, url: &str, opened: bool) {
-        if opened {
-            note!("rolecall: opened your browser to sign in; if it did not appear, open {url}");
-        } else {
-            note!("rolecall: to sign in, open {url}");
-        }
-    }
 }
 
 /// The credential_process Version 1 document.

@@ -5,8 +5,6 @@
 use std::time::SystemTime;
 
 use super::CliError;
-use super::context::Context;
-use super::handover::{Obtained, obtain};
 use crate::aws_files::ini_check::{check_region, check_section};
 use crate::aws_files::profile_name::{DEFAULT_TEMPLATE, NameFields, render, sanitize};
 use crate::aws_files::{
@@ -14,7 +12,9 @@ use crate::aws_files::{
     write_profile_with,
 };
 use crate::core::countdown;
+use crate::core::target::Matching;
 use crate::core::target::Target;
+use crate::workspace::Obtained;
 
 /// Arguments of `rolecall write`.
 #[derive(Debug, clap::Args)]
@@ -90,14 +90,21 @@ fn report(written: &Written) {
 }
 
 pub fn run(args: WriteArgs) -> Result<(), CliError> {
-    let ctx = Context::load()?;
+    let ctx = super::context::load()?;
     if let Some(region) = &args.region {
         check_region(region).map_err(|e| CliError::Usage(format!("--region: {e}")))?;
         // Both files or neither: a profile left without the region asked for is a surprise.
         ensure_writable(&ctx.paths.aws_config).map_err(file_error)?;
     }
     super::block_on(async move {
-        let obtained = obtain(&ctx, args.session.as_deref(), &args.target, args.fresh).await?;
+        let obtained = ctx
+            .obtain(
+                args.session.as_deref(),
+                &args.target,
+                args.fresh,
+                Matching::Suggest,
+            )
+            .await?;
         let name = profile_name(&args, &obtained)?;
         let credentials = &obtained.credentials;
         let overwrite = if args.force {

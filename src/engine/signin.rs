@@ -4,7 +4,6 @@
 use std::collections::VecDeque;
 use std::time::{Duration, SystemTime};
 
-use crate::adapters::endpoints::{Service, endpoint_for};
 use crate::core::signin::{
     DeviceWait, Effect, Event, Failure, Method, Phase, REGISTRATION_MARGIN, SignIn,
 };
@@ -28,7 +27,9 @@ pub struct SignInRequest {
     pub method: Method,
     /// The user asked for the browser and one can be opened here.
     pub open_browser: bool,
-    /// Where SSO OIDC is reached when not at AWS (the emulator).
+    /// Where SSO OIDC is reached when not at AWS (the emulator): the identity center's
+    /// `endpoint_url`, else `AWS_ENDPOINT_URL_SSO_OIDC` / `AWS_ENDPOINT_URL` (resolved by the
+    /// caller, [`crate::adapters::endpoints::Endpoints`]).
     pub endpoint: Option<String>,
     pub client_name: String,
     /// Registrations kept for this identity center (`SessionStore::registrations`): a
@@ -39,9 +40,8 @@ pub struct SignInRequest {
 
 impl SignInRequest {
     /// The OIDC `authorize` endpoint for PKCE, in the identity center's partition.
-    pub async fn authorize_endpoint(&self) -> Result<String, String> {
-        let endpoint = endpoint_for(Service::SsoOidc, self.endpoint.as_deref());
-        super::pkce::authorize_endpoint(&self.session.region, endpoint.as_deref()).await
+    pub async fn authorize_endpoint(&self) -> Result<String, super::pkce::NoAuthorizeEndpoint> {
+        super::pkce::authorize_endpoint(&self.session.region, self.endpoint.as_deref()).await
     }
 
     /// A kept registration made for `method` and good for a while yet.
@@ -128,7 +128,7 @@ pub async fn execute<I: IdentityCenter>(
                 )
                 .await
             }
-            Err(why) => Err(crate::core::signin::PkceError::Browser(why)),
+            Err(why) => Err(crate::core::signin::PkceError::Browser(why.to_string())),
         }),
         Effect::Save(_) => return None,
     })

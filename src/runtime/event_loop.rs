@@ -94,7 +94,7 @@ where
 {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let (panics, mut panicked) = mpsc::unbounded_channel::<String>();
-    let clock = services.clock.clone();
+    let clock = services.workspace.clock.clone();
     let size = terminal
         .size()
         .map_err(|e| io::Error::other(e.to_string()))?;
@@ -120,13 +120,7 @@ where
                         let _ = out.flush();
                     }
                 }
-                Effect::SaveFrecency => services.spawn(
-                    Effect::SaveFrecency,
-                    tx.clone(),
-                    Some(state.frecency.clone()),
-                    &panics,
-                ),
-                other => services.spawn(other, tx.clone(), None, &panics),
+                other => services.spawn(other, tx.clone(), &panics),
             }
         }
         if dirty {

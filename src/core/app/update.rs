@@ -488,7 +488,7 @@ fn assume(state: &mut AppState, now: SystemTime, fresh: bool) -> Vec<Effect> {
         state.frecency.record_use(&role, state.now_unix);
         reorder_keeping_selection(state);
         let mut effects = chains::assume_chain(state, spec, None, fresh, now);
-        effects.push(Effect::SaveFrecency);
+        effects.push(Effect::SaveFrecency(state.frecency.clone()));
         return effects;
     }
     if state
@@ -522,7 +522,7 @@ fn assume(state: &mut AppState, now: SystemTime, fresh: bool) -> Vec<Effect> {
             role: role.role_name,
             fresh,
         },
-        Effect::SaveFrecency,
+        Effect::SaveFrecency(state.frecency.clone()),
     ]
 }
 
@@ -599,7 +599,7 @@ fn run_command(state: &mut AppState, command: Command, now: SystemTime) -> Vec<E
                 Level::Info,
                 format!("{word} {}", role.role_name),
             );
-            vec![Effect::SaveFrecency]
+            vec![Effect::SaveFrecency(state.frecency.clone())]
         }
         Command::RefreshCatalog => {
             if state.refresh.is_some() {

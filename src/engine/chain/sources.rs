@@ -1,11 +1,13 @@
 //! Where a chain's first credentials come from: an SSO role (through the identity center's
 //! stored or silently refreshed token), an AWS CLI profile's keys, or the environment. Also
 //! `mfa_process`, the command that prints an MFA code.
+//!
+//! The identity center is reached through the [`IdentityCenter`] port (the sources are given a
+//! way to build one per identity center), so they run against a fake as well as against AWS.
 
 use std::future::Future;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::adapters::aws_identity_center::AwsIdentityCenter;
 use crate::catalog::CatalogCache;
 use crate::config::Config;
 use crate::config::ini;
@@ -15,6 +17,7 @@ use crate::core::credentials::Credentials;
 use crate::core::sso::SsoSession;
 use crate::engine::role_credentials::{FRESHNESS_MARGIN, role_credentials};
 use crate::engine::tokens::{TokenError, usable_token};
+use crate::environment::Environment;
 use crate::paths::Paths;
 use crate::ports::clock::Clock;
 use crate::ports::identity_center::{IdcError, IdentityCenter};
@@ -48,15 +51,18 @@ pub trait SourceResolver: Send + Sync {
 }
 
 /// The real sources: config, the token store, `~/.aws/credentials` and `~/.aws/config`, the
-/// process environment.
-pub struct StandardSources<'a> {
+/// environment read at start, and an identity center per session (`identity_center`).
+pub struct StandardSources<'a, F> {
     pub config: &'a Config,
     pub paths: &'a Paths,
     pub store: &'a SessionStore,
     pub clock: &'a dyn Clock,
+    pub environment: &'a Environment,
+    /// The identity center of a session (the real SDK adapter, or a fake in tests).
+    pub identity_center: F,
 }
 
-impl StandardSources<'_> {
+impl<I: IdentityCenter, F: Fn(&SsoSession) -> I + Send + Sync> StandardSources<'_, F> {
     fn session(&self, wanted: Option<&str>) -> Result<SsoSession, ChainError> {
         self.config
             .session(wanted)
@@ -71,7 +77,7 @@ impl StandardSources<'_> {
     /// cached yet, or a listing is still running).
     async fn listed_account_id(
         &self,
-        idc: &AwsIdentityCenter,
+        idc: &I,
         token: &Secret<String>,
         session: &SsoSession,
         account: &str,
@@ -126,7 +132,9 @@ fn needs_sign_in(session: &str) -> ChainError {
     }
 }
 
-impl SourceResolver for StandardSources<'_> {
+impl<I: IdentityCenter, F: Fn(&SsoSession) -> I + Send + Sync> SourceResolver
+    for StandardSources<'_, F>
+{
     async fn sso(
         &self,
         session: Option<&str>,
@@ -135,7 +143,7 @@ impl SourceResolver for StandardSources<'_> {
         fresh: bool,
     ) -> Result<(Credentials, String, bool), ChainError> {
         let session = self.session(session)?;
-        let idc = AwsIdentityCenter::new(&session.region, self.config.endpoint(&session.name));
+        let idc = (self.identity_center)(&session);
         let numeric = is_account_id(account);
         // The catalog cache knows account names; a listing still running does not yet.
         let cached_id = numeric.then(|| account.to_owned()).or_else(|| {
@@ -222,16 +230,16 @@ impl SourceResolver for StandardSources<'_> {
     }
 
     fn profile(&self, chain: &str, profile: &str) -> Result<ProfileKeys, ChainError> {
-        profile_keys(&self.paths.aws_credentials, &self.paths.aws_config, profile).map_err(
-            |message| ChainError::Failed {
+        profile_keys(&self.paths.aws_credentials, &self.paths.aws_config, profile).map_err(|e| {
+            ChainError::Failed {
                 chain: chain.to_owned(),
-                message,
-            },
-        )
+                message: e.to_string(),
+            }
+        })
     }
 
     fn environment(&self, chain: &str) -> Result<Credentials, ChainError> {
-        environment_credentials(|name| std::env::var(name).ok()).ok_or_else(|| {
+        self.environment.credentials().ok_or_else(|| {
             ChainError::Failed {
                 chain: chain.to_owned(),
                 message: "credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set".into(),
@@ -240,18 +248,22 @@ impl SourceResolver for StandardSources<'_> {
     }
 }
 
-/// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` from `env`.
-pub fn environment_credentials(env: impl Fn(&str) -> Option<String>) -> Option<Credentials> {
-    let key = env("AWS_ACCESS_KEY_ID").filter(|v| !v.is_empty())?;
-    let secret = env("AWS_SECRET_ACCESS_KEY").filter(|v| !v.is_empty())?;
-    Some(Credentials {
-        access_key_id: key,
-        secret_access_key: Secret::new(secret),
-        session_token: env("AWS_SESSION_TOKEN")
-            .filter(|v| !v.is_empty())
-            .map(Secret::new),
-        expires_at: None,
-    })
+/// Why a profile's keys cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error("no profile {profile:?} in {} or {}", .credentials_file.display(), .config_file.display())]
+    Missing {
+        profile: String,
+        credentials_file: PathBuf,
+        config_file: PathBuf,
+    },
+    #[error("profile {profile:?} has no aws_access_key_id and aws_secret_access_key")]
+    NoKeys { profile: String },
+    #[error("{}: cannot read: {source}", .path.display())]
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// Reads a profile's keys from the credentials file (else the config file, as botocore does)
@@ -260,7 +272,7 @@ pub fn profile_keys(
     credentials_file: &Path,
     config_file: &Path,
     profile: &str,
-) -> Result<ProfileKeys, String> {
+) -> Result<ProfileKeys, ProfileError> {
     // Read as botocore reads them; a line it would refuse is skipped (`status` names it).
     let creds = read_sections(credentials_file)?;
     let config = read_sections(config_file)?;
@@ -275,16 +287,16 @@ pub fn profile_keys(
             .map(str::to_owned)
     };
     if in_creds.is_none() && in_config.is_none() {
-        return Err(format!(
-            "no profile {profile:?} in {} or {}",
-            credentials_file.display(),
-            config_file.display()
-        ));
+        return Err(ProfileError::Missing {
+            profile: profile.to_owned(),
+            credentials_file: credentials_file.to_owned(),
+            config_file: config_file.to_owned(),
+        });
     }
     let (Some(key), Some(secret)) = (get("aws_access_key_id"), get("aws_secret_access_key")) else {
-        return Err(format!(
-            "profile {profile:?} has no aws_access_key_id and aws_secret_access_key"
-        ));
+        return Err(ProfileError::NoKeys {
+            profile: profile.to_owned(),
+        });
     };
     Ok(ProfileKeys {
         credentials: Credentials {
@@ -298,11 +310,14 @@ pub fn profile_keys(
     })
 }
 
-fn read_sections(path: &Path) -> Result<Vec<ini::Section>, String> {
+fn read_sections(path: &Path) -> Result<Vec<ini::Section>, ProfileError> {
     match crate::adapters::read_file::read(path, crate::adapters::read_file::CONFIG_LIMIT) {
         Ok(bytes) => Ok(ini::read(&String::from_utf8_lossy(&bytes)).sections),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(format!("{}: cannot read: {e}", path.display())),
+        Err(source) => Err(ProfileError::Unreadable {
+            path: path.to_owned(),
+            source,
+        }),
     }
 }
 
@@ -336,16 +351,21 @@ pub async fn run_mfa_process(chain: &str, command: &str) -> Result<Secret<String
         )));
     }
     let code = String::from_utf8_lossy(&output.stdout).trim().to_owned();
-    check_code(&code).map_err(|m| fail(format!("mfa_process printed {m}")))?;
+    check_code(&code).map_err(|e| fail(format!("mfa_process printed {e}")))?;
     Ok(Secret::new(code))
 }
 
+/// Something that is not an MFA code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("something that is not a 6-digit MFA code")]
+pub struct NotACode;
+
 /// An MFA code is six digits.
-pub fn check_code(code: &str) -> Result<(), String> {
+pub fn check_code(code: &str) -> Result<(), NotACode> {
     if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {
-        Err("something that is not a 6-digit MFA code".to_owned())
+        Err(NotACode)
     }
 }
 
@@ -382,6 +402,7 @@ mod tests {
         assert!(
             profile_keys(&creds, &config, "nope")
                 .unwrap_err()
+                .to_string()
                 .contains("no profile")
         );
     }
@@ -402,23 +423,6 @@ mod tests {
         let keys = profile_keys(&creds, &config, "ci").unwrap();
         assert_eq!(keys.credentials.access_key_id, "AKIA1");
         assert_eq!(keys.region.as_deref(), Some("eu-west-1"));
-    }
-
-    #[test]
-    fn environment_needs_both_keys() {
-        let env = |k: &str| (k == "AWS_ACCESS_KEY_ID").then(|| "AKIA".to_owned());
-        assert!(environment_credentials(env).is_none());
-        let env = |k: &str| match k {
-            "AWS_ACCESS_KEY_ID" => Some("AKIA".to_owned()),
-            "AWS_SECRET_ACCESS_KEY" => Some("s".to_owned()),
-            _ => None,
-        };
-        assert!(
-            environment_credentials(env)
-                .unwrap()
-                .session_token
-                .is_none()
-        );
     }
 
     #[tokio::test]
