@@ -57,7 +57,7 @@ pub async fn authorize_endpoint(
         .map_err(|e| bad(e.into()))?;
     let resolved = ResolveEndpoint::resolve_endpoint(&DefaultResolver::new(), &params)
         .await
-        .map_err(|e| bad(e.into()))?;
+        .map_err(bad)?;
     Ok(format!(
         "{}/authorize",
         resolved.url().trim_end_matches('/')

@@ -425,6 +425,204 @@ mod tests {
         assert_eq!(keys.region.as_deref(), Some("eu-west-1"));
     }
 
+    mod fake_identity_center {
+        use std::collections::BTreeMap;
+        use std::sync::Mutex;
+        use std::time::{Duration, SystemTime};
+
+        use super::super::*;
+        use crate::adapters::aws_sso_cache::AwsSsoCache;
+        use crate::adapters::file_store::FileStore;
+        use crate::core::catalog::Account;
+        use crate::core::sso::{DeviceAuthorization, Registration, SignedIn, SsoToken};
+        use crate::ports::clock::SystemClock;
+        use crate::ports::identity_center::{Page, RegisterRequest, TokenGrant};
+
+        /// An identity center with one account, `payments` (two pages of accounts), that
+        /// hands out credentials for any role there to the token `good`.
+        #[derive(Default, Clone)]
+        struct FakeIdc {
+            calls: std::sync::Arc<Mutex<Vec<String>>>,
+        }
+
+        impl FakeIdc {
+            fn called(&self, what: String) {
+                self.calls.lock().unwrap().push(what);
+            }
+        }
+
+        impl IdentityCenter for FakeIdc {
+            async fn register_client(&self, _: &RegisterRequest) -> Result<Registration, IdcError> {
+                Err(IdcError::Other("not in this test".into()))
+            }
+
+            async fn start_device_authorization(
+                &self,
+                _: &Registration,
+                _: &str,
+            ) -> Result<DeviceAuthorization, IdcError> {
+                Err(IdcError::Other("not in this test".into()))
+            }
+
+            async fn create_token(
+                &self,
+                _: &Registration,
+                _: TokenGrant<'_>,
+            ) -> Result<SsoToken, IdcError> {
+                Err(IdcError::Other("not in this test".into()))
+            }
+
+            async fn list_accounts(
+                &self,
+                token: &Secret<String>,
+                next_token: Option<String>,
+                _: i32,
+            ) -> Result<Page<Account>, IdcError> {
+                self.called(format!("list_accounts {next_token:?}"));
+                if token.expose() != "good" {
+                    return Err(IdcError::Unauthorized);
+                }
+                let account = |id: &str, name: &str| Account {
+                    id: id.into(),
+                    name: name.into(),
+                    email: None,
+                };
+                Ok(match next_token {
+                    None => Page {
+                        items: vec![account("111111111111", "tools")],
+                        next_token: Some("2".into()),
+                    },
+                    Some(_) => Page {
+                        items: vec![account("222222222222", "payments")],
+                        next_token: None,
+                    },
+                })
+            }
+
+            async fn list_account_roles(
+                &self,
+                _: &Secret<String>,
+                _: &str,
+                _: Option<String>,
+                _: i32,
+            ) -> Result<Page<String>, IdcError> {
+                Err(IdcError::Other("not in this test".into()))
+            }
+
+            async fn get_role_credentials(
+                &self,
+                token: &Secret<String>,
+                account_id: &str,
+                role_name: &str,
+            ) -> Result<Credentials, IdcError> {
+                self.called(format!("get_role_credentials {account_id}/{role_name}"));
+                if token.expose() != "good" {
+                    return Err(IdcError::Unauthorized);
+                }
+                Ok(Credentials {
+                    access_key_id: format!("ASIA{account_id}"),
+                    secret_access_key: Secret::new("s".into()),
+                    session_token: Some(Secret::new("t".into())),
+                    expires_at: Some(SystemTime::now() + Duration::from_secs(3600)),
+                })
+            }
+
+            async fn logout(&self, _: &Secret<String>) -> Result<(), IdcError> {
+                Ok(())
+            }
+        }
+
+        fn session() -> SsoSession {
+            SsoSession {
+                name: "acme".into(),
+                start_url: "https://acme.awsapps.com/start".into(),
+                region: "eu-west-1".into(),
+                scopes: vec!["sso:account:access".into()],
+                legacy: false,
+            }
+        }
+
+        fn config() -> Config {
+            Config {
+                file: Default::default(),
+                source: None,
+                sessions: vec![session()],
+                endpoints: BTreeMap::new(),
+                chains: Default::default(),
+                aliases: BTreeMap::new(),
+                notices: Vec::new(),
+            }
+        }
+
+        fn signed_in(token: &str) -> SignedIn {
+            let later = SystemTime::now() + Duration::from_secs(8 * 3600);
+            SignedIn {
+                registration: Registration {
+                    client_id: "c".into(),
+                    client_secret: Secret::new("cs".into()),
+                    expires_at: later,
+                    grant_types: Vec::new(),
+                },
+                token: SsoToken {
+                    access_token: Secret::new(token.into()),
+                    expires_at: later,
+                    refresh_token: None,
+                },
+            }
+        }
+
+        /// The chain sources run against a fake identity center: an account named by name is
+        /// found by listing, the role's credentials come from the fake and are kept (asked
+        /// once), and a refused token asks for a sign-in.
+        #[tokio::test]
+        async fn an_sso_source_runs_against_a_fake_identity_center() {
+            let dir = tempfile::tempdir().unwrap();
+            let paths = Paths::from_lookup(|k| (k == "HOME").then(|| dir.path().into())).unwrap();
+            let store = SessionStore::new(
+                Box::new(FileStore::new(&paths.state_dir)),
+                AwsSsoCache::new(paths.sso_cache_dir.clone()),
+            );
+            store.save(&session(), &signed_in("good")).unwrap();
+            let (config, env) = (config(), Environment::default());
+            let idc = FakeIdc::default();
+            let sources = StandardSources {
+                config: &config,
+                paths: &paths,
+                store: &store,
+                clock: &SystemClock,
+                environment: &env,
+                identity_center: |_: &SsoSession| idc.clone(),
+            };
+            let (credentials, region, kept) =
+                sources.sso(None, "payments", "Admin", false).await.unwrap();
+            assert_eq!(credentials.access_key_id, "ASIA222222222222");
+            assert_eq!((region.as_str(), kept), ("eu-west-1", false));
+            let (again, _, kept) = sources
+                .sso(None, "222222222222", "Admin", false)
+                .await
+                .unwrap();
+            assert_eq!(
+                (again.access_key_id.as_str(), kept),
+                ("ASIA222222222222", true)
+            );
+            assert_eq!(
+                *idc.calls.lock().unwrap(),
+                [
+                    "list_accounts None",
+                    "list_accounts Some(\"2\")",
+                    "get_role_credentials 222222222222/Admin"
+                ]
+            );
+
+            store.save(&session(), &signed_in("revoked")).unwrap();
+            let refused = sources.sso(None, "222222222222", "Admin", true).await;
+            assert!(
+                matches!(refused, Err(ChainError::NeedsSignIn { .. })),
+                "{refused:?}"
+            );
+        }
+    }
+
     #[tokio::test]
     async fn mfa_process_prints_the_code() {
         assert_eq!(
