@@ -1,6 +1,7 @@
 //! The hand-over effects: an SSO role's or a chain's credentials, who they are, the browser,
 //! the console, a profile. Each asks the workspace and turns its answer into the app's message.
 
+use crate::aws_files::Overwrite;
 use crate::core::app::Msg;
 use crate::core::app::msg::{ChainDone, ChainFailed, Failed};
 use crate::core::chain::{ChainError, ChainSpec};
@@ -163,9 +164,17 @@ impl<I: IdentityCenter + 'static> Services<I> {
     ) -> Result<String, String> {
         let workspace = self.workspace.clone();
         let task = tokio::task::spawn_blocking(move || {
-            workspace
-                .write_profile(&profile, &credentials, &region)
-                .map_err(HandoverError::from)
+            let written = workspace
+                .write_profile(&profile, &credentials, Some(&region), Overwrite::OursOnly)
+                .map_err(HandoverError::from)?;
+            let mut text = format!(
+                "wrote profile {profile} to {}",
+                written.credentials.path.display()
+            );
+            for notice in written.notices() {
+                text = format!("{text}; {notice}");
+            }
+            Ok(text)
         });
         rethrow(task.await)
             .unwrap_or(Err(HandoverError::Cancelled))
