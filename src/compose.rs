@@ -6,14 +6,14 @@
 //! The process environment is read here, once ([`Environment::from_process`]), and passed
 //! down.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use crate::adapters::aws_sso_cache::AwsSsoCache;
 use crate::adapters::stderr_reporter::StderrReporter;
 use crate::adapters::store_select::open_store;
-use crate::catalog::{CatalogCache, ListOptions, Lister};
+use crate::catalog::{CacheLoad, CatalogCache, ListOptions, Lister};
 use crate::config::Config;
 use crate::core::app::keymap::KeymapError;
 use crate::core::app::state::{AppSettings, Clipboard, Level, SessionInfo, Toast};
@@ -189,6 +189,49 @@ fn config_notice(notices: &[String]) -> Option<String> {
     })
 }
 
+/// The app's first state: the cached catalog, favorites, the role history, a notice (the
+/// cache ignored, or what was skipped in the AWS CLI's files) as a toast, and whether the
+/// catalog is to be listed anew.
+fn first_state(
+    workspace: &Workspace,
+    session: &SsoSession,
+    (settings, keymap): (AppSettings, Keymap),
+    loaded: CacheLoad,
+    (frecency_file, history_file): (Option<&Path>, Option<&Path>),
+) -> AppState {
+    let now = workspace.clock.now();
+    let frecency: Frecency = load_json(frecency_file);
+    let mut state = AppState::new(
+        SessionInfo {
+            name: session.name.clone(),
+            start_url: session.start_url.clone(),
+            region: session.region.clone(),
+            token_expires_at: None,
+        },
+        loaded.catalog.unwrap_or_default(),
+        frecency,
+        settings,
+        keymap,
+    );
+    if let Some(notice) = loaded
+        .notice
+        .or_else(|| config_notice(&workspace.config.notices))
+    {
+        state.toast = Some(Toast {
+            text: notice,
+            level: Level::Warn,
+            until: now + state.settings.toast_for,
+        });
+    }
+    state.catalog_stale = is_stale(
+        &state.catalog,
+        Duration::from_secs(workspace.config.file.catalog.refresh_after_minutes * 60),
+        now,
+    );
+    state.role_history = load_json(history_file);
+    state
+}
+
 /// The app, ready to run: its services, its first state, and the sign-in the store holds.
 pub struct App<I> {
     pub services: Services<I>,
@@ -227,36 +270,13 @@ pub fn app<I: IdentityCenter + 'static>(
         .map(|s| s.token.access_token.clone())
         .unwrap_or_else(|| Secret::new(String::new()));
     let lister = Arc::new(Lister::new(idc.clone(), session.name.clone(), token, list));
-    let now = workspace.clock.now();
-    let frecency: Frecency = load_json(frecency_file.as_deref());
-    let mut state = AppState::new(
-        SessionInfo {
-            name: session.name.clone(),
-            start_url: session.start_url.clone(),
-            region: session.region.clone(),
-            token_expires_at: None,
-        },
-        loaded.catalog.unwrap_or_default(),
-        frecency,
-        settings,
-        keymap,
+    let state = first_state(
+        &workspace,
+        &session,
+        (settings, keymap),
+        loaded,
+        (frecency_file.as_deref(), history_file.as_deref()),
     );
-    if let Some(notice) = loaded
-        .notice
-        .or_else(|| config_notice(&workspace.config.notices))
-    {
-        state.toast = Some(Toast {
-            text: notice,
-            level: Level::Warn,
-            until: now + state.settings.toast_for,
-        });
-    }
-    state.catalog_stale = is_stale(
-        &state.catalog,
-        Duration::from_secs(workspace.config.file.catalog.refresh_after_minutes * 60),
-        now,
-    );
-    state.role_history = load_json(history_file.as_deref());
     let request = SignInRequest {
         session: session.clone(),
         method: Method::DeviceCode,

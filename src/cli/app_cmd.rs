@@ -8,15 +8,18 @@ use super::context::Context;
 use crate::adapters::browser::SystemBrowser;
 use crate::compose::{self, App, AppSetup};
 use crate::core::action::ActionCommand;
+use crate::core::app::AppState;
 use crate::core::app::ExitPlan;
 use crate::core::countdown;
 use crate::core::credentials::Credentials;
 use crate::core::exports::{Shell, export_lines};
+use crate::core::sso::SignedIn;
 use crate::engine::subshell;
 use crate::ports::clock::{Clock, SystemClock};
+use crate::ports::identity_center::IdentityCenter;
 use crate::ports::opener::Opener;
 use crate::runtime::event_loop::WorkerPanicked;
-use crate::runtime::{RunOptions, run, terminal};
+use crate::runtime::{RunOptions, Services, run, terminal};
 use crate::ui::theme::Theme;
 use crate::workspace::Workspace;
 use crate::workspace::reporter::Quiet;
@@ -34,10 +37,18 @@ pub async fn run_app_with(
     child_env: Vec<(String, std::ffi::OsString)>,
 ) -> Result<(), CliError> {
     let session = ctx.session(wanted)?;
-    let return_after_run = ctx.config.file.app.return_after_run;
-    let shell = ctx.config.file.app.shell.clone();
-    let login_shell = ctx.env.login_shell();
-    let export_shell = ctx.env.export_shell();
+    let after = AfterTheApp {
+        return_after_run: ctx.config.file.app.return_after_run,
+        shell: ctx
+            .config
+            .file
+            .app
+            .shell
+            .clone()
+            .map_or_else(|| ctx.env.login_shell(), Into::into),
+        export_shell: ctx.env.export_shell(),
+        child_env,
+    };
     let theme = if ctx.env.no_color() {
         Theme::plain()
     } else {
@@ -58,34 +69,57 @@ pub async fn run_app_with(
     } = compose::app(workspace, setup, idc, Arc::new(opener));
     let mut start = Some(stored);
     loop {
-        let (mut term, guard) = terminal::enter()
-            .map_err(|e| CliError::Other(format!("cannot open the terminal: {e}")))?;
-        let options = RunOptions {
-            clipboard: terminal::open_output().ok(),
-            theme: theme.clone(),
-            ..RunOptions::default()
-        };
-        let input = crossterm::event::EventStream::new();
-        let plan = run(
-            &mut term,
-            input,
-            services.clone(),
-            &mut state,
-            start.take(),
-            options,
-        )
-        .await;
-        drop(term);
-        drop(guard);
-        let plan = plan.map_err(|e| {
-            match e
-                .get_ref()
-                .and_then(|inner| inner.downcast_ref::<WorkerPanicked>())
-            {
-                Some(panicked) => CliError::Other(panicked.to_string()),
-                None => CliError::Other(format!("terminal error: {e}")),
-            }
-        })?;
+        let plan = run_on_the_terminal(&services, &mut state, start.take(), &theme).await?;
+        if let Some(done) = after.carry_out(plan).await {
+            return done;
+        }
+    }
+}
+
+/// One run of the app on the terminal, restored afterwards; its exit plan.
+async fn run_on_the_terminal<I: IdentityCenter + 'static>(
+    services: &Services<I>,
+    state: &mut AppState,
+    start: Option<Option<SignedIn>>,
+    theme: &Theme,
+) -> Result<ExitPlan, CliError> {
+    let (mut term, guard) =
+        terminal::enter().map_err(|e| CliError::Other(format!("cannot open the terminal: {e}")))?;
+    let options = RunOptions {
+        clipboard: terminal::open_output().ok(),
+        theme: theme.clone(),
+        ..RunOptions::default()
+    };
+    let input = crossterm::event::EventStream::new();
+    let plan = run(&mut term, input, services.clone(), state, start, options).await;
+    drop(term);
+    drop(guard);
+    plan.map_err(|e| {
+        match e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<WorkerPanicked>())
+        {
+            Some(panicked) => CliError::Other(panicked.to_string()),
+            None => CliError::Other(format!("terminal error: {e}")),
+        }
+    })
+}
+
+/// What happens once the terminal is back.
+struct AfterTheApp {
+    /// Come back to the app after a subshell or action (`[app] return_after_run`).
+    return_after_run: bool,
+    /// The subshell: `[app] shell`, else `$SHELL`.
+    shell: std::ffi::OsString,
+    /// The syntax exports are printed in.
+    export_shell: Shell,
+    /// Added to the environment of what the app starts (the demo's).
+    child_env: Vec<(String, std::ffi::OsString)>,
+}
+
+impl AfterTheApp {
+    /// Carries out `plan`: `None` goes back to the app, `Some` ends with that result.
+    async fn carry_out(&self, plan: ExitPlan) -> Option<Result<(), CliError>> {
         match plan {
             ExitPlan::Run {
                 label,
@@ -94,31 +128,27 @@ pub async fn run_app_with(
                 command,
                 pause,
             } => {
-                let configured: Option<std::ffi::OsString> = shell.clone().map(Into::into);
-                let program = configured.unwrap_or_else(|| login_shell.clone());
                 let stopped_by = run_with_credentials(
                     &label,
                     &credentials,
                     &region,
                     command.as_ref(),
-                    &program,
-                    &child_env,
+                    &self.shell,
+                    &self.child_env,
                 )
                 .await;
                 if let Some(signal) = stopped_by {
-                    return Err(stopped(signal));
+                    return Some(Err(stopped(signal)));
                 }
-                if pause && return_after_run {
+                if pause && self.return_after_run {
                     wait_for_a_key().await;
                 }
-                if !return_after_run {
-                    return Ok(());
-                }
+                (!self.return_after_run).then_some(Ok(()))
             }
-            ExitPlan::Stopped { signal } => return Err(stopped(signal)),
+            ExitPlan::Stopped { signal } => Some(Err(stopped(signal))),
             other => {
-                carry_out(other, export_shell);
-                return Ok(());
+                carry_out(other, self.export_shell);
+                Some(Ok(()))
             }
         }
     }

@@ -131,13 +131,17 @@ impl<I: IdentityCenter + 'static> Services<I> {
                 credentials,
                 region,
             } => Some(Msg::HandedOver(
-                self.write_profile(profile, credentials, region).await,
+                self.write_profile(profile, credentials, region)
+                    .await
+                    .map_err(|e| e.to_string()),
             )),
             Effect::OpenConsole {
                 credentials,
                 chained,
             } => Some(Msg::HandedOver(
-                self.open_console(credentials, chained).await,
+                self.open_console(credentials, chained)
+                    .await
+                    .map_err(|e| e.to_string()),
             )),
             Effect::SaveRoleHistory(history) => {
                 self.save_role_history(history).await;

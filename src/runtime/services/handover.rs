@@ -38,7 +38,7 @@ fn chain_failed(e: ChainError) -> ChainFailed {
 
 /// Why the hand-over failed, as the app's status line says it.
 #[derive(Debug, thiserror::Error)]
-pub(super) enum HandoverError {
+pub enum HandoverError {
     #[error(transparent)]
     Console(#[from] crate::engine::console::ConsoleError),
     #[error("{0}; `rolecall console TARGET --print` prints the URL")]
@@ -136,7 +136,7 @@ impl<I: IdentityCenter + 'static> Services<I> {
         &self,
         credentials: Credentials,
         chained: bool,
-    ) -> Result<String, String> {
+    ) -> Result<String, HandoverError> {
         let place = self
             .workspace
             .sign_in_place(None, &self.session.name, &self.session.region);
@@ -152,7 +152,6 @@ impl<I: IdentityCenter + 'static> Services<I> {
         opened
             .await
             .map(|()| "opened the AWS console in your browser".to_owned())
-            .map_err(|e: HandoverError| e.to_string())
     }
 
     /// Writes the profile (credentials, then region) on a blocking task: the file lock may wait.
@@ -161,7 +160,7 @@ impl<I: IdentityCenter + 'static> Services<I> {
         profile: String,
         credentials: Credentials,
         region: String,
-    ) -> Result<String, String> {
+    ) -> Result<String, HandoverError> {
         let workspace = self.workspace.clone();
         let task = tokio::task::spawn_blocking(move || {
             let written = workspace
@@ -176,8 +175,6 @@ impl<I: IdentityCenter + 'static> Services<I> {
             }
             Ok(text)
         });
-        rethrow(task.await)
-            .unwrap_or(Err(HandoverError::Cancelled))
-            .map_err(|e| e.to_string())
+        rethrow(task.await).unwrap_or(Err(HandoverError::Cancelled))
     }
 }
