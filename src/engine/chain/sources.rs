@@ -73,6 +73,38 @@ impl<I: IdentityCenter, F: Fn(&SsoSession) -> I + Send + Sync> StandardSources<'
             })
     }
 
+    /// The id of `account` without asking AWS: it is one, or the catalog cache knows the name
+    /// (a listing still running does not yet).
+    fn cached_account_id(&self, session: &SsoSession, account: &str) -> Option<String> {
+        if is_account_id(account) {
+            return Some(account.to_owned());
+        }
+        CatalogCache::for_session(self.paths, &session.name)
+            .load()
+            .catalog?
+            .accounts
+            .into_iter()
+            .find(|e| e.account.name.eq_ignore_ascii_case(account))
+            .map(|e| e.account.id)
+    }
+
+    /// The role's kept credentials, when good for a few more minutes.
+    fn kept(&self, session: &SsoSession, account_id: &str, role: &str) -> Option<Credentials> {
+        let kept = self
+            .store
+            .load_fresh_credentials(
+                session,
+                account_id,
+                role,
+                self.clock.now(),
+                FRESHNESS_MARGIN,
+            )
+            .ok()
+            .flatten()?;
+        tracing::debug!(account = %account_id, role, "source: kept SSO role credentials");
+        Some(kept)
+    }
+
     /// The id of the account named `account`, by ListAccounts (when the catalog is not
     /// cached yet, or a listing is still running).
     async fn listed_account_id(
@@ -105,6 +137,27 @@ impl<I: IdentityCenter, F: Fn(&SsoSession) -> I + Send + Sync> StandardSources<'
                 }
             }
         }
+    }
+}
+
+/// A sign-in that cannot be used as a chain's failure: one to do, AWS not there, or why.
+fn token_failure(e: TokenError, session: &SsoSession, account: &str, role: &str) -> ChainError {
+    match e {
+        e @ (TokenError::NotSignedIn { .. }
+        | TokenError::SignedOut { .. }
+        | TokenError::Expired { .. }) => ChainError::NeedsSignIn {
+            message: e.to_string(),
+        },
+        TokenError::Aws(e) => idc_failure(
+            format!("{account}/{role}"),
+            &session.name,
+            "cannot refresh the sign-in",
+            e,
+        ),
+        other => ChainError::Failed {
+            chain: format!("{account}/{role}"),
+            message: other.to_string(),
+        },
     }
 }
 
@@ -144,49 +197,17 @@ impl<I: IdentityCenter, F: Fn(&SsoSession) -> I + Send + Sync> SourceResolver
     ) -> Result<(Credentials, String, bool), ChainError> {
         let session = self.session(session)?;
         let idc = (self.identity_center)(&session);
-        let numeric = is_account_id(account);
-        // The catalog cache knows account names; a listing still running does not yet.
-        let cached_id = numeric.then(|| account.to_owned()).or_else(|| {
-            CatalogCache::for_session(self.paths, &session.name)
-                .load()
-                .catalog?
-                .accounts
-                .into_iter()
-                .find(|e| e.account.name.eq_ignore_ascii_case(account))
-                .map(|e| e.account.id)
-        });
+        let cached_id = self.cached_account_id(&session, account);
         if !fresh
-            && let Some(account_id) = &cached_id
-            && let Ok(Some(kept)) = self.store.load_fresh_credentials(
-                &session,
-                account_id,
-                role,
-                self.clock.now(),
-                FRESHNESS_MARGIN,
-            )
+            && let Some(kept) = cached_id
+                .as_deref()
+                .and_then(|id| self.kept(&session, id, role))
         {
-            tracing::debug!(account = %account_id, role, "source: kept SSO role credentials");
             return Ok((kept, session.region.clone(), true));
         }
         let signed_in = usable_token(&idc, self.store, &session, self.clock)
             .await
-            .map_err(|e| match e {
-                e @ (TokenError::NotSignedIn { .. }
-                | TokenError::SignedOut { .. }
-                | TokenError::Expired { .. }) => ChainError::NeedsSignIn {
-                    message: e.to_string(),
-                },
-                TokenError::Aws(e) => idc_failure(
-                    format!("{account}/{role}"),
-                    &session.name,
-                    "cannot refresh the sign-in",
-                    e,
-                ),
-                other => ChainError::Failed {
-                    chain: format!("{account}/{role}"),
-                    message: other.to_string(),
-                },
-            })?;
+            .map_err(|e| token_failure(e, &session, account, role))?;
         let account_id = match cached_id {
             Some(id) => id,
             None => {
@@ -194,16 +215,7 @@ impl<I: IdentityCenter, F: Fn(&SsoSession) -> I + Send + Sync> SourceResolver
                     .await?
             }
         };
-        if !fresh
-            && let Ok(Some(kept)) = self.store.load_fresh_credentials(
-                &session,
-                &account_id,
-                role,
-                self.clock.now(),
-                FRESHNESS_MARGIN,
-            )
-        {
-            tracing::debug!(account = %account_id, role, "source: kept SSO role credentials");
+        if !fresh && let Some(kept) = self.kept(&session, &account_id, role) {
             return Ok((kept, session.region.clone(), true));
         }
         let credentials = role_credentials(
