@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::adapters::aws_sso_cache::AwsSsoCache;
 use crate::adapters::stderr_reporter::StderrReporter;
-use crate::adapters::store_select::open_store;
+use crate::adapters::store_select::{open_store, open_store_to_read};
 use crate::catalog::{CacheLoad, CatalogCache, ListOptions, Lister};
 use crate::config::Config;
 use crate::core::app::keymap::KeymapError;
@@ -88,6 +88,23 @@ pub fn for_subcommands_with(paths: Paths, config: Config) -> Workspace {
         reporter.note(&format!("rolecall: {notice}"));
     }
     workspace(paths, config, Environment::from_process(), store, reporter)
+}
+
+/// [`for_subcommands`] for reading only (credential-process's fast path): the keyring is not
+/// probed first ([`open_store_to_read`]).
+pub fn for_reading() -> Result<Workspace, ComposeError> {
+    let paths = Paths::from_env()?;
+    let config = Config::load(&paths)?;
+    let secrets = open_store_to_read(config.file.storage.backend, &paths);
+    let store = SessionStore::new(secrets, AwsSsoCache::new(paths.sso_cache_dir.clone()))
+        .with_aws_cli_interop(config.file.storage.aws_cli_cache);
+    Ok(workspace(
+        paths,
+        config,
+        Environment::from_process(),
+        store,
+        Arc::new(StderrReporter),
+    ))
 }
 
 /// How the app is set up beyond the workspace.

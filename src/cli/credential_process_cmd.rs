@@ -18,27 +18,17 @@ use time::macros::format_description;
 
 use super::context::Context;
 use super::{CliError, block_on};
-use crate::adapters::aws_sso_cache::AwsSsoCache;
 use crate::adapters::browser::SystemBrowser;
-use crate::adapters::file_store::FileStore;
-use crate::adapters::keyring_store::KeyringStore;
-use crate::adapters::stderr_reporter::StderrReporter;
 use crate::adapters::stderr_signin_view::OneLineSignInView;
-use crate::adapters::store_select::{Backend, open_store};
-use crate::config::Config;
 use crate::core::countdown;
 use crate::core::credentials::Credentials;
 use crate::core::signin::Method;
 use crate::core::sso::SsoSession;
 use crate::core::target::Matching;
 use crate::engine::signin::SignInRequest;
-use crate::environment::Environment;
-use crate::paths::Paths;
 use crate::ports::clock::{Clock, SystemClock};
 use crate::ports::opener::Opener;
-use crate::ports::secret_store::{SecretStore, StoreError};
 use crate::secret::Secret;
-use crate::session_store::SessionStore;
 
 /// Arguments of `rolecall credential-process`.
 #[derive(Debug, clap::Args)]
@@ -58,7 +48,7 @@ pub fn run(args: CredentialProcessArgs) -> Result<(), CliError> {
     let target = args.target.ok_or_else(|| {
         CliError::Usage("credential-process needs a TARGET (account/role or an alias)".into())
     })?;
-    let reading = reading_context()?;
+    let reading = crate::compose::for_reading()?;
     if !args.fresh
         && let Some(credentials) = reading.kept(args.session.as_deref(), &target)
     {
@@ -83,61 +73,6 @@ pub fn run(args: CredentialProcessArgs) -> Result<(), CliError> {
         let credentials = slow_path(&ctx, &session, &target).await?;
         print(&credentials)
     })
-}
-
-/// Like [`super::context::load`], but `backend = "auto"` does not probe the keyring first (a write, a
-/// read and a delete over D-Bus: about 70 ms on Linux, most of this command's time). The fast
-/// path only reads, so the first read decides: a keyring that answers is where `auto` keeps
-/// things; one that fails sends the read to the file store, where `auto` would have fallen back.
-pub fn reading_context() -> Result<Context, CliError> {
-    let paths = Paths::from_env().map_err(|e| CliError::Other(e.to_string()))?;
-    let config = Config::load(&paths)?;
-    let secrets: Box<dyn SecretStore> = match config.file.storage.backend {
-        Backend::Auto => Box::new(KeyringElseFile {
-            keyring: KeyringStore::new(),
-            file: FileStore::new(&paths.state_dir),
-        }),
-        backend => open_store(backend, &paths).0,
-    };
-    let store = SessionStore::new(secrets, AwsSsoCache::new(paths.sso_cache_dir.clone()))
-        .with_aws_cli_interop(config.file.storage.aws_cli_cache);
-    Ok(crate::compose::workspace(
-        paths,
-        config,
-        Environment::from_process(),
-        store,
-        std::sync::Arc::new(StderrReporter),
-    ))
-}
-
-/// The OS keyring, and the file store for any call the keyring cannot answer.
-struct KeyringElseFile {
-    keyring: KeyringStore,
-    file: FileStore,
-}
-
-impl SecretStore for KeyringElseFile {
-    fn get(&self, key: &str) -> Result<Option<Secret<String>>, StoreError> {
-        self.keyring.get(key).or_else(|_| self.file.get(key))
-    }
-
-    fn set(&self, key: &str, value: &Secret<String>) -> Result<(), StoreError> {
-        self.keyring
-            .set(key, value)
-            .or_else(|_| self.file.set(key, value))
-    }
-
-    fn delete(&self, key: &str) -> Result<(), StoreError> {
-        self.keyring.delete(key).or_else(|_| self.file.delete(key))
-    }
-
-    fn describe(&self) -> String {
-        format!(
-            "{} (else the {})",
-            self.keyring.describe(),
-            self.file.describe()
-        )
-    }
 }
 
 /// Credentials from AWS with the stored or refreshed token; a sign-in only when allowed.
