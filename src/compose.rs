@@ -23,7 +23,6 @@ use crate::core::catalog::Catalog;
 use crate::core::frecency::Frecency;
 use crate::core::signin::Method;
 use crate::core::sso::{SignedIn, SsoSession};
-use crate::engine::signin::SignInRequest;
 use crate::environment::Environment;
 use crate::paths::{NoHome, Paths};
 use crate::ports::clock::SystemClock;
@@ -33,6 +32,7 @@ use crate::runtime::Services;
 use crate::runtime::services::load_json;
 use crate::secret::Secret;
 use crate::session_store::SessionStore;
+use crate::workspace::sign_in::CLIENT_NAME;
 use crate::workspace::target::list_options;
 use crate::workspace::{Reporter, Workspace};
 
@@ -152,7 +152,7 @@ impl AppSetup {
             settings,
             keymap,
             list: list_options(&file.catalog),
-            client_name: "rolecall".into(),
+            client_name: CLIENT_NAME.into(),
         })
     }
 }
@@ -294,14 +294,12 @@ pub fn app<I: IdentityCenter + 'static>(
         loaded,
         (frecency_file.as_deref(), history_file.as_deref()),
     );
-    let request = SignInRequest {
-        session: session.clone(),
-        method: Method::DeviceCode,
-        open_browser: state.settings.open_browser,
-        endpoint: workspace.endpoints(Some(&session.name)).sso_oidc,
-        client_name,
-        registrations: workspace.store.registrations(&session),
-    };
+    let request = workspace.sign_in_request(
+        &session,
+        Method::DeviceCode,
+        state.settings.open_browser,
+        &client_name,
+    );
     let services = Services {
         idc,
         opener,

@@ -12,6 +12,7 @@
 //! | [`console`] | the console sign-in URL |
 //! | [`profile`] | writing a profile to the AWS CLI's files |
 //! | [`obtain`] | a TARGET's credentials for a subcommand (`Obtained`) |
+//! | [`sign_in`] | how every caller asks to sign in to an identity center |
 //! | [`reporter`] | the ports the use cases tell people through (notes, listing progress, MFA) |
 //!
 //! A new hand-over is added here (a module, or a function of [`Workspace`]) and called by its
@@ -35,6 +36,7 @@ pub mod error;
 pub mod obtain;
 pub mod profile;
 pub mod reporter;
+pub mod sign_in;
 pub mod sso;
 pub mod target;
 

@@ -25,10 +25,10 @@ use crate::core::credentials::Credentials;
 use crate::core::signin::Method;
 use crate::core::sso::SsoSession;
 use crate::core::target::Matching;
-use crate::engine::signin::SignInRequest;
 use crate::ports::clock::{Clock, SystemClock};
 use crate::ports::opener::Opener;
 use crate::secret::Secret;
+use crate::workspace::sign_in::CLIENT_NAME;
 
 /// Arguments of `rolecall credential-process`.
 #[derive(Debug, clap::Args)]
@@ -103,14 +103,12 @@ async fn slow_path(
 /// The device-code sign-in, its code and URL on stderr (stdout carries only the JSON).
 async fn sign_in(ctx: &Context, session: &SsoSession) -> Result<(), CliError> {
     let opener = SystemBrowser::new(&ctx.env, &ctx.paths);
-    let request = SignInRequest {
-        session: session.clone(),
-        method: Method::DeviceCode,
-        open_browser: ctx.config.file.sign_in.open_browser && opener.can_open(),
-        endpoint: ctx.endpoints(Some(&session.name)).sso_oidc,
-        client_name: "rolecall".into(),
-        registrations: ctx.store.registrations(session),
-    };
+    let request = ctx.sign_in_request(
+        session,
+        Method::DeviceCode,
+        ctx.config.file.sign_in.open_browser && opener.can_open(),
+        CLIENT_NAME,
+    );
     let idc = ctx.identity_center(session);
     let mut view = OneLineSignInView::default();
     let signed_in =

@@ -8,10 +8,11 @@ use crate::adapters::stderr_signin_view::TerminalSignInView;
 use crate::config::file::SignInMethod;
 use crate::core::countdown;
 use crate::core::signin::{Method, TOKEN_MARGIN};
-use crate::engine::signin::{SignInRequest, run};
+use crate::engine::signin::run;
 use crate::engine::tokens::is_revoked;
 use crate::ports::clock::{Clock, SystemClock};
 use crate::ports::opener::Opener;
+use crate::workspace::sign_in::CLIENT_NAME;
 
 /// Chooses the method: `--device-code`, the config, else PKCE where a browser can be opened.
 pub fn choose_method(args: &LoginArgs, configured: SignInMethod, can_open: bool) -> Method {
@@ -51,14 +52,7 @@ pub async fn run_login(args: LoginArgs) -> Result<(), CliError> {
         note!("rolecall: the stored sign-in was revoked; signing in again");
         stored = None;
     }
-    let request = SignInRequest {
-        session: session.clone(),
-        method,
-        open_browser,
-        endpoint: ctx.endpoints(Some(&session.name)).sso_oidc,
-        client_name: "rolecall".into(),
-        registrations: ctx.store.registrations(&session),
-    };
+    let request = ctx.sign_in_request(&session, method, open_browser, CLIENT_NAME);
     // Found now, not after the user approved a sign-in that cannot be kept.
     ctx.store
         .check_writable()
