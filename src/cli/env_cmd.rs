@@ -49,18 +49,18 @@ pub struct EnvArgs {
 }
 
 pub fn run(args: EnvArgs) -> Result<(), CliError> {
-    let env = crate::environment::Environment::from_process();
-    let shell = args
-        .shell
-        .map(ShellName::syntax)
-        .unwrap_or_else(|| env.export_shell());
+    let named = args.shell.map(ShellName::syntax);
     if args.unset {
+        // Nothing to read but the shell: no configuration needed.
+        let shell =
+            named.unwrap_or_else(|| crate::environment::Environment::from_process().export_shell());
         return print_lines(&unset_lines(shell));
     }
     let Some(target) = args.target else {
         return Err(CliError::Usage("a target is needed (or --unset)".into()));
     };
     let ctx = super::context::load()?;
+    let shell = named.unwrap_or_else(|| ctx.env.export_shell());
     block_on(async move {
         let obtained = ctx
             .obtain(
