@@ -37,3 +37,6 @@ pub mod secret;
 pub mod session_store;
 pub mod toml_error;
 pub mod ui;
+
+#[cfg(test)]
+mod architecture_tests;
