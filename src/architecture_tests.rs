@@ -22,8 +22,11 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("foundation", &["secret", "toml_error"]),
     ("pure core, emulator", &["core", "emulator"]),
     ("ports, places", &["ports", "paths"]),
-    ("adapters", &["adapters", "logging"]),
-    ("settings, stores", &["config", "session_store", "catalog"]),
+    ("adapters", &["adapters"]),
+    (
+        "settings, stores, log",
+        &["config", "session_store", "catalog", "logging"],
+    ),
     ("screens, AWS files", &["ui", "aws_files"]),
     ("engine", &["engine"]),
     ("event loop", &["runtime"]),

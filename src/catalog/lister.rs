@@ -10,12 +10,12 @@ use tokio::task::JoinSet;
 use tokio::time::{Duration, Instant};
 
 use super::error::CatalogError;
-use super::event::{CatalogEvent, ListSummary};
 use super::fetch::{self, Ctx, Report};
 use super::options::ListOptions;
 use super::pacer::{Lane, Pacer};
 use super::queue::{PriorityHandle, RoleQueue};
 use crate::core::catalog::{Account, AccountEntry, Catalog, Roles};
+use crate::core::listing::{CatalogEvent, ListSummary};
 use crate::ports::identity_center::IdentityCenter;
 use crate::secret::Secret;
 

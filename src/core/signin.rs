@@ -14,8 +14,8 @@
 
 use std::time::{Duration, SystemTime};
 
+use crate::core::idc_error::IdcError;
 use crate::core::sso::{DeviceAuthorization, Registration, SignedIn, SsoToken};
-use crate::ports::identity_center::IdcError;
 use crate::secret::Secret;
 
 /// A token this close to expiry is refreshed rather than used.

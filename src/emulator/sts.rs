@@ -27,7 +27,7 @@ use super::clock::iso8601;
 use super::ids;
 use super::mfa;
 use super::org::IamRole;
-use super::server::Shared;
+use super::shared::Shared;
 use super::sigv4::{self, SignedRequest, constant_time_eq};
 use super::store::{AssumeRecord, IssuedCredentials, Principal};
 use super::trust::{self, AssumeRequest, MfaInput};

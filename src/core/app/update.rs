@@ -3,10 +3,10 @@
 use std::collections::BTreeSet;
 use std::time::SystemTime;
 
-use crate::catalog::{CatalogEvent, replace_roles};
 use crate::core::catalog::{Catalog, CatalogDiff, RoleRef};
 use crate::core::countdown;
 use crate::core::credentials::Credentials;
+use crate::core::listing::{CatalogEvent, replace_roles};
 use crate::core::search::SearchIndex;
 use crate::core::signin::{self, Method, Phase, SignIn};
 use crate::core::sso::SignedIn;

@@ -9,9 +9,9 @@ use crate::core::app::Keymap;
 use crate::core::app::state::{AppSettings, SessionInfo};
 use crate::core::catalog::{Account, AccountEntry, Roles};
 use crate::core::frecency::Frecency;
+use crate::core::idc_error::IdcError;
 use crate::core::signin::{Event as SignInEvent, Failure};
 use crate::core::sso::{DeviceAuthorization, Registration, SsoToken};
-use crate::ports::identity_center::IdcError;
 use crate::secret::Secret;
 
 fn now() -> SystemTime {
