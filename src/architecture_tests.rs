@@ -350,8 +350,11 @@ struct Graph {
 }
 
 fn build_graph() -> Graph {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let files = module_files(&src);
+    graph_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
+}
+
+fn graph_of(src: &Path) -> Graph {
+    let files = module_files(src);
     let mut edges = BTreeSet::new();
     for (module, path) in &files {
         let text = std::fs::read_to_string(path).unwrap_or_default();
@@ -537,55 +540,76 @@ fn every_top_level_module_has_one_layer() {
     );
 }
 
-#[test]
-fn imports_run_only_downward() {
-    let g = build_graph();
-    let up = upward_arrows(&g);
-    let top_circles = top_level_circles(&g);
+/// The arrows back up, one line each with the file edges behind it.
+fn upward_report(up: &BTreeMap<(String, String), Vec<String>>) -> String {
+    let mut report = String::new();
+    for ((a, b), why) in up {
+        let allowed = ALLOWED_UPWARD.contains(&(a.as_str(), b.as_str()));
+        let mark = if allowed { " (allowed for now)" } else { "" };
+        let _ = writeln!(report, "  {a} -> {b}{mark}: {}", why.join("; "));
+    }
+    report
+}
+
+/// The whole picture: top-level imports, arrows back up, circles (top-level and between files).
+fn graph_report(g: &Graph) -> String {
     let mut tops: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for (a, b) in &g.edges {
         if a[0] != b[0] {
             tops.entry(a[0].as_str()).or_default().insert(b[0].as_str());
         }
     }
-    println!("top-level imports:");
+    let mut out = String::from("top-level imports:\n");
     for (a, bs) in &tops {
-        println!(
-            "  {a} -> {}",
-            bs.iter().copied().collect::<Vec<_>>().join(" ")
-        );
+        let to: Vec<&str> = bs.iter().copied().collect();
+        let _ = writeln!(out, "  {a} -> {}", to.join(" "));
     }
-    println!("top-level arrows back up: {}", up.len());
-    let mut report = String::new();
-    for ((a, b), why) in &up {
-        let allowed = ALLOWED_UPWARD.contains(&(a.as_str(), b.as_str()));
-        let mark = if allowed { " (allowed for now)" } else { "" };
-        let _ = writeln!(report, "{a} -> {b}{mark}: {}", why.join("; "));
+    let up = upward_arrows(g);
+    let _ = writeln!(out, "arrows back up: {}\n{}", up.len(), upward_report(&up));
+    for (what, circles) in [
+        ("top-level circles", top_level_circles(g)),
+        ("circles between files", file_circles(g)),
+    ] {
+        let _ = writeln!(out, "{what}: {}", circles.len());
+        for c in &circles {
+            let _ = writeln!(out, "  {}", show_circle(c));
+        }
     }
-    println!("{report}");
-    println!("top-level circles: {}", top_circles.len());
-    for c in &top_circles {
-        println!("  {}", show_circle(c));
-    }
+    out
+}
+
+/// `cargo test --lib architecture_tests::report -- --ignored` shows the graph and its counts
+/// (of another tree's `src/` with `ROLECALL_ARCH_SRC=dir`, e.g. a `git archive` of a commit).
+#[test]
+#[ignore = "a report, not a check"]
+fn report() {
+    use std::io::Write as _;
+    let g = match std::env::var_os("ROLECALL_ARCH_SRC") {
+        Some(dir) => graph_of(Path::new(&dir)),
+        None => build_graph(),
+    };
+    let _ = std::io::stdout().write_all(graph_report(&g).as_bytes());
+}
+
+#[test]
+fn imports_run_only_downward() {
+    let g = build_graph();
+    let up = upward_arrows(&g);
     let bad: Vec<_> = up
         .keys()
         .filter(|(a, b)| !ALLOWED_UPWARD.contains(&(a.as_str(), b.as_str())))
         .collect();
     assert!(
         bad.is_empty(),
-        "imports that run back up the layers (see ARCHITECTURE.md):\n{report}"
+        "imports that run back up the layers (see ARCHITECTURE.md):\n{}",
+        upward_report(&up)
     );
 }
 
 #[test]
 fn no_import_circles_between_files() {
     let g = build_graph();
-    let all = file_circles(&g);
-    println!("file circles: {}", all.len());
-    for c in &all {
-        println!("  {}", show_circle(c));
-    }
-    let bad: Vec<String> = all
+    let bad: Vec<String> = file_circles(&g)
         .iter()
         .filter(|c| !is_allowed_circle(c))
         .map(show_circle)

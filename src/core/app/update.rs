@@ -850,20 +850,6 @@ fn on_mouse(state: &mut AppState, mouse: MouseInput) -> Vec<Effect> {
     }
 }
 
-/// The role a hit stands for, for tests and the UI.
-pub fn role_at(state: &AppState, hit: usize) -> Option<RoleRef> {
-    state.hits().get(hit).and_then(|h| state.role_ref(h.row))
-}
-
-/// An account whose roles are unavailable, for the unused-roles check in tests.
-pub fn is_unavailable(state: &AppState, hit: usize) -> bool {
-    state
-        .hits()
-        .get(hit)
-        .and_then(|h| state.meta.get(h.row))
-        .is_some_and(|m| m.unavailable.is_some())
-}
-
 mod chains;
 pub mod paste;
 

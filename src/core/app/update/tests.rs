@@ -22,6 +22,20 @@ fn later(secs: u64) -> SystemTime {
     now() + Duration::from_secs(secs)
 }
 
+/// The role a hit stands for.
+fn role_at(state: &AppState, hit: usize) -> Option<RoleRef> {
+    state.hits().get(hit).and_then(|h| state.role_ref(h.row))
+}
+
+/// Whether the hit is an account whose roles are unavailable.
+fn is_unavailable(state: &AppState, hit: usize) -> bool {
+    state
+        .hits()
+        .get(hit)
+        .and_then(|h| state.meta.get(h.row))
+        .is_some_and(|m| m.unavailable.is_some())
+}
+
 fn entry(id: &str, name: &str, roles: &[&str]) -> AccountEntry {
     AccountEntry {
         account: Account {
