@@ -507,7 +507,7 @@ fn is_allowed_circle(c: &BTreeSet<ModPath>) -> bool {
 fn layers_text() -> String {
     let mut s = String::new();
     for (i, (name, mods)) in LAYERS.iter().enumerate().rev() {
-        let _ = writeln!(s, "{i}  {name:<20} {}", mods.join(", "));
+        let _ = writeln!(s, "{i}  {name:<22} {}", mods.join(", "));
     }
     s
 }
@@ -630,6 +630,21 @@ fn architecture_doc_shows_the_layers() {
     assert!(
         doc.contains(&want),
         "ARCHITECTURE.md must show the layers exactly as:\n{want}"
+    );
+    // and its table has a row for every top-level module, in its layer
+    let g = build_graph();
+    let mut missing = Vec::new();
+    for top in g.files.keys().filter(|m| m.len() == 1).map(|m| &m[0]) {
+        let layer = layer_of(top).map_or(String::from("?"), |l| l.to_string());
+        let row = |name: String| format!("| `{name}` | {layer} |");
+        if !doc.contains(&row(format!("{top}/"))) && !doc.contains(&row(format!("{top}.rs"))) {
+            missing.push(row(format!("{top}/ or {top}.rs")));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "ARCHITECTURE.md's module table lacks:\n{}",
+        missing.join("\n")
     );
 }
 
