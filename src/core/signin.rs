@@ -129,6 +129,7 @@ pub struct DeviceWait {
 
 impl DeviceWait {
     /// Time left before the code expires.
+    #[cfg(test)]
     pub fn remaining(&self, now: SystemTime) -> Duration {
         self.expires_at
             .duration_since(now)
@@ -235,6 +236,7 @@ impl SignIn {
         }
     }
 
+    #[cfg(test)]
     pub fn is_finished(&self) -> bool {
         matches!(self.phase, Phase::Done | Phase::Failed(_))
     }
