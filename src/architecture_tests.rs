@@ -10,7 +10,8 @@
 //!
 //! An import of a module's own ancestor or descendant (a child using `super::X`, a parent
 //! re-exporting a child's item) is the module tree, not a dependency between peers, and is not
-//! an edge of the file graph.
+//! an edge. For circles, an import through a re-export (`crate::catalog::CatalogEvent`) also
+//! counts as an import of the file that defines the item, so a facade hides no circle.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -270,39 +271,75 @@ fn named_paths(src: &str, module: &[String]) -> Vec<Vec<String>> {
     let toks = tokenize(&strip_comments_and_literals(src));
     let mut i = 0;
     while i < toks.len() {
-        let head = match &toks[i] {
-            Tok::Ident(w) if w == "crate" || w == "super" || w == "self" => w.as_str(),
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
         let after_sep = i > 0 && is_punct(toks.get(i - 1), "::");
-        if after_sep || !is_punct(toks.get(i + 1), "::") {
-            i += 1;
-            continue;
-        }
-        let mut base: Vec<String> = match head {
-            "crate" => Vec::new(),
-            _ => module.to_vec(),
-        };
-        let mut j = i;
-        // leading super::super::
-        if head == "super" {
-            base.pop();
-            j += 2;
-            while is_ident(toks.get(j), "super") && is_punct(toks.get(j + 1), "::") {
-                base.pop();
-                j += 2;
+        match path_start(&toks, i, module) {
+            Some((j, base)) if !after_sep => {
+                let mut leaves = Vec::new();
+                i = parse_tree(&toks, j, base, &mut leaves).max(i + 1);
+                paths.extend(leaves);
             }
-        } else {
-            j += 2;
+            _ => i += 1,
         }
-        let mut leaves = Vec::new();
-        i = parse_tree(&toks, j, base, &mut leaves).max(i + 1);
-        paths.extend(leaves);
     }
     paths
+}
+
+/// Where a path that starts at `toks[i]` with `crate::`, `super::` or `self::` goes on: the
+/// position after that start and the module it names.
+fn path_start(toks: &[Tok], i: usize, module: &[String]) -> Option<(usize, ModPath)> {
+    let head = match &toks[i] {
+        Tok::Ident(w) if w == "crate" || w == "super" || w == "self" => w.as_str(),
+        _ => return None,
+    };
+    if !is_punct(toks.get(i + 1), "::") {
+        return None;
+    }
+    let mut base: ModPath = if head == "crate" {
+        Vec::new()
+    } else {
+        module.to_vec()
+    };
+    let mut j = i + 2;
+    if head == "super" {
+        base.pop();
+        while is_ident(toks.get(j), "super") && is_punct(toks.get(j + 1), "::") {
+            base.pop();
+            j += 2;
+        }
+    }
+    Some((j, base))
+}
+
+/// The items a file re-exports (`pub use …;`, `pub(crate) use …;`): name → full path. A path
+/// with no `crate::`/`super::`/`self::` start is a child module's (`pub use child::Item;`).
+fn reexports(src: &str, module: &[String]) -> BTreeMap<String, Vec<String>> {
+    let toks = tokenize(&strip_comments_and_literals(src));
+    let mut out = BTreeMap::new();
+    for i in 0..toks.len() {
+        if !is_ident(toks.get(i), "pub") {
+            continue;
+        }
+        let mut j = i + 1;
+        if is_punct(toks.get(j), "(") {
+            while j < toks.len() && !is_punct(toks.get(j), ")") {
+                j += 1;
+            }
+            j += 1;
+        }
+        if !is_ident(toks.get(j), "use") {
+            continue;
+        }
+        j += 1;
+        let (start, base) = path_start(&toks, j, module).unwrap_or((j, module.to_vec()));
+        let mut leaves = Vec::new();
+        parse_tree(&toks, start, base, &mut leaves);
+        for leaf in leaves {
+            if let Some(name) = leaf.last() {
+                out.insert(name.clone(), leaf);
+            }
+        }
+    }
+    out
 }
 
 /// Every `.rs` file under `dir`, with its module path.
@@ -343,34 +380,85 @@ fn module_files(src: &Path) -> BTreeMap<ModPath, PathBuf> {
     map
 }
 
-/// The import graph: file edges (module → module), each with no ancestor relation between ends.
+/// The import graph, each edge between two modules of which neither contains the other.
 struct Graph {
     files: BTreeMap<ModPath, PathBuf>,
+    /// As written: `use crate::catalog::CatalogEvent` is an edge to `catalog`, even when it
+    /// only re-exports the item (the importer still needs that module).
     edges: BTreeSet<(ModPath, ModPath)>,
+    /// Also to where the item is defined, following re-exports (so a circle through a
+    /// parent's `pub use` is still seen).
+    file_edges: BTreeSet<(ModPath, ModPath)>,
 }
 
 fn build_graph() -> Graph {
     graph_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
 }
 
+/// The longest module `path` starts with.
+fn module_of(path: &[String], files: &BTreeMap<ModPath, PathBuf>) -> ModPath {
+    (0..=path.len())
+        .rev()
+        .map(|n| path[..n].to_vec())
+        .find(|m| files.contains_key(m))
+        .unwrap_or_default()
+}
+
+/// The module that defines what `path` names, following re-exports.
+fn defining_module(
+    path: &[String],
+    files: &BTreeMap<ModPath, PathBuf>,
+    reexported: &BTreeMap<ModPath, BTreeMap<String, Vec<String>>>,
+) -> ModPath {
+    let mut path = path.to_vec();
+    for _ in 0..8 {
+        let module = module_of(&path, files);
+        let next = path
+            .get(module.len())
+            .and_then(|item| reexported.get(&module)?.get(item));
+        match next {
+            Some(target) if *target != path[..=module.len()] => {
+                let mut followed = target.clone();
+                followed.extend_from_slice(&path[module.len() + 1..]);
+                path = followed;
+            }
+            _ => return module,
+        }
+    }
+    module_of(&path, files)
+}
+
 fn graph_of(src: &Path) -> Graph {
     let files = module_files(src);
+    let texts: BTreeMap<&ModPath, String> = files
+        .iter()
+        .map(|(m, p)| (m, std::fs::read_to_string(p).unwrap_or_default()))
+        .collect();
+    let reexported: BTreeMap<ModPath, BTreeMap<String, Vec<String>>> = texts
+        .iter()
+        .map(|(m, text)| ((*m).clone(), reexports(text, m)))
+        .collect();
+    let unrelated = |a: &ModPath, b: &ModPath| !a.starts_with(b) && !b.starts_with(a);
     let mut edges = BTreeSet::new();
-    for (module, path) in &files {
-        let text = std::fs::read_to_string(path).unwrap_or_default();
-        for p in named_paths(&text, module) {
-            let target = (0..=p.len())
-                .rev()
-                .map(|n| p[..n].to_vec())
-                .find(|m| files.contains_key(m))
-                .unwrap_or_default();
-            let related = target.starts_with(module) || module.starts_with(&target);
-            if !related {
-                edges.insert((module.clone(), target));
+    let mut file_edges = BTreeSet::new();
+    for (module, text) in &texts {
+        for p in named_paths(text, module) {
+            let written = module_of(&p, &files);
+            if unrelated(module, &written) {
+                edges.insert(((*module).clone(), written.clone()));
+                file_edges.insert(((*module).clone(), written));
+            }
+            let defining = defining_module(&p, &files, &reexported);
+            if unrelated(module, &defining) {
+                file_edges.insert(((*module).clone(), defining));
             }
         }
     }
-    Graph { files, edges }
+    Graph {
+        files,
+        edges,
+        file_edges,
+    }
 }
 
 fn layer_of(top: &str) -> Option<usize> {
@@ -476,7 +564,7 @@ fn circles(
 
 fn file_circles(g: &Graph) -> Vec<BTreeSet<ModPath>> {
     let nodes: BTreeSet<ModPath> = g.files.keys().cloned().collect();
-    circles(&nodes, &g.edges)
+    circles(&nodes, &g.file_edges)
 }
 
 fn top_level_circles(g: &Graph) -> Vec<BTreeSet<ModPath>> {
@@ -675,4 +763,37 @@ fn the_graph_reader_sees_use_trees_and_inline_paths_not_comments_or_strings() {
     .map(String::from)
     .collect();
     assert_eq!(got, want);
+}
+
+#[test]
+fn re_exports_lead_to_the_module_that_defines_the_item() {
+    let m = |s: &str| -> ModPath {
+        s.split("::")
+            .filter(|x| !x.is_empty())
+            .map(String::from)
+            .collect()
+    };
+    let src = "pub use x::{Item, Other as O};\npub(crate) use crate::b::Thing;\nuse y::Private;";
+    let found = reexports(src, &m("a"));
+    let shown: BTreeMap<&str, String> = found.iter().map(|(k, v)| (k.as_str(), show(v))).collect();
+    assert_eq!(shown.get("Item").map(String::as_str), Some("a::x::Item"));
+    assert_eq!(shown.get("Thing").map(String::as_str), Some("b::Thing"));
+    assert!(!shown.contains_key("Private"));
+    let files: BTreeMap<ModPath, PathBuf> = ["", "a", "a::x", "b"]
+        .into_iter()
+        .map(|s| (m(s), PathBuf::new()))
+        .collect();
+    let reexported = BTreeMap::from([(m("a"), found)]);
+    assert_eq!(
+        defining_module(&m("a::Item"), &files, &reexported),
+        m("a::x")
+    );
+    assert_eq!(
+        defining_module(&m("a::Thing::new"), &files, &reexported),
+        m("b")
+    );
+    assert_eq!(
+        defining_module(&m("a::Unknown"), &files, &reexported),
+        m("a")
+    );
 }
