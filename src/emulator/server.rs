@@ -17,6 +17,7 @@ use tokio::task::JoinHandle;
 
 use super::api::Api;
 use super::aws_error::AwsError;
+use super::clock::http_date;
 use super::faults::Faults;
 use super::network::CuttableListener;
 use super::org::Org;
@@ -71,7 +72,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
 /// Like AWS, every answer's `Date` header tells clients the service's time, here the
 /// emulator's clock (so clock skew shows the way it does against AWS).
 async fn service_date(State(shared): State<Arc<Shared>>, mut response: Response) -> Response {
-    if let Ok(value) = HeaderValue::from_str(&sts::http_date(shared.clock.now())) {
+    if let Ok(value) = HeaderValue::from_str(&http_date(shared.clock.now())) {
         response.headers_mut().insert(header::DATE, value);
     }
     response
