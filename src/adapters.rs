@@ -14,7 +14,6 @@
 //! | [`redirect_page`] | the private local page that hands a credential URL to the browser |
 //! | [`read_file`] | reading a user or state file: regular files only, size capped |
 //! | [`service_date`] | the service's clock from the `Date` header of its answers (clock skew) |
-//! | [`stderr_reporter`] | the subcommands' `Reporter`: notes and listing progress on stderr |
 //! | [`stderr_signin_view`] | the subcommands' `SignInView`s: the code and URL on stderr |
 //! | [`store_select`] | which `SecretStore` to use: keyring, file, or auto with a fallback notice |
 //! | [`tty_prompt`] | the subcommands' `MfaPrompt`: a piped code, else asked on `/dev/tty` |
@@ -31,7 +30,6 @@ pub mod login_name;
 pub mod read_file;
 pub mod redirect_page;
 pub mod service_date;
-pub mod stderr_reporter;
 pub mod stderr_signin_view;
 pub mod store_select;
 pub mod tty_prompt;

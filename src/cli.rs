@@ -21,6 +21,7 @@ pub mod login_cmd;
 pub mod logout_cmd;
 pub mod populate_cmd;
 pub mod status_cmd;
+pub mod stderr_reporter;
 pub mod whoami_cmd;
 pub mod write_cmd;
 

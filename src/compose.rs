@@ -11,7 +11,6 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use crate::adapters::aws_sso_cache::AwsSsoCache;
-use crate::adapters::stderr_reporter::StderrReporter;
 use crate::adapters::store_select::{open_store, open_store_to_read};
 use crate::catalog::{CacheLoad, CatalogCache, ListOptions, Lister};
 use crate::config::Config;
@@ -73,16 +72,19 @@ pub fn workspace(
 }
 
 /// The subcommands' workspace: the process environment, paths and configuration, the token
-/// store (a fallback notice goes to stderr), notes and questions on the terminal.
-pub fn for_subcommands() -> Result<Workspace, ComposeError> {
+/// store (a fallback notice goes to `reporter`), notes and questions to `reporter`.
+pub fn for_subcommands(reporter: Arc<dyn Reporter>) -> Result<Workspace, ComposeError> {
     let paths = Paths::from_env()?;
     let config = Config::load(&paths)?;
-    Ok(for_subcommands_with(paths, config))
+    Ok(for_subcommands_with(paths, config, reporter))
 }
 
 /// [`for_subcommands`] for given paths and configuration (the demo's throwaway home).
-pub fn for_subcommands_with(paths: Paths, config: Config) -> Workspace {
-    let reporter: Arc<dyn Reporter> = Arc::new(StderrReporter);
+pub fn for_subcommands_with(
+    paths: Paths,
+    config: Config,
+    reporter: Arc<dyn Reporter>,
+) -> Workspace {
     let (store, notice) = session_store(&paths, &config);
     if let Some(notice) = notice {
         reporter.note(&format!("rolecall: {notice}"));
@@ -92,7 +94,7 @@ pub fn for_subcommands_with(paths: Paths, config: Config) -> Workspace {
 
 /// [`for_subcommands`] for reading only (credential-process's fast path): the keyring is not
 /// probed first ([`open_store_to_read`]).
-pub fn for_reading() -> Result<Workspace, ComposeError> {
+pub fn for_reading(reporter: Arc<dyn Reporter>) -> Result<Workspace, ComposeError> {
     let paths = Paths::from_env()?;
     let config = Config::load(&paths)?;
     let secrets = open_store_to_read(config.file.storage.backend, &paths);
@@ -103,7 +105,7 @@ pub fn for_reading() -> Result<Workspace, ComposeError> {
         config,
         Environment::from_process(),
         store,
-        Arc::new(StderrReporter),
+        reporter,
     ))
 }
 

@@ -150,7 +150,7 @@ impl Environment {
     /// A browser can be opened: never over SSH; else `$BROWSER`, macOS and Windows, or a
     /// display.
     pub fn browser_available(&self) -> bool {
-        crate::adapters::browser::browser_available(|name| self.var(name).map(str::to_owned))
+        browser_available(|name| self.var(name).map(str::to_owned))
     }
 
     /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` (a chain's
@@ -167,6 +167,22 @@ impl Environment {
             expires_at: None,
         })
     }
+}
+
+/// Whether this environment can show a browser: not over SSH, and on Linux/BSD only with a
+/// display or an explicit `$BROWSER`.
+pub fn browser_available(env: impl Fn(&str) -> Option<String>) -> bool {
+    let set = |name: &str| env(name).is_some_and(|v| !v.is_empty());
+    if set("SSH_CONNECTION") || set("SSH_TTY") {
+        return false;
+    }
+    if set("BROWSER") {
+        return true;
+    }
+    if cfg!(any(target_os = "macos", target_os = "windows")) {
+        return true;
+    }
+    set("DISPLAY") || set("WAYLAND_DISPLAY")
 }
 
 #[cfg(test)]

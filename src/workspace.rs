@@ -13,7 +13,6 @@
 //! | [`profile`] | writing a profile to the AWS CLI's files |
 //! | [`obtain`] | a TARGET's credentials for a subcommand (`Obtained`) |
 //! | [`sign_in`] | how every caller asks to sign in to an identity center |
-//! | [`reporter`] | the ports the use cases tell people through (notes, listing progress, MFA) |
 //!
 //! A new hand-over is added here (a module, or a function of [`Workspace`]) and called by its
 //! subcommand and by the app's effect runner.
@@ -35,14 +34,13 @@ pub mod console;
 pub mod error;
 pub mod obtain;
 pub mod profile;
-pub mod reporter;
 pub mod sign_in;
 pub mod sso;
 pub mod target;
 
+pub use crate::ports::reporter::Reporter;
 pub use error::WorkspaceError;
 pub use obtain::Obtained;
-pub use reporter::Reporter;
 
 /// What every use case works with: where files are, the configuration, the kept sign-ins and
 /// credentials, the environment read at start, the clock, and who is told what happens.

@@ -34,21 +34,7 @@ impl SystemBrowser {
     }
 }
 
-/// Whether this environment can show a browser: not over SSH, and on Linux/BSD only with a
-/// display or an explicit `$BROWSER`.
-pub fn browser_available(env: impl Fn(&str) -> Option<String>) -> bool {
-    let set = |name: &str| env(name).is_some_and(|v| !v.is_empty());
-    if set("SSH_CONNECTION") || set("SSH_TTY") {
-        return false;
-    }
-    if set("BROWSER") {
-        return true;
-    }
-    if cfg!(any(target_os = "macos", target_os = "windows")) {
-        return true;
-    }
-    set("DISPLAY") || set("WAYLAND_DISPLAY")
-}
+pub use crate::environment::browser_available;
 
 impl Opener for SystemBrowser {
     fn can_open(&self) -> bool {

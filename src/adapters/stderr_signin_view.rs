@@ -9,7 +9,7 @@ use std::time::SystemTime;
 use crate::core::countdown;
 use crate::core::signin::DeviceWait;
 use crate::core::terminal_text::{Shown, shown};
-use crate::engine::signin::SignInView;
+use crate::ports::signin_view::SignInView;
 
 /// Prints the code and URL on stderr, where a person reads them.
 pub struct TerminalSignInView {

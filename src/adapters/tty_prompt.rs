@@ -5,8 +5,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use crate::core::terminal_text::Shown;
-use crate::engine::chain::sources::check_code;
-use crate::engine::chain::{MfaPrompt, NoCode};
+use crate::ports::mfa_prompt::{MfaPrompt, NoCode, check_code};
 use crate::secret::Secret;
 
 /// Asks for MFA codes on the terminal (or reads a piped one).

@@ -18,11 +18,11 @@ use crate::engine::subshell;
 use crate::ports::clock::{Clock, SystemClock};
 use crate::ports::identity_center::IdentityCenter;
 use crate::ports::opener::Opener;
+use crate::ports::reporter::Quiet;
 use crate::runtime::event_loop::WorkerPanicked;
 use crate::runtime::{RunOptions, Services, run, terminal};
 use crate::ui::theme::Theme;
 use crate::workspace::Workspace;
-use crate::workspace::reporter::Quiet;
 
 /// Opens the app on `ctx`'s session `wanted` and runs the exit plan afterwards.
 pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError> {

@@ -3,7 +3,10 @@
 
 pub use crate::workspace::Workspace as Context;
 
+use std::sync::Arc;
+
 use super::CliError;
+use super::stderr_reporter::StderrReporter;
 use crate::compose::{ComposeError, for_subcommands, for_subcommands_with};
 use crate::config::Config;
 use crate::paths::Paths;
@@ -17,12 +20,17 @@ impl From<ComposeError> for CliError {
     }
 }
 
+/// [`load`] for reading only (credential-process's fast path: the keyring is not probed).
+pub fn load_to_read() -> Result<Context, CliError> {
+    Ok(crate::compose::for_reading(Arc::new(StderrReporter))?)
+}
+
 /// Loads configuration and opens the token store; a fallback notice goes to stderr.
 pub fn load() -> Result<Context, CliError> {
-    Ok(for_subcommands()?)
+    Ok(for_subcommands(Arc::new(StderrReporter))?)
 }
 
 /// A context for given paths and configuration (the demo's throwaway home).
 pub fn with(paths: Paths, config: Config) -> Context {
-    for_subcommands_with(paths, config)
+    for_subcommands_with(paths, config, Arc::new(StderrReporter))
 }

@@ -48,7 +48,7 @@ pub fn run(args: CredentialProcessArgs) -> Result<(), CliError> {
     let target = args.target.ok_or_else(|| {
         CliError::Usage("credential-process needs a TARGET (account/role or an alias)".into())
     })?;
-    let reading = crate::compose::for_reading()?;
+    let reading = super::context::load_to_read()?;
     if !args.fresh
         && let Some(credentials) = reading.kept(args.session.as_deref(), &target)
     {

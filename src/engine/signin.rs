@@ -4,21 +4,13 @@
 use std::collections::VecDeque;
 use std::time::{Duration, SystemTime};
 
-use crate::core::signin::{
-    DeviceWait, Effect, Event, Failure, Method, Phase, REGISTRATION_MARGIN, SignIn,
-};
+use crate::core::signin::{Effect, Event, Failure, Method, Phase, REGISTRATION_MARGIN, SignIn};
 use crate::core::sso::{Registration, SignedIn, SsoSession};
 use crate::ports::clock::Clock;
 use crate::ports::identity_center::{IdentityCenter, RegisterRequest, TokenGrant};
 use crate::ports::opener::Opener;
 
-/// What the person signing in is shown.
-pub trait SignInView: Send {
-    /// The device flow's user code and URL; called again when the browser state is known.
-    fn device_code(&mut self, wait: &DeviceWait);
-    /// The PKCE authorize URL, and whether the browser was opened with it.
-    fn browser_url(&mut self, url: &str, opened: bool);
-}
+pub use crate::ports::signin_view::SignInView;
 
 /// How to sign in.
 #[derive(Debug, Clone)]

@@ -24,10 +24,10 @@ use rolecall::core::sso::{Registration, SignedIn, SsoToken};
 use rolecall::environment::Environment;
 use rolecall::paths::Paths;
 use rolecall::ports::opener::Opener;
+use rolecall::ports::reporter::Quiet;
 use rolecall::secret::Secret;
 use rolecall::session_store::SessionStore;
 use rolecall::ui::{Theme, ViewCtx, draw, layout::list_area};
-use rolecall::workspace::reporter::Quiet;
 
 #[path = "summary.rs"]
 mod summary;

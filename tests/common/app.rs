@@ -30,10 +30,10 @@ use rolecall::environment::Environment;
 use rolecall::paths::Paths;
 use rolecall::ports::identity_center::IdentityCenter;
 use rolecall::ports::opener::Opener;
+use rolecall::ports::reporter::Quiet;
 use rolecall::runtime::{RunOptions, run};
 use rolecall::session_store::SessionStore;
 use rolecall::ui::theme::Theme;
-use rolecall::workspace::reporter::Quiet;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 

@@ -367,19 +367,7 @@ pub async fn run_mfa_process(chain: &str, command: &str) -> Result<Secret<String
     Ok(Secret::new(code))
 }
 
-/// Something that is not an MFA code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("something that is not a 6-digit MFA code")]
-pub struct NotACode;
-
-/// An MFA code is six digits.
-pub fn check_code(code: &str) -> Result<(), NotACode> {
-    if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err(NotACode)
-    }
-}
+pub use crate::ports::mfa_prompt::{NotACode, check_code};
 
 #[cfg(test)]
 mod tests {

@@ -1,12 +1,12 @@
 //! How the use cases tell people what happens: notes, a listing's progress, MFA questions.
-//! The subcommands tell stderr and the terminal (`adapters::stderr_reporter`); the app draws
-//! its own screen, so it only logs ([`Quiet`]).
+//! The subcommands tell stderr and the terminal (`cli::stderr_reporter`); the app draws its own
+//! screen, so it only logs ([`Quiet`]).
 
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
-use crate::catalog::CatalogEvent;
-use crate::engine::chain::{MfaPrompt, NoPrompt};
+use super::mfa_prompt::{MfaPrompt, NoPrompt};
+use crate::core::listing::CatalogEvent;
 
 /// A listing's progress being drawn: its events go to `events`; `drawn` ends after the last.
 pub struct ListingProgress {

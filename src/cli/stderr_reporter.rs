@@ -1,14 +1,13 @@
 //! The subcommands' [`Reporter`]: notes on stderr (escaped), a listing's progress drawn there
-//! (redrawn in place on a terminal), MFA codes asked on the terminal.
+//! (redrawn in place on a terminal), MFA codes asked on the terminal ([`TtyPrompt`]).
 
 use std::io::{IsTerminal, Write};
 
+use crate::adapters::tty_prompt::TtyPrompt;
 use crate::catalog::render_progress;
 use crate::core::terminal_text::Shown;
-use crate::engine::chain::MfaPrompt;
-use crate::workspace::reporter::{ListingProgress, Reporter};
-
-use super::tty_prompt::TtyPrompt;
+use crate::ports::mfa_prompt::MfaPrompt;
+use crate::ports::reporter::{ListingProgress, Reporter};
 
 pub struct StderrReporter;
 
