@@ -9,6 +9,7 @@
 //! | [`target`] | naming a role on the command line (exact, alias, fuzzy) |
 //! | [`sso`] | identity centers, registrations, tokens: what sign-in produces |
 //! | [`signin`] | the device-code sign-in state machine (polling cadence, `slow_down`, expiry) |
+//! | [`ids`] | account ids, role ARNs, region names: parsed once where they come in |
 //! | [`catalog`] | accounts and roles, and what changed between two listings |
 //! | [`chain`] | role chains: sources, durations, session names, error advice |
 //! | [`region`] | the one region rule: which region credentials are used in |
@@ -34,6 +35,7 @@ pub mod countdown;
 pub mod credentials;
 pub mod exports;
 pub mod frecency;
+pub mod ids;
 pub mod partition;
 pub mod pkce;
 pub mod profile_name;

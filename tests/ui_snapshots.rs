@@ -53,7 +53,7 @@ fn session() -> SessionInfo {
 fn entry(id: &str, name: &str, email: &str, roles: &[&str]) -> AccountEntry {
     AccountEntry {
         account: Account {
-            id: id.into(),
+            id: id.parse().unwrap(),
             name: name.into(),
             email: Some(email.into()),
         },
@@ -80,7 +80,7 @@ fn catalog(unavailable: bool) -> Catalog {
     if unavailable {
         accounts.push(AccountEntry {
             account: Account {
-                id: "777788889999".into(),
+                id: "777788889999".parse().unwrap(),
                 name: "sandbox".into(),
                 email: None,
             },

@@ -105,7 +105,7 @@ fn where_to_sign_in(ctx: &Context, obtained: &Obtained) -> (Partition, Option<St
     };
     let partition = spec
         .and_then(|spec| RoleArn::parse(&spec.role_arn).ok())
-        .and_then(|arn| Partition::from_id(&arn.partition))
+        .and_then(|arn| Partition::from_id(arn.partition()))
         .or_else(|| session.as_ref().map(|s| Partition::of_region(&s.region)))
         .unwrap_or_else(|| Partition::of_region(&obtained.region));
     let endpoint = session

@@ -100,7 +100,7 @@ pub async fn obtain_matching(
 ) -> Result<Obtained, CliError> {
     if let Some(spec) = chain_named(ctx, target) {
         let assumption = assume_chain(ctx, spec, fresh).await?;
-        return Ok(chain_obtained(ctx, spec, assumption));
+        return chain_obtained(ctx, spec, assumption);
     }
     let session = ctx.session(session)?;
     let (target, credentials) = credentials_for(ctx, &session, target, matching, fresh).await?;
@@ -198,7 +198,7 @@ async fn ensure_catalog(
     let by_name = ctx.config.chains.path(&spec.name).ok().is_some_and(|path| {
         path.iter().any(|s| {
             matches!(&s.source, ChainSource::Sso { account, .. }
-                if !crate::core::catalog::is_account_id(account))
+                if !crate::core::catalog::AccountId::is_valid(account))
         })
     });
     if by_name && super::target_credentials::cached_catalog(ctx, session).is_none() {
@@ -207,24 +207,27 @@ async fn ensure_catalog(
     Ok(())
 }
 
-fn chain_obtained(ctx: &Context, spec: &ChainSpec, assumption: Assumption) -> Obtained {
-    let role = spec.role();
-    let account_id = role
-        .as_ref()
-        .map(|r| r.account_id.clone())
-        .unwrap_or_default();
-    let account_name = account_name(ctx, &account_id).unwrap_or_else(|| account_id.clone());
+fn chain_obtained(
+    ctx: &Context,
+    spec: &ChainSpec,
+    assumption: Assumption,
+) -> Result<Obtained, CliError> {
+    // Checked when the chain was loaded and again when it was assumed.
+    let role = crate::core::chain::RoleArn::parse(&spec.role_arn)
+        .map_err(|e| CliError::Usage(format!("chain {}: {e}", spec.name)))?;
+    let account_id = role.account_id().clone();
+    let account_name = account_name(ctx, &account_id).unwrap_or_else(|| account_id.to_string());
     if let Some(note) = &assumption.note {
         note!("rolecall: {}: {note}", spec.name);
     }
-    Obtained {
+    Ok(Obtained {
         target: Target {
             account: Account {
                 id: account_id,
                 name: account_name,
                 email: None,
             },
-            role: role.map(|r| r.name).unwrap_or_default(),
+            role: role.name().to_owned(),
         },
         chain: Some(spec.name.clone()),
         session_name: spec.name.clone(),
@@ -232,7 +235,7 @@ fn chain_obtained(ctx: &Context, spec: &ChainSpec, assumption: Assumption) -> Ob
         caller_arn: assumption.caller_arn,
         note: assumption.note,
         credentials: assumption.credentials,
-    }
+    })
 }
 
 /// An account's name from any cached catalog.

@@ -10,6 +10,7 @@ pub mod advice;
 pub mod duration;
 pub mod session_name;
 
+pub use crate::core::ids::{RoleArn, RoleArnError};
 pub use advice::ChainError;
 pub use duration::{DurationPlan, plan_duration};
 
@@ -90,52 +91,6 @@ pub struct ChainSpec {
     pub origin: ChainOrigin,
 }
 
-/// A role ARN's parts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RoleArn {
-    pub partition: String,
-    pub account_id: String,
-    /// The role name (the last path segment).
-    pub name: String,
-}
-
-impl RoleArn {
-    /// Parses `arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME`.
-    pub fn parse(arn: &str) -> Result<Self, String> {
-        let bad = || {
-            format!(
-                "{arn:?} is not a role ARN (arn:aws:iam::123456789012:role/NAME)",
-                arn = arn
-            )
-        };
-        let parts: Vec<&str> = arn.trim().splitn(6, ':').collect();
-        let [prefix, partition, service, region, account, resource] = parts.as_slice() else {
-            return Err(bad());
-        };
-        let name = resource
-            .strip_prefix("role/")
-            .and_then(|r| r.rsplit('/').next())
-            .filter(|n| !n.is_empty());
-        let account_ok = crate::core::catalog::is_account_id(account);
-        match name {
-            Some(name)
-                if *prefix == "arn"
-                    && !partition.is_empty()
-                    && *service == "iam"
-                    && region.is_empty()
-                    && account_ok =>
-            {
-                Ok(Self {
-                    partition: (*partition).to_owned(),
-                    account_id: (*account).to_owned(),
-                    name: name.to_owned(),
-                })
-            }
-            _ => Err(bad()),
-        }
-    }
-}
-
 impl ChainSpec {
     /// Whether this chain's credentials come from role chaining: its source is a role session
     /// (an SSO role, another chain). A chain from an IAM user's long-term keys (with or without
@@ -194,7 +149,7 @@ impl ChainSpec {
 
     /// Checks what can be checked before asking AWS: the role ARN, the duration's range, tags.
     pub fn validate(&self) -> Result<(), String> {
-        RoleArn::parse(&self.role_arn)?;
+        RoleArn::parse(&self.role_arn).map_err(|e| e.to_string())?;
         if let Some(seconds) = self.duration {
             duration::check_range(seconds)?;
         }
@@ -294,28 +249,6 @@ impl Chains {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn role_arns_parse_with_paths_and_partitions() {
-        let arn = RoleArn::parse("arn:aws:iam::123456789012:role/team/deploy").unwrap();
-        assert_eq!(arn.account_id, "123456789012");
-        assert_eq!(arn.name, "deploy");
-        assert_eq!(
-            RoleArn::parse("arn:aws-cn:iam::123456789012:role/x")
-                .unwrap()
-                .partition,
-            "aws-cn"
-        );
-        for bad in [
-            "",
-            "arn:aws:iam::12345:role/x",
-            "arn:aws:iam::123456789012:user/x",
-            "arn:aws:sts::123456789012:role/x",
-            "arn:aws:iam::123456789012:role/",
-        ] {
-            assert!(RoleArn::parse(bad).is_err(), "{bad}");
-        }
-    }
 
     #[test]
     fn paths_follow_sources_and_catch_cycles() {

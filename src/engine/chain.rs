@@ -389,9 +389,9 @@ impl<S: Sts, R: SourceResolver> ChainEnv<'_, S, R> {
         codes: &mut MfaCodes,
         duration_seconds: Option<u32>,
     ) -> Result<AssumeRoleRequest, ChainError> {
-        let role = RoleArn::parse(&spec.role_arn).map_err(|message| ChainError::Invalid {
+        let role = RoleArn::parse(&spec.role_arn).map_err(|e| ChainError::Invalid {
             chain: spec.name.clone(),
-            message,
+            message: e.to_string(),
         })?;
         let template = spec
             .session_name
@@ -402,8 +402,8 @@ impl<S: Sts, R: SourceResolver> ChainEnv<'_, S, R> {
             &SessionFields {
                 user: &self.user,
                 chain: &spec.name,
-                account_id: &role.account_id,
-                role_name: &role.name,
+                account_id: role.account_id(),
+                role_name: role.name(),
             },
         )
         .map_err(|message| ChainError::Invalid {

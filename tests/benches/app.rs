@@ -51,7 +51,9 @@ fn catalog(roles: usize) -> Catalog {
         let take = n.min(roles - count);
         accounts.push(AccountEntry {
             account: Account {
-                id: format!("{:012}", 100_000_000_000u64 + i as u64 * 7919),
+                id: format!("{:012}", 100_000_000_000u64 + i as u64 * 7919)
+                    .parse()
+                    .unwrap(),
                 name: format!(
                     "{}-{}-{}",
                     TEAMS[i % TEAMS.len()],

@@ -157,10 +157,10 @@ impl AssumeForm {
     /// The chain the form describes.
     pub fn spec(&self) -> Result<ChainSpec, String> {
         let [arn, external_id, serial, duration_text, session_name] = &self.values;
-        let role = RoleArn::parse(arn)?;
+        let role = RoleArn::parse(arn).map_err(|e| e.to_string())?;
         let some = |v: &String| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
         let mut spec = ChainSpec::new(
-            &format!("{}@{}", role.name, role.account_id),
+            &format!("{}@{}", role.name(), role.account_id()),
             self.source.clone(),
             arn.trim(),
         );

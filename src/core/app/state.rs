@@ -379,9 +379,9 @@ pub fn rows_of(catalog: &Catalog, chains: &[ChainSpec]) -> (Vec<SearchRow>, Vec<
             continue;
         };
         rows.push(SearchRow {
-            account_id: role.account_id.clone(),
+            account_id: role.account_id().to_string(),
             account_name: chain.name.clone(),
-            role_name: role.name.clone(),
+            role_name: role.name().to_owned(),
             alias: None,
             tags: vec!["chain".to_owned(), chain.source.label()],
             arn: chain.role_arn.clone(),
@@ -400,7 +400,7 @@ fn push_sso_rows(catalog: &Catalog, rows: &mut Vec<SearchRow>, meta: &mut Vec<Ro
         let a = &entry.account;
         let mut push = |role: &str, unavailable: Option<String>| {
             rows.push(SearchRow {
-                account_id: a.id.clone(),
+                account_id: a.id.to_string(),
                 account_name: a.name.clone(),
                 role_name: role.to_owned(),
                 alias: None,

@@ -9,7 +9,7 @@ use crate::adapters::aws_identity_center::AwsIdentityCenter;
 use crate::catalog::CatalogCache;
 use crate::config::Config;
 use crate::config::ini;
-use crate::core::catalog::is_account_id;
+use crate::core::catalog::AccountId;
 use crate::core::chain::ChainError;
 use crate::core::credentials::Credentials;
 use crate::core::sso::SsoSession;
@@ -85,7 +85,7 @@ impl StandardSources<'_> {
             if let Some(found) = page
                 .items
                 .iter()
-                .find(|a| a.name.eq_ignore_ascii_case(account) && is_account_id(&a.id))
+                .find(|a| a.name.eq_ignore_ascii_case(account) && AccountId::is_valid(&a.id))
             {
                 return Ok(found.id.clone());
             }
@@ -136,7 +136,7 @@ impl SourceResolver for StandardSources<'_> {
     ) -> Result<(Credentials, String, bool), ChainError> {
         let session = self.session(session)?;
         let idc = AwsIdentityCenter::new(&session.region, self.config.endpoint(&session.name));
-        let numeric = is_account_id(account);
+        let numeric = AccountId::is_valid(account);
         // The catalog cache knows account names; a listing still running does not yet.
         let cached_id = numeric.then(|| account.to_owned()).or_else(|| {
             CatalogCache::for_session(self.paths, &session.name)
@@ -145,7 +145,7 @@ impl SourceResolver for StandardSources<'_> {
                 .accounts
                 .into_iter()
                 .find(|e| e.account.name.eq_ignore_ascii_case(account))
-                .map(|e| e.account.id)
+                .map(|e| String::from(e.account.id))
         });
         if !fresh
             && let Some(account_id) = &cached_id

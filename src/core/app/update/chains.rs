@@ -149,7 +149,7 @@ pub(super) fn on_chain_assumed(
     let role = spec.role();
     let account_id = role
         .as_ref()
-        .map(|r| r.account_id.clone())
+        .map(|r| r.account_id().to_string())
         .unwrap_or_default();
     let account_name = state.account_name(&account_id);
     let id = state.fresh_id();
@@ -157,7 +157,7 @@ pub(super) fn on_chain_assumed(
         id,
         account_id,
         account_name,
-        role.map(|r| r.name).unwrap_or_default(),
+        role.map(|r| r.name().to_owned()).unwrap_or_default(),
         done.credentials,
     );
     held.chain = Some(spec);

@@ -25,7 +25,7 @@ fn later(secs: u64) -> SystemTime {
 fn entry(id: &str, name: &str, roles: &[&str]) -> AccountEntry {
     AccountEntry {
         account: Account {
-            id: id.into(),
+            id: crate::core::catalog::AccountId::parse(id).unwrap(),
             name: name.into(),
             email: Some(format!("{name}@acme.example")),
         },
