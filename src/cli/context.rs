@@ -45,7 +45,7 @@ impl Context {
         self.config
             .session(wanted)
             .cloned()
-            .map_err(CliError::Usage)
+            .map_err(|e| CliError::Usage(e.to_string()))
     }
 
     /// The sessions a command without `--session` works on: the default, else all of them.
@@ -55,7 +55,11 @@ impl Context {
         }
         if self.config.sessions.is_empty() {
             return Err(CliError::Usage(
-                self.config.session(None).err().unwrap_or_default(),
+                self.config
+                    .session(None)
+                    .err()
+                    .map(|e| e.to_string())
+                    .unwrap_or_default(),
             ));
         }
         Ok(self.config.sessions.clone())

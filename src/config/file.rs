@@ -250,7 +250,7 @@ impl ConfigFile {
         for entry in &self.chains {
             let spec = entry
                 .to_spec()
-                .map_err(|e| (line_of(&format!("\"{}\"", entry.name)), e))?;
+                .map_err(|e| (line_of(&format!("\"{}\"", entry.name)), e.to_string()))?;
             if !chains.push_unless_named(spec) {
                 return Err((
                     line_of(&format!("\"{}\"", entry.name)),

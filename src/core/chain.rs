@@ -8,11 +8,13 @@ use serde::{Deserialize, Serialize};
 
 pub mod advice;
 pub mod duration;
+pub mod invalid;
 pub mod session_name;
 
 pub use crate::core::ids::{RoleArn, RoleArnError};
 pub use advice::ChainError;
-pub use duration::{DurationPlan, plan_duration};
+pub use duration::{DurationError, DurationPlan, plan_duration};
+pub use invalid::InvalidChain;
 
 /// Where a chain's first credentials come from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -148,28 +150,23 @@ impl ChainSpec {
     }
 
     /// Checks what can be checked before asking AWS: the role ARN, the duration's range, tags.
-    pub fn validate(&self) -> Result<(), String> {
-        RoleArn::parse(&self.role_arn).map_err(|e| e.to_string())?;
+    pub fn validate(&self) -> Result<(), InvalidChain> {
+        RoleArn::parse(&self.role_arn)?;
         if let Some(seconds) = self.duration {
             duration::check_range(seconds)?;
         }
         if self.tags.len() > 50 {
-            return Err(format!(
-                "{} session tags; STS takes at most 50",
-                self.tags.len()
-            ));
+            return Err(InvalidChain::TooManyTags(self.tags.len()));
         }
         if let Some(key) = self
             .transitive_tag_keys
             .iter()
             .find(|k| !self.tags.contains_key(*k))
         {
-            return Err(format!(
-                "transitive tag key {key:?} is not one of the chain's tags"
-            ));
+            return Err(InvalidChain::TransitiveKeyNotATag(key.clone()));
         }
         if self.mfa_process.is_some() && self.mfa_serial.is_none() {
-            return Err("mfa_process is set but mfa_serial is not".to_owned());
+            return Err(InvalidChain::MfaProcessWithoutSerial);
         }
         Ok(())
     }
@@ -213,19 +210,16 @@ impl Chains {
 
     /// The sources of `name`, nearest first, ending at a non-chain source. A cycle or an
     /// unknown chain is an error naming it.
-    pub fn path(&self, name: &str) -> Result<Vec<&ChainSpec>, String> {
+    pub fn path(&self, name: &str) -> Result<Vec<&ChainSpec>, InvalidChain> {
         let mut path: Vec<&ChainSpec> = Vec::new();
         let mut next = name;
         loop {
             let spec = self
                 .get(next)
-                .ok_or_else(|| format!("no chain is named {next:?}"))?;
+                .ok_or_else(|| InvalidChain::NoSuchChain(next.to_owned()))?;
             if path.iter().any(|p| p.name == spec.name) {
-                let names: Vec<&str> = path.iter().map(|p| p.name.as_str()).collect();
-                return Err(format!(
-                    "chains {} source each other in a cycle",
-                    names.join(" -> ")
-                ));
+                let names = path.iter().map(|p| p.name.clone()).collect();
+                return Err(InvalidChain::Cycle(names));
             }
             path.push(spec);
             match &spec.source {
@@ -236,7 +230,7 @@ impl Chains {
     }
 
     /// Checks every chain: its own fields and that its sources resolve without a cycle.
-    pub fn validate(&self) -> Result<(), (String, String)> {
+    pub fn validate(&self) -> Result<(), (String, InvalidChain)> {
         for spec in &self.specs {
             spec.validate()
                 .and_then(|()| self.path(&spec.name).map(|_| ()))
@@ -267,9 +261,25 @@ mod tests {
             .map(|s| s.name.as_str())
             .collect();
         assert_eq!(names, ["a", "b"]);
-        assert!(chains.path("c").unwrap_err().contains("cycle"));
-        assert!(chains.path("e").unwrap_err().contains("\"nope\""));
-        assert!(chains.validate().is_err());
+        assert!(chains.path("c").unwrap_err().to_string().contains("cycle"));
+        assert!(
+            chains
+                .path("e")
+                .unwrap_err()
+                .to_string()
+                .contains("\"nope\"")
+        );
+        assert_eq!(
+            chains.path("c").unwrap_err().to_string(),
+            "chains c -> d source each other in a cycle"
+        );
+        assert_eq!(
+            chains.validate().unwrap_err(),
+            (
+                "c".to_owned(),
+                InvalidChain::Cycle(vec!["c".into(), "d".into()])
+            )
+        );
     }
 
     #[test]
@@ -284,12 +294,29 @@ mod tests {
         spec.external_id = Some("abc".into());
         assert_ne!(spec.fingerprint(), before, "an edited chain is a new chain");
         spec.duration = Some(600);
-        assert!(spec.validate().unwrap_err().contains("15 min"));
+        assert!(spec.validate().unwrap_err().to_string().contains("15 min"));
         spec.duration = None;
         spec.transitive_tag_keys = vec!["team".into()];
-        assert!(spec.validate().unwrap_err().contains("team"));
+        assert!(spec.validate().unwrap_err().to_string().contains("team"));
         spec.transitive_tag_keys.clear();
         spec.mfa_process = Some("echo 1".into());
-        assert!(spec.validate().unwrap_err().contains("mfa_serial"));
+        assert_eq!(
+            spec.validate().unwrap_err().to_string(),
+            "mfa_process is set but mfa_serial is not"
+        );
+        spec.mfa_process = None;
+        spec.tags = (0..51).map(|i| (format!("k{i}"), "v".into())).collect();
+        assert_eq!(
+            spec.validate().unwrap_err().to_string(),
+            "51 session tags; STS takes at most 50"
+        );
+        spec.tags.clear();
+        spec.role_arn = "arn:aws:iam::1:role/r".into();
+        assert_eq!(
+            spec.validate().unwrap_err(),
+            InvalidChain::RoleArn(RoleArnError {
+                text: "arn:aws:iam::1:role/r".into()
+            })
+        );
     }
 }

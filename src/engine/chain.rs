@@ -120,7 +120,7 @@ impl<S: Sts, R: SourceResolver> ChainEnv<'_, S, R> {
                 chain: spec.name.clone(),
                 message,
             };
-            spec.validate().map_err(invalid)?;
+            spec.validate().map_err(|e| invalid(e.to_string()))?;
             let key = chain_key(&spec.name, &spec.fingerprint());
             if !fresh && let Some(kept) = self.kept(&key) {
                 let region = self.region_for(spec, self.origin_region(spec).as_deref());
@@ -139,8 +139,8 @@ impl<S: Sts, R: SourceResolver> ChainEnv<'_, S, R> {
             }
             let mut source = self.source(spec, codes, false).await?;
             let region = self.region_for(spec, source.region.as_deref());
-            let plan =
-                plan_duration(spec.duration, source.role_session == Some(true)).map_err(invalid)?;
+            let plan = plan_duration(spec.duration, source.role_session == Some(true))
+                .map_err(|e| invalid(e.to_string()))?;
             let mut request = self.request(spec, codes, plan.send).await?;
             let mut note = plan.note();
             let mut retried_source = false;

@@ -169,9 +169,10 @@ impl AssumeForm {
         spec.mfa_serial = some(serial);
         spec.duration = some(duration_text)
             .map(|d| duration::parse(&d))
-            .transpose()?;
+            .transpose()
+            .map_err(|e| e.to_string())?;
         spec.session_name = some(session_name);
-        spec.validate()?;
+        spec.validate().map_err(|e| e.to_string())?;
         Ok(spec)
     }
 
@@ -179,7 +180,7 @@ impl AssumeForm {
     pub fn duration_hint(&self) -> Option<String> {
         let seconds = duration::parse(&self.values[3]).ok()?;
         if let Err(e) = duration::check_range(seconds) {
-            return Some(e);
+            return Some(e.to_string());
         }
         duration::plan_duration(Some(seconds), self.chained)
             .ok()

@@ -61,9 +61,9 @@ impl StandardSources<'_> {
         self.config
             .session(wanted)
             .cloned()
-            .map_err(|message| ChainError::Failed {
+            .map_err(|e| ChainError::Failed {
                 chain: "source".into(),
-                message,
+                message: e.to_string(),
             })
     }
 
