@@ -181,6 +181,27 @@ fn shell_words_split_back_as_written() {
 }
 
 #[test]
+fn a_section_of_the_block_that_cannot_be_written_again_is_dropped_with_a_notice() {
+    let s = session("acme", false);
+    let c = catalog(&[("111111111111", "prod", Some(&["Admin"]))]);
+    let old = format!(
+        "{}\n[profile theirs]\nsso_session = other\nnote = a\u{7f}b\n{}\n",
+        ini_edit::BLOCK_BEGIN,
+        ini_edit::BLOCK_END
+    );
+    let out = populate(&old, &plan(&s, &c, false)).unwrap();
+    assert_eq!(out.skipped.len(), 1, "{:?}", out.skipped);
+    assert!(
+        out.skipped[0].starts_with(
+            "[profile theirs] dropped from the managed block: the value of note cannot be written: "
+        ),
+        "{:?}",
+        out.skipped
+    );
+    assert!(!out.text.contains("theirs"), "{}", out.text);
+}
+
+#[test]
 fn a_bad_template_or_block_is_refused() {
     let s = session("acme", false);
     let c = catalog(&[("111111111111", "prod", Some(&["Admin"]))]);
@@ -189,13 +210,31 @@ fn a_bad_template_or_block_is_refused() {
     assert!(
         populate("", &p)
             .unwrap_err()
+            .to_string()
             .contains("unknown placeholder")
     );
     let broken = format!("{}\n", ini_edit::BLOCK_BEGIN);
-    assert!(
+    assert_eq!(
         populate(&broken, &plan(&s, &c, false))
             .unwrap_err()
-            .contains("has no")
+            .to_string(),
+        format!(
+            "line 1: {:?} has no {:?} after it; fix the file by hand",
+            ini_edit::BLOCK_BEGIN,
+            ini_edit::BLOCK_END
+        )
+    );
+    let unreadable = format!(
+        "{}\n[profile a\n{}\n",
+        ini_edit::BLOCK_BEGIN,
+        ini_edit::BLOCK_END
+    );
+    let why = populate(&unreadable, &plan(&s, &c, false))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        why.starts_with("the rolecall managed block, its line 1: "),
+        "{why}"
     );
 }
 

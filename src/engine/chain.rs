@@ -406,9 +406,9 @@ impl<S: Sts, R: SourceResolver> ChainEnv<'_, S, R> {
                 role_name: role.name(),
             },
         )
-        .map_err(|message| ChainError::Invalid {
+        .map_err(|e| ChainError::Invalid {
             chain: spec.name.clone(),
-            message,
+            message: e.to_string(),
         })?;
         let mfa = match &spec.mfa_serial {
             Some(serial) => Some(
