@@ -312,13 +312,10 @@ fn waiting_state(open_browser: bool, browser_opened: Option<bool>) -> (AppState,
         .expect("a poll timer");
     match browser_opened {
         Some(true) => {
-            send(&mut state, Msg::SignIn(Event::BrowserOpened(Ok(()))));
+            send(&mut state, Msg::SignIn(Event::BrowserOpened(true)));
         }
         Some(false) if open_browser => {
-            send(
-                &mut state,
-                Msg::SignIn(Event::BrowserOpened(Err("no browser".into()))),
-            );
+            send(&mut state, Msg::SignIn(Event::BrowserOpened(false)));
         }
         _ => {}
     }

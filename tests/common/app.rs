@@ -29,7 +29,7 @@ use rolecall::engine::signin::SignInRequest;
 use rolecall::paths::Paths;
 use rolecall::ports::clock::SystemClock;
 use rolecall::ports::identity_center::IdentityCenter;
-use rolecall::ports::opener::Opener;
+use rolecall::ports::opener::{OpenError, Opener};
 use rolecall::runtime::chain_services::ChainServices;
 use rolecall::runtime::{RunOptions, Services, run};
 use rolecall::secret::Secret;
@@ -51,8 +51,8 @@ impl Opener for NoBrowser {
         false
     }
 
-    fn open(&self, _: &str) -> Result<(), String> {
-        Err("no browser in tests".into())
+    fn open(&self, _: &str) -> Result<(), OpenError> {
+        Err(OpenError::NoBrowser)
     }
 }
 
