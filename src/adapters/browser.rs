@@ -46,7 +46,10 @@ impl Opener for SystemBrowser {
 
     fn open_secret(&self, url: &Secret<String>) -> Result<(), OpenError> {
         let checked = Secret::new(check_web_url(url.expose())?);
-        let dir = Paths::from_env()?.state_dir.join(PAGES_DIR);
+        let dir = Paths::from_env()
+            .map_err(|e| OpenError::NoPageDir(e.into()))?
+            .state_dir
+            .join(PAGES_DIR);
         let page = redirect_page::write(&dir, &checked).map_err(OpenError::Page)?;
         let page = url::Url::from_file_path(&page).map_err(|()| OpenError::PagePath)?;
         launch(page.as_str())

@@ -1,6 +1,5 @@
 //! Opening a URL in the user's browser, and the one rule for what may be opened.
 
-use crate::paths::NoHome;
 use crate::secret::Secret;
 
 /// Why a URL was not opened; each says it in a few words.
@@ -14,8 +13,9 @@ pub enum OpenError {
     NoBrowser,
     #[error("this opener cannot open a private page")]
     NoPrivatePage,
-    #[error(transparent)]
-    NoHome(#[from] NoHome),
+    /// Where the private page would go is not known (no home directory).
+    #[error("{0}")]
+    NoPageDir(#[source] Box<dyn std::error::Error + Send + Sync>),
     #[error("cannot write the page that opens the console: {0}")]
     Page(#[source] std::io::Error),
     #[error("the page that opens the console has no absolute path")]
