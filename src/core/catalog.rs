@@ -224,6 +224,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_portal_account_becomes_an_account_only_with_an_account_id() {
+        let portal = |id: &str| PortalAccount {
+            id: id.into(),
+            name: "prod".into(),
+            email: Some("ops@acme.example".into()),
+        };
+        let account = portal("111122223333").checked().unwrap();
+        assert_eq!(account.id, "111122223333");
+        assert_eq!(
+            (account.name.as_str(), account.email.as_deref()),
+            ("prod", Some("ops@acme.example"))
+        );
+        for bad in ["", "1111", "11112222333$", " 111122223333"] {
+            assert_eq!(portal(bad).checked(), Err(portal(bad)), "{bad:?}");
+        }
+    }
+
+    #[test]
     fn a_failure_keeps_the_roles_known_before_as_stale() {
         let listed = Roles::Listed(vec!["Admin".into()]);
         let failed = || Roles::Unavailable {

@@ -4,8 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use super::AccountId;
 
-/// A role ARN and its parts. The text is kept as given, less surrounding spaces.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// A role ARN and its parts. The text is kept as given, less surrounding spaces. Equal and
+/// hashed as its text (the parts follow from it), so it can stand for a `str` key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct RoleArn {
     text: String,
@@ -78,6 +79,12 @@ impl RoleArn {
 
 super::text_id!(RoleArn, RoleArnError);
 
+impl std::hash::Hash for RoleArn {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.text.hash(state);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -121,5 +128,13 @@ mod tests {
         assert_eq!(arn.name(), "b");
         assert_eq!(serde_json::to_string(&arn).unwrap(), text);
         assert!(serde_json::from_str::<RoleArn>(r#""arn:aws:iam::1:role/b""#).is_err());
+    }
+
+    #[test]
+    fn a_set_of_arns_is_looked_up_by_text() {
+        let text = "arn:aws:iam::123456789012:role/a";
+        let set = std::collections::HashSet::from([RoleArn::parse(text).unwrap()]);
+        assert!(set.contains(text));
+        assert!(!set.contains("arn:aws:iam::123456789012:role/b"));
     }
 }
