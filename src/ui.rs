@@ -75,7 +75,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, ctx: &ViewCtx) {
         handover_menu::draw(frame, regions.body, menu, state, ctx);
     }
     if let Some(prompt) = &state.prompt {
-        prompt_overlay::draw(frame, regions.body, prompt, ctx);
+        prompt_overlay::draw(frame, regions.body, prompt, &state.keymap, ctx);
     }
     match state.overlay {
         Overlay::None => {}

@@ -680,14 +680,62 @@ fn help_overlay() {
 fn help_follows_the_live_keymap() {
     let mut state = catalog_state(catalog(false));
     let mut overrides = std::collections::BTreeMap::new();
-    overrides.insert(
-        "ctrl-g".to_owned(),
-        rolecall::core::app::Command::RefreshCatalog,
-    );
-    state.keymap = Keymap::with_overrides(&overrides).unwrap();
+    overrides.insert(Key::Ctrl('g'), rolecall::core::app::Command::RefreshCatalog);
+    state.keymap = Keymap::with_overrides(&overrides);
     send(&mut state, Msg::Key(Key::Char('?')));
     let text = screen(&mut state, 80, 24);
     assert!(text.contains("ctrl-g ctrl-r"), "{text}");
+}
+
+/// A binding changed in config.toml changes what the screen says: the menu's footer, the status
+/// bar and `?` help are generated from the keymap, so they cannot drift from what keys do.
+#[test]
+fn a_binding_from_config_changes_the_hints_and_the_help() {
+    let config = rolecall::config::file::ConfigFile::parse(
+        "[keys]\n\"ctrl-o\" = \"choose\"\n\"enter\" = \"back\"\n\"f5\" = \"refresh-catalog\"\n\"ctrl-r\" = \"quit\"\n",
+    )
+    .unwrap();
+    let mut state = catalog_state(catalog(false));
+    let before = screen(&mut state, 120, 40);
+    assert!(before.contains("ctrl-r refresh"), "{before}");
+    assert!(before.contains("enter assume"), "{before}");
+    state.keymap = Keymap::with_overrides(&config.keys);
+    let after = screen(&mut state, 120, 40);
+    assert!(after.contains("f5 refresh"), "{after}");
+    assert!(
+        !after.contains("assume"),
+        "enter no longer assumes: {after}"
+    );
+    send(&mut state, Msg::Key(Key::Char('?')));
+    let help = screen(&mut state, 120, 40);
+    let row = |keys: &str, what: &str| {
+        help.lines()
+            .any(|l| l.contains(&format!("│ {keys} ")) && l.contains(what))
+    };
+    assert!(row("f5", "list accounts and roles again"), "{help}");
+    assert!(row("enter esc", "clear the search"), "{help}");
+    assert!(row("q ctrl-c ctrl-q ctrl-r", "quit"), "{help}");
+    assert!(!help.contains("assume the selected role"), "{help}");
+    send(&mut state, Msg::Key(Key::Esc));
+    // The menu, opened with the keymap that came with the state, then rebound.
+    let mut state = catalog_state(catalog(false));
+    assume(
+        &mut state,
+        "payments-prod",
+        "AdministratorAccess",
+        credentials("ASIAOKEXAMPLE0000001", 3600),
+    );
+    let menu = screen(&mut state, 120, 40);
+    assert!(menu.contains("↑↓ choose · enter ok · esc close"), "{menu}");
+    state.keymap = Keymap::with_overrides(&config.keys);
+    let menu = screen(&mut state, 120, 40);
+    assert!(
+        menu.contains("↑↓ choose · ctrl-o ok · enter close"),
+        "{menu}"
+    );
+    // And the keys do what the footer says.
+    send(&mut state, Msg::Key(Key::Enter));
+    assert!(state.handover.is_none(), "enter closes the menu now");
 }
 
 // ---- theme ----

@@ -6,9 +6,8 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 use crate::adapters::store_select::Backend;
-use crate::core::app::Command;
-use crate::core::app::keymap::Keymap;
 use crate::core::app::state::{CustomAction, DefaultAction};
+use crate::core::app::{Command, Key};
 use crate::core::sso::{ACCOUNT_ACCESS_SCOPE, SsoSession};
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -31,9 +30,10 @@ pub struct ConfigFile {
     pub app: AppSection,
     #[serde(default)]
     pub aws_files: AwsFilesSection,
-    /// Key bindings: `"ctrl-g" = "refresh-catalog"`; each replaces what its key did.
+    /// Key bindings: `"ctrl-g" = "refresh-catalog"`; each replaces what its key did. Key
+    /// names are parsed here: one that does not parse is an error at its line.
     #[serde(default)]
-    pub keys: BTreeMap<String, Command>,
+    pub keys: BTreeMap<Key, Command>,
     /// Short names for roles on the command line: `prod = "payments-prod/AdministratorAccess"`.
     #[serde(default)]
     pub aliases: BTreeMap<String, String>,
@@ -223,10 +223,6 @@ impl ConfigFile {
                 ));
             }
         }
-        if let Err(e) = Keymap::with_overrides(&self.keys) {
-            let crate::core::app::keymap::KeymapError::UnknownKey(name) = &e;
-            return Err((line_of(&format!("\"{name}\"")), format!("[keys]: {e}")));
-        }
         if self.app.critical_minutes > self.app.warn_minutes {
             return Err((
                 line_of("critical_minutes"),
@@ -306,6 +302,18 @@ mod tests {
         assert!(cause.contains("unknown key"), "{cause}");
         let ok = ConfigFile::parse("[keys]\n\"ctrl-g\" = \"refresh-catalog\"\n").unwrap();
         assert_eq!(ok.keys.len(), 1);
+    }
+
+    #[test]
+    fn action_keys_are_parsed_at_load_and_a_bad_one_names_its_line() {
+        let action = |key: &str| {
+            format!("[[actions]]\nname = \"ECR\"\nkey = \"{key}\"\ncommand = \"true\"\n")
+        };
+        let ok = ConfigFile::parse(&action("ctrl-e")).unwrap();
+        assert_eq!(ok.actions[0].key, Some(Key::Ctrl('e')));
+        let (line, cause) = ConfigFile::parse(&action("hyper-e")).unwrap_err();
+        assert_eq!(line, 3, "{cause}");
+        assert!(cause.contains("unknown key \"hyper-e\""), "{cause}");
     }
 
     #[test]

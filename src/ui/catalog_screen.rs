@@ -11,6 +11,7 @@ use ratatui::widgets::Paragraph;
 use super::ViewCtx;
 use super::layout::CatalogAreas;
 use super::text;
+use crate::core::app::command::Context;
 use crate::core::app::state::{CHAIN_MARK, Focus, Overlay};
 use crate::core::app::{AppState, Command};
 use crate::core::search::{Highlight, Hit};
@@ -158,7 +159,7 @@ fn draw_list(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
     let (name_w, role_w) = columns(width, state, new_col);
     let retry = state
         .keymap
-        .hint(Command::RetryAccount)
+        .hint(Command::RetryAccount, Context::Catalog)
         .map_or_else(String::new, |k| format!(" — {k} retries"));
     let mut lines = Vec::with_capacity(rows);
     for (i, hit) in state.hits().iter().enumerate().skip(offset).take(rows) {
@@ -271,7 +272,7 @@ fn draw_empty(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
         } else {
             let key = state
                 .keymap
-                .hint(Command::RefreshCatalog)
+                .hint(Command::RefreshCatalog, Context::Catalog)
                 .map_or_else(String::new, |k| format!(" — {k} lists again"));
             (
                 "no accounts are assigned to you here".to_owned(),
@@ -281,7 +282,7 @@ fn draw_empty(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
     } else {
         let key = state
             .keymap
-            .hint(Command::Back)
+            .hint(Command::Back, Context::Catalog)
             .map_or_else(String::new, |k| format!("{k} clears the search"));
         (format!("no matches for “{}”", state.query), key)
     };

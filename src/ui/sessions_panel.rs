@@ -11,6 +11,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::ViewCtx;
 use super::status_bar::{remaining_text, urgency_of};
 use super::text;
+use crate::core::app::command::Context;
 use crate::core::app::state::Focus;
 use crate::core::app::urgency::Urgency;
 use crate::core::app::{AppState, Command};
@@ -35,7 +36,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
             format!(" sessions ({}) ", state.held.len()),
             title_style,
         ));
-    if let Some(key) = state.keymap.hint(Command::SwitchFocus) {
+    if let Some(key) = state.keymap.hint(Command::SwitchFocus, Context::Catalog) {
         let what = if focused { "back to roles" } else { "select" };
         block = block.title(
             Line::from(vec![
@@ -47,7 +48,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
     }
     let renew = state
         .keymap
-        .hint(Command::RefreshCredentials)
+        .hint(Command::RefreshCredentials, Context::Catalog)
         .map_or_else(String::new, |k| format!("{k} renews"));
     let inner = block.inner(area);
     frame.render_widget(block, area);

@@ -14,6 +14,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 use super::ViewCtx;
 use super::big_text;
 use super::text;
+use crate::core::app::command::Context;
 use crate::core::app::urgency::{Thresholds, Urgency};
 use crate::core::app::{AppState, Command};
 use crate::core::countdown;
@@ -71,7 +72,7 @@ fn draw_centered(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>) {
 fn key_line(state: &AppState, ctx: &ViewCtx, keys: &[(Command, &str)]) -> Line<'static> {
     let mut spans = Vec::new();
     for (command, what) in keys {
-        let Some(key) = state.keymap.hint(*command) else {
+        let Some(key) = state.keymap.hint(*command, Context::SignIn) else {
             continue;
         };
         if !spans.is_empty() {

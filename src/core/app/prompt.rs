@@ -5,7 +5,9 @@
 use crate::core::chain::duration;
 use crate::core::chain::{ChainOrigin, ChainSource, ChainSpec, RoleArn};
 
+use super::command::{Command, Context};
 use super::key::Key;
+use super::keymap::Keymap;
 use super::state::PendingChain;
 
 /// What the app is asking.
@@ -32,30 +34,35 @@ pub enum Edit {
     Submit,
 }
 
-/// Edits one line of text; Enter submits and Esc cancels.
-fn edit_line(line: &mut String, key: Key, accept: impl Fn(char) -> bool) -> Edit {
-    match key {
-        Key::Enter => Edit::Submit,
-        Key::Esc | Key::Ctrl('c') => Edit::Cancel,
-        Key::Backspace => {
+/// Edits one line of text with the [`Context::Prompt`] keys (submit, cancel, delete, clear);
+/// a printable key not bound there types, when `accept` takes it.
+fn edit_line(line: &mut String, key: Key, keymap: &Keymap, accept: impl Fn(char) -> bool) -> Edit {
+    match keymap.command(key, Context::Prompt) {
+        Some(Command::Submit) => Edit::Submit,
+        Some(Command::Cancel) => Edit::Cancel,
+        Some(Command::DeleteChar) => {
             line.pop();
             Edit::Continue
         }
-        Key::Ctrl('u') => {
+        Some(Command::ClearLine) => {
             line.clear();
             Edit::Continue
         }
-        Key::Char(c) if accept(c) => {
-            line.push(c);
+        Some(_) => Edit::Continue,
+        None => {
+            if let Key::Char(c) = key
+                && accept(c)
+            {
+                line.push(c);
+            }
             Edit::Continue
         }
-        _ => Edit::Continue,
     }
 }
 
 impl MfaQuestion {
-    pub fn key(&mut self, key: Key) -> Edit {
-        let edit = edit_line(&mut self.input, key, |c| c.is_ascii_digit());
+    pub fn key(&mut self, key: Key, keymap: &Keymap) -> Edit {
+        let edit = edit_line(&mut self.input, key, keymap, |c| c.is_ascii_digit());
         if self.input.len() > 6 {
             self.input.truncate(6);
         }
@@ -106,45 +113,42 @@ impl AssumeForm {
         }
     }
 
-    /// Tab/Down move between fields (Up/Down walk the ARN history on the first), Enter on the
-    /// last field or with a valid form submits.
-    pub fn key(&mut self, key: Key, history: &[String]) -> Edit {
+    /// The [`Context::Form`] keys move between fields (up/down walk the ARN history on the
+    /// first), then the line is edited; submitting checks the form.
+    pub fn key(&mut self, key: Key, keymap: &Keymap, history: &[String]) -> Edit {
         self.error = None;
-        match key {
-            Key::Tab => {
-                self.focus = (self.focus + 1) % FIELDS.len();
-                return Edit::Continue;
-            }
-            Key::BackTab => {
-                self.focus = (self.focus + FIELDS.len() - 1) % FIELDS.len();
-                return Edit::Continue;
-            }
-            Key::Up | Key::Down if self.focus == 0 && !history.is_empty() => {
-                let next = match (key, self.history_at) {
-                    (Key::Up, None) => 0,
-                    (Key::Up, Some(i)) => (i + 1).min(history.len() - 1),
-                    (_, Some(0)) | (_, None) => {
+        let count = FIELDS.len();
+        match keymap.command(key, Context::Form) {
+            Some(walk @ (Command::Up | Command::Down))
+                if self.focus == 0 && !history.is_empty() =>
+            {
+                let next = match (walk == Command::Up, self.history_at) {
+                    (true, None) => 0,
+                    (true, Some(i)) => (i + 1).min(history.len() - 1),
+                    (false, Some(0) | None) => {
                         self.history_at = None;
                         self.values[0].clear();
                         return Edit::Continue;
                     }
-                    (_, Some(i)) => i - 1,
+                    (false, Some(i)) => i - 1,
                 };
                 self.history_at = Some(next);
                 self.values[0] = history[next].clone();
                 return Edit::Continue;
             }
-            Key::Down => {
-                self.focus = (self.focus + 1) % FIELDS.len();
+            Some(Command::NextField | Command::Down) => {
+                self.focus = (self.focus + 1) % count;
                 return Edit::Continue;
             }
-            Key::Up => {
-                self.focus = (self.focus + FIELDS.len() - 1) % FIELDS.len();
+            Some(Command::PrevField | Command::Up) => {
+                self.focus = (self.focus + count - 1) % count;
                 return Edit::Continue;
             }
             _ => {}
         }
-        let edit = edit_line(&mut self.values[self.focus], key, |c| !c.is_control());
+        let edit = edit_line(&mut self.values[self.focus], key, keymap, |c| {
+            !c.is_control()
+        });
         if edit == Edit::Submit
             && let Err(e) = self.spec()
         {
@@ -197,30 +201,34 @@ mod tests {
 
     fn type_text(form: &mut AssumeForm, text: &str) {
         for c in text.chars() {
-            form.key(Key::Char(c), &[]);
+            form.key(Key::Char(c), &Keymap::default(), &[]);
         }
     }
 
     #[test]
     fn a_form_builds_a_chain_and_refuses_bad_input() {
         let mut f = form();
-        assert_eq!(f.key(Key::Enter, &[]), Edit::Continue, "empty ARN");
+        assert_eq!(
+            f.key(Key::Enter, &Keymap::default(), &[]),
+            Edit::Continue,
+            "empty ARN"
+        );
         assert!(f.error.as_deref().unwrap().contains("not a role ARN"));
         type_text(&mut f, "arn:aws:iam::123456789012:role/ops");
-        f.key(Key::Tab, &[]);
+        f.key(Key::Tab, &Keymap::default(), &[]);
         type_text(&mut f, "ext-1");
-        f.key(Key::Tab, &[]);
-        f.key(Key::Tab, &[]);
+        f.key(Key::Tab, &Keymap::default(), &[]);
+        f.key(Key::Tab, &Keymap::default(), &[]);
         type_text(&mut f, "10m");
         assert!(f.duration_hint().unwrap().contains("15 min to 12 h"));
-        assert_eq!(f.key(Key::Enter, &[]), Edit::Continue);
+        assert_eq!(f.key(Key::Enter, &Keymap::default(), &[]), Edit::Continue);
         assert!(f.error.as_deref().unwrap().contains("10m"));
         for _ in 0..3 {
-            f.key(Key::Backspace, &[]);
+            f.key(Key::Backspace, &Keymap::default(), &[]);
         }
         type_text(&mut f, "4h");
         assert!(f.duration_hint().unwrap().contains("capped at 1h"));
-        assert_eq!(f.key(Key::Enter, &[]), Edit::Submit);
+        assert_eq!(f.key(Key::Enter, &Keymap::default(), &[]), Edit::Submit);
         let spec = f.spec().unwrap();
         assert_eq!(spec.name, "ops@123456789012");
         assert_eq!(spec.external_id.as_deref(), Some("ext-1"));
@@ -232,14 +240,14 @@ mod tests {
     fn up_and_down_walk_the_arn_history() {
         let history = vec!["arn:a".to_owned(), "arn:b".to_owned()];
         let mut f = form();
-        f.key(Key::Up, &history);
+        f.key(Key::Up, &Keymap::default(), &history);
         assert_eq!(f.values[0], "arn:a");
-        f.key(Key::Up, &history);
-        f.key(Key::Up, &history);
+        f.key(Key::Up, &Keymap::default(), &history);
+        f.key(Key::Up, &Keymap::default(), &history);
         assert_eq!(f.values[0], "arn:b");
-        f.key(Key::Down, &history);
+        f.key(Key::Down, &Keymap::default(), &history);
         assert_eq!(f.values[0], "arn:a");
-        f.key(Key::Down, &history);
+        f.key(Key::Down, &Keymap::default(), &history);
         assert_eq!(f.values[0], "");
     }
 
@@ -260,16 +268,16 @@ mod tests {
             error: None,
         };
         for c in "12a34".chars() {
-            q.key(Key::Char(c));
+            q.key(Key::Char(c), &Keymap::default());
         }
         assert_eq!(q.input, "1234");
-        assert_eq!(q.key(Key::Enter), Edit::Continue);
+        assert_eq!(q.key(Key::Enter, &Keymap::default()), Edit::Continue);
         assert!(q.error.is_some());
         for c in "5678".chars() {
-            q.key(Key::Char(c));
+            q.key(Key::Char(c), &Keymap::default());
         }
         assert_eq!(q.input, "123456");
-        assert_eq!(q.key(Key::Enter), Edit::Submit);
-        assert_eq!(q.key(Key::Esc), Edit::Cancel);
+        assert_eq!(q.key(Key::Enter, &Keymap::default()), Edit::Submit);
+        assert_eq!(q.key(Key::Esc, &Keymap::default()), Edit::Cancel);
     }
 }

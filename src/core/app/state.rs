@@ -164,9 +164,10 @@ impl HandoverAction {
 #[serde(deny_unknown_fields)]
 pub struct CustomAction {
     pub name: String,
-    /// A key that runs it from the hand-over menu (`e`, `ctrl-e`, …).
+    /// A key that runs it from the hand-over menu (`e`, `ctrl-e`, …), parsed when config.toml
+    /// is read (a name that does not parse is an error at its line).
     #[serde(default)]
-    pub key: Option<String>,
+    pub key: Option<super::key::Key>,
     /// A shell command; `{account_id}`, `{account_name}`, `{role_name}`, `{region}` and
     /// `{profile}` are replaced by their values, shell-quoted, and the same values are in its
     /// environment as `ROLECALL_ACCOUNT_ID`, … (see [`crate::core::action`]).

@@ -228,7 +228,7 @@ fn on_listed(
                 level = Level::Warn;
                 let key = state
                     .keymap
-                    .hint(Command::RetryAccount)
+                    .hint(Command::RetryAccount, Context::Catalog)
                     .unwrap_or_else(|| "retry-account".into());
                 let accounts = if unavailable == 1 {
                     "account"
@@ -415,7 +415,7 @@ fn on_tick(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
     let thresholds = state.settings.thresholds;
     let hint = state
         .keymap
-        .hint(Command::RefreshCredentials)
+        .hint(Command::RefreshCredentials, Context::Catalog)
         .unwrap_or_default();
     let mut warning = None;
     for held in &mut state.held {
@@ -673,6 +673,15 @@ fn run_command(state: &mut AppState, command: Command, now: SystemTime) -> Vec<E
             Some(Phase::Failed(_)) => start_sign_in(state, None, now),
             _ => Vec::new(),
         },
+        // The menu's, a question's and the search line's own commands are not bound on a
+        // screen (their layers read them).
+        Command::Choose
+        | Command::Submit
+        | Command::Cancel
+        | Command::DeleteChar
+        | Command::ClearLine
+        | Command::NextField
+        | Command::PrevField => Vec::new(),
     }
 }
 
@@ -684,7 +693,7 @@ fn quit(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
         state.quit_armed = true;
         let keys: Vec<String> = state
             .keymap
-            .keys_for(Command::Quit)
+            .keys(Command::Quit, Context::Global)
             .iter()
             .map(Key::to_string)
             .collect();
@@ -702,14 +711,7 @@ fn quit(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
 
 /// Whether anything is bound to `key`: a command, or a custom action in the menu.
 fn is_bound(state: &AppState, key: Key) -> bool {
-    [Context::Global, Context::SignIn, Context::Catalog]
-        .iter()
-        .any(|c| state.keymap.command(key, *c).is_some())
-        || state
-            .settings
-            .actions
-            .iter()
-            .any(|a| a.key.as_deref().and_then(Key::parse) == Some(key))
+    state.keymap.binds(key) || state.settings.actions.iter().any(|a| a.key == Some(key))
 }
 
 fn on_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect> {
@@ -743,48 +745,10 @@ fn on_command_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect
     }
     // Overlays and the menu take keys first.
     if state.overlay != Overlay::None {
-        if matches!(key, Key::Ctrl('c')) {
-            return quit(state, now);
-        }
-        state.overlay = Overlay::None;
-        return Vec::new();
+        return on_overlay_key(state, key, now);
     }
     if let Some(menu) = state.handover {
-        let actions = state.handover_actions();
-        let last = actions.len() - 1;
-        // A custom action's own key runs it.
-        let by_key = state
-            .settings
-            .actions
-            .iter()
-            .position(|a| a.key.as_deref().and_then(Key::parse) == Some(key));
-        match key {
-            _ if by_key.is_some() => {
-                if let Some(i) = by_key {
-                    return choose(state, menu.held_id, HandoverAction::Custom(i));
-                }
-            }
-            Key::Up | Key::Ctrl('p') => {
-                state.handover = Some(Handover {
-                    selected: menu.selected.saturating_sub(1),
-                    ..menu
-                });
-            }
-            Key::Down | Key::Ctrl('n') => {
-                state.handover = Some(Handover {
-                    selected: (menu.selected + 1).min(last),
-                    ..menu
-                });
-            }
-            Key::Enter => {
-                let action = actions[menu.selected.min(last)];
-                return choose(state, menu.held_id, action);
-            }
-            Key::Ctrl('c') => return quit(state, now),
-            Key::Esc => state.handover = None,
-            _ => {}
-        }
-        return Vec::new();
+        return on_menu_key(state, menu, key, now);
     }
     let context = match state.screen {
         Screen::SignIn => Context::SignIn,
@@ -798,33 +762,80 @@ fn on_command_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect
     if let Some(command) = state.keymap.command(key, context)
         && !types
     {
-        let applies = command.context() == context || command.context() == Context::Global;
-        if applies {
-            return run_command(state, command, now);
-        }
+        return run_command(state, command, now);
     }
     if state.screen != Screen::Catalog || state.focus != Focus::Roles {
         return Vec::new();
     }
-    match key {
-        Key::Char(c) if !c.is_control() => {
-            state.query.push(c);
-            state.selected = 0;
-            state.offset = 0;
-            state.refilter();
+    on_search_key(state, key);
+    Vec::new()
+}
+
+/// Help or the exports: the quit key quits, any other key closes.
+fn on_overlay_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect> {
+    if state.keymap.command(key, Context::Overlay) == Some(Command::Quit) {
+        return quit(state, now);
+    }
+    state.overlay = Overlay::None;
+    Vec::new()
+}
+
+/// The hand-over menu: a custom action's own key runs it, then the [`Context::Menu`] keys.
+fn on_menu_key(state: &mut AppState, menu: Handover, key: Key, now: SystemTime) -> Vec<Effect> {
+    let actions = state.handover_actions();
+    let last = actions.len() - 1;
+    if let Some(i) = state
+        .settings
+        .actions
+        .iter()
+        .position(|a| a.key == Some(key))
+    {
+        return choose(state, menu.held_id, HandoverAction::Custom(i));
+    }
+    let selected = match state.keymap.command(key, Context::Menu) {
+        Some(Command::Up) => menu.selected.saturating_sub(1),
+        Some(Command::Down) => (menu.selected + 1).min(last),
+        Some(Command::Choose) => {
+            let action = actions[menu.selected.min(last)];
+            return choose(state, menu.held_id, action);
         }
-        Key::Backspace if state.query.pop().is_some() => {
-            state.selected = 0;
-            state.offset = 0;
-            state.refilter();
+        Some(Command::Quit) => return quit(state, now),
+        Some(Command::Back) => {
+            state.handover = None;
+            return Vec::new();
         }
-        Key::Ctrl('u') => {
+        _ => return Vec::new(),
+    };
+    state.handover = Some(Handover { selected, ..menu });
+    Vec::new()
+}
+
+/// The search line: its [`Context::Search`] keys, and printable keys type.
+fn on_search_key(state: &mut AppState, key: Key) {
+    match state.keymap.command(key, Context::Search) {
+        Some(Command::DeleteChar) => {
+            if state.query.pop().is_some() {
+                state.selected = 0;
+                state.offset = 0;
+                state.refilter();
+            }
+        }
+        Some(Command::ClearLine) => {
             state.query.clear();
             state.refilter();
         }
-        _ => {}
+        Some(_) => {}
+        None => {
+            if let Key::Char(c) = key
+                && !c.is_control()
+            {
+                state.query.push(c);
+                state.selected = 0;
+                state.offset = 0;
+                state.refilter();
+            }
+        }
     }
-    Vec::new()
 }
 
 fn on_mouse(state: &mut AppState, mouse: MouseInput) -> Vec<Effect> {

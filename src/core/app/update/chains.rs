@@ -209,7 +209,7 @@ pub(super) fn on_prompt_key(state: &mut AppState, key: Key, now: SystemTime) -> 
         return Vec::new();
     };
     match prompt {
-        Prompt::Mfa(question) => match question.key(key) {
+        Prompt::Mfa(question) => match question.key(key, &state.keymap) {
             Edit::Continue => Vec::new(),
             Edit::Cancel => {
                 let refreshing = question.pending.refreshing;
@@ -225,7 +225,7 @@ pub(super) fn on_prompt_key(state: &mut AppState, key: Key, now: SystemTime) -> 
                 request(state, question.pending, codes, now)
             }
         },
-        Prompt::Assume(form) => match form.key(key, &state.role_history) {
+        Prompt::Assume(form) => match form.key(key, &state.keymap, &state.role_history) {
             Edit::Continue => Vec::new(),
             Edit::Cancel => {
                 state.prompt = None;

@@ -540,7 +540,7 @@ fn the_menu_opens_a_subshell_writes_a_profile_and_opens_the_console() {
 fn custom_actions_fill_placeholders_and_run_by_key() {
     let ecr = crate::core::app::state::CustomAction {
         name: "ECR login".into(),
-        key: Some("e".into()),
+        key: Some(Key::Char('e')),
         pause: true,
         command: "login {account_id}.dkr.ecr.{region}.amazonaws.com as {profile} in {account_name}"
             .into(),
