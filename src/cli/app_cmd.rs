@@ -147,8 +147,8 @@ pub async fn run_app_with(
             until: now + state.settings.toast_for,
         });
     }
-    state.catalog_stale = is_stale(
-        &state.catalog,
+    state.list.stale = is_stale(
+        &state.list.catalog,
         Duration::from_secs(file.catalog.refresh_after_minutes * 60),
         now,
     );

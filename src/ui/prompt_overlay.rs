@@ -14,7 +14,7 @@ use super::text;
 use crate::core::app::Command;
 use crate::core::app::command::Context;
 use crate::core::app::keymap::Keymap;
-use crate::core::app::prompt::{AssumeForm, FIELDS, MfaQuestion, Prompt};
+use crate::core::app::prompt::{AssumeForm, Field, MfaQuestion, Prompt};
 use crate::core::app::state::CHAIN_MARK;
 use crate::core::chain::session_name;
 
@@ -84,7 +84,7 @@ fn mfa(frame: &mut Frame, area: Rect, q: &MfaQuestion, keymap: &Keymap, ctx: &Vi
     ];
     if let Some(error) = &q.error {
         lines.push(Line::styled(
-            format!(" {}", text::fit(error, width)),
+            format!(" {}", text::fit(&error.to_string(), width)),
             theme.warn,
         ));
     }
@@ -109,14 +109,17 @@ fn assume(frame: &mut Frame, area: Rect, form: &AssumeForm, keymap: &Keymap, ctx
         ]),
         Line::raw(""),
     ];
-    for (i, label) in FIELDS.iter().enumerate() {
-        let focused = i == form.focus;
-        let value = &form.values[i];
-        let (shown, style) = match (value.is_empty(), i) {
-            (true, 4) => (format!("({})", session_name::DEFAULT_TEMPLATE), theme.dim),
-            (true, 3) => ("(1h, STS's default)".to_owned(), theme.dim),
+    for field in Field::ALL {
+        let label = field.label();
+        let focused = field == form.focus;
+        let value = form.values.get(field);
+        let (shown, style) = match (value.is_empty(), field) {
+            (true, Field::SessionName) => {
+                (format!("({})", session_name::DEFAULT_TEMPLATE), theme.dim)
+            }
+            (true, Field::Duration) => ("(1h, STS's default)".to_owned(), theme.dim),
             (true, _) => (String::new(), Style::default()),
-            (false, _) => (value.clone(), Style::default()),
+            (false, _) => (value.to_owned(), Style::default()),
         };
         let cursor = if focused && !value.is_empty() {
             "_"
@@ -136,7 +139,7 @@ fn assume(frame: &mut Frame, area: Rect, form: &AssumeForm, keymap: &Keymap, ctx
     let note = form
         .error
         .as_ref()
-        .map(|e| (e.clone(), theme.warn))
+        .map(|e| (e.to_string(), theme.warn))
         .or_else(|| form.duration_hint().map(|h| (h, theme.dim)));
     if let Some((note, style)) = note {
         lines.push(Line::raw(""));

@@ -33,7 +33,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
         .borders(Borders::ALL)
         .border_style(if focused { theme.accent } else { theme.border })
         .title(Span::styled(
-            format!(" sessions ({}) ", state.held.len()),
+            format!(" sessions ({}) ", state.sessions.held.len()),
             title_style,
         ));
     if let Some(key) = state.keymap.hint(Command::SwitchFocus, Context::Catalog) {
@@ -53,13 +53,20 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let rows = usize::from(inner.height).max(1);
-    let offset = state.held_selected.saturating_sub(rows - 1);
+    let offset = state.sessions.selected.saturating_sub(rows - 1);
     let width = usize::from(inner.width);
     let fixed = 1 + 2 + KEY_WIDTH + 2 + LEFT_WIDTH + 1 + URGENCY_WIDTH + 1;
     let label_w = width.saturating_sub(fixed).clamp(8, 44);
     let mut lines = Vec::new();
-    for (i, held) in state.held.iter().enumerate().skip(offset).take(rows) {
-        let selected = focused && i == state.held_selected;
+    for (i, held) in state
+        .sessions
+        .held
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(rows)
+    {
+        let selected = focused && i == state.sessions.selected;
         let base = if selected {
             theme.selection
         } else {

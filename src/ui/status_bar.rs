@@ -37,11 +37,11 @@ pub fn urgency_of(held: &Held, state: &AppState, ctx: &ViewCtx) -> Urgency {
 /// focus, else the most urgent (soonest to expire among equals).
 pub fn featured<'a>(state: &'a AppState, ctx: &ViewCtx) -> Option<&'a Held> {
     if state.focus == Focus::Sessions
-        && let Some(h) = state.held.get(state.held_selected)
+        && let Some(h) = state.sessions.held.get(state.sessions.selected)
     {
         return Some(h);
     }
-    state.held.iter().max_by(|a, b| {
+    state.sessions.held.iter().max_by(|a, b| {
         urgency_of(a, state, ctx)
             .cmp(&urgency_of(b, state, ctx))
             .then_with(|| b.credentials.expires_at.cmp(&a.credentials.expires_at))
@@ -59,7 +59,7 @@ fn hints(state: &AppState) -> Vec<(Command, &'static str)> {
                     (Command::Assume, "assume"),
                     (Command::ToggleFavorite, "pin"),
                 ];
-                if !state.held.is_empty() {
+                if !state.sessions.held.is_empty() {
                     h.push((Command::SwitchFocus, "sessions"));
                 }
                 h.push((Command::RefreshCatalog, "refresh"));

@@ -8,7 +8,7 @@ use crate::core::chain::{ChainOrigin, ChainSource, ChainSpec, RoleArn};
 use super::command::{Command, Context};
 use super::key::Key;
 use super::keymap::Keymap;
-use super::state::PendingChain;
+use super::requests::PendingChain;
 
 /// What the app is asking.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,7 +23,27 @@ pub struct MfaQuestion {
     pub pending: PendingChain,
     pub serial: String,
     pub input: String,
-    pub error: Option<String>,
+    pub error: Option<MfaError>,
+}
+
+/// Why the MFA question is asked again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum MfaError {
+    #[error("an MFA code is 6 digits")]
+    NotSixDigits,
+    #[error("that code was not accepted (wrong or used already): type the next one")]
+    NotAccepted,
+}
+
+/// Why the form cannot be assumed yet, with the check's own words.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormError {
+    #[error("{0}")]
+    RoleArn(String),
+    #[error("{0}")]
+    Duration(String),
+    #[error("{0}")]
+    Chain(String),
 }
 
 /// What a key did to a prompt.
@@ -67,21 +87,82 @@ impl MfaQuestion {
             self.input.truncate(6);
         }
         if edit == Edit::Submit && self.input.len() != 6 {
-            self.error = Some("an MFA code is 6 digits".to_owned());
+            self.error = Some(MfaError::NotSixDigits);
             return Edit::Continue;
         }
         edit
     }
 }
 
-/// The form's fields, in order.
-pub const FIELDS: [&str; 5] = [
-    "role ARN",
-    "external ID",
-    "MFA serial",
-    "duration",
-    "session name",
-];
+/// A field of the "assume another role" form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    RoleArn,
+    ExternalId,
+    MfaSerial,
+    Duration,
+    SessionName,
+}
+
+impl Field {
+    /// The fields, in the order the form shows them.
+    pub const ALL: [Field; 5] = [
+        Field::RoleArn,
+        Field::ExternalId,
+        Field::MfaSerial,
+        Field::Duration,
+        Field::SessionName,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::RoleArn => "role ARN",
+            Field::ExternalId => "external ID",
+            Field::MfaSerial => "MFA serial",
+            Field::Duration => "duration",
+            Field::SessionName => "session name",
+        }
+    }
+
+    /// The next field (after the last, the first); `back`: the previous one.
+    fn step(self, back: bool) -> Field {
+        let count = Field::ALL.len();
+        let at = if back { count - 1 } else { 1 };
+        Field::ALL[(self as usize + at) % count]
+    }
+}
+
+/// What is typed in the form, field by field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FormValues {
+    pub role_arn: String,
+    pub external_id: String,
+    pub mfa_serial: String,
+    pub duration: String,
+    pub session_name: String,
+}
+
+impl FormValues {
+    pub fn get(&self, field: Field) -> &str {
+        match field {
+            Field::RoleArn => &self.role_arn,
+            Field::ExternalId => &self.external_id,
+            Field::MfaSerial => &self.mfa_serial,
+            Field::Duration => &self.duration,
+            Field::SessionName => &self.session_name,
+        }
+    }
+
+    fn get_mut(&mut self, field: Field) -> &mut String {
+        match field {
+            Field::RoleArn => &mut self.role_arn,
+            Field::ExternalId => &mut self.external_id,
+            Field::MfaSerial => &mut self.mfa_serial,
+            Field::Duration => &mut self.duration,
+            Field::SessionName => &mut self.session_name,
+        }
+    }
+}
 
 /// "Assume another role…" from a held session.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,11 +173,11 @@ pub struct AssumeForm {
     pub source_label: String,
     /// The source is a role session: AssumeRole is role chaining (1 h cap).
     pub chained: bool,
-    pub values: [String; 5],
-    pub focus: usize,
+    pub values: FormValues,
+    pub focus: Field,
     /// Where Up/Down are in the role ARN history.
     pub history_at: Option<usize>,
-    pub error: Option<String>,
+    pub error: Option<FormError>,
 }
 
 impl AssumeForm {
@@ -106,8 +187,8 @@ impl AssumeForm {
             source,
             source_label,
             chained,
-            values: Default::default(),
-            focus: 0,
+            values: FormValues::default(),
+            focus: Field::RoleArn,
             history_at: None,
             error: None,
         }
@@ -117,36 +198,35 @@ impl AssumeForm {
     /// first), then the line is edited; submitting checks the form.
     pub fn key(&mut self, key: Key, keymap: &Keymap, history: &[String]) -> Edit {
         self.error = None;
-        let count = FIELDS.len();
         match keymap.command(key, Context::Form) {
             Some(walk @ (Command::Up | Command::Down))
-                if self.focus == 0 && !history.is_empty() =>
+                if self.focus == Field::RoleArn && !history.is_empty() =>
             {
                 let next = match (walk == Command::Up, self.history_at) {
                     (true, None) => 0,
                     (true, Some(i)) => (i + 1).min(history.len() - 1),
                     (false, Some(0) | None) => {
                         self.history_at = None;
-                        self.values[0].clear();
+                        self.values.role_arn.clear();
                         return Edit::Continue;
                     }
                     (false, Some(i)) => i - 1,
                 };
                 self.history_at = Some(next);
-                self.values[0] = history[next].clone();
+                self.values.role_arn = history[next].clone();
                 return Edit::Continue;
             }
             Some(Command::NextField | Command::Down) => {
-                self.focus = (self.focus + 1) % count;
+                self.focus = self.focus.step(false);
                 return Edit::Continue;
             }
             Some(Command::PrevField | Command::Up) => {
-                self.focus = (self.focus + count - 1) % count;
+                self.focus = self.focus.step(true);
                 return Edit::Continue;
             }
             _ => {}
         }
-        let edit = edit_line(&mut self.values[self.focus], key, keymap, |c| {
+        let edit = edit_line(self.values.get_mut(self.focus), key, keymap, |c| {
             !c.is_control()
         });
         if edit == Edit::Submit
@@ -159,9 +239,10 @@ impl AssumeForm {
     }
 
     /// The chain the form describes.
-    pub fn spec(&self) -> Result<ChainSpec, String> {
-        let [arn, external_id, serial, duration_text, session_name] = &self.values;
-        let role = RoleArn::parse(arn)?;
+    pub fn spec(&self) -> Result<ChainSpec, FormError> {
+        let v = &self.values;
+        let arn = &v.role_arn;
+        let role = RoleArn::parse(arn).map_err(FormError::RoleArn)?;
         let some = |v: &String| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
         let mut spec = ChainSpec::new(
             &format!("{}@{}", role.name, role.account_id),
@@ -169,19 +250,20 @@ impl AssumeForm {
             arn.trim(),
         );
         spec.origin = ChainOrigin::AdHoc;
-        spec.external_id = some(external_id);
-        spec.mfa_serial = some(serial);
-        spec.duration = some(duration_text)
+        spec.external_id = some(&v.external_id);
+        spec.mfa_serial = some(&v.mfa_serial);
+        spec.duration = some(&v.duration)
             .map(|d| duration::parse(&d))
-            .transpose()?;
-        spec.session_name = some(session_name);
-        spec.validate()?;
+            .transpose()
+            .map_err(FormError::Duration)?;
+        spec.session_name = some(&v.session_name);
+        spec.validate().map_err(FormError::Chain)?;
         Ok(spec)
     }
 
     /// What the duration field will mean, for the form to show: the cap when chained.
     pub fn duration_hint(&self) -> Option<String> {
-        let seconds = duration::parse(&self.values[3]).ok()?;
+        let seconds = duration::parse(&self.values.duration).ok()?;
         if let Err(e) = duration::check_range(seconds) {
             return Some(e);
         }
@@ -213,7 +295,13 @@ mod tests {
             Edit::Continue,
             "empty ARN"
         );
-        assert!(f.error.as_deref().unwrap().contains("not a role ARN"));
+        assert!(
+            f.error
+                .as_ref()
+                .unwrap()
+                .to_string()
+                .contains("not a role ARN")
+        );
         type_text(&mut f, "arn:aws:iam::123456789012:role/ops");
         f.key(Key::Tab, &Keymap::default(), &[]);
         type_text(&mut f, "ext-1");
@@ -222,7 +310,7 @@ mod tests {
         type_text(&mut f, "10m");
         assert!(f.duration_hint().unwrap().contains("15 min to 12 h"));
         assert_eq!(f.key(Key::Enter, &Keymap::default(), &[]), Edit::Continue);
-        assert!(f.error.as_deref().unwrap().contains("10m"));
+        assert!(f.error.as_ref().unwrap().to_string().contains("10m"));
         for _ in 0..3 {
             f.key(Key::Backspace, &Keymap::default(), &[]);
         }
@@ -241,14 +329,14 @@ mod tests {
         let history = vec!["arn:a".to_owned(), "arn:b".to_owned()];
         let mut f = form();
         f.key(Key::Up, &Keymap::default(), &history);
-        assert_eq!(f.values[0], "arn:a");
+        assert_eq!(f.values.role_arn, "arn:a");
         f.key(Key::Up, &Keymap::default(), &history);
         f.key(Key::Up, &Keymap::default(), &history);
-        assert_eq!(f.values[0], "arn:b");
+        assert_eq!(f.values.role_arn, "arn:b");
         f.key(Key::Down, &Keymap::default(), &history);
-        assert_eq!(f.values[0], "arn:a");
+        assert_eq!(f.values.role_arn, "arn:a");
         f.key(Key::Down, &Keymap::default(), &history);
-        assert_eq!(f.values[0], "");
+        assert_eq!(f.values.role_arn, "");
     }
 
     #[test]

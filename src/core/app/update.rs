@@ -7,7 +7,6 @@ use crate::catalog::{CatalogEvent, replace_roles};
 use crate::core::catalog::{Catalog, CatalogDiff, RoleRef};
 use crate::core::countdown;
 use crate::core::credentials::Credentials;
-use crate::core::search::SearchIndex;
 use crate::core::signin::{self, Method, Phase, SignIn};
 use crate::core::sso::SignedIn;
 
@@ -15,9 +14,10 @@ use super::command::{Command, Context};
 use super::effect::{Effect, ExitPlan};
 use super::key::{Key, MouseInput};
 use super::msg::{Failed, Msg};
+use super::requests::CredentialsRequest;
 use super::state::{
-    AppState, Clipboard, DefaultAction, Focus, Handover, HandoverAction, Held, Level, Overlay,
-    Refresh, Screen, Toast, profile_name, rows_of,
+    AppState, Clipboard, DefaultAction, Focus, Handover, HandoverAction, Held, Level, Modal,
+    Refresh, Screen, Toast, profile_name,
 };
 use super::urgency::Urgency;
 
@@ -42,9 +42,9 @@ pub fn update(state: &mut AppState, msg: Msg, now: SystemTime) -> Vec<Effect> {
             list_height,
         } => {
             state.size = (width, height);
-            state.list_top = list_top;
-            state.list_height = usize::from(list_height).max(1);
-            state.clamp_offset();
+            state.list.top = list_top;
+            state.list.height = usize::from(list_height).max(1);
+            state.list.clamp_offset();
             Vec::new()
         }
         Msg::Tick => on_tick(state, now),
@@ -60,7 +60,7 @@ pub fn update(state: &mut AppState, msg: Msg, now: SystemTime) -> Vec<Effect> {
         Msg::Listed(result) => on_listed(state, result, now),
         Msg::RolesRetried { account_id, result } => match result {
             Ok(roles) => {
-                let mut catalog = state.catalog.clone();
+                let mut catalog = state.list.catalog.clone();
                 replace_roles(&mut catalog, &account_id, roles);
                 set_catalog(state, catalog);
                 toast(
@@ -84,7 +84,7 @@ pub fn update(state: &mut AppState, msg: Msg, now: SystemTime) -> Vec<Effect> {
         Msg::HandedOver(result) => {
             match result {
                 Ok(text) => toast(state, now, Level::Info, text),
-                Err(text) => toast(state, now, Level::Error, text),
+                Err(failed) => toast(state, now, Level::Error, failed.to_string()),
             }
             Vec::new()
         }
@@ -102,11 +102,11 @@ fn toast(state: &mut AppState, now: SystemTime, level: Level, text: String) {
 /// Starts (or restarts) signing in with what the store holds.
 fn start_sign_in(state: &mut AppState, stored: Option<SignedIn>, now: SystemTime) -> Vec<Effect> {
     if let Some(s) = &stored {
-        state.session.token_expires_at = Some(s.token.expires_at);
+        state.sign_in.session.token_expires_at = Some(s.token.expires_at);
     }
     let mut machine = SignIn::new(Method::DeviceCode, state.settings.open_browser);
     let effects = machine.handle(signin::Event::Start { stored }, now);
-    state.signin = Some(machine);
+    state.sign_in.machine = Some(machine);
     after_sign_in_step(state, effects)
 }
 
@@ -116,22 +116,22 @@ fn after_sign_in_step(state: &mut AppState, effects: Vec<signin::Effect>) -> Vec
     let mut out = Vec::new();
     for effect in effects {
         if let signin::Effect::Save(signed_in) = &effect {
-            state.session.token_expires_at = Some(signed_in.token.expires_at);
+            state.sign_in.session.token_expires_at = Some(signed_in.token.expires_at);
         }
         out.push(Effect::SignIn(effect));
     }
-    let Some(machine) = &state.signin else {
+    let Some(machine) = &state.sign_in.machine else {
         return out;
     };
     match &machine.phase {
         Phase::Done => {
             if let Some(result) = &machine.result {
-                state.session.token_expires_at = Some(result.token.expires_at);
+                state.sign_in.session.token_expires_at = Some(result.token.expires_at);
             }
-            state.signin = None;
+            state.sign_in.machine = None;
             state.screen = Screen::Catalog;
-            if state.catalog_stale && state.refresh.is_none() {
-                state.refresh = Some(Refresh::default());
+            if state.list.stale && state.list.refresh.is_none() {
+                state.list.refresh = Some(Refresh::default());
                 out.push(Effect::ListCatalog);
             }
         }
@@ -143,7 +143,7 @@ fn after_sign_in_step(state: &mut AppState, effects: Vec<signin::Effect>) -> Vec
 }
 
 fn on_sign_in(state: &mut AppState, event: signin::Event, now: SystemTime) -> Vec<Effect> {
-    let Some(machine) = state.signin.as_mut() else {
+    let Some(machine) = state.sign_in.machine.as_mut() else {
         return Vec::new();
     };
     let effects = machine.handle(event, now);
@@ -151,7 +151,7 @@ fn on_sign_in(state: &mut AppState, event: signin::Event, now: SystemTime) -> Ve
 }
 
 fn on_progress(state: &mut AppState, event: &CatalogEvent) {
-    let refresh = state.refresh.get_or_insert_with(Refresh::default);
+    let refresh = state.list.refresh.get_or_insert_with(Refresh::default);
     match event {
         CatalogEvent::AccountsListed { count, .. } => refresh.accounts = *count,
         CatalogEvent::RolesFetched { done, total, .. } => {
@@ -168,10 +168,7 @@ fn on_progress(state: &mut AppState, event: &CatalogEvent) {
 /// Replaces the catalog, keeping the selected role selected.
 fn set_catalog(state: &mut AppState, catalog: Catalog) {
     let keep = state.selected_row().and_then(|i| state.role_ref(i));
-    let (rows, meta) = rows_of(&catalog, &state.settings.chains);
-    state.catalog = catalog;
-    state.search = SearchIndex::new(rows);
-    state.meta = meta;
+    state.list.set_catalog(catalog, &state.settings.chains);
     reorder(state, keep);
 }
 
@@ -183,15 +180,15 @@ fn reorder_keeping_selection(state: &mut AppState) {
 
 fn reorder(state: &mut AppState, keep: Option<RoleRef>) {
     state.recompute_boosts();
-    state.refilter();
+    state.list.refilter();
     if let Some(keep) = keep
         && let Some(pos) = state
             .hits()
             .iter()
             .position(|h| state.role_ref(h.row).as_ref() == Some(&keep))
     {
-        state.selected = pos;
-        state.clamp_offset();
+        state.list.selected = pos;
+        state.list.clamp_offset();
     }
 }
 
@@ -211,14 +208,14 @@ fn on_listed(
     result: Result<(Catalog, Option<CatalogDiff>), Failed>,
     now: SystemTime,
 ) -> Vec<Effect> {
-    state.refresh = None;
+    state.list.refresh = None;
     match result {
         Ok((catalog, diff)) => {
-            state.catalog_stale = false;
+            state.list.stale = false;
             let mut notes = Vec::new();
             if let Some(diff) = &diff {
-                state.new_roles = diff.roles_added.iter().cloned().collect::<BTreeSet<_>>();
-                state.gone_roles = diff.roles_removed.len();
+                state.list.new_roles = diff.roles_added.iter().cloned().collect::<BTreeSet<_>>();
+                state.list.gone_roles = diff.roles_removed.len();
                 notes.extend(describe(diff));
             }
             let unavailable = catalog.unavailable().count();
@@ -250,7 +247,7 @@ fn on_listed(
 
 fn on_failure(state: &mut AppState, failure: Failed, now: SystemTime) -> Vec<Effect> {
     toast(state, now, Level::Error, failure.message.clone());
-    if failure.needs_sign_in && state.signin.is_none() {
+    if failure.needs_sign_in && state.sign_in.machine.is_none() {
         return start_sign_in(state, None, now);
     }
     Vec::new()
@@ -262,14 +259,19 @@ fn on_credentials(
     result: Result<Credentials, Failed>,
     now: SystemTime,
 ) -> Vec<Effect> {
-    let Some((account_id, role, refreshing)) = state.pending.remove(&request) else {
+    let Some(CredentialsRequest {
+        account_id,
+        role,
+        refreshing,
+    }) = state.requests.credentials.remove(&request)
+    else {
         return Vec::new();
     };
     let credentials = match result {
         Ok(c) => c,
         Err(failure) => {
             if let Some(id) = refreshing
-                && let Some(h) = state.held.iter_mut().find(|h| h.id == id)
+                && let Some(h) = state.sessions.held.iter_mut().find(|h| h.id == id)
             {
                 h.refreshing = false;
             }
@@ -277,7 +279,7 @@ fn on_credentials(
         }
     };
     if let Some(id) = refreshing
-        && let Some(h) = state.held.iter_mut().find(|h| h.id == id)
+        && let Some(h) = state.sessions.held.iter_mut().find(|h| h.id == id)
     {
         h.credentials = credentials;
         h.refreshing = false;
@@ -290,9 +292,10 @@ fn on_credentials(
     if state.toast.as_ref().is_some_and(|t| t.level == Level::Info) {
         state.toast = None;
     }
-    let account_name = state.account_name(&account_id);
+    let account_name = state.list.account_name(&account_id);
     let mut effects = Vec::new();
     let id = match state
+        .sessions
         .held
         .iter_mut()
         .find(|h| h.chain.is_none() && h.account_id == account_id && h.role == role)
@@ -309,6 +312,7 @@ fn on_credentials(
                 credentials: credentials.clone(),
             });
             state
+                .sessions
                 .held
                 .push(Held::sso(id, account_id, account_name, role, credentials));
             id
@@ -325,13 +329,13 @@ fn on_credentials(
 
 /// New credentials are held: select them, then the menu or the exports, as configured.
 fn after_new_credentials(state: &mut AppState, id: u64) -> Vec<Effect> {
-    state.held_selected = state.held.iter().position(|h| h.id == id).unwrap_or(0);
+    state.sessions.select(id);
     match state.settings.default_action {
         DefaultAction::Menu => {
-            state.handover = Some(Handover {
+            state.open(Modal::Menu(Handover {
                 held_id: id,
                 selected: 0,
-            });
+            }));
             Vec::new()
         }
         DefaultAction::PrintExports => choose(state, id, HandoverAction::PrintExports),
@@ -340,7 +344,7 @@ fn after_new_credentials(state: &mut AppState, id: u64) -> Vec<Effect> {
 
 /// Runs a hand-over menu entry.
 fn choose(state: &mut AppState, held_id: u64, action: HandoverAction) -> Vec<Effect> {
-    state.handover = None;
+    state.modal = Modal::None;
     let Some(held) = state.held(held_id).cloned() else {
         return Vec::new();
     };
@@ -401,7 +405,7 @@ fn choose(state: &mut AppState, held_id: u64, action: HandoverAction) -> Vec<Eff
             Vec::new()
         }
         HandoverAction::ShowExports => {
-            state.overlay = Overlay::Exports { held_id };
+            state.open(Modal::Exports { held_id });
             Vec::new()
         }
         HandoverAction::Close => Vec::new(),
@@ -418,7 +422,7 @@ fn on_tick(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
         .hint(Command::RefreshCredentials, Context::Catalog)
         .unwrap_or_default();
     let mut warning = None;
-    for held in &mut state.held {
+    for held in &mut state.sessions.held {
         let urgency = Urgency::of(held.credentials.expires_at, now, thresholds);
         if matches!(urgency, Urgency::Warn | Urgency::Critical) && !held.warned {
             held.warned = true;
@@ -443,11 +447,11 @@ fn move_selection(state: &mut AppState, to: usize) -> Vec<Effect> {
     match state.focus {
         Focus::Roles => {
             let last = state.hits().len().saturating_sub(1);
-            state.selected = to.min(last);
-            state.clamp_offset();
+            state.list.selected = to.min(last);
+            state.list.clamp_offset();
             // While listing, the roles of the account in view come first.
             match (
-                &state.refresh,
+                &state.list.refresh,
                 state.selected_row().and_then(|i| state.row(i)),
             ) {
                 (Some(_), Some(row)) => vec![Effect::Prioritize {
@@ -457,7 +461,7 @@ fn move_selection(state: &mut AppState, to: usize) -> Vec<Effect> {
             }
         }
         Focus::Sessions => {
-            state.held_selected = to.min(state.held.len().saturating_sub(1));
+            state.sessions.selected = to.min(state.sessions.held.len().saturating_sub(1));
             Vec::new()
         }
     }
@@ -465,8 +469,8 @@ fn move_selection(state: &mut AppState, to: usize) -> Vec<Effect> {
 
 fn current(state: &AppState) -> usize {
     match state.focus {
-        Focus::Roles => state.selected,
-        Focus::Sessions => state.held_selected,
+        Focus::Roles => state.list.selected,
+        Focus::Sessions => state.sessions.selected,
     }
 }
 
@@ -475,8 +479,8 @@ fn assume(state: &mut AppState, now: SystemTime, fresh: bool) -> Vec<Effect> {
         return Vec::new();
     };
     if state
-        .meta
-        .get(index)
+        .list
+        .meta(index)
         .is_some_and(|m| m.unavailable.is_some())
     {
         return retry_account(state);
@@ -491,11 +495,7 @@ fn assume(state: &mut AppState, now: SystemTime, fresh: bool) -> Vec<Effect> {
         effects.push(Effect::SaveFrecency);
         return effects;
     }
-    if state
-        .pending
-        .values()
-        .any(|(a, r, _)| *a == role.account_id && *r == role.role_name)
-    {
+    if state.requests.asking_for(&role.account_id, &role.role_name) {
         return Vec::new();
     }
     state.frecency.record_use(&role, state.now_unix);
@@ -505,9 +505,13 @@ fn assume(state: &mut AppState, now: SystemTime, fresh: bool) -> Vec<Effect> {
         .row(index)
         .map(|r| format!("{}/{}", r.account_name, r.role_name))
         .unwrap_or_default();
-    state.pending.insert(
+    state.requests.credentials.insert(
         request,
-        (role.account_id.clone(), role.role_name.clone(), None),
+        CredentialsRequest {
+            account_id: role.account_id.clone(),
+            role: role.role_name.clone(),
+            refreshing: None,
+        },
     );
     toast(
         state,
@@ -530,7 +534,7 @@ fn retry_account(state: &mut AppState) -> Vec<Effect> {
     let Some(index) = state.selected_row() else {
         return Vec::new();
     };
-    match (state.meta.get(index), state.row(index)) {
+    match (state.list.meta(index), state.row(index)) {
         (Some(meta), Some(row)) if meta.unavailable.is_some() => vec![Effect::RetryRoles {
             account_id: row.account_id.clone(),
         }],
@@ -539,7 +543,7 @@ fn retry_account(state: &mut AppState) -> Vec<Effect> {
 }
 
 fn refresh_credentials(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
-    let Some(held) = state.held.get_mut(state.held_selected) else {
+    let Some(held) = state.sessions.held.get_mut(state.sessions.selected) else {
         return Vec::new();
     };
     if held.refreshing {
@@ -553,9 +557,14 @@ fn refresh_credentials(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
     let (account_id, role, id) = (held.account_id.clone(), held.role.clone(), held.id);
     let label = held.label();
     let request = state.fresh_id();
-    state
-        .pending
-        .insert(request, (account_id.clone(), role.clone(), Some(id)));
+    state.requests.credentials.insert(
+        request,
+        CredentialsRequest {
+            account_id: account_id.clone(),
+            role: role.clone(),
+            refreshing: Some(id),
+        },
+    );
     toast(state, now, Level::Info, format!("refreshing {label}…"));
     vec![Effect::GetCredentials {
         request,
@@ -566,7 +575,7 @@ fn refresh_credentials(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
 }
 
 fn run_command(state: &mut AppState, command: Command, now: SystemTime) -> Vec<Effect> {
-    let page = state.list_height.max(1);
+    let page = state.list.height.max(1);
     match command {
         Command::Up => move_selection(state, current(state).saturating_sub(1)),
         Command::Down => move_selection(state, current(state) + 1),
@@ -577,8 +586,8 @@ fn run_command(state: &mut AppState, command: Command, now: SystemTime) -> Vec<E
         Command::Assume => match state.focus {
             Focus::Roles => assume(state, now, false),
             Focus::Sessions => {
-                if let Some(h) = state.held.get(state.held_selected) {
-                    state.handover = Some(Handover {
+                if let Some(h) = state.sessions.selected() {
+                    state.modal = Modal::Menu(Handover {
                         held_id: h.id,
                         selected: 0,
                     });
@@ -602,27 +611,25 @@ fn run_command(state: &mut AppState, command: Command, now: SystemTime) -> Vec<E
             vec![Effect::SaveFrecency]
         }
         Command::RefreshCatalog => {
-            if state.refresh.is_some() {
+            if state.list.refresh.is_some() {
                 return Vec::new();
             }
-            state.refresh = Some(Refresh::default());
+            state.list.refresh = Some(Refresh::default());
             vec![Effect::ListCatalog]
         }
         Command::RetryAccount => retry_account(state),
         Command::SwitchFocus => {
             state.focus = match state.focus {
-                Focus::Roles if !state.held.is_empty() => Focus::Sessions,
+                Focus::Roles if !state.sessions.held.is_empty() => Focus::Sessions,
                 _ => Focus::Roles,
             };
             Vec::new()
         }
         Command::RefreshCredentials => refresh_credentials(state, now),
         Command::Back => {
-            if !state.query.is_empty() {
-                state.query.clear();
-                state.selected = 0;
-                state.offset = 0;
-                state.refilter();
+            if !state.list.query.is_empty() {
+                state.list.query.clear();
+                state.list.query_changed();
                 Vec::new()
             } else {
                 // Esc never quits: people press it to get out of things.
@@ -631,17 +638,17 @@ fn run_command(state: &mut AppState, command: Command, now: SystemTime) -> Vec<E
             }
         }
         Command::Help => {
-            state.overlay = Overlay::Help;
+            state.modal = Modal::Help;
             Vec::new()
         }
         Command::Quit => quit(state, now),
-        Command::OpenBrowser => match state.signin.as_ref().map(|m| &m.phase) {
+        Command::OpenBrowser => match state.sign_in.machine.as_ref().map(|m| &m.phase) {
             Some(Phase::WaitingForApproval(wait)) => {
                 vec![Effect::OpenUrl(wait.verification_uri_complete.clone())]
             }
             _ => Vec::new(),
         },
-        Command::CopyCode => match state.signin.as_ref().map(|m| &m.phase) {
+        Command::CopyCode => match state.sign_in.machine.as_ref().map(|m| &m.phase) {
             Some(Phase::WaitingForApproval(wait)) => {
                 let code = wait.user_code.clone();
                 match state.settings.clipboard.clone() {
@@ -669,7 +676,7 @@ fn run_command(state: &mut AppState, command: Command, now: SystemTime) -> Vec<E
             }
             _ => Vec::new(),
         },
-        Command::RetrySignIn => match state.signin.as_ref().map(|m| &m.phase) {
+        Command::RetrySignIn => match state.sign_in.machine.as_ref().map(|m| &m.phase) {
             Some(Phase::Failed(_)) => start_sign_in(state, None, now),
             _ => Vec::new(),
         },
@@ -688,7 +695,7 @@ fn run_command(state: &mut AppState, command: Command, now: SystemTime) -> Vec<E
 /// Quits; while sessions are held (and `confirm_quit` is on) the first quit key asks, the
 /// next one quits and any other key withdraws the question.
 fn quit(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
-    let held = state.held.len();
+    let held = state.sessions.held.len();
     if state.settings.confirm_quit && held > 0 && !state.quit_armed {
         state.quit_armed = true;
         let keys: Vec<String> = state
@@ -740,15 +747,12 @@ fn on_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect> {
 
 fn on_command_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect> {
     // A question being asked takes every key.
-    if state.prompt.is_some() {
-        return chains::on_prompt_key(state, key, now);
-    }
-    // Overlays and the menu take keys first.
-    if state.overlay != Overlay::None {
-        return on_overlay_key(state, key, now);
-    }
-    if let Some(menu) = state.handover {
-        return on_menu_key(state, menu, key, now);
+    match &state.modal {
+        Modal::Prompt(_) => return chains::on_prompt_key(state, key, now),
+        // Overlays and the menu take keys first.
+        Modal::Help | Modal::Exports { .. } => return on_overlay_key(state, key, now),
+        Modal::Menu(menu) => return on_menu_key(state, *menu, key, now),
+        Modal::None => {}
     }
     let context = match state.screen {
         Screen::SignIn => Context::SignIn,
@@ -758,7 +762,7 @@ fn on_command_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect
     let types = matches!(key, Key::Char(c) if c.is_alphanumeric())
         && state.screen == Screen::Catalog
         && state.focus == Focus::Roles
-        && !state.query.is_empty();
+        && !state.list.query.is_empty();
     if let Some(command) = state.keymap.command(key, context)
         && !types
     {
@@ -776,7 +780,7 @@ fn on_overlay_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect
     if state.keymap.command(key, Context::Overlay) == Some(Command::Quit) {
         return quit(state, now);
     }
-    state.overlay = Overlay::None;
+    state.modal = Modal::None;
     Vec::new()
 }
 
@@ -801,12 +805,12 @@ fn on_menu_key(state: &mut AppState, menu: Handover, key: Key, now: SystemTime) 
         }
         Some(Command::Quit) => return quit(state, now),
         Some(Command::Back) => {
-            state.handover = None;
+            state.modal = Modal::None;
             return Vec::new();
         }
         _ => return Vec::new(),
     };
-    state.handover = Some(Handover { selected, ..menu });
+    state.modal = Modal::Menu(Handover { selected, ..menu });
     Vec::new()
 }
 
@@ -814,65 +818,46 @@ fn on_menu_key(state: &mut AppState, menu: Handover, key: Key, now: SystemTime) 
 fn on_search_key(state: &mut AppState, key: Key) {
     match state.keymap.command(key, Context::Search) {
         Some(Command::DeleteChar) => {
-            if state.query.pop().is_some() {
-                state.selected = 0;
-                state.offset = 0;
-                state.refilter();
+            if state.list.query.pop().is_some() {
+                state.list.query_changed();
             }
         }
         Some(Command::ClearLine) => {
-            state.query.clear();
-            state.refilter();
+            state.list.query.clear();
+            state.list.refilter();
         }
         Some(_) => {}
         None => {
             if let Key::Char(c) = key
                 && !c.is_control()
             {
-                state.query.push(c);
-                state.selected = 0;
-                state.offset = 0;
-                state.refilter();
+                state.list.query.push(c);
+                state.list.query_changed();
             }
         }
     }
 }
 
 fn on_mouse(state: &mut AppState, mouse: MouseInput) -> Vec<Effect> {
-    if state.screen != Screen::Catalog || state.overlay != Overlay::None || state.handover.is_some()
-    {
+    if state.screen != Screen::Catalog || state.modal.holds_the_list() {
         return Vec::new();
     }
     state.focus = Focus::Roles;
     match mouse {
-        MouseInput::ScrollUp => move_selection(state, state.selected.saturating_sub(3)),
-        MouseInput::ScrollDown => move_selection(state, state.selected + 3),
+        MouseInput::ScrollUp => move_selection(state, state.list.selected.saturating_sub(3)),
+        MouseInput::ScrollDown => move_selection(state, state.list.selected + 3),
         MouseInput::Click { row } => {
-            if row < state.list_top {
+            if row < state.list.top {
                 return Vec::new();
             }
-            let index = state.offset + usize::from(row - state.list_top);
-            if index < state.hits().len() && index < state.offset + state.list_height {
+            let index = state.list.offset + usize::from(row - state.list.top);
+            if index < state.hits().len() && index < state.list.offset + state.list.height {
                 move_selection(state, index)
             } else {
                 Vec::new()
             }
         }
     }
-}
-
-/// The role a hit stands for, for tests and the UI.
-pub fn role_at(state: &AppState, hit: usize) -> Option<RoleRef> {
-    state.hits().get(hit).and_then(|h| state.role_ref(h.row))
-}
-
-/// An account whose roles are unavailable, for the unused-roles check in tests.
-pub fn is_unavailable(state: &AppState, hit: usize) -> bool {
-    state
-        .hits()
-        .get(hit)
-        .and_then(|h| state.meta.get(h.row))
-        .is_some_and(|m| m.unavailable.is_some())
 }
 
 mod chains;

@@ -5,7 +5,7 @@
 
 use std::time::SystemTime;
 
-use super::{AppState, Effect, Focus, Key, Overlay, Screen, chains};
+use super::{AppState, Effect, Focus, Key, Screen, chains};
 
 /// The most characters a paste adds (a query or an answer never needs more).
 pub const PASTE_LIMIT: usize = 1024;
@@ -25,22 +25,18 @@ pub fn on_paste(state: &mut AppState, text: &str, now: SystemTime) -> Vec<Effect
         return Vec::new();
     }
     // A question being asked takes the text as typed (it only edits its line).
-    if state.prompt.is_some() {
+    if state.modal.prompt().is_some() {
         let mut effects = Vec::new();
         for c in text.chars() {
             effects.extend(chains::on_prompt_key(state, Key::Char(c), now));
         }
         return effects;
     }
-    let searching = state.screen == Screen::Catalog
-        && state.focus == Focus::Roles
-        && state.overlay == Overlay::None
-        && state.handover.is_none();
+    let searching =
+        state.screen == Screen::Catalog && state.focus == Focus::Roles && !state.modal.is_open();
     if searching {
-        state.query.push_str(&text);
-        state.selected = 0;
-        state.offset = 0;
-        state.refilter();
+        state.list.query.push_str(&text);
+        state.list.query_changed();
     }
     Vec::new()
 }

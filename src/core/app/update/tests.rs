@@ -137,15 +137,15 @@ fn names(s: &AppState) -> Vec<String> {
 fn a_valid_token_opens_the_catalog_and_lists_it() {
     let s = ready();
     assert_eq!(s.screen, Screen::Catalog);
-    assert_eq!(s.session.token_expires_at, Some(later(28_800)));
+    assert_eq!(s.sign_in.session.token_expires_at, Some(later(28_800)));
     assert_eq!(s.hits().len(), 4, "three roles and one unavailable account");
-    assert!(s.refresh.is_none());
+    assert!(s.list.refresh.is_none());
 }
 
 #[test]
 fn a_fresh_cached_catalog_is_not_listed_again() {
     let mut s = state();
-    s.catalog_stale = false;
+    s.list.stale = false;
     let fx = update(
         &mut s,
         Msg::Start {
@@ -255,8 +255,8 @@ fn approval_saves_switches_to_the_catalog_and_lists() {
     assert!(matches!(fx[0], Effect::SignIn(signin::Effect::Save(_))));
     assert_eq!(fx[1], Effect::ListCatalog);
     assert_eq!(s.screen, Screen::Catalog);
-    assert_eq!(s.session.token_expires_at, Some(later(28_801)));
-    assert!(s.signin.is_none());
+    assert_eq!(s.sign_in.session.token_expires_at, Some(later(28_801)));
+    assert!(s.sign_in.machine.is_none());
 }
 
 #[test]
@@ -271,7 +271,7 @@ fn a_denied_sign_in_can_be_retried() {
         }),
         later(1),
     );
-    let phase = &s.signin.as_ref().unwrap().phase;
+    let phase = &s.sign_in.machine.as_ref().unwrap().phase;
     assert_eq!(*phase, signin::Phase::Failed(Failure::Denied));
     let fx = update(&mut s, Msg::Key(Key::Char('r')), later(2));
     assert!(matches!(
@@ -288,10 +288,10 @@ fn typing_filters_backspace_widens_esc_clears_then_quits() {
     for _ in 0..5 {
         update(&mut s, Msg::Key(Key::Backspace), now());
     }
-    assert_eq!(s.query, "prod");
+    assert_eq!(s.list.query, "prod");
     assert_eq!(names(&s).len(), 2);
     assert!(update(&mut s, Msg::Key(Key::Esc), now()).is_empty());
-    assert_eq!(s.query, "");
+    assert_eq!(s.list.query, "");
     // Esc never quits: not on an empty search, not pressed again and again.
     for _ in 0..3 {
         assert_eq!(update(&mut s, Msg::Key(Key::Esc), now()), vec![]);
@@ -303,7 +303,10 @@ fn typing_filters_backspace_widens_esc_clears_then_quits() {
 fn q_quits_on_an_empty_search_and_types_otherwise() {
     let mut s = ready();
     typed(&mut s, "aq");
-    assert_eq!(s.query, "aq", "q types into a search that is not empty");
+    assert_eq!(
+        s.list.query, "aq",
+        "q types into a search that is not empty"
+    );
     update(&mut s, Msg::Key(Key::Ctrl('u')), now());
     assert_eq!(
         update(&mut s, Msg::Key(Key::Char('q')), now()),
@@ -319,16 +322,16 @@ fn esc_then_a_letter_read_as_alt_loses_no_key() {
     typed(&mut s, "pay");
     update(&mut s, Msg::Key(Key::Alt('d')), now());
     typed(&mut s, "ata");
-    assert_eq!(s.query, "data");
+    assert_eq!(s.list.query, "data");
     // In the menu, Esc closes it and the letter is not lost either.
     let mut s = holding();
-    s.handover = Some(Handover {
-        held_id: s.held[0].id,
+    s.modal = Modal::Menu(Handover {
+        held_id: s.sessions.held[0].id,
         selected: 0,
     });
     update(&mut s, Msg::Key(Key::Alt('x')), now());
-    assert!(s.handover.is_none());
-    assert_eq!(s.query, "x");
+    assert!(s.modal.menu().is_none());
+    assert_eq!(s.list.query, "x");
 }
 
 /// A ready state holding one session.
@@ -347,7 +350,7 @@ fn holding() -> AppState {
         now(),
     );
     update(&mut s, Msg::Key(Key::Esc), now());
-    assert!(s.handover.is_none() && s.held.len() == 1);
+    assert!(s.modal.menu().is_none() && s.sessions.held.len() == 1);
     s
 }
 
@@ -382,7 +385,7 @@ fn quitting_while_sessions_are_held_asks_once() {
 fn letters_bound_on_the_sign_in_screen_type_into_the_search() {
     let mut s = ready();
     typed(&mut s, "cor");
-    assert_eq!(s.query, "cor");
+    assert_eq!(s.list.query, "cor");
 }
 
 #[test]
@@ -390,28 +393,32 @@ fn selection_moves_clamps_and_scrolls() {
     let mut s = ready();
     update(&mut s, Msg::Key(Key::Down), now());
     update(&mut s, Msg::Key(Key::Down), now());
-    assert_eq!((s.selected, s.offset), (2, 1), "list_height 2 scrolls");
+    assert_eq!(
+        (s.list.selected, s.list.offset),
+        (2, 1),
+        "list_height 2 scrolls"
+    );
     update(&mut s, Msg::Key(Key::End), now());
-    assert_eq!(s.selected, 3);
+    assert_eq!(s.list.selected, 3);
     update(&mut s, Msg::Key(Key::Down), now());
-    assert_eq!(s.selected, 3, "clamped");
+    assert_eq!(s.list.selected, 3, "clamped");
     update(&mut s, Msg::Key(Key::Home), now());
-    assert_eq!((s.selected, s.offset), (0, 0));
+    assert_eq!((s.list.selected, s.list.offset), (0, 0));
     update(&mut s, Msg::Key(Key::PageDown), now());
-    assert_eq!(s.selected, 2);
+    assert_eq!(s.list.selected, 2);
 }
 
 #[test]
 fn mouse_scroll_and_click() {
     let mut s = ready();
     update(&mut s, Msg::Mouse(MouseInput::ScrollDown), now());
-    assert_eq!(s.selected, 3);
+    assert_eq!(s.list.selected, 3);
     update(&mut s, Msg::Mouse(MouseInput::ScrollUp), now());
-    assert_eq!(s.selected, 0);
+    assert_eq!(s.list.selected, 0);
     update(&mut s, Msg::Mouse(MouseInput::Click { row: 4 }), now());
-    assert_eq!(s.selected, 1);
+    assert_eq!(s.list.selected, 1);
     update(&mut s, Msg::Mouse(MouseInput::Click { row: 1 }), now());
-    assert_eq!(s.selected, 1, "clicks outside the list do nothing");
+    assert_eq!(s.list.selected, 1, "clicks outside the list do nothing");
 }
 
 #[test]
@@ -442,9 +449,12 @@ fn assume_gets_credentials_then_the_menu_prints_exports() {
         },
         now(),
     );
-    assert_eq!(s.held.len(), 1);
-    assert_eq!(s.held[0].label(), "payments-prod/AdministratorAccess");
-    assert!(s.handover.is_some());
+    assert_eq!(s.sessions.held.len(), 1);
+    assert_eq!(
+        s.sessions.held[0].label(),
+        "payments-prod/AdministratorAccess"
+    );
+    assert!(s.modal.menu().is_some());
     // The first entry quits printing the exports.
     let fx = update(&mut s, Msg::Key(Key::Enter), now());
     assert_eq!(fx, vec![Effect::Exit]);
@@ -492,10 +502,10 @@ fn pick(s: &mut AppState, action: HandoverAction) -> Vec<Effect> {
 fn the_menu_shows_exports_and_closes() {
     let mut s = with_menu(Vec::new());
     pick(&mut s, HandoverAction::ShowExports);
-    assert!(matches!(s.overlay, Overlay::Exports { .. }));
+    assert!(matches!(s.modal, Modal::Exports { .. }));
     update(&mut s, Msg::Key(Key::Esc), now());
-    assert_eq!(s.overlay, Overlay::None);
-    assert!(s.handover.is_none());
+    assert_eq!(s.modal, Modal::None);
+    assert!(s.modal.menu().is_none());
 }
 
 #[test]
@@ -532,7 +542,11 @@ fn the_menu_opens_a_subshell_writes_a_profile_and_opens_the_console() {
     let mut s = with_menu(Vec::new());
     let fx = pick(&mut s, HandoverAction::Console);
     assert!(matches!(fx.as_slice(), [Effect::OpenConsole { .. }]));
-    update(&mut s, Msg::HandedOver(Err("no browser".into())), now());
+    update(
+        &mut s,
+        Msg::HandedOver(Err("no browser".to_owned().into())),
+        now(),
+    );
     assert_eq!(s.toast.as_ref().unwrap().level, Level::Error);
 }
 
@@ -547,7 +561,7 @@ fn custom_actions_fill_placeholders_and_run_by_key() {
     };
     let mut s = with_menu(vec![ecr]);
     // A hostile name from the portal: it reaches the command as one quoted word, and as data.
-    s.held[0].account_name = "sandbox$(touch x)'`id`".into();
+    s.sessions.held[0].account_name = "sandbox$(touch x)'`id`".into();
     assert_eq!(s.action_label(HandoverAction::Custom(0)), "ECR login");
     assert_eq!(
         update(&mut s, Msg::Key(Key::Char('e')), now()),
@@ -610,14 +624,14 @@ fn unknown_answers_are_ignored() {
         )
         .is_empty()
     );
-    assert!(s.held.is_empty());
+    assert!(s.sessions.held.is_empty());
 }
 
 #[test]
 fn an_unavailable_account_is_retried_and_its_roles_arrive() {
     let mut s = ready();
     update(&mut s, Msg::Key(Key::End), now());
-    assert!(is_unavailable(&s, s.selected));
+    assert!(s.list.is_unavailable(s.list.selected));
     let fx = update(&mut s, Msg::Key(Key::Enter), now());
     assert_eq!(
         fx,
@@ -687,7 +701,7 @@ fn refreshing_a_held_session_replaces_its_credentials() {
     let Effect::GetCredentials { request, fresh, .. } = fx[0] else {
         panic!()
     };
-    assert!(fresh && s.held[0].refreshing);
+    assert!(fresh && s.sessions.held[0].refreshing);
     update(
         &mut s,
         Msg::Credentials {
@@ -696,9 +710,9 @@ fn refreshing_a_held_session_replaces_its_credentials() {
         },
         now(),
     );
-    assert_eq!(s.held.len(), 1);
-    assert!(!s.held[0].refreshing);
-    assert_eq!(s.held[0].credentials.expires_at, Some(later(3600)));
+    assert_eq!(s.sessions.held.len(), 1);
+    assert!(!s.sessions.held[0].refreshing);
+    assert_eq!(s.sessions.held[0].credentials.expires_at, Some(later(3600)));
 }
 
 #[test]
@@ -730,7 +744,7 @@ fn an_expired_sign_in_during_work_asks_to_sign_in_again() {
 fn a_failed_listing_keeps_the_catalog_and_says_why() {
     let mut s = ready();
     update(&mut s, Msg::Key(Key::Ctrl('r')), now());
-    assert!(s.refresh.is_some());
+    assert!(s.list.refresh.is_some());
     assert!(
         update(&mut s, Msg::Key(Key::Ctrl('r')), now()).is_empty(),
         "one at a time"
@@ -745,14 +759,14 @@ fn a_failed_listing_keeps_the_catalog_and_says_why() {
     );
     assert_eq!(s.hits().len(), 4);
     assert_eq!(s.toast.as_ref().unwrap().level, Level::Error);
-    assert!(s.refresh.is_none());
+    assert!(s.list.refresh.is_none());
 }
 
 #[test]
 fn a_refresh_marks_new_roles_and_keeps_the_selection() {
     let mut s = ready();
     update(&mut s, Msg::Key(Key::Down), now());
-    let selected = role_at(&s, s.selected).unwrap();
+    let selected = s.list.role_at(s.list.selected).unwrap();
     let mut newer = catalog();
     newer.accounts.insert(
         0,
@@ -760,8 +774,8 @@ fn a_refresh_marks_new_roles_and_keeps_the_selection() {
     );
     let diff = CatalogDiff::between(&catalog(), &newer);
     update(&mut s, Msg::Listed(Ok((newer, Some(diff)))), now());
-    assert_eq!(role_at(&s, s.selected).unwrap(), selected);
-    assert_eq!(s.new_roles.len(), 1);
+    assert_eq!(s.list.role_at(s.list.selected).unwrap(), selected);
+    assert_eq!(s.list.new_roles.len(), 1);
     assert!(s.toast.as_ref().unwrap().text.contains("1 new"));
 }
 
@@ -784,7 +798,7 @@ fn progress_events_fill_the_refresh_line_and_selection_prioritizes() {
         now(),
     );
     assert_eq!(
-        s.refresh.map(|r| (r.done, r.total, r.rate)),
+        s.list.refresh.map(|r| (r.done, r.total, r.rate)),
         Some((3, 9, 18.0))
     );
     // An account the listing left out (its id is not 12 digits) is said, not hidden.
@@ -819,28 +833,28 @@ fn favorites_are_pinned_first() {
     let fx = update(&mut s, Msg::Key(Key::Ctrl('f')), now());
     assert_eq!(fx, vec![Effect::SaveFrecency]);
     assert_eq!(names(&s)[0], "payments-dev/PowerUserAccess");
-    assert_eq!(s.selected, 0, "the pinned role stays selected");
+    assert_eq!(s.list.selected, 0, "the pinned role stays selected");
 }
 
 #[test]
 fn assuming_keeps_the_list_and_the_selection() {
     let mut s = ready();
     update(&mut s, Msg::Key(Key::Down), now());
-    let before = role_at(&s, s.selected).unwrap();
+    let before = s.list.role_at(s.list.selected).unwrap();
     update(&mut s, Msg::Key(Key::Enter), now());
     assert_eq!(s.hits().len(), 4, "the list is still there");
-    assert_eq!(role_at(&s, s.selected).unwrap(), before);
+    assert_eq!(s.list.role_at(s.list.selected).unwrap(), before);
 }
 
 #[test]
 fn help_opens_and_any_key_closes_it() {
     let mut s = ready();
     update(&mut s, Msg::Key(Key::Char('?')), now());
-    assert_eq!(s.overlay, Overlay::Help);
-    assert_eq!(s.query, "", "? is not typed");
+    assert_eq!(s.modal, Modal::Help);
+    assert_eq!(s.list.query, "", "? is not typed");
     update(&mut s, Msg::Key(Key::Char('x')), now());
-    assert_eq!(s.overlay, Overlay::None);
-    assert_eq!(s.query, "");
+    assert_eq!(s.modal, Modal::None);
+    assert_eq!(s.list.query, "");
 }
 
 #[test]
@@ -914,11 +928,11 @@ fn a_chain_asks_for_mfa_then_holds_its_credentials_and_refreshes_fresh() {
         },
         now(),
     );
-    assert!(s.prompt.is_some(), "the MFA question is open");
+    assert!(s.modal.prompt().is_some(), "the MFA question is open");
     typed(&mut s, "123456");
     let (request, _, codes) = chain_request(&update(&mut s, Msg::Key(Key::Enter), now()));
     assert_eq!(codes, 1, "the code goes with the request");
-    assert!(s.prompt.is_none());
+    assert!(s.modal.prompt().is_none());
     update(
         &mut s,
         Msg::ChainAssumed {
@@ -932,17 +946,17 @@ fn a_chain_asks_for_mfa_then_holds_its_credentials_and_refreshes_fresh() {
         },
         now(),
     );
-    assert_eq!(s.held.len(), 1);
-    let held = s.held[0].clone();
+    assert_eq!(s.sessions.held.len(), 1);
+    let held = s.sessions.held[0].clone();
     assert_eq!(held.label(), "↪ deploy");
     assert_eq!(held.account_name, "999999999999");
     assert_eq!(held.region.as_deref(), Some("eu-west-1"));
-    assert!(s.handover.is_some(), "the menu opens");
+    assert!(s.modal.menu().is_some(), "the menu opens");
     // Exports carry the chain's region; refreshing re-assumes from the source.
     update(&mut s, Msg::Key(Key::Esc), now());
     update(&mut s, Msg::Key(Key::Tab), now());
     let (_, fresh, _) = chain_request(&update(&mut s, Msg::Key(Key::Ctrl('e')), now()));
-    assert!(fresh && s.held[0].refreshing);
+    assert!(fresh && s.sessions.held[0].refreshing);
 }
 
 #[test]
@@ -960,7 +974,7 @@ fn cancelling_the_mfa_question_stops_the_refresh_and_a_denial_is_a_toast() {
         now(),
     );
     update(&mut s, Msg::Key(Key::Esc), now());
-    assert!(s.prompt.is_none() && s.pending_chains.is_empty());
+    assert!(s.modal.prompt().is_none() && s.requests.chains.is_empty());
     let (request, ..) = chain_request(&update(&mut s, Msg::Key(Key::Enter), now()));
     update(
         &mut s,
@@ -976,7 +990,7 @@ fn cancelling_the_mfa_question_stops_the_refresh_and_a_denial_is_a_toast() {
     let toast = s.toast.clone().unwrap();
     assert_eq!(toast.level, Level::Error);
     assert!(toast.text.contains("trust policy"));
-    assert!(s.held.is_empty());
+    assert!(s.sessions.held.is_empty());
 }
 
 #[test]
@@ -985,15 +999,15 @@ fn a_paste_is_one_edit_of_the_query_without_control_characters_or_commands() {
     // `q` would quit if typed as a key; line breaks and escapes are dropped.
     let fx = update(&mut s, Msg::Paste("q\u{1b}\r\n".into()), now());
     assert_eq!(fx, vec![]);
-    assert_eq!(s.query, "q");
+    assert_eq!(s.list.query, "q");
     update(&mut s, Msg::Key(Key::Ctrl('u')), now());
     update(&mut s, Msg::Paste("payments-dev\n".into()), now());
-    assert_eq!(s.query, "payments-dev");
+    assert_eq!(s.list.query, "payments-dev");
     assert_eq!(names(&s), ["payments-dev/PowerUserAccess"]);
     // A huge paste is cut to a length a query can use.
     update(&mut s, Msg::Key(Key::Ctrl('u')), now());
     update(&mut s, Msg::Paste("x".repeat(100_000)), now());
-    assert_eq!(s.query.chars().count(), paste::PASTE_LIMIT);
+    assert_eq!(s.list.query.chars().count(), paste::PASTE_LIMIT);
     assert!(names(&s).is_empty());
 }
 
@@ -1027,12 +1041,12 @@ fn a_wrong_mfa_code_keeps_the_question_open_for_the_next_code() {
         },
         now(),
     );
-    let Some(Prompt::Mfa(question)) = &s.prompt else {
-        panic!("the question is closed: {:?}", s.prompt)
+    let Some(Prompt::Mfa(question)) = s.modal.prompt() else {
+        panic!("the question is closed: {:?}", s.modal)
     };
     assert_eq!(question.input, "", "ready for the next code");
     assert_eq!(question.serial, serial);
-    assert!(question.error.as_deref().unwrap().contains("not accepted"));
+    assert!(question.error.unwrap().to_string().contains("not accepted"));
     typed(&mut s, "222222");
     let (_, _, codes) = chain_request(&update(&mut s, Msg::Key(Key::Enter), now()));
     assert_eq!(codes, 1);
