@@ -33,7 +33,9 @@ impl Default for RunOptions {
     fn default() -> Self {
         Self {
             tick: Duration::from_secs(1),
-            theme: Theme::from_env(),
+            theme: Theme::new(crate::ui::theme::no_color(
+                std::env::var_os("NO_COLOR").as_deref(),
+            )),
             frames: None,
             handle_signals: true,
             clipboard: None,

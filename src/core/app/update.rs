@@ -574,6 +574,7 @@ fn refresh_credentials(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
     }]
 }
 
+/// Runs a command of the screen on view (catalog, sign-in, or a global one).
 fn run_command(state: &mut AppState, command: Command, now: SystemTime) -> Vec<Effect> {
     let page = state.list.height.max(1);
     match command {
@@ -595,21 +596,7 @@ fn run_command(state: &mut AppState, command: Command, now: SystemTime) -> Vec<E
                 Vec::new()
             }
         },
-        Command::ToggleFavorite => {
-            let Some(role) = state.selected_row().and_then(|i| state.role_ref(i)) else {
-                return Vec::new();
-            };
-            let pinned = state.frecency.toggle_favorite(&role);
-            reorder_keeping_selection(state);
-            let word = if pinned { "pinned" } else { "unpinned" };
-            toast(
-                state,
-                now,
-                Level::Info,
-                format!("{word} {}", role.role_name),
-            );
-            vec![Effect::SaveFrecency]
-        }
+        Command::ToggleFavorite => toggle_favorite(state, now),
         Command::RefreshCatalog => {
             if state.list.refresh.is_some() {
                 return Vec::new();
@@ -620,66 +607,30 @@ fn run_command(state: &mut AppState, command: Command, now: SystemTime) -> Vec<E
         Command::RetryAccount => retry_account(state),
         Command::SwitchFocus => {
             state.focus = match state.focus {
-                Focus::Roles if !state.sessions.held.is_empty() => Focus::Sessions,
+                Focus::Roles if !state.sessions.is_empty() => Focus::Sessions,
                 _ => Focus::Roles,
             };
             Vec::new()
         }
         Command::RefreshCredentials => refresh_credentials(state, now),
         Command::Back => {
-            if !state.list.query.is_empty() {
-                state.list.query.clear();
-                state.list.query_changed();
-                Vec::new()
-            } else {
+            if state.list.query.is_empty() {
                 // Esc never quits: people press it to get out of things.
                 state.focus = Focus::Roles;
-                Vec::new()
+            } else {
+                state.list.query.clear();
+                state.list.query_changed();
             }
+            Vec::new()
         }
         Command::Help => {
             state.modal = Modal::Help;
             Vec::new()
         }
         Command::Quit => quit(state, now),
-        Command::OpenBrowser => match state.sign_in.machine.as_ref().map(|m| &m.phase) {
-            Some(Phase::WaitingForApproval(wait)) => {
-                vec![Effect::OpenUrl(wait.verification_uri_complete.clone())]
-            }
-            _ => Vec::new(),
-        },
-        Command::CopyCode => match state.sign_in.machine.as_ref().map(|m| &m.phase) {
-            Some(Phase::WaitingForApproval(wait)) => {
-                let code = wait.user_code.clone();
-                match state.settings.clipboard.clone() {
-                    Clipboard::Unavailable(why) => {
-                        toast(
-                            state,
-                            now,
-                            Level::Warn,
-                            format!("cannot copy: {why}; type the code {code}"),
-                        );
-                        Vec::new()
-                    }
-                    Clipboard::Unknown => {
-                        toast(
-                            state,
-                            now,
-                            Level::Info,
-                            "code sent to the terminal's clipboard (OSC 52); your terminal may \
-                             ignore it"
-                                .into(),
-                        );
-                        vec![Effect::Copy(code)]
-                    }
-                }
-            }
-            _ => Vec::new(),
-        },
-        Command::RetrySignIn => match state.sign_in.machine.as_ref().map(|m| &m.phase) {
-            Some(Phase::Failed(_)) => start_sign_in(state, None, now),
-            _ => Vec::new(),
-        },
+        Command::OpenBrowser | Command::CopyCode | Command::RetrySignIn => {
+            sign_in_command(state, command, now)
+        }
         // The menu's, a question's and the search line's own commands are not bound on a
         // screen (their layers read them).
         Command::Choose
@@ -689,6 +640,54 @@ fn run_command(state: &mut AppState, command: Command, now: SystemTime) -> Vec<E
         | Command::ClearLine
         | Command::NextField
         | Command::PrevField => Vec::new(),
+    }
+}
+
+fn toggle_favorite(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
+    let Some(role) = state.selected_row().and_then(|i| state.role_ref(i)) else {
+        return Vec::new();
+    };
+    let pinned = state.frecency.toggle_favorite(&role);
+    reorder_keeping_selection(state);
+    let word = if pinned { "pinned" } else { "unpinned" };
+    toast(
+        state,
+        now,
+        Level::Info,
+        format!("{word} {}", role.role_name),
+    );
+    vec![Effect::SaveFrecency]
+}
+
+/// The sign-in screen's commands: they act on the phase that offers them.
+fn sign_in_command(state: &mut AppState, command: Command, now: SystemTime) -> Vec<Effect> {
+    match (command, state.sign_in.machine.as_ref().map(|m| &m.phase)) {
+        (Command::OpenBrowser, Some(Phase::WaitingForApproval(wait))) => {
+            vec![Effect::OpenUrl(wait.verification_uri_complete.clone())]
+        }
+        (Command::CopyCode, Some(Phase::WaitingForApproval(wait))) => {
+            let code = wait.user_code.clone();
+            copy_code(state, code, now)
+        }
+        (Command::RetrySignIn, Some(Phase::Failed(_))) => start_sign_in(state, None, now),
+        _ => Vec::new(),
+    }
+}
+
+/// Sends the user code to the clipboard, saying what was done (nobody can know it worked).
+fn copy_code(state: &mut AppState, code: String, now: SystemTime) -> Vec<Effect> {
+    match state.settings.clipboard.clone() {
+        Clipboard::Unavailable(why) => {
+            let text = format!("cannot copy: {why}; type the code {code}");
+            toast(state, now, Level::Warn, text);
+            Vec::new()
+        }
+        Clipboard::Unknown => {
+            let text = "code sent to the terminal's clipboard (OSC 52); your terminal may \
+                        ignore it";
+            toast(state, now, Level::Info, text.into());
+            vec![Effect::Copy(code)]
+        }
     }
 }
 

@@ -119,6 +119,26 @@ fn ready() -> AppState {
     s
 }
 
+/// Presses `key` and returns the GetRoleCredentials request it made.
+fn ask(s: &mut AppState, key: Key) -> u64 {
+    let fx = update(s, Msg::Key(key), now());
+    match fx.first() {
+        Some(Effect::GetCredentials { request, .. }) => *request,
+        other => panic!("no GetCredentials: {other:?}"),
+    }
+}
+
+/// Answers credentials request `request`.
+fn answer(s: &mut AppState, request: u64, result: Result<Credentials, Failed>) -> Vec<Effect> {
+    update(s, Msg::Credentials { request, result }, now())
+}
+
+/// Assumes the selected role: Enter, and credentials for an hour.
+fn assume_selected(s: &mut AppState) -> Vec<Effect> {
+    let request = ask(s, Key::Enter);
+    answer(s, request, Ok(creds(3600)))
+}
+
 fn typed(s: &mut AppState, text: &str) {
     for c in text.chars() {
         update(s, Msg::Key(Key::Char(c)), now());
@@ -337,18 +357,7 @@ fn esc_then_a_letter_read_as_alt_loses_no_key() {
 /// A ready state holding one session.
 fn holding() -> AppState {
     let mut s = ready();
-    let fx = update(&mut s, Msg::Key(Key::Enter), now());
-    let Effect::GetCredentials { request, .. } = fx[0].clone() else {
-        panic!("{fx:?}")
-    };
-    update(
-        &mut s,
-        Msg::Credentials {
-            request,
-            result: Ok(creds(3600)),
-        },
-        now(),
-    );
+    assume_selected(&mut s);
     update(&mut s, Msg::Key(Key::Esc), now());
     assert!(s.modal.menu().is_none() && s.sessions.held.len() == 1);
     s
@@ -441,14 +450,7 @@ fn assume_gets_credentials_then_the_menu_prints_exports() {
     assert_eq!(fx[1], Effect::SaveFrecency);
     // A second Enter while it is in flight does not ask again.
     assert!(update(&mut s, Msg::Key(Key::Enter), now()).is_empty());
-    update(
-        &mut s,
-        Msg::Credentials {
-            request,
-            result: Ok(creds(3600)),
-        },
-        now(),
-    );
+    answer(&mut s, request, Ok(creds(3600)));
     assert_eq!(s.sessions.held.len(), 1);
     assert_eq!(
         s.sessions.held[0].label(),
@@ -471,18 +473,7 @@ fn assume_gets_credentials_then_the_menu_prints_exports() {
 fn with_menu(actions: Vec<crate::core::app::state::CustomAction>) -> AppState {
     let mut s = ready();
     s.settings.actions = actions;
-    let fx = update(&mut s, Msg::Key(Key::Enter), now());
-    let Effect::GetCredentials { request, .. } = fx[0] else {
-        panic!()
-    };
-    update(
-        &mut s,
-        Msg::Credentials {
-            request,
-            result: Ok(creds(3600)),
-        },
-        now(),
-    );
+    assume_selected(&mut s);
     s
 }
 
@@ -595,35 +586,14 @@ fn custom_actions_fill_placeholders_and_run_by_key() {
 fn print_exports_as_the_default_action_skips_the_menu() {
     let mut s = ready();
     s.settings.default_action = DefaultAction::PrintExports;
-    let fx = update(&mut s, Msg::Key(Key::Enter), now());
-    let Effect::GetCredentials { request, .. } = fx[0] else {
-        panic!()
-    };
-    let fx = update(
-        &mut s,
-        Msg::Credentials {
-            request,
-            result: Ok(creds(3600)),
-        },
-        now(),
-    );
+    let fx = assume_selected(&mut s);
     assert_eq!(fx, vec![Effect::Exit]);
 }
 
 #[test]
 fn unknown_answers_are_ignored() {
     let mut s = ready();
-    assert!(
-        update(
-            &mut s,
-            Msg::Credentials {
-                request: 999,
-                result: Ok(creds(1))
-            },
-            now()
-        )
-        .is_empty()
-    );
+    assert!(answer(&mut s, 999, Ok(creds(1))).is_empty());
     assert!(s.sessions.held.is_empty());
 }
 
@@ -682,18 +652,8 @@ fn expiring_sessions_warn_once_and_toasts_expire() {
 #[test]
 fn refreshing_a_held_session_replaces_its_credentials() {
     let mut s = ready();
-    let fx = update(&mut s, Msg::Key(Key::Enter), now());
-    let Effect::GetCredentials { request, .. } = fx[0] else {
-        panic!()
-    };
-    update(
-        &mut s,
-        Msg::Credentials {
-            request,
-            result: Ok(creds(600)),
-        },
-        now(),
-    );
+    let request = ask(&mut s, Key::Enter);
+    answer(&mut s, request, Ok(creds(600)));
     update(&mut s, Msg::Key(Key::Esc), now());
     update(&mut s, Msg::Key(Key::Tab), now());
     assert_eq!(s.focus, Focus::Sessions);
@@ -702,14 +662,7 @@ fn refreshing_a_held_session_replaces_its_credentials() {
         panic!()
     };
     assert!(fresh && s.sessions.held[0].refreshing);
-    update(
-        &mut s,
-        Msg::Credentials {
-            request,
-            result: Ok(creds(3600)),
-        },
-        now(),
-    );
+    answer(&mut s, request, Ok(creds(3600)));
     assert_eq!(s.sessions.held.len(), 1);
     assert!(!s.sessions.held[0].refreshing);
     assert_eq!(s.sessions.held[0].credentials.expires_at, Some(later(3600)));
@@ -718,20 +671,14 @@ fn refreshing_a_held_session_replaces_its_credentials() {
 #[test]
 fn an_expired_sign_in_during_work_asks_to_sign_in_again() {
     let mut s = ready();
-    let fx = update(&mut s, Msg::Key(Key::Enter), now());
-    let Effect::GetCredentials { request, .. } = fx[0] else {
-        panic!()
-    };
-    let fx = update(
+    let request = ask(&mut s, Key::Enter);
+    let fx = answer(
         &mut s,
-        Msg::Credentials {
-            request,
-            result: Err(Failed {
-                message: "expired".into(),
-                needs_sign_in: true,
-            }),
-        },
-        now(),
+        request,
+        Err(Failed {
+            message: "expired".into(),
+            needs_sign_in: true,
+        }),
     );
     assert_eq!(s.screen, Screen::SignIn);
     assert!(matches!(
@@ -894,6 +841,15 @@ fn with_chain() -> AppState {
     s
 }
 
+/// Answers chain request `request`.
+fn answer_chain(
+    s: &mut AppState,
+    request: u64,
+    result: Result<crate::core::app::msg::ChainDone, crate::core::app::msg::ChainFailed>,
+) -> Vec<Effect> {
+    update(s, Msg::ChainAssumed { request, result }, now())
+}
+
 fn chain_request(fx: &[Effect]) -> (u64, bool, usize) {
     match fx.first() {
         Some(Effect::AssumeChain {
@@ -920,31 +876,21 @@ fn a_chain_asks_for_mfa_then_holds_its_credentials_and_refreshes_fresh() {
             .any(|e| matches!(e, Effect::AssumeChain { .. }))
     );
     let serial = "arn:aws:iam::999999999999:mfa/me".to_owned();
-    update(
-        &mut s,
-        Msg::ChainAssumed {
-            request,
-            result: Err(ChainFailed::NeedsMfa { serial }),
-        },
-        now(),
-    );
+    answer_chain(&mut s, request, Err(ChainFailed::NeedsMfa { serial }));
     assert!(s.modal.prompt().is_some(), "the MFA question is open");
     typed(&mut s, "123456");
     let (request, _, codes) = chain_request(&update(&mut s, Msg::Key(Key::Enter), now()));
     assert_eq!(codes, 1, "the code goes with the request");
     assert!(s.modal.prompt().is_none());
-    update(
+    answer_chain(
         &mut s,
-        Msg::ChainAssumed {
-            request,
-            result: Ok(ChainDone {
-                credentials: creds(3600),
-                caller_arn: Some("arn:aws:sts::999999999999:assumed-role/deployer/me".into()),
-                note: None,
-                region: "eu-west-1".into(),
-            }),
-        },
-        now(),
+        request,
+        Ok(ChainDone {
+            credentials: creds(3600),
+            caller_arn: Some("arn:aws:sts::999999999999:assumed-role/deployer/me".into()),
+            note: None,
+            region: "eu-west-1".into(),
+        }),
     );
     assert_eq!(s.sessions.held.len(), 1);
     let held = s.sessions.held[0].clone();
@@ -965,27 +911,21 @@ fn cancelling_the_mfa_question_stops_the_refresh_and_a_denial_is_a_toast() {
     let mut s = with_chain();
     typed(&mut s, "deploy");
     let (request, ..) = chain_request(&update(&mut s, Msg::Key(Key::Enter), now()));
-    update(
+    answer_chain(
         &mut s,
-        Msg::ChainAssumed {
-            request,
-            result: Err(ChainFailed::NeedsMfa { serial: "s".into() }),
-        },
-        now(),
+        request,
+        Err(ChainFailed::NeedsMfa { serial: "s".into() }),
     );
     update(&mut s, Msg::Key(Key::Esc), now());
     assert!(s.modal.prompt().is_none() && s.requests.chains.is_empty());
     let (request, ..) = chain_request(&update(&mut s, Msg::Key(Key::Enter), now()));
-    update(
+    answer_chain(
         &mut s,
-        Msg::ChainAssumed {
-            request,
-            result: Err(ChainFailed::Failed(Failed {
-                message: "deploy: the role's trust policy does not allow x".into(),
-                needs_sign_in: false,
-            })),
-        },
-        now(),
+        request,
+        Err(ChainFailed::Failed(Failed {
+            message: "deploy: the role's trust policy does not allow x".into(),
+            needs_sign_in: false,
+        })),
     );
     let toast = s.toast.clone().unwrap();
     assert_eq!(toast.level, Level::Error);
@@ -1019,27 +959,21 @@ fn a_wrong_mfa_code_keeps_the_question_open_for_the_next_code() {
     typed(&mut s, "deploy");
     let (request, ..) = chain_request(&update(&mut s, Msg::Key(Key::Enter), now()));
     let serial = "arn:aws:iam::999999999999:mfa/me".to_owned();
-    update(
+    answer_chain(
         &mut s,
-        Msg::ChainAssumed {
-            request,
-            result: Err(ChainFailed::NeedsMfa {
-                serial: serial.clone(),
-            }),
-        },
-        now(),
+        request,
+        Err(ChainFailed::NeedsMfa {
+            serial: serial.clone(),
+        }),
     );
     typed(&mut s, "111111");
     let (request, ..) = chain_request(&update(&mut s, Msg::Key(Key::Enter), now()));
-    update(
+    answer_chain(
         &mut s,
-        Msg::ChainAssumed {
-            request,
-            result: Err(ChainFailed::WrongMfa {
-                serial: serial.clone(),
-            }),
-        },
-        now(),
+        request,
+        Err(ChainFailed::WrongMfa {
+            serial: serial.clone(),
+        }),
     );
     let Some(Prompt::Mfa(question)) = s.modal.prompt() else {
         panic!("the question is closed: {:?}", s.modal)
@@ -1071,4 +1005,35 @@ fn a_custom_action_pauses_after_it_ran_unless_configured_not_to() {
     let mut s = with_menu(Vec::new());
     pick(&mut s, HandoverAction::Subshell);
     assert!(matches!(s.exit, Some(ExitPlan::Run { pause: false, .. })));
+}
+
+#[test]
+fn one_modal_at_a_time_and_a_question_is_never_hidden() {
+    use crate::core::app::msg::ChainFailed;
+    let start = |s: &mut AppState| {
+        typed(s, "deploy");
+        let (chain, ..) = chain_request(&update(s, Msg::Key(Key::Enter), now()));
+        update(s, Msg::Key(Key::Ctrl('u')), now());
+        typed(s, "poweruser");
+        (chain, ask(s, Key::Enter))
+    };
+    let needs_mfa = || Err(ChainFailed::NeedsMfa { serial: "s".into() });
+    // Credentials arriving while a question is asked: held and selected, the question stays.
+    let mut s = with_chain();
+    let (chain, role) = start(&mut s);
+    answer_chain(&mut s, chain, needs_mfa());
+    answer(&mut s, role, Ok(creds(3600)));
+    assert!(s.modal.prompt().is_some(), "{:?}", s.modal);
+    assert_eq!(s.sessions.held.len(), 1);
+    assert_eq!(s.sessions.selected, 0);
+    update(&mut s, Msg::Key(Key::Esc), now());
+    assert_eq!(s.modal, Modal::None);
+    // A question arriving while the menu is open takes its place.
+    let mut s = with_chain();
+    let (chain, role) = start(&mut s);
+    answer(&mut s, role, Ok(creds(3600)));
+    assert!(s.modal.menu().is_some());
+    answer_chain(&mut s, chain, needs_mfa());
+    assert!(s.modal.prompt().is_some(), "{:?}", s.modal);
+    assert_eq!(s.context(), Context::Prompt);
 }
