@@ -270,17 +270,13 @@ fn on_credentials(
     let credentials = match result {
         Ok(c) => c,
         Err(failure) => {
-            if let Some(id) = refreshing
-                && let Some(h) = state.sessions.held.iter_mut().find(|h| h.id == id)
-            {
+            if let Some(h) = refreshing.and_then(|id| state.sessions.get_mut(id)) {
                 h.refreshing = false;
             }
             return on_failure(state, failure, now);
         }
     };
-    if let Some(id) = refreshing
-        && let Some(h) = state.sessions.held.iter_mut().find(|h| h.id == id)
-    {
+    if let Some(h) = refreshing.and_then(|id| state.sessions.get_mut(id)) {
         h.credentials = credentials;
         h.refreshing = false;
         h.warned = false;
@@ -292,32 +288,7 @@ fn on_credentials(
     if state.toast.as_ref().is_some_and(|t| t.level == Level::Info) {
         state.toast = None;
     }
-    let account_name = state.list.account_name(&account_id);
-    let mut effects = Vec::new();
-    let id = match state
-        .sessions
-        .held
-        .iter_mut()
-        .find(|h| h.chain.is_none() && h.account_id == account_id && h.role == role)
-    {
-        Some(h) => {
-            h.credentials = credentials;
-            h.warned = false;
-            h.id
-        }
-        None => {
-            let id = state.fresh_id();
-            effects.push(Effect::WhoAmI {
-                held_id: id,
-                credentials: credentials.clone(),
-            });
-            state
-                .sessions
-                .held
-                .push(Held::sso(id, account_id, account_name, role, credentials));
-            id
-        }
-    };
+    let (id, mut effects) = hold_sso(state, account_id, role, credentials);
     let next = after_new_credentials(state, id);
     // Leaving at once (print the exports): nobody would see who the credentials are.
     if next.contains(&Effect::Exit) {
@@ -325,6 +296,31 @@ fn on_credentials(
     }
     effects.extend(next);
     effects
+}
+
+/// Holds an SSO role's credentials (replacing those held for the role): its id, and asking
+/// STS who they are when they are new.
+fn hold_sso(
+    state: &mut AppState,
+    account_id: String,
+    role: String,
+    credentials: Credentials,
+) -> (u64, Vec<Effect>) {
+    let same = |h: &&mut Held| h.chain.is_none() && h.account_id == account_id && h.role == role;
+    if let Some(h) = state.sessions.held.iter_mut().find(same) {
+        h.credentials = credentials;
+        h.warned = false;
+        return (h.id, Vec::new());
+    }
+    let account_name = state.list.account_name(&account_id);
+    let id = state.fresh_id();
+    let who = Effect::WhoAmI {
+        held_id: id,
+        credentials: credentials.clone(),
+    };
+    let held = Held::sso(id, account_id, account_name, role, credentials);
+    state.sessions.held.push(held);
+    (id, vec![who])
 }
 
 /// New credentials are held: select them, then the menu or the exports, as configured.

@@ -121,9 +121,9 @@ pub(super) fn on_chain_assumed(
             return on_failure(state, failure, now);
         }
     };
+    let refreshing = pending.refreshing;
     let spec = pending.spec;
-    let existing = pending
-        .refreshing
+    let existing = refreshing
         .or_else(|| {
             state
                 .sessions
@@ -133,21 +133,27 @@ pub(super) fn on_chain_assumed(
                 .map(|h| h.id)
         })
         .and_then(|id| state.sessions.get_mut(id));
-    if let Some(held) = existing {
-        held.credentials = done.credentials;
-        held.caller_arn = done.caller_arn.or(held.caller_arn.take());
-        held.note = done.note;
-        held.region = Some(done.region);
-        held.refreshing = false;
-        held.warned = false;
-        held.chain = Some(spec);
-        let (id, label) = (held.id, held.label());
-        if pending.refreshing.is_some() {
-            toast(state, now, Level::Info, format!("{label} refreshed"));
-            return Vec::new();
-        }
+    let Some(held) = existing else {
+        let id = hold_chain(state, spec, done, now);
         return after_new_credentials(state, id);
+    };
+    held.credentials = done.credentials;
+    held.caller_arn = done.caller_arn.or(held.caller_arn.take());
+    held.note = done.note;
+    held.region = Some(done.region);
+    held.refreshing = false;
+    held.warned = false;
+    held.chain = Some(spec);
+    let (id, label) = (held.id, held.label());
+    if refreshing.is_some() {
+        toast(state, now, Level::Info, format!("{label} refreshed"));
+        return Vec::new();
     }
+    after_new_credentials(state, id)
+}
+
+/// Holds a chain's first credentials; says why they are shorter than asked, if they are.
+fn hold_chain(state: &mut AppState, spec: ChainSpec, done: ChainDone, now: SystemTime) -> u64 {
     let role = spec.role();
     let account_id = role
         .as_ref()
@@ -176,7 +182,7 @@ pub(super) fn on_chain_assumed(
             state.toast = None;
         }
     }
-    after_new_credentials(state, id)
+    id
 }
 
 pub(super) fn on_identity(state: &mut AppState, held_id: u64, arn: Option<String>) {
