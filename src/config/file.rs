@@ -343,6 +343,15 @@ mod example_tests {
             2,
             "both example chains are valid"
         );
+        for command in Command::ALL {
+            assert!(
+                text.contains(&format!(" {},", command.name()))
+                    || text.contains(&format!(" {};", command.name()))
+                    || text.contains(&format!(" {}.", command.name())),
+                "the command {} is not documented",
+                command.name()
+            );
+        }
         for key in [
             "default_session",
             "import_aws_config",

@@ -17,6 +17,28 @@ pub enum Prompt {
     Assume(AssumeForm),
 }
 
+impl Prompt {
+    /// Pasted text goes into the line being edited as if typed, and is never read as keys
+    /// (a paste cannot submit, cancel or move, whatever the keymap binds).
+    pub fn paste(&mut self, text: &str) {
+        match self {
+            Prompt::Mfa(question) => {
+                let input = &mut question.input;
+                input.extend(text.chars().filter(char::is_ascii_digit));
+                input.truncate(MFA_DIGITS);
+            }
+            Prompt::Assume(form) => {
+                form.error = None;
+                let line = form.values.get_mut(form.focus);
+                line.extend(text.chars().filter(|c| !c.is_control()));
+            }
+        }
+    }
+}
+
+/// How many digits an MFA code has.
+const MFA_DIGITS: usize = 6;
+
 /// An MFA code for a chain that needs one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MfaQuestion {
@@ -83,10 +105,8 @@ fn edit_line(line: &mut String, key: Key, keymap: &Keymap, accept: impl Fn(char)
 impl MfaQuestion {
     pub fn key(&mut self, key: Key, keymap: &Keymap) -> Edit {
         let edit = edit_line(&mut self.input, key, keymap, |c| c.is_ascii_digit());
-        if self.input.len() > 6 {
-            self.input.truncate(6);
-        }
-        if edit == Edit::Submit && self.input.len() != 6 {
+        self.input.truncate(MFA_DIGITS);
+        if edit == Edit::Submit && self.input.len() != MFA_DIGITS {
             self.error = Some(MfaError::NotSixDigits);
             return Edit::Continue;
         }

@@ -34,7 +34,7 @@ pub fn update(state: &mut AppState, msg: Msg, now: SystemTime) -> Vec<Effect> {
         Msg::Start { stored } => start_sign_in(state, stored, now),
         Msg::Key(key) => on_key(state, key, now),
         Msg::Mouse(mouse) => on_mouse(state, mouse),
-        Msg::Paste(text) => paste::on_paste(state, &text, now),
+        Msg::Paste(text) => paste::on_paste(state, &text),
         Msg::Resize {
             width,
             height,

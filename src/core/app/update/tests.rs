@@ -1037,3 +1037,24 @@ fn one_modal_at_a_time_and_a_question_is_never_hidden() {
     assert!(s.modal.prompt().is_some(), "{:?}", s.modal);
     assert_eq!(s.context(), Context::Prompt);
 }
+
+#[test]
+fn a_paste_into_a_question_only_types_whatever_the_keys_are_bound_to() {
+    use crate::core::app::msg::ChainFailed;
+    use crate::core::app::prompt::Prompt;
+    let mut s = with_chain();
+    // `1` answers questions here: typed, it submits; pasted, it is a digit.
+    s.keymap = Keymap::with_overrides(&[(Key::Char('1'), Command::Submit)].into());
+    typed(&mut s, "deploy");
+    let (request, ..) = chain_request(&update(&mut s, Msg::Key(Key::Enter), now()));
+    answer_chain(
+        &mut s,
+        request,
+        Err(ChainFailed::NeedsMfa { serial: "s".into() }),
+    );
+    assert_eq!(update(&mut s, Msg::Paste("12a34567".into()), now()), vec![]);
+    let Some(Prompt::Mfa(question)) = s.modal.prompt() else {
+        panic!("the question is closed: {:?}", s.modal)
+    };
+    assert_eq!(question.input, "123456");
+}
