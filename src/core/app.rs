@@ -13,7 +13,7 @@
 //! | [`prompt`] | the MFA code question and the "assume another role" form |
 //! | [`requests`] | requests in flight, by request id |
 //! | [`urgency`] | how close a session is to expiry, for colours and warnings |
-//! | [`update`] | the transitions |
+//! | [`update`] | the transitions, by domain: sign-in, listing, credentials, chains, the hand-over, keys, paste |
 
 pub mod command;
 pub mod effect;

@@ -5,6 +5,13 @@ use std::time::{Duration, SystemTime};
 use pretty_assertions::assert_eq;
 
 use super::*;
+use crate::core::app::effect::ExitPlan;
+use crate::core::app::key::{Key, MouseInput};
+use crate::core::app::state::{DefaultAction, Handover, HandoverAction};
+use crate::core::catalog::{Catalog, CatalogDiff};
+use crate::core::credentials::Credentials;
+use crate::core::signin;
+use crate::core::sso::SignedIn;
 use crate::core::app::Keymap;
 use crate::core::app::state::{AppSettings, SessionInfo};
 use crate::core::catalog::{Account, AccountEntry, Roles};
