@@ -1,7 +1,7 @@
 //! The hand-over menu's entries: what each does with the chosen credentials.
 
 use crate::core::app::effect::{Effect, ExitPlan};
-use crate::core::app::state::{AppState, HandoverAction, Modal, profile_name};
+use crate::core::app::state::{AppSettings, AppState, HandoverAction, Held, Modal, profile_name};
 
 use super::chains;
 
@@ -15,39 +15,11 @@ pub(super) fn choose(state: &mut AppState, held_id: u64, action: HandoverAction)
         .region
         .clone()
         .unwrap_or_else(|| state.settings.region.clone());
+    if let Some(plan) = exit_plan(&state.settings, &held, action, &region) {
+        state.exit = Some(plan);
+        return vec![Effect::Exit];
+    }
     match action {
-        HandoverAction::PrintExports => {
-            state.exit = Some(ExitPlan::PrintExports {
-                label: held.label(),
-                credentials: held.credentials,
-                region,
-            });
-            vec![Effect::Exit]
-        }
-        HandoverAction::Subshell => {
-            state.exit = Some(ExitPlan::Run {
-                label: held.label(),
-                credentials: held.credentials,
-                region,
-                command: None,
-                pause: false,
-            });
-            vec![Effect::Exit]
-        }
-        HandoverAction::Custom(i) => {
-            let Some(custom) = state.settings.actions.get(i) else {
-                return Vec::new();
-            };
-            let command = custom.render(&held.account_id, &held.account_name, &held.role, &region);
-            state.exit = Some(ExitPlan::Run {
-                label: format!("{} ({})", custom.name, held.label()),
-                credentials: held.credentials,
-                region,
-                command: Some(command),
-                pause: custom.pause,
-            });
-            vec![Effect::Exit]
-        }
         HandoverAction::WriteProfile => vec![Effect::WriteProfile {
             profile: match &held.chain {
                 Some(chain) => crate::core::profile_name::sanitize(&chain.name),
@@ -71,6 +43,47 @@ pub(super) fn choose(state: &mut AppState, held_id: u64, action: HandoverAction)
             state.open(Modal::Exports { held_id });
             Vec::new()
         }
-        HandoverAction::Close => Vec::new(),
+        HandoverAction::PrintExports
+        | HandoverAction::Subshell
+        | HandoverAction::Custom(_)
+        | HandoverAction::Close => Vec::new(),
+    }
+}
+
+/// The entries that leave the app (print the exports, a subshell, a custom action): what runs
+/// after the terminal is restored.
+fn exit_plan(
+    settings: &AppSettings,
+    held: &Held,
+    action: HandoverAction,
+    region: &str,
+) -> Option<ExitPlan> {
+    let credentials = held.credentials.clone();
+    let region = region.to_owned();
+    match action {
+        HandoverAction::PrintExports => Some(ExitPlan::PrintExports {
+            label: held.label(),
+            credentials,
+            region,
+        }),
+        HandoverAction::Subshell => Some(ExitPlan::Run {
+            label: held.label(),
+            credentials,
+            region,
+            command: None,
+            pause: false,
+        }),
+        HandoverAction::Custom(i) => {
+            let custom = settings.actions.get(i)?;
+            let command = custom.render(&held.account_id, &held.account_name, &held.role, &region);
+            Some(ExitPlan::Run {
+                label: format!("{} ({})", custom.name, held.label()),
+                credentials,
+                region,
+                command: Some(command),
+                pause: custom.pause,
+            })
+        }
+        _ => None,
     }
 }
