@@ -2,8 +2,8 @@
 
 use std::time::SystemTime;
 
-use crate::catalog::{CatalogEvent, replace_roles};
 use crate::core::countdown;
+use crate::core::listing::{CatalogEvent, replace_roles};
 
 use super::command::{Command, Context};
 use super::effect::Effect;

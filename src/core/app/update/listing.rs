@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 use std::time::SystemTime;
 
-use crate::catalog::CatalogEvent;
 use crate::core::catalog::{Catalog, CatalogDiff, RoleRef};
+use crate::core::listing::CatalogEvent;
 
 use crate::core::app::command::{Command, Context};
 use crate::core::app::effect::Effect;

@@ -14,11 +14,11 @@ use crate::core::catalog::{Account, AccountEntry, Roles};
 use crate::core::catalog::{Catalog, CatalogDiff};
 use crate::core::credentials::Credentials;
 use crate::core::frecency::Frecency;
+use crate::core::idc_error::IdcError;
 use crate::core::signin;
 use crate::core::signin::{Event as SignInEvent, Failure};
 use crate::core::sso::SignedIn;
 use crate::core::sso::{DeviceAuthorization, Registration, SsoToken};
-use crate::ports::identity_center::IdcError;
 use crate::secret::Secret;
 
 fn now() -> SystemTime {
