@@ -217,6 +217,7 @@ impl From<crate::workspace::WorkspaceError> for CliError {
         use crate::workspace::WorkspaceError;
         match e {
             WorkspaceError::Usage(message) => CliError::Usage(message),
+            WorkspaceError::Session(e) => CliError::Usage(e.to_string()),
             WorkspaceError::NeedsSignIn(message) => CliError::NeedsLogin(message),
             WorkspaceError::Token(e) => CliError::Token(e),
             WorkspaceError::Catalog(e) => CliError::Catalog(e),

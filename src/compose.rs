@@ -14,7 +14,6 @@ use crate::adapters::aws_sso_cache::AwsSsoCache;
 use crate::adapters::store_select::{open_store, open_store_to_read};
 use crate::catalog::{CacheLoad, CatalogCache, ListOptions, Lister};
 use crate::config::Config;
-use crate::core::app::keymap::KeymapError;
 use crate::core::app::state::{AppSettings, Clipboard, Level, SessionInfo, Toast};
 use crate::core::app::urgency::Thresholds;
 use crate::core::app::{AppState, Keymap};
@@ -126,13 +125,9 @@ pub struct AppSetup {
 impl AppSetup {
     /// What the configuration, the environment and the terminal say (the binary's app).
     /// `can_open`: a browser can be opened here.
-    pub fn configured(
-        workspace: &Workspace,
-        session: SsoSession,
-        can_open: bool,
-    ) -> Result<Self, KeymapError> {
+    pub fn configured(workspace: &Workspace, session: SsoSession, can_open: bool) -> Self {
         let file = &workspace.config.file;
-        let keymap = Keymap::with_overrides(&file.keys)?;
+        let keymap = Keymap::with_overrides(&file.keys);
         let settings = AppSettings {
             thresholds: Thresholds {
                 warn: Duration::from_secs(file.app.warn_minutes * 60),
@@ -147,7 +142,7 @@ impl AppSetup {
             clipboard: clipboard_here(&workspace.env),
             ..AppSettings::default()
         };
-        Ok(Self {
+        Self {
             frecency_file: Some(frecency_file(&workspace.paths, &session.name)),
             history_file: Some(workspace.paths.state_dir.join("role-history.json")),
             session,
@@ -155,7 +150,7 @@ impl AppSetup {
             keymap,
             list: list_options(&file.catalog),
             client_name: CLIENT_NAME.into(),
-        })
+        }
     }
 }
 
@@ -242,8 +237,8 @@ fn first_state(
             until: now + state.settings.toast_for,
         });
     }
-    state.catalog_stale = is_stale(
-        &state.catalog,
+    state.list.stale = is_stale(
+        &state.list.catalog,
         Duration::from_secs(workspace.config.file.catalog.refresh_after_minutes * 60),
         now,
     );

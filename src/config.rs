@@ -42,6 +42,21 @@ pub enum ConfigError {
     Missing { path: String },
 }
 
+/// Why no identity center could be picked; each says what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SessionChoiceError {
+    #[error("no identity center is named {name:?}; known: {known}")]
+    Unknown { name: String, known: String },
+    #[error(
+        "no identity center is configured: add an [[sso_sessions]] entry to config.toml or an [sso-session] to ~/.aws/config, or try `rolecall demo`"
+    )]
+    NoneConfigured,
+    #[error(
+        "several identity centers are configured ({names}); pick one with --session or set default_session"
+    )]
+    Several { names: String },
+}
+
 /// The configuration in force.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -182,7 +197,7 @@ impl Config {
 
     /// The identity center to use: `wanted` by name, else the configured default, else the only
     /// one. The error says what to do.
-    pub fn session(&self, wanted: Option<&str>) -> Result<&SsoSession, String> {
+    pub fn session(&self, wanted: Option<&str>) -> Result<&SsoSession, SessionChoiceError> {
         let name = wanted
             .or(self.file.default_session.as_deref())
             .map(|n| self.aliases.get(n).map_or(n, String::as_str));
@@ -191,23 +206,16 @@ impl Config {
                 .sessions
                 .iter()
                 .find(|s| s.name == name)
-                .ok_or_else(|| {
-                    format!(
-                        "no identity center is named {name:?}; known: {}",
-                        self.names().unwrap_or_else(|| "none".into())
-                    )
+                .ok_or_else(|| SessionChoiceError::Unknown {
+                    name: name.to_owned(),
+                    known: self.names().unwrap_or_else(|| "none".into()),
                 }),
             None => match self.sessions.as_slice() {
                 [only] => Ok(only),
-                [] => Err(
-                    "no identity center is configured: add an [[sso_sessions]] entry to \
-                           config.toml or an [sso-session] to ~/.aws/config, or try `rolecall demo`"
-                        .into(),
-                ),
-                _ => Err(format!(
-                    "several identity centers are configured ({}); pick one with --session or set default_session",
-                    self.names().unwrap_or_default()
-                )),
+                [] => Err(SessionChoiceError::NoneConfigured),
+                _ => Err(SessionChoiceError::Several {
+                    names: self.names().unwrap_or_default(),
+                }),
             },
         }
     }
@@ -300,10 +308,45 @@ mod tests {
             "[sso-session acme]\nsso_start_url = https://acme.awsapps.com/start\nsso_region = us-east-1\n",
         );
         assert_eq!(c.sessions.len(), 2);
-        assert!(c.session(None).unwrap_err().contains("--session"));
+        assert!(
+            c.session(None)
+                .unwrap_err()
+                .to_string()
+                .contains("--session")
+        );
         assert_eq!(c.session(Some("emu")).unwrap().name, "emu");
         assert_eq!(c.endpoint("emu"), Some("http://127.0.0.1:1"));
-        assert!(c.session(Some("nope")).unwrap_err().contains("emu, acme"));
+        assert!(
+            c.session(Some("nope"))
+                .unwrap_err()
+                .to_string()
+                .contains("emu, acme")
+        );
+    }
+
+    #[test]
+    fn a_session_that_cannot_be_picked_says_what_to_do_word_for_word() {
+        let two = load_with(
+            "[[sso_sessions]]\nname = \"emu\"\nstart_url = \"https://x/start\"\nregion = \"us-east-1\"\n",
+            "[sso-session acme]\nsso_start_url = https://acme.awsapps.com/start\nsso_region = us-east-1\n",
+        );
+        assert_eq!(
+            two.session(None).unwrap_err().to_string(),
+            "several identity centers are configured (emu, acme); pick one with --session or set default_session"
+        );
+        assert_eq!(
+            two.session(Some("nope")).unwrap_err().to_string(),
+            "no identity center is named \"nope\"; known: emu, acme"
+        );
+        let none = load_with("", "");
+        assert_eq!(
+            none.session(None).unwrap_err().to_string(),
+            "no identity center is configured: add an [[sso_sessions]] entry to config.toml or an [sso-session] to ~/.aws/config, or try `rolecall demo`"
+        );
+        assert_eq!(
+            none.session(Some("x")).unwrap_err().to_string(),
+            "no identity center is named \"x\"; known: none"
+        );
     }
 
     #[test]
@@ -334,5 +377,28 @@ mod tests {
             "{err}"
         );
         assert_eq!(err.lines().count(), 1);
+    }
+
+    #[test]
+    fn a_key_that_does_not_parse_is_an_error_at_its_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = paths(dir.path());
+        std::fs::create_dir_all(p.config_file.parent().unwrap()).unwrap();
+        for (text, line) in [
+            (
+                "[keys]\n\"ctrl-g\" = \"refresh-catalog\"\n\"hyper-x\" = \"quit\"\n",
+                3,
+            ),
+            (
+                "[[actions]]\nname = \"a\"\ncommand = \"true\"\nkey = \"ctrl-\"\n",
+                4,
+            ),
+        ] {
+            std::fs::write(&p.config_file, text).unwrap();
+            let err = Config::load(&p).unwrap_err().to_string();
+            let at = format!("{}:{line}: ", p.config_file.display());
+            assert!(err.starts_with(&at), "{err}");
+            assert!(err.contains("unknown key"), "{err}");
+        }
     }
 }

@@ -10,6 +10,7 @@
 //! | [`sso`] | identity centers, registrations, tokens: what sign-in produces |
 //! | [`idc_error`] | [`IdcError`](idc_error::IdcError): identity center failures, by what happens next |
 //! | [`signin`] | the device-code sign-in state machine (polling cadence, `slow_down`, expiry) |
+//! | [`ids`] | account ids, role ARNs, region names: parsed once where they come in |
 //! | [`catalog`] | accounts and roles, and what changed between two listings |
 //! | [`listing`] | what a listing reports (progress events, summary) and folding retried roles in |
 //! | [`chain`] | role chains: sources, durations, session names, error advice |
@@ -37,6 +38,7 @@ pub mod credentials;
 pub mod exports;
 pub mod frecency;
 pub mod idc_error;
+pub mod ids;
 pub mod listing;
 pub mod partition;
 pub mod pkce;

@@ -60,7 +60,7 @@ impl Workspace {
         self.config
             .session(wanted)
             .cloned()
-            .map_err(WorkspaceError::Usage)
+            .map_err(WorkspaceError::Session)
     }
 
     /// The sessions a command without `--session` works on: the default, else all of them.
@@ -70,7 +70,11 @@ impl Workspace {
         }
         if self.config.sessions.is_empty() {
             return Err(WorkspaceError::Usage(
-                self.config.session(None).err().unwrap_or_default(),
+                self.config
+                    .session(None)
+                    .err()
+                    .map(|e| e.to_string())
+                    .unwrap_or_default(),
             ));
         }
         Ok(self.config.sessions.clone())

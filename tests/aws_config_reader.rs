@@ -539,8 +539,8 @@ sso_region = us-east-1
     );
     let config = load(single.path()).unwrap();
     assert_eq!(
-        config.session(None).map(|s| s.name.clone()),
-        Ok("acme".into())
+        config.session(None).map(|s| s.name.clone()).ok(),
+        Some("acme".into())
     );
 }
 

@@ -790,7 +790,7 @@ fn populate_with_arbitrary_names_reads_back_exactly_in_botocore_and_ours() {
         let accounts: Vec<AccountEntry> = (0..4)
             .map(|i| AccountEntry {
                 account: Account {
-                    id: format!("{:012}", case * 10 + i),
+                    id: format!("{:012}", case * 10 + i).parse().unwrap(),
                     name: generator.hostile_name(),
                     email: None,
                 },

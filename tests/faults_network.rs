@@ -115,7 +115,7 @@ async fn the_app_answers_keys_while_slow_requests_are_in_flight() {
     for (name, id, roles) in rows {
         cached.accounts.push(rolecall::core::catalog::AccountEntry {
             account: rolecall::core::catalog::Account {
-                id,
+                id: id.parse().unwrap(),
                 name,
                 email: None,
             },

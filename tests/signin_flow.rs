@@ -15,7 +15,7 @@ use rolecall::core::sso::SsoSession;
 use rolecall::emulator::{Emulator, Faults};
 use rolecall::engine::signin::{SignInRequest, SignInView, run};
 use rolecall::ports::clock::SystemClock;
-use rolecall::ports::opener::Opener;
+use rolecall::ports::opener::{OpenError, Opener};
 use tokio::sync::mpsc;
 
 /// Records what the user would see and reports each user code on a channel.
@@ -59,7 +59,7 @@ impl Opener for FakeBrowser {
     fn can_open(&self) -> bool {
         true
     }
-    fn open(&self, url: &str) -> Result<(), String> {
+    fn open(&self, url: &str) -> Result<(), OpenError> {
         let url = url.to_owned();
         let tamper = self.tamper_state;
         tokio::spawn(async move {

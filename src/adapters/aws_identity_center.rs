@@ -10,7 +10,7 @@ use aws_sdk_ssooidc::error::{ProvideErrorMetadata, SdkError};
 
 use super::endpoints::Endpoints;
 use super::service_date::{ServiceDate, believed};
-use crate::core::catalog::Account;
+use crate::core::catalog::PortalAccount;
 use crate::core::credentials::Credentials;
 use crate::core::sso::{DeviceAuthorization, Registration, SsoToken};
 use crate::core::time_bounds;
@@ -258,7 +258,7 @@ impl IdentityCenter for AwsIdentityCenter {
         token: &Secret<String>,
         next_token: Option<String>,
         page_size: i32,
-    ) -> Result<Page<Account>, IdcError> {
+    ) -> Result<Page<PortalAccount>, IdcError> {
         let out = self
             .sso
             .list_accounts()
@@ -273,7 +273,7 @@ impl IdentityCenter for AwsIdentityCenter {
             .unwrap_or_default()
             .into_iter()
             .filter_map(|a| {
-                Some(Account {
+                Some(PortalAccount {
                     id: a.account_id?,
                     name: a.account_name.unwrap_or_default(),
                     email: a.email_address,

@@ -38,7 +38,40 @@ pub enum SsoCacheError {
         source: io::Error,
     },
     #[error("the AWS CLI SSO cache file {} is not a usable token: {reason}", path.display())]
-    Invalid { path: PathBuf, reason: String },
+    Invalid {
+        path: PathBuf,
+        reason: CacheFileProblem,
+    },
+}
+
+/// Why a cache file's contents are not a login. Never quotes the file (it holds tokens).
+#[derive(Debug, thiserror::Error)]
+pub enum CacheFileProblem {
+    /// Category and position only: serde's message may quote the file's contents.
+    #[error("not JSON ({category:?} error at line {line} column {column})")]
+    NotJson {
+        category: serde_json::error::Category,
+        line: usize,
+        column: usize,
+    },
+    #[error("not a JSON object")]
+    NotAnObject,
+    #[error("it has no {0}")]
+    Missing(&'static str),
+    #[error("{0} is not a date")]
+    NotADate(&'static str),
+    #[error("cannot encode it: {0}")]
+    Encode(#[source] serde_json::Error),
+}
+
+impl CacheFileProblem {
+    fn not_json(e: &serde_json::Error) -> Self {
+        Self::NotJson {
+            category: e.classify(),
+            line: e.line(),
+            column: e.column(),
+        }
+    }
 }
 
 /// A login read from the cache. `registration` is `None` for a legacy login, which the AWS CLI
@@ -129,7 +162,7 @@ impl AwsSsoCache {
             Zeroizing::new(
                 serde_json::to_vec(&json.0).map_err(|e| SsoCacheError::Invalid {
                     path: path.clone(),
-                    reason: format!("cannot encode it: {e}"),
+                    reason: CacheFileProblem::Encode(e),
                 })?,
             );
         write_atomic(&path, &bytes, 0o600).map_err(|source| SsoCacheError::Io {
@@ -239,39 +272,29 @@ fn read_json(path: &Path) -> Result<Option<Wiped>, SsoCacheError> {
         .map(|v| Some(Wiped(v)))
         .map_err(|e| SsoCacheError::Invalid {
             path: path.to_owned(),
-            reason: not_json(&e),
+            reason: CacheFileProblem::not_json(&e),
         })
-}
-
-/// Category and position only: serde's message may quote the file's contents.
-fn not_json(e: &serde_json::Error) -> String {
-    format!(
-        "not JSON ({:?} error at line {} column {})",
-        e.classify(),
-        e.line(),
-        e.column()
-    )
 }
 
 /// A cache file's bytes as a login, or why they are not one: what [`AwsSsoCache::read`] does
 /// once it has read the file.
-pub fn parse_cache_file(bytes: &[u8]) -> Result<CachedLogin, String> {
-    let json = Wiped(serde_json::from_slice(bytes).map_err(|e| not_json(&e))?);
+pub fn parse_cache_file(bytes: &[u8]) -> Result<CachedLogin, CacheFileProblem> {
+    let json = Wiped(serde_json::from_slice(bytes).map_err(|e| CacheFileProblem::not_json(&e))?);
     parse_login(&json.0)
 }
 
-fn parse_login(json: &Value) -> Result<CachedLogin, String> {
+fn parse_login(json: &Value) -> Result<CachedLogin, CacheFileProblem> {
     let text = |field: &str| json.get(field).and_then(Value::as_str);
-    let date = |field: &str| -> Result<Option<SystemTime>, String> {
+    let date = |field: &'static str| -> Result<Option<SystemTime>, CacheFileProblem> {
         text(field)
-            .map(|t| parse_expiry(t).ok_or_else(|| format!("{field} is not a date")))
+            .map(|t| parse_expiry(t).ok_or(CacheFileProblem::NotADate(field)))
             .transpose()
     };
     if !json.is_object() {
-        return Err("not a JSON object".to_owned());
+        return Err(CacheFileProblem::NotAnObject);
     }
-    let access_token = text("accessToken").ok_or("it has no accessToken")?;
-    let expires_at = date("expiresAt")?.ok_or("it has no expiresAt")?;
+    let access_token = text("accessToken").ok_or(CacheFileProblem::Missing("accessToken"))?;
+    let expires_at = date("expiresAt")?.ok_or(CacheFileProblem::Missing("expiresAt"))?;
     let token = SsoToken {
         access_token: Secret::new(access_token.to_owned()),
         expires_at,
@@ -504,15 +527,19 @@ mod tests {
         let cache = AwsSsoCache::new(dir.path().to_owned());
         let path = cache.path_for(&session(false));
         for (contents, want) in [
-            (r#"{"accessToken": "hunter2""#.to_owned(), "not JSON"),
+            (
+                r#"{"accessToken": "hunter2""#.to_owned(),
+                "not JSON (Eof error at line 1 column 25)",
+            ),
             (
                 json!({"expiresAt": "2026-11-23T18:04:05Z"}).to_string(),
-                "no accessToken",
+                "it has no accessToken",
             ),
             (
                 json!({"accessToken": "hunter2"}).to_string(),
-                "no expiresAt",
+                "it has no expiresAt",
             ),
+            (json!(["hunter2"]).to_string(), "not a JSON object"),
             (
                 json!({"accessToken": "hunter2", "expiresAt": "hunter2"}).to_string(),
                 "expiresAt is not a date",
@@ -520,7 +547,10 @@ mod tests {
         ] {
             std::fs::write(&path, contents).unwrap();
             let err = cache.read(&session(false)).unwrap_err().to_string();
-            assert!(err.contains(want), "{err}");
+            assert!(
+                err.ends_with(&format!(" is not a usable token: {want}")),
+                "{err}"
+            );
             assert!(err.contains(&path.display().to_string()), "{err}");
             assert!(!err.contains("hunter2"), "{err}");
         }

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use super::redirect_page;
 use crate::environment::Environment;
 use crate::paths::Paths;
-use crate::ports::opener::{Opener, check_web_url};
+use crate::ports::opener::{OpenError, Opener, check_web_url};
 use crate::secret::Secret;
 
 /// Where the private redirect pages go, under the state directory.
@@ -41,31 +41,28 @@ impl Opener for SystemBrowser {
         self.available
     }
 
-    fn open(&self, url: &str) -> Result<(), String> {
-        let url = check_web_url(url).map_err(|e| {
+    fn open(&self, url: &str) -> Result<(), OpenError> {
+        let url = check_web_url(url).inspect_err(|_| {
             tracing::info!("refused to open a URL the policy does not allow");
-            e.to_string()
         })?;
         launch(&url)
     }
 
-    fn open_secret(&self, url: &Secret<String>) -> Result<(), String> {
-        let checked = Secret::new(check_web_url(url.expose()).map_err(|e| e.to_string())?);
+    fn open_secret(&self, url: &Secret<String>) -> Result<(), OpenError> {
+        let checked = Secret::new(check_web_url(url.expose())?);
         let dir = self
             .state_dir
             .as_ref()
-            .ok_or("no state directory for the page that opens the console")?
+            .ok_or_else(|| OpenError::NoPageDir(crate::paths::NoHome.into()))?
             .join(PAGES_DIR);
-        let page = redirect_page::write(&dir, &checked)
-            .map_err(|e| format!("cannot write the page that opens the console: {e}"))?;
-        let page = url::Url::from_file_path(&page)
-            .map_err(|()| "the page that opens the console has no absolute path".to_owned())?;
+        let page = redirect_page::write(&dir, &checked).map_err(OpenError::Page)?;
+        let page = url::Url::from_file_path(&page).map_err(|()| OpenError::PagePath)?;
         launch(page.as_str())
     }
 }
 
-fn launch(url: &str) -> Result<(), String> {
-    webbrowser::open(url).map_err(|e| format!("could not open a browser: {e}"))
+fn launch(url: &str) -> Result<(), OpenError> {
+    webbrowser::open(url).map_err(OpenError::Launch)
 }
 
 #[cfg(test)]
@@ -116,6 +113,10 @@ mod policy_tests {
         let e = SystemBrowser::default()
             .open("file:///etc/passwd")
             .unwrap_err();
-        assert!(e.starts_with("not opening file:///etc/passwd"), "{e}");
+        assert!(matches!(e, OpenError::Refused(_)), "{e:?}");
+        assert!(
+            e.to_string().starts_with("not opening file:///etc/passwd"),
+            "{e}"
+        );
     }
 }

@@ -32,10 +32,22 @@ fn is_plain(word: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "/._-+=,@:".contains(c))
 }
 
+/// Why a word cannot be put on a command line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QuoteError {
+    #[error("{word:?} has a control character")]
+    ControlCharacter { word: String },
+    /// A `"` or `%`, which cmd.exe cannot be given inside quotes.
+    #[error("{word:?} has a {found:?}, which cmd.exe cannot be given safely")]
+    NotForCmd { word: String, found: char },
+}
+
 /// `word` quoted for `platform`; an error says why it cannot be.
-pub fn quote_word(word: &str, platform: Platform) -> Result<String, String> {
+pub fn quote_word(word: &str, platform: Platform) -> Result<String, QuoteError> {
     if word.chars().any(char::is_control) {
-        return Err(format!("{word:?} has a control character"));
+        return Err(QuoteError::ControlCharacter {
+            word: word.to_owned(),
+        });
     }
     if is_plain(word) {
         return Ok(word.to_owned());
@@ -50,18 +62,19 @@ pub fn quote_word(word: &str, platform: Platform) -> Result<String, String> {
 /// the end are doubled so the closing quote stays a quote. A `"` in the word cannot be written
 /// safely (cmd.exe does not know `\"` and would see the rest unquoted), nor a `%` (cmd.exe
 /// expands `%VAR%` even inside quotes).
-fn windows_word(word: &str) -> Result<String, String> {
-    if let Some(c) = word.chars().find(|c| matches!(c, '"' | '%')) {
-        return Err(format!(
-            "{word:?} has a {c:?}, which cmd.exe cannot be given safely"
-        ));
+fn windows_word(word: &str) -> Result<String, QuoteError> {
+    if let Some(found) = word.chars().find(|c| matches!(c, '"' | '%')) {
+        return Err(QuoteError::NotForCmd {
+            word: word.to_owned(),
+            found,
+        });
     }
     let trailing = word.len() - word.trim_end_matches('\\').len();
     Ok(format!("\"{word}{}\"", "\\".repeat(trailing)))
 }
 
 /// Joins `words`, each quoted for `platform`.
-pub fn command_line(words: &[&str], platform: Platform) -> Result<String, String> {
+pub fn command_line(words: &[&str], platform: Platform) -> Result<String, QuoteError> {
     let quoted = words
         .iter()
         .map(|w| quote_word(w, platform))
@@ -144,5 +157,20 @@ mod tests {
         for platform in [Platform::Posix, Platform::Windows] {
             assert!(quote_word("a\nb", platform).is_err());
         }
+        let why = |word: &str, platform| quote_word(word, platform).unwrap_err().to_string();
+        assert_eq!(
+            why("a\nb", Platform::Posix),
+            r#""a\nb" has a control character"#
+        );
+        assert_eq!(
+            why("%PATH%", Platform::Windows),
+            r#""%PATH%" has a '%', which cmd.exe cannot be given safely"#
+        );
+        assert_eq!(
+            command_line(&["ok", "a\"b"], Platform::Windows)
+                .unwrap_err()
+                .to_string(),
+            r#""a\"b" has a '"', which cmd.exe cannot be given safely"#
+        );
     }
 }

@@ -12,6 +12,8 @@
 //! lowercase `[a-z0-9_]`. A section name is words of `A-Z a-z 0-9 . _ - + @ , = : /` (plus
 //! any non-ASCII letter) separated by single spaces, never `DEFAULT`.
 
+use crate::core::ids::{Region, RegionError};
+
 /// A name or value that cannot be written because it would not read back as itself.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Unwritable {
@@ -110,22 +112,8 @@ pub fn check_section(name: &str) -> Result<(), Unwritable> {
 
 /// Checks a region given on the command line: lowercase letters, digits and single `-`
 /// between them (`eu-west-1`, `us-gov-west-1`).
-pub fn check_region(region: &str) -> Result<(), String> {
-    let ok = !region.is_empty()
-        && region.len() <= 32
-        && region.split('-').all(|w| {
-            !w.is_empty()
-                && w.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        })
-        && region.starts_with(|c: char| c.is_ascii_lowercase());
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "{region:?} is not a region name (such as eu-west-1)"
-        ))
-    }
+pub fn check_region(region: &str) -> Result<Region, RegionError> {
+    Region::parse(region)
 }
 
 #[cfg(test)]
@@ -202,25 +190,6 @@ mod tests {
             "a\tb",
         ] {
             assert!(check_section(bad).is_err(), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn regions() {
-        for ok in ["eu-west-1", "us-gov-west-1", "cn-north-1", "eusc-de-east-1"] {
-            assert_eq!(check_region(ok), Ok(()));
-        }
-        for bad in [
-            "",
-            "a = b",
-            "us-east-1\nfoo=bar",
-            "US-EAST-1",
-            "-x",
-            "x-",
-            "a--b",
-            "1a",
-        ] {
-            assert!(check_region(bad).is_err(), "{bad:?}");
         }
     }
 }

@@ -11,10 +11,10 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use super::command_line::{Platform, command_line};
-use super::ini_edit::{self, NewSection};
-use super::profile_name::{NameFields, render};
-use crate::config::ini::{self, Section};
+use super::command_line::{Platform, QuoteError, command_line};
+use super::ini_edit::{self, EditError, NewSection};
+use super::profile_name::{NameFields, ProfileTemplateError, render};
+use crate::config::ini::{self, IniError, Section};
 use crate::core::catalog::Catalog;
 use crate::core::sso::{ACCOUNT_ACCESS_SCOPE, SsoSession};
 
@@ -54,6 +54,36 @@ pub struct Populated {
     pub skipped: Vec<String>,
 }
 
+/// Why the managed block could not be populated (the file is left as it was).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PopulateError {
+    /// The file's block markers, or a section that cannot be written.
+    #[error(transparent)]
+    Edit(#[from] EditError),
+    /// The managed block is not INI botocore reads.
+    #[error("the rolecall managed block, its line {}: {}", .0.line, .0.cause)]
+    Block(IniError),
+    #[error(transparent)]
+    Template(#[from] ProfileTemplateError),
+}
+
+/// Why one role's profile is not written (the rest are).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileError {
+    #[error(transparent)]
+    Quote(#[from] QuoteError),
+    #[error(transparent)]
+    Edit(#[from] EditError),
+}
+
+/// A section of the old block that cannot be written again, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("[{}] dropped from the managed block: {cause}", .name.escape_debug())]
+pub struct DroppedSection {
+    pub name: String,
+    pub cause: EditError,
+}
+
 fn normalize(header: &str) -> String {
     header.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -65,7 +95,7 @@ pub fn credential_process_command(
     account_id: &str,
     role: &str,
     platform: Platform,
-) -> Result<String, String> {
+) -> Result<String, QuoteError> {
     let target = format!("{account_id}/{role}");
     command_line(
         &[program, "credential-process", &target, "--session", session],
@@ -160,7 +190,7 @@ fn new_section(name: String, entries: Vec<(&str, String)>) -> NewSection {
 }
 
 /// A section of the old block, as it is, when it can be written again; else why not.
-fn kept(section: &Section) -> Result<NewSection, String> {
+fn kept(section: &Section) -> Result<NewSection, DroppedSection> {
     let kept = NewSection {
         name: section.name.clone(),
         settings: section
@@ -169,11 +199,9 @@ fn kept(section: &Section) -> Result<NewSection, String> {
             .map(|e| (e.key.clone(), e.value.clone()))
             .collect(),
     };
-    kept.check().map(|()| kept).map_err(|e| {
-        format!(
-            "[{}] dropped from the managed block: {e}",
-            section.name.escape_debug()
-        )
+    kept.check().map(|()| kept).map_err(|cause| DroppedSection {
+        name: section.name.clone(),
+        cause,
     })
 }
 
@@ -182,7 +210,7 @@ fn kept(section: &Section) -> Result<NewSection, String> {
 fn keep_all(sections: Vec<&Section>, dropped: &mut Vec<String>) -> Vec<NewSection> {
     sections
         .into_iter()
-        .filter_map(|s| kept(s).map_err(|why| dropped.push(why)).ok())
+        .filter_map(|s| kept(s).map_err(|why| dropped.push(why.to_string())).ok())
         .collect()
 }
 
@@ -191,7 +219,7 @@ fn profile_entries(
     plan: &Plan<'_>,
     account_id: &str,
     role: &str,
-) -> Result<Vec<(&'static str, String)>, String> {
+) -> Result<Vec<(&'static str, String)>, QuoteError> {
     let s = plan.session;
     let mut entries = match &plan.kind {
         ProfileKind::CredentialProcess { program, platform } => vec![(
@@ -218,28 +246,21 @@ fn role_profile(
     name: &str,
     account_id: &str,
     role: &str,
-) -> Result<NewSection, String> {
+) -> Result<NewSection, ProfileError> {
     let section = new_section(
         format!("profile {name}"),
         profile_entries(plan, account_id, role)?,
     );
-    section.check().map_err(|e| e.to_string())?;
+    section.check()?;
     Ok(section)
 }
 
 /// The file `text` with its managed block holding this identity center's profiles.
-pub fn populate(text: &str, plan: &Plan<'_>) -> Result<Populated, String> {
+pub fn populate(text: &str, plan: &Plan<'_>) -> Result<Populated, PopulateError> {
     let session = plan.session;
-    let outside = ini_edit::outside_block(text).map_err(|e| e.to_string())?;
-    let old_body = ini_edit::managed_block(text)
-        .map_err(|e| e.to_string())?
-        .unwrap_or_default();
-    let old = ini::parse(&old_body).map_err(|e| {
-        format!(
-            "the rolecall managed block, its line {}: {}",
-            e.line, e.cause
-        )
-    })?;
+    let outside = ini_edit::outside_block(text)?;
+    let old_body = ini_edit::managed_block(text)?.unwrap_or_default();
+    let old = ini::parse(&old_body).map_err(PopulateError::Block)?;
     let outside_headers: HashSet<String> = ini_edit::section_names(&outside)
         .iter()
         .map(|h| normalize(h))
@@ -361,7 +382,7 @@ pub fn populate(text: &str, plan: &Plan<'_>) -> Result<Populated, String> {
                 ("sso_registration_scopes", scopes),
             ],
         );
-        sso_session.check().map_err(|e| e.to_string())?;
+        sso_session.check()?;
         body.push(sso_session);
     }
     let stale = keep_all(stale, &mut result.skipped);
@@ -369,7 +390,7 @@ pub fn populate(text: &str, plan: &Plan<'_>) -> Result<Populated, String> {
     let (names, profiles): (Vec<String>, Vec<NewSection>) = new_profiles.into_iter().unzip();
     body.extend(profiles);
     body.extend(stale);
-    result.text = ini_edit::replace_block(text, &body).map_err(|e| e.to_string())?;
+    result.text = ini_edit::replace_block(text, &body)?;
     result.profiles = names;
     Ok(result)
 }

@@ -2,7 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use super::*;
-use crate::core::catalog::{Account, AccountEntry, Roles};
+use crate::core::catalog::{Account, AccountEntry, AccountId, Roles};
 use pretty_assertions::assert_eq;
 
 fn session(name: &str, legacy: bool) -> SsoSession {
@@ -23,7 +23,7 @@ fn catalog(accounts: &[(&str, &str, Option<&[&str]>)]) -> Catalog {
             .iter()
             .map(|(id, name, roles)| AccountEntry {
                 account: Account {
-                    id: (*id).into(),
+                    id: AccountId::parse(id).unwrap(),
                     name: (*name).into(),
                     email: None,
                 },
@@ -54,15 +54,15 @@ const HEAD: &str = "# mine\n[default]\nregion = eu-west-1\n";
 #[test]
 fn sso_profiles_and_the_sso_session_go_into_a_new_block() {
     let s = session("acme", false);
-    let c = catalog(&[("111", "prod", Some(&["Admin", "Read Only"]))]);
+    let c = catalog(&[("111111111111", "prod", Some(&["Admin", "Read Only"]))]);
     let out = populate(HEAD, &plan(&s, &c, false)).unwrap();
     assert_eq!(
         out.text,
         format!(
             "{HEAD}\n{}\n[sso-session acme]\nsso_start_url = https://acme.awsapps.com/start\n\
              sso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n\n\
-             [profile prod-Admin]\nsso_session = acme\nsso_account_id = 111\nsso_role_name = Admin\n\
-             region = us-east-2\n\n[profile prod-Read-Only]\nsso_session = acme\nsso_account_id = 111\n\
+             [profile prod-Admin]\nsso_session = acme\nsso_account_id = 111111111111\nsso_role_name = Admin\n\
+             region = us-east-2\n\n[profile prod-Read-Only]\nsso_session = acme\nsso_account_id = 111111111111\n\
              sso_role_name = Read Only\nregion = us-east-2\n{}\n",
             ini_edit::BLOCK_BEGIN,
             ini_edit::BLOCK_END
@@ -79,7 +79,7 @@ fn sso_profiles_and_the_sso_session_go_into_a_new_block() {
 #[test]
 fn an_sso_session_outside_the_block_is_not_repeated_and_taken_names_are_skipped() {
     let s = session("acme", false);
-    let c = catalog(&[("111", "prod", Some(&["Admin", "Read"]))]);
+    let c = catalog(&[("111111111111", "prod", Some(&["Admin", "Read"]))]);
     let text =
         "[sso-session acme]\nsso_start_url = x\nsso_region = y\n[profile prod-Admin]\nregion = a\n";
     let out = populate(text, &plan(&s, &c, false)).unwrap();
@@ -96,11 +96,14 @@ fn an_sso_session_outside_the_block_is_not_repeated_and_taken_names_are_skipped(
 fn gone_roles_stay_unless_pruned_and_unknown_accounts_always_stay() {
     let s = session("acme", false);
     let before = catalog(&[
-        ("111", "prod", Some(&["Admin", "Old"])),
-        ("222", "dev", Some(&["Admin"])),
+        ("111111111111", "prod", Some(&["Admin", "Old"])),
+        ("222222222222", "dev", Some(&["Admin"])),
     ]);
     let first = populate("", &plan(&s, &before, false)).unwrap();
-    let after = catalog(&[("111", "prod", Some(&["Admin"])), ("222", "dev", None)]);
+    let after = catalog(&[
+        ("111111111111", "prod", Some(&["Admin"])),
+        ("222222222222", "dev", None),
+    ]);
     let kept = populate(&first.text, &plan(&s, &after, false)).unwrap();
     let block = ini_edit::managed_block(&kept.text).unwrap().unwrap();
     assert!(block.contains("[profile prod-Old]") && block.contains("[profile dev-Admin]"));
@@ -118,10 +121,10 @@ fn gone_roles_stay_unless_pruned_and_unknown_accounts_always_stay() {
 #[test]
 fn another_identity_centers_profiles_stay_and_collisions_get_the_account_id() {
     let other = session("other", false);
-    let c1 = catalog(&[("999", "prod", Some(&["Admin"]))]);
+    let c1 = catalog(&[("999999999999", "prod", Some(&["Admin"]))]);
     let first = populate("", &plan(&other, &c1, true)).unwrap();
     let acme = session("acme", false);
-    let c2 = catalog(&[("111", "prod", Some(&["Admin"]))]);
+    let c2 = catalog(&[("111111111111", "prod", Some(&["Admin"]))]);
     let out = populate(&first.text, &plan(&acme, &c2, true)).unwrap();
     let block = ini_edit::managed_block(&out.text).unwrap().unwrap();
     assert!(block.contains("[sso-session other]") && block.contains("[sso-session acme]"));
@@ -130,16 +133,16 @@ fn another_identity_centers_profiles_stay_and_collisions_get_the_account_id() {
         "{block}"
     );
     assert!(
-        block.contains("[profile prod-Admin-111]\nsso_session = acme"),
+        block.contains("[profile prod-Admin-111111111111]\nsso_session = acme"),
         "{block}"
     );
-    assert_eq!(out.profiles, vec!["prod-Admin-111"]);
+    assert_eq!(out.profiles, vec!["prod-Admin-111111111111"]);
 }
 
 #[test]
 fn credential_process_and_legacy_profiles() {
     let s = session("acme", false);
-    let c = catalog(&[("111", "prod", Some(&["Admin"]))]);
+    let c = catalog(&[("111111111111", "prod", Some(&["Admin"]))]);
     let mut p = plan(&s, &c, false);
     p.kind = ProfileKind::CredentialProcess {
         program: "/opt/my tools/rolecall".into(),
@@ -150,7 +153,7 @@ fn credential_process_and_legacy_profiles() {
     assert_eq!(
         block,
         "[profile prod-Admin]\ncredential_process = '/opt/my tools/rolecall' credential-process \
-         111/Admin --session acme\nregion = us-east-2\n"
+         111111111111/Admin --session acme\nregion = us-east-2\n"
     );
     // Switching kinds replaces the profiles of this identity center.
     let sso = populate(&out.text, &plan(&s, &c, false)).unwrap();
@@ -164,7 +167,7 @@ fn credential_process_and_legacy_profiles() {
     assert_eq!(
         block,
         "[profile prod-Admin]\nsso_start_url = https://acme.awsapps.com/start\nsso_region = eu-west-1\n\
-         sso_account_id = 111\nsso_role_name = Admin\nregion = us-east-2\n"
+         sso_account_id = 111111111111\nsso_role_name = Admin\nregion = us-east-2\n"
     );
 }
 
@@ -178,21 +181,60 @@ fn shell_words_split_back_as_written() {
 }
 
 #[test]
+fn a_section_of_the_block_that_cannot_be_written_again_is_dropped_with_a_notice() {
+    let s = session("acme", false);
+    let c = catalog(&[("111111111111", "prod", Some(&["Admin"]))]);
+    let old = format!(
+        "{}\n[profile theirs]\nsso_session = other\nnote = a\u{7f}b\n{}\n",
+        ini_edit::BLOCK_BEGIN,
+        ini_edit::BLOCK_END
+    );
+    let out = populate(&old, &plan(&s, &c, false)).unwrap();
+    assert_eq!(out.skipped.len(), 1, "{:?}", out.skipped);
+    assert!(
+        out.skipped[0].starts_with(
+            "[profile theirs] dropped from the managed block: the value of note cannot be written: "
+        ),
+        "{:?}",
+        out.skipped
+    );
+    assert!(!out.text.contains("theirs"), "{}", out.text);
+}
+
+#[test]
 fn a_bad_template_or_block_is_refused() {
     let s = session("acme", false);
-    let c = catalog(&[("111", "prod", Some(&["Admin"]))]);
+    let c = catalog(&[("111111111111", "prod", Some(&["Admin"]))]);
     let mut p = plan(&s, &c, false);
     p.template = "{nope}";
     assert!(
         populate("", &p)
             .unwrap_err()
+            .to_string()
             .contains("unknown placeholder")
     );
     let broken = format!("{}\n", ini_edit::BLOCK_BEGIN);
-    assert!(
+    assert_eq!(
         populate(&broken, &plan(&s, &c, false))
             .unwrap_err()
-            .contains("has no")
+            .to_string(),
+        format!(
+            "line 1: {:?} has no {:?} after it; fix the file by hand",
+            ini_edit::BLOCK_BEGIN,
+            ini_edit::BLOCK_END
+        )
+    );
+    let unreadable = format!(
+        "{}\n[profile a\n{}\n",
+        ini_edit::BLOCK_BEGIN,
+        ini_edit::BLOCK_END
+    );
+    let why = populate(&unreadable, &plan(&s, &c, false))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        why.starts_with("the rolecall managed block, its line 1: "),
+        "{why}"
     );
 }
 
@@ -203,7 +245,7 @@ fn a_bad_template_or_block_is_refused() {
 fn a_role_that_cannot_be_written_is_skipped_with_a_notice_and_the_rest_goes_on() {
     let s = session("acme", false);
     let evil = "x\n[default]\ncredential_process = touch /tmp/pwned";
-    let c = catalog(&[("111", "prod", Some(&[evil, "Admin", "a\rb"]))]);
+    let c = catalog(&[("111111111111", "prod", Some(&[evil, "Admin", "a\rb"]))]);
     let out = populate("", &plan(&s, &c, false)).unwrap();
     assert_eq!(out.profiles, vec!["prod-Admin"]);
     assert_eq!(

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::adapters::atomic_file::write_atomic;
-use crate::core::catalog::Catalog;
+use crate::core::catalog::{AccountId, Catalog};
 use crate::paths::Paths;
 
 /// What the `format` field says.
@@ -44,6 +44,29 @@ struct Header {
 #[derive(Deserialize)]
 struct Body {
     catalog: Catalog,
+}
+
+/// What is read of a body the typed read refused: its session and its account ids as text,
+/// to say why.
+#[derive(Deserialize)]
+struct Probe {
+    catalog: ProbeCatalog,
+}
+
+#[derive(Deserialize)]
+struct ProbeCatalog {
+    session: String,
+    accounts: Vec<ProbeEntry>,
+}
+
+#[derive(Deserialize)]
+struct ProbeEntry {
+    account: ProbeAccount,
+}
+
+#[derive(Deserialize)]
+struct ProbeAccount {
+    id: String,
 }
 
 /// The cache file of one session.
@@ -114,23 +137,36 @@ impl CatalogCache {
         }
         let catalog = match serde_json::from_slice::<Body>(&bytes) {
             Ok(body) => body.catalog,
-            Err(e) => return ignored(format!("it is damaged ({e})")),
+            Err(e) => return ignored(self.refused(&bytes, e)),
         };
         if catalog.session != self.session {
             return ignored(format!("it belongs to session {:?}", catalog.session));
-        }
-        // Written before ids were checked at the intake: never pass such an id on.
-        if !catalog
-            .accounts
-            .iter()
-            .all(|e| crate::core::catalog::is_account_id(&e.account.id))
-        {
-            return ignored("it holds an account id that is not 12 digits".into());
         }
         tracing::debug!(accounts = catalog.accounts.len(), "catalog cache loaded");
         CacheLoad {
             catalog: Some(catalog),
             notice: None,
+        }
+    }
+
+    /// Why a body the typed read refused is ignored: another session's, or (written before ids
+    /// were checked at the intake) holding an id that is not an account id, never passed on;
+    /// else damaged.
+    fn refused(&self, bytes: &[u8], error: serde_json::Error) -> String {
+        let Ok(probe) = serde_json::from_slice::<Probe>(bytes) else {
+            return format!("it is damaged ({error})");
+        };
+        if probe.catalog.session != self.session {
+            format!("it belongs to session {:?}", probe.catalog.session)
+        } else if !probe
+            .catalog
+            .accounts
+            .iter()
+            .all(|e| AccountId::is_valid(&e.account.id))
+        {
+            "it holds an account id that is not 12 digits".into()
+        } else {
+            format!("it is damaged ({error})")
         }
     }
 
@@ -188,33 +224,59 @@ mod tests {
         assert!(file_name("").starts_with("catalog--"));
     }
 
+    /// A cache file as rolecall wrote it before account ids were typed.
+    const OLD_FILE: &str = r#"{"format":"rolecall-catalog","version":1,"catalog":{"session":"acme","listed_at":1700000000,"accounts":[{"account":{"id":"111111111111","name":"prod","email":"ops@acme.example"},"roles":{"Listed":["Admin","ReadOnly"]}},{"account":{"id":"222222222222","name":"dev","email":null},"roles":{"Stale":{"roles":["Dev"],"reason":"throttled"}}},{"account":{"id":"333333333333","name":"sandbox","email":null},"roles":{"Unavailable":{"reason":"throttled"}}}]}}"#;
+
     #[test]
-    fn a_cache_holding_a_malformed_account_id_is_rebuilt() {
+    fn a_cache_written_before_ids_were_typed_loads_and_is_written_back_the_same() {
         use crate::core::catalog::{Account, AccountEntry, Roles};
         let dir = tempfile::tempdir().unwrap();
         let cache = CatalogCache::new(dir.path(), "acme");
-        let entry = |id: &str| AccountEntry {
-            account: Account {
-                id: id.into(),
-                name: "n".into(),
-                email: None,
-            },
-            roles: Roles::Listed(vec!["r".into()]),
-        };
-        let mut catalog = Catalog {
-            session: "acme".into(),
-            listed_at: 0,
-            accounts: vec![entry("111111111111")],
-        };
+        std::fs::write(cache.path(), OLD_FILE).unwrap();
+        let loaded = cache.load();
+        assert_eq!(loaded.notice, None);
+        let catalog = loaded.catalog.unwrap();
+        let id = |text: &str| AccountId::parse(text).unwrap();
+        assert_eq!(
+            catalog.accounts[0],
+            AccountEntry {
+                account: Account {
+                    id: id("111111111111"),
+                    name: "prod".into(),
+                    email: Some("ops@acme.example".into()),
+                },
+                roles: Roles::Listed(vec!["Admin".into(), "ReadOnly".into()]),
+            }
+        );
+        assert_eq!(catalog.accounts[2].account.id, "333333333333");
         cache.save(&catalog).unwrap();
-        assert_eq!(cache.load().catalog, Some(catalog.clone()));
-        catalog.accounts.push(entry("1$(id)"));
-        cache.save(&catalog).unwrap();
+        assert_eq!(std::fs::read_to_string(cache.path()).unwrap(), OLD_FILE);
+    }
+
+    #[test]
+    fn a_cache_holding_a_malformed_account_id_is_rebuilt() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = CatalogCache::new(dir.path(), "acme");
+        std::fs::write(cache.path(), OLD_FILE.replace("222222222222", "1$(id)")).unwrap();
         let loaded = cache.load();
         assert_eq!(loaded.catalog, None);
         assert!(
             loaded.notice.unwrap().contains("not 12 digits"),
             "the notice says why"
+        );
+        // Another session's file says so first, as before ids were typed.
+        let other = CatalogCache::new(dir.path(), "other");
+        std::fs::write(other.path(), OLD_FILE.replace("222222222222", "1$(id)")).unwrap();
+        let notice = other.load().notice.unwrap();
+        assert!(
+            notice.contains(r#"it belongs to session "acme""#),
+            "{notice}"
+        );
+        std::fs::write(cache.path(), OLD_FILE.replace(r#""name":"prod","#, "")).unwrap();
+        let notice = cache.load().notice.unwrap();
+        assert!(
+            notice.contains("it is damaged (missing field `name`"),
+            "{notice}"
         );
     }
 }

@@ -12,7 +12,7 @@ use super::options::ListOptions;
 use super::pacer::{Lane, Pacer, Permit};
 use super::queue::RoleQueue;
 use super::retry::{Attempts, CallError, call};
-use crate::core::catalog::{Account, Roles, is_account_id};
+use crate::core::catalog::{Account, PortalAccount, Roles};
 use crate::ports::identity_center::{IdcError, IdentityCenter};
 use crate::secret::Secret;
 
@@ -32,7 +32,7 @@ pub enum Report {
     /// `rejected`: those of the page whose id is not an account id, left out.
     Accounts {
         accounts: Vec<Account>,
-        rejected: Vec<Account>,
+        rejected: Vec<PortalAccount>,
         complete: bool,
     },
     /// One account's roles (or why they are missing).
@@ -88,7 +88,7 @@ pub async fn page_accounts<I: IdentityCenter>(
             complete,
             "accounts page"
         );
-        queue.push(fresh.iter().map(|a| a.id.clone()));
+        queue.push(fresh.iter().map(|a| a.id.to_string()));
         let _ = reports.send(Report::Accounts {
             accounts: fresh,
             rejected,
@@ -110,9 +110,15 @@ pub async fn page_accounts<I: IdentityCenter>(
 
 /// The accounts whose id is an account id (12 digits), and the others. What the portal sends
 /// is data: an id that is not one is never passed on (to a shell, a file name, a URL).
-fn well_formed(accounts: Vec<Account>) -> (Vec<Account>, Vec<Account>) {
-    let (good, bad): (Vec<Account>, Vec<Account>) =
-        accounts.into_iter().partition(|a| is_account_id(&a.id));
+fn well_formed(accounts: Vec<PortalAccount>) -> (Vec<Account>, Vec<PortalAccount>) {
+    let mut good = Vec::new();
+    let mut bad = Vec::new();
+    for account in accounts {
+        match account.checked() {
+            Ok(account) => good.push(account),
+            Err(account) => bad.push(account),
+        }
+    }
     for account in &bad {
         tracing::warn!(name = ?account.name, id = ?account.id, "ListAccounts: not an account id; dropped");
     }

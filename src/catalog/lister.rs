@@ -213,9 +213,11 @@ fn assemble(session: &str, accounts: Vec<Account>, mut roles: HashMap<String, Ro
     let mut entries: Vec<AccountEntry> = accounts
         .into_iter()
         .map(|account| {
-            let roles = roles.remove(&account.id).unwrap_or(Roles::Unavailable {
-                reason: "the roles were not fetched".into(),
-            });
+            let roles = roles
+                .remove(account.id.as_str())
+                .unwrap_or(Roles::Unavailable {
+                    reason: "the roles were not fetched".into(),
+                });
             AccountEntry { account, roles }
         })
         .collect();
@@ -284,7 +286,7 @@ mod tests {
 
     fn account(id: &str, name: &str) -> Account {
         Account {
-            id: id.into(),
+            id: crate::core::catalog::AccountId::parse(id).unwrap(),
             name: name.into(),
             email: None,
         }
@@ -292,13 +294,20 @@ mod tests {
 
     #[test]
     fn accounts_sort_by_name_then_id_and_missing_roles_are_unavailable() {
-        let accounts = vec![account("3", "b"), account("2", "a"), account("1", "b")];
+        let accounts = vec![
+            account("333333333333", "b"),
+            account("222222222222", "a"),
+            account("111111111111", "b"),
+        ];
         let mut roles = HashMap::new();
-        roles.insert("2".to_owned(), Roles::Listed(vec!["Z".into(), "A".into()]));
-        roles.insert("3".to_owned(), Roles::Listed(vec![]));
+        roles.insert(
+            "222222222222".to_owned(),
+            Roles::Listed(vec!["Z".into(), "A".into()]),
+        );
+        roles.insert("333333333333".to_owned(), Roles::Listed(vec![]));
         let c = assemble("s", accounts, roles);
         let order: Vec<_> = c.accounts.iter().map(|e| e.account.id.as_str()).collect();
-        assert_eq!(order, ["2", "1", "3"]);
+        assert_eq!(order, ["222222222222", "111111111111", "333333333333"]);
         assert_eq!(
             c.accounts[0].roles,
             Roles::Listed(vec!["Z".into(), "A".into()])

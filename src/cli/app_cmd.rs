@@ -49,14 +49,9 @@ pub async fn run_app_with(
         export_shell: ctx.env.export_shell(),
         child_env,
     };
-    let theme = if ctx.env.no_color() {
-        Theme::plain()
-    } else {
-        Theme::colored()
-    };
+    let theme = Theme::new(ctx.env.no_color());
     let opener = SystemBrowser::new(&ctx.env, &ctx.paths);
-    let setup = AppSetup::configured(&ctx, session.clone(), opener.can_open())
-        .map_err(|e| CliError::Usage(e.to_string()))?;
+    let setup = AppSetup::configured(&ctx, session.clone(), opener.can_open());
     let idc = Arc::new(ctx.identity_center(&session));
     let workspace = Arc::new(Workspace {
         reporter: Arc::new(Quiet),

@@ -79,7 +79,9 @@ pub fn run(args: ConsoleArgs) -> Result<(), CliError> {
             );
             return Ok(());
         }
-        opener.open_secret(&url).map_err(CliError::Other)?;
+        opener
+            .open_secret(&url)
+            .map_err(|e| CliError::Other(e.to_string()))?;
         tracing::info!(target = %label, "opened the console");
         note!("rolecall: opened the AWS console as {label} (the session lasts {lasts}).");
         Ok(())

@@ -31,7 +31,7 @@ pub fn rows(session: &SsoSession, catalog: &Catalog) -> Vec<Row> {
     catalog
         .rows()
         .map(|(account, role)| Row {
-            account_id: account.id.clone(),
+            account_id: account.id.to_string(),
             account_name: account.name.clone(),
             role_name: role.to_owned(),
             session: session.name.clone(),
@@ -51,8 +51,8 @@ fn chain_rows(ctx: &Context) -> Vec<Row> {
             let role = spec.role()?;
             Some(Row {
                 account_name: format!("{} {}", crate::core::app::state::CHAIN_MARK, spec.name),
-                account_id: role.account_id,
-                role_name: role.name,
+                account_id: role.account_id().to_string(),
+                role_name: role.name().to_owned(),
                 session: String::new(),
                 email: None,
                 chain: Some(spec.name.clone()),

@@ -50,7 +50,7 @@ fn check_flags(args: &PopulateArgs) -> Result<(), CliError> {
         role_name: "r",
         session: "s",
     };
-    render(&args.template, &sample).map_err(CliError::Usage)?;
+    render(&args.template, &sample).map_err(|e| CliError::Usage(e.to_string()))?;
     Ok(())
 }
 
@@ -87,7 +87,7 @@ pub fn run(args: PopulateArgs) -> Result<(), CliError> {
         let mut outcome: Option<Populated> = None;
         let mode = FileMode::for_config(ctx.config.file.aws_files.tighten_permissions);
         let written = update_file(&ctx.paths.aws_config, mode, |old| {
-            let populated = populate(old, &plan)?;
+            let populated = populate(old, &plan).map_err(|e| e.to_string())?;
             let text = populated.text.clone();
             outcome = Some(populated);
             Ok::<_, String>(text)

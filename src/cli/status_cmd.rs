@@ -29,7 +29,11 @@ pub fn run_status(args: SessionArgs) -> Result<(), CliError> {
     };
     if sessions.is_empty() {
         return Err(CliError::Usage(
-            ctx.config.session(None).err().unwrap_or_default(),
+            ctx.config
+                .session(None)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default(),
         ));
     }
     let mut lines = Vec::new();

@@ -69,7 +69,7 @@ fn name_from(args: &WriteArgs, session: &str, target: &Target) -> Result<String,
                 session,
             },
         )
-        .map_err(CliError::Usage),
+        .map_err(|e| CliError::Usage(e.to_string())),
     }
 }
 

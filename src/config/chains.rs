@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::ini::Section;
 use super::profile_map;
 use crate::core::chain::duration;
-use crate::core::chain::{ChainOrigin, ChainSource, ChainSpec};
+use crate::core::chain::{ChainOrigin, ChainSource, ChainSpec, DurationError, InvalidChain};
 use crate::core::sso::SsoSession;
 
 /// `[[chains]]`: a role assumed with STS from a source.
@@ -53,7 +53,7 @@ pub enum DurationValue {
 }
 
 impl DurationValue {
-    pub fn seconds(&self) -> Result<u32, String> {
+    pub fn seconds(&self) -> Result<u32, DurationError> {
         match self {
             DurationValue::Seconds(s) => Ok(*s),
             DurationValue::Text(t) => duration::parse(t),
@@ -61,9 +61,41 @@ impl DurationValue {
     }
 }
 
+/// What is wrong with a `[[chains]]` entry; the message names the chain.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChainEntryError {
+    #[error(
+        "chain {chain:?} needs exactly one of source, source_profile, source_chain or credential_source"
+    )]
+    SourceCount { chain: String },
+    #[error("chain {chain:?}: source {sso:?} must be \"account/role\"")]
+    SsoSource { chain: String, sso: String },
+    #[error("chain {chain:?}: {cause}")]
+    CredentialSource {
+        chain: String,
+        cause: CredentialSourceError,
+    },
+    #[error("chain {chain:?}: {cause}")]
+    Duration { chain: String, cause: DurationError },
+    #[error("chain {chain:?}: {cause}")]
+    Invalid { chain: String, cause: InvalidChain },
+}
+
+/// A `credential_source` rolecall does not take.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CredentialSourceError {
+    #[error(
+        "credential_source = {0} is not supported by rolecall (it never calls the instance metadata service); use Environment or a source profile"
+    )]
+    Unsupported(String),
+    #[error("credential_source {0:?} is not one of Environment, Ec2InstanceMetadata, EcsContainer")]
+    Unknown(String),
+}
+
 impl ChainEntry {
     /// The chain this entry defines; the error says what is wrong with it.
-    pub fn to_spec(&self) -> Result<ChainSpec, String> {
+    pub fn to_spec(&self) -> Result<ChainSpec, ChainEntryError> {
+        let chain = || self.name.clone();
         let sources = [
             self.source.is_some(),
             self.source_profile.is_some(),
@@ -71,18 +103,15 @@ impl ChainEntry {
             self.credential_source.is_some(),
         ];
         if sources.iter().filter(|s| **s).count() != 1 {
-            return Err(format!(
-                "chain {:?} needs exactly one of source, source_profile, source_chain or credential_source",
-                self.name
-            ));
+            return Err(ChainEntryError::SourceCount { chain: chain() });
         }
         let source = if let Some(sso) = &self.source {
-            let (account, role) = sso.rsplit_once('/').ok_or_else(|| {
-                format!(
-                    "chain {:?}: source {sso:?} must be \"account/role\"",
-                    self.name
-                )
-            })?;
+            let (account, role) =
+                sso.rsplit_once('/')
+                    .ok_or_else(|| ChainEntryError::SsoSource {
+                        chain: chain(),
+                        sso: sso.clone(),
+                    })?;
             ChainSource::Sso {
                 session: self.source_session.clone(),
                 account: account.trim().to_owned(),
@@ -93,8 +122,12 @@ impl ChainEntry {
         } else if let Some(chain) = &self.source_chain {
             ChainSource::Chain(chain.clone())
         } else {
-            credential_source(self.credential_source.as_deref().unwrap_or_default())
-                .map_err(|e| format!("chain {:?}: {e}", self.name))?
+            credential_source(self.credential_source.as_deref().unwrap_or_default()).map_err(
+                |cause| ChainEntryError::CredentialSource {
+                    chain: chain(),
+                    cause,
+                },
+            )?
         };
         let mut spec = ChainSpec::new(&self.name, source, &self.role_arn);
         spec.external_id = self.external_id.clone();
@@ -105,28 +138,31 @@ impl ChainEntry {
             .as_ref()
             .map(DurationValue::seconds)
             .transpose()
-            .map_err(|e| format!("chain {:?}: {e}", self.name))?;
+            .map_err(|cause| ChainEntryError::Duration {
+                chain: chain(),
+                cause,
+            })?;
         spec.session_name = self.session_name.clone();
         spec.tags = self.tags.clone();
         spec.transitive_tag_keys = self.transitive_tag_keys.clone();
         spec.source_identity = self.source_identity.clone();
         spec.policy_arns = self.policy_arns.clone();
         spec.region = self.region.clone();
-        spec.validate()
-            .map_err(|e| format!("chain {:?}: {e}", self.name))?;
+        spec.validate().map_err(|cause| ChainEntryError::Invalid {
+            chain: chain(),
+            cause,
+        })?;
         Ok(spec)
     }
 }
 
-fn credential_source(value: &str) -> Result<ChainSource, String> {
+fn credential_source(value: &str) -> Result<ChainSource, CredentialSourceError> {
     match value {
         "Environment" => Ok(ChainSource::Environment),
-        "Ec2InstanceMetadata" | "EcsContainer" => Err(format!(
-            "credential_source = {value} is not supported by rolecall (it never calls the instance metadata service); use Environment or a source profile"
-        )),
-        other => Err(format!(
-            "credential_source {other:?} is not one of Environment, Ec2InstanceMetadata, EcsContainer"
-        )),
+        "Ec2InstanceMetadata" | "EcsContainer" => {
+            Err(CredentialSourceError::Unsupported(value.to_owned()))
+        }
+        other => Err(CredentialSourceError::Unknown(other.to_owned())),
     }
 }
 
@@ -229,7 +265,7 @@ impl Resolver<'_, '_> {
         ) {
             (Some(source), None) => self.source(name, source, at("source_profile"))?,
             (None, Some(value)) => {
-                credential_source(value).map_err(|e| skip("credential_source", e))?
+                credential_source(value).map_err(|e| skip("credential_source", e.to_string()))?
             }
             (Some(_), Some(_)) => {
                 return Err(skip(
@@ -266,7 +302,8 @@ impl Resolver<'_, '_> {
             .get("role_session_name")
             .map(|n| n.replace(['{', '}'], "-"));
         spec.region = section.get("region").map(str::to_owned);
-        spec.validate().map_err(|e| skip("role_arn", e))?;
+        spec.validate()
+            .map_err(|e| skip("role_arn", e.to_string()))?;
         Ok(spec)
     }
 
@@ -332,6 +369,7 @@ mod tests {
         toml::from_str::<ChainEntry>(&text)
             .map_err(|e| e.to_string())?
             .to_spec()
+            .map_err(|e| e.to_string())
     }
 
     #[test]
@@ -358,6 +396,47 @@ mod tests {
             entry("credential_source = \"Ec2InstanceMetadata\"")
                 .unwrap_err()
                 .contains("not supported")
+        );
+    }
+
+    #[test]
+    fn entry_errors_name_the_chain_word_for_word() {
+        assert_eq!(
+            entry("").unwrap_err(),
+            "chain \"c\" needs exactly one of source, source_profile, source_chain or credential_source"
+        );
+        assert_eq!(
+            entry("source = \"tools-ci\"").unwrap_err(),
+            "chain \"c\": source \"tools-ci\" must be \"account/role\""
+        );
+        assert_eq!(
+            entry("credential_source = \"EcsContainer\"").unwrap_err(),
+            "chain \"c\": credential_source = EcsContainer is not supported by rolecall (it never calls the instance metadata service); use Environment or a source profile"
+        );
+        assert_eq!(
+            entry("credential_source = \"Imds\"").unwrap_err(),
+            "chain \"c\": credential_source \"Imds\" is not one of Environment, Ec2InstanceMetadata, EcsContainer"
+        );
+        assert_eq!(
+            entry("source_profile = \"a\"\nduration = \"4d\"").unwrap_err(),
+            "chain \"c\": \"4d\" is not a duration (examples: 3600, 90m, 4h, 1h30m)"
+        );
+        assert_eq!(
+            entry("source_profile = \"a\"\nduration = 600").unwrap_err(),
+            "chain \"c\": a session of 10m cannot be asked for: STS sessions last 15 min to 12 h (900 to 43200 seconds)"
+        );
+        assert_eq!(
+            entry("source_profile = \"a\"\ntransitive_tag_keys = [\"t\"]").unwrap_err(),
+            "chain \"c\": transitive tag key \"t\" is not one of the chain's tags"
+        );
+        let bad_arn = "name = \"c\"\nrole_arn = \"arn:aws:iam::1:role/r\"\nsource_profile = \"a\"";
+        assert_eq!(
+            toml::from_str::<ChainEntry>(bad_arn)
+                .unwrap()
+                .to_spec()
+                .unwrap_err()
+                .to_string(),
+            "chain \"c\": \"arn:aws:iam::1:role/r\" is not a role ARN (arn:aws:iam::123456789012:role/NAME)"
         );
     }
 }

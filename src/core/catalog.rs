@@ -4,18 +4,37 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::core::ids::AccountId;
+
 /// An account from ListAccounts.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Account {
+    pub id: AccountId,
+    pub name: String,
+    pub email: Option<String>,
+}
+
+/// An account as ListAccounts sent it, its id not yet checked: the portal's data, made an
+/// [`Account`] by [`PortalAccount::checked`] or left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortalAccount {
     pub id: String,
     pub name: String,
     pub email: Option<String>,
 }
 
-/// Whether `id` has the one form an AWS account id has: exactly 12 ASCII digits. Anything else
-/// from the network is not an account id and is never passed on (to a shell, a file, a URL).
-pub fn is_account_id(id: &str) -> bool {
-    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
+impl PortalAccount {
+    /// This account, if its id is an account id; else itself, to be reported and left out.
+    pub fn checked(self) -> Result<Account, PortalAccount> {
+        match AccountId::parse(&self.id) {
+            Ok(id) => Ok(Account {
+                id,
+                name: self.name,
+                email: self.email,
+            }),
+            Err(_) => Err(self),
+        }
+    }
 }
 
 /// What is said of an account left out because its id is not an account id. Raw: the name and
@@ -135,7 +154,7 @@ impl Catalog {
     fn role_set(&self) -> BTreeSet<RoleRef> {
         self.rows()
             .map(|(a, r)| RoleRef {
-                account_id: a.id.clone(),
+                account_id: a.id.to_string(),
                 role_name: r.to_owned(),
             })
             .collect()
@@ -205,18 +224,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_account_id_is_exactly_12_ascii_digits() {
-        assert!(is_account_id("012345678901"));
-        for bad in [
-            "",
-            "12345",
-            "1234567890123",
-            "12345678901x",
-            "1234567890 1",
-            "١٢٣٤٥٦٧٨٩٠١٢",
-            "12345$(id)12",
-        ] {
-            assert!(!is_account_id(bad), "{bad:?}");
+    fn a_portal_account_becomes_an_account_only_with_an_account_id() {
+        let portal = |id: &str| PortalAccount {
+            id: id.into(),
+            name: "prod".into(),
+            email: Some("ops@acme.example".into()),
+        };
+        let account = portal("111122223333").checked().unwrap();
+        assert_eq!(account.id, "111122223333");
+        assert_eq!(
+            (account.name.as_str(), account.email.as_deref()),
+            ("prod", Some("ops@acme.example"))
+        );
+        for bad in ["", "1111", "11112222333$", " 111122223333"] {
+            assert_eq!(portal(bad).checked(), Err(portal(bad)), "{bad:?}");
         }
     }
 
@@ -243,7 +264,7 @@ mod tests {
     fn entry(id: &str, roles: &[&str]) -> AccountEntry {
         AccountEntry {
             account: Account {
-                id: id.into(),
+                id: AccountId::parse(id).unwrap(),
                 name: format!("n{id}"),
                 email: None,
             },
@@ -254,14 +275,17 @@ mod tests {
     #[test]
     fn rows_flatten_accounts_and_skip_unavailable() {
         let mut c = Catalog {
-            accounts: vec![entry("1", &["A", "B"]), entry("2", &["C"])],
+            accounts: vec![
+                entry("111111111111", &["A", "B"]),
+                entry("222222222222", &["C"]),
+            ],
             ..Catalog::default()
         };
         c.accounts[1].roles = Roles::Unavailable {
             reason: "throttled".into(),
         };
         let rows: Vec<_> = c.rows().map(|(a, r)| (a.id.as_str(), r)).collect();
-        assert_eq!(rows, [("1", "A"), ("1", "B")]);
+        assert_eq!(rows, [("111111111111", "A"), ("111111111111", "B")]);
         assert_eq!(c.unavailable().count(), 1);
     }
 
@@ -269,27 +293,34 @@ mod tests {
     fn diff_reports_added_and_removed_but_not_unknown() {
         let old = Catalog {
             accounts: vec![
-                entry("1", &["A", "B"]),
-                entry("2", &["C"]),
-                entry("3", &["D"]),
+                entry("111111111111", &["A", "B"]),
+                entry("222222222222", &["C"]),
+                entry("333333333333", &["D"]),
             ],
             ..Catalog::default()
         };
         let mut new = Catalog {
-            accounts: vec![entry("1", &["A", "E"]), entry("3", &[]), entry("4", &["F"])],
+            accounts: vec![
+                entry("111111111111", &["A", "E"]),
+                entry("333333333333", &[]),
+                entry("444444444444", &["F"]),
+            ],
             ..Catalog::default()
         };
         new.accounts[1].roles = Roles::Unavailable { reason: "x".into() };
         let d = CatalogDiff::between(&old, &new);
-        assert_eq!(d.accounts_added, ["4"]);
-        assert_eq!(d.accounts_removed, ["2"]);
+        assert_eq!(d.accounts_added, ["444444444444"]);
+        assert_eq!(d.accounts_removed, ["222222222222"]);
         let names = |v: &[RoleRef]| {
             v.iter()
                 .map(|r| format!("{}/{}", r.account_id, r.role_name))
                 .collect::<Vec<_>>()
         };
-        assert_eq!(names(&d.roles_added), ["1/E", "4/F"]);
-        assert_eq!(names(&d.roles_removed), ["1/B", "2/C"]);
+        assert_eq!(names(&d.roles_added), ["111111111111/E", "444444444444/F"]);
+        assert_eq!(
+            names(&d.roles_removed),
+            ["111111111111/B", "222222222222/C"]
+        );
         assert!(CatalogDiff::between(&old, &old).is_empty());
     }
 }

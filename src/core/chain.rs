@@ -8,10 +8,13 @@ use serde::{Deserialize, Serialize};
 
 pub mod advice;
 pub mod duration;
+pub mod invalid;
 pub mod session_name;
 
+pub use crate::core::ids::{RoleArn, RoleArnError};
 pub use advice::ChainError;
-pub use duration::{DurationPlan, plan_duration};
+pub use duration::{DurationError, DurationPlan, plan_duration};
+pub use invalid::InvalidChain;
 
 /// Where a chain's first credentials come from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -90,52 +93,6 @@ pub struct ChainSpec {
     pub origin: ChainOrigin,
 }
 
-/// A role ARN's parts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RoleArn {
-    pub partition: String,
-    pub account_id: String,
-    /// The role name (the last path segment).
-    pub name: String,
-}
-
-impl RoleArn {
-    /// Parses `arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME`.
-    pub fn parse(arn: &str) -> Result<Self, String> {
-        let bad = || {
-            format!(
-                "{arn:?} is not a role ARN (arn:aws:iam::123456789012:role/NAME)",
-                arn = arn
-            )
-        };
-        let parts: Vec<&str> = arn.trim().splitn(6, ':').collect();
-        let [prefix, partition, service, region, account, resource] = parts.as_slice() else {
-            return Err(bad());
-        };
-        let name = resource
-            .strip_prefix("role/")
-            .and_then(|r| r.rsplit('/').next())
-            .filter(|n| !n.is_empty());
-        let account_ok = crate::core::catalog::is_account_id(account);
-        match name {
-            Some(name)
-                if *prefix == "arn"
-                    && !partition.is_empty()
-                    && *service == "iam"
-                    && region.is_empty()
-                    && account_ok =>
-            {
-                Ok(Self {
-                    partition: (*partition).to_owned(),
-                    account_id: (*account).to_owned(),
-                    name: name.to_owned(),
-                })
-            }
-            _ => Err(bad()),
-        }
-    }
-}
-
 impl ChainSpec {
     /// Whether this chain's credentials come from role chaining: its source is a role session
     /// (an SSO role, another chain). A chain from an IAM user's long-term keys (with or without
@@ -193,28 +150,23 @@ impl ChainSpec {
     }
 
     /// Checks what can be checked before asking AWS: the role ARN, the duration's range, tags.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), InvalidChain> {
         RoleArn::parse(&self.role_arn)?;
         if let Some(seconds) = self.duration {
             duration::check_range(seconds)?;
         }
         if self.tags.len() > 50 {
-            return Err(format!(
-                "{} session tags; STS takes at most 50",
-                self.tags.len()
-            ));
+            return Err(InvalidChain::TooManyTags(self.tags.len()));
         }
         if let Some(key) = self
             .transitive_tag_keys
             .iter()
             .find(|k| !self.tags.contains_key(*k))
         {
-            return Err(format!(
-                "transitive tag key {key:?} is not one of the chain's tags"
-            ));
+            return Err(InvalidChain::TransitiveKeyNotATag(key.clone()));
         }
         if self.mfa_process.is_some() && self.mfa_serial.is_none() {
-            return Err("mfa_process is set but mfa_serial is not".to_owned());
+            return Err(InvalidChain::MfaProcessWithoutSerial);
         }
         Ok(())
     }
@@ -258,19 +210,16 @@ impl Chains {
 
     /// The sources of `name`, nearest first, ending at a non-chain source. A cycle or an
     /// unknown chain is an error naming it.
-    pub fn path(&self, name: &str) -> Result<Vec<&ChainSpec>, String> {
+    pub fn path(&self, name: &str) -> Result<Vec<&ChainSpec>, InvalidChain> {
         let mut path: Vec<&ChainSpec> = Vec::new();
         let mut next = name;
         loop {
             let spec = self
                 .get(next)
-                .ok_or_else(|| format!("no chain is named {next:?}"))?;
+                .ok_or_else(|| InvalidChain::NoSuchChain(next.to_owned()))?;
             if path.iter().any(|p| p.name == spec.name) {
-                let names: Vec<&str> = path.iter().map(|p| p.name.as_str()).collect();
-                return Err(format!(
-                    "chains {} source each other in a cycle",
-                    names.join(" -> ")
-                ));
+                let names = path.iter().map(|p| p.name.clone()).collect();
+                return Err(InvalidChain::Cycle(names));
             }
             path.push(spec);
             match &spec.source {
@@ -281,7 +230,7 @@ impl Chains {
     }
 
     /// Checks every chain: its own fields and that its sources resolve without a cycle.
-    pub fn validate(&self) -> Result<(), (String, String)> {
+    pub fn validate(&self) -> Result<(), (String, InvalidChain)> {
         for spec in &self.specs {
             spec.validate()
                 .and_then(|()| self.path(&spec.name).map(|_| ()))
@@ -294,28 +243,6 @@ impl Chains {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn role_arns_parse_with_paths_and_partitions() {
-        let arn = RoleArn::parse("arn:aws:iam::123456789012:role/team/deploy").unwrap();
-        assert_eq!(arn.account_id, "123456789012");
-        assert_eq!(arn.name, "deploy");
-        assert_eq!(
-            RoleArn::parse("arn:aws-cn:iam::123456789012:role/x")
-                .unwrap()
-                .partition,
-            "aws-cn"
-        );
-        for bad in [
-            "",
-            "arn:aws:iam::12345:role/x",
-            "arn:aws:iam::123456789012:user/x",
-            "arn:aws:sts::123456789012:role/x",
-            "arn:aws:iam::123456789012:role/",
-        ] {
-            assert!(RoleArn::parse(bad).is_err(), "{bad}");
-        }
-    }
 
     #[test]
     fn paths_follow_sources_and_catch_cycles() {
@@ -334,9 +261,25 @@ mod tests {
             .map(|s| s.name.as_str())
             .collect();
         assert_eq!(names, ["a", "b"]);
-        assert!(chains.path("c").unwrap_err().contains("cycle"));
-        assert!(chains.path("e").unwrap_err().contains("\"nope\""));
-        assert!(chains.validate().is_err());
+        assert!(chains.path("c").unwrap_err().to_string().contains("cycle"));
+        assert!(
+            chains
+                .path("e")
+                .unwrap_err()
+                .to_string()
+                .contains("\"nope\"")
+        );
+        assert_eq!(
+            chains.path("c").unwrap_err().to_string(),
+            "chains c -> d source each other in a cycle"
+        );
+        assert_eq!(
+            chains.validate().unwrap_err(),
+            (
+                "c".to_owned(),
+                InvalidChain::Cycle(vec!["c".into(), "d".into()])
+            )
+        );
     }
 
     #[test]
@@ -351,12 +294,29 @@ mod tests {
         spec.external_id = Some("abc".into());
         assert_ne!(spec.fingerprint(), before, "an edited chain is a new chain");
         spec.duration = Some(600);
-        assert!(spec.validate().unwrap_err().contains("15 min"));
+        assert!(spec.validate().unwrap_err().to_string().contains("15 min"));
         spec.duration = None;
         spec.transitive_tag_keys = vec!["team".into()];
-        assert!(spec.validate().unwrap_err().contains("team"));
+        assert!(spec.validate().unwrap_err().to_string().contains("team"));
         spec.transitive_tag_keys.clear();
         spec.mfa_process = Some("echo 1".into());
-        assert!(spec.validate().unwrap_err().contains("mfa_serial"));
+        assert_eq!(
+            spec.validate().unwrap_err().to_string(),
+            "mfa_process is set but mfa_serial is not"
+        );
+        spec.mfa_process = None;
+        spec.tags = (0..51).map(|i| (format!("k{i}"), "v".into())).collect();
+        assert_eq!(
+            spec.validate().unwrap_err().to_string(),
+            "51 session tags; STS takes at most 50"
+        );
+        spec.tags.clear();
+        spec.role_arn = "arn:aws:iam::1:role/r".into();
+        assert_eq!(
+            spec.validate().unwrap_err(),
+            InvalidChain::RoleArn(RoleArnError {
+                text: "arn:aws:iam::1:role/r".into()
+            })
+        );
     }
 }

@@ -73,18 +73,26 @@ mod tests {
     fn replacing_roles_touches_only_that_account() {
         let entry = |id: &str| AccountEntry {
             account: Account {
-                id: id.into(),
+                id: crate::core::catalog::AccountId::parse(id).unwrap(),
                 name: id.into(),
                 email: None,
             },
             roles: Roles::Unavailable { reason: "x".into() },
         };
         let mut c = Catalog {
-            accounts: vec![entry("1"), entry("2")],
+            accounts: vec![entry("111111111111"), entry("222222222222")],
             ..Catalog::default()
         };
-        assert!(replace_roles(&mut c, "2", Roles::Listed(vec!["A".into()])));
-        assert!(!replace_roles(&mut c, "3", Roles::Listed(vec![])));
+        assert!(replace_roles(
+            &mut c,
+            "222222222222",
+            Roles::Listed(vec!["A".into()])
+        ));
+        assert!(!replace_roles(
+            &mut c,
+            "333333333333",
+            Roles::Listed(vec![])
+        ));
         assert_eq!(c.unavailable().count(), 1);
         assert_eq!(c.role_count(), 1);
     }

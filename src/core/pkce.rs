@@ -9,6 +9,37 @@ pub fn s256_challenge(verifier: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 
+/// An authorize endpoint that is not a URL.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("bad authorize endpoint {endpoint:?}: {cause}")]
+pub struct AuthorizeUrlError {
+    pub endpoint: String,
+    #[source]
+    pub cause: url::ParseError,
+}
+
+/// What the browser's redirect says instead of a code we can use.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RedirectError {
+    #[error(
+        "the browser returned a state that does not match this sign-in (a stale or forged redirect); sign in again"
+    )]
+    StateMismatch,
+    #[error("the sign-in was denied in the browser")]
+    Denied,
+    /// An OAuth `error` (and its `error_description`, possibly empty).
+    #[error("{}", returned(.error, .description))]
+    Returned { error: String, description: String },
+    #[error("the browser returned no authorization code")]
+    NoCode,
+}
+
+fn returned(error: &str, description: &str) -> String {
+    format!("the browser returned {error}: {description}")
+        .trim_end_matches(": ")
+        .to_owned()
+}
+
 /// The URL the browser opens: the OIDC `authorize` endpoint with our parameters.
 pub fn authorize_url(
     authorize_endpoint: &str,
@@ -17,9 +48,11 @@ pub fn authorize_url(
     state: &str,
     challenge: &str,
     scopes: &[String],
-) -> Result<String, String> {
-    let mut url = url::Url::parse(authorize_endpoint)
-        .map_err(|e| format!("bad authorize endpoint {authorize_endpoint:?}: {e}"))?;
+) -> Result<String, AuthorizeUrlError> {
+    let mut url = url::Url::parse(authorize_endpoint).map_err(|cause| AuthorizeUrlError {
+        endpoint: authorize_endpoint.to_owned(),
+        cause,
+    })?;
     {
         let mut q = url.query_pairs_mut();
         q.append_pair("response_type", "code")
@@ -36,28 +69,27 @@ pub fn authorize_url(
 }
 
 /// Checks the redirect's query: the `state` must be ours, then a `code` or an `error`.
-pub fn check_redirect(pairs: &[(String, String)], expected_state: &str) -> Result<String, String> {
+pub fn check_redirect(
+    pairs: &[(String, String)],
+    expected_state: &str,
+) -> Result<String, RedirectError> {
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     if get("state") != Some(expected_state) {
-        return Err(
-            "the browser returned a state that does not match this sign-in \
-                    (a stale or forged redirect); sign in again"
-                .into(),
-        );
+        return Err(RedirectError::StateMismatch);
     }
     if let Some(error) = get("error") {
-        let description = get("error_description").unwrap_or("");
         return Err(match error {
-            "access_denied" => "the sign-in was denied in the browser".to_owned(),
-            other => format!("the browser returned {other}: {description}")
-                .trim_end_matches(": ")
-                .to_owned(),
+            "access_denied" => RedirectError::Denied,
+            other => RedirectError::Returned {
+                error: other.to_owned(),
+                description: get("error_description").unwrap_or("").to_owned(),
+            },
         });
     }
     get("code")
         .filter(|c| !c.is_empty())
         .map(str::to_owned)
-        .ok_or_else(|| "the browser returned no authorization code".to_owned())
+        .ok_or(RedirectError::NoCode)
 }
 
 #[cfg(test)]
@@ -81,7 +113,10 @@ mod tests {
     #[test]
     fn state_is_checked_before_anything_else() {
         let err = check_redirect(&pairs(&[("code", "c"), ("state", "evil")]), "good").unwrap_err();
-        assert!(err.contains("does not match"));
+        assert_eq!(
+            err.to_string(),
+            "the browser returned a state that does not match this sign-in (a stale or forged redirect); sign in again"
+        );
         assert_eq!(
             check_redirect(&pairs(&[("code", "c"), ("state", "good")]), "good").unwrap(),
             "c"
@@ -91,8 +126,30 @@ mod tests {
             "good",
         )
         .unwrap_err();
-        assert!(err.contains("denied"));
-        assert!(check_redirect(&pairs(&[("state", "good")]), "good").is_err());
+        assert_eq!(err.to_string(), "the sign-in was denied in the browser");
+        assert_eq!(
+            check_redirect(&pairs(&[("state", "good")]), "good")
+                .unwrap_err()
+                .to_string(),
+            "the browser returned no authorization code"
+        );
+        let why = |list: &[(&str, &str)]| {
+            check_redirect(&pairs(list), "good")
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            why(&[("state", "good"), ("error", "invalid_scope")]),
+            "the browser returned invalid_scope"
+        );
+        assert_eq!(
+            why(&[
+                ("state", "good"),
+                ("error", "server_error"),
+                ("error_description", "try later")
+            ]),
+            "the browser returned server_error: try later"
+        );
     }
 
     #[test]
@@ -109,5 +166,11 @@ mod tests {
         assert!(url.starts_with("http://127.0.0.1:9/authorize?response_type=code&client_id=cid"));
         assert!(url.contains("code_challenge_method=S256&code_challenge=ch"));
         assert!(url.contains("redirect_uri=http%3A%2F%2F127.0.0.1%3A5%2Foauth%2Fcallback"));
+        let bad = authorize_url("no url", "c", "r", "s", "c", &[]).unwrap_err();
+        assert_eq!(bad.cause, url::ParseError::RelativeUrlWithoutBase);
+        assert_eq!(
+            bad.to_string(),
+            "bad authorize endpoint \"no url\": relative URL without a base"
+        );
     }
 }

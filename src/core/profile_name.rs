@@ -29,9 +29,35 @@ pub fn sanitize(name: &str) -> String {
         .collect()
 }
 
+/// Why a profile template gives no name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileTemplateError {
+    #[error("profile template {template:?} has a {{ without a }}")]
+    Unclosed { template: String },
+    #[error(
+        "profile template {template:?}: unknown placeholder {{{placeholder}}}; use {}",
+        placeholder_list()
+    )]
+    Unknown {
+        template: String,
+        placeholder: String,
+    },
+    #[error("profile template {template:?} gives an empty name")]
+    Empty { template: String },
+}
+
+/// `{account_name}, {account_id}, …`: what a template may use, as written in one.
+fn placeholder_list() -> String {
+    PLACEHOLDERS
+        .iter()
+        .map(|p| format!("{{{p}}}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Fills `template` and sanitises the result. An unknown placeholder, an unclosed `{` or an
 /// empty result is an error that says so.
-pub fn render(template: &str, fields: &NameFields<'_>) -> Result<String, String> {
+pub fn render(template: &str, fields: &NameFields<'_>) -> Result<String, ProfileTemplateError> {
     use super::template::{TemplateError, fill};
     let out = fill(template, |name| match name {
         "account_name" => Some(fields.account_name),
@@ -41,19 +67,19 @@ pub fn render(template: &str, fields: &NameFields<'_>) -> Result<String, String>
         _ => None,
     })
     .map_err(|e| match e {
-        TemplateError::Unclosed => format!("profile template {template:?} has a {{ without a }}"),
-        TemplateError::Unknown(other) => format!(
-            "profile template {template:?}: unknown placeholder {{{other}}}; use {}",
-            PLACEHOLDERS
-                .iter()
-                .map(|p| format!("{{{p}}}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        TemplateError::Unclosed => ProfileTemplateError::Unclosed {
+            template: template.to_owned(),
+        },
+        TemplateError::Unknown(placeholder) => ProfileTemplateError::Unknown {
+            template: template.to_owned(),
+            placeholder,
+        },
     })?;
     let name = sanitize(&out);
     if name.trim_matches('-').is_empty() {
-        return Err(format!("profile template {template:?} gives an empty name"));
+        return Err(ProfileTemplateError::Empty {
+            template: template.to_owned(),
+        });
     }
     Ok(name)
 }
@@ -90,16 +116,15 @@ mod tests {
 
     #[test]
     fn bad_templates_say_why() {
-        assert!(
-            render("{nope}", &FIELDS)
-                .unwrap_err()
-                .contains("unknown placeholder {nope}")
+        let why = |t: &str| render(t, &FIELDS).unwrap_err().to_string();
+        assert_eq!(
+            why("{nope}"),
+            "profile template \"{nope}\": unknown placeholder {nope}; use {account_name}, {account_id}, {role_name}, {session}"
         );
-        assert!(
-            render("{account_name", &FIELDS)
-                .unwrap_err()
-                .contains("without a }")
+        assert_eq!(
+            why("{account_name"),
+            "profile template \"{account_name\" has a { without a }"
         );
-        assert!(render("[]", &FIELDS).unwrap_err().contains("empty name"));
+        assert_eq!(why("[]"), "profile template \"[]\" gives an empty name");
     }
 }

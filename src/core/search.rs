@@ -84,7 +84,7 @@ impl SearchRow {
     /// A row with no alias and no tags.
     pub fn new(account: &Account, role_name: &str) -> Self {
         Self {
-            account_id: account.id.clone(),
+            account_id: account.id.to_string(),
             account_name: account.name.clone(),
             role_name: role_name.to_owned(),
             alias: None,

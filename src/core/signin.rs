@@ -147,7 +147,8 @@ pub enum Event {
     Refreshed(Result<SsoToken, IdcError>),
     Registered(Result<Registration, IdcError>),
     DeviceStarted(Result<DeviceAuthorization, IdcError>),
-    BrowserOpened(Result<(), String>),
+    /// Whether the browser opened (why not is the opener's to log).
+    BrowserOpened(bool),
     /// A timer set by `Effect::WakeAt` fired.
     Wake {
         id: u64,
@@ -334,9 +335,9 @@ impl SignIn {
                 }
             }
             Event::DeviceStarted(result) => self.device_started(result, now),
-            Event::BrowserOpened(result) => {
+            Event::BrowserOpened(opened) => {
                 if let Phase::WaitingForApproval(wait) = &mut self.phase {
-                    wait.browser_opened = Some(result.is_ok());
+                    wait.browser_opened = Some(opened);
                 }
                 Vec::new()
             }

@@ -143,20 +143,15 @@ fn fuzzy(
     let found: Vec<Target> = hits
         .iter()
         .filter_map(|&i| index.row(i))
-        .map(|r| Target {
-            account: catalog
+        .filter_map(|r| {
+            let entry = catalog
                 .accounts
                 .iter()
-                .find(|e| e.account.id == r.account_id)
-                .map_or_else(
-                    || Account {
-                        id: r.account_id.clone(),
-                        name: r.account_name.clone(),
-                        email: None,
-                    },
-                    |e| e.account.clone(),
-                ),
-            role: r.role_name.clone(),
+                .find(|e| e.account.id == r.account_id)?;
+            Some(Target {
+                account: entry.account.clone(),
+                role: r.role_name.clone(),
+            })
         })
         .collect();
     let a = account_part.to_ascii_lowercase();
@@ -187,7 +182,7 @@ mod tests {
     fn entry(id: &str, name: &str, roles: &[&str]) -> AccountEntry {
         AccountEntry {
             account: Account {
-                id: id.into(),
+                id: crate::core::catalog::AccountId::parse(id).unwrap(),
                 name: name.into(),
                 email: None,
             },

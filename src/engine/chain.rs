@@ -99,7 +99,7 @@ impl<S: Sts, R: SourceResolver> ChainEnv<'_, S, R> {
                 chain: spec.name.clone(),
                 message,
             };
-            spec.validate().map_err(invalid)?;
+            spec.validate().map_err(|e| invalid(e.to_string()))?;
             let key = chain_key(&spec.name, &spec.fingerprint());
             if !fresh && let Some(kept) = self.kept(&key) {
                 let region = self.region_for(spec, self.origin_region(spec).as_deref());
@@ -118,8 +118,8 @@ impl<S: Sts, R: SourceResolver> ChainEnv<'_, S, R> {
             }
             let mut source = self.source(spec, codes, false).await?;
             let region = self.region_for(spec, source.region.as_deref());
-            let plan =
-                plan_duration(spec.duration, source.role_session == Some(true)).map_err(invalid)?;
+            let plan = plan_duration(spec.duration, source.role_session == Some(true))
+                .map_err(|e| invalid(e.to_string()))?;
             let mut request = self.request(spec, codes, plan.send).await?;
             let mut note = plan.note();
             let mut retried_source = false;
@@ -368,9 +368,9 @@ impl<S: Sts, R: SourceResolver> ChainEnv<'_, S, R> {
         codes: &mut MfaCodes,
         duration_seconds: Option<u32>,
     ) -> Result<AssumeRoleRequest, ChainError> {
-        let role = RoleArn::parse(&spec.role_arn).map_err(|message| ChainError::Invalid {
+        let role = RoleArn::parse(&spec.role_arn).map_err(|e| ChainError::Invalid {
             chain: spec.name.clone(),
-            message,
+            message: e.to_string(),
         })?;
         let template = spec
             .session_name
@@ -381,13 +381,13 @@ impl<S: Sts, R: SourceResolver> ChainEnv<'_, S, R> {
             &SessionFields {
                 user: &self.user,
                 chain: &spec.name,
-                account_id: &role.account_id,
-                role_name: &role.name,
+                account_id: role.account_id(),
+                role_name: role.name(),
             },
         )
-        .map_err(|message| ChainError::Invalid {
+        .map_err(|e| ChainError::Invalid {
             chain: spec.name.clone(),
-            message,
+            message: e.to_string(),
         })?;
         let mfa = match &spec.mfa_serial {
             Some(serial) => Some(

@@ -106,7 +106,7 @@ pub async fn run<I: IdentityCenter>(
         &s256_challenge(verifier.expose()),
         scopes,
     )
-    .map_err(PkceError::Browser)?;
+    .map_err(|e| PkceError::Browser(e.to_string()))?;
 
     let (tx, mut rx) = mpsc::channel::<Vec<(String, String)>>(1);
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
@@ -135,7 +135,8 @@ pub async fn run<I: IdentityCenter>(
             ));
         }
     };
-    let code = Secret::new(check_redirect(&pairs, &state).map_err(PkceError::Browser)?);
+    let code =
+        Secret::new(check_redirect(&pairs, &state).map_err(|e| PkceError::Browser(e.to_string()))?);
     idc.create_token(
         registration,
         TokenGrant::AuthorizationCode {

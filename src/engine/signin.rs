@@ -88,7 +88,7 @@ pub async fn execute<I: IdentityCenter>(
             idc.start_device_authorization(&registration, &request.session.start_url)
                 .await,
         ),
-        Effect::OpenBrowser { url } => Event::BrowserOpened(opener.open(&url)),
+        Effect::OpenBrowser { url } => Event::BrowserOpened(opener.open(&url).is_ok()),
         Effect::WakeAt { id, at } => {
             let wait = at.duration_since(clock.now()).unwrap_or(Duration::ZERO);
             tokio::time::sleep(wait).await;

@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use crate::core::catalog::Account;
+use crate::core::catalog::PortalAccount;
 use crate::core::credentials::Credentials;
 use crate::core::sso::{DeviceAuthorization, Registration, SsoToken};
 use crate::secret::Secret;
@@ -63,7 +63,7 @@ pub trait IdentityCenter: Send + Sync {
         token: &Secret<String>,
         next_token: Option<String>,
         page_size: i32,
-    ) -> impl Future<Output = Result<Page<Account>, IdcError>> + Send;
+    ) -> impl Future<Output = Result<Page<PortalAccount>, IdcError>> + Send;
 
     fn list_account_roles(
         &self,

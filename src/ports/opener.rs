@@ -2,19 +2,42 @@
 
 use crate::secret::Secret;
 
+/// Why a URL was not opened; each says it in a few words.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The policy ([`check_web_url`]) refused the URL.
+    #[error(transparent)]
+    Refused(#[from] RefusedUrl),
+    /// No browser can be shown here.
+    #[error("no browser can be opened here")]
+    NoBrowser,
+    #[error("this opener cannot open a private page")]
+    NoPrivatePage,
+    /// Where the private page would go is not known (no home directory).
+    #[error("{0}")]
+    NoPageDir(#[source] Box<dyn std::error::Error + Send + Sync>),
+    #[error("cannot write the page that opens the console: {0}")]
+    Page(#[source] std::io::Error),
+    #[error("the page that opens the console has no absolute path")]
+    PagePath,
+    /// The browser did not start.
+    #[error("could not open a browser: {0}")]
+    Launch(#[source] std::io::Error),
+}
+
 pub trait Opener: Send + Sync {
     /// Whether a browser can be opened here at all (not over SSH, a display on Linux).
     fn can_open(&self) -> bool;
     /// Opens `url`; the error is a short human reason. Implementations open only what
     /// [`check_web_url`] allows (a URL from the network is data: `file:`, `javascript:` or a
     /// command-line option must never reach the browser).
-    fn open(&self, url: &str) -> Result<(), String>;
+    fn open(&self, url: &str) -> Result<(), OpenError>;
     /// Opens `url`, which is a credential (the console's sign-in URL), without putting it on
     /// any command line: through a private local page that redirects to it. The same policy
     /// as [`Opener::open`] applies. Not every opener can.
-    fn open_secret(&self, url: &Secret<String>) -> Result<(), String> {
+    fn open_secret(&self, url: &Secret<String>) -> Result<(), OpenError> {
         let _ = url;
-        Err("this opener cannot open a private page".into())
+        Err(OpenError::NoPrivatePage)
     }
 }
 

@@ -133,7 +133,7 @@ impl<I: IdentityCenter + 'static> Services<I> {
             } => Some(Msg::HandedOver(
                 self.write_profile(profile, credentials, region)
                     .await
-                    .map_err(|e| e.to_string()),
+                    .map_err(|e| e.to_string().into()),
             )),
             Effect::OpenConsole {
                 credentials,
@@ -141,7 +141,7 @@ impl<I: IdentityCenter + 'static> Services<I> {
             } => Some(Msg::HandedOver(
                 self.open_console(credentials, chained)
                     .await
-                    .map_err(|e| e.to_string()),
+                    .map_err(|e| e.to_string().into()),
             )),
             Effect::SaveRoleHistory(history) => {
                 self.save_role_history(history).await;

@@ -42,7 +42,7 @@ impl Workspace {
         };
         let partition = spec
             .and_then(|spec| RoleArn::parse(&spec.role_arn).ok())
-            .and_then(|arn| Partition::from_id(&arn.partition))
+            .and_then(|arn| Partition::from_id(arn.partition()))
             .or_else(|| session.as_ref().map(|s| Partition::of_region(&s.region)))
             .unwrap_or_else(|| Partition::of_region(region));
         let endpoint = session

@@ -11,6 +11,9 @@ pub enum WorkspaceError {
     /// What was asked names nothing usable (an unknown target or identity center).
     #[error("{0}")]
     Usage(String),
+    /// No identity center, or not the one asked for.
+    #[error(transparent)]
+    Session(#[from] crate::config::SessionChoiceError),
     /// Signing in is needed first.
     #[error("{0}")]
     NeedsSignIn(String),

@@ -4,8 +4,8 @@
 
 use super::chain::ChainRequest;
 use super::{Workspace, WorkspaceError};
-use crate::core::catalog::{Account, is_account_id};
-use crate::core::chain::{ChainSource, ChainSpec};
+use crate::core::catalog::{Account, AccountId};
+use crate::core::chain::{ChainSource, ChainSpec, RoleArn};
 use crate::core::credentials::Credentials;
 use crate::core::region::credentials_region;
 use crate::core::sso::SsoSession;
@@ -85,7 +85,7 @@ impl Workspace {
                 })
                 .await
                 .map_err(WorkspaceError::Chain)?;
-            return Ok(self.chain_obtained(spec, assumption));
+            return self.chain_obtained(spec, assumption);
         }
         let session = self.session(session)?;
         let (target, credentials) = self
@@ -160,7 +160,7 @@ impl Workspace {
             .ok()
             .is_some_and(|path| {
                 path.iter().any(|s| {
-                matches!(&s.source, ChainSource::Sso { account, .. } if !is_account_id(account))
+                matches!(&s.source, ChainSource::Sso { account, .. } if !AccountId::is_valid(account))
             })
             });
         if by_name && self.cached_catalog(&session).is_none() {
@@ -169,27 +169,30 @@ impl Workspace {
         Ok(())
     }
 
-    fn chain_obtained(&self, spec: &ChainSpec, assumption: Assumption) -> Obtained {
-        let role = spec.role();
-        let account_id = role
-            .as_ref()
-            .map(|r| r.account_id.clone())
-            .unwrap_or_default();
+    fn chain_obtained(
+        &self,
+        spec: &ChainSpec,
+        assumption: Assumption,
+    ) -> Result<Obtained, WorkspaceError> {
+        // Checked when the chain was loaded and again when it was assumed.
+        let role = RoleArn::parse(&spec.role_arn)
+            .map_err(|e| WorkspaceError::Usage(format!("chain {}: {e}", spec.name)))?;
+        let account_id = role.account_id().clone();
         let account_name = self
             .account_name(&account_id)
-            .unwrap_or_else(|| account_id.clone());
+            .unwrap_or_else(|| account_id.to_string());
         if let Some(note) = &assumption.note {
             self.reporter
                 .note(&format!("rolecall: {}: {note}", spec.name));
         }
-        Obtained {
+        Ok(Obtained {
             target: Target {
                 account: Account {
                     id: account_id,
                     name: account_name,
                     email: None,
                 },
-                role: role.map(|r| r.name).unwrap_or_default(),
+                role: role.name().to_owned(),
             },
             chain: Some(spec.name.clone()),
             session_name: spec.name.clone(),
@@ -197,6 +200,6 @@ impl Workspace {
             caller_arn: assumption.caller_arn,
             note: assumption.note,
             credentials: assumption.credentials,
-        }
+        })
     }
 }

@@ -23,7 +23,7 @@ use rolecall::core::sso::SsoSession;
 use rolecall::core::sso::{Registration, SignedIn, SsoToken};
 use rolecall::environment::Environment;
 use rolecall::paths::Paths;
-use rolecall::ports::opener::Opener;
+use rolecall::ports::opener::{OpenError, Opener};
 use rolecall::ports::reporter::Quiet;
 use rolecall::secret::Secret;
 use rolecall::session_store::SessionStore;
@@ -64,7 +64,9 @@ fn catalog(roles: usize) -> Catalog {
         let take = n.min(roles - count);
         accounts.push(AccountEntry {
             account: Account {
-                id: format!("{:012}", 100_000_000_000u64 + i as u64 * 7919),
+                id: format!("{:012}", 100_000_000_000u64 + i as u64 * 7919)
+                    .parse()
+                    .unwrap(),
                 name: format!(
                     "{}-{}-{}",
                     TEAMS[i % TEAMS.len()],
@@ -131,8 +133,8 @@ impl Opener for NoBrowser {
         false
     }
 
-    fn open(&self, _: &str) -> Result<(), String> {
-        Err("no browser in benches".into())
+    fn open(&self, _: &str) -> Result<(), OpenError> {
+        Err(OpenError::NoBrowser)
     }
 }
 
@@ -194,7 +196,7 @@ fn measure(roles: usize) -> Row {
         history_file: None,
     };
     let mut state = compose::app(Arc::new(workspace), setup, idc, Arc::new(NoBrowser)).state;
-    state.catalog_stale = false;
+    state.list.stale = false;
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     let (top, height) = list_area(120, 40, &state);
     update(

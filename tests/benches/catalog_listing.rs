@@ -135,7 +135,9 @@ fn big_catalog(roles: usize) -> Catalog {
         accounts: (0..accounts)
             .map(|i| AccountEntry {
                 account: Account {
-                    id: format!("{:012}", 100_000_000_000u64 + i as u64),
+                    id: format!("{:012}", 100_000_000_000u64 + i as u64)
+                        .parse()
+                        .unwrap_or_else(|e| panic!("{e}")),
                     name: format!("team-{:03}-env-{i:05}", i % 97),
                     email: Some(format!("aws+account-{i:05}@example.com")),
                 },

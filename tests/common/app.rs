@@ -29,7 +29,7 @@ use rolecall::emulator::Emulator;
 use rolecall::environment::Environment;
 use rolecall::paths::Paths;
 use rolecall::ports::identity_center::IdentityCenter;
-use rolecall::ports::opener::Opener;
+use rolecall::ports::opener::{OpenError, Opener};
 use rolecall::ports::reporter::Quiet;
 use rolecall::runtime::{RunOptions, run};
 use rolecall::session_store::SessionStore;
@@ -50,8 +50,8 @@ impl Opener for NoBrowser {
         false
     }
 
-    fn open(&self, _: &str) -> Result<(), String> {
-        Err("no browser in tests".into())
+    fn open(&self, _: &str) -> Result<(), OpenError> {
+        Err(OpenError::NoBrowser)
     }
 }
 
@@ -188,7 +188,7 @@ pub fn start_app_on<I: IdentityCenter + 'static>(
         stored: _,
     } = compose::app(Arc::new(workspace), setup, idc, Arc::new(NoBrowser));
     // The app lists anew after signing in, whatever the cache holds.
-    state.catalog_stale = true;
+    state.list.stale = true;
     let (keys, input) = unbounded::<io::Result<Event>>();
     let (frames_tx, frames) = mpsc::unbounded_channel();
     let (width, height) = options.size;

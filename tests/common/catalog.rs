@@ -79,7 +79,7 @@ pub fn rows(catalog: &Catalog) -> Rows {
         .iter()
         .map(|e| {
             let roles = e.roles.known().to_vec();
-            (e.account.name.clone(), e.account.id.clone(), roles)
+            (e.account.name.clone(), e.account.id.to_string(), roles)
         })
         .collect()
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use rolecall::adapters::aws_identity_center::AwsIdentityCenter;
-use rolecall::core::catalog::Account;
+use rolecall::core::catalog::PortalAccount;
 use rolecall::core::credentials::Credentials;
 use rolecall::core::sso::{DeviceAuthorization, Registration, SsoToken};
 use rolecall::emulator::Emulator;
@@ -67,7 +67,7 @@ impl IdentityCenter for FaultyIdc {
         token: &Secret<String>,
         next_token: Option<String>,
         page_size: i32,
-    ) -> Result<Page<Account>, IdcError> {
+    ) -> Result<Page<PortalAccount>, IdcError> {
         assert!(
             !self.panic_listing,
             "injected: a bug while listing the accounts"

@@ -32,21 +32,32 @@ pub fn capped_note(asked: u32) -> String {
     )
 }
 
+/// Why a session length is refused: its message says what is allowed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DurationError {
+    /// A length STS would refuse.
+    #[error(
+        "a session of {} cannot be asked for: STS sessions last 15 min to 12 h (900 to 43200 seconds)",
+        span(*.seconds)
+    )]
+    OutOfRange { seconds: u32 },
+    /// Text that is not a duration.
+    #[error("{text:?} is not a duration (examples: 3600, 90m, 4h, 1h30m)")]
+    NotADuration { text: String },
+}
+
 /// Refuses lengths STS would refuse, with a message that says what is allowed.
-pub fn check_range(seconds: u32) -> Result<(), String> {
+pub fn check_range(seconds: u32) -> Result<(), DurationError> {
     if (MIN_SECONDS..=MAX_SECONDS).contains(&seconds) {
         Ok(())
     } else {
-        Err(format!(
-            "a session of {} cannot be asked for: STS sessions last 15 min to 12 h (900 to 43200 seconds)",
-            span(seconds)
-        ))
+        Err(DurationError::OutOfRange { seconds })
     }
 }
 
 /// Plans the `DurationSeconds` of an AssumeRole: checked, and capped at 1 h when the source is
 /// a role session (`chained`).
-pub fn plan_duration(asked: Option<u32>, chained: bool) -> Result<DurationPlan, String> {
+pub fn plan_duration(asked: Option<u32>, chained: bool) -> Result<DurationPlan, DurationError> {
     let Some(asked) = asked else {
         return Ok(DurationPlan {
             send: None,
@@ -83,9 +94,11 @@ pub fn span(seconds: u32) -> String {
 }
 
 /// Reads `3600`, `"3600s"`, `"90m"`, `"4h"`, `"1h30m"` as seconds.
-pub fn parse(text: &str) -> Result<u32, String> {
+pub fn parse(text: &str) -> Result<u32, DurationError> {
     let text = text.trim();
-    let bad = || format!("{text:?} is not a duration (examples: 3600, 90m, 4h, 1h30m)");
+    let bad = || DurationError::NotADuration {
+        text: text.to_owned(),
+    };
     if text.is_empty() {
         return Err(bad());
     }
@@ -133,8 +146,13 @@ mod tests {
 
     #[test]
     fn range_is_fifteen_minutes_to_twelve_hours() {
-        assert!(check_range(899).unwrap_err().contains("15 min to 12 h"));
-        assert!(check_range(600).unwrap_err().contains("10m"));
+        assert!(
+            check_range(899)
+                .unwrap_err()
+                .to_string()
+                .contains("15 min to 12 h")
+        );
+        assert!(check_range(600).unwrap_err().to_string().contains("10m"));
         assert!(check_range(43_201).is_err());
         assert!(check_range(900).is_ok() && check_range(43_200).is_ok());
     }

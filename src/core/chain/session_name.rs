@@ -18,8 +18,23 @@ pub struct SessionFields<'a> {
 /// The placeholders a template may use.
 pub const PLACEHOLDERS: &[&str] = &["user", "chain", "account_id", "role_name"];
 
+/// Why a `session_name` template cannot be filled.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SessionNameError {
+    #[error("session_name {template:?} has an unclosed {{")]
+    Unclosed { template: String },
+    #[error(
+        "session_name {template:?}: unknown placeholder {{{placeholder}}}; known: {}",
+        PLACEHOLDERS.join(", ")
+    )]
+    Unknown {
+        template: String,
+        placeholder: String,
+    },
+}
+
 /// Fills `template` (an unknown placeholder is an error) and fits the result to STS's rules.
-pub fn render(template: &str, fields: &SessionFields<'_>) -> Result<String, String> {
+pub fn render(template: &str, fields: &SessionFields<'_>) -> Result<String, SessionNameError> {
     use crate::core::template::{TemplateError, fill};
     let out = fill(template, |name| match name {
         "user" => Some(fields.user),
@@ -29,11 +44,13 @@ pub fn render(template: &str, fields: &SessionFields<'_>) -> Result<String, Stri
         _ => None,
     })
     .map_err(|e| match e {
-        TemplateError::Unclosed => format!("session_name {template:?} has an unclosed {{"),
-        TemplateError::Unknown(other) => format!(
-            "session_name {template:?}: unknown placeholder {{{other}}}; known: {}",
-            PLACEHOLDERS.join(", ")
-        ),
+        TemplateError::Unclosed => SessionNameError::Unclosed {
+            template: template.to_owned(),
+        },
+        TemplateError::Unknown(placeholder) => SessionNameError::Unknown {
+            template: template.to_owned(),
+            placeholder,
+        },
     })?;
     Ok(fit(&out))
 }
@@ -82,7 +99,13 @@ mod tests {
         );
         assert_eq!(render(&"x".repeat(100), &fields()).unwrap().len(), 64);
         assert_eq!(fit(""), "--");
-        assert!(render("{nope}", &fields()).unwrap_err().contains("user"));
-        assert!(render("{user", &fields()).unwrap_err().contains("unclosed"));
+        assert_eq!(
+            render("{nope}", &fields()).unwrap_err().to_string(),
+            "session_name \"{nope}\": unknown placeholder {nope}; known: user, chain, account_id, role_name"
+        );
+        assert_eq!(
+            render("{user", &fields()).unwrap_err().to_string(),
+            "session_name \"{user\" has an unclosed {"
+        );
     }
 }

@@ -7,7 +7,7 @@ use crate::core::catalog::{AccountEntry, Roles};
 fn row(name: &str, id: &str, role: &str) -> SearchRow {
     SearchRow::new(
         &Account {
-            id: id.into(),
+            id: crate::core::catalog::AccountId::parse(id).unwrap(),
             name: name.into(),
             email: None,
         },
@@ -39,7 +39,7 @@ fn from_catalog_builds_rows_and_arns() {
         accounts: vec![
             AccountEntry {
                 account: Account {
-                    id: "111122223333".into(),
+                    id: crate::core::catalog::AccountId::parse("111122223333").unwrap(),
                     name: "payments-prod".into(),
                     email: None,
                 },
@@ -47,7 +47,7 @@ fn from_catalog_builds_rows_and_arns() {
             },
             AccountEntry {
                 account: Account {
-                    id: "444455556666".into(),
+                    id: crate::core::catalog::AccountId::parse("444455556666").unwrap(),
                     name: "sandbox".into(),
                     email: None,
                 },

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::catalog::CatalogCache;
 use crate::config::Config;
 use crate::config::ini;
-use crate::core::catalog::is_account_id;
+use crate::core::catalog::AccountId;
 use crate::core::chain::ChainError;
 use crate::core::credentials::Credentials;
 use crate::core::sso::SsoSession;
@@ -67,16 +67,16 @@ impl<I: IdentityCenter, F: Fn(&SsoSession) -> I + Send + Sync> StandardSources<'
         self.config
             .session(wanted)
             .cloned()
-            .map_err(|message| ChainError::Failed {
+            .map_err(|e| ChainError::Failed {
                 chain: "source".into(),
-                message,
+                message: e.to_string(),
             })
     }
 
     /// The id of `account` without asking AWS: it is one, or the catalog cache knows the name
     /// (a listing still running does not yet).
     fn cached_account_id(&self, session: &SsoSession, account: &str) -> Option<String> {
-        if is_account_id(account) {
+        if AccountId::is_valid(account) {
             return Some(account.to_owned());
         }
         CatalogCache::for_session(self.paths, &session.name)
@@ -85,7 +85,7 @@ impl<I: IdentityCenter, F: Fn(&SsoSession) -> I + Send + Sync> StandardSources<'
             .accounts
             .into_iter()
             .find(|e| e.account.name.eq_ignore_ascii_case(account))
-            .map(|e| e.account.id)
+            .map(|e| String::from(e.account.id))
     }
 
     /// The role's kept credentials, when good for a few more minutes.
@@ -123,7 +123,7 @@ impl<I: IdentityCenter, F: Fn(&SsoSession) -> I + Send + Sync> StandardSources<'
             if let Some(found) = page
                 .items
                 .iter()
-                .find(|a| a.name.eq_ignore_ascii_case(account) && is_account_id(&a.id))
+                .find(|a| a.name.eq_ignore_ascii_case(account) && AccountId::is_valid(&a.id))
             {
                 return Ok(found.id.clone());
             }
@@ -433,7 +433,7 @@ mod tests {
         use super::super::*;
         use crate::adapters::aws_sso_cache::AwsSsoCache;
         use crate::adapters::file_store::FileStore;
-        use crate::core::catalog::Account;
+        use crate::core::catalog::PortalAccount;
         use crate::core::sso::{DeviceAuthorization, Registration, SignedIn, SsoToken};
         use crate::ports::clock::SystemClock;
         use crate::ports::identity_center::{Page, RegisterRequest, TokenGrant};
@@ -477,12 +477,12 @@ mod tests {
                 token: &Secret<String>,
                 next_token: Option<String>,
                 _: i32,
-            ) -> Result<Page<Account>, IdcError> {
+            ) -> Result<Page<PortalAccount>, IdcError> {
                 self.called(format!("list_accounts {next_token:?}"));
                 if token.expose() != "good" {
                     return Err(IdcError::Unauthorized);
                 }
-                let account = |id: &str, name: &str| Account {
+                let account = |id: &str, name: &str| PortalAccount {
                     id: id.into(),
                     name: name.into(),
                     email: None,

@@ -42,7 +42,7 @@ pub enum HandoverError {
     #[error(transparent)]
     Console(#[from] crate::engine::console::ConsoleError),
     #[error("{0}; `rolecall console TARGET --print` prints the URL")]
-    Browser(String),
+    Browser(crate::ports::opener::OpenError),
     #[error(transparent)]
     Files(#[from] crate::aws_files::AwsFilesError),
     #[error("writing the profile was cancelled")]
@@ -123,9 +123,10 @@ impl<I: IdentityCenter + 'static> Services<I> {
             Ok(()) => Ok("opened the browser".into()),
             Err(e) => {
                 tracing::info!(reason = %e, "browser not opened");
-                Err(format!(
-                    "cannot open a browser here ({e}): open the URL on screen yourself"
-                ))
+                Err(
+                    format!("cannot open a browser here ({e}): open the URL on screen yourself")
+                        .into(),
+                )
             }
         })
     }
