@@ -5,7 +5,7 @@
 //! session (a denial is advice), and a held chain refreshes from its source.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 
@@ -20,7 +20,7 @@ use rolecall::runtime::chain_services::ChainServices;
 const MFA_SERIAL: &str = "arn:aws:iam::482167869816:mfa/demo";
 
 fn org() -> String {
-    include_str!("../assets/demo-org.toml")
+    include_str!("../../assets/demo-org.toml")
         .replace("https://acme-corp.awsapps.com/start", START_URL)
         .replace("approve_after_seconds = 3", "approve_after_seconds = 0")
 }

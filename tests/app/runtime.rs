@@ -3,7 +3,7 @@
 //! the warning threshold, quit.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::app::{AppOptions, start_app, start_app_on};
 use common::cli_home::auto_approving_org;

@@ -8,7 +8,7 @@
 //! build the panic test fails (no panic message), it never passes without panicking.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::ffi::OsString;

@@ -3,7 +3,7 @@
 //! tests/run.sh installs tmux when it is missing; without it these tests fail, never skip.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::time::Duration;

@@ -1,11 +1,11 @@
 //! The screens, drawn into ratatui's `TestBackend` at 80×24 and 120×40 and compared with the
-//! committed snapshots (`tests/snapshots/`), plus the colours that carry meaning (countdown
+//! committed snapshots (`tests/app/snapshots/`), plus the colours that carry meaning (countdown
 //! urgency) checked cell by cell, escaping of hostile API strings, and the list geometry the
 //! core is told about.
 //!
 //! States are built the way the app builds them: `AppState::new` and `update` with messages,
 //! at a fixed `now`, so the snapshots never move. Review changes with `cargo insta review`
-//! (or `INSTA_UPDATE=always cargo test --test ui_snapshots` and read the `.snap` files).
+//! (or `INSTA_UPDATE=always cargo test --test app ui_snapshots::` and read the `.snap` files).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

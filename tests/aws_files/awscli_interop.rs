@@ -5,7 +5,7 @@
 //! Secrets reach the CLI through the environment or `file://` parameters, never argv.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

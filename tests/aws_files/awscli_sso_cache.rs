@@ -11,7 +11,7 @@
 //! Python through files and stdin, never argv.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::path::Path;

@@ -410,7 +410,7 @@ sso_role_name = Dev
 ";
 
 /// Profiles rolecall cannot use, the profiles chained from them, and one it can (`reader`).
-const UNUSABLE: &str = include_str!("fixtures/aws_config_corpus/unusable_profiles.ini");
+const UNUSABLE: &str = include_str!("../fixtures/aws_config_corpus/unusable_profiles.ini");
 
 #[test]
 fn odd_but_legal_files_start_rolecall() {

@@ -3,7 +3,7 @@
 //! issue 6; chains come from config.toml's `[[chains]]` and the AWS CLI's own profiles.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::process::{Output, Stdio};
@@ -21,7 +21,7 @@ const MFA_SERIAL: &str = "arn:aws:iam::482167869816:mfa/demo";
 /// The demo organisation at the test start URL, approving sign-ins at once, with one more
 /// role: a landing role an IAM user without permissions may assume.
 fn org() -> String {
-    include_str!("../assets/demo-org.toml")
+    include_str!("../../assets/demo-org.toml")
         .replace("https://acme-corp.awsapps.com/start", START_URL)
         .replace("approve_after_seconds = 3", "approve_after_seconds = 0")
         + r#"

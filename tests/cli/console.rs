@@ -2,7 +2,7 @@
 //! a throwaway HOME.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::cli_home::{BIN, Home, auto_approving_org, text};
 use common::*;

@@ -2,7 +2,7 @@
 //! a throwaway HOME, with the real AWS CLI (`aws`, installed by tests/run.sh) as the caller.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output, Stdio};
 

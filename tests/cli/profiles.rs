@@ -2,7 +2,7 @@
 //! against the emulator in a throwaway HOME; `aws sts get-caller-identity` reads what we wrote.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};

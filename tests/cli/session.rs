@@ -2,7 +2,7 @@
 //! against the emulator, in a throwaway HOME, with the AWS CLI reading what `login` wrote.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Stdio};
 

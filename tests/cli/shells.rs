@@ -4,7 +4,7 @@
 //! shells write them to files, which are compared with what the emulator issued.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

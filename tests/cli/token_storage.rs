@@ -30,7 +30,7 @@ fn keyring() -> KeyringStore {
             "no OS keyring is reachable here ({e}).\n\
              Run the tests through tests/run.sh, which starts a Secret Service:\n  \
              dbus-run-session -- bash -c 'echo -n test | gnome-keyring-daemon --unlock \
-             --components=secrets >/dev/null; cargo test --test token_storage'\n\
+             --components=secrets >/dev/null; cargo test --test cli token_storage::'\n\
              (Debian packages: dbus, gnome-keyring), or set ROLECALL_TEST_NO_KEYRING=1 to \
              test the fallback to the file store instead."
         );

@@ -2,7 +2,7 @@
 //! the device flow with every RFC 8628 answer, the authorization-code + PKCE flow, refresh.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! the 100-item page limit, bearer checks, role credentials, logout, throttling and 5xx.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::time::Duration;

@@ -4,7 +4,7 @@
 //! unknown, wrong and expired keys.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, SystemTime};
 

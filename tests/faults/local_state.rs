@@ -6,7 +6,7 @@
 //! we read (refused with one line naming it, never a hang).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -7,7 +7,7 @@
 //! Throttling (50 % 429s) and 5xx bursts during a listing are in `catalog_listing.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::process::Stdio;

@@ -16,7 +16,7 @@
 //! its command line holds no sign-in token.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -6,7 +6,7 @@
 //! A token revoked in the middle of a listing is in `catalog_listing.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, SystemTime};
 
