@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
@@ -90,7 +90,7 @@ impl Shared {
     pub async fn admit(&self, api: Api) -> Result<(), AwsError> {
         let (latency, verdict) = {
             let mut faults = self.fault_state();
-            (faults.latency(api), faults.judge(api, Instant::now()))
+            (faults.latency(api), faults.judge(api, super::faults::now()))
         };
         {
             let mut store = self.store();

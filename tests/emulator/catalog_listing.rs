@@ -79,7 +79,7 @@ async fn lists_260_accounts_page_by_page_exactly() {
     assert_eq!(summary.requests, 263);
 }
 
-#[tokio::test(flavor = "multi_thread")]
+#[tokio::test(start_paused = true)]
 async fn half_the_requests_throttled_still_gives_the_exact_catalog() {
     let (emu, token) = signed_in(&org_with_accounts(250)).await;
     // The server allows 100 req/s (burst 2); we send at a pinned 200 req/s, so about
@@ -102,16 +102,15 @@ async fn half_the_requests_throttled_still_gives_the_exact_catalog() {
         3 + 250,
         "each page went through exactly once"
     );
-    // How many were throttled depends on how fast this machine sends (a busy CI core sends
-    // slower than the server's limit at times): assert that the limit was met and retried
-    // through, not a share measured on the wall clock.
+    // Time is tokio's paused clock, which the emulator's bucket reads too: how fast this
+    // machine runs does not change the share, about every other request.
     assert!(
-        throttled > 0,
-        "the server's limit was never met: {requests} requests"
+        3 * throttled > requests && 3 * throttled < 2 * requests,
+        "{throttled} of {requests} requests throttled, not about half"
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
+#[tokio::test(start_paused = true)]
 async fn the_limiter_learns_the_servers_rate() {
     let (emu, token) = signed_in(&org_with_accounts(200)).await;
     emu.set_faults(throttle(80.0, 10.0));
@@ -126,10 +125,12 @@ async fn the_limiter_learns_the_servers_rate() {
     let Some(CatalogEvent::Done(summary)) = events.last() else {
         panic!("no Done event");
     };
-    // It went past 80 req/s, was told so, and settled near it without hammering.
+    // It went past 80 req/s, was told so, and settled near it without hammering. Time is
+    // tokio's paused clock (the emulator's bucket reads it too), so these are counts, not
+    // windows on a busy machine's wall clock.
     assert!(summary.throttled > 0, "{summary:?}");
-    assert!(summary.throttled * 5 < summary.requests, "{summary:?}");
-    assert!((30.0..130.0).contains(&summary.final_rate), "{summary:?}");
+    assert!(summary.throttled * 10 < summary.requests, "{summary:?}");
+    assert!((60.0..=100.0).contains(&summary.final_rate), "{summary:?}");
     let rates: Vec<f64> = events
         .iter()
         .filter_map(|e| match e {
@@ -157,7 +158,7 @@ async fn bursts_of_5xx_are_retried_to_the_exact_catalog() {
     assert!(errors > 20, "{errors}");
 }
 
-#[tokio::test(flavor = "multi_thread")]
+#[tokio::test(start_paused = true)]
 async fn a_token_revoked_mid_listing_stops_it_without_touching_the_cache() {
     let (emu, token) = signed_in(&org_with_accounts(300)).await;
     let dir = tempfile::tempdir().unwrap();
@@ -189,7 +190,7 @@ async fn a_token_revoked_mid_listing_stops_it_without_touching_the_cache() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
+#[tokio::test(start_paused = true)]
 async fn an_account_that_keeps_failing_is_unavailable_then_retried_alone() {
     let (emu, token) = signed_in(&org_with_accounts(30)).await;
     let bad = "100000000007".to_owned();
@@ -243,7 +244,7 @@ async fn an_account_that_keeps_failing_is_unavailable_then_retried_alone() {
     assert_exact(&emu, &catalog);
 }
 
-#[tokio::test(flavor = "multi_thread")]
+#[tokio::test(start_paused = true)]
 async fn list_accounts_failing_past_the_deadline_fails_the_listing_clearly() {
     let (emu, token) = signed_in(&org_with_accounts(5)).await;
     emu.set_faults(Faults {
@@ -267,7 +268,7 @@ async fn list_accounts_failing_past_the_deadline_fails_the_listing_clearly() {
     assert_eq!(emu.stats(Api::ListAccountRoles).requests, 0);
 }
 
-#[tokio::test(flavor = "multi_thread")]
+#[tokio::test(start_paused = true)]
 async fn the_account_the_user_looks_at_is_fetched_first() {
     let (emu, token) = signed_in(&org_with_accounts(60)).await;
     let id = |i: u64| format!("{:012}", 100_000_000_000u64 + i);
@@ -466,7 +467,7 @@ impl std::io::Write for LogSink {
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
+#[tokio::test(start_paused = true)]
 async fn the_logs_carry_counts_and_ids_but_never_the_token() {
     let logs = captured_logs();
     let (emu, token) = signed_in(&org_with_accounts(40)).await;
@@ -574,7 +575,7 @@ async fn list_names_a_dropped_account_escaped() {
     assert!(!text(&out.stdout).contains("4444$(id)"));
 }
 
-#[tokio::test(flavor = "multi_thread")]
+#[tokio::test(start_paused = true)]
 async fn a_portal_that_always_returns_a_page_token_is_stopped_at_the_page_bound() {
     let (emu, token) = signed_in(&org_with_accounts(5)).await;
     emu.set_faults(Faults {
@@ -602,7 +603,7 @@ async fn a_portal_that_always_returns_a_page_token_is_stopped_at_the_page_bound(
     assert_eq!(ListOptions::default().max_account_pages, 10_000);
 }
 
-#[tokio::test(flavor = "multi_thread")]
+#[tokio::test(start_paused = true)]
 async fn an_account_failing_in_a_later_listing_keeps_its_last_known_roles_marked_stale() {
     let (emu, token) = signed_in(&org_with_accounts(5)).await;
     let dir = tempfile::tempdir().unwrap();
