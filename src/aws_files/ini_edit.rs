@@ -278,7 +278,7 @@ pub fn section_value(text: &str, name: &str, key: &str) -> Option<String> {
         .rev()
         .find(|&i| matches!(kinds[i], Kind::Setting(k) if k.eq_ignore_ascii_case(key)))
         .and_then(|i| lines[i].text.split_once(['=', ':']))
-        .map(|(_, v)| v.trim().to_owned())
+        .map(|(_, v)| v.trim_matches(is_py_space).to_owned())
 }
 
 fn check_all(name: &str, set: &[(&str, &str)]) -> Result<(), EditError> {

@@ -403,3 +403,13 @@ fn an_empty_block_body_keeps_the_markers() {
     let out = replace_block(&text, &[section("a", &[("x", "1")])]).unwrap();
     assert_eq!(out, format!("{BLOCK_BEGIN}\n[a]\nx = 1\n{BLOCK_END}"));
 }
+
+#[test]
+fn a_value_is_read_with_pythons_strip_as_botocore_reads_it() {
+    // botocore strips U+001C..U+001F around a value (Python's str.strip); Rust's trim keeps them.
+    let text = "[profile a]\nmanaged_by = rolecall\u{1e}\n";
+    assert_eq!(
+        section_value(text, "profile a", "managed_by").as_deref(),
+        Some("rolecall")
+    );
+}
