@@ -27,6 +27,25 @@ async fn drain(mut rx: UnboundedReceiver<CatalogEvent>) -> Vec<CatalogEvent> {
     events
 }
 
+/// For a test on tokio's paused clock (`start_paused`), which this thread shares with the
+/// emulator: whenever every task waits, the clock jumps to the next timer. Requests on loopback
+/// are normally answered before that, but should the kernel be slow to hand one over, the next
+/// timer could be an SDK timeout seconds away. This ticker keeps every jump at 1 ms, so such a
+/// delay costs a few virtual milliseconds, never a timeout. Dropping the guard stops it.
+fn small_steps() -> impl Drop {
+    struct Stop(tokio::task::JoinHandle<()>);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            self.0.abort();
+        }
+    }
+    Stop(tokio::spawn(async {
+        loop {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    }))
+}
+
 fn throttle(rps: f64, burst: f64) -> Faults {
     Faults {
         rate_limit_rps: Some(rps),
@@ -81,6 +100,7 @@ async fn lists_260_accounts_page_by_page_exactly() {
 
 #[tokio::test(start_paused = true)]
 async fn half_the_requests_throttled_still_gives_the_exact_catalog() {
+    let _steps = small_steps();
     let (emu, token) = signed_in(&org_with_accounts(250)).await;
     // The server allows 100 req/s (burst 2); we send at a pinned 200 req/s, so about
     // every other request is answered 429 and retried.
@@ -112,6 +132,7 @@ async fn half_the_requests_throttled_still_gives_the_exact_catalog() {
 
 #[tokio::test(start_paused = true)]
 async fn the_limiter_learns_the_servers_rate() {
+    let _steps = small_steps();
     let (emu, token) = signed_in(&org_with_accounts(200)).await;
     emu.set_faults(throttle(80.0, 10.0));
     let options = ListOptions {
@@ -160,6 +181,7 @@ async fn bursts_of_5xx_are_retried_to_the_exact_catalog() {
 
 #[tokio::test(start_paused = true)]
 async fn a_token_revoked_mid_listing_stops_it_without_touching_the_cache() {
+    let _steps = small_steps();
     let (emu, token) = signed_in(&org_with_accounts(300)).await;
     let dir = tempfile::tempdir().unwrap();
     let cache = CatalogCache::new(dir.path(), "acme");
@@ -192,6 +214,7 @@ async fn a_token_revoked_mid_listing_stops_it_without_touching_the_cache() {
 
 #[tokio::test(start_paused = true)]
 async fn an_account_that_keeps_failing_is_unavailable_then_retried_alone() {
+    let _steps = small_steps();
     let (emu, token) = signed_in(&org_with_accounts(30)).await;
     let bad = "100000000007".to_owned();
     let idc = Arc::new(FaultyIdc::new(&emu));
@@ -246,6 +269,7 @@ async fn an_account_that_keeps_failing_is_unavailable_then_retried_alone() {
 
 #[tokio::test(start_paused = true)]
 async fn list_accounts_failing_past_the_deadline_fails_the_listing_clearly() {
+    let _steps = small_steps();
     let (emu, token) = signed_in(&org_with_accounts(5)).await;
     emu.set_faults(Faults {
         error_5xx_ratio: 1.0,
@@ -270,6 +294,7 @@ async fn list_accounts_failing_past_the_deadline_fails_the_listing_clearly() {
 
 #[tokio::test(start_paused = true)]
 async fn the_account_the_user_looks_at_is_fetched_first() {
+    let _steps = small_steps();
     let (emu, token) = signed_in(&org_with_accounts(60)).await;
     let id = |i: u64| format!("{:012}", 100_000_000_000u64 + i);
     // One worker, 50 req/s, pages of 30: in AWS order account 55 would come 56th.
@@ -469,6 +494,7 @@ impl std::io::Write for LogSink {
 
 #[tokio::test(start_paused = true)]
 async fn the_logs_carry_counts_and_ids_but_never_the_token() {
+    let _steps = small_steps();
     let logs = captured_logs();
     let (emu, token) = signed_in(&org_with_accounts(40)).await;
     emu.set_faults(Faults {
@@ -577,6 +603,7 @@ async fn list_names_a_dropped_account_escaped() {
 
 #[tokio::test(start_paused = true)]
 async fn a_portal_that_always_returns_a_page_token_is_stopped_at_the_page_bound() {
+    let _steps = small_steps();
     let (emu, token) = signed_in(&org_with_accounts(5)).await;
     emu.set_faults(Faults {
         endless_page_tokens: true,
@@ -605,6 +632,7 @@ async fn a_portal_that_always_returns_a_page_token_is_stopped_at_the_page_bound(
 
 #[tokio::test(start_paused = true)]
 async fn an_account_failing_in_a_later_listing_keeps_its_last_known_roles_marked_stale() {
+    let _steps = small_steps();
     let (emu, token) = signed_in(&org_with_accounts(5)).await;
     let dir = tempfile::tempdir().unwrap();
     let cache = CatalogCache::new(dir.path(), "acme");
