@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use common::catalog::*;
 use common::faulty_idc::FaultyIdc;
+use common::paused::small_steps;
 use common::*;
 use rolecall::catalog::{
     CatalogCache, CatalogError, CatalogEvent, ListOptions, Lister, replace_roles,
@@ -25,25 +26,6 @@ async fn drain(mut rx: UnboundedReceiver<CatalogEvent>) -> Vec<CatalogEvent> {
         events.push(e);
     }
     events
-}
-
-/// For a test on tokio's paused clock (`start_paused`), which this thread shares with the
-/// emulator: whenever every task waits, the clock jumps to the next timer. Requests on loopback
-/// are normally answered before that, but should the kernel be slow to hand one over, the next
-/// timer could be an SDK timeout seconds away. This ticker keeps every jump at 1 ms, so such a
-/// delay costs a few virtual milliseconds, never a timeout. Dropping the guard stops it.
-fn small_steps() -> impl Drop {
-    struct Stop(tokio::task::JoinHandle<()>);
-    impl Drop for Stop {
-        fn drop(&mut self) {
-            self.0.abort();
-        }
-    }
-    Stop(tokio::spawn(async {
-        loop {
-            tokio::time::sleep(Duration::from_millis(1)).await;
-        }
-    }))
 }
 
 fn throttle(rps: f64, burst: f64) -> Faults {

@@ -146,8 +146,9 @@ async fn the_app_answers_keys_while_slow_requests_are_in_flight() {
     app.quit().await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
+#[tokio::test(start_paused = true)]
 async fn the_network_gone_mid_listing_keeps_the_last_catalog_and_recovers() {
+    let _steps = common::paused::small_steps();
     let (emu, token) = signed_in(&org_with_accounts(300)).await;
     let dir = tempfile::tempdir().unwrap();
     let cache = CatalogCache::new(dir.path(), "acme");
