@@ -14,7 +14,6 @@
 //! |---|---|
 //! | [`options`] | [`ListOptions`]: page size, workers, deadline, rates, backoff |
 //! | [`error`] | [`CatalogError`]: why a whole listing failed |
-//! | [`event`] | [`CatalogEvent`] progress events for the TUI and CLI, [`ListSummary`] |
 //! | [`progress`] | the CLI's one-line progress display built from the events |
 //! | [`pacer`] | [`Pacer`]: the shared async request pacer around `core::rate::AdaptiveRate` |
 //! | [`retry`] | one call retried until its deadline |
@@ -50,7 +49,6 @@
 
 pub mod cache;
 pub mod error;
-pub mod event;
 pub mod fetch;
 pub mod lister;
 pub mod options;
@@ -60,12 +58,12 @@ pub mod queue;
 pub mod refresh;
 pub mod retry;
 
+pub use crate::core::listing::{CatalogEvent, ListSummary, replace_roles};
 pub use cache::{CacheLoad, CatalogCache};
 pub use error::CatalogError;
-pub use event::{CatalogEvent, ListSummary};
 pub use lister::Lister;
 pub use options::ListOptions;
 pub use pacer::Pacer;
 pub use progress::{ProgressLine, render_progress};
 pub use queue::PriorityHandle;
-pub use refresh::{Refreshed, replace_roles};
+pub use refresh::Refreshed;

@@ -8,8 +8,10 @@
 //! | [`exports`] | `export` lines for shells |
 //! | [`target`] | naming a role on the command line (exact, alias, fuzzy) |
 //! | [`sso`] | identity centers, registrations, tokens: what sign-in produces |
+//! | [`idc_error`] | [`IdcError`](idc_error::IdcError): identity center failures, by what happens next |
 //! | [`signin`] | the device-code sign-in state machine (polling cadence, `slow_down`, expiry) |
 //! | [`catalog`] | accounts and roles, and what changed between two listings |
+//! | [`listing`] | what a listing reports (progress events, summary) and folding retried roles in |
 //! | [`chain`] | role chains: sources, durations, session names, error advice |
 //! | [`region`] | the one region rule: which region credentials are used in |
 //! | [`countdown`] | remaining lifetimes as people read them |
@@ -34,6 +36,8 @@ pub mod countdown;
 pub mod credentials;
 pub mod exports;
 pub mod frecency;
+pub mod idc_error;
+pub mod listing;
 pub mod partition;
 pub mod pkce;
 pub mod profile_name;

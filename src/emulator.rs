@@ -8,6 +8,7 @@
 //! | [`org`] | the organization file (format documented there) |
 //! | [`org_generate`] | a generator for large organizations |
 //! | [`server`] | the HTTP server, router and the [`Emulator`] handle |
+//! | [`shared`] | [`Shared`](shared::Shared): the state every handler reads, admitting a request (faults) |
 //! | [`oidc`] | SSO OIDC: RegisterClient, StartDeviceAuthorization, CreateToken |
 //! | [`authorize`] | the browser pages: device approval, `/authorize` for PKCE |
 //! | [`portal`] | the SSO portal: ListAccounts, ListAccountRoles, GetRoleCredentials, Logout |
@@ -36,6 +37,7 @@ pub mod org;
 pub mod org_generate;
 pub mod portal;
 pub mod server;
+pub mod shared;
 pub mod sigv4;
 pub mod store;
 pub mod sts;

@@ -1,6 +1,8 @@
 //! rolecall: move between AWS accounts and roles from one full-screen terminal app.
 //!
-//! Module map (the README's Layout section describes the architecture):
+//! Module map. ARCHITECTURE.md, at the root of the repository, describes each module, the
+//! layers (what may import what, checked by `architecture_tests`), the data flow from a message
+//! to the adapters, and where a new hand-over, key or setting goes.
 //!
 //! | module | holds |
 //! |---|---|
@@ -9,10 +11,10 @@
 //! | [`ports`] | the traits the app reaches the world through |
 //! | [`adapters`] | the real implementations of the ports (SDK, files, keyring, browser) |
 //! | [`catalog`] | listing every account and role (paced, retried, prioritized) and its on-disk cache |
-//! | [`engine`] | runs the core's effects against the ports (sign-in, PKCE) |
+//! | [`engine`] | drives the core's decisions against the ports: sign-in, tokens, role credentials, chains, PKCE, console URL |
 //! | [`emulator`] | the local IAM Identity Center + STS on loopback (tests, demo, `rolecall emulator`) |
 //! | [`cli`] | command-line parsing and the subcommands' entry points |
-//! | [`logging`] | `tracing` to a log file |
+//! | [`logging`] | `tracing` to a log file, its private directory, redaction of every line |
 //! | [`paths`] | where config, cache, state and AWS files live |
 //! | [`toml_error`] | `file:line: cause` for TOML errors |
 //! | [`runtime`] | the event loop, the terminal guard, running effects |
@@ -37,3 +39,6 @@ pub mod secret;
 pub mod session_store;
 pub mod toml_error;
 pub mod ui;
+
+#[cfg(test)]
+mod architecture_tests;

@@ -7,7 +7,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = rolecall::cli::Cli::parse();
-    rolecall::paths::prepare_state_dir();
+    rolecall::logging::prepare_state_dir();
     rolecall::logging::init();
     match rolecall::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -66,29 +66,6 @@ impl Paths {
     }
 }
 
-/// Creates rolecall's state directory private to the user (0700, as the README says) when the
-/// log is about to open there (the log would create it with the umask's mode); one left open
-/// by an older version is closed. Failing is not fatal: whatever writes there says so.
-pub fn prepare_state_dir() {
-    let Ok(paths) = Paths::from_env() else {
-        return;
-    };
-    let dir = &paths.state_dir;
-    if crate::logging::log_path().is_some_and(|log| log.parent() == Some(dir.as_path())) {
-        let _ = crate::adapters::atomic_file::create_private_dir(dir);
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        if let Ok(meta) = std::fs::metadata(dir)
-            && meta.is_dir()
-            && meta.permissions().mode() & 0o077 != 0
-        {
-            let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,7 +26,8 @@ use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 use pick::Pick;
 use rolecall::emulator::Org;
-use rolecall::emulator::server::{Shared, router};
+use rolecall::emulator::server::router;
+use rolecall::emulator::shared::Shared;
 use rolecall::emulator::sigv4::{
     self, ALGORITHM, AuthLocation, Authorization, SignedRequest, UNSIGNED_PAYLOAD, uri_encode,
 };

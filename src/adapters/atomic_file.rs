@@ -132,7 +132,6 @@ pub fn remove_stale_temps(dir: &Path, name: &str) -> usize {
 #[derive(Debug)]
 pub struct FileLock {
     file: File,
-    path: PathBuf,
 }
 
 impl FileLock {
@@ -151,14 +150,7 @@ impl FileLock {
         }
         let file = options.open(&lock_path)?;
         file.lock()?;
-        Ok(Self {
-            file,
-            path: lock_path,
-        })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
+        Ok(Self { file })
     }
 }
 
@@ -290,7 +282,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("credentials");
         let held = FileLock::acquire(&path).unwrap();
-        let other = File::options().write(true).open(held.path()).unwrap();
+        let other = File::options().write(true).open(lock_path(&path)).unwrap();
         assert!(other.try_lock().is_err());
         drop(held);
         assert!(other.try_lock().is_ok());

@@ -29,7 +29,8 @@ fn refused(why: Refused) -> io::Error {
 }
 
 /// Whether `e` is a refusal of ours (not a missing or unreadable file).
-pub fn is_refused(e: &io::Error) -> bool {
+#[cfg(test)]
+fn is_refused(e: &io::Error) -> bool {
     e.get_ref().is_some_and(|inner| inner.is::<Refused>())
 }
 

@@ -12,7 +12,18 @@
 //! lowercase `[a-z0-9_]`. A section name is words of `A-Z a-z 0-9 . _ - + @ , = : /` (plus
 //! any non-ASCII letter) separated by single spaces, never `DEFAULT`.
 
-use super::ini_edit::EditError;
+/// A name or value that cannot be written because it would not read back as itself.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unwritable {
+    #[error("{what} {value:?} cannot be written: {why}")]
+    BadName {
+        what: &'static str,
+        value: String,
+        why: &'static str,
+    },
+    #[error("the value of {key} cannot be written: {why}")]
+    BadValue { key: String, why: &'static str },
+}
 
 /// Why `text` cannot be written as a value, if it cannot.
 fn unreadable_value(text: &str) -> Option<&'static str> {
@@ -51,20 +62,20 @@ fn is_name_char(c: char) -> bool {
 
 /// Checks a `key = value` setting before it is written. The error names the key, never the
 /// value (it may be a secret).
-pub fn check_setting(key: &str, value: &str) -> Result<(), EditError> {
+pub fn check_setting(key: &str, value: &str) -> Result<(), Unwritable> {
     let key_ok = !key.is_empty()
         && key
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if !key_ok {
-        return Err(EditError::BadName {
+        return Err(Unwritable::BadName {
             what: "a key",
             value: key.to_owned(),
             why: "a key is lowercase letters, digits and `_`",
         });
     }
     match unreadable_value(value) {
-        Some(why) => Err(EditError::BadValue {
+        Some(why) => Err(Unwritable::BadValue {
             key: key.to_owned(),
             why,
         }),
@@ -74,7 +85,7 @@ pub fn check_setting(key: &str, value: &str) -> Result<(), EditError> {
 
 /// Checks a section's name (`default`, `profile NAME`, `sso-session NAME`, a credentials
 /// profile's `NAME`) before it is written.
-pub fn check_section(name: &str) -> Result<(), EditError> {
+pub fn check_section(name: &str) -> Result<(), Unwritable> {
     let why = if name.is_empty() {
         Some("it is empty")
     } else if name == "DEFAULT" {
@@ -88,7 +99,7 @@ pub fn check_section(name: &str) -> Result<(), EditError> {
         None
     };
     match why {
-        Some(why) => Err(EditError::BadName {
+        Some(why) => Err(Unwritable::BadName {
             what: "a section name",
             value: name.to_owned(),
             why,

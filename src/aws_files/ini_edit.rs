@@ -17,7 +17,7 @@
 //!
 //! Every name and value written passes [`super::ini_check`].
 
-use super::ini_check::{check_section, check_setting};
+use super::ini_check::{Unwritable, check_section, check_setting};
 use crate::config::ini::is_py_space;
 
 /// The first line of the managed block in `~/.aws/config`.
@@ -28,14 +28,9 @@ pub const BLOCK_END: &str = "# END rolecall managed profiles";
 /// Why an edit was refused (the file is then left alone).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EditError {
-    #[error("{what} {value:?} cannot be written: {why}")]
-    BadName {
-        what: &'static str,
-        value: String,
-        why: &'static str,
-    },
-    #[error("the value of {key} cannot be written: {why}")]
-    BadValue { key: String, why: &'static str },
+    /// A name or value that would not read back as itself.
+    #[error(transparent)]
+    Unwritable(#[from] Unwritable),
     #[error("line {line}: {BLOCK_BEGIN:?} has no {BLOCK_END:?} after it; fix the file by hand")]
     UnclosedBlock { line: usize },
     #[error("line {line}: {BLOCK_END:?} has no {BLOCK_BEGIN:?} before it; fix the file by hand")]

@@ -165,15 +165,15 @@ fn unicode_and_long_values_pass_through() {
 fn line_breaks_and_brackets_are_refused() {
     assert!(matches!(
         set_section("", "dev]\n[x", CREDS, Remove::Keys(&[])),
-        Err(EditError::BadName { .. })
+        Err(EditError::Unwritable(Unwritable::BadName { .. }))
     ));
     assert!(matches!(
         set_section("", "dev", &[("k", "v\n[evil]")], Remove::Keys(&[])),
-        Err(EditError::BadValue { .. })
+        Err(EditError::Unwritable(Unwritable::BadValue { .. }))
     ));
     assert!(matches!(
         set_section("", "dev", &[("k=x", "v")], Remove::Keys(&[])),
-        Err(EditError::BadName { .. })
+        Err(EditError::Unwritable(Unwritable::BadName { .. }))
     ));
 }
 
@@ -185,7 +185,7 @@ fn keys_that_would_read_back_as_something_else_are_refused() {
         let err =
             set_section("[dev]\na = 1\n", "dev", &[(key, "v")], Remove::Keys(&[])).unwrap_err();
         assert!(
-            matches!(&err, EditError::BadName { what: "a key", value, .. } if value == key),
+            matches!(&err, EditError::Unwritable(Unwritable::BadName { what: "a key", value, .. }) if value == key),
             "{key:?}: {err}"
         );
     }
@@ -242,7 +242,7 @@ fn a_block_value_cannot_read_as_a_marker() {
     for value in [BLOCK_END.to_owned(), format!("x\n{BLOCK_BEGIN}")] {
         assert!(matches!(
             replace_block("[default]\n", &[section("profile a", &[("x", &value)])]),
-            Err(EditError::BadValue { .. })
+            Err(EditError::Unwritable(Unwritable::BadValue { .. }))
         ));
     }
 }
@@ -389,7 +389,7 @@ fn a_broken_block_is_an_error_and_nothing_is_written() {
     assert_eq!(managed_block(&two), Err(EditError::SecondBlock { line: 3 }));
     assert!(matches!(
         replace_block("", &[section("profile a", &[("x", "a\nb")])]),
-        Err(EditError::BadValue { .. })
+        Err(EditError::Unwritable(Unwritable::BadValue { .. }))
     ));
 }
 

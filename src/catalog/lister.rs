@@ -10,12 +10,12 @@ use tokio::task::JoinSet;
 use tokio::time::{Duration, Instant};
 
 use super::error::CatalogError;
-use super::event::{CatalogEvent, ListSummary};
 use super::fetch::{self, Ctx, Report};
 use super::options::ListOptions;
 use super::pacer::{Lane, Pacer};
 use super::queue::{PriorityHandle, RoleQueue};
 use crate::core::catalog::{Account, AccountEntry, Catalog, Roles};
+use crate::core::listing::{CatalogEvent, ListSummary};
 use crate::ports::identity_center::IdentityCenter;
 use crate::secret::Secret;
 
@@ -53,14 +53,6 @@ impl<I: IdentityCenter + 'static> Lister<I> {
         }
     }
 
-    pub fn session(&self) -> &str {
-        &self.session
-    }
-
-    pub fn options(&self) -> &ListOptions {
-        &self.options
-    }
-
     /// Uses a new access token from the next listing or retry on (after signing in again).
     pub fn set_token(&self, token: Secret<String>) {
         *self.token.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(token);
@@ -69,11 +61,6 @@ impl<I: IdentityCenter + 'static> Lister<I> {
     /// The handle the UI uses to have the account it shows fetched first.
     pub fn priority(&self) -> PriorityHandle {
         PriorityHandle::new(self.queue.clone())
-    }
-
-    /// The shared request rate now, per second.
-    pub fn rate(&self) -> f64 {
-        self.pacer.rate()
     }
 
     fn ctx(&self) -> Arc<Ctx<I>> {

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use tokio::sync::mpsc::UnboundedReceiver;
 
-use super::event::{CatalogEvent, ListSummary};
+use crate::core::listing::{CatalogEvent, ListSummary};
 use crate::core::terminal_text::Shown;
 
 /// The state of the progress line: the events folded so far.
@@ -125,9 +125,13 @@ pub async fn render_progress(
     progress.summary().cloned()
 }
 
-/// The line saying an account was left out, escaped (its name and id are the portal's).
+/// The line saying an account was left out, escaped as the app escapes it (its name and id are
+/// the portal's): each unsafe character becomes its one-character stand-in.
 fn rejected_notice(name: &str, id: &str) -> String {
-    crate::ui::text::escape(&crate::core::catalog::rejected_account_notice(name, id))
+    crate::core::catalog::rejected_account_notice(name, id)
+        .chars()
+        .map(crate::core::terminal_text::stand_in)
+        .collect()
 }
 
 #[cfg(test)]

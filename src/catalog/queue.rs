@@ -110,6 +110,7 @@ impl RoleQueue {
     }
 
     /// Accounts waiting, in the order they will be fetched.
+    #[cfg(test)]
     pub fn snapshot(&self) -> Vec<String> {
         self.lock().pending.iter().cloned().collect()
     }

@@ -1,13 +1,12 @@
-//! A refresh: list, compare with the catalog shown so far, save to the cache. Also the
-//! helper that puts one account's retried roles into a catalog.
+//! A refresh: list, compare with the catalog shown so far, save to the cache.
 
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::cache::CatalogCache;
 use super::error::CatalogError;
-use super::event::CatalogEvent;
 use super::lister::Lister;
-use crate::core::catalog::{Catalog, CatalogDiff, Roles};
+use crate::core::catalog::{Catalog, CatalogDiff};
+use crate::core::listing::CatalogEvent;
 use crate::ports::identity_center::IdentityCenter;
 
 /// A refreshed catalog and what changed.
@@ -60,47 +59,5 @@ impl<I: IdentityCenter + 'static> Lister<I> {
             diff,
             cache_error,
         })
-    }
-}
-
-/// Puts `roles` (from `Lister::fetch_roles`) in place of an account's roles (a failure keeps
-/// the roles known before, stale). Returns whether the account is in the catalog.
-pub fn replace_roles(catalog: &mut Catalog, account_id: &str, roles: Roles) -> bool {
-    match catalog
-        .accounts
-        .iter_mut()
-        .find(|e| e.account.id == account_id)
-    {
-        Some(entry) => {
-            entry.roles = roles.after(&entry.roles);
-            true
-        }
-        None => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::core::catalog::{Account, AccountEntry};
-
-    #[test]
-    fn replacing_roles_touches_only_that_account() {
-        let entry = |id: &str| AccountEntry {
-            account: Account {
-                id: id.into(),
-                name: id.into(),
-                email: None,
-            },
-            roles: Roles::Unavailable { reason: "x".into() },
-        };
-        let mut c = Catalog {
-            accounts: vec![entry("1"), entry("2")],
-            ..Catalog::default()
-        };
-        assert!(replace_roles(&mut c, "2", Roles::Listed(vec!["A".into()])));
-        assert!(!replace_roles(&mut c, "3", Roles::Listed(vec![])));
-        assert_eq!(c.unavailable().count(), 1);
-        assert_eq!(c.role_count(), 1);
     }
 }

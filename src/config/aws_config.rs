@@ -220,6 +220,7 @@ fn identity_centers(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::chain::{ChainOrigin, ChainSource, duration};
     use pretty_assertions::assert_eq;
 
     fn read(text: &str) -> AwsConfig {
@@ -367,5 +368,107 @@ sso_region = eu-west-1
         )
         .unwrap();
         assert_eq!(found, AwsConfig::default());
+    }
+
+    /// Chains read from the AWS CLI's profiles (the rules are `super::chains`'s).
+    fn aws(text: &str) -> (Vec<ChainSpec>, Vec<String>) {
+        let found = from_text(
+            text,
+            "/h/.aws/config",
+            &BTreeSet::from(["jenkins".to_owned()]),
+        );
+        (found.chains, found.notices)
+    }
+
+    #[test]
+    fn aws_cli_profiles_become_chains() {
+        let text = "\
+[sso-session acme]
+sso_start_url = https://acme.awsapps.com/start
+sso_region = us-east-1
+[profile sso-tools]
+sso_session = acme
+sso_account_id = 764289909412
+sso_role_name = DevOps
+[profile deploy]
+role_arn = arn:aws:iam::406881644574:role/etl-deployer
+source_profile = sso-tools
+duration_seconds = 3600
+[profile push]
+role_arn = arn:aws:iam::909061163445:role/ecr-push
+source_profile = deploy
+role_session_name = ci
+[profile reader]
+role_arn = arn:aws:iam::295922081140:role/s3-reader
+source_profile = jenkins
+mfa_serial = arn:aws:iam::764289909412:mfa/jenkins
+[profile env]
+role_arn = arn:aws:iam::295922081140:role/s3-reader
+credential_source = Environment
+";
+        let (chains, notices) = aws(text);
+        assert_eq!(notices, Vec::<String>::new());
+        let by_name = |n: &str| chains.iter().find(|c| c.name == n).unwrap();
+        assert_eq!(chains.len(), 4, "{chains:?}");
+        assert!(matches!(
+            &by_name("deploy").source,
+            ChainSource::Sso { session: Some(s), account, role }
+                if s == "acme" && account == "764289909412" && role == "DevOps"
+        ));
+        assert_eq!(by_name("push").source, ChainSource::Chain("deploy".into()));
+        assert_eq!(by_name("push").session_name.as_deref(), Some("ci"));
+        assert_eq!(
+            by_name("reader").source,
+            ChainSource::Profile("jenkins".into())
+        );
+        assert!(by_name("reader").mfa_serial.is_some());
+        assert_eq!(by_name("env").source, ChainSource::Environment);
+        assert!(chains.iter().all(|c| c.origin == ChainOrigin::AwsProfile));
+    }
+
+    /// One unusable profile never stops the others: it is skipped with its file, line and
+    /// why, and so is every profile chained from it.
+    #[test]
+    fn unusable_profiles_are_skipped_with_their_line_and_so_are_their_children() {
+        let text = include_str!("../../tests/fixtures/aws_config_corpus/unusable_profiles.ini");
+        let (chains, notices) = aws(text);
+        assert_eq!(
+            chains.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+            ["reader"]
+        );
+        let f = "/h/.aws/config";
+        assert_eq!(
+            notices,
+            [
+                format!(
+                    "{f}:3: profile \"web\" is skipped: it assumes its role with a web identity token (web_identity_token_file), which rolecall does not support"
+                ),
+                format!(
+                    "{f}:6: profile \"web-child\" is skipped: its source_profile \"web\" is skipped"
+                ),
+                format!(
+                    "{f}:9: profile \"imds\" is skipped: credential_source = EcsContainer is not supported by rolecall (it never calls the instance metadata service); use Environment or a source profile"
+                ),
+                format!(
+                    "{f}:13: profile \"long\" is skipped: duration_seconds = 50000: {}",
+                    duration::check_range(50_000).unwrap_err()
+                ),
+                format!(
+                    "{f}:16: profile \"long-grandchild\" is skipped: its source_profile \"long-child\" is skipped"
+                ),
+                format!(
+                    "{f}:19: profile \"long-child\" is skipped: its source_profile \"long\" is skipped"
+                ),
+                format!(
+                    "{f}:22: profile \"loop-a\" is skipped: its source_profile \"loop-b\" is skipped"
+                ),
+                format!(
+                    "{f}:25: profile \"loop-b\" is skipped: its source_profile leads round in a circle (loop-a -> loop-b -> loop-a)"
+                ),
+                format!(
+                    "{f}:28: profile \"nowhere\" is skipped: its source_profile \"missing\" is in neither the config nor the credentials file"
+                ),
+            ]
+        );
     }
 }

@@ -25,3 +25,25 @@ impl Credentials {
         self.expires_at.is_none_or(|t| now + margin < t)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_the_key_id_and_hides_the_secrets() {
+        let creds = Credentials {
+            access_key_id: "ASIAEXAMPLE".into(),
+            secret_access_key: Secret::new("hunter2".into()),
+            session_token: Some(Secret::new("tok3n".into())),
+            expires_at: None,
+        };
+        for shown in [format!("{creds:?}"), format!("{creds:#?}")] {
+            assert!(shown.contains("ASIAEXAMPLE"), "{shown}");
+            assert!(
+                !shown.contains("hunter2") && !shown.contains("tok3n"),
+                "{shown}"
+            );
+        }
+    }
+}

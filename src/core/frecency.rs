@@ -178,6 +178,7 @@ impl Frecency {
 
     /// The used roles with their scores at `now_unix`, most frecent first (ties: most recently
     /// used, then by key).
+    #[cfg(test)]
     pub fn recents(&self, now_unix: i64) -> Vec<(&RoleRef, f64)> {
         let mut out: Vec<(&RoleRef, f64, i64)> = self
             .recents
@@ -193,6 +194,7 @@ impl Frecency {
     }
 
     /// Forgets the history of `key` (not its star).
+    #[cfg(test)]
     pub fn forget(&mut self, key: &RoleRef) {
         self.recents.remove(key);
     }

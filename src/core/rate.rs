@@ -63,6 +63,7 @@ impl AdaptiveRate {
     }
 
     /// The rate at the last 429, if it still holds.
+    #[cfg(test)]
     pub fn ceiling(&self) -> Option<f64> {
         self.ceiling
     }

@@ -14,8 +14,8 @@
 
 use std::time::{Duration, SystemTime};
 
+use crate::core::idc_error::IdcError;
 use crate::core::sso::{DeviceAuthorization, Registration, SignedIn, SsoToken};
-use crate::ports::identity_center::IdcError;
 use crate::secret::Secret;
 
 /// A token this close to expiry is refreshed rather than used.
@@ -129,6 +129,7 @@ pub struct DeviceWait {
 
 impl DeviceWait {
     /// Time left before the code expires.
+    #[cfg(test)]
     pub fn remaining(&self, now: SystemTime) -> Duration {
         self.expires_at
             .duration_since(now)
@@ -235,6 +236,7 @@ impl SignIn {
         }
     }
 
+    #[cfg(test)]
     pub fn is_finished(&self) -> bool {
         matches!(self.phase, Phase::Done | Phase::Failed(_))
     }

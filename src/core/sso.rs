@@ -25,13 +25,6 @@ pub struct SsoSession {
     pub legacy: bool,
 }
 
-impl SsoSession {
-    /// Whether the registration asks for refresh tokens.
-    pub fn wants_refresh(&self) -> bool {
-        self.scopes.iter().any(|s| s == ACCOUNT_ACCESS_SCOPE)
-    }
-}
-
 /// An OIDC client registration (RegisterClient), reused until it expires.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Registration {

@@ -31,33 +31,6 @@ pub fn fill<'a>(
     Ok(out)
 }
 
-/// `template` with every `{name}` that `lookup` knows replaced by its value, in one pass (a
-/// value is never searched for placeholders again). Anything else is kept as written: a shell
-/// command's `${HOME}`, `awk '{print $1}'` or a lone `{`.
-pub fn fill_known(template: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let known = after
-            .find('}')
-            .and_then(|close| Some((close, lookup(&after[..close])?)));
-        match known {
-            Some((close, value)) => {
-                out.push_str(&value);
-                rest = &after[close + 1..];
-            }
-            None => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 /// Where a placeholder stands in a POSIX shell command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Quoting {
@@ -97,8 +70,9 @@ impl Frame {
 }
 
 /// `command` with every `{name}` that `fill(name, quoting)` knows replaced by what it returns
-/// for the place the placeholder stands, in one pass (as [`fill_known`]: anything else is kept
-/// as written). The lexer follows POSIX quoting: `'…'`, `"…"`, `\`, `$(…)`, backticks, `${…}`
+/// for the place the placeholder stands, in one pass (a value is never searched for
+/// placeholders again; anything else is kept as written: `${HOME}`, `awk '{print $1}'`, a lone
+/// `{`). The lexer follows POSIX quoting: `'…'`, `"…"`, `\`, `$(…)`, backticks, `${…}`
 /// and `#` comments; a here-document's body counts as bare text.
 pub fn fill_shell(command: &str, fill: impl Fn(&str, Quoting) -> Option<String>) -> String {
     let mut out = String::with_capacity(command.len());
@@ -210,12 +184,13 @@ mod tests {
             "b" => Some("B".to_owned()),
             _ => None,
         };
-        assert_eq!(fill_known("{a}/{b}", lookup), "{b}/B");
+        let fill = |command: &str| fill_shell(command, |n, _| lookup(n));
+        assert_eq!(fill("{a}/{b}"), "{b}/B");
         assert_eq!(
-            fill_known("${HOME} awk '{print $1}' { {b", lookup),
+            fill("${HOME} awk '{print $1}' { {b"),
             "${HOME} awk '{print $1}' { {b"
         );
-        assert_eq!(fill_known("{{b}}", lookup), "{B}");
+        assert_eq!(fill("{{b}}"), "{B}");
     }
 
     /// What `sh` makes of `printf %s QUOTED`: the value, byte for byte, and nothing run.

@@ -15,7 +15,7 @@ use super::aws_error::AwsError;
 use super::faults::Faults;
 use super::mfa;
 use super::oidc::parse_body;
-use super::server::Shared;
+use super::shared::Shared;
 
 type S = State<Arc<Shared>>;
 

@@ -14,7 +14,7 @@ use quick_xml::escape::escape;
 use super::api::Api;
 use super::ids;
 use super::oidc::{AUTHORIZATION_CODE_GRANT, check_client, client_allows};
-use super::server::Shared;
+use super::shared::Shared;
 use super::store::{AuthCode, AuthorizeRequest, DeviceStatus};
 
 type Params = HashMap<String, String>;

@@ -1,6 +1,6 @@
 //! The emulator's notion of time: the system clock plus an adjustable offset (the clock-skew
 //! knob, and how tests move time forward without sleeping), and a time scale that shortens every
-//! lifetime it hands out.
+//! lifetime it hands out; and the two ways the wire writes a time (ISO 8601, the HTTP `Date`).
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime};
@@ -83,6 +83,17 @@ pub fn iso8601(t: SystemTime) -> String {
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned())
 }
 
+/// RFC 7231 `Date`: `Sun, 06 Nov 1994 08:49:37 GMT`.
+pub fn http_date(t: SystemTime) -> String {
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    time::OffsetDateTime::from_unix_timestamp(epoch_secs(t))
+        .ok()
+        .and_then(|dt| dt.format(&format).ok())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +118,11 @@ mod tests {
     fn iso8601_has_whole_seconds_and_z() {
         let t = SystemTime::UNIX_EPOCH + Duration::from_millis(1_573_306_481_500);
         assert_eq!(iso8601(t), "2019-11-09T13:34:41Z");
+    }
+
+    #[test]
+    fn http_dates_have_the_rfc_7231_shape() {
+        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777);
+        assert_eq!(http_date(t), "Sun, 06 Nov 1994 08:49:37 GMT");
     }
 }

@@ -31,7 +31,7 @@ use serde_json::json;
 use sha2::Sha256;
 
 use super::clock::epoch_secs;
-use super::server::Shared;
+use super::shared::Shared;
 use super::sigv4::constant_time_eq;
 
 /// How long a sign-in token can be used after it was issued.

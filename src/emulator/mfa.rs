@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use totp_rs::{Algorithm, Secret, TOTP};
 
 use super::org::MfaDevice;
-use super::server::Shared;
+use super::shared::Shared;
 use super::sigv4::constant_time_eq;
 
 /// Code length.

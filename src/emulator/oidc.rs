@@ -18,7 +18,7 @@ use super::api::Api;
 use super::aws_error::AwsError;
 use super::clock::epoch_secs;
 use super::ids;
-use super::server::Shared;
+use super::shared::Shared;
 use super::store::{AccessToken, Client, DeviceAuth, DeviceStatus, Grant, RefreshToken, Store};
 
 pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";

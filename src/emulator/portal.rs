@@ -17,7 +17,7 @@ use super::aws_error::AwsError;
 use super::clock::epoch_millis;
 use super::ids;
 use super::org::User;
-use super::server::Shared;
+use super::shared::Shared;
 use super::store::{Grant, IssuedCredentials, Principal};
 
 /// The largest page AWS allows since 2026-05.

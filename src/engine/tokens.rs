@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::core::signin::{REGISTRATION_MARGIN, TOKEN_MARGIN};
+use crate::core::signin::TOKEN_MARGIN;
 use crate::core::sso::{SignedIn, SsoSession};
 use crate::ports::clock::Clock;
 use crate::ports::identity_center::{IdcError, IdentityCenter, TokenGrant};
@@ -89,9 +89,4 @@ pub async fn is_revoked<I: IdentityCenter>(idc: &I, signed_in: &SignedIn) -> boo
             .await,
         Err(IdcError::Unauthorized)
     )
-}
-
-/// Whether a registration is about to need replacing (for `status`).
-pub fn registration_expiring(signed_in: &SignedIn, now: std::time::SystemTime) -> bool {
-    !signed_in.registration.is_valid_at(now, REGISTRATION_MARGIN)
 }

@@ -8,6 +8,8 @@ use crate::core::credentials::Credentials;
 use crate::core::sso::{DeviceAuthorization, Registration, SsoToken};
 use crate::secret::Secret;
 
+pub use crate::core::idc_error::IdcError;
+
 /// What RegisterClient is asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegisterRequest {
@@ -35,60 +37,6 @@ pub enum TokenGrant<'a> {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_token: Option<String>,
-}
-
-/// The kinds of failure that decide what happens next.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum IdcError {
-    /// Device flow: the user has not answered yet; poll again after the interval.
-    #[error("authorization is pending")]
-    AuthorizationPending,
-    /// Device flow: polled too fast; add 5 s to the interval.
-    #[error("polling too fast")]
-    SlowDown,
-    /// Device flow: the code expired before the user approved.
-    #[error("the sign-in code expired")]
-    ExpiredCode,
-    /// The user denied the sign-in.
-    #[error("the sign-in was denied")]
-    AccessDenied,
-    /// A code, refresh token or device code is no longer valid.
-    #[error("the grant is no longer valid: {0}")]
-    InvalidGrant(String),
-    /// The client registration is unknown or expired: register again.
-    #[error("the client registration is no longer valid: {0}")]
-    InvalidClient(String),
-    /// The access token is expired, revoked or logged out: sign in again.
-    #[error("the sign-in session has expired or was revoked")]
-    Unauthorized,
-    /// HTTP 429: slow down and retry.
-    #[error("throttled by AWS (too many requests)")]
-    Throttled,
-    /// The user has no access to that account or role.
-    #[error("no access: {0}")]
-    Forbidden(String),
-    #[error("not found: {0}")]
-    NotFound(String),
-    #[error("invalid request: {0}")]
-    InvalidRequest(String),
-    /// A 5xx answer: retry later.
-    #[error("AWS had an internal error: {0}")]
-    Server(String),
-    /// No answer: connection refused, DNS, timeout.
-    #[error("cannot reach IAM Identity Center: {0}")]
-    Network(String),
-    #[error("{0}")]
-    Other(String),
-}
-
-impl IdcError {
-    /// Worth retrying the same call after a pause.
-    pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            IdcError::Throttled | IdcError::Server(_) | IdcError::Network(_)
-        )
-    }
 }
 
 /// SSO OIDC and the SSO portal of one identity center region.

@@ -1,8 +1,8 @@
 //! What happened: input, time, and the answers to effects.
 
-use crate::catalog::CatalogEvent;
 use crate::core::catalog::{Catalog, CatalogDiff, Roles};
 use crate::core::credentials::Credentials;
+use crate::core::listing::CatalogEvent;
 use crate::core::signin;
 use crate::core::sso::SignedIn;
 

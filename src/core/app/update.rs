@@ -3,10 +3,10 @@
 use std::collections::BTreeSet;
 use std::time::SystemTime;
 
-use crate::catalog::{CatalogEvent, replace_roles};
 use crate::core::catalog::{Catalog, CatalogDiff, RoleRef};
 use crate::core::countdown;
 use crate::core::credentials::Credentials;
+use crate::core::listing::{CatalogEvent, replace_roles};
 use crate::core::search::SearchIndex;
 use crate::core::signin::{self, Method, Phase, SignIn};
 use crate::core::sso::SignedIn;
@@ -848,20 +848,6 @@ fn on_mouse(state: &mut AppState, mouse: MouseInput) -> Vec<Effect> {
             }
         }
     }
-}
-
-/// The role a hit stands for, for tests and the UI.
-pub fn role_at(state: &AppState, hit: usize) -> Option<RoleRef> {
-    state.hits().get(hit).and_then(|h| state.role_ref(h.row))
-}
-
-/// An account whose roles are unavailable, for the unused-roles check in tests.
-pub fn is_unavailable(state: &AppState, hit: usize) -> bool {
-    state
-        .hits()
-        .get(hit)
-        .and_then(|h| state.meta.get(h.row))
-        .is_some_and(|m| m.unavailable.is_some())
 }
 
 mod chains;

@@ -9,9 +9,9 @@ use crate::core::app::Keymap;
 use crate::core::app::state::{AppSettings, SessionInfo};
 use crate::core::catalog::{Account, AccountEntry, Roles};
 use crate::core::frecency::Frecency;
+use crate::core::idc_error::IdcError;
 use crate::core::signin::{Event as SignInEvent, Failure};
 use crate::core::sso::{DeviceAuthorization, Registration, SsoToken};
-use crate::ports::identity_center::IdcError;
 use crate::secret::Secret;
 
 fn now() -> SystemTime {
@@ -20,6 +20,20 @@ fn now() -> SystemTime {
 
 fn later(secs: u64) -> SystemTime {
     now() + Duration::from_secs(secs)
+}
+
+/// The role a hit stands for.
+fn role_at(state: &AppState, hit: usize) -> Option<RoleRef> {
+    state.hits().get(hit).and_then(|h| state.role_ref(h.row))
+}
+
+/// Whether the hit is an account whose roles are unavailable.
+fn is_unavailable(state: &AppState, hit: usize) -> bool {
+    state
+        .hits()
+        .get(hit)
+        .and_then(|h| state.meta.get(h.row))
+        .is_some_and(|m| m.unavailable.is_some())
 }
 
 fn entry(id: &str, name: &str, roles: &[&str]) -> AccountEntry {

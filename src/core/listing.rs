@@ -1,7 +1,10 @@
-//! Progress of a listing as events on a channel: the TUI folds them into its state, the CLI
-//! renders them as one progress line ([`super::progress`]).
+//! What a listing of the catalog reports, as the core sees it: progress events (the app folds
+//! them into its state, the CLI renders them as one progress line, `catalog::progress`), the
+//! summary of a finished listing, and folding one account's retried roles into a catalog.
 
 use std::time::Duration;
+
+use super::catalog::{Catalog, Roles};
 
 /// One step of a listing, in the order things happen.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,4 +46,46 @@ pub struct ListSummary {
     /// The request rate at the end, per second.
     pub final_rate: f64,
     pub elapsed: Duration,
+}
+
+/// Puts `roles` (from `catalog::Lister::fetch_roles`) in place of an account's roles (a failure keeps
+/// the roles known before, stale). Returns whether the account is in the catalog.
+pub fn replace_roles(catalog: &mut Catalog, account_id: &str, roles: Roles) -> bool {
+    match catalog
+        .accounts
+        .iter_mut()
+        .find(|e| e.account.id == account_id)
+    {
+        Some(entry) => {
+            entry.roles = roles.after(&entry.roles);
+            true
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::catalog::{Account, AccountEntry};
+
+    #[test]
+    fn replacing_roles_touches_only_that_account() {
+        let entry = |id: &str| AccountEntry {
+            account: Account {
+                id: id.into(),
+                name: id.into(),
+                email: None,
+            },
+            roles: Roles::Unavailable { reason: "x".into() },
+        };
+        let mut c = Catalog {
+            accounts: vec![entry("1"), entry("2")],
+            ..Catalog::default()
+        };
+        assert!(replace_roles(&mut c, "2", Roles::Listed(vec!["A".into()])));
+        assert!(!replace_roles(&mut c, "3", Roles::Listed(vec![])));
+        assert_eq!(c.unavailable().count(), 1);
+        assert_eq!(c.role_count(), 1);
+    }
 }
