@@ -335,4 +335,27 @@ mod tests {
         );
         assert_eq!(err.lines().count(), 1);
     }
+
+    #[test]
+    fn a_key_that_does_not_parse_is_an_error_at_its_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = paths(dir.path());
+        std::fs::create_dir_all(p.config_file.parent().unwrap()).unwrap();
+        for (text, line) in [
+            (
+                "[keys]\n\"ctrl-g\" = \"refresh-catalog\"\n\"hyper-x\" = \"quit\"\n",
+                3,
+            ),
+            (
+                "[[actions]]\nname = \"a\"\ncommand = \"true\"\nkey = \"ctrl-\"\n",
+                4,
+            ),
+        ] {
+            std::fs::write(&p.config_file, text).unwrap();
+            let err = Config::load(&p).unwrap_err().to_string();
+            let at = format!("{}:{line}: ", p.config_file.display());
+            assert!(err.starts_with(&at), "{err}");
+            assert!(err.contains("unknown key"), "{err}");
+        }
+    }
 }

@@ -39,7 +39,7 @@ use ratatui::Frame;
 use ratatui::buffer::Buffer;
 
 use crate::core::app::AppState;
-use crate::core::app::state::{Overlay, Screen};
+use crate::core::app::state::{Modal, Screen};
 
 pub use theme::Theme;
 
@@ -71,17 +71,15 @@ pub fn draw(frame: &mut Frame, state: &AppState, ctx: &ViewCtx) {
         status_bar::draw_toast(frame, area, state, ctx);
     }
     status_bar::draw(frame, regions.status, state, ctx);
-    if let Some(menu) = &state.handover {
-        handover_menu::draw(frame, regions.body, menu, state, ctx);
-    }
-    if let Some(prompt) = &state.prompt {
-        prompt_overlay::draw(frame, regions.body, prompt, ctx);
-    }
-    match state.overlay {
-        Overlay::None => {}
-        Overlay::Help => help_overlay::draw(frame, frame.area(), state, ctx),
-        Overlay::Exports { held_id } => {
-            exports_overlay::draw(frame, frame.area(), held_id, state, ctx)
+    match &state.modal {
+        Modal::None => {}
+        Modal::Menu(menu) => handover_menu::draw(frame, regions.body, menu, state, ctx),
+        Modal::Prompt(prompt) => {
+            prompt_overlay::draw(frame, regions.body, prompt, &state.keymap, ctx);
+        }
+        Modal::Help => help_overlay::draw(frame, frame.area(), state, ctx),
+        Modal::Exports { held_id } => {
+            exports_overlay::draw(frame, frame.area(), *held_id, state, ctx);
         }
     }
 }

@@ -82,7 +82,7 @@ pub async fn run_app_with(
 ) -> Result<(), CliError> {
     let session = ctx.session(wanted)?;
     let file = &ctx.config.file;
-    let keymap = Keymap::with_overrides(&file.keys).map_err(|e| CliError::Usage(e.to_string()))?;
+    let keymap = Keymap::with_overrides(&file.keys);
     let idc = Arc::new(ctx.identity_center(&session));
     let opener = SystemBrowser;
     let open_browser = file.sign_in.open_browser && opener.can_open();
@@ -147,8 +147,8 @@ pub async fn run_app_with(
             until: now + state.settings.toast_for,
         });
     }
-    state.catalog_stale = is_stale(
-        &state.catalog,
+    state.list.stale = is_stale(
+        &state.list.catalog,
         Duration::from_secs(file.catalog.refresh_after_minutes * 60),
         now,
     );

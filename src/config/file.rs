@@ -6,9 +6,8 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 use crate::adapters::store_select::Backend;
-use crate::core::app::Command;
-use crate::core::app::keymap::Keymap;
 use crate::core::app::state::{CustomAction, DefaultAction};
+use crate::core::app::{Command, Key};
 use crate::core::sso::{ACCOUNT_ACCESS_SCOPE, SsoSession};
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -31,9 +30,10 @@ pub struct ConfigFile {
     pub app: AppSection,
     #[serde(default)]
     pub aws_files: AwsFilesSection,
-    /// Key bindings: `"ctrl-g" = "refresh-catalog"`; each replaces what its key did.
+    /// Key bindings: `"ctrl-g" = "refresh-catalog"`; each replaces what its key did. Key
+    /// names are parsed here: one that does not parse is an error at its line.
     #[serde(default)]
-    pub keys: BTreeMap<String, Command>,
+    pub keys: BTreeMap<Key, Command>,
     /// Short names for roles on the command line: `prod = "payments-prod/AdministratorAccess"`.
     #[serde(default)]
     pub aliases: BTreeMap<String, String>,
@@ -223,10 +223,6 @@ impl ConfigFile {
                 ));
             }
         }
-        if let Err(e) = Keymap::with_overrides(&self.keys) {
-            let crate::core::app::keymap::KeymapError::UnknownKey(name) = &e;
-            return Err((line_of(&format!("\"{name}\"")), format!("[keys]: {e}")));
-        }
         if self.app.critical_minutes > self.app.warn_minutes {
             return Err((
                 line_of("critical_minutes"),
@@ -309,6 +305,18 @@ mod tests {
     }
 
     #[test]
+    fn action_keys_are_parsed_at_load_and_a_bad_one_names_its_line() {
+        let action = |key: &str| {
+            format!("[[actions]]\nname = \"ECR\"\nkey = \"{key}\"\ncommand = \"true\"\n")
+        };
+        let ok = ConfigFile::parse(&action("ctrl-e")).unwrap();
+        assert_eq!(ok.actions[0].key, Some(Key::Ctrl('e')));
+        let (line, cause) = ConfigFile::parse(&action("hyper-e")).unwrap_err();
+        assert_eq!(line, 3, "{cause}");
+        assert!(cause.contains("unknown key \"hyper-e\""), "{cause}");
+    }
+
+    #[test]
     fn bad_values_name_their_line() {
         let (line, _) = ConfigFile::parse("[sign_in]\nmethod = \"carrier-pigeon\"\n").unwrap_err();
         assert_eq!(line, 2);
@@ -335,6 +343,15 @@ mod example_tests {
             2,
             "both example chains are valid"
         );
+        for command in Command::ALL {
+            assert!(
+                text.contains(&format!(" {},", command.name()))
+                    || text.contains(&format!(" {};", command.name()))
+                    || text.contains(&format!(" {}.", command.name())),
+                "the command {} is not documented",
+                command.name()
+            );
+        }
         for key in [
             "default_session",
             "import_aws_config",

@@ -5,14 +5,15 @@
 //! | module | holds |
 //! |---|---|
 //! | [`key`] | keys and mouse input, independent of the terminal library |
-//! | [`command`] | what a key can do, with the description `?` help shows |
-//! | [`keymap`] | key → command bindings, defaults and `[keys]` from config.toml |
-//! | [`state`] | `AppState`: everything the screen shows |
+//! | [`command`] | every command, declared once: name, description, default keys per context |
+//! | [`keymap`] | (context, key) → command: defaults and `[keys]`; help and hints come from it |
+//! | [`state`] | `AppState`: sign-in, catalog list, sessions, requests, one modal, settings |
 //! | [`msg`] | `Msg`: what happened |
 //! | [`effect`] | `Effect`: what the runtime must do; `ExitPlan` |
 //! | [`prompt`] | the MFA code question and the "assume another role" form |
+//! | [`requests`] | requests in flight, by request id |
 //! | [`urgency`] | how close a session is to expiry, for colours and warnings |
-//! | [`update`] | the transitions |
+//! | [`update`] | the transitions, by domain: sign-in, listing, credentials, chains, the hand-over, keys, paste |
 
 pub mod command;
 pub mod effect;
@@ -20,6 +21,7 @@ pub mod key;
 pub mod keymap;
 pub mod msg;
 pub mod prompt;
+pub mod requests;
 pub mod state;
 pub mod update;
 pub mod urgency;

@@ -33,7 +33,9 @@ impl Default for RunOptions {
     fn default() -> Self {
         Self {
             tick: Duration::from_secs(1),
-            theme: Theme::from_env(),
+            theme: Theme::new(crate::ui::theme::no_color(
+                std::env::var_os("NO_COLOR").as_deref(),
+            )),
             frames: None,
             handle_signals: true,
             clipboard: None,
@@ -169,7 +171,7 @@ where
         // Panels that come and go (sessions, toasts) move the list: keep the core in step.
         let (width, height) = state.size;
         let (top, rows) = list_area(width, height, state);
-        if (top, usize::from(rows).max(1)) != (state.list_top, state.list_height) {
+        if (top, usize::from(rows).max(1)) != (state.list.top, state.list.height) {
             let resize = resize_msg(state, width, height);
             effects.extend(update(state, resize, clock.now()));
         }

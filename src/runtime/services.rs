@@ -274,7 +274,8 @@ impl<I: IdentityCenter + 'static> Services<I> {
                     tracing::info!(reason = %e, "browser not opened");
                     Err(format!(
                         "cannot open a browser here ({e}): open the URL on screen yourself"
-                    ))
+                    )
+                    .into())
                 }
             })),
             Effect::Copy(_) | Effect::Exit => None,
@@ -283,13 +284,17 @@ impl<I: IdentityCenter + 'static> Services<I> {
                 credentials,
                 region,
             } => Some(Msg::HandedOver(
-                self.write_profile(profile, credentials, region).await,
+                self.write_profile(profile, credentials, region)
+                    .await
+                    .map_err(Into::into),
             )),
             Effect::OpenConsole {
                 credentials,
                 chained,
             } => Some(Msg::HandedOver(
-                self.open_console(credentials, chained).await,
+                self.open_console(credentials, chained)
+                    .await
+                    .map_err(Into::into),
             )),
             Effect::AssumeChain {
                 request,

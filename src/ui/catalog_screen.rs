@@ -11,7 +11,8 @@ use ratatui::widgets::Paragraph;
 use super::ViewCtx;
 use super::layout::CatalogAreas;
 use super::text;
-use crate::core::app::state::{CHAIN_MARK, Focus, Overlay};
+use crate::core::app::command::Context;
+use crate::core::app::state::{CHAIN_MARK, Focus};
 use crate::core::app::{AppState, Command};
 use crate::core::search::{Highlight, Hit};
 
@@ -29,7 +30,7 @@ pub fn draw(frame: &mut Frame, areas: &CatalogAreas, state: &AppState, ctx: &Vie
 
 /// `listing roles 120/400 · 18 req/s` while a listing runs.
 pub fn progress_text(state: &AppState) -> Option<String> {
-    let r = state.refresh?;
+    let r = state.list.refresh?;
     let rate = if r.rate >= 0.5 {
         format!(" · {:.0} req/s", r.rate)
     } else {
@@ -49,7 +50,7 @@ pub fn progress_text(state: &AppState) -> Option<String> {
 fn draw_search(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
     let theme = &ctx.theme;
     let width = usize::from(area.width);
-    let count = format!("{}/{}", state.hits().len(), state.search.len());
+    let count = format!("{}/{}", state.hits().len(), state.list.search().len());
     let mut right = vec![Span::styled(count, theme.strong), Span::raw(" ")];
     if let Some(progress) = progress_text(state) {
         right.insert(0, Span::styled(format!("{progress}   "), theme.dim));
@@ -61,7 +62,7 @@ fn draw_search(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
     }
     let prompt = " › ";
     let room = width.saturating_sub(text::width(prompt) + right_width + 2);
-    let query_text = if state.query.is_empty() {
+    let query_text = if state.list.query.is_empty() {
         let long = "type to search accounts, ids and roles";
         let short = if text::width(long) <= room {
             long
@@ -71,7 +72,7 @@ fn draw_search(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
         text::fit(short, room)
     } else {
         // Keep the end of a long query, where the typing happens.
-        let escaped = text::escape(&state.query);
+        let escaped = text::escape(&state.list.query);
         let w = text::width(&escaped);
         if w <= room {
             escaped
@@ -88,12 +89,12 @@ fn draw_search(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
             format!("…{tail}")
         }
     };
-    let query_style = if state.query.is_empty() {
+    let query_style = if state.list.query.is_empty() {
         theme.dim
     } else {
         theme.strong
     };
-    let query_width = if state.query.is_empty() {
+    let query_width = if state.list.query.is_empty() {
         0
     } else {
         text::width(&query_text)
@@ -106,22 +107,21 @@ fn draw_search(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
     ];
     spans.extend(right);
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
-    let typing =
-        state.focus == Focus::Roles && state.overlay == Overlay::None && state.handover.is_none();
+    let typing = state.focus == Focus::Roles && !state.modal.holds_the_list();
     if typing && area.height > 0 {
         let x = area.x + u16::try_from(text::width(prompt) + query_width).unwrap_or(0);
         frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
     }
 }
 
-/// The first hit shown: `state.offset`, moved only if the selection would be off screen.
+/// The first hit shown: `state.list.offset`, moved only if the selection would be off screen.
 pub fn view_offset(state: &AppState, rows: usize) -> usize {
     let rows = rows.max(1);
-    let mut offset = state.offset;
-    if state.selected < offset {
-        offset = state.selected;
-    } else if state.selected >= offset + rows {
-        offset = state.selected + 1 - rows;
+    let mut offset = state.list.offset;
+    if state.list.selected < offset {
+        offset = state.list.selected;
+    } else if state.list.selected >= offset + rows {
+        offset = state.list.selected + 1 - rows;
     }
     offset.min(state.hits().len().saturating_sub(rows))
 }
@@ -132,6 +132,7 @@ fn columns(width: usize, state: &AppState, new_col: bool) -> (usize, usize) {
     let fixed = 1 + 2 + 2 + ID_WIDTH + 2 + 1 + if new_col { NEW.len() + 1 } else { 0 };
     let avail = width.saturating_sub(fixed);
     let longest = state
+        .list
         .catalog
         .accounts
         .iter()
@@ -153,12 +154,12 @@ fn draw_list(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
     let theme = &ctx.theme;
     let rows = usize::from(area.height);
     let offset = view_offset(state, rows);
-    let new_col = !state.new_roles.is_empty();
+    let new_col = !state.list.new_roles.is_empty();
     let width = usize::from(area.width);
     let (name_w, role_w) = columns(width, state, new_col);
     let retry = state
         .keymap
-        .hint(Command::RetryAccount)
+        .hint(Command::RetryAccount, Context::Catalog)
         .map_or_else(String::new, |k| format!(" — {k} retries"));
     let mut lines = Vec::with_capacity(rows);
     for (i, hit) in state.hits().iter().enumerate().skip(offset).take(rows) {
@@ -167,10 +168,10 @@ fn draw_list(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
         };
         let role_ref = row.role_ref();
         let unavailable = state
-            .meta
-            .get(hit.row)
+            .list
+            .meta(hit.row)
             .is_some_and(|m| m.unavailable.is_some());
-        let selected = i == state.selected;
+        let selected = i == state.list.selected;
         let mut base = if unavailable {
             theme.unavailable
         } else {
@@ -186,7 +187,7 @@ fn draw_list(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
         let hl = highlights(state, hit);
         let favorite = state.frecency.is_favorite(&role_ref);
         let mut spans = vec![Span::styled(if selected { "›" } else { " " }, base)];
-        let chained = state.meta.get(hit.row).is_some_and(|m| m.chain.is_some());
+        let chained = state.list.meta(hit.row).is_some_and(|m| m.chain.is_some());
         spans.push(if favorite {
             Span::styled(format!("{FAVORITE} "), base.patch(theme.marker))
         } else if chained {
@@ -231,7 +232,7 @@ fn draw_list(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
             ));
         }
         if new_col {
-            let mark = if state.new_roles.contains(&role_ref) {
+            let mark = if state.list.new_roles.contains(&role_ref) {
                 NEW
             } else {
                 "   "
@@ -248,8 +249,8 @@ fn draw_list(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
 /// The hit's highlight indices, computed now for hits past the search's highlight window.
 fn highlights(state: &AppState, hit: &Hit) -> Highlight {
     let empty = hit.name_idx.is_empty() && hit.role_idx.is_empty() && hit.id_idx.is_empty();
-    if empty && !state.query.trim().is_empty() {
-        state.search.highlight(hit.row, &state.query)
+    if empty && !state.list.query.trim().is_empty() {
+        state.list.search().highlight(hit.row, &state.list.query)
     } else {
         Highlight {
             name_idx: hit.name_idx.clone(),
@@ -262,8 +263,8 @@ fn highlights(state: &AppState, hit: &Hit) -> Highlight {
 fn draw_empty(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
     let theme = &ctx.theme;
     let width = usize::from(area.width).saturating_sub(2);
-    let (first, second) = if state.catalog.accounts.is_empty() {
-        if state.refresh.is_some() || state.catalog_stale {
+    let (first, second) = if state.list.catalog.accounts.is_empty() {
+        if state.list.refresh.is_some() || state.list.stale {
             (
                 "listing accounts…".to_owned(),
                 "the list fills in as they arrive".to_owned(),
@@ -271,7 +272,7 @@ fn draw_empty(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
         } else {
             let key = state
                 .keymap
-                .hint(Command::RefreshCatalog)
+                .hint(Command::RefreshCatalog, Context::Catalog)
                 .map_or_else(String::new, |k| format!(" — {k} lists again"));
             (
                 "no accounts are assigned to you here".to_owned(),
@@ -281,9 +282,9 @@ fn draw_empty(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
     } else {
         let key = state
             .keymap
-            .hint(Command::Back)
+            .hint(Command::Back, Context::Catalog)
             .map_or_else(String::new, |k| format!("{k} clears the search"));
-        (format!("no matches for “{}”", state.query), key)
+        (format!("no matches for “{}”", state.list.query), key)
     };
     let lines = vec![
         Line::raw(""),

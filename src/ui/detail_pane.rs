@@ -36,7 +36,7 @@ fn facts(state: &AppState, ctx: &ViewCtx) -> Option<Facts> {
     }
     let index = state.selected_row()?;
     let row = state.row(index)?;
-    let meta = state.meta.get(index);
+    let meta = state.list.meta(index);
     let unavailable = meta.and_then(|m| m.unavailable.clone());
     let last_used = state
         .frecency
@@ -84,7 +84,7 @@ fn chain_facts(chain: &ChainSpec) -> Vec<(&'static str, String)> {
 
 /// The selected held session: who it is, when it ends, why it is short.
 fn session_facts(state: &AppState, ctx: &ViewCtx) -> Option<Facts> {
-    let held = state.held.get(state.held_selected)?;
+    let held = state.sessions.held.get(state.sessions.selected)?;
     let mut extra = vec![(
         "who am I",
         held.caller_arn

@@ -11,8 +11,21 @@ use super::ViewCtx;
 use super::layout::centered;
 use super::status_bar::{remaining_text, urgency_of};
 use super::text;
-use crate::core::app::AppState;
+use crate::core::app::command::Context;
 use crate::core::app::state::Handover;
+use crate::core::app::{AppState, Command};
+
+/// The keys the menu reads, from the live keymap.
+fn footer(state: &AppState) -> String {
+    state.keymap.hint_line(
+        Context::Menu,
+        &[
+            (&[Command::Up, Command::Down], "choose"),
+            (&[Command::Choose], "ok"),
+            (&[Command::Back], "close"),
+        ],
+    )
+}
 
 pub fn draw(frame: &mut Frame, area: Rect, menu: &Handover, state: &AppState, ctx: &ViewCtx) {
     let theme = &ctx.theme;
@@ -32,10 +45,7 @@ pub fn draw(frame: &mut Frame, area: Rect, menu: &Handover, state: &AppState, ct
         .borders(Borders::ALL)
         .border_style(theme.accent)
         .title(Span::styled(" credentials ready ", theme.accent))
-        .title_bottom(Span::styled(
-            " ↑↓ choose · enter ok · esc close ",
-            theme.dim,
-        ));
+        .title_bottom(Span::styled(format!(" {} ", footer(state)), theme.dim));
     let inner = block.inner(rect);
     frame.render_widget(Clear, rect);
     frame.render_widget(block, rect);

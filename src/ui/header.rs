@@ -14,7 +14,7 @@ use crate::core::countdown;
 
 /// `session 7h 59m`, `session expired`, or nothing before the first sign-in.
 pub fn session_countdown(state: &AppState, ctx: &ViewCtx) -> Option<(String, Urgency)> {
-    let at = state.session.token_expires_at?;
+    let at = state.sign_in.session.token_expires_at?;
     let urgency = Urgency::of(Some(at), ctx.now, state.settings.thresholds);
     let text = match countdown::remaining(at, ctx.now) {
         Some(d) => format!("session {}", countdown::human(d)),
@@ -32,7 +32,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
     let sep = " · ";
     let mut spans = vec![Span::styled(name, theme.accent)];
     let mut room = width.saturating_sub(text::width(name) + right_width);
-    let s = &state.session;
+    let s = &state.sign_in.session;
     for (i, part) in [&s.name, &s.region, &s.start_url].into_iter().enumerate() {
         if part.is_empty() {
             continue;

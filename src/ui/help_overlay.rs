@@ -11,26 +11,23 @@ use super::layout::centered;
 use super::text;
 use crate::core::app::command::Context;
 use crate::core::app::state::Screen;
-use crate::core::app::{AppState, Command};
+use crate::core::app::{AppState, Key};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
     let theme = &ctx.theme;
-    // The commands of the screen on view and the global ones.
+    // The commands of the screen on view and the global ones, with their keys.
     let context = match state.screen {
         Screen::SignIn => Context::SignIn,
         Screen::Catalog => Context::Catalog,
     };
-    let applies = |desc: &str| {
-        Command::ALL
-            .iter()
-            .find(|c| c.description() == desc)
-            .is_none_or(|c| c.context() == context || c.context() == Context::Global)
-    };
     let rows: Vec<(String, &str)> = state
         .keymap
-        .help()
+        .help(context)
         .into_iter()
-        .filter(|(_, desc)| applies(desc))
+        .map(|(command, keys)| {
+            let names: Vec<String> = keys.iter().map(Key::to_string).collect();
+            (names.join(" "), command.description())
+        })
         .collect();
     let keys_w = rows
         .iter()

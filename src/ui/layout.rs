@@ -121,7 +121,7 @@ pub fn catalog(body: Rect, state: &AppState) -> CatalogAreas {
         height: body.height.saturating_sub(search.height),
         ..body
     };
-    let panel = sessions_rows(state.held.len(), body.height);
+    let panel = sessions_rows(state.sessions.held.len(), body.height);
     let sessions = (panel > 0 && rest.height >= panel + 3).then(|| {
         rest.height -= panel;
         Rect {

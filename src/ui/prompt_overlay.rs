@@ -11,18 +11,42 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use super::ViewCtx;
 use super::layout::centered;
 use super::text;
-use crate::core::app::prompt::{AssumeForm, FIELDS, MfaQuestion, Prompt};
+use crate::core::app::Command;
+use crate::core::app::command::Context;
+use crate::core::app::keymap::Keymap;
+use crate::core::app::prompt::{AssumeForm, Field, MfaQuestion, Prompt};
 use crate::core::app::state::CHAIN_MARK;
 use crate::core::chain::session_name;
 
-pub fn draw(frame: &mut Frame, area: Rect, prompt: &Prompt, ctx: &ViewCtx) {
+pub fn draw(frame: &mut Frame, area: Rect, prompt: &Prompt, keymap: &Keymap, ctx: &ViewCtx) {
     match prompt {
-        Prompt::Mfa(question) => mfa(frame, area, question, ctx),
-        Prompt::Assume(form) => assume(frame, area, form, ctx),
+        Prompt::Mfa(question) => mfa(frame, area, question, keymap, ctx),
+        Prompt::Assume(form) => assume(frame, area, form, keymap, ctx),
     }
 }
 
-fn boxed<'a>(frame: &mut Frame, rect: Rect, title: &'a str, hint: &'a str, ctx: &ViewCtx) -> Rect {
+/// A question's keys, from the live keymap: the form's own ([`Context::Form`]) and the line's
+/// ([`Context::Prompt`]).
+fn hint(keymap: &Keymap, form: bool, submit: &str) -> String {
+    let moves = keymap.hint_line(
+        Context::Form,
+        &[
+            (&[Command::NextField], "next field"),
+            (&[Command::Up, Command::Down], "past ARNs"),
+        ],
+    );
+    let line = keymap.hint_line(
+        Context::Prompt,
+        &[(&[Command::Submit], submit), (&[Command::Cancel], "cancel")],
+    );
+    if form && !moves.is_empty() {
+        format!("{moves} · {line}")
+    } else {
+        line
+    }
+}
+
+fn boxed(frame: &mut Frame, rect: Rect, title: &str, hint: &str, ctx: &ViewCtx) -> Rect {
     let theme = &ctx.theme;
     let block = Block::default()
         .borders(Borders::ALL)
@@ -35,10 +59,10 @@ fn boxed<'a>(frame: &mut Frame, rect: Rect, title: &'a str, hint: &'a str, ctx: 
     inner
 }
 
-fn mfa(frame: &mut Frame, area: Rect, q: &MfaQuestion, ctx: &ViewCtx) {
+fn mfa(frame: &mut Frame, area: Rect, q: &MfaQuestion, keymap: &Keymap, ctx: &ViewCtx) {
     let theme = &ctx.theme;
     let rect = centered(area, 60, 8);
-    let inner = boxed(frame, rect, "MFA code", "enter submit · esc cancel", ctx);
+    let inner = boxed(frame, rect, "MFA code", &hint(keymap, false, "submit"), ctx);
     let width = usize::from(inner.width).saturating_sub(2);
     let mut lines = vec![
         Line::from(vec![
@@ -60,23 +84,18 @@ fn mfa(frame: &mut Frame, area: Rect, q: &MfaQuestion, ctx: &ViewCtx) {
     ];
     if let Some(error) = &q.error {
         lines.push(Line::styled(
-            format!(" {}", text::fit(error, width)),
+            format!(" {}", text::fit(&error.to_string(), width)),
             theme.warn,
         ));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn assume(frame: &mut Frame, area: Rect, form: &AssumeForm, ctx: &ViewCtx) {
+fn assume(frame: &mut Frame, area: Rect, form: &AssumeForm, keymap: &Keymap, ctx: &ViewCtx) {
     let theme = &ctx.theme;
     let rect = centered(area, 76, 12);
-    let inner = boxed(
-        frame,
-        rect,
-        "assume another role",
-        "tab next field · ↑↓ past ARNs · enter assume · esc cancel",
-        ctx,
-    );
+    let hint = hint(keymap, true, "assume");
+    let inner = boxed(frame, rect, "assume another role", &hint, ctx);
     let width = usize::from(inner.width).saturating_sub(2);
     let label_w = 14;
     let value_w = width.saturating_sub(label_w + 3);
@@ -90,14 +109,17 @@ fn assume(frame: &mut Frame, area: Rect, form: &AssumeForm, ctx: &ViewCtx) {
         ]),
         Line::raw(""),
     ];
-    for (i, label) in FIELDS.iter().enumerate() {
-        let focused = i == form.focus;
-        let value = &form.values[i];
-        let (shown, style) = match (value.is_empty(), i) {
-            (true, 4) => (format!("({})", session_name::DEFAULT_TEMPLATE), theme.dim),
-            (true, 3) => ("(1h, STS's default)".to_owned(), theme.dim),
+    for field in Field::ALL {
+        let label = field.label();
+        let focused = field == form.focus;
+        let value = form.values.get(field);
+        let (shown, style) = match (value.is_empty(), field) {
+            (true, Field::SessionName) => {
+                (format!("({})", session_name::DEFAULT_TEMPLATE), theme.dim)
+            }
+            (true, Field::Duration) => ("(1h, STS's default)".to_owned(), theme.dim),
             (true, _) => (String::new(), Style::default()),
-            (false, _) => (value.clone(), Style::default()),
+            (false, _) => (value.to_owned(), Style::default()),
         };
         let cursor = if focused && !value.is_empty() {
             "_"
@@ -117,7 +139,7 @@ fn assume(frame: &mut Frame, area: Rect, form: &AssumeForm, ctx: &ViewCtx) {
     let note = form
         .error
         .as_ref()
-        .map(|e| (e.clone(), theme.warn))
+        .map(|e| (e.to_string(), theme.warn))
         .or_else(|| form.duration_hint().map(|h| (h, theme.dim)));
     if let Some((note, style)) = note {
         lines.push(Line::raw(""));

@@ -11,6 +11,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::ViewCtx;
 use super::status_bar::{remaining_text, urgency_of};
 use super::text;
+use crate::core::app::command::Context;
 use crate::core::app::state::Focus;
 use crate::core::app::urgency::Urgency;
 use crate::core::app::{AppState, Command};
@@ -32,10 +33,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
         .borders(Borders::ALL)
         .border_style(if focused { theme.accent } else { theme.border })
         .title(Span::styled(
-            format!(" sessions ({}) ", state.held.len()),
+            format!(" sessions ({}) ", state.sessions.held.len()),
             title_style,
         ));
-    if let Some(key) = state.keymap.hint(Command::SwitchFocus) {
+    if let Some(key) = state.keymap.hint(Command::SwitchFocus, Context::Catalog) {
         let what = if focused { "back to roles" } else { "select" };
         block = block.title(
             Line::from(vec![
@@ -47,18 +48,25 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
     }
     let renew = state
         .keymap
-        .hint(Command::RefreshCredentials)
+        .hint(Command::RefreshCredentials, Context::Catalog)
         .map_or_else(String::new, |k| format!("{k} renews"));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let rows = usize::from(inner.height).max(1);
-    let offset = state.held_selected.saturating_sub(rows - 1);
+    let offset = state.sessions.selected.saturating_sub(rows - 1);
     let width = usize::from(inner.width);
     let fixed = 1 + 2 + KEY_WIDTH + 2 + LEFT_WIDTH + 1 + URGENCY_WIDTH + 1;
     let label_w = width.saturating_sub(fixed).clamp(8, 44);
     let mut lines = Vec::new();
-    for (i, held) in state.held.iter().enumerate().skip(offset).take(rows) {
-        let selected = focused && i == state.held_selected;
+    for (i, held) in state
+        .sessions
+        .held
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(rows)
+    {
+        let selected = focused && i == state.sessions.selected;
         let base = if selected {
             theme.selection
         } else {

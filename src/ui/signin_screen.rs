@@ -14,6 +14,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 use super::ViewCtx;
 use super::big_text;
 use super::text;
+use crate::core::app::command::Context;
 use crate::core::app::urgency::{Thresholds, Urgency};
 use crate::core::app::{AppState, Command};
 use crate::core::countdown;
@@ -26,11 +27,15 @@ const CODE_THRESHOLDS: Thresholds = Thresholds {
 };
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
-    let phase = state.signin.as_ref().map(|s| &s.phase);
+    let phase = state.sign_in.machine.as_ref().map(|s| &s.phase);
     let lines = match phase {
         Some(Phase::WaitingForApproval(wait)) => return waiting(frame, area, wait, state, ctx),
         Some(Phase::Failed(failure)) => failed(failure, state, ctx, area),
-        Some(Phase::Refreshing) => message(ctx, "Renewing the sign-in…", &state.session.start_url),
+        Some(Phase::Refreshing) => message(
+            ctx,
+            "Renewing the sign-in…",
+            &state.sign_in.session.start_url,
+        ),
         Some(Phase::WaitingForBrowser) => message(
             ctx,
             "Finish signing in in your browser",
@@ -40,7 +45,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
         Some(Phase::Idle | Phase::Registering | Phase::StartingDevice) | None => message(
             ctx,
             "Contacting IAM Identity Center…",
-            &state.session.start_url,
+            &state.sign_in.session.start_url,
         ),
     };
     draw_centered(frame, area, lines);
@@ -71,7 +76,7 @@ fn draw_centered(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>) {
 fn key_line(state: &AppState, ctx: &ViewCtx, keys: &[(Command, &str)]) -> Line<'static> {
     let mut spans = Vec::new();
     for (command, what) in keys {
-        let Some(key) = state.keymap.hint(*command) else {
+        let Some(key) = state.keymap.hint(*command, Context::SignIn) else {
             continue;
         };
         if !spans.is_empty() {
@@ -121,7 +126,11 @@ fn waiting(frame: &mut Frame, area: Rect, wait: &DeviceWait, state: &AppState, c
         .map(|c| c.to_string())
         .collect::<Vec<_>>()
         .join(" ");
-    let wanted = state.signin.as_ref().is_some_and(|s| s.open_browser);
+    let wanted = state
+        .sign_in
+        .machine
+        .as_ref()
+        .is_some_and(|s| s.open_browser);
     let width = usize::from(area.width);
     // The large letters need their width plus the box and margins, and eight more rows.
     let big = big_text::render(&code)
@@ -147,7 +156,7 @@ fn waiting(frame: &mut Frame, area: Rect, wait: &DeviceWait, state: &AppState, c
         Line::styled(
             format!(
                 "Sign in to {}",
-                text::fit(&state.session.name, width.saturating_sub(12))
+                text::fit(&state.sign_in.session.name, width.saturating_sub(12))
             ),
             theme.strong,
         ),

@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::ViewCtx;
 use super::text;
+use crate::core::app::command::Context;
 use crate::core::app::state::{Focus, Held, Screen};
 use crate::core::app::urgency::Urgency;
 use crate::core::app::{AppState, Command};
@@ -36,11 +37,11 @@ pub fn urgency_of(held: &Held, state: &AppState, ctx: &ViewCtx) -> Urgency {
 /// focus, else the most urgent (soonest to expire among equals).
 pub fn featured<'a>(state: &'a AppState, ctx: &ViewCtx) -> Option<&'a Held> {
     if state.focus == Focus::Sessions
-        && let Some(h) = state.held.get(state.held_selected)
+        && let Some(h) = state.sessions.held.get(state.sessions.selected)
     {
         return Some(h);
     }
-    state.held.iter().max_by(|a, b| {
+    state.sessions.held.iter().max_by(|a, b| {
         urgency_of(a, state, ctx)
             .cmp(&urgency_of(b, state, ctx))
             .then_with(|| b.credentials.expires_at.cmp(&a.credentials.expires_at))
@@ -58,7 +59,7 @@ fn hints(state: &AppState) -> Vec<(Command, &'static str)> {
                     (Command::Assume, "assume"),
                     (Command::ToggleFavorite, "pin"),
                 ];
-                if !state.held.is_empty() {
+                if !state.sessions.held.is_empty() {
                     h.push((Command::SwitchFocus, "sessions"));
                 }
                 h.push((Command::RefreshCatalog, "refresh"));
@@ -77,11 +78,19 @@ fn hint_spans(state: &AppState, ctx: &ViewCtx, room: usize) -> Vec<Span<'static>
     let theme = &ctx.theme;
     let mut items: Vec<(String, &str)> = hints(state)
         .into_iter()
-        .filter_map(|(c, what)| state.keymap.hint(c).map(|k| (k, what)))
+        .filter_map(|(c, what)| state.keymap.hint(c, Context::Catalog).map(|k| (k, what)))
         .collect();
-    items.extend(state.keymap.hint(Command::Quit).map(|k| (k, "quit")));
+    items.extend(
+        state
+            .keymap
+            .hint(Command::Quit, Context::Catalog)
+            .map(|k| (k, "quit")),
+    );
     // Help always shows; the others go from the least useful (the end) while they do not fit.
-    let help = state.keymap.hint(Command::Help).map(|k| (k, "help"));
+    let help = state
+        .keymap
+        .hint(Command::Help, Context::Catalog)
+        .map(|k| (k, "help"));
     let item_width = |(k, w): &(String, &str)| text::width(k) + 1 + text::width(w) + 2;
     let fixed: usize = help.iter().map(item_width).sum();
     while !items.is_empty() && items.iter().map(item_width).sum::<usize>() + fixed > room {

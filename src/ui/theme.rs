@@ -1,11 +1,20 @@
 //! The semantic theme: what a colour means, on the terminal's 16 colours, so it follows the
 //! user's palette. With `NO_COLOR` there are no colours at all; bold, reverse and underline
-//! keep the selection, the matches and the urgent things visible.
+//! keep the selection, the matches and the urgent things visible. The theme never reads the
+//! environment: it is given the decision ([`Theme::new`]), and [`no_color`] is the one rule
+//! for reading `NO_COLOR`'s value where the environment is read.
+
+use std::ffi::OsStr;
 
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::core::app::state::Level;
 use crate::core::app::urgency::Urgency;
+
+/// Whether `NO_COLOR`'s value turns colours off: set and not empty (<https://no-color.org>).
+pub fn no_color(value: Option<&OsStr>) -> bool {
+    value.is_some_and(|v| !v.is_empty())
+}
 
 /// Styles by meaning. Every field is a complete style to patch over the default.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,17 +99,12 @@ impl Theme {
         }
     }
 
-    /// [`plain`](Self::plain) when `NO_COLOR` is set to a non-empty value
-    /// (<https://no-color.org>), else [`colored`](Self::colored).
-    pub fn from_env() -> Self {
-        Self::for_no_color(std::env::var_os("NO_COLOR").as_deref())
-    }
-
-    /// The theme for a given value of `NO_COLOR`.
-    pub fn for_no_color(value: Option<&std::ffi::OsStr>) -> Self {
-        match value {
-            Some(v) if !v.is_empty() => Self::plain(),
-            _ => Self::colored(),
+    /// [`plain`](Self::plain) when colours are off, else [`colored`](Self::colored).
+    pub fn new(no_color: bool) -> Self {
+        if no_color {
+            Self::plain()
+        } else {
+            Self::colored()
         }
     }
 
@@ -127,13 +131,14 @@ impl Theme {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::ffi::OsStr;
 
     #[test]
     fn no_color_drops_every_colour_but_keeps_the_selection_visible() {
-        assert_eq!(Theme::for_no_color(None), Theme::colored());
-        assert_eq!(Theme::for_no_color(Some(OsStr::new(""))), Theme::colored());
-        let plain = Theme::for_no_color(Some(OsStr::new("1")));
+        assert!(!no_color(None));
+        assert!(!no_color(Some(OsStr::new(""))));
+        assert!(no_color(Some(OsStr::new("1"))));
+        assert_eq!(Theme::new(false), Theme::colored());
+        let plain = Theme::new(no_color(Some(OsStr::new("1"))));
         assert_eq!(plain, Theme::plain());
         let styles = [
             plain.accent,

@@ -18,7 +18,7 @@ use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 
 use rolecall::catalog::CatalogEvent;
-use rolecall::core::app::state::{AppSettings, Overlay, SessionInfo};
+use rolecall::core::app::state::{AppSettings, Modal, SessionInfo};
 use rolecall::core::app::{AppState, Effect, Key, Keymap, MouseInput, Msg, update};
 use rolecall::core::catalog::{Account, AccountEntry, Catalog, Roles};
 use rolecall::core::credentials::Credentials;
@@ -216,7 +216,7 @@ fn credentials(key: &str, expires_in: i64) -> Credentials {
 /// (which clears the search's hits) without filtering again; until that is fixed, a keystroke
 /// and its backspace filter again, as a user's next keystroke would.
 fn relist(state: &mut AppState) {
-    if state.hits().is_empty() && !state.search.is_empty() {
+    if state.hits().is_empty() && !state.list.search().is_empty() {
         keys(state, &[Key::Char('x'), Key::Backspace]);
     }
 }
@@ -233,7 +233,7 @@ fn assume(state: &mut AppState, account_name: &str, role: &str, creds: Credentia
             _ => None,
         })
         .expect("Enter asks for credentials");
-    assert!(state.pending.contains_key(&request));
+    assert!(state.requests.credentials.contains_key(&request));
     relist(state);
     send(
         state,
@@ -242,7 +242,7 @@ fn assume(state: &mut AppState, account_name: &str, role: &str, creds: Credentia
             result: Ok(creds),
         },
     );
-    assert!(state.handover.is_some());
+    assert!(state.modal.menu().is_some());
 }
 
 /// Four sessions: ok, expiring, expiring soon, expired; menu closed, no toast.
@@ -452,7 +452,7 @@ fn signin_pkce_and_refreshing() {
     };
     machine.handle(Event::Registered(Ok(reg)), now());
     assert_eq!(machine.phase, signin::Phase::WaitingForBrowser);
-    state.signin = Some(machine);
+    state.sign_in.machine = Some(machine);
     assert_snapshot!("signin_pkce_80x24", screen(&mut state, 80, 24));
     // A stored token past its time with a refresh token: renewed silently.
     let mut state = new_state(false);
@@ -466,7 +466,7 @@ fn signin_pkce_and_refreshing() {
         },
     );
     assert_eq!(
-        state.signin.as_ref().map(|s| &s.phase),
+        state.sign_in.machine.as_ref().map(|s| &s.phase),
         Some(&signin::Phase::Refreshing)
     );
     assert_snapshot!("signin_refreshing_80x24", screen(&mut state, 80, 24));
@@ -613,7 +613,7 @@ fn sessions_refreshing_marker() {
     send(&mut state, Msg::Key(Key::Tab));
     send(&mut state, Msg::Key(Key::Ctrl('e')));
     state.toast = None;
-    assert!(state.held.iter().any(|h| h.refreshing));
+    assert!(state.sessions.held.iter().any(|h| h.refreshing));
     let text = screen(&mut state, 120, 40);
     assert!(text.contains("↻ renewing"), "{text}");
 }
@@ -650,7 +650,7 @@ fn exports_overlay_masks_secrets() {
     let mut path = vec![Key::Down; show];
     path.push(Key::Enter);
     keys(&mut state, &path);
-    assert!(matches!(state.overlay, Overlay::Exports { .. }));
+    assert!(matches!(state.modal, Modal::Exports { .. }));
     state.toast = None;
     snap_both("exports", &mut state);
     for (w, h) in [(80, 24), (120, 40), (200, 50)] {
@@ -672,7 +672,7 @@ fn exports_overlay_masks_secrets() {
 fn help_overlay() {
     let mut state = catalog_state(catalog(false));
     send(&mut state, Msg::Key(Key::Char('?')));
-    assert_eq!(state.overlay, Overlay::Help);
+    assert_eq!(state.modal, Modal::Help);
     snap_both("help", &mut state);
 }
 
@@ -680,14 +680,62 @@ fn help_overlay() {
 fn help_follows_the_live_keymap() {
     let mut state = catalog_state(catalog(false));
     let mut overrides = std::collections::BTreeMap::new();
-    overrides.insert(
-        "ctrl-g".to_owned(),
-        rolecall::core::app::Command::RefreshCatalog,
-    );
-    state.keymap = Keymap::with_overrides(&overrides).unwrap();
+    overrides.insert(Key::Ctrl('g'), rolecall::core::app::Command::RefreshCatalog);
+    state.keymap = Keymap::with_overrides(&overrides);
     send(&mut state, Msg::Key(Key::Char('?')));
     let text = screen(&mut state, 80, 24);
     assert!(text.contains("ctrl-g ctrl-r"), "{text}");
+}
+
+/// A binding changed in config.toml changes what the screen says: the menu's footer, the status
+/// bar and `?` help are generated from the keymap, so they cannot drift from what keys do.
+#[test]
+fn a_binding_from_config_changes_the_hints_and_the_help() {
+    let config = rolecall::config::file::ConfigFile::parse(
+        "[keys]\n\"ctrl-o\" = \"choose\"\n\"enter\" = \"back\"\n\"f5\" = \"refresh-catalog\"\n\"ctrl-r\" = \"quit\"\n",
+    )
+    .unwrap();
+    let mut state = catalog_state(catalog(false));
+    let before = screen(&mut state, 120, 40);
+    assert!(before.contains("ctrl-r refresh"), "{before}");
+    assert!(before.contains("enter assume"), "{before}");
+    state.keymap = Keymap::with_overrides(&config.keys);
+    let after = screen(&mut state, 120, 40);
+    assert!(after.contains("f5 refresh"), "{after}");
+    assert!(
+        !after.contains("assume"),
+        "enter no longer assumes: {after}"
+    );
+    send(&mut state, Msg::Key(Key::Char('?')));
+    let help = screen(&mut state, 120, 40);
+    let row = |keys: &str, what: &str| {
+        help.lines()
+            .any(|l| l.contains(&format!("│ {keys} ")) && l.contains(what))
+    };
+    assert!(row("f5", "list accounts and roles again"), "{help}");
+    assert!(row("enter esc", "clear the search"), "{help}");
+    assert!(row("q ctrl-c ctrl-q ctrl-r", "quit"), "{help}");
+    assert!(!help.contains("assume the selected role"), "{help}");
+    send(&mut state, Msg::Key(Key::Esc));
+    // The menu, opened with the keymap that came with the state, then rebound.
+    let mut state = catalog_state(catalog(false));
+    assume(
+        &mut state,
+        "payments-prod",
+        "AdministratorAccess",
+        credentials("ASIAOKEXAMPLE0000001", 3600),
+    );
+    let menu = screen(&mut state, 120, 40);
+    assert!(menu.contains("↑↓ choose · enter ok · esc close"), "{menu}");
+    state.keymap = Keymap::with_overrides(&config.keys);
+    let menu = screen(&mut state, 120, 40);
+    assert!(
+        menu.contains("↑↓ choose · ctrl-o ok · enter close"),
+        "{menu}"
+    );
+    // And the keys do what the footer says.
+    send(&mut state, Msg::Key(Key::Enter));
+    assert!(state.modal.menu().is_none(), "enter closes the menu now");
 }
 
 // ---- theme ----
@@ -705,7 +753,7 @@ fn no_color_theme() {
     assert_eq!(colored.count(), 0, "NO_COLOR draws no colour");
     // The selection stays visible.
     let (top, _) = list_area(80, 24, &state);
-    let row = state.selected - state.offset;
+    let row = state.list.selected - state.list.offset;
     let cell = &buffer[(3, top + row as u16)];
     assert!(cell.modifier.contains(Modifier::REVERSED));
 }
@@ -766,7 +814,7 @@ fn header_session_countdown_is_coloured() {
             .iter()
             .all(|c| Some(*c) == theme.ok.fg)
     );
-    state.session.token_expires_at = Some(now() + secs(200));
+    state.sign_in.session.token_expires_at = Some(now() + secs(200));
     let buffer = render(&mut state, 80, 24);
     let at = (
         find_in_row(&buffer, 0, "session 3m 20s").expect("countdown in the header"),
@@ -853,7 +901,7 @@ fn list_area_matches_the_drawn_list_and_mouse_clicks() {
         let buffer = render(&mut state, w, h);
         let (top, rows) = list_area(w, h, &state);
         assert_eq!(
-            (state.list_top, state.list_height),
+            (state.list.top, state.list.height),
             (top, usize::from(rows))
         );
         let text = buffer_text(&buffer);
@@ -873,7 +921,7 @@ fn list_area_matches_the_drawn_list_and_mouse_clicks() {
         );
         // A click on the fourth drawn row selects what is drawn there.
         send(&mut state, Msg::Mouse(MouseInput::Click { row: top + 3 }));
-        assert_eq!(state.selected, 3);
+        assert_eq!(state.list.selected, 3);
         let buffer = render(&mut state, w, h);
         let x = 3;
         assert_eq!(buffer[(x, top + 3)].bg, Color::Blue, "{w}x{h}");
@@ -901,7 +949,7 @@ fn scrolled_lists_draw_from_the_offset() {
     let mut state = catalog_state(big);
     resize(&mut state, 80, 24);
     send(&mut state, Msg::Key(Key::End));
-    assert!(state.offset > 0);
+    assert!(state.list.offset > 0);
     assert_snapshot!("catalog_scrolled_to_end_80x24", screen(&mut state, 80, 24));
 }
 

@@ -135,7 +135,7 @@ fn measure(roles: usize) -> Row {
         AppSettings::default(),
         Keymap::default(),
     );
-    state.catalog_stale = false;
+    state.list.stale = false;
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     let (top, height) = list_area(120, 40, &state);
     update(

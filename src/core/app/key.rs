@@ -85,6 +85,37 @@ impl Key {
     }
 }
 
+/// A key name config.toml uses that [`Key::parse`] does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown key {0:?} (use names like ctrl-r, alt-x, enter, esc, up, pageup, f1, ?)")]
+pub struct UnknownKey(pub String);
+
+impl std::str::FromStr for Key {
+    type Err = UnknownKey;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Key::parse(text).ok_or_else(|| UnknownKey(text.to_owned()))
+    }
+}
+
+/// Keys are parsed once, when config.toml is read: a name that does not parse is an error at
+/// its line, never a binding that silently does nothing.
+impl<'de> serde::Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Name;
+        impl serde::de::Visitor<'_> for Name {
+            type Value = Key;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a key name such as ctrl-r")
+            }
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Key, E> {
+                name.parse().map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_str(Name)
+    }
+}
+
 impl fmt::Display for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -39,6 +39,20 @@ pub struct Failed {
     pub needs_sign_in: bool,
 }
 
+/// Why a hand-over (the browser, a profile, the console) did not happen, in words for the
+/// user.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct HandoverFailed {
+    pub message: String,
+}
+
+impl From<String> for HandoverFailed {
+    fn from(message: String) -> Self {
+        Self { message }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum Msg {
     /// The app starts with what the token store holds.
@@ -70,7 +84,7 @@ pub enum Msg {
         result: Result<Roles, Failed>,
     },
     /// A hand-over effect finished: what to tell the user, or why it failed.
-    HandedOver(Result<String, String>),
+    HandedOver(Result<String, HandoverFailed>),
     /// A chain request answered.
     ChainAssumed {
         request: u64,

@@ -7,8 +7,8 @@ use super::{after_new_credentials, on_failure, toast};
 use crate::core::app::effect::Effect;
 use crate::core::app::key::Key;
 use crate::core::app::msg::{ChainDone, ChainFailed};
-use crate::core::app::prompt::{AssumeForm, Edit, MfaQuestion, Prompt};
-use crate::core::app::state::{AppState, CHAIN_MARK, Held, Level, PendingChain};
+use crate::core::app::prompt::{AssumeForm, Edit, MfaError, MfaQuestion, Prompt};
+use crate::core::app::state::{AppState, CHAIN_MARK, Held, Level, Modal, PendingChain};
 use crate::core::chain::{ChainOrigin, ChainSource, ChainSpec};
 use crate::secret::Secret;
 
@@ -24,7 +24,8 @@ pub(super) fn assume_chain(
     now: SystemTime,
 ) -> Vec<Effect> {
     if state
-        .pending_chains
+        .requests
+        .chains
         .values()
         .any(|p| p.spec.name == spec.name)
     {
@@ -63,13 +64,14 @@ fn request(
         codes,
         fresh: pending.fresh,
     };
-    state.pending_chains.insert(id, pending);
+    state.requests.chains.insert(id, pending);
     vec![effect]
 }
 
 /// The ad-hoc chains held now: a later ad-hoc chain may name one as its source.
 fn adhoc_chains(state: &AppState) -> Vec<ChainSpec> {
     state
+        .sessions
         .held
         .iter()
         .filter_map(|h| h.chain.clone())
@@ -78,20 +80,20 @@ fn adhoc_chains(state: &AppState) -> Vec<ChainSpec> {
 }
 
 fn stop_refreshing(state: &mut AppState, id: Option<u64>) {
-    if let Some(h) = id.and_then(|id| state.held.iter_mut().find(|h| h.id == id)) {
+    if let Some(h) = id.and_then(|id| state.sessions.get_mut(id)) {
         h.refreshing = false;
     }
 }
 
 /// Asks for an MFA code for `pending` (again, with `error`, after a wrong one).
-fn ask_mfa(state: &mut AppState, pending: PendingChain, serial: String, error: Option<String>) {
+fn ask_mfa(state: &mut AppState, pending: PendingChain, serial: String, error: Option<MfaError>) {
     state.toast = None;
-    state.prompt = Some(Prompt::Mfa(MfaQuestion {
+    state.open(Modal::prompt_of(Prompt::Mfa(MfaQuestion {
         pending,
         serial,
         input: String::new(),
         error,
-    }));
+    })));
 }
 
 pub(super) fn on_chain_assumed(
@@ -100,7 +102,7 @@ pub(super) fn on_chain_assumed(
     result: Result<ChainDone, ChainFailed>,
     now: SystemTime,
 ) -> Vec<Effect> {
-    let Some(pending) = state.pending_chains.remove(&request) else {
+    let Some(pending) = state.requests.chains.remove(&request) else {
         return Vec::new();
     };
     let done = match result {
@@ -111,8 +113,7 @@ pub(super) fn on_chain_assumed(
             return Vec::new();
         }
         Err(ChainFailed::WrongMfa { serial }) => {
-            let short = "that code was not accepted (wrong or used already): type the next one";
-            ask_mfa(state, pending, serial, Some(short.to_owned()));
+            ask_mfa(state, pending, serial, Some(MfaError::NotAccepted));
             return Vec::new();
         }
         Err(ChainFailed::Failed(failure)) => {
@@ -120,38 +121,45 @@ pub(super) fn on_chain_assumed(
             return on_failure(state, failure, now);
         }
     };
+    let refreshing = pending.refreshing;
     let spec = pending.spec;
-    let existing = pending
-        .refreshing
+    let existing = refreshing
         .or_else(|| {
             state
+                .sessions
                 .held
                 .iter()
                 .find(|h| h.chain.as_ref().is_some_and(|c| c.name == spec.name))
                 .map(|h| h.id)
         })
-        .and_then(|id| state.held.iter_mut().find(|h| h.id == id));
-    if let Some(held) = existing {
-        held.credentials = done.credentials;
-        held.caller_arn = done.caller_arn.or(held.caller_arn.take());
-        held.note = done.note;
-        held.region = Some(done.region);
-        held.refreshing = false;
-        held.warned = false;
-        held.chain = Some(spec);
-        let (id, label) = (held.id, held.label());
-        if pending.refreshing.is_some() {
-            toast(state, now, Level::Info, format!("{label} refreshed"));
-            return Vec::new();
-        }
+        .and_then(|id| state.sessions.get_mut(id));
+    let Some(held) = existing else {
+        let id = hold_chain(state, spec, done, now);
         return after_new_credentials(state, id);
+    };
+    held.credentials = done.credentials;
+    held.caller_arn = done.caller_arn.or(held.caller_arn.take());
+    held.note = done.note;
+    held.region = Some(done.region);
+    held.refreshing = false;
+    held.warned = false;
+    held.chain = Some(spec);
+    let (id, label) = (held.id, held.label());
+    if refreshing.is_some() {
+        toast(state, now, Level::Info, format!("{label} refreshed"));
+        return Vec::new();
     }
+    after_new_credentials(state, id)
+}
+
+/// Holds a chain's first credentials; says why they are shorter than asked, if they are.
+fn hold_chain(state: &mut AppState, spec: ChainSpec, done: ChainDone, now: SystemTime) -> u64 {
     let role = spec.role();
     let account_id = role
         .as_ref()
         .map(|r| r.account_id.clone())
         .unwrap_or_default();
-    let account_name = state.account_name(&account_id);
+    let account_name = state.list.account_name(&account_id);
     let id = state.fresh_id();
     let mut held = Held::sso(
         id,
@@ -166,19 +174,19 @@ pub(super) fn on_chain_assumed(
     held.region = Some(done.region);
     if let Some(note) = &held.note {
         let text = format!("{}: {note}", held.label());
-        state.held.push(held);
+        state.sessions.held.push(held);
         toast(state, now, Level::Warn, text);
     } else {
-        state.held.push(held);
+        state.sessions.held.push(held);
         if state.toast.as_ref().is_some_and(|t| t.level == Level::Info) {
             state.toast = None;
         }
     }
-    after_new_credentials(state, id)
+    id
 }
 
 pub(super) fn on_identity(state: &mut AppState, held_id: u64, arn: Option<String>) {
-    if let Some(held) = state.held.iter_mut().find(|h| h.id == held_id)
+    if let Some(held) = state.sessions.get_mut(held_id)
         && arn.is_some()
     {
         held.caller_arn = arn;
@@ -193,48 +201,47 @@ pub(super) fn open_assume_form(state: &mut AppState, held_id: u64) {
     let source = match &held.chain {
         Some(spec) => ChainSource::Chain(spec.name.clone()),
         None => ChainSource::Sso {
-            session: Some(state.session.name.clone()),
+            session: Some(state.sign_in.session.name.clone()),
             account: held.account_id.clone(),
             role: held.role.clone(),
         },
     };
     // Both SSO role credentials and a chain's are role sessions.
     let form = AssumeForm::new(held_id, source, held.label(), true);
-    state.prompt = Some(Prompt::Assume(form));
+    state.open(Modal::prompt_of(Prompt::Assume(form)));
 }
 
-/// A key while a prompt is open.
+/// A key while a prompt is open: the question is taken out, edited, and put back unless the
+/// key answered or cancelled it.
 pub(super) fn on_prompt_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect> {
-    let Some(prompt) = state.prompt.as_mut() else {
+    if state.modal.prompt().is_none() {
+        return Vec::new();
+    }
+    let Modal::Prompt(prompt) = std::mem::take(&mut state.modal) else {
         return Vec::new();
     };
-    match prompt {
-        Prompt::Mfa(question) => match question.key(key) {
-            Edit::Continue => Vec::new(),
+    match *prompt {
+        Prompt::Mfa(mut question) => match question.key(key, &state.keymap) {
+            Edit::Continue => {
+                state.modal = Modal::prompt_of(Prompt::Mfa(question));
+                Vec::new()
+            }
             Edit::Cancel => {
-                let refreshing = question.pending.refreshing;
-                state.prompt = None;
-                stop_refreshing(state, refreshing);
+                stop_refreshing(state, question.pending.refreshing);
                 Vec::new()
             }
             Edit::Submit => {
-                let Some(Prompt::Mfa(question)) = state.prompt.take() else {
-                    return Vec::new();
-                };
                 let codes = vec![(question.serial, Secret::new(question.input))];
                 request(state, question.pending, codes, now)
             }
         },
-        Prompt::Assume(form) => match form.key(key, &state.role_history) {
-            Edit::Continue => Vec::new(),
-            Edit::Cancel => {
-                state.prompt = None;
+        Prompt::Assume(mut form) => match form.key(key, &state.keymap, &state.role_history) {
+            Edit::Continue => {
+                state.modal = Modal::prompt_of(Prompt::Assume(form));
                 Vec::new()
             }
+            Edit::Cancel => Vec::new(),
             Edit::Submit => {
-                let Some(Prompt::Assume(form)) = state.prompt.take() else {
-                    return Vec::new();
-                };
                 let Ok(spec) = form.spec() else {
                     return Vec::new();
                 };

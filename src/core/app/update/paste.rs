@@ -3,9 +3,7 @@
 //! minutes) and any character could fire a command (`q` quits). Pasted text only ever edits
 //! text: the search query, or the answer a question is waiting for.
 
-use std::time::SystemTime;
-
-use super::{AppState, Effect, Focus, Key, Overlay, Screen, chains};
+use super::{AppState, Effect, Focus, Modal, Screen};
 
 /// The most characters a paste adds (a query or an answer never needs more).
 pub const PASTE_LIMIT: usize = 1024;
@@ -19,28 +17,21 @@ pub fn clean(text: &str) -> String {
         .collect()
 }
 
-pub fn on_paste(state: &mut AppState, text: &str, now: SystemTime) -> Vec<Effect> {
+pub fn on_paste(state: &mut AppState, text: &str) -> Vec<Effect> {
     let text = clean(text);
     if text.is_empty() {
         return Vec::new();
     }
     // A question being asked takes the text as typed (it only edits its line).
-    if state.prompt.is_some() {
-        let mut effects = Vec::new();
-        for c in text.chars() {
-            effects.extend(chains::on_prompt_key(state, Key::Char(c), now));
-        }
-        return effects;
+    if let Modal::Prompt(prompt) = &mut state.modal {
+        prompt.paste(&text);
+        return Vec::new();
     }
-    let searching = state.screen == Screen::Catalog
-        && state.focus == Focus::Roles
-        && state.overlay == Overlay::None
-        && state.handover.is_none();
+    let searching =
+        state.screen == Screen::Catalog && state.focus == Focus::Roles && !state.modal.is_open();
     if searching {
-        state.query.push_str(&text);
-        state.selected = 0;
-        state.offset = 0;
-        state.refilter();
+        state.list.query.push_str(&text);
+        state.list.query_changed();
     }
     Vec::new()
 }

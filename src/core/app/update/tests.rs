@@ -6,11 +6,18 @@ use pretty_assertions::assert_eq;
 
 use super::*;
 use crate::core::app::Keymap;
+use crate::core::app::effect::ExitPlan;
+use crate::core::app::key::{Key, MouseInput};
 use crate::core::app::state::{AppSettings, SessionInfo};
+use crate::core::app::state::{DefaultAction, Handover, HandoverAction};
 use crate::core::catalog::{Account, AccountEntry, Roles};
+use crate::core::catalog::{Catalog, CatalogDiff};
+use crate::core::credentials::Credentials;
 use crate::core::frecency::Frecency;
 use crate::core::idc_error::IdcError;
+use crate::core::signin;
 use crate::core::signin::{Event as SignInEvent, Failure};
+use crate::core::sso::SignedIn;
 use crate::core::sso::{DeviceAuthorization, Registration, SsoToken};
 use crate::secret::Secret;
 
@@ -20,20 +27,6 @@ fn now() -> SystemTime {
 
 fn later(secs: u64) -> SystemTime {
     now() + Duration::from_secs(secs)
-}
-
-/// The role a hit stands for.
-fn role_at(state: &AppState, hit: usize) -> Option<RoleRef> {
-    state.hits().get(hit).and_then(|h| state.role_ref(h.row))
-}
-
-/// Whether the hit is an account whose roles are unavailable.
-fn is_unavailable(state: &AppState, hit: usize) -> bool {
-    state
-        .hits()
-        .get(hit)
-        .and_then(|h| state.meta.get(h.row))
-        .is_some_and(|m| m.unavailable.is_some())
 }
 
 fn entry(id: &str, name: &str, roles: &[&str]) -> AccountEntry {
@@ -133,6 +126,26 @@ fn ready() -> AppState {
     s
 }
 
+/// Presses `key` and returns the GetRoleCredentials request it made.
+fn ask(s: &mut AppState, key: Key) -> u64 {
+    let fx = update(s, Msg::Key(key), now());
+    match fx.first() {
+        Some(Effect::GetCredentials { request, .. }) => *request,
+        other => panic!("no GetCredentials: {other:?}"),
+    }
+}
+
+/// Answers credentials request `request`.
+fn answer(s: &mut AppState, request: u64, result: Result<Credentials, Failed>) -> Vec<Effect> {
+    update(s, Msg::Credentials { request, result }, now())
+}
+
+/// Assumes the selected role: Enter, and credentials for an hour.
+fn assume_selected(s: &mut AppState) -> Vec<Effect> {
+    let request = ask(s, Key::Enter);
+    answer(s, request, Ok(creds(3600)))
+}
+
 fn typed(s: &mut AppState, text: &str) {
     for c in text.chars() {
         update(s, Msg::Key(Key::Char(c)), now());
@@ -151,15 +164,15 @@ fn names(s: &AppState) -> Vec<String> {
 fn a_valid_token_opens_the_catalog_and_lists_it() {
     let s = ready();
     assert_eq!(s.screen, Screen::Catalog);
-    assert_eq!(s.session.token_expires_at, Some(later(28_800)));
+    assert_eq!(s.sign_in.session.token_expires_at, Some(later(28_800)));
     assert_eq!(s.hits().len(), 4, "three roles and one unavailable account");
-    assert!(s.refresh.is_none());
+    assert!(s.list.refresh.is_none());
 }
 
 #[test]
 fn a_fresh_cached_catalog_is_not_listed_again() {
     let mut s = state();
-    s.catalog_stale = false;
+    s.list.stale = false;
     let fx = update(
         &mut s,
         Msg::Start {
@@ -269,8 +282,8 @@ fn approval_saves_switches_to_the_catalog_and_lists() {
     assert!(matches!(fx[0], Effect::SignIn(signin::Effect::Save(_))));
     assert_eq!(fx[1], Effect::ListCatalog);
     assert_eq!(s.screen, Screen::Catalog);
-    assert_eq!(s.session.token_expires_at, Some(later(28_801)));
-    assert!(s.signin.is_none());
+    assert_eq!(s.sign_in.session.token_expires_at, Some(later(28_801)));
+    assert!(s.sign_in.machine.is_none());
 }
 
 #[test]
@@ -285,7 +298,7 @@ fn a_denied_sign_in_can_be_retried() {
         }),
         later(1),
     );
-    let phase = &s.signin.as_ref().unwrap().phase;
+    let phase = &s.sign_in.machine.as_ref().unwrap().phase;
     assert_eq!(*phase, signin::Phase::Failed(Failure::Denied));
     let fx = update(&mut s, Msg::Key(Key::Char('r')), later(2));
     assert!(matches!(
@@ -302,10 +315,10 @@ fn typing_filters_backspace_widens_esc_clears_then_quits() {
     for _ in 0..5 {
         update(&mut s, Msg::Key(Key::Backspace), now());
     }
-    assert_eq!(s.query, "prod");
+    assert_eq!(s.list.query, "prod");
     assert_eq!(names(&s).len(), 2);
     assert!(update(&mut s, Msg::Key(Key::Esc), now()).is_empty());
-    assert_eq!(s.query, "");
+    assert_eq!(s.list.query, "");
     // Esc never quits: not on an empty search, not pressed again and again.
     for _ in 0..3 {
         assert_eq!(update(&mut s, Msg::Key(Key::Esc), now()), vec![]);
@@ -317,7 +330,10 @@ fn typing_filters_backspace_widens_esc_clears_then_quits() {
 fn q_quits_on_an_empty_search_and_types_otherwise() {
     let mut s = ready();
     typed(&mut s, "aq");
-    assert_eq!(s.query, "aq", "q types into a search that is not empty");
+    assert_eq!(
+        s.list.query, "aq",
+        "q types into a search that is not empty"
+    );
     update(&mut s, Msg::Key(Key::Ctrl('u')), now());
     assert_eq!(
         update(&mut s, Msg::Key(Key::Char('q')), now()),
@@ -333,35 +349,24 @@ fn esc_then_a_letter_read_as_alt_loses_no_key() {
     typed(&mut s, "pay");
     update(&mut s, Msg::Key(Key::Alt('d')), now());
     typed(&mut s, "ata");
-    assert_eq!(s.query, "data");
+    assert_eq!(s.list.query, "data");
     // In the menu, Esc closes it and the letter is not lost either.
     let mut s = holding();
-    s.handover = Some(Handover {
-        held_id: s.held[0].id,
+    s.modal = Modal::Menu(Handover {
+        held_id: s.sessions.held[0].id,
         selected: 0,
     });
     update(&mut s, Msg::Key(Key::Alt('x')), now());
-    assert!(s.handover.is_none());
-    assert_eq!(s.query, "x");
+    assert!(s.modal.menu().is_none());
+    assert_eq!(s.list.query, "x");
 }
 
 /// A ready state holding one session.
 fn holding() -> AppState {
     let mut s = ready();
-    let fx = update(&mut s, Msg::Key(Key::Enter), now());
-    let Effect::GetCredentials { request, .. } = fx[0].clone() else {
-        panic!("{fx:?}")
-    };
-    update(
-        &mut s,
-        Msg::Credentials {
-            request,
-            result: Ok(creds(3600)),
-        },
-        now(),
-    );
+    assume_selected(&mut s);
     update(&mut s, Msg::Key(Key::Esc), now());
-    assert!(s.handover.is_none() && s.held.len() == 1);
+    assert!(s.modal.menu().is_none() && s.sessions.held.len() == 1);
     s
 }
 
@@ -396,7 +401,7 @@ fn quitting_while_sessions_are_held_asks_once() {
 fn letters_bound_on_the_sign_in_screen_type_into_the_search() {
     let mut s = ready();
     typed(&mut s, "cor");
-    assert_eq!(s.query, "cor");
+    assert_eq!(s.list.query, "cor");
 }
 
 #[test]
@@ -404,28 +409,32 @@ fn selection_moves_clamps_and_scrolls() {
     let mut s = ready();
     update(&mut s, Msg::Key(Key::Down), now());
     update(&mut s, Msg::Key(Key::Down), now());
-    assert_eq!((s.selected, s.offset), (2, 1), "list_height 2 scrolls");
+    assert_eq!(
+        (s.list.selected, s.list.offset),
+        (2, 1),
+        "list_height 2 scrolls"
+    );
     update(&mut s, Msg::Key(Key::End), now());
-    assert_eq!(s.selected, 3);
+    assert_eq!(s.list.selected, 3);
     update(&mut s, Msg::Key(Key::Down), now());
-    assert_eq!(s.selected, 3, "clamped");
+    assert_eq!(s.list.selected, 3, "clamped");
     update(&mut s, Msg::Key(Key::Home), now());
-    assert_eq!((s.selected, s.offset), (0, 0));
+    assert_eq!((s.list.selected, s.list.offset), (0, 0));
     update(&mut s, Msg::Key(Key::PageDown), now());
-    assert_eq!(s.selected, 2);
+    assert_eq!(s.list.selected, 2);
 }
 
 #[test]
 fn mouse_scroll_and_click() {
     let mut s = ready();
     update(&mut s, Msg::Mouse(MouseInput::ScrollDown), now());
-    assert_eq!(s.selected, 3);
+    assert_eq!(s.list.selected, 3);
     update(&mut s, Msg::Mouse(MouseInput::ScrollUp), now());
-    assert_eq!(s.selected, 0);
+    assert_eq!(s.list.selected, 0);
     update(&mut s, Msg::Mouse(MouseInput::Click { row: 4 }), now());
-    assert_eq!(s.selected, 1);
+    assert_eq!(s.list.selected, 1);
     update(&mut s, Msg::Mouse(MouseInput::Click { row: 1 }), now());
-    assert_eq!(s.selected, 1, "clicks outside the list do nothing");
+    assert_eq!(s.list.selected, 1, "clicks outside the list do nothing");
 }
 
 #[test]
@@ -448,17 +457,13 @@ fn assume_gets_credentials_then_the_menu_prints_exports() {
     assert_eq!(fx[1], Effect::SaveFrecency);
     // A second Enter while it is in flight does not ask again.
     assert!(update(&mut s, Msg::Key(Key::Enter), now()).is_empty());
-    update(
-        &mut s,
-        Msg::Credentials {
-            request,
-            result: Ok(creds(3600)),
-        },
-        now(),
+    answer(&mut s, request, Ok(creds(3600)));
+    assert_eq!(s.sessions.held.len(), 1);
+    assert_eq!(
+        s.sessions.held[0].label(),
+        "payments-prod/AdministratorAccess"
     );
-    assert_eq!(s.held.len(), 1);
-    assert_eq!(s.held[0].label(), "payments-prod/AdministratorAccess");
-    assert!(s.handover.is_some());
+    assert!(s.modal.menu().is_some());
     // The first entry quits printing the exports.
     let fx = update(&mut s, Msg::Key(Key::Enter), now());
     assert_eq!(fx, vec![Effect::Exit]);
@@ -475,18 +480,7 @@ fn assume_gets_credentials_then_the_menu_prints_exports() {
 fn with_menu(actions: Vec<crate::core::app::state::CustomAction>) -> AppState {
     let mut s = ready();
     s.settings.actions = actions;
-    let fx = update(&mut s, Msg::Key(Key::Enter), now());
-    let Effect::GetCredentials { request, .. } = fx[0] else {
-        panic!()
-    };
-    update(
-        &mut s,
-        Msg::Credentials {
-            request,
-            result: Ok(creds(3600)),
-        },
-        now(),
-    );
+    assume_selected(&mut s);
     s
 }
 
@@ -506,10 +500,10 @@ fn pick(s: &mut AppState, action: HandoverAction) -> Vec<Effect> {
 fn the_menu_shows_exports_and_closes() {
     let mut s = with_menu(Vec::new());
     pick(&mut s, HandoverAction::ShowExports);
-    assert!(matches!(s.overlay, Overlay::Exports { .. }));
+    assert!(matches!(s.modal, Modal::Exports { .. }));
     update(&mut s, Msg::Key(Key::Esc), now());
-    assert_eq!(s.overlay, Overlay::None);
-    assert!(s.handover.is_none());
+    assert_eq!(s.modal, Modal::None);
+    assert!(s.modal.menu().is_none());
 }
 
 #[test]
@@ -546,7 +540,11 @@ fn the_menu_opens_a_subshell_writes_a_profile_and_opens_the_console() {
     let mut s = with_menu(Vec::new());
     let fx = pick(&mut s, HandoverAction::Console);
     assert!(matches!(fx.as_slice(), [Effect::OpenConsole { .. }]));
-    update(&mut s, Msg::HandedOver(Err("no browser".into())), now());
+    update(
+        &mut s,
+        Msg::HandedOver(Err("no browser".to_owned().into())),
+        now(),
+    );
     assert_eq!(s.toast.as_ref().unwrap().level, Level::Error);
 }
 
@@ -554,14 +552,14 @@ fn the_menu_opens_a_subshell_writes_a_profile_and_opens_the_console() {
 fn custom_actions_fill_placeholders_and_run_by_key() {
     let ecr = crate::core::app::state::CustomAction {
         name: "ECR login".into(),
-        key: Some("e".into()),
+        key: Some(Key::Char('e')),
         pause: true,
         command: "login {account_id}.dkr.ecr.{region}.amazonaws.com as {profile} in {account_name}"
             .into(),
     };
     let mut s = with_menu(vec![ecr]);
     // A hostile name from the portal: it reaches the command as one quoted word, and as data.
-    s.held[0].account_name = "sandbox$(touch x)'`id`".into();
+    s.sessions.held[0].account_name = "sandbox$(touch x)'`id`".into();
     assert_eq!(s.action_label(HandoverAction::Custom(0)), "ECR login");
     assert_eq!(
         update(&mut s, Msg::Key(Key::Char('e')), now()),
@@ -595,43 +593,22 @@ fn custom_actions_fill_placeholders_and_run_by_key() {
 fn print_exports_as_the_default_action_skips_the_menu() {
     let mut s = ready();
     s.settings.default_action = DefaultAction::PrintExports;
-    let fx = update(&mut s, Msg::Key(Key::Enter), now());
-    let Effect::GetCredentials { request, .. } = fx[0] else {
-        panic!()
-    };
-    let fx = update(
-        &mut s,
-        Msg::Credentials {
-            request,
-            result: Ok(creds(3600)),
-        },
-        now(),
-    );
+    let fx = assume_selected(&mut s);
     assert_eq!(fx, vec![Effect::Exit]);
 }
 
 #[test]
 fn unknown_answers_are_ignored() {
     let mut s = ready();
-    assert!(
-        update(
-            &mut s,
-            Msg::Credentials {
-                request: 999,
-                result: Ok(creds(1))
-            },
-            now()
-        )
-        .is_empty()
-    );
-    assert!(s.held.is_empty());
+    assert!(answer(&mut s, 999, Ok(creds(1))).is_empty());
+    assert!(s.sessions.held.is_empty());
 }
 
 #[test]
 fn an_unavailable_account_is_retried_and_its_roles_arrive() {
     let mut s = ready();
     update(&mut s, Msg::Key(Key::End), now());
-    assert!(is_unavailable(&s, s.selected));
+    assert!(s.list.is_unavailable(s.list.selected));
     let fx = update(&mut s, Msg::Key(Key::Enter), now());
     assert_eq!(
         fx,
@@ -682,18 +659,8 @@ fn expiring_sessions_warn_once_and_toasts_expire() {
 #[test]
 fn refreshing_a_held_session_replaces_its_credentials() {
     let mut s = ready();
-    let fx = update(&mut s, Msg::Key(Key::Enter), now());
-    let Effect::GetCredentials { request, .. } = fx[0] else {
-        panic!()
-    };
-    update(
-        &mut s,
-        Msg::Credentials {
-            request,
-            result: Ok(creds(600)),
-        },
-        now(),
-    );
+    let request = ask(&mut s, Key::Enter);
+    answer(&mut s, request, Ok(creds(600)));
     update(&mut s, Msg::Key(Key::Esc), now());
     update(&mut s, Msg::Key(Key::Tab), now());
     assert_eq!(s.focus, Focus::Sessions);
@@ -701,37 +668,24 @@ fn refreshing_a_held_session_replaces_its_credentials() {
     let Effect::GetCredentials { request, fresh, .. } = fx[0] else {
         panic!()
     };
-    assert!(fresh && s.held[0].refreshing);
-    update(
-        &mut s,
-        Msg::Credentials {
-            request,
-            result: Ok(creds(3600)),
-        },
-        now(),
-    );
-    assert_eq!(s.held.len(), 1);
-    assert!(!s.held[0].refreshing);
-    assert_eq!(s.held[0].credentials.expires_at, Some(later(3600)));
+    assert!(fresh && s.sessions.held[0].refreshing);
+    answer(&mut s, request, Ok(creds(3600)));
+    assert_eq!(s.sessions.held.len(), 1);
+    assert!(!s.sessions.held[0].refreshing);
+    assert_eq!(s.sessions.held[0].credentials.expires_at, Some(later(3600)));
 }
 
 #[test]
 fn an_expired_sign_in_during_work_asks_to_sign_in_again() {
     let mut s = ready();
-    let fx = update(&mut s, Msg::Key(Key::Enter), now());
-    let Effect::GetCredentials { request, .. } = fx[0] else {
-        panic!()
-    };
-    let fx = update(
+    let request = ask(&mut s, Key::Enter);
+    let fx = answer(
         &mut s,
-        Msg::Credentials {
-            request,
-            result: Err(Failed {
-                message: "expired".into(),
-                needs_sign_in: true,
-            }),
-        },
-        now(),
+        request,
+        Err(Failed {
+            message: "expired".into(),
+            needs_sign_in: true,
+        }),
     );
     assert_eq!(s.screen, Screen::SignIn);
     assert!(matches!(
@@ -744,7 +698,7 @@ fn an_expired_sign_in_during_work_asks_to_sign_in_again() {
 fn a_failed_listing_keeps_the_catalog_and_says_why() {
     let mut s = ready();
     update(&mut s, Msg::Key(Key::Ctrl('r')), now());
-    assert!(s.refresh.is_some());
+    assert!(s.list.refresh.is_some());
     assert!(
         update(&mut s, Msg::Key(Key::Ctrl('r')), now()).is_empty(),
         "one at a time"
@@ -759,14 +713,14 @@ fn a_failed_listing_keeps_the_catalog_and_says_why() {
     );
     assert_eq!(s.hits().len(), 4);
     assert_eq!(s.toast.as_ref().unwrap().level, Level::Error);
-    assert!(s.refresh.is_none());
+    assert!(s.list.refresh.is_none());
 }
 
 #[test]
 fn a_refresh_marks_new_roles_and_keeps_the_selection() {
     let mut s = ready();
     update(&mut s, Msg::Key(Key::Down), now());
-    let selected = role_at(&s, s.selected).unwrap();
+    let selected = s.list.role_at(s.list.selected).unwrap();
     let mut newer = catalog();
     newer.accounts.insert(
         0,
@@ -774,8 +728,8 @@ fn a_refresh_marks_new_roles_and_keeps_the_selection() {
     );
     let diff = CatalogDiff::between(&catalog(), &newer);
     update(&mut s, Msg::Listed(Ok((newer, Some(diff)))), now());
-    assert_eq!(role_at(&s, s.selected).unwrap(), selected);
-    assert_eq!(s.new_roles.len(), 1);
+    assert_eq!(s.list.role_at(s.list.selected).unwrap(), selected);
+    assert_eq!(s.list.new_roles.len(), 1);
     assert!(s.toast.as_ref().unwrap().text.contains("1 new"));
 }
 
@@ -798,7 +752,7 @@ fn progress_events_fill_the_refresh_line_and_selection_prioritizes() {
         now(),
     );
     assert_eq!(
-        s.refresh.map(|r| (r.done, r.total, r.rate)),
+        s.list.refresh.map(|r| (r.done, r.total, r.rate)),
         Some((3, 9, 18.0))
     );
     // An account the listing left out (its id is not 12 digits) is said, not hidden.
@@ -833,28 +787,28 @@ fn favorites_are_pinned_first() {
     let fx = update(&mut s, Msg::Key(Key::Ctrl('f')), now());
     assert_eq!(fx, vec![Effect::SaveFrecency]);
     assert_eq!(names(&s)[0], "payments-dev/PowerUserAccess");
-    assert_eq!(s.selected, 0, "the pinned role stays selected");
+    assert_eq!(s.list.selected, 0, "the pinned role stays selected");
 }
 
 #[test]
 fn assuming_keeps_the_list_and_the_selection() {
     let mut s = ready();
     update(&mut s, Msg::Key(Key::Down), now());
-    let before = role_at(&s, s.selected).unwrap();
+    let before = s.list.role_at(s.list.selected).unwrap();
     update(&mut s, Msg::Key(Key::Enter), now());
     assert_eq!(s.hits().len(), 4, "the list is still there");
-    assert_eq!(role_at(&s, s.selected).unwrap(), before);
+    assert_eq!(s.list.role_at(s.list.selected).unwrap(), before);
 }
 
 #[test]
 fn help_opens_and_any_key_closes_it() {
     let mut s = ready();
     update(&mut s, Msg::Key(Key::Char('?')), now());
-    assert_eq!(s.overlay, Overlay::Help);
-    assert_eq!(s.query, "", "? is not typed");
+    assert_eq!(s.modal, Modal::Help);
+    assert_eq!(s.list.query, "", "? is not typed");
     update(&mut s, Msg::Key(Key::Char('x')), now());
-    assert_eq!(s.overlay, Overlay::None);
-    assert_eq!(s.query, "");
+    assert_eq!(s.modal, Modal::None);
+    assert_eq!(s.list.query, "");
 }
 
 #[test]
@@ -894,6 +848,15 @@ fn with_chain() -> AppState {
     s
 }
 
+/// Answers chain request `request`.
+fn answer_chain(
+    s: &mut AppState,
+    request: u64,
+    result: Result<crate::core::app::msg::ChainDone, crate::core::app::msg::ChainFailed>,
+) -> Vec<Effect> {
+    update(s, Msg::ChainAssumed { request, result }, now())
+}
+
 fn chain_request(fx: &[Effect]) -> (u64, bool, usize) {
     match fx.first() {
         Some(Effect::AssumeChain {
@@ -920,43 +883,33 @@ fn a_chain_asks_for_mfa_then_holds_its_credentials_and_refreshes_fresh() {
             .any(|e| matches!(e, Effect::AssumeChain { .. }))
     );
     let serial = "arn:aws:iam::999999999999:mfa/me".to_owned();
-    update(
-        &mut s,
-        Msg::ChainAssumed {
-            request,
-            result: Err(ChainFailed::NeedsMfa { serial }),
-        },
-        now(),
-    );
-    assert!(s.prompt.is_some(), "the MFA question is open");
+    answer_chain(&mut s, request, Err(ChainFailed::NeedsMfa { serial }));
+    assert!(s.modal.prompt().is_some(), "the MFA question is open");
     typed(&mut s, "123456");
     let (request, _, codes) = chain_request(&update(&mut s, Msg::Key(Key::Enter), now()));
     assert_eq!(codes, 1, "the code goes with the request");
-    assert!(s.prompt.is_none());
-    update(
+    assert!(s.modal.prompt().is_none());
+    answer_chain(
         &mut s,
-        Msg::ChainAssumed {
-            request,
-            result: Ok(ChainDone {
-                credentials: creds(3600),
-                caller_arn: Some("arn:aws:sts::999999999999:assumed-role/deployer/me".into()),
-                note: None,
-                region: "eu-west-1".into(),
-            }),
-        },
-        now(),
+        request,
+        Ok(ChainDone {
+            credentials: creds(3600),
+            caller_arn: Some("arn:aws:sts::999999999999:assumed-role/deployer/me".into()),
+            note: None,
+            region: "eu-west-1".into(),
+        }),
     );
-    assert_eq!(s.held.len(), 1);
-    let held = s.held[0].clone();
+    assert_eq!(s.sessions.held.len(), 1);
+    let held = s.sessions.held[0].clone();
     assert_eq!(held.label(), "↪ deploy");
     assert_eq!(held.account_name, "999999999999");
     assert_eq!(held.region.as_deref(), Some("eu-west-1"));
-    assert!(s.handover.is_some(), "the menu opens");
+    assert!(s.modal.menu().is_some(), "the menu opens");
     // Exports carry the chain's region; refreshing re-assumes from the source.
     update(&mut s, Msg::Key(Key::Esc), now());
     update(&mut s, Msg::Key(Key::Tab), now());
     let (_, fresh, _) = chain_request(&update(&mut s, Msg::Key(Key::Ctrl('e')), now()));
-    assert!(fresh && s.held[0].refreshing);
+    assert!(fresh && s.sessions.held[0].refreshing);
 }
 
 #[test]
@@ -965,32 +918,26 @@ fn cancelling_the_mfa_question_stops_the_refresh_and_a_denial_is_a_toast() {
     let mut s = with_chain();
     typed(&mut s, "deploy");
     let (request, ..) = chain_request(&update(&mut s, Msg::Key(Key::Enter), now()));
-    update(
+    answer_chain(
         &mut s,
-        Msg::ChainAssumed {
-            request,
-            result: Err(ChainFailed::NeedsMfa { serial: "s".into() }),
-        },
-        now(),
+        request,
+        Err(ChainFailed::NeedsMfa { serial: "s".into() }),
     );
     update(&mut s, Msg::Key(Key::Esc), now());
-    assert!(s.prompt.is_none() && s.pending_chains.is_empty());
+    assert!(s.modal.prompt().is_none() && s.requests.chains.is_empty());
     let (request, ..) = chain_request(&update(&mut s, Msg::Key(Key::Enter), now()));
-    update(
+    answer_chain(
         &mut s,
-        Msg::ChainAssumed {
-            request,
-            result: Err(ChainFailed::Failed(Failed {
-                message: "deploy: the role's trust policy does not allow x".into(),
-                needs_sign_in: false,
-            })),
-        },
-        now(),
+        request,
+        Err(ChainFailed::Failed(Failed {
+            message: "deploy: the role's trust policy does not allow x".into(),
+            needs_sign_in: false,
+        })),
     );
     let toast = s.toast.clone().unwrap();
     assert_eq!(toast.level, Level::Error);
     assert!(toast.text.contains("trust policy"));
-    assert!(s.held.is_empty());
+    assert!(s.sessions.held.is_empty());
 }
 
 #[test]
@@ -999,15 +946,15 @@ fn a_paste_is_one_edit_of_the_query_without_control_characters_or_commands() {
     // `q` would quit if typed as a key; line breaks and escapes are dropped.
     let fx = update(&mut s, Msg::Paste("q\u{1b}\r\n".into()), now());
     assert_eq!(fx, vec![]);
-    assert_eq!(s.query, "q");
+    assert_eq!(s.list.query, "q");
     update(&mut s, Msg::Key(Key::Ctrl('u')), now());
     update(&mut s, Msg::Paste("payments-dev\n".into()), now());
-    assert_eq!(s.query, "payments-dev");
+    assert_eq!(s.list.query, "payments-dev");
     assert_eq!(names(&s), ["payments-dev/PowerUserAccess"]);
     // A huge paste is cut to a length a query can use.
     update(&mut s, Msg::Key(Key::Ctrl('u')), now());
     update(&mut s, Msg::Paste("x".repeat(100_000)), now());
-    assert_eq!(s.query.chars().count(), paste::PASTE_LIMIT);
+    assert_eq!(s.list.query.chars().count(), paste::PASTE_LIMIT);
     assert!(names(&s).is_empty());
 }
 
@@ -1019,34 +966,28 @@ fn a_wrong_mfa_code_keeps_the_question_open_for_the_next_code() {
     typed(&mut s, "deploy");
     let (request, ..) = chain_request(&update(&mut s, Msg::Key(Key::Enter), now()));
     let serial = "arn:aws:iam::999999999999:mfa/me".to_owned();
-    update(
+    answer_chain(
         &mut s,
-        Msg::ChainAssumed {
-            request,
-            result: Err(ChainFailed::NeedsMfa {
-                serial: serial.clone(),
-            }),
-        },
-        now(),
+        request,
+        Err(ChainFailed::NeedsMfa {
+            serial: serial.clone(),
+        }),
     );
     typed(&mut s, "111111");
     let (request, ..) = chain_request(&update(&mut s, Msg::Key(Key::Enter), now()));
-    update(
+    answer_chain(
         &mut s,
-        Msg::ChainAssumed {
-            request,
-            result: Err(ChainFailed::WrongMfa {
-                serial: serial.clone(),
-            }),
-        },
-        now(),
+        request,
+        Err(ChainFailed::WrongMfa {
+            serial: serial.clone(),
+        }),
     );
-    let Some(Prompt::Mfa(question)) = &s.prompt else {
-        panic!("the question is closed: {:?}", s.prompt)
+    let Some(Prompt::Mfa(question)) = s.modal.prompt() else {
+        panic!("the question is closed: {:?}", s.modal)
     };
     assert_eq!(question.input, "", "ready for the next code");
     assert_eq!(question.serial, serial);
-    assert!(question.error.as_deref().unwrap().contains("not accepted"));
+    assert!(question.error.unwrap().to_string().contains("not accepted"));
     typed(&mut s, "222222");
     let (_, _, codes) = chain_request(&update(&mut s, Msg::Key(Key::Enter), now()));
     assert_eq!(codes, 1);
@@ -1071,4 +1012,56 @@ fn a_custom_action_pauses_after_it_ran_unless_configured_not_to() {
     let mut s = with_menu(Vec::new());
     pick(&mut s, HandoverAction::Subshell);
     assert!(matches!(s.exit, Some(ExitPlan::Run { pause: false, .. })));
+}
+
+#[test]
+fn one_modal_at_a_time_and_a_question_is_never_hidden() {
+    use crate::core::app::msg::ChainFailed;
+    let start = |s: &mut AppState| {
+        typed(s, "deploy");
+        let (chain, ..) = chain_request(&update(s, Msg::Key(Key::Enter), now()));
+        update(s, Msg::Key(Key::Ctrl('u')), now());
+        typed(s, "poweruser");
+        (chain, ask(s, Key::Enter))
+    };
+    let needs_mfa = || Err(ChainFailed::NeedsMfa { serial: "s".into() });
+    // Credentials arriving while a question is asked: held and selected, the question stays.
+    let mut s = with_chain();
+    let (chain, role) = start(&mut s);
+    answer_chain(&mut s, chain, needs_mfa());
+    answer(&mut s, role, Ok(creds(3600)));
+    assert!(s.modal.prompt().is_some(), "{:?}", s.modal);
+    assert_eq!(s.sessions.held.len(), 1);
+    assert_eq!(s.sessions.selected, 0);
+    update(&mut s, Msg::Key(Key::Esc), now());
+    assert_eq!(s.modal, Modal::None);
+    // A question arriving while the menu is open takes its place.
+    let mut s = with_chain();
+    let (chain, role) = start(&mut s);
+    answer(&mut s, role, Ok(creds(3600)));
+    assert!(s.modal.menu().is_some());
+    answer_chain(&mut s, chain, needs_mfa());
+    assert!(s.modal.prompt().is_some(), "{:?}", s.modal);
+    assert_eq!(s.context(), Context::Prompt);
+}
+
+#[test]
+fn a_paste_into_a_question_only_types_whatever_the_keys_are_bound_to() {
+    use crate::core::app::msg::ChainFailed;
+    use crate::core::app::prompt::Prompt;
+    let mut s = with_chain();
+    // `1` answers questions here: typed, it submits; pasted, it is a digit.
+    s.keymap = Keymap::with_overrides(&[(Key::Char('1'), Command::Submit)].into());
+    typed(&mut s, "deploy");
+    let (request, ..) = chain_request(&update(&mut s, Msg::Key(Key::Enter), now()));
+    answer_chain(
+        &mut s,
+        request,
+        Err(ChainFailed::NeedsMfa { serial: "s".into() }),
+    );
+    assert_eq!(update(&mut s, Msg::Paste("12a34567".into()), now()), vec![]);
+    let Some(Prompt::Mfa(question)) = s.modal.prompt() else {
+        panic!("the question is closed: {:?}", s.modal)
+    };
+    assert_eq!(question.input, "123456");
 }

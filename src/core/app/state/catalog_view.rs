@@ -1,0 +1,233 @@
+//! The catalog as the list shows it: the catalog, its search rows with what each stands for,
+//! the query, the selection and scroll, where the list is on screen, and a listing's progress.
+
+use std::collections::BTreeSet;
+
+use crate::core::catalog::{Catalog, RoleRef, Roles};
+use crate::core::chain::ChainSpec;
+use crate::core::frecency::Frecency;
+use crate::core::search::{Hit, SearchIndex, SearchRow};
+
+/// What a search row stands for besides its text (kept with it in [`CatalogView`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RowMeta {
+    /// This row stands for an account whose roles could not be listed.
+    pub unavailable: Option<String>,
+    pub email: Option<String>,
+    /// This row is a chain: its index in `AppSettings::chains`.
+    pub chain: Option<usize>,
+    /// Favorites/recents boost (from [`Frecency`]).
+    pub boost: i64,
+}
+
+/// The search rows for a catalog: one per account × role, one per account whose roles are
+/// unavailable, then one per chain (named by the chain, in the role's account).
+fn rows_of(catalog: &Catalog, chains: &[ChainSpec]) -> (Vec<SearchRow>, Vec<RowMeta>) {
+    let mut rows = Vec::new();
+    let mut meta = Vec::new();
+    push_sso_rows(catalog, &mut rows, &mut meta);
+    for (i, chain) in chains.iter().enumerate() {
+        let Some(role) = chain.role() else {
+            continue;
+        };
+        rows.push(SearchRow {
+            account_id: role.account_id.clone(),
+            account_name: chain.name.clone(),
+            role_name: role.name.clone(),
+            alias: None,
+            tags: vec!["chain".to_owned(), chain.source.label()],
+            arn: chain.role_arn.clone(),
+        });
+        meta.push(RowMeta {
+            unavailable: None,
+            email: None,
+            chain: Some(i),
+            boost: 0,
+        });
+    }
+    (rows, meta)
+}
+
+fn push_sso_rows(catalog: &Catalog, rows: &mut Vec<SearchRow>, meta: &mut Vec<RowMeta>) {
+    for entry in &catalog.accounts {
+        let a = &entry.account;
+        let mut push = |role: &str, unavailable: Option<String>| {
+            rows.push(SearchRow {
+                account_id: a.id.clone(),
+                account_name: a.name.clone(),
+                role_name: role.to_owned(),
+                alias: None,
+                tags: Vec::new(),
+                arn: format!("arn:aws:iam::{}:role/{role}", a.id),
+            });
+            meta.push(RowMeta {
+                unavailable,
+                email: a.email.clone(),
+                chain: None,
+                boost: 0,
+            });
+        };
+        match &entry.roles {
+            Roles::Listed(roles) | Roles::Stale { roles, .. } => {
+                roles.iter().for_each(|r| push(r, None));
+            }
+            Roles::Unavailable { reason } => push("", Some(reason.clone())),
+        }
+    }
+}
+
+/// A background listing's progress.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Refresh {
+    pub accounts: usize,
+    pub done: usize,
+    pub total: usize,
+    pub rate: f64,
+}
+
+/// The list on the catalog screen.
+#[derive(Debug)]
+pub struct CatalogView {
+    pub catalog: Catalog,
+    /// The rows searched; `meta[i]` is what row `i` stands for (built together, never apart).
+    search: SearchIndex,
+    meta: Vec<RowMeta>,
+    pub query: String,
+    /// The selected hit, and the first hit on screen.
+    pub selected: usize,
+    pub offset: usize,
+    /// The list's first screen row and how many rows it has (from `Msg::Resize`).
+    pub top: u16,
+    pub height: usize,
+    /// A listing in progress.
+    pub refresh: Option<Refresh>,
+    /// The catalog is missing or old: list it once signed in.
+    pub stale: bool,
+    /// Roles the last listing found that the one before did not.
+    pub new_roles: BTreeSet<RoleRef>,
+    pub gone_roles: usize,
+}
+
+impl CatalogView {
+    pub fn new(catalog: Catalog, chains: &[ChainSpec]) -> Self {
+        let (rows, meta) = rows_of(&catalog, chains);
+        Self {
+            catalog,
+            search: SearchIndex::new(rows),
+            meta,
+            query: String::new(),
+            selected: 0,
+            offset: 0,
+            top: 0,
+            height: 10,
+            refresh: None,
+            stale: true,
+            new_roles: BTreeSet::new(),
+            gone_roles: 0,
+        }
+    }
+
+    /// Replaces the catalog and its rows (boosts and hits are stale until recomputed).
+    pub fn set_catalog(&mut self, catalog: Catalog, chains: &[ChainSpec]) {
+        let (rows, meta) = rows_of(&catalog, chains);
+        self.catalog = catalog;
+        self.search = SearchIndex::new(rows);
+        self.meta = meta;
+    }
+
+    /// The rows matching the query, best first.
+    pub fn hits(&self) -> &[Hit] {
+        self.search.hits()
+    }
+
+    /// The search index (for highlighting).
+    pub fn search(&self) -> &SearchIndex {
+        &self.search
+    }
+
+    /// The selected hit's row index.
+    pub fn selected_row(&self) -> Option<usize> {
+        self.hits().get(self.selected).map(|h| h.row)
+    }
+
+    pub fn row(&self, index: usize) -> Option<&SearchRow> {
+        self.search.row(index)
+    }
+
+    /// What row `index` stands for.
+    pub fn meta(&self, index: usize) -> Option<&RowMeta> {
+        self.meta.get(index)
+    }
+
+    pub fn role_ref(&self, index: usize) -> Option<RoleRef> {
+        self.row(index).map(|r| RoleRef {
+            account_id: r.account_id.clone(),
+            role_name: r.role_name.clone(),
+        })
+    }
+
+    /// The role a hit stands for.
+    pub fn role_at(&self, hit: usize) -> Option<RoleRef> {
+        self.hits().get(hit).and_then(|h| self.role_ref(h.row))
+    }
+
+    /// Whether a hit is an account whose roles are unavailable.
+    pub fn is_unavailable(&self, hit: usize) -> bool {
+        self.hits()
+            .get(hit)
+            .and_then(|h| self.meta(h.row))
+            .is_some_and(|m| m.unavailable.is_some())
+    }
+
+    /// An account's name from the catalog; its id when the catalog does not know it.
+    pub fn account_name(&self, account_id: &str) -> String {
+        self.catalog
+            .accounts
+            .iter()
+            .find(|e| e.account.id == account_id)
+            .map_or_else(|| account_id.to_owned(), |e| e.account.name.clone())
+    }
+
+    /// Recomputes every row's favorites/recents boost (after the catalog or frecency changed).
+    pub fn recompute_boosts(&mut self, frecency: &Frecency, now_unix: i64) {
+        let boosts = frecency.boost_table(
+            self.search
+                .rows()
+                .iter()
+                .map(|r| (r.account_id.as_str(), r.role_name.as_str())),
+            now_unix,
+        );
+        for (meta, boost) in self.meta.iter_mut().zip(boosts) {
+            meta.boost = boost;
+        }
+        self.search.invalidate();
+    }
+
+    /// Re-runs the search for the current query, keeping favorites and recents first.
+    pub fn refilter(&mut self) {
+        let meta = &self.meta;
+        let boost = |i: usize| meta.get(i).map_or(0, |m| m.boost);
+        let count = self.search.filter(&self.query, &boost).len();
+        self.selected = self.selected.min(count.saturating_sub(1));
+        self.clamp_offset();
+    }
+
+    /// A new query: the selection goes back to the top.
+    pub fn query_changed(&mut self) {
+        self.selected = 0;
+        self.offset = 0;
+        self.refilter();
+    }
+
+    /// Keeps the selection on screen.
+    pub fn clamp_offset(&mut self) {
+        let height = self.height.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + height {
+            self.offset = self.selected + 1 - height;
+        }
+        let max_offset = self.hits().len().saturating_sub(height);
+        self.offset = self.offset.min(max_offset);
+    }
+}

@@ -1,0 +1,143 @@
+//! Settings from config.toml's `[app]` and `[[actions]]`, as the app uses them.
+
+use std::time::Duration;
+
+use crate::core::action::{ActionCommand, ActionFields};
+use crate::core::app::key::Key;
+use crate::core::app::urgency::Thresholds;
+use crate::core::chain::ChainSpec;
+
+/// Settings from config.toml's `[app]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppSettings {
+    pub thresholds: Thresholds,
+    pub default_action: DefaultAction,
+    /// Region for the exports (`AWS_REGION`).
+    pub region: String,
+    /// How long a toast stays.
+    pub toast_for: Duration,
+    /// Open the browser for sign-in when one can be opened here.
+    pub open_browser: bool,
+    /// `[[actions]]` from config.toml, offered in the hand-over menu.
+    pub actions: Vec<CustomAction>,
+    /// Chains from config.toml and `~/.aws/config`, listed with the roles.
+    pub chains: Vec<ChainSpec>,
+    /// Quitting while sessions are held asks first (`[app] confirm_quit`).
+    pub confirm_quit: bool,
+    /// Whether copying (OSC 52) can work in this terminal.
+    pub clipboard: Clipboard,
+}
+
+impl Default for AppSettings {
+    fn default() -> Self {
+        Self {
+            thresholds: Thresholds::default(),
+            default_action: DefaultAction::Menu,
+            region: "us-east-1".into(),
+            toast_for: Duration::from_secs(6),
+            open_browser: false,
+            actions: Vec::new(),
+            chains: Vec::new(),
+            confirm_quit: true,
+            clipboard: Clipboard::Unknown,
+        }
+    }
+}
+
+/// Whether the terminal can take text for its clipboard (OSC 52). Nobody can know it does:
+/// a terminal may ignore the sequence and never says.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Clipboard {
+    /// It may work.
+    #[default]
+    Unknown,
+    /// It cannot work here, and why.
+    Unavailable(String),
+}
+
+impl Clipboard {
+    /// Judged from `TERM` and, inside tmux, tmux's `set-clipboard` option (`Some(None)`: in
+    /// tmux but the option could not be read).
+    pub fn from_terminal(term: Option<&str>, tmux_set_clipboard: Option<Option<&str>>) -> Self {
+        match term {
+            None | Some("" | "dumb") => {
+                return Self::Unavailable("this terminal (TERM=dumb) has no clipboard".into());
+            }
+            Some("linux") => {
+                return Self::Unavailable(
+                    "the Linux console (TERM=linux) has no clipboard sequence".into(),
+                );
+            }
+            Some(_) => {}
+        }
+        match tmux_set_clipboard {
+            Some(Some(setting)) if setting.trim() != "on" => Self::Unavailable(
+                "tmux drops the clipboard sequence (OSC 52) unless `set -g set-clipboard on`"
+                    .into(),
+            ),
+            _ => Self::Unknown,
+        }
+    }
+}
+
+/// What Enter does with fresh credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DefaultAction {
+    /// Open the hand-over menu.
+    #[default]
+    Menu,
+    /// Quit and print the exports for `eval`.
+    PrintExports,
+}
+
+/// A `[[actions]]` entry: a command run with the chosen credentials in its environment.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomAction {
+    pub name: String,
+    /// A key that runs it from the hand-over menu (`e`, `ctrl-e`, …), parsed when config.toml
+    /// is read (a name that does not parse is an error at its line).
+    #[serde(default)]
+    pub key: Option<Key>,
+    /// A shell command; `{account_id}`, `{account_name}`, `{role_name}`, `{region}` and
+    /// `{profile}` are replaced by their values, shell-quoted, and the same values are in its
+    /// environment as `ROLECALL_ACCOUNT_ID`, … (see [`crate::core::action`]).
+    pub command: String,
+    /// After the command, show its output and exit status and wait for a key before the app
+    /// returns to full screen (`pause = false`: return at once).
+    #[serde(default = "pause_by_default")]
+    pub pause: bool,
+}
+
+fn pause_by_default() -> bool {
+    true
+}
+
+impl CustomAction {
+    /// The command with its placeholders filled in, and its variables.
+    pub fn render(
+        &self,
+        account_id: &str,
+        account_name: &str,
+        role_name: &str,
+        region: &str,
+    ) -> ActionCommand {
+        let profile = profile_name(account_name, role_name);
+        ActionCommand::new(
+            &self.command,
+            &ActionFields {
+                account_id,
+                account_name,
+                role_name,
+                region,
+                profile: &profile,
+            },
+        )
+    }
+}
+
+/// The default profile name for a role: the default template, sanitised.
+pub fn profile_name(account_name: &str, role_name: &str) -> String {
+    crate::core::profile_name::sanitize(&format!("{account_name}-{role_name}"))
+}

@@ -1,0 +1,200 @@
+//! SSO role credentials: assuming the selected role, refreshing a held one, holding what
+//! arrives, and what happens then (the menu or the exports).
+
+use std::time::SystemTime;
+
+use crate::core::credentials::Credentials;
+
+use crate::core::app::effect::Effect;
+use crate::core::app::msg::Failed;
+use crate::core::app::requests::CredentialsRequest;
+use crate::core::app::state::{
+    AppState, DefaultAction, Handover, HandoverAction, Held, Level, Modal,
+};
+
+use super::{chains, choose, on_failure, reorder_keeping_selection, toast};
+
+pub(super) fn on_credentials(
+    state: &mut AppState,
+    request: u64,
+    result: Result<Credentials, Failed>,
+    now: SystemTime,
+) -> Vec<Effect> {
+    let Some(CredentialsRequest {
+        account_id,
+        role,
+        refreshing,
+    }) = state.requests.credentials.remove(&request)
+    else {
+        return Vec::new();
+    };
+    let credentials = match result {
+        Ok(c) => c,
+        Err(failure) => {
+            if let Some(h) = refreshing.and_then(|id| state.sessions.get_mut(id)) {
+                h.refreshing = false;
+            }
+            return on_failure(state, failure, now);
+        }
+    };
+    if let Some(h) = refreshing.and_then(|id| state.sessions.get_mut(id)) {
+        h.credentials = credentials;
+        h.refreshing = false;
+        h.warned = false;
+        let text = format!("{} refreshed", h.label());
+        toast(state, now, Level::Info, text);
+        return Vec::new();
+    }
+    // The "getting credentials…" note has done its job.
+    if state.toast.as_ref().is_some_and(|t| t.level == Level::Info) {
+        state.toast = None;
+    }
+    let (id, mut effects) = hold_sso(state, account_id, role, credentials);
+    let next = after_new_credentials(state, id);
+    // Leaving at once (print the exports): nobody would see who the credentials are.
+    if next.contains(&Effect::Exit) {
+        return next;
+    }
+    effects.extend(next);
+    effects
+}
+
+/// Holds an SSO role's credentials (replacing those held for the role): its id, and asking
+/// STS who they are when they are new.
+fn hold_sso(
+    state: &mut AppState,
+    account_id: String,
+    role: String,
+    credentials: Credentials,
+) -> (u64, Vec<Effect>) {
+    let same = |h: &&mut Held| h.chain.is_none() && h.account_id == account_id && h.role == role;
+    if let Some(h) = state.sessions.held.iter_mut().find(same) {
+        h.credentials = credentials;
+        h.warned = false;
+        return (h.id, Vec::new());
+    }
+    let account_name = state.list.account_name(&account_id);
+    let id = state.fresh_id();
+    let who = Effect::WhoAmI {
+        held_id: id,
+        credentials: credentials.clone(),
+    };
+    let held = Held::sso(id, account_id, account_name, role, credentials);
+    state.sessions.held.push(held);
+    (id, vec![who])
+}
+
+/// New credentials are held: select them, then the menu or the exports, as configured.
+pub(super) fn after_new_credentials(state: &mut AppState, id: u64) -> Vec<Effect> {
+    state.sessions.select(id);
+    match state.settings.default_action {
+        DefaultAction::Menu => {
+            state.open(Modal::Menu(Handover {
+                held_id: id,
+                selected: 0,
+            }));
+            Vec::new()
+        }
+        DefaultAction::PrintExports => choose(state, id, HandoverAction::PrintExports),
+    }
+}
+
+pub(super) fn assume(state: &mut AppState, now: SystemTime, fresh: bool) -> Vec<Effect> {
+    let Some(index) = state.selected_row() else {
+        return Vec::new();
+    };
+    if state
+        .list
+        .meta(index)
+        .is_some_and(|m| m.unavailable.is_some())
+    {
+        return retry_account(state);
+    }
+    let Some(role) = state.role_ref(index) else {
+        return Vec::new();
+    };
+    if let Some(spec) = state.chain_of_row(index).cloned() {
+        state.frecency.record_use(&role, state.now_unix);
+        reorder_keeping_selection(state);
+        let mut effects = chains::assume_chain(state, spec, None, fresh, now);
+        effects.push(Effect::SaveFrecency);
+        return effects;
+    }
+    if state.requests.asking_for(&role.account_id, &role.role_name) {
+        return Vec::new();
+    }
+    state.frecency.record_use(&role, state.now_unix);
+    reorder_keeping_selection(state);
+    let request = state.fresh_id();
+    let label = state
+        .row(index)
+        .map(|r| format!("{}/{}", r.account_name, r.role_name))
+        .unwrap_or_default();
+    state.requests.credentials.insert(
+        request,
+        CredentialsRequest {
+            account_id: role.account_id.clone(),
+            role: role.role_name.clone(),
+            refreshing: None,
+        },
+    );
+    toast(
+        state,
+        now,
+        Level::Info,
+        format!("getting credentials for {label}…"),
+    );
+    vec![
+        Effect::GetCredentials {
+            request,
+            account_id: role.account_id,
+            role: role.role_name,
+            fresh,
+        },
+        Effect::SaveFrecency,
+    ]
+}
+
+pub(super) fn retry_account(state: &mut AppState) -> Vec<Effect> {
+    let Some(index) = state.selected_row() else {
+        return Vec::new();
+    };
+    match (state.list.meta(index), state.row(index)) {
+        (Some(meta), Some(row)) if meta.unavailable.is_some() => vec![Effect::RetryRoles {
+            account_id: row.account_id.clone(),
+        }],
+        _ => Vec::new(),
+    }
+}
+
+pub(super) fn refresh_credentials(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
+    let Some(held) = state.sessions.held.get_mut(state.sessions.selected) else {
+        return Vec::new();
+    };
+    if held.refreshing {
+        return Vec::new();
+    }
+    held.refreshing = true;
+    if let Some(spec) = held.chain.clone() {
+        let id = held.id;
+        return chains::assume_chain(state, spec, Some(id), true, now);
+    }
+    let (account_id, role, id) = (held.account_id.clone(), held.role.clone(), held.id);
+    let label = held.label();
+    let request = state.fresh_id();
+    state.requests.credentials.insert(
+        request,
+        CredentialsRequest {
+            account_id: account_id.clone(),
+            role: role.clone(),
+            refreshing: Some(id),
+        },
+    );
+    toast(state, now, Level::Info, format!("refreshing {label}…"));
+    vec![Effect::GetCredentials {
+        request,
+        account_id,
+        role,
+        fresh: true,
+    }]
+}

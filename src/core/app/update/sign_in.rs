@@ -1,0 +1,108 @@
+//! Signing in: the machine's steps followed to the right screen, and the sign-in screen's
+//! commands (open the browser, copy the code, retry).
+
+use std::time::SystemTime;
+
+use crate::core::signin::{self, Method, Phase, SignIn};
+use crate::core::sso::SignedIn;
+
+use crate::core::app::command::Command;
+use crate::core::app::effect::Effect;
+use crate::core::app::state::{AppState, Clipboard, Level, Refresh, Screen};
+
+use super::toast;
+
+/// Starts (or restarts) signing in with what the store holds.
+pub(super) fn start_sign_in(
+    state: &mut AppState,
+    stored: Option<SignedIn>,
+    now: SystemTime,
+) -> Vec<Effect> {
+    if let Some(s) = &stored {
+        state.sign_in.session.token_expires_at = Some(s.token.expires_at);
+    }
+    let mut machine = SignIn::new(Method::DeviceCode, state.settings.open_browser);
+    let effects = machine.handle(signin::Event::Start { stored }, now);
+    state.sign_in.machine = Some(machine);
+    after_sign_in_step(state, effects)
+}
+
+/// Wraps the machine's effects, follows its phase to the right screen, and lists the catalog
+/// once signed in.
+fn after_sign_in_step(state: &mut AppState, effects: Vec<signin::Effect>) -> Vec<Effect> {
+    let mut out = Vec::new();
+    for effect in effects {
+        if let signin::Effect::Save(signed_in) = &effect {
+            state.sign_in.session.token_expires_at = Some(signed_in.token.expires_at);
+        }
+        out.push(Effect::SignIn(effect));
+    }
+    let Some(machine) = &state.sign_in.machine else {
+        return out;
+    };
+    match &machine.phase {
+        Phase::Done => {
+            if let Some(result) = &machine.result {
+                state.sign_in.session.token_expires_at = Some(result.token.expires_at);
+            }
+            state.sign_in.machine = None;
+            state.screen = Screen::Catalog;
+            if state.list.stale && state.list.refresh.is_none() {
+                state.list.refresh = Some(Refresh::default());
+                out.push(Effect::ListCatalog);
+            }
+        }
+        // A silent refresh keeps whatever is on screen.
+        Phase::Refreshing | Phase::Idle => {}
+        _ => state.screen = Screen::SignIn,
+    }
+    out
+}
+
+pub(super) fn on_sign_in(
+    state: &mut AppState,
+    event: signin::Event,
+    now: SystemTime,
+) -> Vec<Effect> {
+    let Some(machine) = state.sign_in.machine.as_mut() else {
+        return Vec::new();
+    };
+    let effects = machine.handle(event, now);
+    after_sign_in_step(state, effects)
+}
+
+/// The sign-in screen's commands: they act on the phase that offers them.
+pub(super) fn sign_in_command(
+    state: &mut AppState,
+    command: Command,
+    now: SystemTime,
+) -> Vec<Effect> {
+    match (command, state.sign_in.machine.as_ref().map(|m| &m.phase)) {
+        (Command::OpenBrowser, Some(Phase::WaitingForApproval(wait))) => {
+            vec![Effect::OpenUrl(wait.verification_uri_complete.clone())]
+        }
+        (Command::CopyCode, Some(Phase::WaitingForApproval(wait))) => {
+            let code = wait.user_code.clone();
+            copy_code(state, code, now)
+        }
+        (Command::RetrySignIn, Some(Phase::Failed(_))) => start_sign_in(state, None, now),
+        _ => Vec::new(),
+    }
+}
+
+/// Sends the user code to the clipboard, saying what was done (nobody can know it worked).
+fn copy_code(state: &mut AppState, code: String, now: SystemTime) -> Vec<Effect> {
+    match state.settings.clipboard.clone() {
+        Clipboard::Unavailable(why) => {
+            let text = format!("cannot copy: {why}; type the code {code}");
+            toast(state, now, Level::Warn, text);
+            Vec::new()
+        }
+        Clipboard::Unknown => {
+            let text = "code sent to the terminal's clipboard (OSC 52); your terminal may \
+                        ignore it";
+            toast(state, now, Level::Info, text.into());
+            vec![Effect::Copy(code)]
+        }
+    }
+}
