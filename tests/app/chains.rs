@@ -1,0 +1,184 @@
+//! Chains in the full-screen app, on ratatui's `TestBackend` with the real runtime, the real SDK
+//! clients and the emulator serving the demo organisation: a chain row is listed and marked,
+//! assuming it shows who the credentials are and why the session is 1 h, an MFA-protected chain
+//! asks for the code (a wrong one is explained), "assume another role…" chains from a held
+//! session (a denial is advice), and a held chain refreshes from its source.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::common;
+
+use std::sync::Arc;
+
+use common::app::{AppOptions, paths, start_app};
+use common::*;
+use crossterm::event::KeyCode;
+use rolecall::adapters::aws_sts::AwsSts;
+use rolecall::config::Config;
+use rolecall::core::app::state::AppSettings;
+use rolecall::runtime::chain_services::ChainServices;
+
+const MFA_SERIAL: &str = "arn:aws:iam::482167869816:mfa/demo";
+
+fn org() -> String {
+    include_str!("../../assets/demo-org.toml")
+        .replace("https://acme-corp.awsapps.com/start", START_URL)
+        .replace("approve_after_seconds = 3", "approve_after_seconds = 0")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chains_in_the_app() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("rolecall=debug")
+        .with_writer(std::io::stderr)
+        .try_init();
+    let emu = start(&org()).await;
+    let home = tempfile::tempdir().unwrap();
+    let paths = paths(home.path());
+    std::fs::create_dir_all(paths.config_file.parent().unwrap()).unwrap();
+    std::fs::write(
+        &paths.config_file,
+        format!(
+            r#"
+default_session = "acme"
+import_aws_config = false
+[storage]
+backend = "file"
+[[sso_sessions]]
+name = "acme"
+start_url = "{START_URL}"
+region = "{REGION}"
+endpoint_url = "{url}"
+
+[[chains]]
+name = "pipeline"
+source = "tools-ci/DevOps"
+role_arn = "arn:aws:iam::011403187894:role/pipeline-service"
+duration = "4h"
+
+[[chains]]
+name = "break-glass"
+source = "security-audit/ReadOnlyAccess"
+role_arn = "arn:aws:iam::482167869816:role/break-glass"
+mfa_serial = "{MFA_SERIAL}"
+"#,
+            url = emu.url()
+        ),
+    )
+    .unwrap();
+    let config = Config::load(&paths).unwrap();
+    let session = config.session(None).unwrap().clone();
+    let chains = Arc::new(ChainServices {
+        config: config.clone(),
+        paths: paths.clone(),
+        sts: AwsSts::new(Some(&emu.url())),
+        history_file: Some(paths.state_dir.join("role-history.json")),
+        app_region: None,
+        default_region: REGION.into(),
+        user: "alice".into(),
+    });
+    let mut app = start_app(
+        &emu,
+        home.path(),
+        AppOptions {
+            session,
+            settings: AppSettings {
+                chains: config.chains.iter().cloned().collect(),
+                ..AppSettings::default()
+            },
+            chains: Some(chains),
+            size: (130, 40),
+            ..AppOptions::default()
+        },
+    );
+
+    app.frame_where("the catalog", |f| f.contains("tools-ci"))
+        .await;
+
+    // A chain row, marked, with its source and the cap in the details.
+    app.type_text("pipeline");
+    let row = app
+        .frame_where("the chain row", |f| {
+            f.contains("› pipeline ") && f.contains("↪ pipeline") && f.contains("pipeline-service")
+        })
+        .await;
+    assert!(row.contains("via tools-ci/DevOps"), "{row}");
+    assert!(row.contains("4h → 1h (role chaining cap)"), "{row}");
+
+    // Assume it: who the credentials are and why they last an hour.
+    app.key(KeyCode::Enter);
+    let menu = app
+        .frame_where("the menu of the chain", |f| {
+            f.contains("credentials ready") && f.contains("as arn:aws:sts::011403187894")
+        })
+        .await;
+    assert!(
+        menu.contains("as arn:aws:sts::011403187894:assumed-role/pipeline-service/rolecall-alice"),
+        "{menu}"
+    );
+    assert!(menu.contains("capped at 1h (asked 4h)"), "{menu}");
+
+    // "Assume another role…" from it: ecr-push does not trust payments-prod, and says so.
+    app.keys(KeyCode::Down, 5);
+    app.key(KeyCode::Enter);
+    app.frame_where("the form", |f| f.contains("assume another role"))
+        .await;
+    app.type_text("arn:aws:iam::909061163445:role/ecr-push");
+    app.key(KeyCode::Enter);
+    let denied = app
+        .frame_where("the advice", |f| f.contains("trust policy does not allow"))
+        .await;
+    assert!(
+        denied.contains("assumed-role/pipeline-service/rolecall-alice"),
+        "{denied}"
+    );
+
+    // The MFA-protected chain asks for a code; a wrong one is explained, the right one works.
+    app.key(KeyCode::Esc);
+    app.type_text("break-glass");
+    app.frame_where("the break-glass row", |f| f.contains("↪ break-glass"))
+        .await;
+    app.key(KeyCode::Enter);
+    app.frame_where("the MFA question", |f| {
+        f.contains("MFA code") && f.contains(MFA_SERIAL)
+    })
+    .await;
+    let right = emu.mfa_code(MFA_SERIAL).unwrap();
+    let wrong = wrong_code(&right);
+    app.type_text(&wrong);
+    app.key(KeyCode::Enter);
+    // The question stays open with the message, ready for the next code.
+    app.frame_where("the wrong-code message in the open question", |f| {
+        f.contains("code was not accepted") && f.contains(MFA_SERIAL) && f.contains("code: _")
+    })
+    .await;
+    app.type_text(&emu.mfa_code(MFA_SERIAL).unwrap());
+    app.key(KeyCode::Enter);
+    app.frame_where("the break-glass menu", |f| {
+        f.contains("as arn:aws:sts::482167869816:assumed-role/break-glass/rolecall-alice")
+    })
+    .await;
+    assert!(emu.assumed().iter().any(|r| r.mfa));
+
+    // The sessions panel: both chains, and the selected one's "who am I".
+    app.key(KeyCode::Esc);
+    app.key(KeyCode::Tab);
+    let sessions = app
+        .frame_where("the sessions' details", |f| f.contains("who am I"))
+        .await;
+    assert!(sessions.contains("↪ pipeline"), "{sessions}");
+    assert!(sessions.contains("↪ break-glass"), "{sessions}");
+
+    // A held chain refreshes from its source: new credentials, same role.
+    let before = emu.assumed().len();
+    app.key(KeyCode::Home);
+    app.ctrl('e');
+    app.frame_where("the refresh", |f| f.contains("↪ pipeline refreshed"))
+        .await;
+    assert_eq!(emu.assumed().len(), before + 1);
+
+    app.quit().await;
+    let history: Vec<String> =
+        serde_json::from_slice(&std::fs::read(paths.state_dir.join("role-history.json")).unwrap())
+            .unwrap();
+    assert_eq!(history, ["arn:aws:iam::909061163445:role/ecr-push"]);
+}
