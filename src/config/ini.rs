@@ -2,7 +2,7 @@
 //! numbers, so a problem is reported as `file:line: cause`.
 //!
 //! It reads as botocore does (Python's `configparser.RawConfigParser`, strict mode, which
-//! `botocore.configloader.raw_config_parse` uses), checked by `tests/aws_config_reader.rs`
+//! `botocore.configloader.raw_config_parse` uses), checked by `tests/aws_files/config_reader.rs`
 //! against botocore itself:
 //! - lines end at `\n`, `\r\n` or `\r`; a line whose first non-blank character is `#` or `;` is
 //!   a comment; there are no inline comments (`region = x # y` keeps `x # y`);

@@ -68,7 +68,7 @@ impl FaultState {
         let mut state = Self {
             faults: Faults::default(),
             tokens: 0.0,
-            refilled: Instant::now(),
+            refilled: now(),
             rng: StdRng::seed_from_u64(seed),
         };
         state.set(faults);
@@ -82,7 +82,7 @@ impl FaultState {
     /// Replaces the knobs; the bucket starts full.
     pub fn set(&mut self, faults: Faults) {
         self.tokens = burst(&faults);
-        self.refilled = Instant::now();
+        self.refilled = now();
         self.faults = faults;
     }
 
@@ -116,6 +116,12 @@ impl FaultState {
         }
         Verdict::Proceed
     }
+}
+
+/// Now on the runtime's clock: the monotonic clock, or a test's paused tokio clock, so a test
+/// that drives time drives the rate limit's bucket with it (as it drives the client's pacing).
+pub(crate) fn now() -> Instant {
+    tokio::time::Instant::now().into_std()
 }
 
 fn burst(faults: &Faults) -> f64 {

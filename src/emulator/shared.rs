@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
-use std::time::Instant;
 
 use axum::http::StatusCode;
 
@@ -87,7 +86,7 @@ impl Shared {
     pub async fn admit(&self, api: Api) -> Result<(), AwsError> {
         let (latency, verdict) = {
             let mut faults = self.fault_state();
-            (faults.latency(api), faults.judge(api, Instant::now()))
+            (faults.latency(api), faults.judge(api, super::faults::now()))
         };
         {
             let mut store = self.store();

@@ -201,6 +201,7 @@ pub mod catalog;
 pub mod cli_home;
 pub mod faulty_idc;
 pub mod leaks;
+pub mod paused;
 pub mod tmux;
 
 /// A six-digit code that is surely not `right` (every digit moved by one).
