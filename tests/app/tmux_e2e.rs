@@ -252,8 +252,10 @@ fn the_demo_subshell_and_written_profile_work_with_the_aws_cli() {
         .count();
     assert_eq!(arns, 2, "{out}");
     tmux.send(&["exit", "Enter"]);
-    tmux.wait_text("AdministratorAccess", Duration::from_secs(10));
+    // The shell's own output names the role too: wait for what only the app draws.
+    tmux.wait_text("sessions (1)", Duration::from_secs(10));
     tmux.send(&["C-c"]);
+    tmux.wait_text("again to quit", Duration::from_secs(10));
     tmux.send(&["C-c"]);
     tmux.wait_text("EXITED=0", Duration::from_secs(10));
 }
