@@ -3,7 +3,7 @@
 
 use crate::adapters::aws_identity_center::AwsIdentityCenter;
 use crate::adapters::aws_sso_cache::AwsSsoCache;
-use crate::adapters::store_select::open_store;
+use crate::adapters::store_select::{notice_is_new, open_store};
 use crate::config::Config;
 use crate::core::sso::SsoSession;
 use crate::paths::Paths;
@@ -15,10 +15,15 @@ pub struct Context {
     pub paths: Paths,
     pub config: Config,
     pub store: SessionStore,
+    /// Why tokens are kept in the file store (no OS keyring works here), for `status`.
+    pub store_notice: Option<String>,
+    /// Whether loading already printed that notice (the first time it came up).
+    pub announced_store: bool,
 }
 
 impl Context {
-    /// Loads configuration and opens the token store; a fallback notice goes to stderr.
+    /// Loads configuration and opens the token store; a fallback notice goes to stderr the
+    /// first time (`status` says it every time).
     pub fn load() -> Result<Self, CliError> {
         let paths = Paths::from_env().map_err(|e| CliError::Other(e.to_string()))?;
         let config = Config::load(&paths)?;
@@ -28,7 +33,8 @@ impl Context {
     /// A context for given paths and configuration (the demo's throwaway home).
     pub fn with(paths: Paths, config: Config) -> Self {
         let (secrets, notice) = open_store(config.file.storage.backend, &paths);
-        if let Some(notice) = notice {
+        let announced_store = notice.is_some() && notice_is_new(&paths);
+        if let Some(notice) = notice.as_ref().filter(|_| announced_store) {
             note!("rolecall: {notice}");
         }
         let store = SessionStore::new(secrets, AwsSsoCache::new(paths.sso_cache_dir.clone()))
@@ -37,6 +43,8 @@ impl Context {
             paths,
             config,
             store,
+            store_notice: notice,
+            announced_store,
         }
     }
 

@@ -103,6 +103,8 @@ pub fn reading_context() -> Result<Context, CliError> {
         paths,
         config,
         store,
+        store_notice: None,
+        announced_store: false,
     })
 }
 
