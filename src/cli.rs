@@ -76,10 +76,9 @@ pub enum Command {
     Whoami(whoami_cmd::WhoamiArgs),
     /// Run one of config.toml's [[actions]] with a role's or chain's credentials.
     Action(action_cmd::ActionArgs),
-    /// The demo's authenticator: the current code of an emulator MFA device (the demo
-    /// chains' `mfa_process`).
-    #[command(hide = true)]
-    DemoMfaCode { serial: String },
+    /// The demo's authenticator: the current MFA code of an emulator device (by default the
+    /// demo's, which its `break-glass` chain asks for).
+    DemoMfaCode { serial: Option<String> },
 }
 
 #[derive(Debug, clap::Args)]
@@ -318,7 +317,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Console(args)) => console_cmd::run(args),
         Some(Command::Whoami(args)) => whoami_cmd::run(args),
         Some(Command::Action(args)) => action_cmd::run(args),
-        Some(Command::DemoMfaCode { serial }) => demo_cmd::print_mfa_code(&serial),
+        Some(Command::DemoMfaCode { serial }) => {
+            demo_cmd::print_mfa_code(serial.as_deref().unwrap_or(demo_cmd::DEMO_MFA))
+        }
         None => block_on(async move {
             let ctx = context::Context::load()?;
             app_cmd::run_app(ctx, cli.session.as_deref()).await
