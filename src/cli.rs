@@ -21,6 +21,7 @@ pub mod list_cmd;
 pub mod login_cmd;
 pub mod logout_cmd;
 pub mod populate_cmd;
+pub mod setup_cmd;
 pub mod status_cmd;
 pub mod target_credentials;
 pub mod whoami_cmd;
@@ -47,6 +48,8 @@ pub enum Command {
     /// Prints `export` lines for a shell to eval (endpoint, region, start URL), then serves on
     /// 127.0.0.1 until interrupted.
     Emulator(EmulatorArgs),
+    /// Configure a real identity center: write its [sso-session] to ~/.aws/config.
+    Setup(setup_cmd::SetupArgs),
     /// Sign in to an identity center (browser + PKCE, or a device code) and keep the token.
     Login(LoginArgs),
     /// End the portal session and forget its tokens and kept credentials.
@@ -303,6 +306,7 @@ pub fn block_on<F: std::future::Future<Output = Result<(), CliError>>>(
 pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Some(Command::Emulator(args)) => emulator_cmd::run(args),
+        Some(Command::Setup(args)) => setup_cmd::run(args),
         Some(Command::Login(args)) => block_on(login_cmd::run_login(args)),
         Some(Command::Logout(args)) => block_on(logout_cmd::run_logout(args)),
         Some(Command::List(args)) => block_on(list_cmd::run_list(args)),
