@@ -93,7 +93,8 @@ mod tests {
     #[test]
     fn other_text_is_refused_with_its_reason() {
         use StartUrlError::*;
-        let cases: [(&str, fn(String) -> StartUrlError); 5] = [
+        type Reason = fn(String) -> StartUrlError;
+        let cases: [(&str, Reason); 5] = [
             ("http://a.awsapps.com/start", NotHttps),
             ("a.awsapps.com/start", NotHttps),
             ("https://a.awsapps.com/start\n[x]", Unprintable),
