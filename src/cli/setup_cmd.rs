@@ -28,6 +28,9 @@ pub struct SetupArgs {
     /// Replace an [sso-session NAME] that names another identity center.
     #[arg(long)]
     pub force: bool,
+    /// Sign in right after, as `rolecall login --session NAME` does.
+    #[arg(long)]
+    pub login: bool,
 }
 
 pub fn run(args: SetupArgs) -> Result<(), CliError> {
@@ -55,12 +58,20 @@ pub fn run(args: SetupArgs) -> Result<(), CliError> {
             note!("rolecall: wrote [sso-session {}] to {shown}", session.name);
         }
     }
+    if args.login {
+        return super::block_on(super::login_cmd::run_login(super::LoginArgs {
+            session: Some(session.name),
+            device_code: false,
+            no_browser: false,
+            force: false,
+        }));
+    }
     let login = if session.name == "default" {
         "rolecall login".to_owned()
     } else {
         format!("rolecall login --session {}", session.name)
     };
-    note!("rolecall: next, sign in with `{login}`");
+    note!("rolecall: next, sign in with `{login}` (or pass --login to `setup`)");
     Ok(())
 }
 

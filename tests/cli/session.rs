@@ -660,18 +660,25 @@ async fn setup_writes_an_sso_session_the_aws_cli_reads_and_login_uses() {
     );
     assert!(std::fs::read_to_string(&config).unwrap().starts_with(mine));
 
-    // Back to the emulator's, and the sign-in works.
-    let out = home.rolecall(&[
-        "setup",
-        "--start-url",
-        START_URL,
-        "--region",
-        REGION,
-        "--force",
-    ]);
+    // Back to the emulator's, signing in at once (no browser here: the device code).
+    let out = home
+        .command(
+            BIN,
+            &[
+                "setup",
+                "--start-url",
+                START_URL,
+                "--region",
+                REGION,
+                "--force",
+                "--login",
+            ],
+        )
+        .env_remove("BROWSER")
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = home.rolecall(&["login", "--device-code", "--no-browser"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(emu.stats(Api::StartDeviceAuthorization).requests, 1);
     let out = home.rolecall(&["list", "--json"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
