@@ -15,14 +15,9 @@ use crate::ports::clock::{Clock, SystemClock};
 use crate::session_store::chain_key;
 
 pub fn run_status(args: SessionArgs) -> Result<(), CliError> {
-    let ctx = Context::load()?;
-    // Where tokens are kept when no keyring works: said here every time (once elsewhere), but
-    // not twice when this is the first time.
-    if let Some(notice) = &ctx.store_notice
-        && !ctx.announced_store
-    {
-        note!("rolecall: {notice}");
-    }
+    // Where tokens are kept when no keyring works is said here every time (elsewhere once).
+    let ctx =
+        crate::compose::for_status(std::sync::Arc::new(super::stderr_reporter::StderrReporter))?;
     // What was skipped in the AWS CLI's files: said here, once.
     for notice in &ctx.config.notices {
         note!("rolecall: {notice}");
