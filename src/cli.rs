@@ -20,6 +20,7 @@ pub mod list_cmd;
 pub mod login_cmd;
 pub mod logout_cmd;
 pub mod populate_cmd;
+pub mod setup_cmd;
 pub mod status_cmd;
 pub mod stderr_reporter;
 pub mod whoami_cmd;
@@ -46,6 +47,8 @@ pub enum Command {
     /// Prints `export` lines for a shell to eval (endpoint, region, start URL), then serves on
     /// 127.0.0.1 until interrupted.
     Emulator(EmulatorArgs),
+    /// Configure a real identity center: write its [sso-session] to ~/.aws/config.
+    Setup(setup_cmd::SetupArgs),
     /// Sign in to an identity center (browser + PKCE, or a device code) and keep the token.
     Login(LoginArgs),
     /// End the portal session and forget its tokens and kept credentials.
@@ -75,10 +78,9 @@ pub enum Command {
     Whoami(whoami_cmd::WhoamiArgs),
     /// Run one of config.toml's [[actions]] with a role's or chain's credentials.
     Action(action_cmd::ActionArgs),
-    /// The demo's authenticator: the current code of an emulator MFA device (the demo
-    /// chains' `mfa_process`).
-    #[command(hide = true)]
-    DemoMfaCode { serial: String },
+    /// The demo's authenticator: the current MFA code of an emulator device (by default the
+    /// demo's, which its `break-glass` chain asks for).
+    DemoMfaCode { serial: Option<String> },
 }
 
 #[derive(Debug, clap::Args)]
@@ -331,6 +333,7 @@ pub fn block_on<F: std::future::Future<Output = Result<(), CliError>>>(
 pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Some(Command::Emulator(args)) => emulator_cmd::run(args),
+        Some(Command::Setup(args)) => setup_cmd::run(args),
         Some(Command::Login(args)) => block_on(login_cmd::run_login(args)),
         Some(Command::Logout(args)) => block_on(logout_cmd::run_logout(args)),
         Some(Command::List(args)) => block_on(list_cmd::run_list(args)),
@@ -345,7 +348,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Console(args)) => console_cmd::run(args),
         Some(Command::Whoami(args)) => whoami_cmd::run(args),
         Some(Command::Action(args)) => action_cmd::run(args),
-        Some(Command::DemoMfaCode { serial }) => demo_cmd::print_mfa_code(&serial),
+        Some(Command::DemoMfaCode { serial }) => {
+            demo_cmd::print_mfa_code(serial.as_deref().unwrap_or(demo_cmd::DEMO_MFA))
+        }
         None => block_on(async move {
             let ctx = context::load()?;
             app_cmd::run_app(ctx, cli.session.as_deref()).await

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use crate::adapters::aws_sso_cache::AwsSsoCache;
-use crate::adapters::store_select::{open_store, open_store_to_read};
+use crate::adapters::store_select::{notice_is_new, open_store, open_store_to_read};
 use crate::catalog::{CacheLoad, CatalogCache, ListOptions, Lister};
 use crate::config::Config;
 use crate::core::app::state::{AppSettings, Clipboard, Level, SessionInfo, Toast};
@@ -71,11 +71,19 @@ pub fn workspace(
 }
 
 /// The subcommands' workspace: the process environment, paths and configuration, the token
-/// store (a fallback notice goes to `reporter`), notes and questions to `reporter`.
+/// store (a fallback notice goes to `reporter` the first time: see [`notice_is_new`]), notes
+/// and questions to `reporter`.
 pub fn for_subcommands(reporter: Arc<dyn Reporter>) -> Result<Workspace, ComposeError> {
     let paths = Paths::from_env()?;
     let config = Config::load(&paths)?;
     Ok(for_subcommands_with(paths, config, reporter))
+}
+
+/// [`for_subcommands`] for `status`, which says the fallback notice every time.
+pub fn for_status(reporter: Arc<dyn Reporter>) -> Result<Workspace, ComposeError> {
+    let paths = Paths::from_env()?;
+    let config = Config::load(&paths)?;
+    Ok(with_store_notice(paths, config, reporter, true))
 }
 
 /// [`for_subcommands`] for given paths and configuration (the demo's throwaway home).
@@ -84,9 +92,23 @@ pub fn for_subcommands_with(
     config: Config,
     reporter: Arc<dyn Reporter>,
 ) -> Workspace {
+    with_store_notice(paths, config, reporter, false)
+}
+
+/// The subcommands' workspace; the fallback notice is said `always`, or the first time.
+fn with_store_notice(
+    paths: Paths,
+    config: Config,
+    reporter: Arc<dyn Reporter>,
+    always: bool,
+) -> Workspace {
     let (store, notice) = session_store(&paths, &config);
     if let Some(notice) = notice {
-        reporter.note(&format!("rolecall: {notice}"));
+        // Both are asked, so a first `status` also remembers that the notice was shown.
+        let new = notice_is_new(&paths);
+        if new || always {
+            reporter.note(&format!("rolecall: {notice}"));
+        }
     }
     workspace(paths, config, Environment::from_process(), store, reporter)
 }

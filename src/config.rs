@@ -48,7 +48,7 @@ pub enum SessionChoiceError {
     #[error("no identity center is named {name:?}; known: {known}")]
     Unknown { name: String, known: String },
     #[error(
-        "no identity center is configured: add an [[sso_sessions]] entry to config.toml or an [sso-session] to ~/.aws/config, or try `rolecall demo`"
+        "no identity center is configured: run `rolecall setup --start-url URL` (it writes an [sso-session] to ~/.aws/config), or try `rolecall demo`"
     )]
     NoneConfigured,
     #[error(
@@ -341,7 +341,7 @@ mod tests {
         let none = load_with("", "");
         assert_eq!(
             none.session(None).unwrap_err().to_string(),
-            "no identity center is configured: add an [[sso_sessions]] entry to config.toml or an [sso-session] to ~/.aws/config, or try `rolecall demo`"
+            "no identity center is configured: run `rolecall setup --start-url URL` (it writes an [sso-session] to ~/.aws/config), or try `rolecall demo`"
         );
         assert_eq!(
             none.session(Some("x")).unwrap_err().to_string(),

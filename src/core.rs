@@ -7,6 +7,7 @@
 //! | [`action`] | `[[actions]]` commands: names as quoted words and `ROLECALL_*` variables |
 //! | [`exports`] | `export` lines for shells |
 //! | [`target`] | naming a role on the command line (exact, alias, fuzzy) |
+//! | [`start_url`] | an identity center's start URL as a person gives it, and the region it names |
 //! | [`sso`] | identity centers, registrations, tokens: what sign-in produces |
 //! | [`idc_error`] | [`IdcError`](idc_error::IdcError): identity center failures, by what happens next |
 //! | [`signin`] | the device-code sign-in state machine (polling cadence, `slow_down`, expiry) |
@@ -48,6 +49,7 @@ pub mod region;
 pub mod search;
 pub mod signin;
 pub mod sso;
+pub mod start_url;
 pub mod target;
 pub mod template;
 pub mod terminal_text;

@@ -88,6 +88,23 @@ pub fn open_store(backend: Backend, paths: &Paths) -> (Box<dyn SecretStore>, Opt
     }
 }
 
+/// The file in the state directory whose presence says the fallback notice was shown.
+const NOTICE_SHOWN: &str = "keyring-notice-shown";
+
+/// Whether the fallback notice is new to this user: true once, the first time it is asked
+/// (which is then remembered in the state directory; if that cannot be written, the notice is
+/// shown again next time rather than never).
+pub fn notice_is_new(paths: &Paths) -> bool {
+    let marker = paths.state_dir.join(NOTICE_SHOWN);
+    if marker.exists() {
+        return false;
+    }
+    if let Err(e) = crate::adapters::atomic_file::write_atomic(&marker, b"", 0o600) {
+        tracing::info!(error = %e, "could not remember that the keyring notice was shown");
+    }
+    true
+}
+
 /// What the user is told when tokens go to the file store because no keyring works.
 pub fn fallback_notice(file: &FileStore) -> String {
     format!(
@@ -129,6 +146,16 @@ mod tests {
         store.set("k", &Secret::new("v".to_owned())).unwrap();
         assert!(paths.state_dir.join("secrets.json").is_file());
         assert!(store.describe().starts_with("file store ("));
+    }
+
+    #[test]
+    fn the_notice_is_new_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().to_owned();
+        let paths = Paths::from_lookup(|k| (k == "HOME").then(|| home.clone().into())).unwrap();
+        assert!(notice_is_new(&paths));
+        assert!(!notice_is_new(&paths));
+        assert!(!notice_is_new(&paths));
     }
 
     #[test]

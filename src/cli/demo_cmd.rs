@@ -80,12 +80,9 @@ fn demo_child_env(url: &str, paths: &Paths) -> Vec<(String, std::ffi::OsString)>
 }
 
 /// The demo organisation's chains: a capped cross-account deploy, a two-hop chain into the
-/// registry, a third-party role with an external ID, and break glass behind MFA (whose code
-/// the demo's own authenticator, `rolecall demo-mfa-code`, prints).
+/// registry, a third-party role with an external ID, and break glass behind MFA, which asks
+/// for its code as a real device's chain does (`rolecall demo-mfa-code` prints it).
 fn demo_chains() -> Result<Vec<crate::config::chains::ChainEntry>, CliError> {
-    let exe = std::env::current_exe()
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|_| "rolecall".to_owned());
     let text = format!(
         r#"
 [[chains]]
@@ -110,9 +107,7 @@ name = "break-glass"
 source = "security-audit/ReadOnlyAccess"
 role_arn = "arn:aws:iam::482167869816:role/break-glass"
 mfa_serial = "{DEMO_MFA}"
-mfa_process = "'{exe}' demo-mfa-code '{DEMO_MFA}'"
-"#,
-        exe = exe.replace('\'', "")
+"#
     );
     ConfigFile::parse(&text)
         .map(|f| f.chains)
@@ -120,7 +115,7 @@ mfa_process = "'{exe}' demo-mfa-code '{DEMO_MFA}'"
 }
 
 /// The demo's MFA device.
-const DEMO_MFA: &str = "arn:aws:iam::482167869816:mfa/demo";
+pub const DEMO_MFA: &str = "arn:aws:iam::482167869816:mfa/demo";
 
 /// Prints the current code of an emulator MFA device whose secret is derived from its serial.
 pub fn print_mfa_code(serial: &str) -> Result<(), CliError> {

@@ -15,7 +15,9 @@ use crate::ports::clock::{Clock, SystemClock};
 use crate::session_store::chain_key;
 
 pub fn run_status(args: SessionArgs) -> Result<(), CliError> {
-    let ctx = super::context::load()?;
+    // Where tokens are kept when no keyring works is said here every time (elsewhere once).
+    let ctx =
+        crate::compose::for_status(std::sync::Arc::new(super::stderr_reporter::StderrReporter))?;
     // What was skipped in the AWS CLI's files: said here, once.
     for notice in &ctx.config.notices {
         note!("rolecall: {notice}");

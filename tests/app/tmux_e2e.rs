@@ -69,9 +69,9 @@ fn sigterm_mid_run_restores_the_terminal() {
     assert!(!stty.contains("/device"), "{stty}");
 }
 
-/// The demo's chains in the real binary: break glass needs MFA, which the demo's own
-/// authenticator (`mfa_process`) answers; the menu says who the credentials are; a capped
-/// chain says why it lasts an hour.
+/// The demo's chains in the real binary: break glass asks for its MFA code, as a real device's
+/// chain would, and `rolecall demo-mfa-code` (the demo's authenticator, in `--help`) gives it;
+/// the menu says who the credentials are; a capped chain says why it lasts an hour.
 #[test]
 fn demo_chains_with_mfa_and_the_one_hour_cap() {
     let tmux = Tmux::start("chains");
@@ -81,6 +81,16 @@ fn demo_chains_with_mfa_and_the_one_hour_cap() {
     tmux.wait_for("the chain row", Duration::from_secs(10), |s| {
         s.contains("↪ break-glass") && s.contains("MFA")
     });
+    tmux.send(&["Enter"]);
+    tmux.wait_text("break-glass needs a code from", Duration::from_secs(20));
+    let code = std::process::Command::new(BIN)
+        .arg("demo-mfa-code")
+        .output()
+        .unwrap();
+    assert!(code.status.success(), "{code:?}");
+    let code = String::from_utf8(code.stdout).unwrap();
+    assert_eq!(code.trim().len(), 6, "{code}");
+    tmux.type_text(code.trim());
     tmux.send(&["Enter"]);
     tmux.wait_text(
         "as arn:aws:sts::482167869816:assumed-role/break-glass/",

@@ -251,3 +251,20 @@ fn a_missing_org_file_says_which() {
         "{stderr}"
     );
 }
+
+/// The demo's authenticator is listed in `--help` (a newcomer needs it for the MFA chain), and
+/// with no serial gives the demo device's current code, which the emulator accepts.
+#[test]
+fn demo_mfa_code_is_in_help_and_defaults_to_the_demo_device() {
+    let help = Command::new(BIN).arg("--help").output().unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    assert!(help.contains("demo-mfa-code"), "{help}");
+    let out = Command::new(BIN).arg("demo-mfa-code").output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let code = String::from_utf8(out.stdout).unwrap();
+    let code = code.trim();
+    assert!(
+        code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),
+        "{code}"
+    );
+}

@@ -536,3 +536,151 @@ async fn after_logout_every_message_says_signed_out() {
     let status = text(&home.rolecall(&["status"]).stdout);
     assert!(status.contains("signed out"), "{status}");
 }
+
+/// What botocore reads as `[sso-session NAME]` of `home`'s ~/.aws/config: (start URL, region,
+/// scopes), or None.
+fn botocore_sso_session(home: &Home, name: &str) -> Option<(String, String, String)> {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import json,sys,botocore.session\n\
+             s=botocore.session.Session().full_config.get('sso_sessions',{}).get(sys.argv[1])\n\
+             print(json.dumps(s and [s.get('sso_start_url'),s.get('sso_region'),s.get('sso_registration_scopes')]))",
+            name,
+        ])
+        .env_clear()
+        .envs(home.environment())
+        .env("AWS_CONFIG_FILE", home.path().join(".aws/config"))
+        .output()
+        .expect("python3 with botocore");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The first run against a real identity center: with nothing configured `login` says to run
+/// `setup`; `setup` checks the start URL, writes an `[sso-session]` to ~/.aws/config keeping
+/// every other byte (botocore reads it back), refuses to change a different one without
+/// `--force`, takes the region from a portal URL that carries it, and then `login` works.
+#[tokio::test(flavor = "multi_thread")]
+async fn setup_writes_an_sso_session_the_aws_cli_reads_and_login_uses() {
+    let emu = start(&auto_approving_org()).await;
+    let home = Home::new(&emu, "", "");
+    let config = home.path().join(".aws/config");
+    let mine = "# my own settings\r\n[profile x]\r\nregion = eu-west-1 ; kept\r\n";
+    std::fs::write(&config, mine).unwrap();
+
+    let out = home.rolecall(&["login", "--device-code", "--no-browser"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("no identity center is configured") && stderr.contains("rolecall setup"),
+        "{stderr}"
+    );
+
+    // Bad input: one line, exit 2, nothing written.
+    for (args, says) in [
+        (
+            vec![
+                "--start-url",
+                "http://test.awsapps.com/start",
+                "--region",
+                REGION,
+            ],
+            "https",
+        ),
+        (vec!["--start-url", "acme", "--region", REGION], "https"),
+        (
+            vec![
+                "--start-url",
+                "https://a.awsapps.com/start\n[x]",
+                "--region",
+                REGION,
+            ],
+            "start URL",
+        ),
+        (
+            vec!["--start-url", START_URL, "--region", "Mars 1"],
+            "region",
+        ),
+        (vec!["--start-url", START_URL], "--region"),
+        (
+            vec![
+                "--start-url",
+                START_URL,
+                "--region",
+                REGION,
+                "--name",
+                "a]b",
+            ],
+            "name",
+        ),
+    ] {
+        let out = home.rolecall(&[&["setup"], &args[..]].concat());
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert_eq!(std::fs::read_to_string(&config).unwrap(), mine, "{args:?}");
+    }
+
+    let out = home.rolecall(&["setup", "--start-url", START_URL, "--region", REGION]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("rolecall login"), "{stderr}");
+    let written = std::fs::read_to_string(&config).unwrap();
+    assert!(written.starts_with(mine), "{written:?}");
+    assert_eq!(
+        botocore_sso_session(&home, "default"),
+        Some((START_URL.into(), REGION.into(), "sso:account:access".into()))
+    );
+    // Again, the same: nothing changes.
+    let out = home.rolecall(&["setup", "--start-url", START_URL, "--region", REGION]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), written);
+
+    // A different identity center under that name: refused without --force.
+    let other = "https://ssoins-72231f5f7cbd1e2a.portal.eu-central-1.app.aws";
+    let out = home.rolecall(&["setup", "--start-url", other]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--force"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), written);
+    let out = home.rolecall(&["setup", "--start-url", other, "--force"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        botocore_sso_session(&home, "default"),
+        Some((
+            other.into(),
+            "eu-central-1".into(),
+            "sso:account:access".into()
+        ))
+    );
+    assert!(std::fs::read_to_string(&config).unwrap().starts_with(mine));
+
+    // Back to the emulator's, signing in at once (no browser here: the device code).
+    let out = home
+        .command(
+            BIN,
+            &[
+                "setup",
+                "--start-url",
+                START_URL,
+                "--region",
+                REGION,
+                "--force",
+                "--login",
+            ],
+        )
+        .env_remove("BROWSER")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(emu.stats(Api::StartDeviceAuthorization).requests, 1);
+    let out = home.rolecall(&["list", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.len(), 5);
+}

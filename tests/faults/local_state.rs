@@ -42,27 +42,38 @@ async fn without_a_keyring_tokens_go_to_the_file_store_with_a_notice() {
         secrets.display()
     );
 
-    // Runs rolecall where no Secret Service answers; it succeeds, saying so once, first.
+    // Runs rolecall where no Secret Service answers; it succeeds.
     let without_keyring = |args: &[&str]| {
         let out = home
             .command(BIN, args)
             .env("DBUS_SESSION_BUS_ADDRESS", NO_BUS)
             .output()
             .unwrap();
-        let stderr = text(&out.stderr);
-        assert!(out.status.success(), "{args:?}: {stderr}");
-        assert_eq!(stderr.lines().next(), Some(notice.as_str()), "{stderr}");
-        assert_eq!(stderr.matches("no OS keyring").count(), 1, "said once");
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
         out
     };
-    without_keyring(&["login", "--device-code", "--no-browser"]);
+    // The first command says so, once, first.
+    let out = without_keyring(&["login", "--device-code", "--no-browser"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.lines().next(), Some(notice.as_str()), "{stderr}");
+    assert_eq!(stderr.matches("no OS keyring").count(), 1, "said once");
     assert_eq!(mode(&secrets), 0o600);
 
-    // The next command reads the sign-in from there: no second sign-in.
+    // The next command reads the sign-in from there (no second sign-in) and says nothing of it:
+    // the notice was shown, and that is remembered in the state directory.
     let out = without_keyring(&["list", "--json"]);
+    let stderr = text(&out.stderr);
+    assert!(!stderr.contains("keyring"), "shown again: {stderr}");
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rows.len(), 5);
     assert_eq!(emu.stats(Api::StartDeviceAuthorization).requests, 1);
+
+    // `status` says it every time.
+    for _ in 0..2 {
+        let out = without_keyring(&["status"]);
+        let stderr = text(&out.stderr);
+        assert_eq!(stderr.matches(notice.as_str()).count(), 1, "{stderr}");
+    }
 
     // Asked for the file store, nobody is told anything.
     with_backend(&home, "file");

@@ -1,0 +1,194 @@
+//! `rolecall setup`: the first run against a real identity center. Writes the
+//! `[sso-session NAME]` that `aws configure sso` would write to `~/.aws/config` (so the AWS CLI
+//! shares it), asking on the terminal for what the command line left out.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use super::CliError;
+use crate::aws_files::AwsFilesError;
+use crate::aws_files::FileMode;
+use crate::aws_files::sso_session::{NewSsoSession, SessionWritten, write_sso_session};
+use crate::config::Config;
+use crate::core::ids::Region;
+use crate::core::start_url::StartUrl;
+use crate::paths::Paths;
+
+#[derive(Debug, clap::Args)]
+pub struct SetupArgs {
+    /// The AWS access portal URL, such as https://my-company.awsapps.com/start (asked for on a
+    /// terminal when missing).
+    #[arg(long, value_name = "URL")]
+    pub start_url: Option<String>,
+    /// The identity center's region (taken from the URL when its form names one).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// The name of the [sso-session NAME] to write.
+    #[arg(long, value_name = "NAME", default_value = "default")]
+    pub name: String,
+    /// Replace an [sso-session NAME] that names another identity center.
+    #[arg(long)]
+    pub force: bool,
+    /// Sign in right after, as `rolecall login --session NAME` does.
+    #[arg(long)]
+    pub login: bool,
+}
+
+pub fn run(args: SetupArgs) -> Result<(), CliError> {
+    let paths = Paths::from_env().map_err(|e| CliError::Other(e.to_string()))?;
+    let config = Config::load(&paths)?;
+    let session = session_from(args.start_url, args.region, args.name, ask)?;
+    let mode = FileMode::for_config(config.file.aws_files.tighten_permissions);
+    let done =
+        write_sso_session(&paths.aws_config, &session, args.force, mode).map_err(|e| match e {
+            AwsFilesError::NotOurs { .. } => CliError::Usage(e.to_string()),
+            _ => CliError::Other(e.to_string()),
+        })?;
+    let shown = paths.aws_config.display();
+    match done {
+        SessionWritten::Unchanged => {
+            note!(
+                "rolecall: [sso-session {}] in {shown} already says so",
+                session.name
+            );
+        }
+        SessionWritten::Written(written) => {
+            if let Some(notice) = written.notice() {
+                note!("rolecall: {notice}");
+            }
+            note!("rolecall: wrote [sso-session {}] to {shown}", session.name);
+        }
+    }
+    if args.login {
+        return super::block_on(super::login_cmd::run_login(super::LoginArgs {
+            session: Some(session.name),
+            device_code: false,
+            no_browser: false,
+            force: false,
+        }));
+    }
+    let login = if session.name == "default" {
+        "rolecall login".to_owned()
+    } else {
+        format!("rolecall login --session {}", session.name)
+    };
+    note!("rolecall: next, sign in with `{login}` (or pass --login to `setup`)");
+    Ok(())
+}
+
+/// Asks `question` on the terminal; None when stdin is not one (a script must pass the flag).
+fn ask(question: &str) -> Option<String> {
+    if !std::io::stdin().is_terminal() {
+        return None;
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = write!(err, "{question}: ");
+    let _ = err.flush();
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).ok()?;
+    Some(line.trim().to_owned()).filter(|l| !l.is_empty())
+}
+
+/// The session to write, from the flags and, for what they leave out, `ask`.
+fn session_from(
+    start_url: Option<String>,
+    region: Option<String>,
+    name: String,
+    ask: impl Fn(&str) -> Option<String>,
+) -> Result<NewSsoSession, CliError> {
+    let usage = CliError::Usage;
+    if name.is_empty()
+        || name.len() > 64
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err(usage(format!(
+            "--name {name:?}: a session name is 1 to 64 letters, digits, '-', '_' or '.'"
+        )));
+    }
+    let start_url = start_url
+        .or_else(|| ask("AWS access portal URL (such as https://my-company.awsapps.com/start)"))
+        .ok_or_else(|| {
+            usage("--start-url is needed: the AWS access portal URL, such as https://my-company.awsapps.com/start".into())
+        })?;
+    let start_url = StartUrl::parse(&start_url).map_err(|e| usage(e.to_string()))?;
+    let region = match region {
+        Some(r) => Some(r),
+        None => start_url
+            .region()
+            .map(|r| r.to_string())
+            .or_else(|| ask("The identity center's region (such as eu-west-1)")),
+    }
+    .ok_or_else(|| {
+        usage(
+            "--region is needed: the start URL does not say which region the identity center is in"
+                .into(),
+        )
+    })?;
+    let region = Region::parse(&region).map_err(|e| usage(format!("--region: {e}")))?;
+    Ok(NewSsoSession {
+        name,
+        start_url,
+        region,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn never(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn what_the_flags_leave_out_is_asked_for() {
+        let answers = |q: &str| {
+            Some(
+                if q.contains("portal") {
+                    "https://a.awsapps.com/start"
+                } else {
+                    "eu-west-1"
+                }
+                .into(),
+            )
+        };
+        let s = session_from(None, None, "default".into(), answers).unwrap();
+        assert_eq!(s.start_url.as_str(), "https://a.awsapps.com/start");
+        assert_eq!(s.region.as_str(), "eu-west-1");
+    }
+
+    #[test]
+    fn the_region_comes_from_a_regional_url_and_a_flag_wins() {
+        let url = "https://ssoins-1234.portal.ap-south-1.app.aws";
+        let s = session_from(Some(url.into()), None, "x".into(), never).unwrap();
+        assert_eq!(s.region.as_str(), "ap-south-1");
+        let s = session_from(
+            Some(url.into()),
+            Some("us-east-1".into()),
+            "x".into(),
+            never,
+        )
+        .unwrap();
+        assert_eq!(s.region.as_str(), "us-east-1");
+    }
+
+    #[test]
+    fn without_a_terminal_missing_flags_are_usage_errors() {
+        let e = session_from(None, None, "default".into(), never).unwrap_err();
+        assert!(e.to_string().starts_with("--start-url is needed"), "{e}");
+        let e = session_from(
+            Some("https://a.awsapps.com/start".into()),
+            None,
+            "d".into(),
+            never,
+        )
+        .unwrap_err();
+        assert!(e.to_string().starts_with("--region is needed"), "{e}");
+        for bad in ["", "a b", "a]b", "x\n"] {
+            let e = session_from(None, None, bad.into(), never).unwrap_err();
+            assert!(e.to_string().starts_with("--name"), "{e}");
+        }
+    }
+}
