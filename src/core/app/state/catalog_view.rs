@@ -96,6 +96,9 @@ pub struct CatalogView {
     /// The selected hit, and the first hit on screen.
     pub selected: usize,
     pub offset: usize,
+    /// The person moved the selection since the query last changed: a new listing keeps
+    /// that role selected (otherwise the list starts at the top).
+    pub chosen: bool,
     /// The list's first screen row and how many rows it has (from `Msg::Resize`).
     pub top: u16,
     pub height: usize,
@@ -118,6 +121,7 @@ impl CatalogView {
             query: String::new(),
             selected: 0,
             offset: 0,
+            chosen: false,
             top: 0,
             height: 10,
             refresh: None,
@@ -216,6 +220,7 @@ impl CatalogView {
     pub fn query_changed(&mut self) {
         self.selected = 0;
         self.offset = 0;
+        self.chosen = false;
         self.refilter();
     }
 

@@ -20,6 +20,7 @@ fn move_selection(state: &mut AppState, to: usize) -> Vec<Effect> {
         Focus::Roles => {
             let last = state.hits().len().saturating_sub(1);
             state.list.selected = to.min(last);
+            state.list.chosen = true;
             state.list.clamp_offset();
             // While listing, the roles of the account in view come first.
             match (

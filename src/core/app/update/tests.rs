@@ -1065,3 +1065,31 @@ fn a_paste_into_a_question_only_types_whatever_the_keys_are_bound_to() {
     };
     assert_eq!(question.input, "123456");
 }
+
+#[test]
+fn the_first_list_after_sign_in_starts_at_the_top() {
+    let chains = with_chain().settings.chains;
+    let mut s = AppState::new(
+        state().sign_in.session.clone(),
+        Catalog::default(),
+        Frecency::default(),
+        AppSettings {
+            chains,
+            ..AppSettings::default()
+        },
+        Keymap::default(),
+    );
+    let resize = Msg::Resize {
+        width: 80,
+        height: 24,
+        list_top: 3,
+        list_height: 2,
+    };
+    update(&mut s, resize, now());
+    let stored = Some(signed_in(28_800));
+    update(&mut s, Msg::Start { stored }, now());
+    update(&mut s, Msg::Listed(Ok((catalog(), None))), now());
+    assert_eq!(s.list.selected, 0, "the first row is selected");
+    assert_eq!(s.list.offset, 0, "the list is not scrolled");
+    assert_eq!(names(&s)[0], "payments-prod/AdministratorAccess");
+}
