@@ -145,6 +145,7 @@ pub async fn run_app_with(
             text: notice,
             level: crate::core::app::state::Level::Warn,
             until: now + state.settings.toast_for,
+            countdown: None,
         });
     }
     state.list.stale = is_stale(

@@ -636,14 +636,17 @@ fn expiring_sessions_warn_once_and_toasts_expire() {
     update(&mut s, Msg::Tick, later(3600 - 14 * 60));
     let toast = s.toast.clone().unwrap();
     assert_eq!(toast.level, Level::Warn);
+    let text = toast.text_at(later(3600 - 14 * 60));
     assert!(
-        toast
-            .text
-            .contains("payments-prod/AdministratorAccess expires in 14m"),
-        "{}",
-        toast.text
+        text.contains("payments-prod/AdministratorAccess expires in 14m 00s"),
+        "{text}"
     );
-    assert!(toast.text.contains("ctrl-e"));
+    assert!(text.contains("ctrl-e"));
+    let text = toast.text_at(later(3600 - 13 * 60));
+    assert!(
+        text.contains("expires in 13m 00s"),
+        "it counts down: {text}"
+    );
     s.toast = None;
     update(&mut s, Msg::Tick, later(3600 - 13 * 60));
     assert!(s.toast.is_none(), "warned once");
@@ -651,6 +654,7 @@ fn expiring_sessions_warn_once_and_toasts_expire() {
         text: "x".into(),
         level: Level::Info,
         until: later(1),
+        countdown: None,
     });
     update(&mut s, Msg::Tick, later(2));
     assert!(s.toast.is_none());
@@ -804,7 +808,7 @@ fn assuming_keeps_the_list_and_the_selection() {
 fn help_opens_and_any_key_closes_it() {
     let mut s = ready();
     update(&mut s, Msg::Key(Key::Char('?')), now());
-    assert_eq!(s.modal, Modal::Help);
+    assert_eq!(s.modal, Modal::Help { scroll: 0 });
     assert_eq!(s.list.query, "", "? is not typed");
     update(&mut s, Msg::Key(Key::Char('x')), now());
     assert_eq!(s.modal, Modal::None);
