@@ -18,6 +18,7 @@ use super::requests::Requests;
 
 mod catalog_view;
 mod modal;
+mod natural;
 mod sessions;
 mod settings;
 
