@@ -1136,3 +1136,51 @@ fn a_tiny_header_keeps_the_countdowns_unit() {
     let header = text.lines().next().unwrap_or_default();
     assert!(header.contains("8h"), "{header:?}");
 }
+
+/// An SSO role's ARN is not `role/NAME`: Identity Center makes `AWSReservedSSO_<set>_<hash>`
+/// under `aws-reserved/sso.amazonaws.com/`. Before assuming, the details say so; after, the
+/// assumed-role ARN STS reported names the role exactly.
+#[test]
+fn the_details_show_an_sso_roles_real_arn() {
+    let mut state = catalog_state(catalog(false));
+    let before = screen(&mut state, 80, 24);
+    assert!(
+        before.contains(
+            "arn:aws:iam::222233334444:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_"
+        ),
+        "{before}"
+    );
+    assert!(!before.contains("role/ReadOnly\n"), "{before}");
+    let index = state.selected_row().unwrap();
+    assert_eq!(
+        state.role_arn_of_row(index).as_deref(),
+        Some(
+            "arn:aws:iam::222233334444:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_ReadOnly_… (exact name known after assuming)"
+        )
+    );
+}
+
+#[test]
+fn the_details_show_the_exact_sso_role_arn_once_sts_named_it() {
+    let mut state = catalog_state(catalog(false));
+    assume(
+        &mut state,
+        "audit",
+        "ReadOnly",
+        credentials("ASIAOKEXAMPLE0000001", 3600),
+    );
+    send(&mut state, Msg::Key(Key::Esc));
+    let held_id = state.sessions.held[0].id;
+    let arn = Some("arn:aws:sts::222233334444:assumed-role/AWSReservedSSO_ReadOnly_5d3e/me".into());
+    send(&mut state, Msg::Identity { held_id, arn });
+    select(&mut state, "audit", "ReadOnly");
+    let index = state.selected_row().unwrap();
+    assert_eq!(
+        state.role_arn_of_row(index).as_deref(),
+        Some(
+            "arn:aws:iam::222233334444:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_ReadOnly_5d3e"
+        )
+    );
+    let text = screen(&mut state, 120, 40);
+    assert!(!text.contains("exact name known"), "{text}");
+}

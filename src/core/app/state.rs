@@ -21,6 +21,7 @@ mod modal;
 mod natural;
 mod sessions;
 mod settings;
+mod sso_role_arn;
 
 pub use super::requests::{CredentialsRequest, PendingChain};
 pub use catalog_view::{CatalogView, Refresh, RowMeta};
@@ -180,6 +181,27 @@ impl AppState {
             Screen::SignIn => Context::SignIn,
             Screen::Catalog => Context::Catalog,
         }
+    }
+
+    /// The IAM ARN of row `index`'s role: a chain's as configured; an SSO role's exact one
+    /// once a held session of it has said who it is (GetCallerIdentity), else what it is.
+    pub fn role_arn_of_row(&self, index: usize) -> Option<String> {
+        let row = self.row(index)?;
+        if self.list.meta(index).is_some_and(|m| m.chain.is_some()) {
+            return Some(row.arn.clone());
+        }
+        let caller = self
+            .sessions
+            .held
+            .iter()
+            .filter(|h| h.chain.is_none())
+            .filter(|h| h.account_id == row.account_id && h.role == row.role_name)
+            .find_map(|h| h.caller_arn.as_deref());
+        Some(sso_role_arn::sso_role_arn(
+            &row.account_id,
+            &row.role_name,
+            caller,
+        ))
     }
 
     /// `?` help's rows for the screen on view: every command with its keys.
