@@ -257,6 +257,7 @@ fn first_state(
             text: notice,
             level: Level::Warn,
             until: now + state.settings.toast_for,
+            countdown: None,
         });
     }
     state.list.stale = is_stale(

@@ -77,7 +77,7 @@ pub fn draw(frame: &mut Frame, state: &AppState, ctx: &ViewCtx) {
         Modal::Prompt(prompt) => {
             prompt_overlay::draw(frame, regions.body, prompt, &state.keymap, ctx);
         }
-        Modal::Help => help_overlay::draw(frame, frame.area(), state, ctx),
+        Modal::Help { .. } => help_overlay::draw(frame, frame.area(), state, ctx),
         Modal::Exports { held_id } => {
             exports_overlay::draw(frame, frame.area(), *held_id, state, ctx);
         }

@@ -20,6 +20,8 @@ use crate::core::search::{Highlight, Hit};
 const ID_WIDTH: usize = 12;
 /// The favorite marker.
 pub const FAVORITE: &str = "★";
+/// The marker of a recently used role (listed after the favorites when nothing is typed).
+pub const RECENT: &str = "↺";
 /// The marker of a role that appeared in the last refresh.
 pub const NEW: &str = "new";
 
@@ -188,8 +190,11 @@ fn draw_list(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
         let favorite = state.frecency.is_favorite(&role_ref);
         let mut spans = vec![Span::styled(if selected { "›" } else { " " }, base)];
         let chained = state.list.meta(hit.row).is_some_and(|m| m.chain.is_some());
+        let recent = !favorite && state.frecency.last_use(&role_ref).is_some();
         spans.push(if favorite {
             Span::styled(format!("{FAVORITE} "), base.patch(theme.marker))
+        } else if recent {
+            Span::styled(format!("{RECENT} "), base.patch(theme.dim))
         } else if chained {
             Span::styled(format!("{CHAIN_MARK} "), base.patch(theme.accent))
         } else if unavailable {

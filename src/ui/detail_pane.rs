@@ -47,7 +47,10 @@ fn facts(state: &AppState, ctx: &ViewCtx) -> Option<Facts> {
         id: row.account_id.clone(),
         email: meta.and_then(|m| m.email.clone()),
         role: unavailable.is_none().then(|| row.role_name.clone()),
-        arn: unavailable.is_none().then(|| row.arn.clone()),
+        arn: unavailable
+            .is_none()
+            .then(|| state.role_arn_of_row(index))
+            .flatten(),
         unavailable,
         last_used,
         extra: state

@@ -12,23 +12,45 @@ use crate::core::app::AppState;
 use crate::core::app::urgency::Urgency;
 use crate::core::countdown;
 
-/// `session 7h 59m`, `session expired`, or nothing before the first sign-in.
-pub fn session_countdown(state: &AppState, ctx: &ViewCtx) -> Option<(String, Urgency)> {
+/// The countdown's forms, longest first (`session 7h 59m`, `7h 59m`, `7h`; `session expired`,
+/// `expired`), or nothing before the first sign-in.
+pub fn session_countdown(state: &AppState, ctx: &ViewCtx) -> Option<(Vec<String>, Urgency)> {
     let at = state.sign_in.session.token_expires_at?;
     let urgency = Urgency::of(Some(at), ctx.now, state.settings.thresholds);
-    let text = match countdown::remaining(at, ctx.now) {
-        Some(d) => format!("session {}", countdown::human(d)),
-        None => "session expired".to_owned(),
+    let forms = match countdown::remaining(at, ctx.now) {
+        Some(d) => {
+            let human = countdown::human(d);
+            let first = human.split(' ').next().unwrap_or_default().to_owned();
+            vec![format!("session {human}"), human, first]
+        }
+        None => vec!["session expired".to_owned(), "expired".to_owned()],
     };
-    Some((text, urgency))
+    Some((forms, urgency))
+}
+
+/// The longest form that fits beside `name` in `width` (with a space either side), and whether
+/// the name still fits; a form always keeps its unit (`7h`, never a bare `7`).
+fn fitting(forms: Vec<String>, name: &str, width: usize) -> (String, bool) {
+    let room = width.saturating_sub(text::width(name) + 2);
+    let shortest = forms.last().cloned().unwrap_or_default();
+    match forms.into_iter().find(|f| text::width(f) <= room) {
+        Some(form) => (form, true),
+        None => (shortest, false),
+    }
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
     let theme = &ctx.theme;
     let width = usize::from(area.width);
-    let right = session_countdown(state, ctx);
+    let mut name = " rolecall  ";
+    let right = session_countdown(state, ctx).map(|(forms, urgency)| {
+        let (form, name_fits) = fitting(forms, name, width);
+        if !name_fits {
+            name = "";
+        }
+        (form, urgency)
+    });
     let right_width = right.as_ref().map_or(0, |(t, _)| text::width(t) + 2);
-    let name = " rolecall  ";
     let sep = " · ";
     let mut spans = vec![Span::styled(name, theme.accent)];
     let mut room = width.saturating_sub(text::width(name) + right_width);

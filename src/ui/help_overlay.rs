@@ -1,5 +1,6 @@
 //! `?` help: every bound command with its keys, generated from the live keymap (so keys
-//! rebound in config.toml show as they are), in a centered box.
+//! rebound in config.toml show as they are), in a centered box that scrolls when it does not
+//! fit.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,20 +10,14 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use super::ViewCtx;
 use super::layout::centered;
 use super::text;
-use crate::core::app::command::Context;
-use crate::core::app::state::Screen;
+use crate::core::app::state::{Modal, help_rows_shown};
 use crate::core::app::{AppState, Key};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
     let theme = &ctx.theme;
-    // The commands of the screen on view and the global ones, with their keys.
-    let context = match state.screen {
-        Screen::SignIn => Context::SignIn,
-        Screen::Catalog => Context::Catalog,
-    };
+    // The commands of the screen on view (its search line's too) and the global ones.
     let rows: Vec<(String, &str)> = state
-        .keymap
-        .help(context)
+        .help_rows()
         .into_iter()
         .map(|(command, keys)| {
             let names: Vec<String> = keys.iter().map(Key::to_string).collect();
@@ -45,17 +40,33 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
         height: area.height.saturating_sub(2),
     };
     let rect = centered(inner_area, want_w, want_h);
+    let shown = help_rows_shown(area.height, rows.len());
+    let max_scroll = rows.len().saturating_sub(shown);
+    let scroll = match state.modal {
+        Modal::Help { scroll } => scroll.min(max_scroll),
+        _ => 0,
+    };
+    let footer = if max_scroll > 0 {
+        format!(
+            " {}-{}/{} · ↑↓ scroll · other keys close ",
+            scroll + 1,
+            scroll + shown,
+            rows.len()
+        )
+    } else {
+        " any key closes ".to_owned()
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.accent)
         .title(Span::styled(" keys ", theme.accent))
-        .title_bottom(Span::styled(" any key closes ", theme.dim));
+        .title_bottom(Span::styled(footer, theme.dim));
     let inner = block.inner(rect);
     frame.render_widget(Clear, rect);
     frame.render_widget(block, rect);
     let desc_room = usize::from(inner.width).saturating_sub(keys_w + 4);
     let mut lines = vec![Line::raw("")];
-    for (keys, desc) in &rows {
+    for (keys, desc) in rows.iter().skip(scroll).take(shown) {
         lines.push(Line::from(vec![
             Span::raw(" "),
             Span::styled(text::fit_pad(keys, keys_w), theme.accent),

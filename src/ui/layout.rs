@@ -54,7 +54,12 @@ pub fn toast_lines(state: &AppState, width: u16) -> u16 {
         return 1;
     }
     let room = usize::from(width).saturating_sub(2).max(1);
-    let text = format!("{}{}", toast_prefix(toast.level), toast.text);
+    // A countdown's width barely changes: measure it as it reads when the toast goes.
+    let text = format!(
+        "{}{}",
+        toast_prefix(toast.level),
+        toast.text_at(toast.until)
+    );
     u16::try_from(super::text::wrap_words(&text, room).len().clamp(1, 3)).unwrap_or(1)
 }
 

@@ -157,7 +157,7 @@ pub fn draw_toast(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx
     let prefix = super::layout::toast_prefix(toast.level);
     let room = usize::from(area.width).saturating_sub(2);
     let style = ctx.theme.toast(toast.level);
-    let full = format!("{prefix}{}", toast.text);
+    let full = format!("{prefix}{}", toast.text_at(ctx.now));
     let rows = usize::from(area.height).max(1);
     let mut parts = if rows == 1 {
         vec![text::fit(&full, room)]

@@ -250,7 +250,8 @@ role_arn = "arn:aws:iam::295922081140:role/support-readonly"
             ..AppOptions::default()
         },
     );
-    app.frame_where("the catalog", |f| f.contains("tools-ci"))
+    // The first list starts at the top (its first account), not scrolled to the chain rows.
+    app.frame_where("the catalog", |f| f.contains("backup-vault"))
         .await;
     app.type_text("support");
     app.frame_where("the chain row", |f| f.contains("↪ support"))

@@ -669,7 +669,7 @@ fn exports_overlay_masks_secrets() {
 fn help_overlay() {
     let mut state = catalog_state(catalog(false));
     send(&mut state, Msg::Key(Key::Char('?')));
-    assert_eq!(state.modal, Modal::Help);
+    assert_eq!(state.modal, Modal::Help { scroll: 0 });
     snap_both("help", &mut state);
 }
 
@@ -1072,4 +1072,115 @@ fn the_mfa_question_and_the_assume_form() {
     keys(&mut state, &[Key::Tab, Key::Tab, Key::Tab]);
     type_text(&mut state, "4h");
     snap_both("chain_assume_form", &mut state);
+}
+
+/// Help lists every key of the screen on view (the search line's too, Esc and quit included)
+/// and scrolls when the box does not fit; a key that does not scroll closes it.
+#[test]
+fn help_lists_every_key_and_scrolls_when_it_does_not_fit() {
+    let mut state = catalog_state(catalog(false));
+    send(&mut state, Msg::Key(Key::Char('?')));
+    let full = screen(&mut state, 120, 40);
+    for row in ["backspace", "ctrl-u", "esc", "quit"] {
+        assert!(full.contains(row), "{row} missing: {full}");
+    }
+    let top = screen(&mut state, 50, 12);
+    assert!(top.contains("move up"), "{top}");
+    assert!(
+        !top.contains("quit"),
+        "the box is too small for every row: {top}"
+    );
+    send(&mut state, Msg::Key(Key::End));
+    assert!(matches!(state.modal, Modal::Help { scroll } if scroll > 0));
+    let bottom = screen(&mut state, 50, 12);
+    assert!(bottom.contains("quit"), "{bottom}");
+    assert!(!bottom.contains("move up"), "{bottom}");
+    assert_snapshot!("help_scrolled_50x12", bottom);
+    send(&mut state, Msg::Key(Key::Up));
+    assert!(
+        matches!(state.modal, Modal::Help { .. }),
+        "↑ scrolls, it does not close"
+    );
+    send(&mut state, Msg::Key(Key::Char('x')));
+    assert_eq!(state.modal, Modal::None);
+}
+
+/// A warning about a session's expiry counts down with it, it does not freeze at the tick that
+/// raised it.
+#[test]
+fn an_expiry_warning_counts_down() {
+    let mut state = sessions_state();
+    update(&mut state, Msg::Tick, now());
+    let toast = state.toast.clone().expect("a warning");
+    let at = |secs: u64| {
+        let ctx = ViewCtx {
+            now: now() + Duration::from_secs(secs),
+            theme: Theme::default(),
+        };
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+        terminal.draw(|f| draw(f, &state, &ctx)).expect("draw");
+        buffer_text(terminal.backend().buffer())
+    };
+    let first = at(0);
+    assert!(first.contains("in 3m 00s"), "{:?}: {first}", toast);
+    let later = at(60);
+    assert!(later.contains("in 2m 00s"), "{later}");
+}
+
+/// On a tiny terminal the header's countdown shortens to what fits with its unit (`8h`), never a
+/// bare number.
+#[test]
+fn a_tiny_header_keeps_the_countdowns_unit() {
+    let mut state = catalog_state(catalog(false));
+    let text = screen(&mut state, 20, 5);
+    let header = text.lines().next().unwrap_or_default();
+    assert!(header.contains("8h"), "{header:?}");
+}
+
+/// An SSO role's ARN is not `role/NAME`: Identity Center makes `AWSReservedSSO_<set>_<hash>`
+/// under `aws-reserved/sso.amazonaws.com/`. Before assuming, the details say so; after, the
+/// assumed-role ARN STS reported names the role exactly.
+#[test]
+fn the_details_show_an_sso_roles_real_arn() {
+    let mut state = catalog_state(catalog(false));
+    let before = screen(&mut state, 80, 24);
+    assert!(
+        before.contains(
+            "arn:aws:iam::222233334444:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_"
+        ),
+        "{before}"
+    );
+    assert!(!before.contains("role/ReadOnly\n"), "{before}");
+    let index = state.selected_row().unwrap();
+    assert_eq!(
+        state.role_arn_of_row(index).as_deref(),
+        Some(
+            "arn:aws:iam::222233334444:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_ReadOnly_… (exact name known after assuming)"
+        )
+    );
+}
+
+#[test]
+fn the_details_show_the_exact_sso_role_arn_once_sts_named_it() {
+    let mut state = catalog_state(catalog(false));
+    assume(
+        &mut state,
+        "audit",
+        "ReadOnly",
+        credentials("ASIAOKEXAMPLE0000001", 3600),
+    );
+    send(&mut state, Msg::Key(Key::Esc));
+    let held_id = state.sessions.held[0].id;
+    let arn = Some("arn:aws:sts::222233334444:assumed-role/AWSReservedSSO_ReadOnly_5d3e/me".into());
+    send(&mut state, Msg::Identity { held_id, arn });
+    select(&mut state, "audit", "ReadOnly");
+    let index = state.selected_row().unwrap();
+    assert_eq!(
+        state.role_arn_of_row(index).as_deref(),
+        Some(
+            "arn:aws:iam::222233334444:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_ReadOnly_5d3e"
+        )
+    );
+    let text = screen(&mut state, 120, 40);
+    assert!(!text.contains("exact name known"), "{text}");
 }

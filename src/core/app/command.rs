@@ -71,12 +71,12 @@ macro_rules! commands {
 }
 
 commands! {
-    Up = "up", "move up", { Catalog: ["up", "ctrl-p"], Menu: ["up", "ctrl-p"], Form: ["up"] };
-    Down = "down", "move down", { Catalog: ["down", "ctrl-n"], Menu: ["down", "ctrl-n"], Form: ["down"] };
-    PageUp = "page-up", "page up", { Catalog: ["pageup"] };
-    PageDown = "page-down", "page down", { Catalog: ["pagedown"] };
-    Top = "top", "first row", { Catalog: ["home"] };
-    Bottom = "bottom", "last row", { Catalog: ["end"] };
+    Up = "up", "move up", { Catalog: ["up", "ctrl-p"], Menu: ["up", "ctrl-p"], Form: ["up"], Overlay: ["up"] };
+    Down = "down", "move down", { Catalog: ["down", "ctrl-n"], Menu: ["down", "ctrl-n"], Form: ["down"], Overlay: ["down"] };
+    PageUp = "page-up", "page up", { Catalog: ["pageup"], Overlay: ["pageup"] };
+    PageDown = "page-down", "page down", { Catalog: ["pagedown"], Overlay: ["pagedown"] };
+    Top = "top", "first row", { Catalog: ["home"], Overlay: ["home"] };
+    Bottom = "bottom", "last row", { Catalog: ["end"], Overlay: ["end"] };
     /// Get credentials for the selected role and open the hand-over menu.
     Assume = "assume", "assume the selected role", { Catalog: ["enter"] };
     ToggleFavorite = "toggle-favorite", "pin or unpin as favorite", { Catalog: ["ctrl-f"] };

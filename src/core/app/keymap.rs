@@ -115,10 +115,18 @@ impl Keymap {
     }
 
     /// Help for `context`: every command with a key there, in [`Command::ALL`] order.
+    /// On the catalog, the search line's keys are listed too (it reads them after the catalog).
     pub fn help(&self, context: Context) -> Vec<(Command, Vec<Key>)> {
+        let search = context == Context::Catalog;
         Command::ALL
             .iter()
-            .map(|c| (*c, self.keys(*c, context)))
+            .map(|c| {
+                let mut keys = self.keys(*c, context);
+                if search {
+                    keys.extend(self.keys(*c, Context::Search));
+                }
+                (*c, keys)
+            })
             .filter(|(_, keys)| !keys.is_empty())
             .collect()
     }

@@ -10,15 +10,18 @@ use crate::core::frecency::Frecency;
 use crate::core::search::{Hit, SearchRow};
 use crate::core::signin::SignIn;
 
-use super::command::Context;
+use super::command::{Command, Context};
 use super::effect::ExitPlan;
+use super::key::Key;
 use super::keymap::Keymap;
 use super::requests::Requests;
 
 mod catalog_view;
 mod modal;
+mod natural;
 mod sessions;
 mod settings;
+mod sso_role_arn;
 
 pub use super::requests::{CredentialsRequest, PendingChain};
 pub use catalog_view::{CatalogView, Refresh, RowMeta};
@@ -51,6 +54,31 @@ pub struct Toast {
     pub text: String,
     pub level: Level,
     pub until: SystemTime,
+    /// A countdown the message goes on with (`in 4m 59s`, then `then`), so a warning about an
+    /// expiry ticks with it instead of freezing at the moment it was raised.
+    pub countdown: Option<ToastCountdown>,
+}
+
+/// The live end of a toast: the time left until `to`, then `then`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToastCountdown {
+    pub to: SystemTime,
+    pub then: String,
+}
+
+impl Toast {
+    /// The message as it reads at `now`.
+    pub fn text_at(&self, now: SystemTime) -> String {
+        match &self.countdown {
+            None => self.text.clone(),
+            Some(c) => format!(
+                "{}{}{}",
+                self.text,
+                crate::core::countdown::left(c.to, now),
+                c.then
+            ),
+        }
+    }
 }
 
 /// The identity center this app is signed in to.
@@ -142,10 +170,49 @@ impl AppState {
 
     /// The keymap layer reading keys now: the modal's, else the screen's.
     pub fn context(&self) -> Context {
-        self.modal.context().unwrap_or(match self.screen {
+        self.modal
+            .context()
+            .unwrap_or_else(|| self.screen_context())
+    }
+
+    /// The keymap layer of the screen on view.
+    pub fn screen_context(&self) -> Context {
+        match self.screen {
             Screen::SignIn => Context::SignIn,
             Screen::Catalog => Context::Catalog,
-        })
+        }
+    }
+
+    /// The IAM ARN of row `index`'s role: a chain's as configured; an SSO role's exact one
+    /// once a held session of it has said who it is (GetCallerIdentity), else what it is.
+    pub fn role_arn_of_row(&self, index: usize) -> Option<String> {
+        let row = self.row(index)?;
+        if self.list.meta(index).is_some_and(|m| m.chain.is_some()) {
+            return Some(row.arn.clone());
+        }
+        let caller = self
+            .sessions
+            .held
+            .iter()
+            .filter(|h| h.chain.is_none())
+            .filter(|h| h.account_id == row.account_id && h.role == row.role_name)
+            .find_map(|h| h.caller_arn.as_deref());
+        Some(sso_role_arn::sso_role_arn(
+            &row.account_id,
+            &row.role_name,
+            caller,
+        ))
+    }
+
+    /// `?` help's rows for the screen on view: every command with its keys.
+    pub fn help_rows(&self) -> Vec<(Command, Vec<Key>)> {
+        self.keymap.help(self.screen_context())
+    }
+
+    /// How far help can scroll: its rows less those a terminal of this height shows.
+    pub fn help_max_scroll(&self) -> usize {
+        let rows = self.help_rows().len();
+        rows.saturating_sub(help_rows_shown(self.size.1, rows))
     }
 
     /// The rows matching the query, best first.
@@ -204,4 +271,11 @@ impl AppState {
     pub(super) fn fresh_id(&mut self) -> u64 {
         self.requests.fresh_id()
     }
+}
+
+/// How many of `rows` help rows a terminal `height` rows high shows: the box keeps a row above
+/// and below it, its borders and a blank first line (the screen draws it so).
+pub fn help_rows_shown(height: u16, rows: usize) -> usize {
+    let box_height = (rows + 4).min(usize::from(height).saturating_sub(2));
+    box_height.saturating_sub(3)
 }

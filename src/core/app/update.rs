@@ -2,13 +2,12 @@
 
 use std::time::SystemTime;
 
-use crate::core::countdown;
 use crate::core::listing::{CatalogEvent, replace_roles};
 
 use super::command::{Command, Context};
 use super::effect::Effect;
 use super::msg::{Failed, Msg};
-use super::state::{AppState, Focus, Level, Modal, Screen, Toast};
+use super::state::{AppState, Focus, Level, Modal, Screen, Toast, ToastCountdown};
 use super::urgency::Urgency;
 
 fn epoch(now: SystemTime) -> i64 {
@@ -86,6 +85,7 @@ fn toast(state: &mut AppState, now: SystemTime, level: Level, text: String) {
         text,
         level,
         until: now + state.settings.toast_for,
+        countdown: None,
     });
 }
 
@@ -111,19 +111,17 @@ fn on_tick(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
         let urgency = Urgency::of(held.credentials.expires_at, now, thresholds);
         if matches!(urgency, Urgency::Warn | Urgency::Critical) && !held.warned {
             held.warned = true;
-            let left = held
-                .credentials
-                .expires_at
-                .map(|t| countdown::left(t, now))
-                .unwrap_or_default();
-            warning = Some(format!(
-                "{} expires {left} — {hint} refreshes it",
-                held.label()
-            ));
+            warning = held.credentials.expires_at.map(|to| (held.label(), to));
         }
     }
-    if let Some(text) = warning {
-        toast(state, now, Level::Warn, text);
+    if let Some((label, to)) = warning {
+        toast(state, now, Level::Warn, format!("{label} expires "));
+        if let Some(t) = state.toast.as_mut() {
+            t.countdown = Some(ToastCountdown {
+                to,
+                then: format!(" — {hint} refreshes it"),
+            });
+        }
     }
     Vec::new()
 }

@@ -8,6 +8,8 @@ use crate::core::chain::ChainSpec;
 use crate::core::frecency::Frecency;
 use crate::core::search::{Hit, SearchIndex, SearchRow};
 
+use super::natural::natural_cmp;
+
 /// What a search row stands for besides its text (kept with it in [`CatalogView`]).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RowMeta {
@@ -48,8 +50,14 @@ fn rows_of(catalog: &Catalog, chains: &[ChainSpec]) -> (Vec<SearchRow>, Vec<RowM
     (rows, meta)
 }
 
+/// One row per account × role, in natural order of account name then role (`dev-2` before
+/// `dev-10`): the order of the list past favorites and recents when nothing is typed.
 fn push_sso_rows(catalog: &Catalog, rows: &mut Vec<SearchRow>, meta: &mut Vec<RowMeta>) {
-    for entry in &catalog.accounts {
+    let mut entries: Vec<_> = catalog.accounts.iter().collect();
+    entries.sort_by(|a, b| {
+        natural_cmp(&a.account.name, &b.account.name).then_with(|| a.account.id.cmp(&b.account.id))
+    });
+    for entry in entries {
         let a = &entry.account;
         let mut push = |role: &str, unavailable: Option<String>| {
             rows.push(SearchRow {
@@ -69,7 +77,9 @@ fn push_sso_rows(catalog: &Catalog, rows: &mut Vec<SearchRow>, meta: &mut Vec<Ro
         };
         match &entry.roles {
             Roles::Listed(roles) | Roles::Stale { roles, .. } => {
-                roles.iter().for_each(|r| push(r, None));
+                let mut roles: Vec<&String> = roles.iter().collect();
+                roles.sort_by(|a, b| natural_cmp(a, b));
+                roles.into_iter().for_each(|r| push(r, None));
             }
             Roles::Unavailable { reason } => push("", Some(reason.clone())),
         }
@@ -96,6 +106,9 @@ pub struct CatalogView {
     /// The selected hit, and the first hit on screen.
     pub selected: usize,
     pub offset: usize,
+    /// The person moved the selection since the query last changed: a new listing keeps
+    /// that role selected (otherwise the list starts at the top).
+    pub chosen: bool,
     /// The list's first screen row and how many rows it has (from `Msg::Resize`).
     pub top: u16,
     pub height: usize,
@@ -118,6 +131,7 @@ impl CatalogView {
             query: String::new(),
             selected: 0,
             offset: 0,
+            chosen: false,
             top: 0,
             height: 10,
             refresh: None,
@@ -216,6 +230,7 @@ impl CatalogView {
     pub fn query_changed(&mut self) {
         self.selected = 0;
         self.offset = 0;
+        self.chosen = false;
         self.refilter();
     }
 

@@ -14,8 +14,8 @@ pub enum Modal {
     Menu(Handover),
     /// A question the app is asking; it takes every key.
     Prompt(Box<Prompt>),
-    /// `?` help.
-    Help,
+    /// `?` help, scrolled down by `scroll` rows (the screen clamps it to what fits).
+    Help { scroll: usize },
     /// The export lines of a held session.
     Exports { held_id: u64 },
 }
@@ -30,7 +30,7 @@ impl Modal {
                 Prompt::Mfa(_) => Context::Prompt,
                 Prompt::Assume(_) => Context::Form,
             }),
-            Modal::Help | Modal::Exports { .. } => Some(Context::Overlay),
+            Modal::Help { .. } | Modal::Exports { .. } => Some(Context::Overlay),
         }
     }
 
@@ -62,7 +62,10 @@ impl Modal {
     /// Whether the list stops taking the mouse and showing the search cursor: the menu and the
     /// overlays. A question leaves both to the list, as before the modals were one field.
     pub fn holds_the_list(&self) -> bool {
-        matches!(self, Modal::Menu(_) | Modal::Help | Modal::Exports { .. })
+        matches!(
+            self,
+            Modal::Menu(_) | Modal::Help { .. } | Modal::Exports { .. }
+        )
     }
 }
 

@@ -20,6 +20,7 @@ fn move_selection(state: &mut AppState, to: usize) -> Vec<Effect> {
         Focus::Roles => {
             let last = state.hits().len().saturating_sub(1);
             state.list.selected = to.min(last);
+            state.list.chosen = true;
             state.list.clamp_offset();
             // While listing, the roles of the account in view come first.
             match (
@@ -96,7 +97,7 @@ fn run_command(state: &mut AppState, command: Command, now: SystemTime) -> Vec<E
             Vec::new()
         }
         Command::Help => {
-            state.modal = Modal::Help;
+            state.modal = Modal::Help { scroll: 0 };
             Vec::new()
         }
         Command::Quit => quit(state, now),
@@ -189,7 +190,7 @@ fn on_command_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect
     match &state.modal {
         Modal::Prompt(_) => return chains::on_prompt_key(state, key, now),
         // Overlays and the menu take keys first.
-        Modal::Help | Modal::Exports { .. } => return on_overlay_key(state, key, now),
+        Modal::Help { .. } | Modal::Exports { .. } => return on_overlay_key(state, key, now),
         Modal::Menu(menu) => return on_menu_key(state, *menu, key, now),
         Modal::None => {}
     }
@@ -214,10 +215,31 @@ fn on_command_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect
     Vec::new()
 }
 
-/// Help or the exports: the quit key quits, any other key closes.
+/// Help or the exports: the quit key quits, the moving keys scroll help, any other key closes.
 fn on_overlay_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect> {
-    if state.keymap.command(key, Context::Overlay) == Some(Command::Quit) {
+    let command = state.keymap.command(key, Context::Overlay);
+    if command == Some(Command::Quit) {
         return quit(state, now);
+    }
+    if let (Modal::Help { scroll }, Some(command)) = (&state.modal, command) {
+        let (scroll, max) = (*scroll, state.help_max_scroll());
+        let rows = state.help_rows().len();
+        let page = crate::core::app::state::help_rows_shown(state.size.1, rows).max(1);
+        let to = match command {
+            Command::Up => Some(scroll.saturating_sub(1)),
+            Command::Down => Some(scroll + 1),
+            Command::PageUp => Some(scroll.saturating_sub(page)),
+            Command::PageDown => Some(scroll + page),
+            Command::Top => Some(0),
+            Command::Bottom => Some(max),
+            _ => None,
+        };
+        if let Some(to) = to {
+            state.modal = Modal::Help {
+                scroll: to.min(max),
+            };
+            return Vec::new();
+        }
     }
     state.modal = Modal::None;
     Vec::new()

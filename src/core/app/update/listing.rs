@@ -29,9 +29,16 @@ pub(super) fn on_progress(state: &mut AppState, event: &CatalogEvent) {
     }
 }
 
-/// Replaces the catalog, keeping the selected role selected.
+/// Replaces the catalog, keeping the role the person selected selected; a list nobody has
+/// moved in starts at the top again.
 pub(super) fn set_catalog(state: &mut AppState, catalog: Catalog) {
-    let keep = state.selected_row().and_then(|i| state.role_ref(i));
+    let keep = if state.list.chosen {
+        state.selected_row().and_then(|i| state.role_ref(i))
+    } else {
+        state.list.selected = 0;
+        state.list.offset = 0;
+        None
+    };
     state.list.set_catalog(catalog, &state.settings.chains);
     reorder(state, keep);
 }

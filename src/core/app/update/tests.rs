@@ -54,7 +54,7 @@ fn catalog() -> Catalog {
                 "payments-prod",
                 &["AdministratorAccess", "ReadOnlyAccess"],
             ),
-            entry("222222222222", "payments-dev", &["PowerUserAccess"]),
+            entry("222222222222", "payments-staging", &["PowerUserAccess"]),
             broken,
         ],
     }
@@ -636,14 +636,17 @@ fn expiring_sessions_warn_once_and_toasts_expire() {
     update(&mut s, Msg::Tick, later(3600 - 14 * 60));
     let toast = s.toast.clone().unwrap();
     assert_eq!(toast.level, Level::Warn);
+    let text = toast.text_at(later(3600 - 14 * 60));
     assert!(
-        toast
-            .text
-            .contains("payments-prod/AdministratorAccess expires in 14m"),
-        "{}",
-        toast.text
+        text.contains("payments-prod/AdministratorAccess expires in 14m 00s"),
+        "{text}"
     );
-    assert!(toast.text.contains("ctrl-e"));
+    assert!(text.contains("ctrl-e"));
+    let text = toast.text_at(later(3600 - 13 * 60));
+    assert!(
+        text.contains("expires in 13m 00s"),
+        "it counts down: {text}"
+    );
     s.toast = None;
     update(&mut s, Msg::Tick, later(3600 - 13 * 60));
     assert!(s.toast.is_none(), "warned once");
@@ -651,6 +654,7 @@ fn expiring_sessions_warn_once_and_toasts_expire() {
         text: "x".into(),
         level: Level::Info,
         until: later(1),
+        countdown: None,
     });
     update(&mut s, Msg::Tick, later(2));
     assert!(s.toast.is_none());
@@ -786,7 +790,7 @@ fn favorites_are_pinned_first() {
     update(&mut s, Msg::Key(Key::Up), now());
     let fx = update(&mut s, Msg::Key(Key::Ctrl('f')), now());
     assert_eq!(fx, vec![Effect::SaveFrecency(s.frecency.clone())]);
-    assert_eq!(names(&s)[0], "payments-dev/PowerUserAccess");
+    assert_eq!(names(&s)[0], "payments-staging/PowerUserAccess");
     assert_eq!(s.list.selected, 0, "the pinned role stays selected");
 }
 
@@ -804,7 +808,7 @@ fn assuming_keeps_the_list_and_the_selection() {
 fn help_opens_and_any_key_closes_it() {
     let mut s = ready();
     update(&mut s, Msg::Key(Key::Char('?')), now());
-    assert_eq!(s.modal, Modal::Help);
+    assert_eq!(s.modal, Modal::Help { scroll: 0 });
     assert_eq!(s.list.query, "", "? is not typed");
     update(&mut s, Msg::Key(Key::Char('x')), now());
     assert_eq!(s.modal, Modal::None);
@@ -948,9 +952,9 @@ fn a_paste_is_one_edit_of_the_query_without_control_characters_or_commands() {
     assert_eq!(fx, vec![]);
     assert_eq!(s.list.query, "q");
     update(&mut s, Msg::Key(Key::Ctrl('u')), now());
-    update(&mut s, Msg::Paste("payments-dev\n".into()), now());
-    assert_eq!(s.list.query, "payments-dev");
-    assert_eq!(names(&s), ["payments-dev/PowerUserAccess"]);
+    update(&mut s, Msg::Paste("payments-staging\n".into()), now());
+    assert_eq!(s.list.query, "payments-staging");
+    assert_eq!(names(&s), ["payments-staging/PowerUserAccess"]);
     // A huge paste is cut to a length a query can use.
     update(&mut s, Msg::Key(Key::Ctrl('u')), now());
     update(&mut s, Msg::Paste("x".repeat(100_000)), now());
@@ -1064,4 +1068,70 @@ fn a_paste_into_a_question_only_types_whatever_the_keys_are_bound_to() {
         panic!("the question is closed: {:?}", s.modal)
     };
     assert_eq!(question.input, "123456");
+}
+
+#[test]
+fn the_first_list_after_sign_in_starts_at_the_top() {
+    let chains = with_chain().settings.chains;
+    let mut s = AppState::new(
+        state().sign_in.session.clone(),
+        Catalog::default(),
+        Frecency::default(),
+        AppSettings {
+            chains,
+            ..AppSettings::default()
+        },
+        Keymap::default(),
+    );
+    let resize = Msg::Resize {
+        width: 80,
+        height: 24,
+        list_top: 3,
+        list_height: 2,
+    };
+    update(&mut s, resize, now());
+    let stored = Some(signed_in(28_800));
+    update(&mut s, Msg::Start { stored }, now());
+    update(&mut s, Msg::Listed(Ok((catalog(), None))), now());
+    assert_eq!(s.list.selected, 0, "the first row is selected");
+    assert_eq!(s.list.offset, 0, "the list is not scrolled");
+    assert_eq!(names(&s)[0], "payments-prod/AdministratorAccess");
+}
+
+/// With no query the list is grouped: favorites, then recently used roles, then the rest in
+/// natural order (`dev-2` before `dev-10`).
+#[test]
+fn the_empty_query_lists_favorites_then_recents_then_the_rest_naturally() {
+    let mut s = state();
+    let mut frecency = Frecency::default();
+    let role = |id: &str, name: &str| crate::core::catalog::RoleRef {
+        account_id: id.into(),
+        role_name: name.into(),
+    };
+    frecency.toggle_favorite(&role("444444444444", "Admin"));
+    frecency.record_use(&role("333333333333", "Admin"), 1_795_457_000);
+    s.frecency = frecency;
+    let stored = Some(signed_in(28_800));
+    update(&mut s, Msg::Start { stored }, now());
+    let listed = Catalog {
+        session: "acme".into(),
+        listed_at: 1_795_457_000,
+        accounts: vec![
+            entry("111111111111", "dev-10", &["Admin"]),
+            entry("222222222222", "dev-2", &["ReadOnly", "Admin"]),
+            entry("333333333333", "dev-3", &["Admin"]),
+            entry("444444444444", "dev-4", &["Admin"]),
+        ],
+    };
+    update(&mut s, Msg::Listed(Ok((listed, None))), now());
+    assert_eq!(
+        names(&s),
+        [
+            "dev-4/Admin",
+            "dev-3/Admin",
+            "dev-2/Admin",
+            "dev-2/ReadOnly",
+            "dev-10/Admin"
+        ]
+    );
 }
