@@ -80,8 +80,14 @@ fn demo_org_queries_rank_the_expected_row_first() {
         ("mateo admin", "sandbox-mateo/AdministratorAccess"),
         ("payments prod readonly", "payments-prod/ReadOnlyAccess"),
         ("identity dev admin", "identity-dev/AdministratorAccess"),
-        ("payments-prod/ReadOnlyAccess", "payments-prod/ReadOnlyAccess"),
-        ("payments-prod/readonlyaccess", "payments-prod/ReadOnlyAccess"),
+        (
+            "payments-prod/ReadOnlyAccess",
+            "payments-prod/ReadOnlyAccess",
+        ),
+        (
+            "payments-prod/readonlyaccess",
+            "payments-prod/ReadOnlyAccess",
+        ),
         ("identity-prod/DevOps", "identity-prod/DevOps"),
         ("011403187894/DevOps", "payments-prod/DevOps"),
         ("4916", "identity-dev/*"),
@@ -129,7 +135,10 @@ fn generated_org_queries_rank_the_expected_row_first() {
         ("edge perf 3", "edge-perf-3/*"),
         ("data platform staging 12", "data-platform-staging-12/*"),
     ]);
-    table.push((format!("{}/DevOps", tools.name), format!("{}/DevOps", tools.name)));
+    table.push((
+        format!("{}/DevOps", tools.name),
+        format!("{}/DevOps", tools.name),
+    ));
     table.push((some.id.clone(), format!("{}/*", some.name)));
     table.push((some.name.clone(), format!("{}/*", some.name)));
     let misses = misses(rows_of(&org), &table);

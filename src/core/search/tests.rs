@@ -1,4 +1,3 @@
-use fuzzy_matcher::FuzzyMatcher;
 use pretty_assertions::assert_eq;
 
 use super::*;
@@ -365,26 +364,29 @@ fn generated_rows(n: usize, seed: u64) -> Vec<SearchRow> {
     rows
 }
 
-/// The results by brute force: every word against every field with the matcher, no
-/// prefilter, no cache.
+/// The results by brute force: each row scored alone (its own index, so no shared memo, no
+/// cache), sorted by score, then natural order of name and role, then catalog order.
 fn oracle(rows: &[SearchRow], query: &str, boost: &dyn Fn(usize) -> i64) -> Vec<(usize, i64)> {
-    let matcher = SkimMatcherV2::default().ignore_case();
     let mut out: Vec<(usize, i64)> = rows
         .iter()
         .enumerate()
         .filter_map(|(i, r)| {
-            let mut total = 0;
-            for word in query.split_whitespace() {
-                let fields = [&r.account_name, &r.account_id, &r.role_name]
-                    .into_iter()
-                    .chain(r.alias.as_ref())
-                    .chain(&r.tags);
-                total += fields.filter_map(|f| matcher.fuzzy_match(f, word)).max()?;
-            }
-            Some((i, total + boost(i)))
+            let mut alone = SearchIndex::new(vec![r.clone()]);
+            let hit = alone.filter(query, &|_| boost(i)).first()?.score;
+            Some((i, hit))
         })
         .collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    if query.trim().is_empty() {
+        out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        return out;
+    }
+    out.sort_by(|a, b| {
+        let (x, y) = (&rows[a.0], &rows[b.0]);
+        b.1.cmp(&a.1)
+            .then_with(|| rank::natural_cmp(&x.account_name, &y.account_name))
+            .then_with(|| rank::natural_cmp(&x.role_name, &y.role_name))
+            .then(a.0.cmp(&b.0))
+    });
     out
 }
 
