@@ -124,6 +124,7 @@ pub async fn run_app_with(
         chains: ctx.config.chains.iter().cloned().collect(),
         confirm_quit: file.app.confirm_quit,
         clipboard: clipboard_here(),
+        aliases: file.aliases.clone(),
         ..AppSettings::default()
     };
     let return_after_run = file.app.return_after_run;

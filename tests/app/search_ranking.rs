@@ -2,6 +2,12 @@
 //! (`assets/demo-org.toml`) and a generated 10,000-account org. Rows are built as the catalog
 //! orders them (accounts by name then id, roles in listing order), with no favorites or recents.
 
+use std::collections::BTreeMap;
+
+use rolecall::core::app::state::{AppSettings, SessionInfo};
+use rolecall::core::app::{AppState, Keymap};
+use rolecall::core::catalog::{Account, AccountEntry, AccountId, Catalog, Roles};
+use rolecall::core::frecency::Frecency;
 use rolecall::core::search::{SearchIndex, SearchRow};
 use rolecall::emulator::org::Org;
 use rolecall::emulator::org_generate;
@@ -149,4 +155,74 @@ fn generated_org_queries_rank_the_expected_row_first() {
         table.len(),
         misses.join("\n")
     );
+}
+
+/// The demo org as the app's catalog (accounts sorted by name then id).
+fn catalog_of(org: &Org) -> Catalog {
+    let mut accounts: Vec<AccountEntry> = org
+        .accounts
+        .iter()
+        .map(|a| AccountEntry {
+            account: Account {
+                id: AccountId::parse(&a.id).unwrap(),
+                name: a.name.clone(),
+                email: None,
+            },
+            roles: Roles::Listed(a.permission_sets.clone()),
+        })
+        .collect();
+    accounts.sort_by(|a, b| {
+        (&a.account.name, a.account.id.to_string())
+            .cmp(&(&b.account.name, b.account.id.to_string()))
+    });
+    Catalog {
+        accounts,
+        ..Catalog::default()
+    }
+}
+
+#[test]
+fn config_aliases_are_searchable_in_the_app() {
+    let org = Org::parse(include_str!("../../assets/demo-org.toml"), "demo-org.toml").unwrap();
+    let aliases: BTreeMap<String, String> = [
+        ("moneybags", "payments-prod/ReadOnlyAccess"),
+        ("idp", "949162502923/AdministratorAccess"),
+        ("ghost", "no-such-account/ReadOnlyAccess"),
+    ]
+    .into_iter()
+    .map(|(a, t)| (a.to_owned(), t.to_owned()))
+    .collect();
+    let settings = AppSettings {
+        aliases,
+        ..AppSettings::default()
+    };
+    let session = SessionInfo {
+        name: "demo".into(),
+        start_url: "https://example.awsapps.com/start".into(),
+        region: "us-east-1".into(),
+        token_expires_at: None,
+    };
+    let mut state = AppState::new(
+        session,
+        catalog_of(&org),
+        Frecency::new(),
+        settings,
+        Keymap::default(),
+    );
+    let mut first = |query: &str| {
+        state.list.query = query.to_owned();
+        state.list.query_changed();
+        let hits: Vec<String> = state
+            .list
+            .hits()
+            .iter()
+            .filter_map(|h| state.list.row(h.row))
+            .map(|r| format!("{}/{}", r.account_name, r.role_name))
+            .collect();
+        hits
+    };
+    assert_eq!(first("moneybags"), ["payments-prod/ReadOnlyAccess"]);
+    // Other rows may match `idp` fuzzily; the aliased one comes first.
+    assert_eq!(first("idp")[0], "identity-dev/AdministratorAccess");
+    assert!(first("ghost").is_empty());
 }

@@ -105,7 +105,7 @@ impl AppState {
         settings: AppSettings,
         keymap: Keymap,
     ) -> Self {
-        let list = CatalogView::new(catalog, &settings.chains);
+        let list = CatalogView::new(catalog, &settings.chains, &settings.aliases);
         let mut state = Self {
             screen: Screen::SignIn,
             focus: Focus::Roles,

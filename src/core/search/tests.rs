@@ -441,3 +441,57 @@ fn clone_and_debug() {
     assert!(!index.is_empty());
     assert!(SearchIndex::new(Vec::new()).is_empty());
 }
+
+#[test]
+fn digits_match_ids_as_substrings_not_spread() {
+    let mut index = SearchIndex::new(vec![
+        row("a", "190203040150", "ReadOnly"),
+        row("b", "123490017777", "ReadOnly"),
+    ]);
+    assert_eq!(rows_of(index.filter("9001", &no_boost)), [1]);
+    let hit = &index.filter("9001", &no_boost)[0];
+    assert_eq!(chars_at("123490017777", &hit.id_idx), "9001");
+}
+
+#[test]
+fn ties_break_in_natural_order() {
+    let mut index = SearchIndex::new(vec![
+        row("payments-dev-10", "111111111111", "ReadOnly"),
+        row("payments-dev-2", "222222222222", "ReadOnly"),
+        row("payments-dev-1", "333333333333", "ReadOnly"),
+    ]);
+    assert_eq!(rows_of(index.filter("payments dev", &no_boost)), [2, 1, 0]);
+}
+
+#[test]
+fn account_slash_role_as_pasted_comes_first() {
+    let mut index = SearchIndex::new(vec![
+        row("payments-prod", "111111111111", "DevOps"),
+        row("payments-prod", "111111111111", "ReadOnlyAccess"),
+        row("payments-dev", "222222222222", "ReadOnlyAccess"),
+    ]);
+    let hits = index
+        .filter("payments-prod/ReadOnlyAccess", &no_boost)
+        .to_vec();
+    assert_eq!(rows_of(&hits), [1]);
+    assert_eq!(
+        chars_at("payments-prod", &hits[0].name_idx),
+        "payments-prod"
+    );
+    assert_eq!(
+        chars_at("ReadOnlyAccess", &hits[0].role_idx),
+        "ReadOnlyAccess"
+    );
+    // The account id works as the account part; a trailing `/` lists the account's roles.
+    assert_eq!(rows_of(index.filter("111111111111/devops", &no_boost)), [0]);
+    assert_eq!(rows_of(index.filter("payments-prod/", &no_boost)), [0, 1]);
+}
+
+#[test]
+fn a_word_in_the_name_beats_the_same_word_in_the_role() {
+    let mut index = SearchIndex::new(vec![
+        row("identity-prod", "111111111111", "DevOps"),
+        row("identity-dev", "222222222222", "ReadOnlyAccess"),
+    ]);
+    assert_eq!(rows_of(index.filter("identity dev", &no_boost)), [1, 0]);
+}

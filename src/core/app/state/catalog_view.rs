@@ -1,12 +1,13 @@
 //! The catalog as the list shows it: the catalog, its search rows with what each stands for,
 //! the query, the selection and scroll, where the list is on screen, and a listing's progress.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::core::catalog::{Catalog, RoleRef, Roles};
 use crate::core::chain::ChainSpec;
 use crate::core::frecency::Frecency;
 use crate::core::search::{Hit, SearchIndex, SearchRow};
+use crate::core::target::{Matching, resolve};
 
 /// What a search row stands for besides its text (kept with it in [`CatalogView`]).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -20,12 +21,22 @@ pub struct RowMeta {
     pub boost: i64,
 }
 
-/// The search rows for a catalog: one per account × role, one per account whose roles are
-/// unavailable, then one per chain (named by the chain, in the role's account).
-fn rows_of(catalog: &Catalog, chains: &[ChainSpec]) -> (Vec<SearchRow>, Vec<RowMeta>) {
+/// The search rows for a catalog: one per account × role (with the `[aliases]` that name it),
+/// one per account whose roles are unavailable, then one per chain (named by the chain, in the
+/// role's account).
+fn rows_of(
+    catalog: &Catalog,
+    chains: &[ChainSpec],
+    aliases: &BTreeMap<String, String>,
+) -> (Vec<SearchRow>, Vec<RowMeta>) {
     let mut rows = Vec::new();
     let mut meta = Vec::new();
-    push_sso_rows(catalog, &mut rows, &mut meta);
+    push_sso_rows(
+        catalog,
+        &aliases_by_role(catalog, aliases),
+        &mut rows,
+        &mut meta,
+    );
     for (i, chain) in chains.iter().enumerate() {
         let Some(role) = chain.role() else {
             continue;
@@ -48,7 +59,33 @@ fn rows_of(catalog: &Catalog, chains: &[ChainSpec]) -> (Vec<SearchRow>, Vec<RowM
     (rows, meta)
 }
 
-fn push_sso_rows(catalog: &Catalog, rows: &mut Vec<SearchRow>, meta: &mut Vec<RowMeta>) {
+/// The alias names of each `(account id, role)` the aliases name exactly, space-separated.
+fn aliases_by_role(
+    catalog: &Catalog,
+    aliases: &BTreeMap<String, String>,
+) -> HashMap<(String, String), String> {
+    let mut by_role: HashMap<(String, String), String> = HashMap::new();
+    for name in aliases.keys() {
+        let Ok(target) = resolve(catalog, name, aliases, Matching::Exact) else {
+            continue;
+        };
+        let names = by_role
+            .entry((target.account.id.to_string(), target.role))
+            .or_default();
+        if !names.is_empty() {
+            names.push(' ');
+        }
+        names.push_str(name);
+    }
+    by_role
+}
+
+fn push_sso_rows(
+    catalog: &Catalog,
+    aliases: &HashMap<(String, String), String>,
+    rows: &mut Vec<SearchRow>,
+    meta: &mut Vec<RowMeta>,
+) {
     for entry in &catalog.accounts {
         let a = &entry.account;
         let mut push = |role: &str, unavailable: Option<String>| {
@@ -56,7 +93,7 @@ fn push_sso_rows(catalog: &Catalog, rows: &mut Vec<SearchRow>, meta: &mut Vec<Ro
                 account_id: a.id.to_string(),
                 account_name: a.name.clone(),
                 role_name: role.to_owned(),
-                alias: None,
+                alias: aliases.get(&(a.id.to_string(), role.to_owned())).cloned(),
                 tags: Vec::new(),
                 arn: format!("arn:aws:iam::{}:role/{role}", a.id),
             });
@@ -109,8 +146,8 @@ pub struct CatalogView {
 }
 
 impl CatalogView {
-    pub fn new(catalog: Catalog, chains: &[ChainSpec]) -> Self {
-        let (rows, meta) = rows_of(&catalog, chains);
+    pub fn new(catalog: Catalog, chains: &[ChainSpec], aliases: &BTreeMap<String, String>) -> Self {
+        let (rows, meta) = rows_of(&catalog, chains, aliases);
         Self {
             catalog,
             search: SearchIndex::new(rows),
@@ -128,8 +165,13 @@ impl CatalogView {
     }
 
     /// Replaces the catalog and its rows (boosts and hits are stale until recomputed).
-    pub fn set_catalog(&mut self, catalog: Catalog, chains: &[ChainSpec]) {
-        let (rows, meta) = rows_of(&catalog, chains);
+    pub fn set_catalog(
+        &mut self,
+        catalog: Catalog,
+        chains: &[ChainSpec],
+        aliases: &BTreeMap<String, String>,
+    ) {
+        let (rows, meta) = rows_of(&catalog, chains, aliases);
         self.catalog = catalog;
         self.search = SearchIndex::new(rows);
         self.meta = meta;

@@ -32,7 +32,9 @@ pub(super) fn on_progress(state: &mut AppState, event: &CatalogEvent) {
 /// Replaces the catalog, keeping the selected role selected.
 pub(super) fn set_catalog(state: &mut AppState, catalog: Catalog) {
     let keep = state.selected_row().and_then(|i| state.role_ref(i));
-    state.list.set_catalog(catalog, &state.settings.chains);
+    state
+        .list
+        .set_catalog(catalog, &state.settings.chains, &state.settings.aliases);
     reorder(state, keep);
 }
 
