@@ -164,7 +164,7 @@ fn catalog_of(org: &Org) -> Catalog {
         .iter()
         .map(|a| AccountEntry {
             account: Account {
-                id: AccountId::parse(&a.id).unwrap(),
+                id: AccountId::parse(&a.id).unwrap_or_else(|e| panic!("{}: {e}", a.id)),
                 name: a.name.clone(),
                 email: None,
             },
