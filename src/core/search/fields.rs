@@ -151,9 +151,9 @@ fn matched(
     if !may_match(field, word) {
         return None;
     }
-    if let Some((score, range)) = rank::tier(field.text.as_bytes(), &field.lower, &word.lower) {
+    if let Some((score, span)) = rank::tier(field.text.as_bytes(), &field.lower, &word.lower) {
         let idx = if want_indices {
-            rank::char_positions(&field.text, range)
+            rank::char_positions(&field.text, &span)
         } else {
             Vec::new()
         };

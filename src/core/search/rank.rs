@@ -7,7 +7,9 @@
 //! - [`WHOLE`]: it starts and ends on word boundaries (`dev` in `payments-dev-2`,
 //!   `readonly` in `ReadOnlyAccess`);
 //! - [`START`]: it starts a word (`admin` in `AdministratorAccess`);
-//! - [`INSIDE`]: anywhere else (`min` in `AdministratorAccess`).
+//! - [`INITIALS`]: it spells the initials of consecutive words (`ro` in `ReadOnlyAccess`);
+//! - [`INSIDE`]: anywhere else (`min` in `AdministratorAccess`), weighed the same in every
+//!   field: a fragment inside a word says little about which field was meant.
 //!
 //! A word found nowhere falls back to `fuzzy-matcher`'s typo-tolerant subsequence score, capped
 //! below every tier, unless it is all digits: digits only ever match as a substring (ids).
@@ -22,6 +24,8 @@ pub(super) const EXACT: i64 = 1_000;
 pub(super) const WHOLE: i64 = 800;
 /// The query word starts a word of the field.
 pub(super) const START: i64 = 600;
+/// The query word spells the initials of consecutive words of the field (not for digits).
+pub(super) const INITIALS: i64 = 500;
 /// The query word is inside a word of the field.
 pub(super) const INSIDE: i64 = 300;
 /// Fuzzy (subsequence) scores are clamped to `0..=FUZZY_MAX`, below every tier.
@@ -37,7 +41,7 @@ pub(super) enum Weight {
 
 /// `raw` (a tier or a fuzzy score) weighed for a field.
 pub(super) fn weigh(raw: i64, weight: Weight) -> i64 {
-    if raw < INSIDE {
+    if raw <= INSIDE {
         return raw;
     }
     match weight {
@@ -63,15 +67,67 @@ fn boundary(field: &[u8], at: usize) -> bool {
         || (a.is_ascii_digit() && b.is_ascii_alphabetic())
 }
 
+/// Where a tier matched: a byte range, or the initials of `count` words from the `first`-th.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Span {
+    Bytes(Range<usize>),
+    Initials { first: usize, count: usize },
+}
+
+/// The byte offsets where the words of `field` start.
+fn word_starts(field: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    (0..field.len()).filter(|&at| !is_sep(field[at]) && boundary(field, at))
+}
+
+/// The byte positions a [`Span`] covers in `field`.
+pub(super) fn span_bytes(field: &[u8], span: &Span) -> Vec<usize> {
+    match span {
+        Span::Bytes(range) => range.clone().collect(),
+        Span::Initials { first, count } => word_starts(field).skip(*first).take(*count).collect(),
+    }
+}
+
 /// The best tier of `word` (ASCII-lowercased bytes) in `field` (its bytes as displayed, and
-/// ASCII-lowercased), with the byte range it matched; `None` when `word` is not a substring.
-pub(super) fn tier(field: &[u8], lower: &[u8], word: &[u8]) -> Option<(i64, Range<usize>)> {
+/// ASCII-lowercased), with where it matched; `None` when it matches no tier.
+pub(super) fn tier(field: &[u8], lower: &[u8], word: &[u8]) -> Option<(i64, Span)> {
     if word.is_empty() || word.len() > lower.len() {
         return None;
     }
     if word == lower {
-        return Some((EXACT, 0..lower.len()));
+        return Some((EXACT, Span::Bytes(0..lower.len())));
     }
+    let best = substring(field, lower, word);
+    if best.as_ref().is_some_and(|(s, _)| *s > INITIALS) || word.iter().all(u8::is_ascii_digit) {
+        return best;
+    }
+    initials(field, lower, word).or(best)
+}
+
+/// `word` as the initials of consecutive words of `field`.
+fn initials(field: &[u8], lower: &[u8], word: &[u8]) -> Option<(i64, Span)> {
+    if word.len() < 2 {
+        return None;
+    }
+    let starts: Vec<usize> = word_starts(field).collect();
+    (0..starts.len().saturating_sub(word.len() - 1))
+        .find(|&k| {
+            word.iter()
+                .zip(&starts[k..])
+                .all(|(w, &at)| lower[at] == *w)
+        })
+        .map(|first| {
+            (
+                INITIALS,
+                Span::Initials {
+                    first,
+                    count: word.len(),
+                },
+            )
+        })
+}
+
+/// The best substring tier of `word` in `field`.
+fn substring(field: &[u8], lower: &[u8], word: &[u8]) -> Option<(i64, Span)> {
     let mut best: Option<(i64, Range<usize>)> = None;
     for at in 0..=lower.len() - word.len() {
         if &lower[at..at + word.len()] != word {
@@ -90,7 +146,7 @@ pub(super) fn tier(field: &[u8], lower: &[u8], word: &[u8]) -> Option<(i64, Rang
             break;
         }
     }
-    best
+    best.map(|(s, range)| (s, Span::Bytes(range)))
 }
 
 /// Clamps a fuzzy-matcher score below the tiers.
@@ -98,11 +154,12 @@ pub(super) fn fuzzy(score: i64) -> i64 {
     score.clamp(0, FUZZY_MAX)
 }
 
-/// Char positions of the byte range `range` of `text`.
-pub(super) fn char_positions(text: &str, range: Range<usize>) -> Vec<usize> {
+/// Char positions in `text` of what `span` covers.
+pub(super) fn char_positions(text: &str, span: &Span) -> Vec<usize> {
+    let bytes = span_bytes(text.as_bytes(), span);
     text.char_indices()
         .enumerate()
-        .filter(|(_, (byte, _))| range.contains(byte))
+        .filter(|(_, (byte, _))| bytes.contains(byte))
         .map(|(i, _)| i)
         .collect()
 }
@@ -168,6 +225,11 @@ mod tests {
         assert_eq!(t("prod-x", "prodx"), None);
         assert_eq!(t("Zürich-Ops", "ops"), Some(WHOLE));
         assert_eq!(t("x", ""), None);
+        assert_eq!(t("ReadOnlyAccess", "ro"), Some(INITIALS));
+        assert_eq!(t("ReadOnlyAccess", "roa"), Some(INITIALS));
+        assert_eq!(t("ReadOnlyAccess", "ra"), None);
+        assert_eq!(t("payments-prod", "ro"), Some(INSIDE));
+        assert_eq!(t("dev-1-2", "12"), None);
     }
 
     #[test]
@@ -175,7 +237,8 @@ mod tests {
         assert_eq!(weigh(WHOLE, Weight::Name), 2_400);
         assert_eq!(weigh(WHOLE, Weight::Role), 1_600);
         assert_eq!(weigh(150, Weight::Name), 150);
-        assert!(weigh(INSIDE, Weight::Role) > FUZZY_MAX);
+        assert_eq!(weigh(INSIDE, Weight::Name), INSIDE);
+        assert!(INSIDE > FUZZY_MAX);
     }
 
     #[test]
@@ -190,6 +253,8 @@ mod tests {
 
     #[test]
     fn char_positions_count_chars() {
-        assert_eq!(char_positions("Zürich-Ops", 8..11), [7, 8, 9]);
+        assert_eq!(char_positions("Zürich-Ops", &Span::Bytes(8..11)), [7, 8, 9]);
+        let span = Span::Initials { first: 1, count: 2 };
+        assert_eq!(char_positions("ReadOnlyAccess", &span), [4, 8]);
     }
 }
