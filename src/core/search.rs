@@ -2,17 +2,25 @@
 //!
 //! # Matching
 //! A query is split into words on whitespace; a row matches when **every** word matches
-//! (`prod admin`). A word matches a row when it fuzzy-matches (as a subsequence, ignoring ASCII
-//! case only, scored by `fuzzy-matcher`'s [`SkimMatcherV2`]) one of the row's fields: the
-//! account name, the account id, the role name, the alias, or one of the tags. The word's score
-//! is its best score over those fields, and the row's text score is the sum over the words.
-//! A word does not match across field boundaries: `prodadmin` does not match
+//! (`prod admin`). A word matches a row when it matches one of the row's fields: the account
+//! name, the account id, the role name, the alias (from config.toml's `[aliases]`), or one of
+//! the tags. A word does not match across field boundaries: `prodadmin` does not match
 //! `payments-prod` / `AdministratorAccess`, while `prod admin` does. This is deliberate:
 //! cross-field scatter (a `p` from the name, an `a` from the role) is noise, and it is what makes
-//! the per-string deduplication below possible.
+//! the per-string deduplication below possible. One exception: a word with a `/` also matches
+//! as `account/role` (the part before the last `/` in the name or id, the rest in the role), so
+//! a pasted `payments-prod/ReadOnlyAccess` finds that row.
 //!
 //! # Ranking
-//! Hits are ordered by `text score + boost(row)`, highest first, ties by catalog order. With an
+//! A word's score in a field is a tier (module `rank`): the whole field, then whole words
+//! (fields split on `-_/.`, case and digit changes), then a word's start, then the initials of
+//! consecutive words (`ro` → `ReadOnlyAccess`), then inside a word; a tier in the account name
+//! (or alias) counts 3×, in the role, id or tags 2× (inside a word: 1× everywhere). A word that
+//! hits no tier falls back to `fuzzy-matcher`'s typo-tolerant [`SkimMatcherV2`] score, capped
+//! below every tier; a word of digits never falls back (ids match as substrings). The word's
+//! score is its best over the fields (or as `account/role`), the row's text score the sum over
+//! the words. Hits are ordered by `text score + boost(row)`, highest first, ties in natural
+//! order of account name then role (`dev-2` before `dev-10`), then catalog order. With an
 //! empty (or all-whitespace) query every row is a hit, ordered by `boost(row)` then catalog
 //! order, so favorites and recents come first (see [`super::frecency::Frecency::boost`]).
 //!
@@ -28,8 +36,8 @@
 //! - stores every distinct field string once (module `fields`): the roles of an account share its
 //!   name and id, and a few permission sets cover all rows, so a word is scored once per
 //!   distinct string (about 2 × accounts + roles) rather than once per row;
-//! - rejects a string before the matcher runs unless the word's characters all occur in it
-//!   (a 64-bit character-class mask) and the word is an ASCII subsequence of it;
+//! - rejects a string before scoring unless the word's characters all occur in it (a 64-bit
+//!   character-class mask) and the word is an ASCII subsequence of it (every tier implies one);
 //! - narrows incrementally: a query that extends the previous one only re-examines the previous
 //!   hits (a longer query can only narrow) and only scores the words that changed (the score of
 //!   the unchanged words is carried); a stack of recent queries makes backspace a cache hit;
