@@ -7,13 +7,16 @@
 //! | [`aws_sts`] | `Sts` with `aws-sdk-sts`, credentials given per call |
 //! | [`aws_sso_cache`] | the AWS CLI v2 SSO token cache (`~/.aws/sso/cache/<sha1>.json`) |
 //! | [`browser`] | `Opener` with the system browser |
-//! | [`endpoints`] | endpoint overrides from the environment (`AWS_ENDPOINT_URL_*`) |
+//! | [`endpoints`] | where each service is reached (config, else `AWS_ENDPOINT_URL_*`) |
 //! | [`file_store`] | `SecretStore` as a 0600 JSON file in the state dir |
+//! | [`login_name`] | the login name of this process's user (`id -un`) |
 //! | [`keyring_store`] | `SecretStore` on the OS keyring (values split to fit Windows' 2,560 bytes) |
 //! | [`redirect_page`] | the private local page that hands a credential URL to the browser |
 //! | [`read_file`] | reading a user or state file: regular files only, size capped |
 //! | [`service_date`] | the service's clock from the `Date` header of its answers (clock skew) |
+//! | [`stderr_signin_view`] | the subcommands' `SignInView`s: the code and URL on stderr |
 //! | [`store_select`] | which `SecretStore` to use: keyring, file, or auto with a fallback notice |
+//! | [`tty_prompt`] | the subcommands' `MfaPrompt`: a piped code, else asked on `/dev/tty` |
 
 pub mod atomic_file;
 pub mod aws_identity_center;
@@ -23,7 +26,10 @@ pub mod browser;
 pub mod endpoints;
 pub mod file_store;
 pub mod keyring_store;
+pub mod login_name;
 pub mod read_file;
 pub mod redirect_page;
 pub mod service_date;
+pub mod stderr_signin_view;
 pub mod store_select;
+pub mod tty_prompt;

@@ -15,14 +15,13 @@ pub mod demo_cmd;
 pub mod emulator_cmd;
 pub mod env_cmd;
 pub mod exec_cmd;
-pub mod handover;
 pub mod init_cmd;
 pub mod list_cmd;
 pub mod login_cmd;
 pub mod logout_cmd;
 pub mod populate_cmd;
 pub mod status_cmd;
-pub mod target_credentials;
+pub mod stderr_reporter;
 pub mod whoami_cmd;
 pub mod write_cmd;
 
@@ -212,6 +211,34 @@ impl From<crate::engine::tokens::TokenError> for CliError {
     }
 }
 
+impl From<crate::workspace::WorkspaceError> for CliError {
+    fn from(e: crate::workspace::WorkspaceError) -> Self {
+        use crate::core::chain::ChainError;
+        use crate::workspace::WorkspaceError;
+        match e {
+            WorkspaceError::Usage(message) => CliError::Usage(message),
+            WorkspaceError::Session(e) => CliError::Usage(e.to_string()),
+            WorkspaceError::NeedsSignIn(message) => CliError::NeedsLogin(message),
+            WorkspaceError::Token(e) => CliError::Token(e),
+            WorkspaceError::Catalog(e) => CliError::Catalog(e),
+            WorkspaceError::IdentityCenter { doing, error } => {
+                CliError::IdentityCenter { doing, error }
+            }
+            // A chain's failure as the command line reports it (its exit code is decided with
+            // all the others, below).
+            WorkspaceError::Chain(ChainError::NeedsSignIn { message }) => {
+                CliError::NeedsLogin(message)
+            }
+            WorkspaceError::Chain(ChainError::NeedsMfa { chain, serial }) => {
+                CliError::Usage(format!(
+                    "{chain}: an MFA code from {serial} is needed and nobody can be asked here: run it in a terminal, pipe the code on stdin, or set mfa_process"
+                ))
+            }
+            WorkspaceError::Chain(other) => CliError::Chain(other),
+        }
+    }
+}
+
 /// Exit codes: 0 success, 1 error, 2 usage or configuration, 3 sign-in needed, 4 sign-in
 /// failed (denied, expired code), 5 AWS unreachable (no answer, 5xx, still throttled after
 /// the retries). This is the one place that decides them.
@@ -320,7 +347,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Action(args)) => action_cmd::run(args),
         Some(Command::DemoMfaCode { serial }) => demo_cmd::print_mfa_code(&serial),
         None => block_on(async move {
-            let ctx = context::Context::load()?;
+            let ctx = context::load()?;
             app_cmd::run_app(ctx, cli.session.as_deref()).await
         }),
     }

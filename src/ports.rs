@@ -8,9 +8,15 @@
 //! | [`clock`] | what time it is |
 //! | [`opener`] | opening a URL in the user's browser |
 //! | [`sts`] | STS: AssumeRole, GetSessionToken, GetCallerIdentity |
+//! | [`mfa_prompt`] | asking the person for an MFA code |
+//! | [`signin_view`] | what the person signing in is shown |
+//! | [`reporter`] | how the use cases tell people what happens (notes, progress, MFA) |
 
 pub mod clock;
 pub mod identity_center;
+pub mod mfa_prompt;
 pub mod opener;
+pub mod reporter;
 pub mod secret_store;
+pub mod signin_view;
 pub mod sts;

@@ -5,13 +5,11 @@
 //! |---|---|
 //! | [`terminal`] | raw mode + alternate screen on the tty, always restored (drop, panic, signals) |
 //! | [`input`] | crossterm events → core keys and mouse input |
-//! | [`chain_services`] | what the chain effects need: config, paths, STS |
-//! | [`services`] | the ports the effects use, and running one effect |
+//! | [`services`] | the ports the effects use, and running one effect (per domain) |
 //! | [`debug_panic`] | a panic on a key, in debug builds only (terminal-restore tests) |
 //! | [`stop`] | the stop signals and their numbers |
 //! | [`event_loop`] | `run`: the loop itself, generic over backend and input stream |
 
-pub mod chain_services;
 pub mod debug_panic;
 pub mod event_loop;
 pub mod input;

@@ -8,7 +8,7 @@ use aws_sdk_sso::config::timeout::TimeoutConfig;
 use aws_sdk_ssooidc::config::http::HttpResponse;
 use aws_sdk_ssooidc::error::{ProvideErrorMetadata, SdkError};
 
-use super::endpoints::{Service, endpoint_for};
+use super::endpoints::Endpoints;
 use super::service_date::{ServiceDate, believed};
 use crate::core::catalog::PortalAccount;
 use crate::core::credentials::Credentials;
@@ -32,15 +32,19 @@ pub(crate) fn timeouts() -> TimeoutConfig {
 }
 
 impl AwsIdentityCenter {
-    /// Clients for `region`; `endpoint` overrides where they connect (the emulator), else the
-    /// `AWS_ENDPOINT_URL*` variables, else AWS.
+    /// Clients for `region`; `endpoint` overrides where they connect (the emulator), else AWS.
     pub fn new(region: &str, endpoint: Option<&str>) -> Self {
+        Self::at(region, &Endpoints::explicit(endpoint))
+    }
+
+    /// Clients for `region` reaching `endpoints`.
+    pub fn at(region: &str, endpoints: &Endpoints) -> Self {
         let mut oidc = aws_sdk_ssooidc::Config::builder()
             .behavior_version(aws_sdk_ssooidc::config::BehaviorVersion::latest())
             .region(aws_sdk_ssooidc::config::Region::new(region.to_owned()))
             .retry_config(RetryConfig::standard().with_max_attempts(3))
             .timeout_config(timeouts());
-        if let Some(url) = endpoint_for(Service::SsoOidc, endpoint) {
+        if let Some(url) = endpoints.sso_oidc.clone() {
             oidc = oidc.endpoint_url(url);
         }
         // The portal is not retried by the SDK: the catalog paces and retries it itself.
@@ -49,7 +53,7 @@ impl AwsIdentityCenter {
             .region(aws_sdk_sso::config::Region::new(region.to_owned()))
             .retry_config(RetryConfig::disabled())
             .timeout_config(timeouts());
-        if let Some(url) = endpoint_for(Service::Sso, endpoint) {
+        if let Some(url) = endpoints.sso.clone() {
             sso = sso.endpoint_url(url);
         }
         Self {

@@ -10,7 +10,7 @@ use aws_sdk_sts::config::{BehaviorVersion, Region};
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_sts::types::{PolicyDescriptorType, Tag};
 
-use super::endpoints::{Service, endpoint_for};
+use super::endpoints::Endpoints;
 use super::service_date::ServiceDate;
 use crate::core::credentials::Credentials;
 use crate::ports::sts::{AssumeRoleRequest, Assumed, CallerIdentity, MfaCode, Sts, StsError};
@@ -24,11 +24,15 @@ pub struct AwsSts {
 }
 
 impl AwsSts {
-    /// `endpoint` overrides where STS is reached (the emulator), else `AWS_ENDPOINT_URL_STS` /
-    /// `AWS_ENDPOINT_URL`, else AWS's regional endpoint.
+    /// `endpoint` overrides where STS is reached (the emulator), else AWS's regional endpoint.
     pub fn new(endpoint: Option<&str>) -> Self {
+        Self::at(&Endpoints::explicit(endpoint))
+    }
+
+    /// STS at `endpoints.sts`.
+    pub fn at(endpoints: &Endpoints) -> Self {
         Self {
-            endpoint: endpoint_for(Service::Sts, endpoint),
+            endpoint: endpoints.sts.clone(),
             clients: Mutex::new(HashMap::new()),
         }
     }

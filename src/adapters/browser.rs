@@ -4,7 +4,10 @@
 //! page ([`redirect_page`]) in `<state dir>/console/`, handed over as a `file:` URL, so only the
 //! page's path is on the browser's command line.
 
+use std::path::PathBuf;
+
 use super::redirect_page;
+use crate::environment::Environment;
 use crate::paths::Paths;
 use crate::ports::opener::{OpenError, Opener, check_web_url};
 use crate::secret::Secret;
@@ -13,28 +16,29 @@ use crate::secret::Secret;
 pub const PAGES_DIR: &str = "console";
 
 /// Opens URLs in the system browser when one can be used here.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemBrowser;
-
-/// Whether this environment can show a browser: not over SSH, and on Linux/BSD only with a
-/// display or an explicit `$BROWSER`.
-pub fn browser_available(env: impl Fn(&str) -> Option<String>) -> bool {
-    let set = |name: &str| env(name).is_some_and(|v| !v.is_empty());
-    if set("SSH_CONNECTION") || set("SSH_TTY") {
-        return false;
-    }
-    if set("BROWSER") {
-        return true;
-    }
-    if cfg!(any(target_os = "macos", target_os = "windows")) {
-        return true;
-    }
-    set("DISPLAY") || set("WAYLAND_DISPLAY")
+#[derive(Debug, Clone, Default)]
+pub struct SystemBrowser {
+    /// A browser can be shown here ([`browser_available`], from the environment read at start).
+    available: bool,
+    /// rolecall's state directory, where the private redirect pages go.
+    state_dir: Option<PathBuf>,
 }
+
+impl SystemBrowser {
+    /// The browser as the environment and the paths say.
+    pub fn new(env: &Environment, paths: &Paths) -> Self {
+        Self {
+            available: env.browser_available(),
+            state_dir: Some(paths.state_dir.clone()),
+        }
+    }
+}
+
+pub use crate::environment::browser_available;
 
 impl Opener for SystemBrowser {
     fn can_open(&self) -> bool {
-        browser_available(|name| std::env::var(name).ok())
+        self.available
     }
 
     fn open(&self, url: &str) -> Result<(), OpenError> {
@@ -46,9 +50,10 @@ impl Opener for SystemBrowser {
 
     fn open_secret(&self, url: &Secret<String>) -> Result<(), OpenError> {
         let checked = Secret::new(check_web_url(url.expose())?);
-        let dir = Paths::from_env()
-            .map_err(|e| OpenError::NoPageDir(e.into()))?
+        let dir = self
             .state_dir
+            .as_ref()
+            .ok_or_else(|| OpenError::NoPageDir(crate::paths::NoHome.into()))?
             .join(PAGES_DIR);
         let page = redirect_page::write(&dir, &checked).map_err(OpenError::Page)?;
         let page = url::Url::from_file_path(&page).map_err(|()| OpenError::PagePath)?;
@@ -105,7 +110,9 @@ mod policy_tests {
     // The policy holds in the real opener: a refused URL never reaches the browser.
     #[test]
     fn the_system_browser_refuses_what_the_policy_refuses() {
-        let e = SystemBrowser.open("file:///etc/passwd").unwrap_err();
+        let e = SystemBrowser::default()
+            .open("file:///etc/passwd")
+            .unwrap_err();
         assert!(matches!(e, OpenError::Refused(_)), "{e:?}");
         assert!(
             e.to_string().starts_with("not opening file:///etc/passwd"),

@@ -1,6 +1,8 @@
 //! Endpoint overrides. The SDK configs are built by hand (never through the default provider
 //! chains, which may look for credentials on their own), so the `AWS_ENDPOINT_URL*` variables the
-//! SDKs honour are read here.
+//! SDKs honour are applied here, from the [`Environment`] read once at the composition root.
+
+use crate::environment::Environment;
 
 /// The services rolecall talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,10 +22,31 @@ impl Service {
     }
 }
 
-/// The endpoint to use for `service`: `explicit` (from config), else
-/// `AWS_ENDPOINT_URL_<SERVICE>`, else `AWS_ENDPOINT_URL`, else none (the SDK's default).
-pub fn endpoint_for(service: Service, explicit: Option<&str>) -> Option<String> {
-    endpoint_from(service, explicit, |name| std::env::var(name).ok())
+/// Where each service is reached: `None` is AWS's own endpoint.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Endpoints {
+    pub sso_oidc: Option<String>,
+    pub sso: Option<String>,
+    pub sts: Option<String>,
+}
+
+impl Endpoints {
+    /// Every service at `explicit` (an identity center's `endpoint_url`: the emulator), else
+    /// where the environment's `AWS_ENDPOINT_URL*` send it.
+    pub fn resolve(explicit: Option<&str>, env: &Environment) -> Self {
+        let at =
+            |service| endpoint_from(service, explicit, |name| env.var(name).map(str::to_owned));
+        Self {
+            sso_oidc: at(Service::SsoOidc),
+            sso: at(Service::Sso),
+            sts: at(Service::Sts),
+        }
+    }
+
+    /// Every service at `explicit` only (no environment).
+    pub fn explicit(explicit: Option<&str>) -> Self {
+        Self::resolve(explicit, &Environment::default())
+    }
 }
 
 fn endpoint_from(

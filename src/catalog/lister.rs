@@ -53,6 +53,11 @@ impl<I: IdentityCenter + 'static> Lister<I> {
         }
     }
 
+    /// The access token in use (empty: not signed in).
+    pub fn token(&self) -> Arc<Secret<String>> {
+        self.token.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
     /// Uses a new access token from the next listing or retry on (after signing in again).
     pub fn set_token(&self, token: Secret<String>) {
         *self.token.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(token);

@@ -5,9 +5,8 @@
 //! for a chain, the account id is the assumed role's account (an ECR registry id, say).
 //! `--print` shows the command instead of running it.
 
-use super::context::Context;
-use super::handover::obtain;
 use super::{CliError, block_on};
+use crate::core::target::Matching;
 use crate::engine::subshell::{exit_code, run_action};
 
 /// Arguments of `rolecall action`.
@@ -26,7 +25,7 @@ pub struct ActionArgs {
 }
 
 pub fn run(args: ActionArgs) -> Result<(), CliError> {
-    let ctx = Context::load()?;
+    let ctx = super::context::load()?;
     let actions = &ctx.config.file.actions;
     let Some(action) = actions
         .iter()
@@ -45,7 +44,14 @@ pub fn run(args: ActionArgs) -> Result<(), CliError> {
         )));
     };
     block_on(async move {
-        let obtained = obtain(&ctx, args.session.as_deref(), &args.target, false).await?;
+        let obtained = ctx
+            .obtain(
+                args.session.as_deref(),
+                &args.target,
+                false,
+                Matching::Suggest,
+            )
+            .await?;
         let t = &obtained.target;
         let command = action.render(&t.account.id, &t.account.name, &t.role, &obtained.region);
         if args.print {

@@ -1,72 +1,36 @@
-//! What every subcommand that talks to IAM Identity Center needs: paths, configuration, the
-//! token store and the SDK clients of a session.
+//! What every subcommand works with: the [`Workspace`] (paths, configuration, the token store,
+//! the environment read at start), built by the composition root ([`crate::compose`]).
 
-use crate::adapters::aws_identity_center::AwsIdentityCenter;
-use crate::adapters::aws_sso_cache::AwsSsoCache;
-use crate::adapters::store_select::open_store;
-use crate::config::Config;
-use crate::core::sso::SsoSession;
-use crate::paths::Paths;
-use crate::session_store::SessionStore;
+pub use crate::workspace::Workspace as Context;
+
+use std::sync::Arc;
 
 use super::CliError;
+use super::stderr_reporter::StderrReporter;
+use crate::compose::{ComposeError, for_subcommands, for_subcommands_with};
+use crate::config::Config;
+use crate::paths::Paths;
 
-pub struct Context {
-    pub paths: Paths,
-    pub config: Config,
-    pub store: SessionStore,
+impl From<ComposeError> for CliError {
+    fn from(e: ComposeError) -> Self {
+        match e {
+            ComposeError::NoHome(e) => CliError::Other(e.to_string()),
+            ComposeError::Config(e) => CliError::Config(e),
+        }
+    }
 }
 
-impl Context {
-    /// Loads configuration and opens the token store; a fallback notice goes to stderr.
-    pub fn load() -> Result<Self, CliError> {
-        let paths = Paths::from_env().map_err(|e| CliError::Other(e.to_string()))?;
-        let config = Config::load(&paths)?;
-        Ok(Self::with(paths, config))
-    }
+/// [`load`] for reading only (credential-process's fast path: the keyring is not probed).
+pub fn load_to_read() -> Result<Context, CliError> {
+    Ok(crate::compose::for_reading(Arc::new(StderrReporter))?)
+}
 
-    /// A context for given paths and configuration (the demo's throwaway home).
-    pub fn with(paths: Paths, config: Config) -> Self {
-        let (secrets, notice) = open_store(config.file.storage.backend, &paths);
-        if let Some(notice) = notice {
-            note!("rolecall: {notice}");
-        }
-        let store = SessionStore::new(secrets, AwsSsoCache::new(paths.sso_cache_dir.clone()))
-            .with_aws_cli_interop(config.file.storage.aws_cli_cache);
-        Self {
-            paths,
-            config,
-            store,
-        }
-    }
+/// Loads configuration and opens the token store; a fallback notice goes to stderr.
+pub fn load() -> Result<Context, CliError> {
+    Ok(for_subcommands(Arc::new(StderrReporter))?)
+}
 
-    /// The session `--session` names, or the default one.
-    pub fn session(&self, wanted: Option<&str>) -> Result<SsoSession, CliError> {
-        self.config
-            .session(wanted)
-            .cloned()
-            .map_err(|e| CliError::Usage(e.to_string()))
-    }
-
-    /// The sessions a command without `--session` works on: the default, else all of them.
-    pub fn sessions(&self, wanted: Option<&str>) -> Result<Vec<SsoSession>, CliError> {
-        if wanted.is_some() || self.config.file.default_session.is_some() {
-            return Ok(vec![self.session(wanted)?]);
-        }
-        if self.config.sessions.is_empty() {
-            return Err(CliError::Usage(
-                self.config
-                    .session(None)
-                    .err()
-                    .map(|e| e.to_string())
-                    .unwrap_or_default(),
-            ));
-        }
-        Ok(self.config.sessions.clone())
-    }
-
-    /// The SDK clients for a session's region and endpoint.
-    pub fn identity_center(&self, session: &SsoSession) -> AwsIdentityCenter {
-        AwsIdentityCenter::new(&session.region, self.config.endpoint(&session.name))
-    }
+/// A context for given paths and configuration (the demo's throwaway home).
+pub fn with(paths: Paths, config: Config) -> Context {
+    for_subcommands_with(paths, config, Arc::new(StderrReporter))
 }

@@ -17,26 +17,18 @@ use serde::Serialize;
 use time::macros::format_description;
 
 use super::context::Context;
-use super::target_credentials::credentials_for;
 use super::{CliError, block_on};
-use crate::adapters::aws_sso_cache::AwsSsoCache;
 use crate::adapters::browser::SystemBrowser;
-use crate::adapters::file_store::FileStore;
-use crate::adapters::keyring_store::KeyringStore;
-use crate::adapters::store_select::{Backend, open_store};
-use crate::config::Config;
+use crate::adapters::stderr_signin_view::OneLineSignInView;
 use crate::core::countdown;
 use crate::core::credentials::Credentials;
-use crate::core::signin::{DeviceWait, Method};
+use crate::core::signin::Method;
 use crate::core::sso::SsoSession;
 use crate::core::target::Matching;
-use crate::engine::signin::{SignInRequest, SignInView};
-use crate::paths::Paths;
 use crate::ports::clock::{Clock, SystemClock};
 use crate::ports::opener::Opener;
-use crate::ports::secret_store::{SecretStore, StoreError};
 use crate::secret::Secret;
-use crate::session_store::SessionStore;
+use crate::workspace::sign_in::CLIENT_NAME;
 
 /// Arguments of `rolecall credential-process`.
 #[derive(Debug, clap::Args)]
@@ -56,25 +48,25 @@ pub fn run(args: CredentialProcessArgs) -> Result<(), CliError> {
     let target = args.target.ok_or_else(|| {
         CliError::Usage("credential-process needs a TARGET (account/role or an alias)".into())
     })?;
-    let reading = reading_context()?;
+    let reading = super::context::load_to_read()?;
     if !args.fresh
-        && let Some(credentials) = super::handover::kept(&reading, args.session.as_deref(), &target)
+        && let Some(credentials) = reading.kept(args.session.as_deref(), &target)
     {
         return print(&credentials);
     }
     drop(reading);
     // Getting and keeping credentials: the store exactly as every other command opens it.
-    let ctx = Context::load()?;
+    let ctx = super::context::load()?;
     block_on(async move {
-        if args.fresh || super::handover::chain_named(&ctx, &target).is_some() {
-            let obtained = super::handover::obtain_matching(
-                &ctx,
-                args.session.as_deref(),
-                &target,
-                args.fresh,
-                Matching::Exact,
-            )
-            .await?;
+        if args.fresh || ctx.chain_named(&target).is_some() {
+            let obtained = ctx
+                .obtain(
+                    args.session.as_deref(),
+                    &target,
+                    args.fresh,
+                    Matching::Exact,
+                )
+                .await?;
             return print(&obtained.credentials);
         }
         let session = ctx.session(args.session.as_deref())?;
@@ -83,72 +75,23 @@ pub fn run(args: CredentialProcessArgs) -> Result<(), CliError> {
     })
 }
 
-/// Like [`Context::load`], but `backend = "auto"` does not probe the keyring first (a write, a
-/// read and a delete over D-Bus: about 70 ms on Linux, most of this command's time). The fast
-/// path only reads, so the first read decides: a keyring that answers is where `auto` keeps
-/// things; one that fails sends the read to the file store, where `auto` would have fallen back.
-pub fn reading_context() -> Result<Context, CliError> {
-    let paths = Paths::from_env().map_err(|e| CliError::Other(e.to_string()))?;
-    let config = Config::load(&paths)?;
-    let secrets: Box<dyn SecretStore> = match config.file.storage.backend {
-        Backend::Auto => Box::new(KeyringElseFile {
-            keyring: KeyringStore::new(),
-            file: FileStore::new(&paths.state_dir),
-        }),
-        backend => open_store(backend, &paths).0,
-    };
-    let store = SessionStore::new(secrets, AwsSsoCache::new(paths.sso_cache_dir.clone()))
-        .with_aws_cli_interop(config.file.storage.aws_cli_cache);
-    Ok(Context {
-        paths,
-        config,
-        store,
-    })
-}
-
-/// The OS keyring, and the file store for any call the keyring cannot answer.
-struct KeyringElseFile {
-    keyring: KeyringStore,
-    file: FileStore,
-}
-
-impl SecretStore for KeyringElseFile {
-    fn get(&self, key: &str) -> Result<Option<Secret<String>>, StoreError> {
-        self.keyring.get(key).or_else(|_| self.file.get(key))
-    }
-
-    fn set(&self, key: &str, value: &Secret<String>) -> Result<(), StoreError> {
-        self.keyring
-            .set(key, value)
-            .or_else(|_| self.file.set(key, value))
-    }
-
-    fn delete(&self, key: &str) -> Result<(), StoreError> {
-        self.keyring.delete(key).or_else(|_| self.file.delete(key))
-    }
-
-    fn describe(&self) -> String {
-        format!(
-            "{} (else the {})",
-            self.keyring.describe(),
-            self.file.describe()
-        )
-    }
-}
-
 /// Credentials from AWS with the stored or refreshed token; a sign-in only when allowed.
 async fn slow_path(
     ctx: &Context,
     session: &SsoSession,
     target: &str,
 ) -> Result<Credentials, CliError> {
-    match credentials_for(ctx, session, target, Matching::Exact, false).await {
-        Ok((_, credentials)) => Ok(credentials),
+    let credentials_for = || async {
+        ctx.credentials_for(session, target, Matching::Exact, false)
+            .await
+            .map(|(_, credentials)| credentials)
+            .map_err(CliError::from)
+    };
+    match credentials_for().await {
+        Ok(credentials) => Ok(credentials),
         Err(CliError::NeedsLogin(_)) if ctx.config.file.sign_in.from_credential_process => {
             sign_in(ctx, session).await?;
-            credentials_for(ctx, session, target, Matching::Exact, false)
-                .await
-                .map(|(_, credentials)| credentials)
+            credentials_for().await
         }
         Err(CliError::NeedsLogin(why)) => Err(CliError::NeedsLogin(format!(
             "{why} (or set [sign_in] from_credential_process = true)"
@@ -159,17 +102,15 @@ async fn slow_path(
 
 /// The device-code sign-in, its code and URL on stderr (stdout carries only the JSON).
 async fn sign_in(ctx: &Context, session: &SsoSession) -> Result<(), CliError> {
-    let opener = SystemBrowser;
-    let request = SignInRequest {
-        session: session.clone(),
-        method: Method::DeviceCode,
-        open_browser: ctx.config.file.sign_in.open_browser && opener.can_open(),
-        endpoint: ctx.config.endpoint(&session.name).map(str::to_owned),
-        client_name: "rolecall".into(),
-        registrations: ctx.store.registrations(session),
-    };
+    let opener = SystemBrowser::new(&ctx.env, &ctx.paths);
+    let request = ctx.sign_in_request(
+        session,
+        Method::DeviceCode,
+        ctx.config.file.sign_in.open_browser && opener.can_open(),
+        CLIENT_NAME,
+    );
     let idc = ctx.identity_center(session);
-    let mut view = StderrView { shown_code: false };
+    let mut view = OneLineSignInView::default();
     let signed_in =
         crate::engine::signin::run(&idc, &opener, &SystemClock, &request, None, &mut view)
             .await
@@ -181,34 +122,6 @@ async fn sign_in(ctx: &Context, session: &SsoSession) -> Result<(), CliError> {
         countdown::utc(signed_in.token.expires_at)
     );
     Ok(())
-}
-
-/// Shows the device code and URL on stderr.
-struct StderrView {
-    shown_code: bool,
-}
-
-impl SignInView for StderrView {
-    fn device_code(&mut self, wait: &DeviceWait) {
-        if self.shown_code {
-            return;
-        }
-        self.shown_code = true;
-        note!(
-            "rolecall: to sign in, open {} and check that it shows the code {} (expires {}).",
-            wait.verification_uri_complete,
-            wait.user_code,
-            countdown::left(wait.expires_at, SystemClock.now()),
-        );
-    }
-
-    fn browser_url(&mut self, url: &str, opened: bool) {
-        if opened {
-            note!("rolecall: opened your browser to sign in; if it did not appear, open {url}");
-        } else {
-            note!("rolecall: to sign in, open {url}");
-        }
-    }
 }
 
 /// The credential_process Version 1 document.

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use super::context::Context;
 use super::emulator_cmd::DEMO_ORG;
 use super::{CliError, DemoArgs};
 use crate::adapters::store_select::Backend;
@@ -56,7 +55,7 @@ pub async fn run_demo(args: DemoArgs) -> Result<(), CliError> {
     };
     tracing::info!(url = %emulator.url(), "demo emulator started");
     let child_env = demo_child_env(&emulator.url(), &paths);
-    let ctx = Context::with(paths, config);
+    let ctx = super::context::with(paths, config);
     let result = super::app_cmd::run_app_with(ctx, Some("demo"), child_env).await;
     drop(emulator);
     drop(home);

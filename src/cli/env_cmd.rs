@@ -1,10 +1,9 @@
 //! `rolecall env TARGET [--shell …]`: the lines that set a role's credentials in a shell (for
 //! `eval`), or with `--unset` the lines that clear them again.
 
-use super::context::Context;
-use super::handover::obtain;
 use super::{CliError, block_on};
 use crate::core::exports::{Shell, export_lines, unset_lines};
+use crate::core::target::Matching;
 
 /// The shells `--shell` and `rolecall init` name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -27,19 +26,7 @@ impl ShellName {
     }
 }
 
-/// Set by the `rolecall init` wrappers to the shell they run in; wins over `$SHELL` (which
-/// names the login shell, not necessarily the one typing the command).
-pub const SHELL_OVERRIDE: &str = "ROLECALL_SHELL";
-
-/// The shell whose syntax exports are printed in when none is named: `$ROLECALL_SHELL`, else
-/// `$SHELL`, else POSIX.
-pub fn shell_from_env() -> Shell {
-    let named = |var: &str| std::env::var(var).ok().filter(|v| !v.is_empty());
-    named(SHELL_OVERRIDE)
-        .or_else(|| named("SHELL"))
-        .map(|s| Shell::from_path(&s))
-        .unwrap_or_default()
-}
+pub use crate::environment::SHELL_OVERRIDE;
 
 /// Arguments of `rolecall env`.
 #[derive(Debug, clap::Args)]
@@ -62,19 +49,27 @@ pub struct EnvArgs {
 }
 
 pub fn run(args: EnvArgs) -> Result<(), CliError> {
-    let shell = args
-        .shell
-        .map(ShellName::syntax)
-        .unwrap_or_else(shell_from_env);
+    let named = args.shell.map(ShellName::syntax);
     if args.unset {
+        // Nothing to read but the shell: no configuration needed.
+        let shell =
+            named.unwrap_or_else(|| crate::environment::Environment::from_process().export_shell());
         return print_lines(&unset_lines(shell));
     }
     let Some(target) = args.target else {
         return Err(CliError::Usage("a target is needed (or --unset)".into()));
     };
-    let ctx = Context::load()?;
+    let ctx = super::context::load()?;
+    let shell = named.unwrap_or_else(|| ctx.env.export_shell());
     block_on(async move {
-        let obtained = obtain(&ctx, args.session.as_deref(), &target, args.fresh).await?;
+        let obtained = ctx
+            .obtain(
+                args.session.as_deref(),
+                &target,
+                args.fresh,
+                Matching::Suggest,
+            )
+            .await?;
         print_lines(&export_lines(
             &obtained.credentials,
             &obtained.region,

@@ -3,12 +3,9 @@
 
 use std::ffi::OsString;
 
-use super::context::Context;
-use super::handover::obtain;
 use super::{CliError, block_on};
-use crate::engine::subshell::{
-    MARKER, current_session, default_shell, exit_code, run_with_credentials,
-};
+use crate::core::target::Matching;
+use crate::engine::subshell::{MARKER, exit_code, run_with_credentials};
 
 /// Arguments of `rolecall exec`.
 #[derive(Debug, clap::Args)]
@@ -30,27 +27,36 @@ pub struct ExecArgs {
 }
 
 pub fn run(args: ExecArgs) -> Result<(), CliError> {
-    if let Some(inside) = current_session().filter(|_| !args.nest) {
+    let ctx = super::context::load()?;
+    if let Some(inside) = ctx.env.rolecall_session().filter(|_| !args.nest) {
         return Err(CliError::Usage(format!(
             "already inside a rolecall session ({inside}, {MARKER} is set): exit it first, or pass --nest"
         )));
     }
-    let ctx = Context::load()?;
     block_on(async move {
-        let obtained = obtain(&ctx, args.session.as_deref(), &args.target, args.fresh).await?;
+        let obtained = ctx
+            .obtain(
+                args.session.as_deref(),
+                &args.target,
+                args.fresh,
+                Matching::Suggest,
+            )
+            .await?;
         let (label, credentials, region) =
             (obtained.label(), obtained.credentials, obtained.region);
         // No command: the configured shell ([app] shell), else $SHELL.
         let configured: Option<std::ffi::OsString> =
             ctx.config.file.app.shell.clone().map(Into::into);
-        let program = args
+        let command = args
             .command
             .split_first()
             .map(|(program, rest)| (program.as_os_str(), rest))
             .or_else(|| configured.as_deref().map(|shell| (shell, &[][..])));
+        let shell = ctx.env.login_shell();
+        let program = command.unwrap_or((shell.as_os_str(), &[]));
         let status = run_with_credentials(&credentials, &region, &label, program)
             .await
-            .map_err(|e| cannot_run(program.map(|(p, _)| p), &e))?;
+            .map_err(|e| cannot_run(command.map(|(p, _)| p), &shell, &e))?;
         match exit_code(status) {
             0 => Ok(()),
             code => Err(CliError::Reported(code)),
@@ -59,9 +65,13 @@ pub fn run(args: ExecArgs) -> Result<(), CliError> {
 }
 
 /// Reports a command that did not start, with the shell's codes: 127 not found, 126 otherwise.
-fn cannot_run(program: Option<&std::ffi::OsStr>, e: &std::io::Error) -> CliError {
+fn cannot_run(
+    program: Option<&std::ffi::OsStr>,
+    shell: &std::ffi::OsStr,
+    e: &std::io::Error,
+) -> CliError {
     let what = program.map_or_else(
-        || format!("the shell {}", default_shell().to_string_lossy()),
+        || format!("the shell {}", shell.to_string_lossy()),
         |p| p.to_string_lossy().into_owned(),
     );
     note!("rolecall: cannot run {what}: {e}");

@@ -1,21 +1,15 @@
 //! `rolecall list`: every account × role, from the cache when it is fresh, else listed anew
 //! with a progress line on stderr. Data on stdout: a table, or `--json`.
 
-use std::io::{IsTerminal, Write};
-use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::io::Write;
 
 use serde::Serialize;
 
 use super::context::Context;
 use super::{CliError, ListArgs};
-use crate::catalog::{CatalogCache, CatalogError, ListOptions, Lister, render_progress};
-use crate::config::file::CatalogSection;
-use crate::core::catalog::{Catalog, CatalogDiff};
+use crate::core::catalog::Catalog;
 use crate::core::sso::SsoSession;
 use crate::core::terminal_text::{self, shown};
-use crate::engine::tokens::usable_token;
-use crate::ports::clock::SystemClock;
 
 /// One line of `rolecall list --json`.
 #[derive(Debug, Serialize, PartialEq, Eq)]
@@ -31,98 +25,6 @@ pub struct Row {
     /// For a chain: where its credentials come from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
-}
-
-/// The listing options the config asks for.
-pub fn list_options(section: &CatalogSection) -> ListOptions {
-    ListOptions {
-        concurrency: section.concurrency,
-        initial_rate: section.initial_rate,
-        deadline: Duration::from_secs(section.account_deadline_seconds),
-        ..ListOptions::default()
-    }
-}
-
-fn is_fresh(catalog: &Catalog, max_age: Duration) -> bool {
-    let age = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|now| now.as_secs() as i64 - catalog.listed_at)
-        .unwrap_or(i64::MAX);
-    age >= 0 && (age as u64) < max_age.as_secs()
-}
-
-/// A one-line summary of what changed since the last listing.
-pub fn describe_diff(diff: &CatalogDiff) -> Option<String> {
-    if diff.is_empty() {
-        return None;
-    }
-    let mut parts = Vec::new();
-    let mut push = |n: usize, what: &str| {
-        if n > 0 {
-            parts.push(format!("{n} {what}"));
-        }
-    };
-    push(diff.accounts_added.len(), "accounts added");
-    push(diff.accounts_removed.len(), "accounts gone");
-    push(diff.roles_added.len(), "roles added");
-    push(diff.roles_removed.len(), "roles gone");
-    Some(format!("since the last listing: {}", parts.join(", ")))
-}
-
-/// The catalog of one session: cached if fresh (and not `refresh`), else listed and saved.
-pub async fn catalog_for(
-    ctx: &Context,
-    session: &SsoSession,
-    refresh: bool,
-) -> Result<Catalog, CliError> {
-    let cache = CatalogCache::for_session(&ctx.paths, &session.name);
-    let loaded = cache.load();
-    if let Some(notice) = &loaded.notice {
-        note!("rolecall: {notice}");
-    }
-    let max_age = Duration::from_secs(ctx.config.file.catalog.refresh_after_minutes * 60);
-    if !refresh
-        && let Some(catalog) = &loaded.catalog
-        && is_fresh(catalog, max_age)
-    {
-        return Ok(catalog.clone());
-    }
-    let idc = ctx.identity_center(session);
-    let signed_in = usable_token(&idc, &ctx.store, session, &SystemClock).await?;
-    let lister = Lister::new(
-        Arc::new(idc),
-        session.name.clone(),
-        signed_in.token.access_token.clone(),
-        list_options(&ctx.config.file.catalog),
-    );
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let redraw = std::io::stderr().is_terminal();
-    let progress = tokio::spawn(render_progress(rx, std::io::stderr(), redraw));
-    let result = lister
-        .refresh(&cache, loaded.catalog.as_ref(), Some(tx))
-        .await;
-    let _ = progress.await;
-    let refreshed = result.map_err(|e| match e {
-        CatalogError::Unauthorized => CliError::NeedsLogin(format!(
-            "the sign-in to {0} has expired or was revoked: run `rolecall login --session {0}`",
-            session.name
-        )),
-        other => CliError::Catalog(other),
-    })?;
-    if let Some(e) = &refreshed.cache_error {
-        note!("rolecall: {e}");
-    }
-    if let Some(line) = refreshed.diff.as_ref().and_then(describe_diff) {
-        note!("rolecall: {}: {line}", session.name);
-    }
-    let unavailable = refreshed.catalog.unavailable().count();
-    if unavailable > 0 {
-        note!(
-            "rolecall: {}: roles of {unavailable} accounts could not be listed; `rolecall list --refresh` retries",
-            session.name
-        );
-    }
-    Ok(refreshed.catalog)
 }
 
 pub fn rows(session: &SsoSession, catalog: &Catalog) -> Vec<Row> {
@@ -205,11 +107,15 @@ fn print_table(rows: &[Row], out: &mut impl Write) -> std::io::Result<()> {
 }
 
 pub async fn run_list(args: ListArgs) -> Result<(), CliError> {
-    let ctx = Context::load()?;
+    let ctx = super::context::load()?;
     let mut all = Vec::new();
     let mut failure = None;
     for session in ctx.sessions(args.session.as_deref())? {
-        match catalog_for(&ctx, &session, args.refresh).await {
+        match ctx
+            .catalog(&session, args.refresh)
+            .await
+            .map_err(CliError::from)
+        {
             Ok(catalog) => all.extend(rows(&session, &catalog)),
             Err(e) => {
                 note!("rolecall: {}: {e}", session.name);

@@ -1,85 +1,18 @@
 //! `rolecall login`: sign in to an identity center (PKCE or device code), keep the token.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
-use super::context::Context;
 use super::{CliError, LoginArgs};
 use crate::adapters::browser::SystemBrowser;
+use crate::adapters::stderr_signin_view::TerminalSignInView;
 use crate::config::file::SignInMethod;
 use crate::core::countdown;
-use crate::core::signin::{DeviceWait, Method, TOKEN_MARGIN};
-use crate::core::terminal_text::{Shown, shown};
-use crate::engine::signin::{SignInRequest, SignInView, run};
+use crate::core::signin::{Method, TOKEN_MARGIN};
+use crate::engine::signin::run;
 use crate::engine::tokens::is_revoked;
 use crate::ports::clock::{Clock, SystemClock};
 use crate::ports::opener::Opener;
-
-/// Prints the code and URL on stderr, where a person reads them.
-struct StderrView {
-    bold: bool,
-    shown_code: bool,
-}
-
-impl SignInView for StderrView {
-    fn device_code(&mut self, wait: &DeviceWait) {
-        let mut err = std::io::stderr().lock();
-        if !self.shown_code {
-            self.shown_code = true;
-            let left = countdown::left(wait.expires_at, SystemClock.now());
-            let text = device_code_text(
-                &wait.verification_uri_complete,
-                &wait.user_code,
-                &left,
-                self.bold,
-            );
-            let _ = writeln!(err, "{text}");
-        }
-        match wait.browser_opened {
-            Some(true) => {
-                let _ = writeln!(err, "Opened your browser. Waiting for approval…");
-            }
-            Some(false) => {
-                if let Err(refused) =
-                    crate::ports::opener::check_web_url(&wait.verification_uri_complete)
-                {
-                    let _ = writeln!(err, "rolecall: {refused}.");
-                }
-                let _ = writeln!(err, "Waiting for approval…");
-            }
-            None => {}
-        }
-    }
-
-    fn browser_url(&mut self, url: &str, opened: bool) {
-        let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "{}", browser_text(url, opened));
-        let _ = writeln!(err, "Waiting for the browser…");
-    }
-}
-
-/// The device-code instructions. The URL and the code come from the service: escaped; only the
-/// bold around the code is ours.
-fn device_code_text(url: &str, code: &str, left: &str, bold: bool) -> String {
-    let code = if bold {
-        format!("\x1b[1m{}\x1b[0m", Shown(code))
-    } else {
-        shown(code)
-    };
-    format!(
-        "To sign in, open this URL on any device and check that it shows the code:\n\n    {}\n\n    code: {code}   (expires {left})\n",
-        Shown(url)
-    )
-}
-
-/// Where to finish a browser sign-in; the URL escaped.
-fn browser_text(url: &str, opened: bool) -> String {
-    let url = Shown(url);
-    if opened {
-        format!("Opened your browser to sign in. If it did not appear, open:\n\n    {url}\n")
-    } else {
-        format!("To sign in, open this URL in a browser on this machine:\n\n    {url}\n")
-    }
-}
+use crate::workspace::sign_in::CLIENT_NAME;
 
 /// Chooses the method: `--device-code`, the config, else PKCE where a browser can be opened.
 pub fn choose_method(args: &LoginArgs, configured: SignInMethod, can_open: bool) -> Method {
@@ -95,9 +28,9 @@ pub fn choose_method(args: &LoginArgs, configured: SignInMethod, can_open: bool)
 }
 
 pub async fn run_login(args: LoginArgs) -> Result<(), CliError> {
-    let ctx = Context::load()?;
+    let ctx = super::context::load()?;
     let session = ctx.session(args.session.as_deref())?;
-    let opener = SystemBrowser;
+    let opener = SystemBrowser::new(&ctx.env, &ctx.paths);
     let can_open = opener.can_open();
     let method = choose_method(&args, ctx.config.file.sign_in.method, can_open);
     let open_browser = can_open && !args.no_browser && ctx.config.file.sign_in.open_browser;
@@ -119,22 +52,12 @@ pub async fn run_login(args: LoginArgs) -> Result<(), CliError> {
         note!("rolecall: the stored sign-in was revoked; signing in again");
         stored = None;
     }
-    let request = SignInRequest {
-        session: session.clone(),
-        method,
-        open_browser,
-        endpoint: ctx.config.endpoint(&session.name).map(str::to_owned),
-        client_name: "rolecall".into(),
-        registrations: ctx.store.registrations(&session),
-    };
+    let request = ctx.sign_in_request(&session, method, open_browser, CLIENT_NAME);
     // Found now, not after the user approved a sign-in that cannot be kept.
     ctx.store
         .check_writable()
         .map_err(|e| CliError::Other(format!("cannot keep the sign-in: {e}")))?;
-    let mut view = StderrView {
-        bold: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-        shown_code: false,
-    };
+    let mut view = TerminalSignInView::new(std::io::stderr().is_terminal() && !ctx.env.no_color());
     let signed_in = run(&idc, &opener, &SystemClock, &request, stored, &mut view)
         .await
         .map_err(CliError::SignIn)?;
@@ -160,32 +83,6 @@ mod tests {
             device_code,
             no_browser,
             force: false,
-        }
-    }
-
-    #[test]
-    fn the_code_and_the_url_from_the_service_are_escaped() {
-        let url = "https://x/device?user_code=A\x1b]52;c;SGk=\x07\n\u{202e}";
-        let text = device_code_text(url, "WDJB\x1b[2J\r-MJHT", "in 10m", true);
-        assert!(
-            text.contains("    https://x/device?user_code=A\\x1b]52;c;SGk=\\x07\\n\\u{202e}\n"),
-            "{text:?}"
-        );
-        // Our own bold stays; the code's ESC and CR are shown, not sent.
-        assert!(
-            text.contains("code: \x1b[1mWDJB\\x1b[2J\\r-MJHT\x1b[0m   (expires in 10m)"),
-            "{text:?}"
-        );
-        assert_eq!(text.matches('\x1b').count(), 2, "{text:?}");
-        let plain = device_code_text(url, "WDJB\x1b[2J", "in 10m", false);
-        assert!(!plain.contains('\x1b'), "{plain:?}");
-        for opened in [true, false] {
-            let text = browser_text(url, opened);
-            assert!(
-                !text.contains('\x1b') && !text.contains('\u{202e}'),
-                "{text:?}"
-            );
-            assert!(text.contains("user_code=A\\x1b]52"), "{text:?}");
         }
     }
 

@@ -1,12 +1,11 @@
 //! `rolecall logout`: end the portal session, forget tokens and kept credentials (the role
 //! credentials of the identity center and of the chains that start at it).
 
-use super::context::Context;
 use super::{CliError, SessionArgs};
 use crate::ports::identity_center::{IdcError, IdentityCenter};
 
 pub async fn run_logout(args: SessionArgs) -> Result<(), CliError> {
-    let ctx = Context::load()?;
+    let ctx = super::context::load()?;
     for session in ctx.sessions(args.session.as_deref())? {
         let stored = ctx.store.load(&session).unwrap_or(None);
         if let Some(stored) = &stored {
@@ -21,7 +20,8 @@ pub async fn run_logout(args: SessionArgs) -> Result<(), CliError> {
         ctx.store.sign_out(&session)?;
         // Credentials of chains that start at this identity center go with it.
         for spec in ctx.config.chains.iter() {
-            let rooted = super::handover::root_session(&ctx, &ctx.config.chains, spec)
+            let rooted = ctx
+                .root_session(&ctx.config.chains, spec)
                 .is_some_and(|root| root.name == session.name);
             if rooted {
                 let key = crate::session_store::chain_key(&spec.name, &spec.fingerprint());

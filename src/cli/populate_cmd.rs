@@ -3,9 +3,6 @@
 //! (`$AWS_CONFIG_FILE`). Profile names go to stdout; a summary to stderr.
 
 use super::CliError;
-use super::context::Context;
-use super::list_cmd::catalog_for;
-use super::target_credentials::cached_catalog;
 use crate::aws_files::command_line::Platform;
 use crate::aws_files::ini_check::check_region;
 use crate::aws_files::populate::{Plan, Populated, ProfileKind, populate};
@@ -59,7 +56,7 @@ fn check_flags(args: &PopulateArgs) -> Result<(), CliError> {
 
 pub fn run(args: PopulateArgs) -> Result<(), CliError> {
     check_flags(&args)?;
-    let ctx = Context::load()?;
+    let ctx = super::context::load()?;
     let session = ctx.session(args.session.as_deref())?;
     let kind = if args.credential_process {
         ProfileKind::CredentialProcess {
@@ -75,9 +72,9 @@ pub fn run(args: PopulateArgs) -> Result<(), CliError> {
         .or_else(|| ctx.config.file.app.region.clone())
         .unwrap_or_else(|| session.region.clone());
     super::block_on(async move {
-        let catalog = match cached_catalog(&ctx, &session) {
+        let catalog = match ctx.cached_catalog(&session) {
             Some(c) => c,
-            None => catalog_for(&ctx, &session, false).await?,
+            None => ctx.catalog(&session, false).await?,
         };
         let plan = Plan {
             session: &session,

@@ -15,7 +15,7 @@ use crate::ports::clock::{Clock, SystemClock};
 use crate::session_store::chain_key;
 
 pub fn run_status(args: SessionArgs) -> Result<(), CliError> {
-    let ctx = Context::load()?;
+    let ctx = super::context::load()?;
     // What was skipped in the AWS CLI's files: said here, once.
     for notice in &ctx.config.notices {
         note!("rolecall: {notice}");

@@ -4,11 +4,10 @@
 use std::time::SystemTime;
 
 use super::context::Context;
-use super::handover::{Obtained, obtain, root_session};
 use super::{CliError, block_on};
-use crate::adapters::aws_sts::AwsSts;
 use crate::core::countdown;
-use crate::ports::sts::Sts;
+use crate::core::target::Matching;
+use crate::workspace::Obtained;
 
 /// Arguments of `rolecall whoami`.
 #[derive(Debug, clap::Args)]
@@ -24,9 +23,16 @@ pub struct WhoamiArgs {
 }
 
 pub fn run(args: WhoamiArgs) -> Result<(), CliError> {
-    let ctx = Context::load()?;
+    let ctx = super::context::load()?;
     block_on(async move {
-        let obtained = obtain(&ctx, args.session.as_deref(), &args.target, args.fresh).await?;
+        let obtained = ctx
+            .obtain(
+                args.session.as_deref(),
+                &args.target,
+                args.fresh,
+                Matching::Suggest,
+            )
+            .await?;
         let arn = match &obtained.caller_arn {
             Some(arn) => arn.clone(),
             None => caller_arn(&ctx, &obtained).await?,
@@ -43,22 +49,8 @@ pub fn run(args: WhoamiArgs) -> Result<(), CliError> {
 
 /// GetCallerIdentity with the STS endpoint of the credentials' identity center.
 async fn caller_arn(ctx: &Context, obtained: &Obtained) -> Result<String, CliError> {
-    let endpoint = match &obtained.chain {
-        Some(chain) => ctx
-            .config
-            .chains
-            .get(chain)
-            .and_then(|spec| root_session(ctx, &ctx.config.chains, spec))
-            .and_then(|s| ctx.config.endpoint(&s.name).map(str::to_owned)),
-        None => ctx
-            .config
-            .endpoint(&obtained.session_name)
-            .map(str::to_owned),
-    };
-    AwsSts::new(endpoint.as_deref())
-        .get_caller_identity(&obtained.region, &obtained.credentials)
+    ctx.caller_arn(obtained)
         .await
-        .map(|identity| identity.arn)
         .map_err(|error| CliError::Sts {
             doing: "GetCallerIdentity failed".into(),
             error,

@@ -5,16 +5,13 @@
 use std::time::SystemTime;
 
 use super::CliError;
-use super::context::Context;
-use super::handover::{Obtained, obtain};
 use crate::aws_files::ini_check::{check_region, check_section};
 use crate::aws_files::profile_name::{DEFAULT_TEMPLATE, NameFields, render, sanitize};
-use crate::aws_files::{
-    AwsFilesError, FileMode, Overwrite, Written, ensure_writable, write_profile_region,
-    write_profile_with,
-};
+use crate::aws_files::{AwsFilesError, Overwrite, ensure_writable};
 use crate::core::countdown;
+use crate::core::target::Matching;
 use crate::core::target::Target;
+use crate::workspace::Obtained;
 
 /// Arguments of `rolecall write`.
 #[derive(Debug, clap::Args)]
@@ -83,21 +80,22 @@ fn file_error(e: AwsFilesError) -> CliError {
     }
 }
 
-fn report(written: &Written) {
-    if let Some(notice) = written.notice() {
-        note!("rolecall: {notice}");
-    }
-}
-
 pub fn run(args: WriteArgs) -> Result<(), CliError> {
-    let ctx = Context::load()?;
+    let ctx = super::context::load()?;
     if let Some(region) = &args.region {
         check_region(region).map_err(|e| CliError::Usage(format!("--region: {e}")))?;
         // Both files or neither: a profile left without the region asked for is a surprise.
         ensure_writable(&ctx.paths.aws_config).map_err(file_error)?;
     }
     super::block_on(async move {
-        let obtained = obtain(&ctx, args.session.as_deref(), &args.target, args.fresh).await?;
+        let obtained = ctx
+            .obtain(
+                args.session.as_deref(),
+                &args.target,
+                args.fresh,
+                Matching::Suggest,
+            )
+            .await?;
         let name = profile_name(&args, &obtained)?;
         let credentials = &obtained.credentials;
         let overwrite = if args.force {
@@ -105,14 +103,11 @@ pub fn run(args: WriteArgs) -> Result<(), CliError> {
         } else {
             Overwrite::OursOnly
         };
-        let written = write_profile_with(&ctx.paths.aws_credentials, &name, credentials, overwrite)
+        let written = ctx
+            .write_profile(&name, credentials, args.region.as_deref(), overwrite)
             .map_err(file_error)?;
-        report(&written);
-        if let Some(region) = &args.region {
-            let mode = FileMode::for_config(ctx.config.file.aws_files.tighten_permissions);
-            let config = write_profile_region(&ctx.paths.aws_config, &name, region, mode)
-                .map_err(file_error)?;
-            report(&config);
+        for notice in written.notices() {
+            note!("rolecall: {notice}");
         }
         let expiry = credentials.expires_at.map_or_else(
             || "no expiry".to_owned(),
@@ -122,7 +117,7 @@ pub fn run(args: WriteArgs) -> Result<(), CliError> {
         note!(
             "rolecall: wrote profile {name} for {} ({expiry}) to {}",
             obtained.label(),
-            written.path.display()
+            written.credentials.path.display()
         );
         Ok(())
     })

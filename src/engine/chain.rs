@@ -29,28 +29,7 @@ pub use sources::{ProfileKeys, SourceResolver};
 /// MFA codes the user already typed, by device serial. Each is used once.
 pub type MfaCodes = BTreeMap<String, Secret<String>>;
 
-/// Why a prompt gave no MFA code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NoCode {
-    /// Nobody can be asked here.
-    Nobody,
-    /// The answer is not a 6-digit code.
-    NotACode,
-}
-
-/// Asks the person for an MFA code (a tty prompt).
-pub trait MfaPrompt: Send + Sync {
-    fn ask(&self, chain: &str, serial: &str) -> Result<Secret<String>, NoCode>;
-}
-
-/// Never asks: the caller turns `NeedsMfa` into its own prompt (the app).
-pub struct NoPrompt;
-
-impl MfaPrompt for NoPrompt {
-    fn ask(&self, _chain: &str, _serial: &str) -> Result<Secret<String>, NoCode> {
-        Err(NoCode::Nobody)
-    }
-}
+pub use crate::ports::mfa_prompt::{MfaPrompt, NoCode, NoPrompt};
 
 /// Everything assuming a chain needs.
 pub struct ChainEnv<'a, S, R> {

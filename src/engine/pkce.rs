@@ -24,26 +24,40 @@ pub const REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
 /// How long the listener waits for the browser.
 pub const BROWSER_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 
+/// No `authorize` endpoint is known for a region (the SDK's resolver says why).
+#[derive(Debug, thiserror::Error)]
+#[error("no SSO OIDC endpoint for region {region:?}: {source}")]
+pub struct NoAuthorizeEndpoint {
+    pub region: String,
+    pub source: Box<dyn std::error::Error + Send + Sync>,
+}
+
 /// The SSO OIDC `authorize` endpoint for an identity center in `region`: `endpoint` (the
 /// emulator; `AWS_ENDPOINT_URL_SSO_OIDC` and friends already applied) + `/authorize`, else
 /// the sso-oidc host the SDK's endpoint resolver gives for the region, as botocore asks it
 /// (`oidc.us-gov-west-1.amazonaws.com`, `oidc.cn-north-1.amazonaws.com.cn`,
 /// `oidc.eusc-de-east-1.amazonaws.eu`, …).
-pub async fn authorize_endpoint(region: &str, endpoint: Option<&str>) -> Result<String, String> {
+pub async fn authorize_endpoint(
+    region: &str,
+    endpoint: Option<&str>,
+) -> Result<String, NoAuthorizeEndpoint> {
     use aws_sdk_ssooidc::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
     if let Some(base) = endpoint {
         return Ok(format!("{}/authorize", base.trim_end_matches('/')));
     }
-    let bad = |why: String| format!("no SSO OIDC endpoint for region {region:?}: {why}");
+    let bad = |source: Box<dyn std::error::Error + Send + Sync>| NoAuthorizeEndpoint {
+        region: region.to_owned(),
+        source,
+    };
     let params = Params::builder()
         .region(region.trim().to_owned())
         .use_fips(false)
         .use_dual_stack(false)
         .build()
-        .map_err(|e| bad(e.to_string()))?;
+        .map_err(|e| bad(e.into()))?;
     let resolved = ResolveEndpoint::resolve_endpoint(&DefaultResolver::new(), &params)
         .await
-        .map_err(|e| bad(e.to_string()))?;
+        .map_err(bad)?;
     Ok(format!(
         "{}/authorize",
         resolved.url().trim_end_matches('/')

@@ -4,22 +4,13 @@
 use std::collections::VecDeque;
 use std::time::{Duration, SystemTime};
 
-use crate::adapters::endpoints::{Service, endpoint_for};
-use crate::core::signin::{
-    DeviceWait, Effect, Event, Failure, Method, Phase, REGISTRATION_MARGIN, SignIn,
-};
+use crate::core::signin::{Effect, Event, Failure, Method, Phase, REGISTRATION_MARGIN, SignIn};
 use crate::core::sso::{Registration, SignedIn, SsoSession};
 use crate::ports::clock::Clock;
 use crate::ports::identity_center::{IdentityCenter, RegisterRequest, TokenGrant};
 use crate::ports::opener::Opener;
 
-/// What the person signing in is shown.
-pub trait SignInView: Send {
-    /// The device flow's user code and URL; called again when the browser state is known.
-    fn device_code(&mut self, wait: &DeviceWait);
-    /// The PKCE authorize URL, and whether the browser was opened with it.
-    fn browser_url(&mut self, url: &str, opened: bool);
-}
+pub use crate::ports::signin_view::SignInView;
 
 /// How to sign in.
 #[derive(Debug, Clone)]
@@ -28,7 +19,9 @@ pub struct SignInRequest {
     pub method: Method,
     /// The user asked for the browser and one can be opened here.
     pub open_browser: bool,
-    /// Where SSO OIDC is reached when not at AWS (the emulator).
+    /// Where SSO OIDC is reached when not at AWS (the emulator): the identity center's
+    /// `endpoint_url`, else `AWS_ENDPOINT_URL_SSO_OIDC` / `AWS_ENDPOINT_URL` (resolved by the
+    /// caller, [`crate::adapters::endpoints::Endpoints`]).
     pub endpoint: Option<String>,
     pub client_name: String,
     /// Registrations kept for this identity center (`SessionStore::registrations`): a
@@ -39,9 +32,8 @@ pub struct SignInRequest {
 
 impl SignInRequest {
     /// The OIDC `authorize` endpoint for PKCE, in the identity center's partition.
-    pub async fn authorize_endpoint(&self) -> Result<String, String> {
-        let endpoint = endpoint_for(Service::SsoOidc, self.endpoint.as_deref());
-        super::pkce::authorize_endpoint(&self.session.region, endpoint.as_deref()).await
+    pub async fn authorize_endpoint(&self) -> Result<String, super::pkce::NoAuthorizeEndpoint> {
+        super::pkce::authorize_endpoint(&self.session.region, self.endpoint.as_deref()).await
     }
 
     /// A kept registration made for `method` and good for a while yet.
@@ -128,7 +120,7 @@ pub async fn execute<I: IdentityCenter>(
                 )
                 .await
             }
-            Err(why) => Err(crate::core::signin::PkceError::Browser(why)),
+            Err(why) => Err(crate::core::signin::PkceError::Browser(why.to_string())),
         }),
         Effect::Save(_) => return None,
     })

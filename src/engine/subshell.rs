@@ -15,41 +15,28 @@ use crate::core::exports::variables;
 use crate::core::terminal_text::shown;
 
 /// Set in the child to `account/role` (escaped like every name shown on a terminal: prompts
-/// show it); its presence means "inside a rolecall session".
-pub const MARKER: &str = "ROLECALL_SESSION";
+/// show it); its presence means "inside a rolecall session" ([`Environment::rolecall_session`]).
+///
+/// [`Environment::rolecall_session`]: crate::environment::Environment::rolecall_session
+pub use crate::environment::MARKER;
 
 /// Removed from the child's environment: the profiles (they would win over the keys) and the
 /// `rolecall init` wrappers' shell name (the child may be another shell).
 pub const REMOVED: [&str; 3] = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "ROLECALL_SHELL"];
 
-/// The session this process runs inside (the marker's value), if any: the nesting guard.
-pub fn current_session() -> Option<String> {
-    std::env::var(MARKER).ok().filter(|v| !v.is_empty())
-}
-
-/// The shell to start when no command is given: `$SHELL`, else `/bin/sh`.
-pub fn default_shell() -> OsString {
-    std::env::var_os("SHELL")
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| OsString::from("/bin/sh"))
-}
-
-/// The child process, not yet started: `program args…` (or the shell) with the credentials in
-/// its environment. Stdin, stdout and stderr are inherited.
+/// The child process, not yet started: `program args…` (a command, or the shell the caller
+/// chose: [`Environment::login_shell`]) with the credentials in its environment. Stdin,
+/// stdout and stderr are inherited.
+///
+/// [`Environment::login_shell`]: crate::environment::Environment::login_shell
 pub fn command(
     credentials: &Credentials,
     region: &str,
     label: &str,
-    program: Option<(&OsStr, &[OsString])>,
+    (program, args): (&OsStr, &[OsString]),
 ) -> std::process::Command {
-    let mut cmd = match program {
-        Some((program, args)) => {
-            let mut cmd = std::process::Command::new(program);
-            cmd.args(args);
-            cmd
-        }
-        None => std::process::Command::new(default_shell()),
-    };
+    let mut cmd = std::process::Command::new(program);
+    cmd.args(args);
     for name in REMOVED {
         cmd.env_remove(name);
     }
@@ -65,7 +52,7 @@ pub fn command(
     cmd
 }
 
-/// Runs `program args…` (or the shell when `None`) with the credentials and waits for it.
+/// Runs `program args…` with the credentials and waits for it.
 ///
 /// While the child runs, this process ignores Ctrl-C and Ctrl-\ (the child, in the same
 /// terminal, gets them and decides); the handlers stay installed for the rest of the process,
@@ -74,7 +61,7 @@ pub async fn run_with_credentials(
     credentials: &Credentials,
     region: &str,
     label: &str,
-    program: Option<(&OsStr, &[OsString])>,
+    program: (&OsStr, &[OsString]),
 ) -> io::Result<ExitStatus> {
     wait_for(command(credentials, region, label, program)).await
 }
@@ -90,7 +77,7 @@ pub async fn run_on_terminal(
     credentials: &Credentials,
     region: &str,
     label: &str,
-    program: Option<(&OsStr, &[OsString])>,
+    program: (&OsStr, &[OsString]),
     extra_env: &[(String, OsString)],
 ) -> io::Result<Ran> {
     let mut cmd = command(credentials, region, label, program);
@@ -232,7 +219,7 @@ pub fn action_command(
         credentials,
         region,
         label,
-        Some((OsStr::new("/bin/sh"), &args[..])),
+        (OsStr::new("/bin/sh"), &args[..]),
     );
     cmd.envs(action.env.iter().map(|(name, value)| (name, value)));
     Ok(cmd)
@@ -407,7 +394,7 @@ mod tests {
             &creds(true),
             "eu-west-1",
             "prod/Admin",
-            Some((OsStr::new("sh"), &args)),
+            (OsStr::new("sh"), &args),
         );
         assert_eq!(cmd.get_program(), "sh");
         assert_eq!(cmd.get_args().collect::<Vec<_>>(), ["-c", "true"]);
@@ -432,7 +419,7 @@ mod tests {
             &creds(true),
             "us-east-1",
             "a\x1b]52;c;SGk=\x07\n\0\u{202e}/b",
-            None,
+            (OsStr::new("sh"), &[]),
         );
         let env = env_of(&cmd);
         let marker = env
@@ -447,7 +434,7 @@ mod tests {
 
     #[test]
     fn a_missing_session_token_is_removed() {
-        let cmd = command(&creds(false), "us-east-1", "a/b", None);
+        let cmd = command(&creds(false), "us-east-1", "a/b", (OsStr::new("sh"), &[]));
         let env = env_of(&cmd);
         assert!(env.contains(&("AWS_SESSION_TOKEN".into(), None)));
     }

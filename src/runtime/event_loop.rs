@@ -33,9 +33,8 @@ impl Default for RunOptions {
     fn default() -> Self {
         Self {
             tick: Duration::from_secs(1),
-            theme: Theme::new(crate::ui::theme::no_color(
-                std::env::var_os("NO_COLOR").as_deref(),
-            )),
+            // The binary sets it from the environment it read (`NO_COLOR`).
+            theme: Theme::colored(),
             frames: None,
             handle_signals: true,
             clipboard: None,
@@ -96,7 +95,7 @@ where
 {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let (panics, mut panicked) = mpsc::unbounded_channel::<String>();
-    let clock = services.clock.clone();
+    let clock = services.workspace.clock.clone();
     let size = terminal
         .size()
         .map_err(|e| io::Error::other(e.to_string()))?;
@@ -122,13 +121,7 @@ where
                         let _ = out.flush();
                     }
                 }
-                Effect::SaveFrecency => services.spawn(
-                    Effect::SaveFrecency,
-                    tx.clone(),
-                    Some(state.frecency.clone()),
-                    &panics,
-                ),
-                other => services.spawn(other, tx.clone(), None, &panics),
+                other => services.spawn(other, tx.clone(), &panics),
             }
         }
         if dirty {

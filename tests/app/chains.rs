@@ -7,15 +7,11 @@
 
 use crate::common;
 
-use std::sync::Arc;
-
 use common::app::{AppOptions, paths, start_app};
 use common::*;
 use crossterm::event::KeyCode;
-use rolecall::adapters::aws_sts::AwsSts;
 use rolecall::config::Config;
 use rolecall::core::app::state::AppSettings;
-use rolecall::runtime::chain_services::ChainServices;
 
 const MFA_SERIAL: &str = "arn:aws:iam::482167869816:mfa/demo";
 
@@ -67,15 +63,6 @@ mfa_serial = "{MFA_SERIAL}"
     .unwrap();
     let config = Config::load(&paths).unwrap();
     let session = config.session(None).unwrap().clone();
-    let chains = Arc::new(ChainServices {
-        config: config.clone(),
-        paths: paths.clone(),
-        sts: AwsSts::new(Some(&emu.url())),
-        history_file: Some(paths.state_dir.join("role-history.json")),
-        app_region: None,
-        default_region: REGION.into(),
-        user: "alice".into(),
-    });
     let mut app = start_app(
         &emu,
         home.path(),
@@ -85,7 +72,7 @@ mfa_serial = "{MFA_SERIAL}"
                 chains: config.chains.iter().cloned().collect(),
                 ..AppSettings::default()
             },
-            chains: Some(chains),
+            config: Some(config.clone()),
             size: (130, 40),
             ..AppOptions::default()
         },
@@ -181,4 +168,102 @@ mfa_serial = "{MFA_SERIAL}"
         serde_json::from_slice(&std::fs::read(paths.state_dir.join("role-history.json")).unwrap())
             .unwrap();
     assert_eq!(history, ["arn:aws:iam::909061163445:role/ecr-push"]);
+}
+
+/// The same chain exports the same `AWS_REGION` from the app as from `rolecall env` (one region
+/// rule, one code path): a chain from an IAM user's profile that names no region takes
+/// us-east-1 from both, even when the app's identity center is elsewhere.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_chain_exports_the_same_region_from_the_app_as_from_rolecall_env() {
+    use common::cli_home::{BIN, command_in, text};
+    let emu = start(
+        &(org()
+            + r#"
+[[iam_roles]]
+account = "295922081140"
+name = "support-readonly"
+max_session_seconds = 3600
+trust.principals = ["arn:aws:iam::764289909412:user/no-perms-user"]
+"#),
+    )
+    .await;
+    let home = tempfile::tempdir().unwrap();
+    let paths = paths(home.path());
+    let config_text = format!(
+        r#"
+default_session = "acme"
+import_aws_config = false
+[storage]
+backend = "file"
+[[sso_sessions]]
+name = "acme"
+start_url = "{START_URL}"
+region = "eu-west-1"
+endpoint_url = "{url}"
+
+[[chains]]
+name = "support"
+source_profile = "no-perms"
+role_arn = "arn:aws:iam::295922081140:role/support-readonly"
+"#,
+        url = emu.url()
+    );
+    std::fs::create_dir_all(paths.config_file.parent().unwrap()).unwrap();
+    std::fs::write(&paths.config_file, &config_text).unwrap();
+    std::fs::write(home.path().join("rolecall.toml"), &config_text).unwrap();
+    std::fs::create_dir_all(home.path().join(".aws")).unwrap();
+    std::fs::write(
+        home.path().join(".aws/credentials"),
+        "[no-perms]\naws_access_key_id = AKIAEXAMPLENOPERMS01\naws_secret_access_key = noPermsEXAMPLEsecretKEY/doNotUse/0000002\n",
+    )
+    .unwrap();
+
+    let out = command_in(
+        home.path(),
+        &emu.url(),
+        BIN,
+        &["env", "support", "--shell", "bash"],
+    )
+    .output()
+    .unwrap();
+    let exported = text(&out.stdout);
+    let from_env = exported
+        .lines()
+        .find_map(|l| l.strip_prefix("export AWS_REGION="))
+        .unwrap_or_else(|| panic!("no AWS_REGION in:\n{exported}{}", text(&out.stderr)))
+        .trim_matches(['\'', '"'])
+        .to_owned();
+
+    let config = Config::load(&paths).unwrap();
+    let session = config.session(None).unwrap().clone();
+    let mut app = start_app(
+        &emu,
+        home.path(),
+        AppOptions {
+            session,
+            settings: AppSettings {
+                chains: config.chains.iter().cloned().collect(),
+                ..AppSettings::default()
+            },
+            config: Some(config.clone()),
+            size: (130, 40),
+            ..AppOptions::default()
+        },
+    );
+    app.frame_where("the catalog", |f| f.contains("tools-ci"))
+        .await;
+    app.type_text("support");
+    app.frame_where("the chain row", |f| f.contains("↪ support"))
+        .await;
+    app.key(KeyCode::Enter);
+    app.frame_with("Quit and print the exports").await;
+    app.key(KeyCode::Enter);
+    let Ok(rolecall::core::app::ExitPlan::PrintExports { region, .. }) = app.ended().await else {
+        panic!("the app did not end with the exports");
+    };
+    assert_eq!(from_env, "us-east-1");
+    assert_eq!(
+        region, from_env,
+        "the app and `rolecall env` export one region"
+    );
 }

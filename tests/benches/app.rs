@@ -7,13 +7,26 @@ use std::time::{Duration, Instant, SystemTime};
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use rolecall::catalog::CatalogCache;
-use rolecall::core::app::state::{AppSettings, SessionInfo};
-use rolecall::core::app::{AppState, Key, Keymap, Msg, update};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rolecall::adapters::aws_identity_center::AwsIdentityCenter;
+use rolecall::adapters::aws_sso_cache::AwsSsoCache;
+use rolecall::adapters::file_store::FileStore;
+use rolecall::catalog::{CatalogCache, ListOptions};
+use rolecall::compose::{self, AppSetup};
+use rolecall::config::Config;
+use rolecall::core::app::state::AppSettings;
+use rolecall::core::app::{Key, Keymap, Msg, update};
 use rolecall::core::catalog::{Account, AccountEntry, Catalog, Roles};
-use rolecall::core::frecency::Frecency;
+use rolecall::core::sso::SsoSession;
 use rolecall::core::sso::{Registration, SignedIn, SsoToken};
+use rolecall::environment::Environment;
+use rolecall::paths::Paths;
+use rolecall::ports::opener::{OpenError, Opener};
+use rolecall::ports::reporter::Quiet;
 use rolecall::secret::Secret;
+use rolecall::session_store::SessionStore;
 use rolecall::ui::{Theme, ViewCtx, draw, layout::list_area};
 
 #[path = "summary.rs"]
@@ -112,31 +125,77 @@ struct Row {
     rss_mib: f64,
 }
 
+/// No browser in a bench.
+struct NoBrowser;
+
+impl Opener for NoBrowser {
+    fn can_open(&self) -> bool {
+        false
+    }
+
+    fn open(&self, _: &str) -> Result<(), OpenError> {
+        Err(OpenError::NoBrowser)
+    }
+}
+
 fn measure(roles: usize) -> Row {
     let dir = tempfile::tempdir().expect("temp dir");
-    let cache = CatalogCache::new(dir.path(), "bench");
-    cache.save(&catalog(roles)).expect("cache written");
+    let home = dir.path().to_owned();
+    let paths = Paths::from_lookup(|k| (k == "HOME").then(|| home.clone().into_os_string()))
+        .expect("paths");
+    let session = SsoSession {
+        name: "bench".into(),
+        start_url: "https://bench.awsapps.com/start".into(),
+        region: "us-east-1".into(),
+        scopes: vec!["sso:account:access".into()],
+        legacy: false,
+    };
+    CatalogCache::for_session(&paths, &session.name)
+        .save(&catalog(roles))
+        .expect("cache written");
+    let config = Config {
+        file: Default::default(),
+        source: None,
+        sessions: vec![session.clone()],
+        endpoints: BTreeMap::from([(session.name.clone(), "http://127.0.0.1:9".to_owned())]),
+        chains: Default::default(),
+        aliases: BTreeMap::new(),
+        notices: Vec::new(),
+    };
+    let store = SessionStore::new(
+        Box::new(FileStore::new(&paths.state_dir)),
+        AwsSsoCache::new(paths.sso_cache_dir.clone()),
+    );
+    let workspace = compose::workspace(
+        paths.clone(),
+        config,
+        Environment::default(),
+        store,
+        Arc::new(Quiet),
+    );
+    let idc = Arc::new(AwsIdentityCenter::new(
+        &session.region,
+        Some("http://127.0.0.1:9"),
+    ));
     let now = SystemTime::now();
     let ctx = ViewCtx {
         now,
         theme: Theme::colored(),
     };
 
-    // Warm start: read the cache, build the state, sign in from the store, draw one frame.
+    // Warm start: the app as the composition root builds it (the cache read, the state
+    // built), signed in from the store, one frame drawn.
     let started = Instant::now();
-    let loaded = cache.load().catalog.expect("cache loads");
-    let mut state = AppState::new(
-        SessionInfo {
-            name: "bench".into(),
-            start_url: "https://bench.awsapps.com/start".into(),
-            region: "us-east-1".into(),
-            token_expires_at: None,
-        },
-        loaded,
-        Frecency::default(),
-        AppSettings::default(),
-        Keymap::default(),
-    );
+    let setup = AppSetup {
+        session,
+        settings: AppSettings::default(),
+        keymap: Keymap::default(),
+        list: ListOptions::default(),
+        client_name: "rolecall-bench".into(),
+        frecency_file: None,
+        history_file: None,
+    };
+    let mut state = compose::app(Arc::new(workspace), setup, idc, Arc::new(NoBrowser)).state;
     state.list.stale = false;
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     let (top, height) = list_area(120, 40, &state);

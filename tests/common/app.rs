@@ -4,9 +4,10 @@
 //! is "test" unless the options name another (and chains are offered when given).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
@@ -16,23 +17,21 @@ use ratatui::backend::TestBackend;
 use rolecall::adapters::aws_identity_center::AwsIdentityCenter;
 use rolecall::adapters::aws_sso_cache::AwsSsoCache;
 use rolecall::adapters::file_store::FileStore;
-use rolecall::catalog::{CatalogCache, ListOptions, Lister};
-use rolecall::core::app::state::{AppSettings, SessionInfo};
+use rolecall::catalog::{CatalogCache, ListOptions};
+use rolecall::compose::{self, AppSetup};
+use rolecall::config::Config;
+use rolecall::core::app::state::AppSettings;
 use rolecall::core::app::urgency::Thresholds;
-use rolecall::core::app::{AppState, ExitPlan, Keymap};
+use rolecall::core::app::{ExitPlan, Keymap};
 use rolecall::core::catalog::Catalog;
-use rolecall::core::frecency::Frecency;
-use rolecall::core::signin::Method;
 use rolecall::core::sso::SsoSession;
 use rolecall::emulator::Emulator;
-use rolecall::engine::signin::SignInRequest;
+use rolecall::environment::Environment;
 use rolecall::paths::Paths;
-use rolecall::ports::clock::SystemClock;
 use rolecall::ports::identity_center::IdentityCenter;
 use rolecall::ports::opener::{OpenError, Opener};
-use rolecall::runtime::chain_services::ChainServices;
-use rolecall::runtime::{RunOptions, Services, run};
-use rolecall::secret::Secret;
+use rolecall::ports::reporter::Quiet;
+use rolecall::runtime::{RunOptions, run};
 use rolecall::session_store::SessionStore;
 use rolecall::ui::theme::Theme;
 use tokio::sync::mpsc;
@@ -64,8 +63,9 @@ pub struct AppOptions {
     /// A catalog already in the cache (and shown at once); the app still lists anew after
     /// signing in.
     pub cached: Option<Catalog>,
-    /// What chains need (none: chains are not offered).
-    pub chains: Option<Arc<ChainServices>>,
+    /// The configuration (none: one naming only `session`, at the emulator). Chains are
+    /// offered when `settings.chains` lists them.
+    pub config: Option<Config>,
     pub size: (u16, u16),
 }
 
@@ -79,7 +79,7 @@ impl Default for AppOptions {
             },
             settings: AppSettings::default(),
             cached: None,
-            chains: None,
+            config: None,
             size: (110, 32),
         }
     }
@@ -155,57 +155,45 @@ pub fn start_app_on<I: IdentityCenter + 'static>(
         Box::new(FileStore::new(&paths.state_dir)),
         AwsSsoCache::new(paths.sso_cache_dir.clone()),
     );
-    let cache = CatalogCache::for_session(&paths, &session.name);
     if let Some(cached) = &options.cached {
-        cache.save(cached).unwrap();
+        CatalogCache::for_session(&paths, &session.name)
+            .save(cached)
+            .unwrap();
     }
-    let lister = Arc::new(Lister::new(
-        idc.clone(),
-        session.name.clone(),
-        Secret::new(String::new()),
-        options.list,
-    ));
-    let services = Services {
-        idc,
-        store: Arc::new(store),
-        opener: Arc::new(NoBrowser),
-        clock: Arc::new(SystemClock),
-        session: session.clone(),
-        request: Arc::new(SignInRequest {
-            session: session.clone(),
-            method: Method::DeviceCode,
-            open_browser: false,
-            endpoint: Some(emu.url()),
-            client_name: "rolecall-test".into(),
-            registrations: Vec::new(),
-        }),
-        cache: Arc::new(cache),
-        lister,
+    let config = options.config.unwrap_or_else(|| Config {
+        file: Default::default(),
+        source: None,
+        sessions: vec![session.clone()],
+        endpoints: BTreeMap::from([(session.name.clone(), emu.url())]),
+        chains: Default::default(),
+        aliases: BTreeMap::new(),
+        notices: Vec::new(),
+    });
+    // Only the emulator is ever reached, whatever the config names.
+    let env =
+        Environment::from_pairs([("AWS_ENDPOINT_URL", emu.url().as_str()), ("USER", "alice")]);
+    let workspace = compose::workspace(paths.clone(), config, env, store, Arc::new(Quiet));
+    let setup = AppSetup {
+        session,
+        settings: options.settings,
+        keymap: Keymap::default(),
+        list: options.list,
+        client_name: "rolecall-test".into(),
         frecency_file: Some(paths.state_dir.join("frecency.json")),
-        aws_credentials: paths.aws_credentials.clone(),
-        aws_config: paths.aws_config.clone(),
-        aws_config_mode: rolecall::aws_files::FileMode::Keep,
-        current: Arc::new(RwLock::new(None)),
-        chains: options.chains,
+        history_file: Some(paths.state_dir.join("role-history.json")),
     };
-    let state = AppState::new(
-        SessionInfo {
-            name: session.name.clone(),
-            start_url: session.start_url.clone(),
-            region: session.region.clone(),
-            token_expires_at: None,
-        },
-        options.cached.unwrap_or_default(),
-        Frecency::default(),
-        options.settings,
-        Keymap::default(),
-    );
+    let compose::App {
+        services,
+        mut state,
+        stored: _,
+    } = compose::app(Arc::new(workspace), setup, idc, Arc::new(NoBrowser));
+    // The app lists anew after signing in, whatever the cache holds.
+    state.list.stale = true;
     let (keys, input) = unbounded::<io::Result<Event>>();
     let (frames_tx, frames) = mpsc::unbounded_channel();
     let (width, height) = options.size;
     let task = tokio::spawn(async move {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        let mut state = state;
         run(
             &mut terminal,
             input,

@@ -117,7 +117,7 @@ pub(super) fn assume(state: &mut AppState, now: SystemTime, fresh: bool) -> Vec<
         state.frecency.record_use(&role, state.now_unix);
         reorder_keeping_selection(state);
         let mut effects = chains::assume_chain(state, spec, None, fresh, now);
-        effects.push(Effect::SaveFrecency);
+        effects.push(Effect::SaveFrecency(state.frecency.clone()));
         return effects;
     }
     if state.requests.asking_for(&role.account_id, &role.role_name) {
@@ -151,7 +151,7 @@ pub(super) fn assume(state: &mut AppState, now: SystemTime, fresh: bool) -> Vec<
             role: role.role_name,
             fresh,
         },
-        Effect::SaveFrecency,
+        Effect::SaveFrecency(state.frecency.clone()),
     ]
 }
 

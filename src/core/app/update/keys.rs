@@ -128,7 +128,7 @@ fn toggle_favorite(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
         Level::Info,
         format!("{word} {}", role.role_name),
     );
-    vec![Effect::SaveFrecency]
+    vec![Effect::SaveFrecency(state.frecency.clone())]
 }
 
 /// Quits; while sessions are held (and `confirm_quit` is on) the first quit key asks, the

@@ -454,7 +454,7 @@ fn assume_gets_credentials_then_the_menu_prints_exports() {
         (account_id.as_str(), role.as_str(), fresh),
         ("111111111111", "AdministratorAccess", false)
     );
-    assert_eq!(fx[1], Effect::SaveFrecency);
+    assert_eq!(fx[1], Effect::SaveFrecency(s.frecency.clone()));
     // A second Enter while it is in flight does not ask again.
     assert!(update(&mut s, Msg::Key(Key::Enter), now()).is_empty());
     answer(&mut s, request, Ok(creds(3600)));
@@ -785,7 +785,7 @@ fn favorites_are_pinned_first() {
     update(&mut s, Msg::Key(Key::End), now());
     update(&mut s, Msg::Key(Key::Up), now());
     let fx = update(&mut s, Msg::Key(Key::Ctrl('f')), now());
-    assert_eq!(fx, vec![Effect::SaveFrecency]);
+    assert_eq!(fx, vec![Effect::SaveFrecency(s.frecency.clone())]);
     assert_eq!(names(&s)[0], "payments-dev/PowerUserAccess");
     assert_eq!(s.list.selected, 0, "the pinned role stays selected");
 }

@@ -1,0 +1,49 @@
+//! The MFA prompt of the subcommands: a code piped on stdin when stdin is not a terminal, else
+//! asked on the terminal itself (`/dev/tty`, so it works under `eval "$(…)"` and
+//! credential_process).
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use crate::core::terminal_text::Shown;
+use crate::ports::mfa_prompt::{MfaPrompt, NoCode, check_code};
+use crate::secret::Secret;
+
+/// Asks for MFA codes on the terminal (or reads a piped one).
+pub struct TtyPrompt;
+
+impl MfaPrompt for TtyPrompt {
+    fn ask(&self, chain: &str, serial: &str) -> Result<Secret<String>, NoCode> {
+        let question = format!("rolecall: {chain}: MFA code for {serial}: ");
+        let line = if std::io::stdin().is_terminal() {
+            ask_tty(&question)
+        } else {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "{}", Shown(&question));
+            let _ = err.flush();
+            let mut line = String::new();
+            let read = std::io::stdin().lock().read_line(&mut line).ok();
+            // Nothing echoed the piped answer: end the question's line.
+            let _ = writeln!(err);
+            read.filter(|n| *n > 0).map(|_| line)
+        };
+        let code = line.ok_or(NoCode::Nobody)?.trim().to_owned();
+        check_code(&code).map_err(|_| NoCode::NotACode)?;
+        Ok(Secret::new(code))
+    }
+}
+
+fn ask_tty(question: &str) -> Option<String> {
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .ok()?;
+    let mut writer = tty.try_clone().ok()?;
+    writer
+        .write_all(crate::core::terminal_text::shown(question).as_bytes())
+        .ok()?;
+    writer.flush().ok()?;
+    let mut line = String::new();
+    std::io::BufReader::new(tty).read_line(&mut line).ok()?;
+    Some(line)
+}

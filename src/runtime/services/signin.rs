@@ -1,0 +1,35 @@
+//! The sign-in machine's effects, and keeping a new sign-in.
+
+use crate::core::app::Msg;
+use crate::core::signin::Effect;
+use crate::core::sso::SignedIn;
+use crate::engine::signin::execute;
+use crate::ports::identity_center::IdentityCenter;
+
+use super::Services;
+
+impl<I: IdentityCenter + 'static> Services<I> {
+    /// Runs one effect of the sign-in machine (`Save` is done in line by `spawn`).
+    pub(super) async fn sign_in(&self, effect: Effect) -> Option<Msg> {
+        let mut ignore = |_: &str, _: bool| {};
+        execute(
+            self.idc.as_ref(),
+            self.opener.as_ref(),
+            self.workspace.clock.as_ref(),
+            &self.request,
+            effect,
+            &mut ignore,
+        )
+        .await
+        .map(Msg::SignIn)
+    }
+
+    /// Keeps a new sign-in (one store write, rare enough to do in line) and makes its token
+    /// the one the listing and the role credentials use.
+    pub(super) fn save_sign_in(&self, signed_in: SignedIn) {
+        if let Err(e) = self.workspace.store.save(&self.session, &signed_in) {
+            tracing::warn!(error = %e, "cannot keep the sign-in");
+        }
+        self.lister.set_token(signed_in.token.access_token);
+    }
+}

@@ -1,0 +1,78 @@
+//! The AWS console signed in with credentials, through the federation endpoint (see
+//! [`crate::engine::console`]). The URL is a credential: it goes back to the caller only.
+
+use crate::core::chain::RoleArn;
+use crate::core::credentials::Credentials;
+use crate::core::partition::Partition;
+use crate::engine::console::{self, ConsoleError, ConsoleSession};
+use crate::secret::Secret;
+
+use super::Workspace;
+
+/// Where credentials sign in to the console.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInPlace {
+    pub partition: Partition,
+    /// The identity center's `endpoint_url` (the emulator), when set.
+    pub endpoint: Option<String>,
+    /// The region the console opens in.
+    pub region: String,
+}
+
+/// A console sign-in URL and how long its session lasts.
+pub struct ConsoleUrl {
+    pub url: Secret<String>,
+    pub session: ConsoleSession,
+}
+
+impl Workspace {
+    /// Where credentials from `chain` (else from the identity center `session_name`) sign in:
+    /// the partition of the credentials (a chain's role ARN says it; an SSO role's is its
+    /// identity center's region's) and that identity center's `endpoint_url`.
+    pub fn sign_in_place(
+        &self,
+        chain: Option<&str>,
+        session_name: &str,
+        region: &str,
+    ) -> SignInPlace {
+        let spec = chain.and_then(|chain| self.config.chains.get(chain));
+        let session = match spec {
+            Some(spec) => self.root_session(&self.config.chains, spec),
+            None => self.config.session(Some(session_name)).ok().cloned(),
+        };
+        let partition = spec
+            .and_then(|spec| RoleArn::parse(&spec.role_arn).ok())
+            .and_then(|arn| Partition::from_id(arn.partition()))
+            .or_else(|| session.as_ref().map(|s| Partition::of_region(&s.region)))
+            .unwrap_or_else(|| Partition::of_region(region));
+        let endpoint = session
+            .as_ref()
+            .and_then(|s| self.config.endpoint(&s.name))
+            .map(str::to_owned);
+        SignInPlace {
+            partition,
+            endpoint,
+            region: region.to_owned(),
+        }
+    }
+
+    /// The console sign-in URL for `credentials` (role-chained ones get a session that
+    /// follows the credentials).
+    pub async fn console_url(
+        &self,
+        credentials: &Credentials,
+        role_chained: bool,
+        place: &SignInPlace,
+    ) -> Result<ConsoleUrl, ConsoleError> {
+        let session = console::console_session(None, credentials, self.clock.now(), role_chained);
+        let hosts = console::hosts(
+            self.env.federation_url(),
+            place.endpoint.as_deref(),
+            place.partition,
+            &place.region,
+        )?;
+        let url =
+            console::signin_url(credentials, session, &hosts.federation, &hosts.console).await?;
+        Ok(ConsoleUrl { url, session })
+    }
+}

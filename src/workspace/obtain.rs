@@ -1,0 +1,205 @@
+//! What every hand-over subcommand starts with, for SSO roles and chains alike: the thing a
+//! TARGET names (a chain by name, else an account × role of an identity center) and its
+//! credentials, region and "who am I".
+
+use super::chain::ChainRequest;
+use super::{Workspace, WorkspaceError};
+use crate::core::catalog::{Account, AccountId};
+use crate::core::chain::{ChainSource, ChainSpec, RoleArn};
+use crate::core::credentials::Credentials;
+use crate::core::region::credentials_region;
+use crate::core::sso::SsoSession;
+use crate::core::target::{Matching, Target};
+use crate::engine::chain::{Assumption, MfaCodes};
+use crate::engine::role_credentials::FRESHNESS_MARGIN;
+use crate::ports::sts::{Sts, StsError};
+use crate::session_store::chain_key;
+
+/// Credentials ready to hand over.
+#[derive(Debug, Clone)]
+pub struct Obtained {
+    /// The role (for a chain: the role's account and name).
+    pub target: Target,
+    /// The chain, when the target is one.
+    pub chain: Option<String>,
+    /// The identity center of an SSO role (templates' `{session}`); a chain's name otherwise.
+    pub session_name: String,
+    pub credentials: Credentials,
+    /// The region to export.
+    pub region: String,
+    /// Who the credentials are (GetCallerIdentity), when known.
+    pub caller_arn: Option<String>,
+    /// Why the session is shorter than asked.
+    pub note: Option<String>,
+}
+
+impl Obtained {
+    pub fn label(&self) -> String {
+        match &self.chain {
+            Some(chain) => format!("{chain} ({})", self.target.label()),
+            None => self.target.label(),
+        }
+    }
+
+    /// A role assumed with role credentials (role chaining, see
+    /// [`ChainSpec::is_role_chained`]); a chain from an IAM user's keys is not.
+    pub fn role_chained(&self, workspace: &Workspace) -> bool {
+        self.chain
+            .as_ref()
+            .and_then(|name| workspace.config.chains.get(name))
+            .is_some_and(ChainSpec::is_role_chained)
+    }
+}
+
+impl Workspace {
+    /// The region of an SSO role's credentials: `[app] region`, else the identity center's
+    /// (the one region rule, [`credentials_region`]).
+    pub fn sso_region(&self, session: &SsoSession) -> String {
+        credentials_region(
+            None,
+            self.config.file.app.region.as_deref(),
+            Some(&session.region),
+        )
+    }
+
+    /// The credentials `target` names: a chain (assumed, or kept ones), else an SSO role, with
+    /// the role matched as `matching` allows. `fresh` asks AWS anew even when kept credentials
+    /// are still good.
+    pub async fn obtain(
+        &self,
+        session: Option<&str>,
+        target: &str,
+        fresh: bool,
+        matching: Matching,
+    ) -> Result<Obtained, WorkspaceError> {
+        if let Some(spec) = self.chain_named(target) {
+            self.ensure_catalog(spec).await?;
+            let assumption = self
+                .assume_chain(ChainRequest {
+                    spec,
+                    extra: Vec::new(),
+                    codes: MfaCodes::new(),
+                    fresh,
+                    working_session: session,
+                    prompt: self.reporter.mfa_prompt(),
+                })
+                .await
+                .map_err(WorkspaceError::Chain)?;
+            return self.chain_obtained(spec, assumption);
+        }
+        let session = self.session(session)?;
+        let (target, credentials) = self
+            .credentials_for(&session, target, matching, fresh)
+            .await?;
+        Ok(Obtained {
+            target,
+            chain: None,
+            session_name: session.name.clone(),
+            credentials,
+            region: self.sso_region(&session),
+            caller_arn: None,
+            note: None,
+        })
+    }
+
+    /// Kept credentials good for a few more minutes, without any network (credential-process's
+    /// fast path): a chain's, or those of the SSO role the cached catalog has under exactly
+    /// that name (never another role's).
+    pub fn kept(&self, session: Option<&str>, target: &str) -> Option<Credentials> {
+        if let Some(spec) = self.chain_named(target) {
+            return self
+                .store
+                .load_fresh_chain_credentials(
+                    &chain_key(&spec.name, &spec.fingerprint()),
+                    self.clock.now(),
+                    FRESHNESS_MARGIN,
+                )
+                .ok()
+                .flatten();
+        }
+        let session = self.session(session).ok()?;
+        let catalog = self.cached_catalog(&session)?;
+        let target = crate::core::target::resolve(
+            &catalog,
+            target,
+            &self.config.file.aliases,
+            Matching::Exact,
+        )
+        .ok()?;
+        self.kept_credentials(&session, &target)
+    }
+
+    /// Who `obtained` are (GetCallerIdentity), asked of the STS endpoint of their identity
+    /// center (a chain's root one).
+    pub async fn caller_arn(&self, obtained: &Obtained) -> Result<String, StsError> {
+        let session = match &obtained.chain {
+            Some(chain) => self
+                .config
+                .chains
+                .get(chain)
+                .and_then(|spec| self.root_session(&self.config.chains, spec))
+                .map(|s| s.name),
+            None => Some(obtained.session_name.clone()),
+        };
+        self.sts(session.as_deref())
+            .get_caller_identity(&obtained.region, &obtained.credentials)
+            .await
+            .map(|identity| identity.arn)
+    }
+
+    /// A chain whose SSO source names its account by name needs the catalog to find the id:
+    /// list it once when nothing is cached.
+    async fn ensure_catalog(&self, spec: &ChainSpec) -> Result<(), WorkspaceError> {
+        let Some(session) = self.root_session(&self.config.chains, spec) else {
+            return Ok(());
+        };
+        let by_name = self
+            .config
+            .chains
+            .path(&spec.name)
+            .ok()
+            .is_some_and(|path| {
+                path.iter().any(|s| {
+                matches!(&s.source, ChainSource::Sso { account, .. } if !AccountId::is_valid(account))
+            })
+            });
+        if by_name && self.cached_catalog(&session).is_none() {
+            self.catalog(&session, false).await?;
+        }
+        Ok(())
+    }
+
+    fn chain_obtained(
+        &self,
+        spec: &ChainSpec,
+        assumption: Assumption,
+    ) -> Result<Obtained, WorkspaceError> {
+        // Checked when the chain was loaded and again when it was assumed.
+        let role = RoleArn::parse(&spec.role_arn)
+            .map_err(|e| WorkspaceError::Usage(format!("chain {}: {e}", spec.name)))?;
+        let account_id = role.account_id().clone();
+        let account_name = self
+            .account_name(&account_id)
+            .unwrap_or_else(|| account_id.to_string());
+        if let Some(note) = &assumption.note {
+            self.reporter
+                .note(&format!("rolecall: {}: {note}", spec.name));
+        }
+        Ok(Obtained {
+            target: Target {
+                account: Account {
+                    id: account_id,
+                    name: account_name,
+                    email: None,
+                },
+                role: role.name().to_owned(),
+            },
+            chain: Some(spec.name.clone()),
+            session_name: spec.name.clone(),
+            region: assumption.region,
+            caller_arn: assumption.caller_arn,
+            note: assumption.note,
+            credentials: assumption.credentials,
+        })
+    }
+}
