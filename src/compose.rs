@@ -162,6 +162,7 @@ impl AppSetup {
             chains: workspace.config.chains.iter().cloned().collect(),
             confirm_quit: file.app.confirm_quit,
             clipboard: clipboard_here(&workspace.env),
+            aliases: file.aliases.clone(),
             ..AppSettings::default()
         };
         Self {

@@ -28,6 +28,7 @@
 //! | [`search`] | fuzzy search over account × role rows as the user types (incremental, cached) |
 //! | [`terminal_text`] | text from the network made safe for a terminal (the app's and the CLI's escaping) |
 //! | [`frecency`] | favorites and recents, and the search boost they give |
+//! | [`natural`] | natural order for names people read (`dev-2` before `dev-10`) |
 
 pub mod action;
 pub mod app;
@@ -41,6 +42,7 @@ pub mod frecency;
 pub mod idc_error;
 pub mod ids;
 pub mod listing;
+pub mod natural;
 pub mod partition;
 pub mod pkce;
 pub mod profile_name;

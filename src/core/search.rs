@@ -2,17 +2,25 @@
 //!
 //! # Matching
 //! A query is split into words on whitespace; a row matches when **every** word matches
-//! (`prod admin`). A word matches a row when it fuzzy-matches (as a subsequence, ignoring ASCII
-//! case only, scored by `fuzzy-matcher`'s [`SkimMatcherV2`]) one of the row's fields: the
-//! account name, the account id, the role name, the alias, or one of the tags. The word's score
-//! is its best score over those fields, and the row's text score is the sum over the words.
-//! A word does not match across field boundaries: `prodadmin` does not match
+//! (`prod admin`). A word matches a row when it matches one of the row's fields: the account
+//! name, the account id, the role name, the alias (from config.toml's `[aliases]`), or one of
+//! the tags. A word does not match across field boundaries: `prodadmin` does not match
 //! `payments-prod` / `AdministratorAccess`, while `prod admin` does. This is deliberate:
 //! cross-field scatter (a `p` from the name, an `a` from the role) is noise, and it is what makes
-//! the per-string deduplication below possible.
+//! the per-string deduplication below possible. One exception: a word with a `/` also matches
+//! as `account/role` (the part before the last `/` in the name or id, the rest in the role), so
+//! a pasted `payments-prod/ReadOnlyAccess` finds that row.
 //!
 //! # Ranking
-//! Hits are ordered by `text score + boost(row)`, highest first, ties by catalog order. With an
+//! A word's score in a field is a tier (module `rank`): the whole field, then whole words
+//! (fields split on `-_/.`, case and digit changes), then a word's start, then the initials of
+//! consecutive words (`ro` → `ReadOnlyAccess`), then inside a word; a tier in the account name
+//! (or alias) counts 3×, in the role, id or tags 2× (inside a word: 1× everywhere). A word that
+//! hits no tier falls back to `fuzzy-matcher`'s typo-tolerant [`SkimMatcherV2`] score, capped
+//! below every tier; a word of digits never falls back (ids match as substrings). The word's
+//! score is its best over the fields (or as `account/role`), the row's text score the sum over
+//! the words. Hits are ordered by `text score + boost(row)`, highest first, ties in natural
+//! order of account name then role (`dev-2` before `dev-10`), then catalog order. With an
 //! empty (or all-whitespace) query every row is a hit, ordered by `boost(row)` then catalog
 //! order, so favorites and recents come first (see [`super::frecency::Frecency::boost`]).
 //!
@@ -28,8 +36,8 @@
 //! - stores every distinct field string once (module `fields`): the roles of an account share its
 //!   name and id, and a few permission sets cover all rows, so a word is scored once per
 //!   distinct string (about 2 × accounts + roles) rather than once per row;
-//! - rejects a string before the matcher runs unless the word's characters all occur in it
-//!   (a 64-bit character-class mask) and the word is an ASCII subsequence of it;
+//! - rejects a string before scoring unless the word's characters all occur in it (a 64-bit
+//!   character-class mask) and the word is an ASCII subsequence of it (every tier implies one);
 //! - narrows incrementally: a query that extends the previous one only re-examines the previous
 //!   hits (a longer query can only narrow) and only scores the words that changed (the score of
 //!   the unchanged words is carried); a stack of recent queries makes backspace a cache hit;
@@ -45,6 +53,7 @@
 //! `role_name`, `account_id`); a renderer that escapes or truncates a field must map them.
 
 mod fields;
+mod rank;
 #[cfg(test)]
 mod tests;
 
@@ -54,6 +63,7 @@ use std::ops::Range;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
 use self::fields::{FieldId, Fields, Word, words_of};
+use self::rank::Weight;
 use super::catalog::{Account, Catalog, RoleRef};
 
 /// How many hits get highlight indices as soon as a query is filtered (a tall terminal's list).
@@ -155,6 +165,15 @@ enum Slot {
     Other,
 }
 
+impl Slot {
+    fn weight(self) -> Weight {
+        match self {
+            Slot::Name => Weight::Name,
+            Slot::Id | Slot::Role | Slot::Other => Weight::Role,
+        }
+    }
+}
+
 /// A hit as cached: `text` is the sum of the word scores, `last` the score of the last word
 /// (so the next keystroke can replace it), `score` the text score plus the boost.
 #[derive(Debug, Clone, Copy)]
@@ -184,6 +203,8 @@ pub struct SearchIndex {
     fields: Fields,
     row_fields: Vec<RowFields>,
     extra: Vec<FieldId>,
+    /// Each row's place in natural order (account name, then role): the tie-break of a query.
+    nat: Vec<u32>,
     matcher: SkimMatcherV2,
     /// Queries whose results are cached; each one's query is a prefix of the next one's.
     stack: Vec<Entry>,
@@ -214,6 +235,7 @@ impl Clone for SearchIndex {
             fields: self.fields.clone(),
             row_fields: self.row_fields.clone(),
             extra: self.extra.clone(),
+            nat: self.nat.clone(),
             matcher: matcher(),
             stack: self.stack.clone(),
             hits: self.hits.clone(),
@@ -249,11 +271,13 @@ impl SearchIndex {
             })
             .collect();
         fields.finish();
+        let nat = natural_ranks(&rows);
         Self {
             rows,
             fields,
             row_fields,
             extra,
+            nat,
             matcher: matcher(),
             stack: Vec::new(),
             hits: Vec::new(),
@@ -364,24 +388,28 @@ impl SearchIndex {
             return h;
         };
         for word in words {
-            let mut best: Option<(i64, Slot, Vec<usize>)> = None;
+            let mut best: Option<(i64, Highlight)> = None;
             for (slot, id) in self.fields_of(rf) {
                 let Some(field) = self.fields.get(id) else {
                     continue;
                 };
-                if let Some((score, idx)) = fields::indices(&self.matcher, field, word)
-                    && best.as_ref().is_none_or(|(b, _, _)| score > *b)
-                {
-                    best = Some((score, slot, idx));
+                if let Some((score, idx)) = fields::indices(&self.matcher, field, word) {
+                    let score = rank::weigh(score, slot.weight());
+                    if best.as_ref().is_none_or(|(b, _)| score > *b) {
+                        best = Some((score, Highlight::of(slot, idx)));
+                    }
                 }
             }
-            if let Some((_, slot, idx)) = best {
-                match slot {
-                    Slot::Name => h.name_idx.extend(idx),
-                    Slot::Id => h.id_idx.extend(idx),
-                    Slot::Role => h.role_idx.extend(idx),
-                    Slot::Other => {}
-                }
+            if let Some(split) = &word.split
+                && let Some((score, idx)) = self.split_match(rf, &split.0, &split.1, true)
+                && best.as_ref().is_none_or(|(b, _)| score > *b)
+            {
+                best = Some((score, idx));
+            }
+            if let Some((_, idx)) = best {
+                h.name_idx.extend(idx.name_idx);
+                h.id_idx.extend(idx.id_idx);
+                h.role_idx.extend(idx.role_idx);
             }
         }
         for v in [&mut h.name_idx, &mut h.role_idx, &mut h.id_idx] {
@@ -389,6 +417,42 @@ impl SearchIndex {
             v.dedup();
         }
         h
+    }
+
+    /// How `account/role` matches a row: the account part in the name or the id (weighed as
+    /// the name), plus the role part in the role; an empty part matches anything.
+    fn split_match(
+        &self,
+        rf: RowFields,
+        account: &Word,
+        role: &Word,
+        want_indices: bool,
+    ) -> Option<(i64, Highlight)> {
+        let part = |slot: Slot, id: FieldId, word: &Word, weight: Weight| {
+            let field = self.fields.get(id)?;
+            let (score, idx) = if want_indices {
+                fields::indices(&self.matcher, field, word)?
+            } else {
+                (fields::score(&self.matcher, field, word)?, Vec::new())
+            };
+            Some((rank::weigh(score, weight), Highlight::of(slot, idx)))
+        };
+        let (a, mut h) = if account.is_empty() {
+            (0, Highlight::default())
+        } else {
+            [(Slot::Name, rf.name), (Slot::Id, rf.id)]
+                .into_iter()
+                .filter_map(|(slot, id)| part(slot, id, account, Weight::Name))
+                .max_by_key(|(s, _)| *s)?
+        };
+        let r = if role.is_empty() {
+            0
+        } else {
+            let (r, idx) = part(Slot::Role, rf.role, role, Weight::Role)?;
+            h.role_idx = idx.role_idx;
+            r
+        };
+        Some((a + r, h))
     }
 
     /// The searched fields of a row, in tie-break order.
@@ -421,7 +485,7 @@ impl SearchIndex {
                     ..s
                 })
                 .collect();
-            sort(&mut hits);
+            sort(&mut hits, None);
             return hits;
         }
         self.score_words(all, 0, words, boost)
@@ -493,7 +557,7 @@ impl SearchIndex {
                 row: cand.row,
             });
         }
-        sort(&mut out);
+        sort(&mut out, Some(&self.nat));
         out
     }
 
@@ -501,20 +565,29 @@ impl SearchIndex {
     /// distinct field).
     fn best_score(&self, rf: RowFields, word: &Word, memo: &mut [i64]) -> Option<i64> {
         let mut best = None;
-        for (_, id) in self.fields_of(rf) {
-            let Some(slot) = memo.get_mut(id as usize) else {
+        for (slot, id) in self.fields_of(rf) {
+            let Some(cell) = memo.get_mut(id as usize) else {
                 continue;
             };
-            if *slot == UNKNOWN {
-                *slot = self
+            if *cell == UNKNOWN {
+                *cell = self
                     .fields
                     .get(id)
                     .and_then(|f| fields::score(&self.matcher, f, word))
                     .unwrap_or(NO_MATCH);
             }
-            if *slot != NO_MATCH && best.is_none_or(|b| *slot > b) {
-                best = Some(*slot);
+            if *cell != NO_MATCH {
+                let score = rank::weigh(*cell, slot.weight());
+                if best.is_none_or(|b| score > b) {
+                    best = Some(score);
+                }
             }
+        }
+        if let Some(split) = &word.split
+            && let Some((score, _)) = self.split_match(rf, &split.0, &split.1, false)
+            && best.is_none_or(|b| score > b)
+        {
+            best = Some(score);
         }
         best
     }
@@ -552,7 +625,44 @@ impl SearchIndex {
     }
 }
 
-/// Best first, ties by catalog order.
-fn sort(hits: &mut [Scored]) {
-    hits.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.row.cmp(&b.row)));
+/// Best first; ties by natural order when `nat` is given (a query), then catalog order.
+fn sort(hits: &mut [Scored], nat: Option<&[u32]>) {
+    let place = |row: u32| nat.and_then(|n| n.get(row as usize)).copied().unwrap_or(0);
+    hits.sort_unstable_by(|a, b| {
+        b.score
+            .cmp(&a.score)
+            .then(place(a.row).cmp(&place(b.row)))
+            .then(a.row.cmp(&b.row))
+    });
+}
+
+/// Each row's place when the rows are sorted by account name, then role, in natural order
+/// (`dev-2` before `dev-10`), then catalog order.
+fn natural_ranks(rows: &[SearchRow]) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&rows[a], &rows[b]);
+        crate::core::natural::natural_cmp(&x.account_name, &y.account_name)
+            .then_with(|| crate::core::natural::natural_cmp(&x.role_name, &y.role_name))
+            .then(a.cmp(&b))
+    });
+    let mut nat = vec![0; rows.len()];
+    for (place, row) in order.into_iter().enumerate() {
+        nat[row] = u32::try_from(place).unwrap_or(u32::MAX);
+    }
+    nat
+}
+
+impl Highlight {
+    /// The char positions `idx` in the displayed field `slot` (nothing for alias and tags).
+    fn of(slot: Slot, idx: Vec<usize>) -> Self {
+        let mut h = Self::default();
+        match slot {
+            Slot::Name => h.name_idx = idx,
+            Slot::Id => h.id_idx = idx,
+            Slot::Role => h.role_idx = idx,
+            Slot::Other => {}
+        }
+        h
+    }
 }

@@ -11,6 +11,7 @@ mod common;
 
 mod chains;
 mod runtime;
+mod search_ranking;
 mod terminal_restore;
 mod tmux_e2e;
 mod ui_snapshots;

@@ -18,7 +18,6 @@ use super::requests::Requests;
 
 mod catalog_view;
 mod modal;
-mod natural;
 mod sessions;
 mod settings;
 mod sso_role_arn;
@@ -133,7 +132,7 @@ impl AppState {
         settings: AppSettings,
         keymap: Keymap,
     ) -> Self {
-        let list = CatalogView::new(catalog, &settings.chains);
+        let list = CatalogView::new(catalog, &settings.chains, &settings.aliases);
         let mut state = Self {
             screen: Screen::SignIn,
             focus: Focus::Roles,

@@ -11,6 +11,8 @@ use std::collections::HashMap;
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
+use super::rank;
+
 /// The id of a distinct field string in a [`Fields`] table.
 pub(super) type FieldId = u32;
 
@@ -23,6 +25,8 @@ pub(super) struct Field {
     mask: u64,
     /// The ASCII-lowercased bytes, when the string is ASCII (for the subsequence check).
     folded: Option<Box<[u8]>>,
+    /// The ASCII-lowercased bytes, always (for the tiers of [`rank`]).
+    lower: Box<[u8]>,
 }
 
 /// One word of a query, prepared for the cheap checks.
@@ -32,15 +36,35 @@ pub(super) struct Word {
     pub(super) text: String,
     mask: u64,
     folded: Option<Vec<u8>>,
+    lower: Vec<u8>,
+    /// All ASCII digits: matches only as a substring, never fuzzily.
+    digits: bool,
+    /// `account/role` (split at the last `/`), as typed or pasted.
+    pub(super) split: Option<Box<(Word, Word)>>,
 }
 
 impl Word {
     pub(super) fn new(text: &str) -> Self {
+        let mut word = Self::plain(text);
+        word.split = text
+            .rsplit_once('/')
+            .map(|(account, role)| Box::new((Self::plain(account), Self::plain(role))));
+        word
+    }
+
+    fn plain(text: &str) -> Self {
         Self {
             text: text.to_owned(),
             mask: mask_of(text),
             folded: fold(text),
+            lower: text.to_ascii_lowercase().into_bytes(),
+            digits: !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()),
+            split: None,
         }
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.text.is_empty()
     }
 }
 
@@ -67,6 +91,7 @@ impl Fields {
             text: text.into(),
             mask: mask_of(text),
             folded: fold(text),
+            lower: text.to_ascii_lowercase().into_bytes().into(),
         });
         self.ids.insert(text.into(), id);
         id
@@ -102,24 +127,50 @@ pub(super) fn may_match(field: &Field, word: &Word) -> bool {
     }
 }
 
-/// The matcher's score of `word` in `field`, after the cheap checks.
+/// The score of `word` in `field` (a [`rank`] tier, or a clamped fuzzy score; unweighed),
+/// after the cheap checks.
 pub(super) fn score(matcher: &SkimMatcherV2, field: &Field, word: &Word) -> Option<i64> {
-    if !may_match(field, word) {
-        return None;
-    }
-    matcher.fuzzy_match(&field.text, &word.text)
+    matched(matcher, field, word, false).map(|(s, _)| s)
 }
 
-/// The matcher's score of `word` in `field` and the matched char positions.
+/// The score of `word` in `field` and the matched char positions.
 pub(super) fn indices(
     matcher: &SkimMatcherV2,
     field: &Field,
     word: &Word,
 ) -> Option<(i64, Vec<usize>)> {
+    matched(matcher, field, word, true)
+}
+
+fn matched(
+    matcher: &SkimMatcherV2,
+    field: &Field,
+    word: &Word,
+    want_indices: bool,
+) -> Option<(i64, Vec<usize>)> {
     if !may_match(field, word) {
         return None;
     }
-    matcher.fuzzy_indices(&field.text, &word.text)
+    if let Some((score, span)) = rank::tier(field.text.as_bytes(), &field.lower, &word.lower) {
+        let idx = if want_indices {
+            rank::char_positions(&field.text, &span)
+        } else {
+            Vec::new()
+        };
+        return Some((score, idx));
+    }
+    if word.digits {
+        return None;
+    }
+    if want_indices {
+        matcher
+            .fuzzy_indices(&field.text, &word.text)
+            .map(|(s, idx)| (rank::fuzzy(s), idx))
+    } else {
+        matcher
+            .fuzzy_match(&field.text, &word.text)
+            .map(|s| (rank::fuzzy(s), Vec::new()))
+    }
 }
 
 /// A 64-bit set of character classes: letters a–z (ASCII case folded) and digits get a bit
@@ -203,7 +254,12 @@ mod tests {
             let f = field(t);
             for w in words {
                 let word = Word::new(w);
-                let real = matcher.fuzzy_match(t, w).is_some();
+                let digits = w.bytes().all(|b| b.is_ascii_digit());
+                let real = if digits {
+                    t.contains(w)
+                } else {
+                    matcher.fuzzy_match(t, w).is_some()
+                };
                 if real {
                     assert!(may_match(&f, &word), "{w:?} in {t:?} was rejected");
                 }

@@ -1,4 +1,3 @@
-use fuzzy_matcher::FuzzyMatcher;
 use pretty_assertions::assert_eq;
 
 use super::*;
@@ -365,26 +364,29 @@ fn generated_rows(n: usize, seed: u64) -> Vec<SearchRow> {
     rows
 }
 
-/// The results by brute force: every word against every field with the matcher, no
-/// prefilter, no cache.
+/// The results by brute force: each row scored alone (its own index, so no shared memo, no
+/// cache), sorted by score, then natural order of name and role, then catalog order.
 fn oracle(rows: &[SearchRow], query: &str, boost: &dyn Fn(usize) -> i64) -> Vec<(usize, i64)> {
-    let matcher = SkimMatcherV2::default().ignore_case();
     let mut out: Vec<(usize, i64)> = rows
         .iter()
         .enumerate()
         .filter_map(|(i, r)| {
-            let mut total = 0;
-            for word in query.split_whitespace() {
-                let fields = [&r.account_name, &r.account_id, &r.role_name]
-                    .into_iter()
-                    .chain(r.alias.as_ref())
-                    .chain(&r.tags);
-                total += fields.filter_map(|f| matcher.fuzzy_match(f, word)).max()?;
-            }
-            Some((i, total + boost(i)))
+            let mut alone = SearchIndex::new(vec![r.clone()]);
+            let hit = alone.filter(query, &|_| boost(i)).first()?.score;
+            Some((i, hit))
         })
         .collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    if query.trim().is_empty() {
+        out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        return out;
+    }
+    out.sort_by(|a, b| {
+        let (x, y) = (&rows[a.0], &rows[b.0]);
+        b.1.cmp(&a.1)
+            .then_with(|| crate::core::natural::natural_cmp(&x.account_name, &y.account_name))
+            .then_with(|| crate::core::natural::natural_cmp(&x.role_name, &y.role_name))
+            .then(a.0.cmp(&b.0))
+    });
     out
 }
 
@@ -438,4 +440,58 @@ fn clone_and_debug() {
     assert_eq!(index.len(), index.rows().len());
     assert!(!index.is_empty());
     assert!(SearchIndex::new(Vec::new()).is_empty());
+}
+
+#[test]
+fn digits_match_ids_as_substrings_not_spread() {
+    let mut index = SearchIndex::new(vec![
+        row("a", "190203040150", "ReadOnly"),
+        row("b", "123490017777", "ReadOnly"),
+    ]);
+    assert_eq!(rows_of(index.filter("9001", &no_boost)), [1]);
+    let hit = &index.filter("9001", &no_boost)[0];
+    assert_eq!(chars_at("123490017777", &hit.id_idx), "9001");
+}
+
+#[test]
+fn ties_break_in_natural_order() {
+    let mut index = SearchIndex::new(vec![
+        row("payments-dev-10", "111111111111", "ReadOnly"),
+        row("payments-dev-2", "222222222222", "ReadOnly"),
+        row("payments-dev-1", "333333333333", "ReadOnly"),
+    ]);
+    assert_eq!(rows_of(index.filter("payments dev", &no_boost)), [2, 1, 0]);
+}
+
+#[test]
+fn account_slash_role_as_pasted_comes_first() {
+    let mut index = SearchIndex::new(vec![
+        row("payments-prod", "111111111111", "DevOps"),
+        row("payments-prod", "111111111111", "ReadOnlyAccess"),
+        row("payments-dev", "222222222222", "ReadOnlyAccess"),
+    ]);
+    let hits = index
+        .filter("payments-prod/ReadOnlyAccess", &no_boost)
+        .to_vec();
+    assert_eq!(rows_of(&hits), [1]);
+    assert_eq!(
+        chars_at("payments-prod", &hits[0].name_idx),
+        "payments-prod"
+    );
+    assert_eq!(
+        chars_at("ReadOnlyAccess", &hits[0].role_idx),
+        "ReadOnlyAccess"
+    );
+    // The account id works as the account part; a trailing `/` lists the account's roles.
+    assert_eq!(rows_of(index.filter("111111111111/devops", &no_boost)), [0]);
+    assert_eq!(rows_of(index.filter("payments-prod/", &no_boost)), [0, 1]);
+}
+
+#[test]
+fn a_word_in_the_name_beats_the_same_word_in_the_role() {
+    let mut index = SearchIndex::new(vec![
+        row("identity-prod", "111111111111", "DevOps"),
+        row("identity-dev", "222222222222", "ReadOnlyAccess"),
+    ]);
+    assert_eq!(rows_of(index.filter("identity dev", &no_boost)), [1, 0]);
 }

@@ -1,14 +1,15 @@
 //! The catalog as the list shows it: the catalog, its search rows with what each stands for,
 //! the query, the selection and scroll, where the list is on screen, and a listing's progress.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::core::catalog::{Catalog, RoleRef, Roles};
 use crate::core::chain::ChainSpec;
 use crate::core::frecency::Frecency;
 use crate::core::search::{Hit, SearchIndex, SearchRow};
+use crate::core::target::{Matching, resolve};
 
-use super::natural::natural_cmp;
+use crate::core::natural::natural_cmp;
 
 /// What a search row stands for besides its text (kept with it in [`CatalogView`]).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -22,12 +23,22 @@ pub struct RowMeta {
     pub boost: i64,
 }
 
-/// The search rows for a catalog: one per account × role, one per account whose roles are
-/// unavailable, then one per chain (named by the chain, in the role's account).
-fn rows_of(catalog: &Catalog, chains: &[ChainSpec]) -> (Vec<SearchRow>, Vec<RowMeta>) {
+/// The search rows for a catalog: one per account × role (with the `[aliases]` that name it),
+/// one per account whose roles are unavailable, then one per chain (named by the chain, in the
+/// role's account).
+fn rows_of(
+    catalog: &Catalog,
+    chains: &[ChainSpec],
+    aliases: &BTreeMap<String, String>,
+) -> (Vec<SearchRow>, Vec<RowMeta>) {
     let mut rows = Vec::new();
     let mut meta = Vec::new();
-    push_sso_rows(catalog, &mut rows, &mut meta);
+    push_sso_rows(
+        catalog,
+        &aliases_by_role(catalog, aliases),
+        &mut rows,
+        &mut meta,
+    );
     for (i, chain) in chains.iter().enumerate() {
         let Some(role) = chain.role() else {
             continue;
@@ -50,9 +61,35 @@ fn rows_of(catalog: &Catalog, chains: &[ChainSpec]) -> (Vec<SearchRow>, Vec<RowM
     (rows, meta)
 }
 
+/// The alias names of each `(account id, role)` the aliases name exactly, space-separated.
+fn aliases_by_role(
+    catalog: &Catalog,
+    aliases: &BTreeMap<String, String>,
+) -> HashMap<(String, String), String> {
+    let mut by_role: HashMap<(String, String), String> = HashMap::new();
+    for name in aliases.keys() {
+        let Ok(target) = resolve(catalog, name, aliases, Matching::Exact) else {
+            continue;
+        };
+        let names = by_role
+            .entry((target.account.id.to_string(), target.role))
+            .or_default();
+        if !names.is_empty() {
+            names.push(' ');
+        }
+        names.push_str(name);
+    }
+    by_role
+}
+
 /// One row per account × role, in natural order of account name then role (`dev-2` before
 /// `dev-10`): the order of the list past favorites and recents when nothing is typed.
-fn push_sso_rows(catalog: &Catalog, rows: &mut Vec<SearchRow>, meta: &mut Vec<RowMeta>) {
+fn push_sso_rows(
+    catalog: &Catalog,
+    aliases: &HashMap<(String, String), String>,
+    rows: &mut Vec<SearchRow>,
+    meta: &mut Vec<RowMeta>,
+) {
     let mut entries: Vec<_> = catalog.accounts.iter().collect();
     entries.sort_by(|a, b| {
         natural_cmp(&a.account.name, &b.account.name).then_with(|| a.account.id.cmp(&b.account.id))
@@ -64,7 +101,7 @@ fn push_sso_rows(catalog: &Catalog, rows: &mut Vec<SearchRow>, meta: &mut Vec<Ro
                 account_id: a.id.to_string(),
                 account_name: a.name.clone(),
                 role_name: role.to_owned(),
-                alias: None,
+                alias: aliases.get(&(a.id.to_string(), role.to_owned())).cloned(),
                 tags: Vec::new(),
                 arn: format!("arn:aws:iam::{}:role/{role}", a.id),
             });
@@ -122,8 +159,8 @@ pub struct CatalogView {
 }
 
 impl CatalogView {
-    pub fn new(catalog: Catalog, chains: &[ChainSpec]) -> Self {
-        let (rows, meta) = rows_of(&catalog, chains);
+    pub fn new(catalog: Catalog, chains: &[ChainSpec], aliases: &BTreeMap<String, String>) -> Self {
+        let (rows, meta) = rows_of(&catalog, chains, aliases);
         Self {
             catalog,
             search: SearchIndex::new(rows),
@@ -142,8 +179,13 @@ impl CatalogView {
     }
 
     /// Replaces the catalog and its rows (boosts and hits are stale until recomputed).
-    pub fn set_catalog(&mut self, catalog: Catalog, chains: &[ChainSpec]) {
-        let (rows, meta) = rows_of(&catalog, chains);
+    pub fn set_catalog(
+        &mut self,
+        catalog: Catalog,
+        chains: &[ChainSpec],
+        aliases: &BTreeMap<String, String>,
+    ) {
+        let (rows, meta) = rows_of(&catalog, chains, aliases);
         self.catalog = catalog;
         self.search = SearchIndex::new(rows);
         self.meta = meta;

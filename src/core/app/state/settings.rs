@@ -1,5 +1,6 @@
 //! Settings from config.toml's `[app]` and `[[actions]]`, as the app uses them.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crate::core::action::{ActionCommand, ActionFields};
@@ -26,6 +27,8 @@ pub struct AppSettings {
     pub confirm_quit: bool,
     /// Whether copying (OSC 52) can work in this terminal.
     pub clipboard: Clipboard,
+    /// `[aliases]` from config.toml (name → `account/role`), searchable in the list.
+    pub aliases: BTreeMap<String, String>,
 }
 
 impl Default for AppSettings {
@@ -40,6 +43,7 @@ impl Default for AppSettings {
             chains: Vec::new(),
             confirm_quit: true,
             clipboard: Clipboard::Unknown,
+            aliases: BTreeMap::new(),
         }
     }
 }

@@ -39,7 +39,9 @@ pub(super) fn set_catalog(state: &mut AppState, catalog: Catalog) {
         state.list.offset = 0;
         None
     };
-    state.list.set_catalog(catalog, &state.settings.chains);
+    state
+        .list
+        .set_catalog(catalog, &state.settings.chains, &state.settings.aliases);
     reorder(state, keep);
 }
 
