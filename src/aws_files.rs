@@ -12,10 +12,10 @@
 //! | [`write`] | read-modify-write under a lock, atomically, 0600, through symlinks |
 
 pub mod command_line;
-pub mod ini_check;
+pub(crate) mod ini_check;
 pub mod ini_edit;
 pub mod populate;
-pub mod sso_session;
+pub(crate) mod sso_session;
 pub use crate::core::profile_name;
 pub mod write;
 

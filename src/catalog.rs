@@ -47,16 +47,16 @@
 //! # }
 //! ```
 
-pub mod cache;
-pub mod error;
-pub mod fetch;
-pub mod lister;
-pub mod options;
-pub mod pacer;
-pub mod progress;
-pub mod queue;
-pub mod refresh;
-pub mod retry;
+pub(crate) mod cache;
+pub(crate) mod error;
+pub(crate) mod fetch;
+pub(crate) mod lister;
+pub(crate) mod options;
+pub(crate) mod pacer;
+pub(crate) mod progress;
+pub(crate) mod queue;
+pub(crate) mod refresh;
+pub(crate) mod retry;
 
 pub use crate::core::listing::{CatalogEvent, ListSummary, replace_roles};
 pub use cache::{CacheLoad, CatalogCache};

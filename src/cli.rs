@@ -6,25 +6,25 @@
 #[macro_use]
 pub mod output;
 
-pub mod action_cmd;
-pub mod app_cmd;
-pub mod console_cmd;
-pub mod context;
-pub mod credential_process_cmd;
-pub mod demo_cmd;
-pub mod emulator_cmd;
-pub mod env_cmd;
-pub mod exec_cmd;
-pub mod init_cmd;
-pub mod list_cmd;
-pub mod login_cmd;
-pub mod logout_cmd;
-pub mod populate_cmd;
-pub mod setup_cmd;
-pub mod status_cmd;
-pub mod stderr_reporter;
-pub mod whoami_cmd;
-pub mod write_cmd;
+pub(crate) mod action_cmd;
+pub(crate) mod app_cmd;
+pub(crate) mod console_cmd;
+pub(crate) mod context;
+pub(crate) mod credential_process_cmd;
+pub(crate) mod demo_cmd;
+pub(crate) mod emulator_cmd;
+pub(crate) mod env_cmd;
+pub(crate) mod exec_cmd;
+pub(crate) mod init_cmd;
+pub(crate) mod list_cmd;
+pub(crate) mod login_cmd;
+pub(crate) mod logout_cmd;
+pub(crate) mod populate_cmd;
+pub(crate) mod setup_cmd;
+pub(crate) mod status_cmd;
+pub(crate) mod stderr_reporter;
+pub(crate) mod whoami_cmd;
+pub(crate) mod write_cmd;
 
 use std::path::PathBuf;
 

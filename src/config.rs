@@ -9,7 +9,7 @@
 //! | [`profile_map`] | which profile or sso-session a section is, as botocore names them |
 
 pub mod aws_config;
-pub mod chains;
+pub(crate) mod chains;
 pub mod file;
 pub mod ini;
 pub mod profile_map;

@@ -30,29 +30,29 @@
 //! | [`frecency`] | favorites and recents, and the search boost they give |
 //! | [`natural`] | natural order for names people read (`dev-2` before `dev-10`) |
 
-pub mod action;
+pub(crate) mod action;
 pub mod app;
 pub mod catalog;
 pub mod chain;
-pub mod clock_skew;
-pub mod countdown;
+pub(crate) mod clock_skew;
+pub(crate) mod countdown;
 pub mod credentials;
-pub mod exports;
+pub(crate) mod exports;
 pub mod frecency;
-pub mod idc_error;
+pub(crate) mod idc_error;
 pub mod ids;
-pub mod listing;
-pub mod natural;
-pub mod partition;
-pub mod pkce;
+pub(crate) mod listing;
+pub(crate) mod natural;
+pub(crate) mod partition;
+pub(crate) mod pkce;
 pub mod profile_name;
-pub mod rate;
-pub mod region;
+pub(crate) mod rate;
+pub(crate) mod region;
 pub mod search;
 pub mod signin;
 pub mod sso;
-pub mod start_url;
-pub mod target;
-pub mod template;
-pub mod terminal_text;
+pub(crate) mod start_url;
+pub(crate) mod target;
+pub(crate) mod template;
+pub(crate) mod terminal_text;
 pub mod time_bounds;

@@ -22,26 +22,26 @@
 //! | [`network`] | the listener and connections that the network-down fault cuts |
 //! | [`store`], [`clock`], [`ids`], [`aws_error`], [`api`] | state, time, identifiers, error shapes, API names |
 
-pub mod admin;
-pub mod api;
-pub mod authorize;
-pub mod aws_error;
-pub mod clock;
-pub mod faults;
-pub mod federation;
-pub mod ids;
-pub mod mfa;
-pub mod network;
+pub(crate) mod admin;
+pub(crate) mod api;
+pub(crate) mod authorize;
+pub(crate) mod aws_error;
+pub(crate) mod clock;
+pub(crate) mod faults;
+pub(crate) mod federation;
+pub(crate) mod ids;
+pub(crate) mod mfa;
+pub(crate) mod network;
 pub mod oidc;
 pub mod org;
 pub mod org_generate;
-pub mod portal;
+pub(crate) mod portal;
 pub mod server;
 pub mod shared;
 pub mod sigv4;
 pub mod store;
-pub mod sts;
-pub mod trust;
+pub(crate) mod sts;
+pub(crate) mod trust;
 
 pub use api::Api;
 pub use faults::Faults;

@@ -11,10 +11,10 @@
 //! | [`subshell`] | a shell or command run with a role's credentials in its environment |
 //! | [`console`] | the AWS console sign-in URL from role credentials (the federation endpoint) |
 
-pub mod chain;
-pub mod console;
-pub mod pkce;
-pub mod role_credentials;
+pub(crate) mod chain;
+pub(crate) mod console;
+pub(crate) mod pkce;
+pub(crate) mod role_credentials;
 pub mod signin;
-pub mod subshell;
+pub(crate) mod subshell;
 pub mod tokens;

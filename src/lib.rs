@@ -26,6 +26,8 @@
 //! | [`workspace`] | the use cases: TARGET → credentials → hand-over, for the subcommands and the app |
 //! | [`aws_files`] | writing `~/.aws/credentials` profiles and `~/.aws/config`'s managed block, byte-preserving |
 
+#![warn(unreachable_pub)]
+
 pub mod adapters;
 pub mod aws_files;
 pub mod catalog;

@@ -11,7 +11,7 @@
 //! - [`redact`]: every formatted line passes through a scrubber for secret-shaped values before
 //!   it is written.
 
-pub mod redact;
+pub(crate) mod redact;
 
 use std::fs::OpenOptions;
 use std::io::Write;

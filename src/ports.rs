@@ -14,9 +14,9 @@
 
 pub mod clock;
 pub mod identity_center;
-pub mod mfa_prompt;
+pub(crate) mod mfa_prompt;
 pub mod opener;
 pub mod reporter;
 pub mod secret_store;
-pub mod signin_view;
-pub mod sts;
+pub(crate) mod signin_view;
+pub(crate) mod sts;

@@ -10,12 +10,12 @@
 //! | [`stop`] | the stop signals and their numbers |
 //! | [`event_loop`] | `run`: the loop itself, generic over backend and input stream |
 
-pub mod debug_panic;
-pub mod event_loop;
-pub mod input;
-pub mod services;
-pub mod stop;
-pub mod terminal;
+pub(crate) mod debug_panic;
+pub(crate) mod event_loop;
+pub(crate) mod input;
+pub(crate) mod services;
+pub(crate) mod stop;
+pub(crate) mod terminal;
 
 pub use event_loop::{RunOptions, run};
 pub use services::Services;

@@ -18,19 +18,19 @@
 //! | [`exports_overlay`] | the export lines, secrets masked |
 //! | [`prompt_overlay`] | the MFA code question and the "assume another role" form |
 
-pub mod big_text;
-pub mod catalog_screen;
-pub mod detail_pane;
-pub mod exports_overlay;
-pub mod handover_menu;
-pub mod header;
-pub mod help_overlay;
+pub(crate) mod big_text;
+pub(crate) mod catalog_screen;
+pub(crate) mod detail_pane;
+pub(crate) mod exports_overlay;
+pub(crate) mod handover_menu;
+pub(crate) mod header;
+pub(crate) mod help_overlay;
 pub mod layout;
-pub mod prompt_overlay;
-pub mod sessions_panel;
-pub mod signin_screen;
-pub mod status_bar;
-pub mod text;
+pub(crate) mod prompt_overlay;
+pub(crate) mod sessions_panel;
+pub(crate) mod signin_screen;
+pub(crate) mod status_bar;
+pub(crate) mod text;
 pub mod theme;
 
 use std::time::SystemTime;

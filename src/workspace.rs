@@ -29,14 +29,14 @@ use crate::paths::Paths;
 use crate::ports::clock::Clock;
 use crate::session_store::SessionStore;
 
-pub mod chain;
-pub mod console;
-pub mod error;
-pub mod obtain;
-pub mod profile;
-pub mod sign_in;
-pub mod sso;
-pub mod target;
+pub(crate) mod chain;
+pub(crate) mod console;
+pub(crate) mod error;
+pub(crate) mod obtain;
+pub(crate) mod profile;
+pub(crate) mod sign_in;
+pub(crate) mod sso;
+pub(crate) mod target;
 
 pub use crate::ports::reporter::Reporter;
 pub use error::WorkspaceError;

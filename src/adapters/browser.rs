@@ -13,11 +13,11 @@ use crate::ports::opener::{OpenError, Opener, check_web_url};
 use crate::secret::Secret;
 
 /// Where the private redirect pages go, under the state directory.
-pub const PAGES_DIR: &str = "console";
+pub(crate) const PAGES_DIR: &str = "console";
 
 /// Opens URLs in the system browser when one can be used here.
 #[derive(Debug, Clone, Default)]
-pub struct SystemBrowser {
+pub(crate) struct SystemBrowser {
     /// A browser can be shown here ([`browser_available`], from the environment read at start).
     available: bool,
     /// rolecall's state directory, where the private redirect pages go.
@@ -26,15 +26,13 @@ pub struct SystemBrowser {
 
 impl SystemBrowser {
     /// The browser as the environment and the paths say.
-    pub fn new(env: &Environment, paths: &Paths) -> Self {
+    pub(crate) fn new(env: &Environment, paths: &Paths) -> Self {
         Self {
             available: env.browser_available(),
             state_dir: Some(paths.state_dir.clone()),
         }
     }
 }
-
-pub use crate::environment::browser_available;
 
 impl Opener for SystemBrowser {
     fn can_open(&self) -> bool {
@@ -67,7 +65,7 @@ fn launch(url: &str) -> Result<(), OpenError> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::environment::browser_available;
 
     fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
         move |k| {

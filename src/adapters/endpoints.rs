@@ -6,7 +6,7 @@ use crate::environment::Environment;
 
 /// The services rolecall talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Service {
+pub(crate) enum Service {
     SsoOidc,
     Sso,
     Sts,

@@ -2,7 +2,7 @@
 
 /// `id -un`: the login name of this process's user (asks NSS as `whoami` does, so LDAP and
 /// sssd users are found too).
-pub fn login_name() -> Option<String> {
+pub(crate) fn login_name() -> Option<String> {
     let out = std::process::Command::new("id")
         .arg("-un")
         .stdin(std::process::Stdio::null())

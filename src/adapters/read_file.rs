@@ -9,15 +9,15 @@ use std::path::Path;
 
 /// The cap for configuration-like files: `config.toml`, `~/.aws/config`, `~/.aws/credentials`,
 /// the file secret store, the SSO token cache.
-pub const CONFIG_LIMIT: u64 = 16 * 1024 * 1024;
+pub(crate) const CONFIG_LIMIT: u64 = 16 * 1024 * 1024;
 
 /// The cap for the catalog cache (tens of thousands of accounts fit in a few MB).
-pub const CACHE_LIMIT: u64 = 64 * 1024 * 1024;
+pub(crate) const CACHE_LIMIT: u64 = 64 * 1024 * 1024;
 
 /// Why a file was refused. It is the `io::Error`'s inner error, so a caller's message reads
 /// `cannot read PATH: not a regular file …`.
 #[derive(Debug, thiserror::Error)]
-pub enum Refused {
+pub(crate) enum Refused {
     #[error("not a regular file (a FIFO, a device or a directory); refusing to read it")]
     NotRegular,
     #[error("larger than {} MiB; refusing to read it", .0 / (1024 * 1024))]
@@ -36,7 +36,7 @@ fn is_refused(e: &io::Error) -> bool {
 
 /// The bytes of `path`, a regular file of at most `limit` bytes. A missing file is
 /// `ErrorKind::NotFound`, as with `std::fs::read`.
-pub fn read(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+pub(crate) fn read(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     // Looked at before opening: opening a FIFO for reading blocks until a writer comes.
     if !std::fs::metadata(path)?.is_file() {
         return Err(refused(Refused::NotRegular));
@@ -60,7 +60,7 @@ pub fn read(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
 
 /// [`read`] as UTF-8 text (`ErrorKind::InvalidData` otherwise, as with
 /// `std::fs::read_to_string`).
-pub fn read_text(path: &Path, limit: u64) -> io::Result<String> {
+pub(crate) fn read_text(path: &Path, limit: u64) -> io::Result<String> {
     String::from_utf8(read(path, limit)?).map_err(|_| {
         io::Error::new(
             io::ErrorKind::InvalidData,

@@ -14,12 +14,12 @@ use std::time::{Duration, SystemTime};
 use crate::secret::Secret;
 
 /// How long a page is kept for the browser to read it.
-pub const PAGE_LIFETIME: Duration = Duration::from_secs(60);
+pub(crate) const PAGE_LIFETIME: Duration = Duration::from_secs(60);
 const PREFIX: &str = "console-";
 const SUFFIX: &str = ".html";
 
 /// The page that redirects to `url`: the URL escaped for an HTML attribute and for a script.
-pub fn page(url: &str) -> Secret<String> {
+pub(crate) fn page(url: &str) -> Secret<String> {
     let attribute = html_escape(url);
     let script = serde_json::to_string(url)
         .unwrap_or_default()
@@ -53,7 +53,7 @@ fn html_escape(text: &str) -> String {
 
 /// Writes a page redirecting to `url` into `dir` (created 0700, and made 0700 if it was not),
 /// after removing pages older than [`PAGE_LIFETIME`]. Returns the page's path.
-pub fn write(dir: &Path, url: &Secret<String>) -> io::Result<PathBuf> {
+pub(crate) fn write(dir: &Path, url: &Secret<String>) -> io::Result<PathBuf> {
     super::atomic_file::create_private_dir(dir)?;
     #[cfg(unix)]
     {
@@ -73,7 +73,7 @@ pub fn write(dir: &Path, url: &Secret<String>) -> io::Result<PathBuf> {
 }
 
 /// Removes this module's pages in `dir` last modified more than [`PAGE_LIFETIME`] before `now`.
-pub fn remove_old_pages(dir: &Path, now: SystemTime) {
+pub(crate) fn remove_old_pages(dir: &Path, now: SystemTime) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };

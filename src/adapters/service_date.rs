@@ -13,7 +13,7 @@ use crate::core::{clock_skew, time_bounds};
 
 /// The service's time and ours, read together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ClockReading {
+pub(crate) struct ClockReading {
     pub service: SystemTime,
     pub local: SystemTime,
 }
@@ -21,16 +21,16 @@ pub struct ClockReading {
 /// Records the `Date` header of the last answer it saw. Clone it into a call's customization
 /// and read it after the call.
 #[derive(Debug, Clone, Default)]
-pub struct ServiceDate(Arc<Mutex<Option<ClockReading>>>);
+pub(crate) struct ServiceDate(Arc<Mutex<Option<ClockReading>>>);
 
 impl ServiceDate {
     /// The reading of the last answer with a valid `Date` header.
-    pub fn reading(&self) -> Option<ClockReading> {
+    pub(crate) fn reading(&self) -> Option<ClockReading> {
         *self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// `expires_at`, stated in the service's time, in ours (as it is without a reading).
-    pub fn to_local(&self, expires_at: SystemTime) -> SystemTime {
+    pub(crate) fn to_local(&self, expires_at: SystemTime) -> SystemTime {
         let Some(reading) = self.reading() else {
             return expires_at;
         };
@@ -46,14 +46,19 @@ impl ServiceDate {
 
     /// An expiry the service stated, in our time and no further ahead than `longest` (see
     /// [`believed`]).
-    pub fn expiry(&self, expires_at: SystemTime, longest: Duration, what: &str) -> SystemTime {
+    pub(crate) fn expiry(
+        &self,
+        expires_at: SystemTime,
+        longest: Duration,
+        what: &str,
+    ) -> SystemTime {
         believed(self.to_local(expires_at), longest, what)
     }
 }
 
 /// `expires_at` as far as it is believed: a service that says `what` lasts longer than
 /// `longest` from now (the year 10001, say) is cut back to `longest`, with a warning in the log.
-pub fn believed(expires_at: SystemTime, longest: Duration, what: &str) -> SystemTime {
+pub(crate) fn believed(expires_at: SystemTime, longest: Duration, what: &str) -> SystemTime {
     let bounded = time_bounds::bound_expiry(expires_at, SystemTime::now(), longest);
     if bounded.clamped {
         tracing::warn!(
@@ -91,7 +96,7 @@ impl Intercept for ServiceDate {
 }
 
 /// An RFC 7231 `Date` (`Sun, 06 Nov 1994 08:49:37 GMT`).
-pub fn parse_http_date(text: &str) -> Option<SystemTime> {
+pub(crate) fn parse_http_date(text: &str) -> Option<SystemTime> {
     let format = time::macros::format_description!(
         "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
     );

@@ -12,14 +12,14 @@ use crate::core::terminal_text::{Shown, shown};
 use crate::ports::signin_view::SignInView;
 
 /// Prints the code and URL on stderr, where a person reads them.
-pub struct TerminalSignInView {
+pub(crate) struct TerminalSignInView {
     bold: bool,
     shown_code: bool,
 }
 
 impl TerminalSignInView {
     /// `bold`: the code in bold (a terminal, colours allowed).
-    pub fn new(bold: bool) -> Self {
+    pub(crate) fn new(bold: bool) -> Self {
         Self {
             bold,
             shown_code: false,
@@ -90,7 +90,7 @@ fn browser_text(url: &str, opened: bool) -> String {
 
 /// Shows the device code and URL on stderr, one escaped line each.
 #[derive(Default)]
-pub struct OneLineSignInView {
+pub(crate) struct OneLineSignInView {
     shown_code: bool,
 }
 

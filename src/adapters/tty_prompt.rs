@@ -9,7 +9,7 @@ use crate::ports::mfa_prompt::{MfaPrompt, NoCode, check_code};
 use crate::secret::Secret;
 
 /// Asks for MFA codes on the terminal (or reads a piped one).
-pub struct TtyPrompt;
+pub(crate) struct TtyPrompt;
 
 impl MfaPrompt for TtyPrompt {
     fn ask(&self, chain: &str, serial: &str) -> Result<Secret<String>, NoCode> {

@@ -64,7 +64,7 @@ fn is_name_char(c: char) -> bool {
 
 /// Checks a `key = value` setting before it is written. The error names the key, never the
 /// value (it may be a secret).
-pub fn check_setting(key: &str, value: &str) -> Result<(), Unwritable> {
+pub(crate) fn check_setting(key: &str, value: &str) -> Result<(), Unwritable> {
     let key_ok = !key.is_empty()
         && key
             .chars()
@@ -87,7 +87,7 @@ pub fn check_setting(key: &str, value: &str) -> Result<(), Unwritable> {
 
 /// Checks a section's name (`default`, `profile NAME`, `sso-session NAME`, a credentials
 /// profile's `NAME`) before it is written.
-pub fn check_section(name: &str) -> Result<(), Unwritable> {
+pub(crate) fn check_section(name: &str) -> Result<(), Unwritable> {
     let why = if name.is_empty() {
         Some("it is empty")
     } else if name == "DEFAULT" {
@@ -112,7 +112,7 @@ pub fn check_section(name: &str) -> Result<(), Unwritable> {
 
 /// Checks a region given on the command line: lowercase letters, digits and single `-`
 /// between them (`eu-west-1`, `us-gov-west-1`).
-pub fn check_region(region: &str) -> Result<Region, RegionError> {
+pub(crate) fn check_region(region: &str) -> Result<Region, RegionError> {
     Region::parse(region)
 }
 

@@ -12,7 +12,7 @@ use crate::core::start_url::StartUrl;
 
 /// What `[sso-session NAME]` is to hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewSsoSession {
+pub(crate) struct NewSsoSession {
     pub name: String,
     pub start_url: StartUrl,
     pub region: Region,
@@ -20,7 +20,7 @@ pub struct NewSsoSession {
 
 /// Whether the file already said the same.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SessionWritten {
+pub(crate) enum SessionWritten {
     /// The section was added or changed.
     Written(Written),
     /// It already named this start URL and region; the file was left alone.
@@ -29,7 +29,7 @@ pub enum SessionWritten {
 
 /// Writes `session` into the config file at `path`, keeping every other byte. An existing
 /// `[sso-session NAME]` naming another start URL or region is refused unless `force`.
-pub fn write_sso_session(
+pub(crate) fn write_sso_session(
     path: &Path,
     session: &NewSsoSession,
     force: bool,

@@ -19,9 +19,9 @@ use crate::core::catalog::{AccountId, Catalog};
 use crate::paths::Paths;
 
 /// What the `format` field says.
-pub const FORMAT: &str = "rolecall-catalog";
+pub(crate) const FORMAT: &str = "rolecall-catalog";
 /// The version this build reads and writes.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 #[derive(Serialize)]
 struct Envelope<'a> {
@@ -190,7 +190,7 @@ impl CatalogCache {
 
 /// `catalog-<session>.json`, the session name reduced to `[A-Za-z0-9._-]`; when that changed
 /// it, a short hash of the real name keeps two sessions apart.
-pub fn file_name(session: &str) -> String {
+pub(crate) fn file_name(session: &str) -> String {
     let clean: String = session
         .chars()
         .map(|c| match c {

@@ -18,7 +18,7 @@ use crate::secret::Secret;
 
 /// What the tasks of one listing share.
 #[derive(Debug)]
-pub struct Ctx<I> {
+pub(crate) struct Ctx<I> {
     pub idc: Arc<I>,
     pub token: Arc<Secret<String>>,
     pub pacer: Arc<Pacer>,
@@ -27,7 +27,7 @@ pub struct Ctx<I> {
 
 /// What a task tells the listing.
 #[derive(Debug)]
-pub enum Report {
+pub(crate) enum Report {
     /// Accounts from one ListAccounts page not seen before; `complete` after the last page.
     /// `rejected`: those of the page whose id is not an account id, left out.
     Accounts {
@@ -43,7 +43,7 @@ pub enum Report {
 
 /// Pages through ListAccounts, queueing every new account for its roles as soon as its page
 /// arrives. Closes the queue after the last page; reports `Fatal` and stops on failure.
-pub async fn page_accounts<I: IdentityCenter>(
+pub(crate) async fn page_accounts<I: IdentityCenter>(
     ctx: &Ctx<I>,
     queue: &RoleQueue,
     reports: &UnboundedSender<Report>,
@@ -144,7 +144,7 @@ fn accounts_error(error: CallError) -> CatalogError {
 /// Takes accounts from the queue and fetches their roles until the queue is closed and
 /// empty. Each account is taken only once it has a pacer slot, so an account prioritized
 /// meanwhile goes next. Stops after reporting `Fatal`.
-pub async fn role_worker<I: IdentityCenter>(
+pub(crate) async fn role_worker<I: IdentityCenter>(
     ctx: Arc<Ctx<I>>,
     queue: Arc<RoleQueue>,
     reports: UnboundedSender<Report>,
@@ -170,7 +170,7 @@ pub async fn role_worker<I: IdentityCenter>(
 /// Every page of one account's roles, in the order AWS returns them. A failure of this
 /// account alone becomes `Roles::Unavailable`; `Unauthorized` and no answer at all until the
 /// deadline (`Unreachable`) are errors.
-pub async fn account_roles<I: IdentityCenter>(
+pub(crate) async fn account_roles<I: IdentityCenter>(
     ctx: &Ctx<I>,
     account_id: &str,
     lane: Lane,

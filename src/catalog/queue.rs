@@ -20,7 +20,7 @@ struct Inner {
 
 /// The queue the role workers take accounts from.
 #[derive(Debug, Default)]
-pub struct RoleQueue {
+pub(crate) struct RoleQueue {
     inner: Mutex<Inner>,
     changed: Notify,
 }
@@ -31,14 +31,14 @@ impl RoleQueue {
     }
 
     /// Empties the queue for a new listing (wanted accounts are kept).
-    pub fn reset(&self) {
+    pub(crate) fn reset(&self) {
         let mut inner = self.lock();
         inner.pending.clear();
         inner.closed = false;
     }
 
     /// Appends newly listed accounts; any the user already asked for go to the front.
-    pub fn push(&self, ids: impl IntoIterator<Item = String>) {
+    pub(crate) fn push(&self, ids: impl IntoIterator<Item = String>) {
         let mut inner = self.lock();
         let wanted = std::mem::take(&mut inner.wanted);
         let mut urgent = Vec::new();
@@ -62,18 +62,18 @@ impl RoleQueue {
     }
 
     /// No more accounts are coming: idle workers may stop.
-    pub fn close(&self) {
+    pub(crate) fn close(&self) {
         self.lock().closed = true;
         self.changed.notify_waiters();
     }
 
     /// The next account, if one is waiting.
-    pub fn pop(&self) -> Option<String> {
+    pub(crate) fn pop(&self) -> Option<String> {
         self.lock().pending.pop_front()
     }
 
     /// Waits until an account is waiting (`true`) or the queue is closed and empty (`false`).
-    pub async fn wait_ready(&self) -> bool {
+    pub(crate) async fn wait_ready(&self) -> bool {
         loop {
             let changed = self.changed.notified();
             tokio::pin!(changed);
@@ -94,7 +94,7 @@ impl RoleQueue {
 
     /// Moves `account_id` to the front. One that is not waiting (not listed yet, or this
     /// listing is over) is remembered and goes first when it is next queued.
-    pub fn prioritize(&self, account_id: &str) {
+    pub(crate) fn prioritize(&self, account_id: &str) {
         let mut inner = self.lock();
         if let Some(i) = inner.pending.iter().position(|id| id == account_id) {
             if let Some(id) = inner.pending.remove(i) {
@@ -111,7 +111,7 @@ impl RoleQueue {
 
     /// Accounts waiting, in the order they will be fetched.
     #[cfg(test)]
-    pub fn snapshot(&self) -> Vec<String> {
+    pub(crate) fn snapshot(&self) -> Vec<String> {
         self.lock().pending.iter().cloned().collect()
     }
 }

@@ -14,11 +14,11 @@ use crate::core::rate::backoff;
 use crate::ports::identity_center::IdcError;
 
 /// How many times a call that got no answer at all is tried.
-pub const NETWORK_ATTEMPTS: u32 = 4;
+pub(crate) const NETWORK_ATTEMPTS: u32 = 4;
 
 /// Why a call ended without a result.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CallError {
+pub(crate) enum CallError {
     /// Not worth retrying (`Unauthorized`, `NotFound`, …).
     Fatal(IdcError),
     /// Still failing with transient errors when the deadline came.
@@ -31,7 +31,7 @@ pub enum CallError {
 
 impl CallError {
     /// A one-line reason for a person: the last error and how long it was retried.
-    pub fn reason(&self) -> String {
+    pub(crate) fn reason(&self) -> String {
         match self {
             CallError::Fatal(e) => e.to_string(),
             CallError::GaveUp {
@@ -48,7 +48,7 @@ impl CallError {
 
 /// Where a call waits and how long it may keep trying.
 #[derive(Debug, Clone, Copy)]
-pub struct Attempts<'a> {
+pub(crate) struct Attempts<'a> {
     pub pacer: &'a Pacer,
     pub lane: Lane,
     /// Measured from the first attempt of the account (or page).
@@ -60,7 +60,7 @@ pub struct Attempts<'a> {
 
 impl<'a> Attempts<'a> {
     /// Attempts starting now, with the options' deadline and backoff.
-    pub fn new(pacer: &'a Pacer, lane: Lane, options: &ListOptions) -> Self {
+    pub(crate) fn new(pacer: &'a Pacer, lane: Lane, options: &ListOptions) -> Self {
         Self {
             pacer,
             lane,
@@ -74,7 +74,7 @@ impl<'a> Attempts<'a> {
 
 /// Runs `op` in pacer slots until it succeeds, fails for good, or the deadline passes.
 /// `first` is a slot the caller already holds for the first attempt.
-pub async fn call<T, F, Fut>(
+pub(crate) async fn call<T, F, Fut>(
     attempts: &Attempts<'_>,
     mut first: Option<Permit>,
     mut op: F,

@@ -24,7 +24,7 @@ pub struct ActionArgs {
     pub print: bool,
 }
 
-pub fn run(args: ActionArgs) -> Result<(), CliError> {
+pub(crate) fn run(args: ActionArgs) -> Result<(), CliError> {
     let ctx = super::context::load()?;
     let actions = &ctx.config.file.actions;
     let Some(action) = actions

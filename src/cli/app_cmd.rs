@@ -25,13 +25,13 @@ use crate::ui::theme::Theme;
 use crate::workspace::Workspace;
 
 /// Opens the app on `ctx`'s session `wanted` and runs the exit plan afterwards.
-pub async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError> {
+pub(crate) async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError> {
     run_app_with(ctx, wanted, Vec::new()).await
 }
 
 /// [`run_app`], with `child_env` added to the environment of what the app starts (subshell,
 /// custom actions): the demo points them at its emulator and its throwaway AWS files.
-pub async fn run_app_with(
+pub(crate) async fn run_app_with(
     ctx: Context,
     wanted: Option<&str>,
     child_env: Vec<(String, std::ffi::OsString)>,
@@ -218,7 +218,7 @@ async fn wait_for_a_key() {
 
 /// What happens after the terminal is back: the exports on stdout, a note on stderr.
 /// `shell`: the syntax the exports are printed in.
-pub fn carry_out(plan: ExitPlan, shell: Shell) {
+pub(crate) fn carry_out(plan: ExitPlan, shell: Shell) {
     use std::io::IsTerminal;
     let to_terminal = std::io::stdout().is_terminal();
     let mut out = std::io::stdout().lock();

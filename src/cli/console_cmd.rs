@@ -30,7 +30,7 @@ pub struct ConsoleArgs {
 }
 
 /// Opens (or prints) the console sign-in URL for the target's role.
-pub fn run(args: ConsoleArgs) -> Result<(), CliError> {
+pub(crate) fn run(args: ConsoleArgs) -> Result<(), CliError> {
     let target = args.target.clone().ok_or_else(|| {
         CliError::Usage("console needs a TARGET (account/role or an alias)".into())
     })?;

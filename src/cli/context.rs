@@ -1,7 +1,7 @@
 //! What every subcommand works with: the [`Workspace`] (paths, configuration, the token store,
 //! the environment read at start), built by the composition root ([`crate::compose`]).
 
-pub use crate::workspace::Workspace as Context;
+pub(crate) use crate::workspace::Workspace as Context;
 
 use std::sync::Arc;
 
@@ -21,16 +21,16 @@ impl From<ComposeError> for CliError {
 }
 
 /// [`load`] for reading only (credential-process's fast path: the keyring is not probed).
-pub fn load_to_read() -> Result<Context, CliError> {
+pub(crate) fn load_to_read() -> Result<Context, CliError> {
     Ok(crate::compose::for_reading(Arc::new(StderrReporter))?)
 }
 
 /// Loads configuration and opens the token store; a fallback notice goes to stderr.
-pub fn load() -> Result<Context, CliError> {
+pub(crate) fn load() -> Result<Context, CliError> {
     Ok(for_subcommands(Arc::new(StderrReporter))?)
 }
 
 /// A context for given paths and configuration (the demo's throwaway home).
-pub fn with(paths: Paths, config: Config) -> Context {
+pub(crate) fn with(paths: Paths, config: Config) -> Context {
     for_subcommands_with(paths, config, Arc::new(StderrReporter))
 }

@@ -44,7 +44,7 @@ pub struct CredentialProcessArgs {
 }
 
 /// Prints the role's credentials as credential_process Version 1 JSON.
-pub fn run(args: CredentialProcessArgs) -> Result<(), CliError> {
+pub(crate) fn run(args: CredentialProcessArgs) -> Result<(), CliError> {
     let target = args.target.ok_or_else(|| {
         CliError::Usage("credential-process needs a TARGET (account/role or an alias)".into())
     })?;
@@ -138,7 +138,7 @@ struct Output<'a> {
 }
 
 /// The JSON the AWS CLI reads, one line. It holds the credentials: only ever for stdout.
-pub fn document(credentials: &Credentials) -> Result<Secret<String>, CliError> {
+pub(crate) fn document(credentials: &Credentials) -> Result<Secret<String>, CliError> {
     let expiration = match credentials.expires_at {
         Some(t) => Some(
             expiration(t)
@@ -162,7 +162,7 @@ pub fn document(credentials: &Credentials) -> Result<Secret<String>, CliError> {
 }
 
 /// `2026-11-23T18:04:05Z`: UTC, whole seconds (rounded down, so never later than the truth).
-pub fn expiration(t: SystemTime) -> Option<String> {
+pub(crate) fn expiration(t: SystemTime) -> Option<String> {
     let utc = crate::core::time_bounds::to_date_time(t);
     let utc = utc.replace_nanosecond(0).ok()?;
     utc.format(format_description!(

@@ -11,7 +11,7 @@ use crate::config::file::{ConfigFile, SessionEntry};
 use crate::emulator::{Emulator, Org, org_generate};
 use crate::paths::Paths;
 
-pub async fn run_demo(args: DemoArgs) -> Result<(), CliError> {
+pub(crate) async fn run_demo(args: DemoArgs) -> Result<(), CliError> {
     let mut org = match args.accounts {
         Some(0) => return Err(CliError::Usage("--accounts must be at least 1".into())),
         Some(n) => org_generate::generate(n, 42),
@@ -115,10 +115,10 @@ mfa_serial = "{DEMO_MFA}"
 }
 
 /// The demo's MFA device.
-pub const DEMO_MFA: &str = "arn:aws:iam::482167869816:mfa/demo";
+pub(crate) const DEMO_MFA: &str = "arn:aws:iam::482167869816:mfa/demo";
 
 /// Prints the current code of an emulator MFA device whose secret is derived from its serial.
-pub fn print_mfa_code(serial: &str) -> Result<(), CliError> {
+pub(crate) fn print_mfa_code(serial: &str) -> Result<(), CliError> {
     let device = crate::emulator::org::MfaDevice {
         serial: serial.to_owned(),
         secret: None,

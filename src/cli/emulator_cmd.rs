@@ -6,10 +6,10 @@ use super::{CliError, EmulatorArgs};
 use crate::emulator::{Api, Emulator, Org, org_generate};
 
 /// The organization `rolecall emulator` and `rolecall demo` serve when given no file.
-pub const DEMO_ORG: &str = include_str!("../../assets/demo-org.toml");
+pub(crate) const DEMO_ORG: &str = include_str!("../../assets/demo-org.toml");
 
 /// Builds the org the arguments ask for.
-pub fn org_for(args: &EmulatorArgs) -> Result<Org, CliError> {
+pub(crate) fn org_for(args: &EmulatorArgs) -> Result<Org, CliError> {
     let mut org = match (&args.org, args.accounts) {
         (Some(path), _) => Org::load(path)?,
         (None, Some(0)) => return Err(CliError::Usage("--accounts must be at least 1".into())),
@@ -46,7 +46,7 @@ pub fn org_for(args: &EmulatorArgs) -> Result<Org, CliError> {
 }
 
 /// The `export` lines that point an AWS SDK or the AWS CLI at a running emulator.
-pub fn exports(emulator: &Emulator) -> Vec<String> {
+pub(crate) fn exports(emulator: &Emulator) -> Vec<String> {
     let mut lines = vec![
         format!("export AWS_ENDPOINT_URL={}", emulator.url()),
         format!("export AWS_REGION={}", emulator.region()),
@@ -60,7 +60,7 @@ pub fn exports(emulator: &Emulator) -> Vec<String> {
     lines
 }
 
-pub fn run(args: EmulatorArgs) -> Result<(), CliError> {
+pub(crate) fn run(args: EmulatorArgs) -> Result<(), CliError> {
     let org = org_for(&args)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -85,7 +85,7 @@ pub fn run(args: EmulatorArgs) -> Result<(), CliError> {
 }
 
 /// Resolves on Ctrl-C, SIGTERM or SIGHUP.
-pub async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

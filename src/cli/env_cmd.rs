@@ -26,8 +26,6 @@ impl ShellName {
     }
 }
 
-pub use crate::environment::SHELL_OVERRIDE;
-
 /// Arguments of `rolecall env`.
 #[derive(Debug, clap::Args)]
 pub struct EnvArgs {
@@ -48,7 +46,7 @@ pub struct EnvArgs {
     pub unset: bool,
 }
 
-pub fn run(args: EnvArgs) -> Result<(), CliError> {
+pub(crate) fn run(args: EnvArgs) -> Result<(), CliError> {
     let named = args.shell.map(ShellName::syntax);
     if args.unset {
         // Nothing to read but the shell: no configuration needed.

@@ -26,7 +26,7 @@ pub struct ExecArgs {
     pub command: Vec<OsString>,
 }
 
-pub fn run(args: ExecArgs) -> Result<(), CliError> {
+pub(crate) fn run(args: ExecArgs) -> Result<(), CliError> {
     let ctx = super::context::load()?;
     if let Some(inside) = ctx.env.rolecall_session().filter(|_| !args.nest) {
         return Err(CliError::Usage(format!(

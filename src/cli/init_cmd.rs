@@ -17,7 +17,7 @@ pub struct InitArgs {
 }
 
 /// The snippet for `shell`, ready to eval or source.
-pub fn snippet(shell: ShellName) -> String {
+pub(crate) fn snippet(shell: ShellName) -> String {
     match shell {
         ShellName::Bash => POSIX
             .replace("@SHELL@", "bash")
@@ -30,7 +30,7 @@ pub fn snippet(shell: ShellName) -> String {
     }
 }
 
-pub fn run(args: InitArgs) -> Result<(), CliError> {
+pub(crate) fn run(args: InitArgs) -> Result<(), CliError> {
     super::write_stdout(&snippet(args.shell))
 }
 

@@ -13,7 +13,7 @@ use crate::core::terminal_text::{self, shown};
 
 /// One line of `rolecall list --json`.
 #[derive(Debug, Serialize, PartialEq, Eq)]
-pub struct Row {
+pub(crate) struct Row {
     pub account_id: String,
     pub account_name: String,
     pub role_name: String,
@@ -27,7 +27,7 @@ pub struct Row {
     pub source: Option<String>,
 }
 
-pub fn rows(session: &SsoSession, catalog: &Catalog) -> Vec<Row> {
+pub(crate) fn rows(session: &SsoSession, catalog: &Catalog) -> Vec<Row> {
     catalog
         .rows()
         .map(|(account, role)| Row {
@@ -106,7 +106,7 @@ fn print_table(rows: &[Row], out: &mut impl Write) -> std::io::Result<()> {
     Ok(())
 }
 
-pub async fn run_list(args: ListArgs) -> Result<(), CliError> {
+pub(crate) async fn run_list(args: ListArgs) -> Result<(), CliError> {
     let ctx = super::context::load()?;
     let mut all = Vec::new();
     let mut failure = None;

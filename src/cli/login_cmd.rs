@@ -15,7 +15,7 @@ use crate::ports::opener::Opener;
 use crate::workspace::sign_in::CLIENT_NAME;
 
 /// Chooses the method: `--device-code`, the config, else PKCE where a browser can be opened.
-pub fn choose_method(args: &LoginArgs, configured: SignInMethod, can_open: bool) -> Method {
+pub(crate) fn choose_method(args: &LoginArgs, configured: SignInMethod, can_open: bool) -> Method {
     if args.device_code {
         return Method::DeviceCode;
     }
@@ -27,7 +27,7 @@ pub fn choose_method(args: &LoginArgs, configured: SignInMethod, can_open: bool)
     }
 }
 
-pub async fn run_login(args: LoginArgs) -> Result<(), CliError> {
+pub(crate) async fn run_login(args: LoginArgs) -> Result<(), CliError> {
     let ctx = super::context::load()?;
     let session = ctx.session(args.session.as_deref())?;
     let opener = SystemBrowser::new(&ctx.env, &ctx.paths);

@@ -4,7 +4,7 @@
 use super::{CliError, SessionArgs};
 use crate::ports::identity_center::{IdcError, IdentityCenter};
 
-pub async fn run_logout(args: SessionArgs) -> Result<(), CliError> {
+pub(crate) async fn run_logout(args: SessionArgs) -> Result<(), CliError> {
     let ctx = super::context::load()?;
     for session in ctx.sessions(args.session.as_deref())? {
         let stored = ctx.store.load(&session).unwrap_or(None);

@@ -54,7 +54,7 @@ fn check_flags(args: &PopulateArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-pub fn run(args: PopulateArgs) -> Result<(), CliError> {
+pub(crate) fn run(args: PopulateArgs) -> Result<(), CliError> {
     check_flags(&args)?;
     let ctx = super::context::load()?;
     let session = ctx.session(args.session.as_deref())?;

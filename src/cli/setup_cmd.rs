@@ -33,7 +33,7 @@ pub struct SetupArgs {
     pub login: bool,
 }
 
-pub fn run(args: SetupArgs) -> Result<(), CliError> {
+pub(crate) fn run(args: SetupArgs) -> Result<(), CliError> {
     let paths = Paths::from_env().map_err(|e| CliError::Other(e.to_string()))?;
     let config = Config::load(&paths)?;
     let session = session_from(args.start_url, args.region, args.name, ask)?;

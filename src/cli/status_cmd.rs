@@ -14,7 +14,7 @@ use crate::core::terminal_text::Shown;
 use crate::ports::clock::{Clock, SystemClock};
 use crate::session_store::chain_key;
 
-pub fn run_status(args: SessionArgs) -> Result<(), CliError> {
+pub(crate) fn run_status(args: SessionArgs) -> Result<(), CliError> {
     // Where tokens are kept when no keyring works is said here every time (elsewhere once).
     let ctx =
         crate::compose::for_status(std::sync::Arc::new(super::stderr_reporter::StderrReporter))?;

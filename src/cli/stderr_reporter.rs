@@ -9,7 +9,7 @@ use crate::core::terminal_text::Shown;
 use crate::ports::mfa_prompt::MfaPrompt;
 use crate::ports::reporter::{ListingProgress, Reporter};
 
-pub struct StderrReporter;
+pub(crate) struct StderrReporter;
 
 impl Reporter for StderrReporter {
     fn note(&self, line: &str) {

@@ -22,7 +22,7 @@ pub struct WhoamiArgs {
     pub fresh: bool,
 }
 
-pub fn run(args: WhoamiArgs) -> Result<(), CliError> {
+pub(crate) fn run(args: WhoamiArgs) -> Result<(), CliError> {
     let ctx = super::context::load()?;
     block_on(async move {
         let obtained = ctx

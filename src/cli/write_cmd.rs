@@ -40,7 +40,7 @@ pub struct WriteArgs {
 
 /// The profile's name: `--profile` (sanitised), a chain's own name (unless a template is
 /// given), or the template filled in.
-pub fn profile_name(args: &WriteArgs, obtained: &Obtained) -> Result<String, CliError> {
+pub(crate) fn profile_name(args: &WriteArgs, obtained: &Obtained) -> Result<String, CliError> {
     let name = match obtained.chain.as_deref().filter(|_| args.profile.is_none()) {
         Some(chain) if args.template == DEFAULT_TEMPLATE => sanitize(chain),
         _ => name_from(args, &obtained.session_name, &obtained.target)?,
@@ -80,7 +80,7 @@ fn file_error(e: AwsFilesError) -> CliError {
     }
 }
 
-pub fn run(args: WriteArgs) -> Result<(), CliError> {
+pub(crate) fn run(args: WriteArgs) -> Result<(), CliError> {
     let ctx = super::context::load()?;
     if let Some(region) = &args.region {
         check_region(region).map_err(|e| CliError::Usage(format!("--region: {e}")))?;

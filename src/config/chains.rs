@@ -167,7 +167,7 @@ fn credential_source(value: &str) -> Result<ChainSource, CredentialSourceError> 
 }
 
 /// What the assume-role profiles may point at, besides each other.
-pub struct Known<'a> {
+pub(crate) struct Known<'a> {
     /// The config file, as notices name it.
     pub origin: &'a str,
     /// The identity centers found in the file.
@@ -188,7 +188,7 @@ struct Skip {
 /// identity, instance metadata, a duration STS refuses, a `source_profile` pointing nowhere or
 /// in a circle, a bad ARN) is skipped with a notice `file:line: profile "x" is skipped: why`,
 /// and so is every profile chained from it: the AWS CLI file is not ours to reject.
-pub fn from_aws_profiles(
+pub(crate) fn from_aws_profiles(
     sections: &[Section],
     known: &Known<'_>,
     notices: &mut Vec<String>,

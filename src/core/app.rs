@@ -15,15 +15,15 @@
 //! | [`urgency`] | how close a session is to expiry, for colours and warnings |
 //! | [`update`] | the transitions, by domain: sign-in, listing, credentials, chains, the hand-over, keys, paste |
 
-pub mod command;
-pub mod effect;
-pub mod key;
-pub mod keymap;
+pub(crate) mod command;
+pub(crate) mod effect;
+pub(crate) mod key;
+pub(crate) mod keymap;
 pub mod msg;
-pub mod prompt;
-pub mod requests;
+pub(crate) mod prompt;
+pub(crate) mod requests;
 pub mod state;
-pub mod update;
+pub(crate) mod update;
 pub mod urgency;
 
 pub use command::Command;

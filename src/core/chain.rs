@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub mod advice;
+pub(crate) mod advice;
 pub mod duration;
-pub mod invalid;
-pub mod session_name;
+pub(crate) mod invalid;
+pub(crate) mod session_name;
 
 pub use crate::core::ids::{RoleArn, RoleArnError};
 pub use advice::ChainError;

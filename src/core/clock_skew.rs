@@ -6,11 +6,11 @@ use std::time::{Duration, SystemTime};
 
 /// Differences below this are the `Date` header's one-second resolution and the time the
 /// answer took to arrive, not skew: such expiries are left as they are.
-pub const TOLERANCE: Duration = Duration::from_secs(30);
+pub(crate) const TOLERANCE: Duration = Duration::from_secs(30);
 
 /// How far our clock is behind the service's (negative: ahead), in seconds, when the service
 /// said `service_now` and our clock read `local_now` on receiving it.
-pub fn skew_seconds(service_now: SystemTime, local_now: SystemTime) -> i64 {
+pub(crate) fn skew_seconds(service_now: SystemTime, local_now: SystemTime) -> i64 {
     match service_now.duration_since(local_now) {
         Ok(ahead) => i64::try_from(ahead.as_secs()).unwrap_or(i64::MAX),
         Err(behind) => -i64::try_from(behind.duration().as_secs()).unwrap_or(i64::MAX),
@@ -18,7 +18,7 @@ pub fn skew_seconds(service_now: SystemTime, local_now: SystemTime) -> i64 {
 }
 
 /// `expires_at`, stated in the service's time, in ours.
-pub fn to_local_time(
+pub(crate) fn to_local_time(
     expires_at: SystemTime,
     service_now: SystemTime,
     local_now: SystemTime,

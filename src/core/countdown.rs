@@ -3,12 +3,12 @@
 use std::time::{Duration, SystemTime};
 
 /// Time left from `now` until `until`, `None` once it has passed.
-pub fn remaining(until: SystemTime, now: SystemTime) -> Option<Duration> {
+pub(crate) fn remaining(until: SystemTime, now: SystemTime) -> Option<Duration> {
     until.duration_since(now).ok().filter(|d| !d.is_zero())
 }
 
 /// A short human form of a duration.
-pub fn human(d: Duration) -> String {
+pub(crate) fn human(d: Duration) -> String {
     let s = d.as_secs();
     match s {
         0 => "0s".into(),
@@ -20,7 +20,7 @@ pub fn human(d: Duration) -> String {
 }
 
 /// `in 7h 59m` or `expired`.
-pub fn left(until: SystemTime, now: SystemTime) -> String {
+pub(crate) fn left(until: SystemTime, now: SystemTime) -> String {
     match remaining(until, now) {
         Some(d) => format!("in {}", human(d)),
         None => "expired".into(),
@@ -28,7 +28,7 @@ pub fn left(until: SystemTime, now: SystemTime) -> String {
 }
 
 /// `2026-11-23 18:04 UTC`.
-pub fn utc(t: SystemTime) -> String {
+pub(crate) fn utc(t: SystemTime) -> String {
     let secs = t
         .duration_since(SystemTime::UNIX_EPOCH)
         .map(|d| d.as_secs())

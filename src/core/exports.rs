@@ -4,7 +4,12 @@
 
 use crate::core::credentials::Credentials;
 
+/// The shell whose syntax exports are written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[expect(
+    clippy::enum_variant_names,
+    reason = "PowerShell is the shell's own name"
+)]
 pub enum Shell {
     #[default]
     Posix,
@@ -27,7 +32,7 @@ impl Shell {
 }
 
 /// Every variable the export lines set, so `--unset` clears exactly what `env` set.
-pub const EXPORTED: [&str; 7] = [
+pub(crate) const EXPORTED: [&str; 7] = [
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
     "AWS_SESSION_TOKEN",
@@ -38,7 +43,7 @@ pub const EXPORTED: [&str; 7] = [
 ];
 
 /// Variables that would win over the exported keys, so they are cleared alongside.
-pub const SHADOWING: [&str; 1] = ["AWS_PROFILE"];
+pub(crate) const SHADOWING: [&str; 1] = ["AWS_PROFILE"];
 
 /// Single-quotes a value for the shell.
 fn quote(value: &str, shell: Shell) -> String {
@@ -62,7 +67,7 @@ fn quote(value: &str, shell: Shell) -> String {
 }
 
 /// The line that sets and exports one variable.
-pub fn set_line(shell: Shell, name: &str, value: &str) -> String {
+pub(crate) fn set_line(shell: Shell, name: &str, value: &str) -> String {
     let value = quote(value, shell);
     match shell {
         Shell::Posix => format!("export {name}={value}"),
@@ -72,7 +77,7 @@ pub fn set_line(shell: Shell, name: &str, value: &str) -> String {
 }
 
 /// The line that removes one variable (quietly when it is not set).
-pub fn unset_line(shell: Shell, name: &str) -> String {
+pub(crate) fn unset_line(shell: Shell, name: &str) -> String {
     match shell {
         Shell::Posix => format!("unset {name}"),
         Shell::Fish => format!("set -e {name}"),
@@ -81,7 +86,7 @@ pub fn unset_line(shell: Shell, name: &str) -> String {
 }
 
 /// The lines that clear everything [`export_lines`] sets (`rolecall env --unset`).
-pub fn unset_lines(shell: Shell) -> Vec<String> {
+pub(crate) fn unset_lines(shell: Shell) -> Vec<String> {
     EXPORTED
         .iter()
         .map(|name| unset_line(shell, name))
@@ -98,7 +103,7 @@ fn iso8601(t: std::time::SystemTime) -> Option<String> {
 
 /// The variables, in order. With `masked`, the secret values are replaced by `********`
 /// (for the screen).
-pub fn variables(
+pub(crate) fn variables(
     credentials: &Credentials,
     region: &str,
     masked: bool,
@@ -130,7 +135,7 @@ pub fn variables(
 }
 
 /// One line per variable in the shell's syntax, plus unsetting `AWS_PROFILE` (it would win).
-pub fn export_lines(
+pub(crate) fn export_lines(
     credentials: &Credentials,
     region: &str,
     shell: Shell,

@@ -76,7 +76,7 @@ impl Partition {
 
 /// The console's web hosts in one partition.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConsoleHosts {
+pub(crate) struct ConsoleHosts {
     /// The federation endpoint (`getSigninToken`, `login`).
     pub federation: String,
     /// Where the console opens.
@@ -85,7 +85,7 @@ pub struct ConsoleHosts {
 
 /// The console hosts for credentials of `partition` (`region` names the regional sign-in host
 /// where the partition has no global one). `None` for a partition whose hosts are not known.
-pub fn console_hosts(partition: Partition, region: &str) -> Option<ConsoleHosts> {
+pub(crate) fn console_hosts(partition: Partition, region: &str) -> Option<ConsoleHosts> {
     let (signin, console) = match partition {
         Partition::Aws => ("signin.aws.amazon.com".to_owned(), "console.aws.amazon.com"),
         Partition::UsGov => (

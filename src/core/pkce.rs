@@ -5,14 +5,14 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 
 /// `base64url(sha256(verifier))` without padding.
-pub fn s256_challenge(verifier: &str) -> String {
+pub(crate) fn s256_challenge(verifier: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 
 /// An authorize endpoint that is not a URL.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("bad authorize endpoint {endpoint:?}: {cause}")]
-pub struct AuthorizeUrlError {
+pub(crate) struct AuthorizeUrlError {
     pub endpoint: String,
     #[source]
     pub cause: url::ParseError,
@@ -20,7 +20,7 @@ pub struct AuthorizeUrlError {
 
 /// What the browser's redirect says instead of a code we can use.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum RedirectError {
+pub(crate) enum RedirectError {
     #[error(
         "the browser returned a state that does not match this sign-in (a stale or forged redirect); sign in again"
     )]
@@ -41,7 +41,7 @@ fn returned(error: &str, description: &str) -> String {
 }
 
 /// The URL the browser opens: the OIDC `authorize` endpoint with our parameters.
-pub fn authorize_url(
+pub(crate) fn authorize_url(
     authorize_endpoint: &str,
     client_id: &str,
     redirect_uri: &str,
@@ -69,7 +69,7 @@ pub fn authorize_url(
 }
 
 /// Checks the redirect's query: the `state` must be ours, then a `code` or an `error`.
-pub fn check_redirect(
+pub(crate) fn check_redirect(
     pairs: &[(String, String)],
     expected_state: &str,
 ) -> Result<String, RedirectError> {

@@ -14,12 +14,12 @@
 use std::time::Duration;
 
 /// After a 429, the rate climbs quickly back to this share of the ceiling.
-pub const CRUISE: f64 = 0.9;
+pub(crate) const CRUISE: f64 = 0.9;
 /// Above [`CRUISE`] × ceiling the rate grows by this share of the ceiling per second of
 /// successes (0.2 req/s per second under a 20 req/s limit).
-pub const PROBE: f64 = 0.01;
+pub(crate) const PROBE: f64 = 0.01;
 /// A rate this many times above the ceiling without a 429 forgets the ceiling.
-pub const FORGET: f64 = 1.5;
+pub(crate) const FORGET: f64 = 1.5;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdaptiveRate {
@@ -113,7 +113,7 @@ impl AdaptiveRate {
 
 /// Exponential backoff with full jitter for the `attempt`-th retry (0-based): a random share
 /// (`jitter` in 0..=1, from the caller) of `base × 2^attempt`, capped at `cap`.
-pub fn backoff(attempt: u32, base: Duration, cap: Duration, jitter: f64) -> Duration {
+pub(crate) fn backoff(attempt: u32, base: Duration, cap: Duration, jitter: f64) -> Duration {
     let exp = base.saturating_mul(1u32.checked_shl(attempt.min(20)).unwrap_or(u32::MAX));
     exp.min(cap).mul_f64(jitter.clamp(0.0, 1.0))
 }

@@ -3,13 +3,17 @@
 //! and the app both ask here, so they always agree.
 
 /// Where nothing names a region.
-pub const FALLBACK_REGION: &str = "us-east-1";
+pub(crate) const FALLBACK_REGION: &str = "us-east-1";
 
 /// The region for credentials: a chain's own `region` (it names where the role lives; a chain
 /// without one takes the nearest source chain's), else `[app] region`, else the region of where
 /// the credentials come from (the identity center's, a source profile's `region`), else
 /// us-east-1. Blank values count as absent.
-pub fn credentials_region(chain: Option<&str>, app: Option<&str>, origin: Option<&str>) -> String {
+pub(crate) fn credentials_region(
+    chain: Option<&str>,
+    app: Option<&str>,
+    origin: Option<&str>,
+) -> String {
     [chain, app, origin]
         .into_iter()
         .flatten()

@@ -36,7 +36,7 @@ pub enum Matching {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TargetError {
+pub(crate) enum TargetError {
     #[error("no role matches {0:?}; `rolecall list` shows them all")]
     NoMatch(String),
     #[error("{0:?} names no role: write ACCOUNT/ROLE")]
@@ -75,7 +75,7 @@ const SHOWN: usize = 10;
 
 /// Finds the role `target` names in `catalog`, as `matching` allows; `aliases` map a name to
 /// `account/role`.
-pub fn resolve(
+pub(crate) fn resolve(
     catalog: &Catalog,
     target: &str,
     aliases: &BTreeMap<String, String>,

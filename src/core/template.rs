@@ -5,7 +5,7 @@
 
 /// Why a template could not be filled.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TemplateError {
+pub(crate) enum TemplateError {
     /// A `{` without its `}`.
     Unclosed,
     /// A placeholder the lookup does not know.
@@ -13,7 +13,7 @@ pub enum TemplateError {
 }
 
 /// `template` with every `{name}` replaced by `lookup(name)`.
-pub fn fill<'a>(
+pub(crate) fn fill<'a>(
     template: &str,
     lookup: impl Fn(&str) -> Option<&'a str>,
 ) -> Result<String, TemplateError> {
@@ -33,7 +33,7 @@ pub fn fill<'a>(
 
 /// Where a placeholder stands in a POSIX shell command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Quoting {
+pub(crate) enum Quoting {
     /// Outside quotes (also inside `$(…)` or backticks that are themselves outside or inside quotes).
     Bare,
     /// Inside `"…"`: `$`, backticks and `\` are still special.
@@ -74,7 +74,7 @@ impl Frame {
 /// placeholders again; anything else is kept as written: `${HOME}`, `awk '{print $1}'`, a lone
 /// `{`). The lexer follows POSIX quoting: `'…'`, `"…"`, `\`, `$(…)`, backticks, `${…}`
 /// and `#` comments; a here-document's body counts as bare text.
-pub fn fill_shell(command: &str, fill: impl Fn(&str, Quoting) -> Option<String>) -> String {
+pub(crate) fn fill_shell(command: &str, fill: impl Fn(&str, Quoting) -> Option<String>) -> String {
     let mut out = String::with_capacity(command.len());
     let mut stack = vec![Frame::Bare { parens: 0 }];
     let mut rest = command;
@@ -153,7 +153,7 @@ pub fn fill_shell(command: &str, fill: impl Fn(&str, Quoting) -> Option<String>)
 /// `value` written as literal text where `quoting` says it stands: one word when bare, the
 /// same characters inside quotes. For showing a command to its user; a command that runs takes
 /// its values from the environment instead (see `core::action`).
-pub fn quote_for(value: &str, quoting: Quoting) -> String {
+pub(crate) fn quote_for(value: &str, quoting: Quoting) -> String {
     match quoting {
         Quoting::Bare => shell_quote(value),
         Quoting::Double => value
@@ -169,7 +169,7 @@ pub fn quote_for(value: &str, quoting: Quoting) -> String {
 
 /// `value` as one word for a POSIX shell: inside single quotes, where nothing is special, with
 /// each `'` written as `'\''`. Every byte, line breaks included, comes out as it went in.
-pub fn shell_quote(value: &str) -> String {
+pub(crate) fn shell_quote(value: &str) -> String {
     format!("'{}'", value.replace('\'', "'\\''"))
 }
 

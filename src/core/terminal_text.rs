@@ -18,10 +18,10 @@ use std::fmt::{self, Display, Write};
 use unicode_width::UnicodeWidthChar;
 
 /// What an overlong text ends with.
-pub const ELLIPSIS: char = '…';
+pub(crate) const ELLIPSIS: char = '…';
 
 /// Whether `c` may not reach a terminal as it is.
-pub fn is_unsafe(c: char) -> bool {
+pub(crate) fn is_unsafe(c: char) -> bool {
     matches!(
         c,
         '\u{0}'..='\u{1f}'
@@ -40,7 +40,7 @@ pub fn is_unsafe(c: char) -> bool {
 ///
 /// C0 controls become their Control Pictures (`ESC` → `␛`, so `\x1b[31m` shows as `␛[31m`),
 /// `DEL` becomes `␡`, and every other unsafe character becomes `�`.
-pub fn stand_in(c: char) -> char {
+pub(crate) fn stand_in(c: char) -> char {
     match c {
         '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + u32::from(c)).unwrap_or('\u{fffd}'),
         '\u{7f}' => '\u{2421}',
@@ -54,7 +54,7 @@ pub fn stand_in(c: char) -> char {
 /// backslash too) is shown as it is. Use it for every string from the network or a file that a
 /// command prints for people to read.
 #[derive(Debug, Clone, Copy)]
-pub struct Shown<'a>(pub &'a str);
+pub(crate) struct Shown<'a>(pub &'a str);
 
 impl Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -76,13 +76,13 @@ impl Display for Shown<'_> {
 }
 
 /// `text` with every unsafe character escaped (see [`Shown`]).
-pub fn shown(text: &str) -> String {
+pub(crate) fn shown(text: &str) -> String {
     Shown(text).to_string()
 }
 
 /// A message of several lines (our own line breaks) shown safely: each line escaped on its
 /// own, the line breaks between them kept.
-pub fn shown_lines(text: &str) -> String {
+pub(crate) fn shown_lines(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
@@ -94,18 +94,18 @@ pub fn shown_lines(text: &str) -> String {
 }
 
 /// Display width of one (already escaped) character.
-pub fn char_width(c: char) -> usize {
+pub(crate) fn char_width(c: char) -> usize {
     c.width().unwrap_or(0)
 }
 
 /// Display width of an (already escaped) text.
-pub fn width(text: &str) -> usize {
+pub(crate) fn width(text: &str) -> usize {
     text.chars().map(char_width).sum()
 }
 
 /// An already escaped `text` cut to at most `max` columns, ending with `…` when cut. A wide
 /// character that would straddle the limit is left out whole.
-pub fn cut(text: &str, max: usize) -> String {
+pub(crate) fn cut(text: &str, max: usize) -> String {
     if width(text) <= max {
         return text.to_owned();
     }

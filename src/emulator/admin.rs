@@ -19,7 +19,7 @@ use super::shared::Shared;
 
 type S = State<Arc<Shared>>;
 
-pub fn routes() -> Router<Arc<Shared>> {
+pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/device/approve", post(approve_devices))
         .route("/device/deny", post(deny_devices))

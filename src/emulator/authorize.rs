@@ -43,7 +43,7 @@ fn decision_forms(action: &str, field: &str, value: &str) -> String {
 }
 
 /// `GET /device?user_code=…`: the verification URL.
-pub async fn device_page(
+pub(crate) async fn device_page(
     State(shared): State<Arc<Shared>>,
     Query(params): Query<Params>,
 ) -> Response {
@@ -113,14 +113,17 @@ fn device_decision(shared: &Shared, form: &Params, approve: bool) -> Response {
     }
 }
 
-pub async fn device_approve(
+pub(crate) async fn device_approve(
     State(shared): State<Arc<Shared>>,
     Form(form): Form<Params>,
 ) -> Response {
     device_decision(&shared, &form, true)
 }
 
-pub async fn device_deny(State(shared): State<Arc<Shared>>, Form(form): Form<Params>) -> Response {
+pub(crate) async fn device_deny(
+    State(shared): State<Arc<Shared>>,
+    Form(form): Form<Params>,
+) -> Response {
     device_decision(&shared, &form, false)
 }
 
@@ -148,7 +151,7 @@ fn with_query(base: &str, pairs: &[(&str, Option<&str>)]) -> String {
 }
 
 /// `GET /authorize`: the start of the authorization-code + PKCE flow.
-pub async fn authorize(
+pub(crate) async fn authorize(
     State(shared): State<Arc<Shared>>,
     Query(params): Query<Params>,
 ) -> Response {
@@ -309,7 +312,7 @@ fn finish(shared: &Shared, id: &str, approve: bool) -> Option<String> {
 }
 
 /// Decides the oldest pending /authorize request (admin route and tests).
-pub fn decide_oldest(shared: &Shared, approve: bool) -> Option<String> {
+pub(crate) fn decide_oldest(shared: &Shared, approve: bool) -> Option<String> {
     let id = {
         let store = shared.store();
         store
@@ -336,18 +339,24 @@ fn decision(shared: &Shared, params: &Params, approve: bool) -> Response {
     }
 }
 
-pub async fn approve_link(
+pub(crate) async fn approve_link(
     State(shared): State<Arc<Shared>>,
     Query(params): Query<Params>,
 ) -> Response {
     decision(&shared, &params, true)
 }
 
-pub async fn approve_form(State(shared): State<Arc<Shared>>, Form(form): Form<Params>) -> Response {
+pub(crate) async fn approve_form(
+    State(shared): State<Arc<Shared>>,
+    Form(form): Form<Params>,
+) -> Response {
     decision(&shared, &form, true)
 }
 
-pub async fn deny_form(State(shared): State<Arc<Shared>>, Form(form): Form<Params>) -> Response {
+pub(crate) async fn deny_form(
+    State(shared): State<Arc<Shared>>,
+    Form(form): Form<Params>,
+) -> Response {
     decision(&shared, &form, false)
 }
 

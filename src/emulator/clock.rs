@@ -56,7 +56,7 @@ impl EmuClock {
 }
 
 /// Seconds since the Unix epoch.
-pub fn epoch_secs(t: SystemTime) -> i64 {
+pub(crate) fn epoch_secs(t: SystemTime) -> i64 {
     match t.duration_since(SystemTime::UNIX_EPOCH) {
         Ok(d) => d.as_secs() as i64,
         Err(e) => -(e.duration().as_secs() as i64),
@@ -64,7 +64,7 @@ pub fn epoch_secs(t: SystemTime) -> i64 {
 }
 
 /// Milliseconds since the Unix epoch.
-pub fn epoch_millis(t: SystemTime) -> i64 {
+pub(crate) fn epoch_millis(t: SystemTime) -> i64 {
     match t.duration_since(SystemTime::UNIX_EPOCH) {
         Ok(d) => d.as_millis() as i64,
         Err(e) => -(e.duration().as_millis() as i64),
@@ -72,7 +72,7 @@ pub fn epoch_millis(t: SystemTime) -> i64 {
 }
 
 /// ISO 8601 / RFC 3339 in UTC with whole seconds, as STS writes `Expiration`.
-pub fn iso8601(t: SystemTime) -> String {
+pub(crate) fn iso8601(t: SystemTime) -> String {
     let secs = epoch_secs(t);
     time::OffsetDateTime::from_unix_timestamp(secs)
         .ok()
@@ -84,7 +84,7 @@ pub fn iso8601(t: SystemTime) -> String {
 }
 
 /// RFC 7231 `Date`: `Sun, 06 Nov 1994 08:49:37 GMT`.
-pub fn http_date(t: SystemTime) -> String {
+pub(crate) fn http_date(t: SystemTime) -> String {
     let format = time::macros::format_description!(
         "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
     );

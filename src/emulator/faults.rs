@@ -44,11 +44,11 @@ pub struct Faults {
 
 /// 10001-01-01T00:00:00Z in seconds since the epoch: the far-future time the
 /// `far_future_expiry` knob serves.
-pub const FAR_FUTURE_EPOCH_SECS: i64 = 253_433_923_200;
+pub(crate) const FAR_FUTURE_EPOCH_SECS: i64 = 253_433_923_200;
 
 /// What to do with one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     Proceed,
     Throttle,
     ServerError,
@@ -56,7 +56,7 @@ pub enum Verdict {
 
 /// The knobs plus the state they need (bucket level, dice).
 #[derive(Debug)]
-pub struct FaultState {
+pub(crate) struct FaultState {
     faults: Faults,
     tokens: f64,
     refilled: Instant,
@@ -64,7 +64,7 @@ pub struct FaultState {
 }
 
 impl FaultState {
-    pub fn new(faults: Faults, seed: u64) -> Self {
+    pub(crate) fn new(faults: Faults, seed: u64) -> Self {
         let mut state = Self {
             faults: Faults::default(),
             tokens: 0.0,
@@ -75,18 +75,18 @@ impl FaultState {
         state
     }
 
-    pub fn faults(&self) -> &Faults {
+    pub(crate) fn faults(&self) -> &Faults {
         &self.faults
     }
 
     /// Replaces the knobs; the bucket starts full.
-    pub fn set(&mut self, faults: Faults) {
+    pub(crate) fn set(&mut self, faults: Faults) {
         self.tokens = burst(&faults);
         self.refilled = now();
         self.faults = faults;
     }
 
-    pub fn latency(&self, api: Api) -> Duration {
+    pub(crate) fn latency(&self, api: Api) -> Duration {
         let ms = self
             .faults
             .latency_ms
@@ -98,7 +98,7 @@ impl FaultState {
     }
 
     /// Decides one request's fate: rate limit first (portal only), then the 5xx dice.
-    pub fn judge(&mut self, api: Api, now: Instant) -> Verdict {
+    pub(crate) fn judge(&mut self, api: Api, now: Instant) -> Verdict {
         if api.is_portal()
             && let Some(rps) = self.faults.rate_limit_rps
         {

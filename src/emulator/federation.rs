@@ -35,7 +35,7 @@ use super::shared::Shared;
 use super::sigv4::constant_time_eq;
 
 /// How long a sign-in token can be used after it was issued.
-pub const TOKEN_LIFETIME: Duration = Duration::from_secs(15 * 60);
+pub(crate) const TOKEN_LIFETIME: Duration = Duration::from_secs(15 * 60);
 /// Console session bounds (`SessionDuration`), seconds.
 const MIN_SESSION: u64 = 900;
 const MAX_SESSION: u64 = 43_200;
@@ -44,7 +44,7 @@ const DEFAULT_SESSION: u64 = 3600;
 
 /// An error answer: HTTP 400 (or another status) with `{"error": …, "message": …}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FederationError {
+pub(crate) struct FederationError {
     pub status: StatusCode,
     pub error: &'static str,
     pub message: String,
@@ -91,7 +91,7 @@ struct TokenPayload {
 }
 
 /// The single route: `GET /federation`.
-pub async fn handle(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
+pub(crate) async fn handle(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
     let params: HashMap<String, String> =
         form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
             .into_owned()

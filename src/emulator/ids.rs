@@ -16,12 +16,12 @@ fn from_alphabet(alphabet: &[u8], len: usize) -> String {
 const UPPER_DIGITS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 /// `ASIA` + 16 characters: a temporary access key id.
-pub fn temporary_access_key_id() -> String {
+pub(crate) fn temporary_access_key_id() -> String {
     format!("ASIA{}", from_alphabet(UPPER_DIGITS, 16))
 }
 
 /// A 40-character secret access key.
-pub fn secret_access_key() -> String {
+pub(crate) fn secret_access_key() -> String {
     from_alphabet(
         b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
         40,
@@ -29,12 +29,12 @@ pub fn secret_access_key() -> String {
 }
 
 /// An opaque session token of the length STS returns.
-pub fn session_token() -> String {
+pub(crate) fn session_token() -> String {
     format!("IQoJb3JpZ2luX2Vj{}", opaque(300))
 }
 
 /// A random alphanumeric string.
-pub fn opaque(len: usize) -> String {
+pub(crate) fn opaque(len: usize) -> String {
     rand::rng()
         .sample_iter(Alphanumeric)
         .take(len)
@@ -43,13 +43,13 @@ pub fn opaque(len: usize) -> String {
 }
 
 /// An RFC 8628 user code: eight characters from an unambiguous alphabet, `XXXX-XXXX`.
-pub fn user_code() -> String {
+pub(crate) fn user_code() -> String {
     let raw = from_alphabet(b"BCDFGHJKLMNPQRSTVWXZ", 8);
     format!("{}-{}", &raw[..4], &raw[4..])
 }
 
 /// A role or user id suffix such as `AROA...`.
-pub fn principal_id(prefix: &str, seed: &str) -> String {
+pub(crate) fn principal_id(prefix: &str, seed: &str) -> String {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(seed.as_bytes());
     let tail: String = digest
@@ -61,7 +61,7 @@ pub fn principal_id(prefix: &str, seed: &str) -> String {
 }
 
 /// A request id in the UUID shape AWS uses.
-pub fn request_id() -> String {
+pub(crate) fn request_id() -> String {
     let hex = from_alphabet(b"0123456789abcdef", 32);
     format!(
         "{}-{}-{}-{}-{}",

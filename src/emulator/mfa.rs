@@ -16,13 +16,13 @@ use super::shared::Shared;
 use super::sigv4::constant_time_eq;
 
 /// Code length.
-pub const DIGITS: usize = 6;
+pub(crate) const DIGITS: usize = 6;
 /// Seconds per code.
-pub const STEP: u64 = 30;
+pub(crate) const STEP: u64 = 30;
 const DERIVATION_PREFIX: &str = "rolecall-emulator-mfa:";
 
 /// The device's TOTP secret in base32 (RFC 4648, no padding), as an authenticator app takes it.
-pub fn secret_base32(device: &MfaDevice) -> String {
+pub(crate) fn secret_base32(device: &MfaDevice) -> String {
     match &device.secret {
         Some(given) => normalize_base32(given),
         None => match Secret::Raw(derived_secret(&device.serial)).to_encoded() {
@@ -33,24 +33,24 @@ pub fn secret_base32(device: &MfaDevice) -> String {
 }
 
 /// The org's device with this serial.
-pub fn device<'a>(shared: &'a Shared, serial: &str) -> Option<&'a MfaDevice> {
+pub(crate) fn device<'a>(shared: &'a Shared, serial: &str) -> Option<&'a MfaDevice> {
     shared.org.mfa_devices.iter().find(|d| d.serial == serial)
 }
 
 /// The code the device shows now (emulator time); None if the org does not list the serial or
 /// its secret is not valid base32.
-pub fn current_code(shared: &Shared, serial: &str) -> Option<String> {
+pub(crate) fn current_code(shared: &Shared, serial: &str) -> Option<String> {
     let totp = totp(device(shared, serial)?)?;
     Some(totp.generate(unix_secs(shared.clock.now())))
 }
 
 /// Whether `code` is the device's code for the current or the previous 30 s step.
-pub fn check(shared: &Shared, serial: &str, code: &str) -> bool {
+pub(crate) fn check(shared: &Shared, serial: &str, code: &str) -> bool {
     device(shared, serial).is_some_and(|d| check_device(d, code, shared.clock.now()))
 }
 
 /// Whether `code` is the device's code at `now` or one step before.
-pub fn check_device(device: &MfaDevice, code: &str, now: SystemTime) -> bool {
+pub(crate) fn check_device(device: &MfaDevice, code: &str, now: SystemTime) -> bool {
     let Some(totp) = totp(device) else {
         return false;
     };
@@ -61,7 +61,7 @@ pub fn check_device(device: &MfaDevice, code: &str, now: SystemTime) -> bool {
 }
 
 /// The code the device shows at `now`.
-pub fn code_at(device: &MfaDevice, now: SystemTime) -> Option<String> {
+pub(crate) fn code_at(device: &MfaDevice, now: SystemTime) -> Option<String> {
     Some(totp(device)?.generate(unix_secs(now)))
 }
 

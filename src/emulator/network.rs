@@ -16,14 +16,14 @@ use tokio::net::{TcpListener, TcpStream};
 
 /// Whether the network is down; shared by the knob and every connection.
 #[derive(Debug, Clone, Default)]
-pub struct NetworkSwitch(Arc<AtomicBool>);
+pub(crate) struct NetworkSwitch(Arc<AtomicBool>);
 
 impl NetworkSwitch {
-    pub fn set_down(&self, down: bool) {
+    pub(crate) fn set_down(&self, down: bool) {
         self.0.store(down, Ordering::SeqCst);
     }
 
-    pub fn is_down(&self) -> bool {
+    pub(crate) fn is_down(&self) -> bool {
         self.0.load(Ordering::SeqCst)
     }
 
@@ -41,13 +41,13 @@ impl NetworkSwitch {
 
 /// A TCP listener whose connections the switch can cut.
 #[derive(Debug)]
-pub struct CuttableListener {
+pub(crate) struct CuttableListener {
     inner: TcpListener,
     switch: NetworkSwitch,
 }
 
 impl CuttableListener {
-    pub fn new(inner: TcpListener, switch: NetworkSwitch) -> Self {
+    pub(crate) fn new(inner: TcpListener, switch: NetworkSwitch) -> Self {
         Self { inner, switch }
     }
 }
@@ -79,7 +79,7 @@ impl Listener for CuttableListener {
 
 /// One accepted connection: every read and write fails while the network is down.
 #[derive(Debug)]
-pub struct CuttableStream {
+pub(crate) struct CuttableStream {
     inner: TcpStream,
     switch: NetworkSwitch,
 }

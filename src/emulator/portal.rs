@@ -21,11 +21,11 @@ use super::shared::Shared;
 use super::store::{Grant, IssuedCredentials, Principal};
 
 /// The largest page AWS allows since 2026-05.
-pub const MAX_RESULT: usize = 100;
+pub(crate) const MAX_RESULT: usize = 100;
 /// The page size when the caller does not ask for one.
-pub const DEFAULT_MAX_RESULT: usize = 20;
+pub(crate) const DEFAULT_MAX_RESULT: usize = 20;
 /// Where Identity Center puts the roles it provisions for permission sets.
-pub const SSO_ROLE_PATH: &str = "/aws-reserved/sso.amazonaws.com/";
+pub(crate) const SSO_ROLE_PATH: &str = "/aws-reserved/sso.amazonaws.com/";
 
 type Reply = Result<Json<Value>, AwsError>;
 
@@ -42,7 +42,7 @@ fn unauthorized() -> AwsError {
 }
 
 /// The role Identity Center provisions in an account for a permission set.
-pub fn sso_role_name(account_id: &str, permission_set: &str) -> String {
+pub(crate) fn sso_role_name(account_id: &str, permission_set: &str) -> String {
     let digest = Sha256::digest(format!("{account_id}/{permission_set}").as_bytes());
     format!(
         "AWSReservedSSO_{permission_set}_{}",
@@ -143,7 +143,7 @@ fn paged(
     out
 }
 
-pub async fn list_accounts(
+pub(crate) async fn list_accounts(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
     uri: Uri,
@@ -181,7 +181,7 @@ fn visible_account<'a>(
         })
 }
 
-pub async fn list_account_roles(
+pub(crate) async fn list_account_roles(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
     uri: Uri,
@@ -203,7 +203,7 @@ pub async fn list_account_roles(
     Ok(Json(paged("roleList", items, offset, size, false)))
 }
 
-pub async fn get_role_credentials(
+pub(crate) async fn get_role_credentials(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
     uri: Uri,
@@ -268,7 +268,10 @@ pub async fn get_role_credentials(
     })))
 }
 
-pub async fn logout(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Result<(), AwsError> {
+pub(crate) async fn logout(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+) -> Result<(), AwsError> {
     shared.admit(Api::Logout).await?;
     let (token, grant) = authenticate(&shared, &headers, shared.clock.now())?;
     let mut store = shared.store();

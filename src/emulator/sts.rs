@@ -33,11 +33,11 @@ use super::store::{AssumeRecord, IssuedCredentials, Principal};
 use super::trust::{self, AssumeRequest, MfaInput};
 
 /// The only API version STS has.
-pub const VERSION: &str = "2011-06-15";
+pub(crate) const VERSION: &str = "2011-06-15";
 /// The XML namespace of every STS response.
-pub const NAMESPACE: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
+pub(crate) const NAMESPACE: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
 /// The SigV4 service name STS credentials are scoped to.
-pub const SERVICE: &str = "sts";
+pub(crate) const SERVICE: &str = "sts";
 
 /// Session lengths, nominal seconds (before the emulator's time scale).
 const MIN_DURATION: u64 = 900;
@@ -55,7 +55,7 @@ const PACKED_POLICY_BUDGET: usize = 2048;
 type Tags = Vec<(String, String)>;
 
 /// The single STS route: any method on `/`.
-pub async fn handle(
+pub(crate) async fn handle(
     State(shared): State<Arc<Shared>>,
     method: Method,
     uri: Uri,
@@ -105,11 +105,11 @@ async fn serve(shared: &Shared, request: &SignedRequest<'_>) -> Result<XmlRespon
 
 /// The request's parameters: the query string, then (for POST) the form body, which wins.
 #[derive(Debug, Default)]
-pub struct Params(HashMap<String, String>);
+pub(crate) struct Params(HashMap<String, String>);
 
 impl Params {
     /// Collects the parameters; malformed input just yields fewer or odd parameters.
-    pub fn read(request: &SignedRequest<'_>) -> Self {
+    pub(crate) fn read(request: &SignedRequest<'_>) -> Self {
         let mut map: HashMap<String, String> =
             form_urlencoded::parse(request.uri.query().unwrap_or_default().as_bytes())
                 .into_owned()
@@ -121,7 +121,7 @@ impl Params {
     }
 
     /// A parameter as sent (possibly empty).
-    pub fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.0.get(name).map(String::as_str)
     }
 
@@ -173,7 +173,7 @@ fn action(params: &Params) -> Result<Api, AwsError> {
 
 /// Finds the credentials that signed the request and checks them: key and session token,
 /// signature, expiry, request time.
-pub fn authenticate(
+pub(crate) fn authenticate(
     shared: &Shared,
     request: &SignedRequest<'_>,
 ) -> Result<IssuedCredentials, AwsError> {

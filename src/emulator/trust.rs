@@ -14,12 +14,12 @@ use super::org::{IamRole, Trust};
 use super::store::{IssuedCredentials, Principal};
 
 /// AWS's message when a wrong MFA code is given.
-pub const INVALID_MFA_MESSAGE: &str =
+pub(crate) const INVALID_MFA_MESSAGE: &str =
     "MultiFactorAuthentication failed with invalid MFA one time pass code.";
 
 /// What the request brings to the trust decision.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct AssumeRequest<'a> {
+pub(crate) struct AssumeRequest<'a> {
     /// `ExternalId`, if given.
     pub external_id: Option<&'a str>,
     /// The MFA `SerialNumber` + `TokenCode` of this request.
@@ -32,7 +32,7 @@ pub struct AssumeRequest<'a> {
 
 /// The one-time code a request carries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum MfaInput {
+pub(crate) enum MfaInput {
     /// No `SerialNumber`/`TokenCode`.
     #[default]
     Absent,
@@ -43,7 +43,7 @@ pub enum MfaInput {
 }
 
 /// Decides whether `caller` may assume `role`; the error is the `AccessDenied` AWS sends.
-pub fn evaluate(
+pub(crate) fn evaluate(
     role: &IamRole,
     caller: &IssuedCredentials,
     request: &AssumeRequest<'_>,
@@ -72,7 +72,7 @@ pub fn evaluate(
 }
 
 /// Whether the trust policy's principals (or principal ARN patterns) include `principal`.
-pub fn trusts(trust: &Trust, principal: &Principal) -> bool {
+pub(crate) fn trusts(trust: &Trust, principal: &Principal) -> bool {
     trust
         .principals
         .iter()
@@ -85,7 +85,7 @@ pub fn trusts(trust: &Trust, principal: &Principal) -> bool {
 
 /// One `Principal` entry against a caller: `*`, an account (`111111111111` or
 /// `arn:aws:iam::111111111111:root`), or an exact user, role or assumed-role session ARN.
-pub fn principal_matches(entry: &str, principal: &Principal) -> bool {
+pub(crate) fn principal_matches(entry: &str, principal: &Principal) -> bool {
     if entry == "*" {
         return true;
     }
@@ -106,7 +106,7 @@ fn account_of(entry: &str) -> Option<&str> {
 
 /// IAM `StringLike`: `*` matches any run of characters (also none), `?` exactly one;
 /// case-sensitive.
-pub fn glob_match(pattern: &str, text: &str) -> bool {
+pub(crate) fn glob_match(pattern: &str, text: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
     let (mut pi, mut ti) = (0, 0);
@@ -131,13 +131,13 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 }
 
 /// `arn:aws:iam::ACCOUNT:role/NAME`.
-pub fn role_arn(role: &IamRole) -> String {
+pub(crate) fn role_arn(role: &IamRole) -> String {
     format!("arn:aws:iam::{}:role/{}", role.account, role.name)
 }
 
 /// AWS's `AccessDenied` for a caller who may not assume `role_arn` (also sent for roles that
 /// do not exist).
-pub fn not_authorized(caller: &Principal, role_arn: &str) -> AwsError {
+pub(crate) fn not_authorized(caller: &Principal, role_arn: &str) -> AwsError {
     AwsError::sts(
         StatusCode::FORBIDDEN,
         "AccessDenied",
@@ -149,7 +149,7 @@ pub fn not_authorized(caller: &Principal, role_arn: &str) -> AwsError {
 }
 
 /// AWS's `AccessDenied` for a wrong MFA code.
-pub fn invalid_mfa() -> AwsError {
+pub(crate) fn invalid_mfa() -> AwsError {
     AwsError::sts(StatusCode::FORBIDDEN, "AccessDenied", INVALID_MFA_MESSAGE)
 }
 

@@ -22,17 +22,17 @@ use crate::ports::sts::{AssumeRoleRequest, MfaCode, Sts, StsError};
 use crate::secret::Secret;
 use crate::session_store::{SessionStore, chain_key, session_token_key};
 
-pub mod sources;
+pub(crate) mod sources;
 
-pub use sources::{ProfileKeys, SourceResolver};
+pub(crate) use sources::SourceResolver;
 
 /// MFA codes the user already typed, by device serial. Each is used once.
-pub type MfaCodes = BTreeMap<String, Secret<String>>;
+pub(crate) type MfaCodes = BTreeMap<String, Secret<String>>;
 
-pub use crate::ports::mfa_prompt::{MfaPrompt, NoCode, NoPrompt};
+pub(crate) use crate::ports::mfa_prompt::{MfaPrompt, NoCode, NoPrompt};
 
 /// Everything assuming a chain needs.
-pub struct ChainEnv<'a, S, R> {
+pub(crate) struct ChainEnv<'a, S, R> {
     pub sts: &'a S,
     pub sources: &'a R,
     pub chains: &'a Chains,
@@ -75,7 +75,7 @@ type BoxFuture<'f, T> = Pin<Box<dyn Future<Output = T> + Send + 'f>>;
 impl<S: Sts, R: SourceResolver> ChainEnv<'_, S, R> {
     /// The chain's credentials: kept ones when `fresh` is false and they are good for a few more
     /// minutes, else assumed now. `codes` holds MFA codes the user typed.
-    pub async fn assume(
+    pub(crate) async fn assume(
         &self,
         spec: &ChainSpec,
         codes: &mut MfaCodes,
@@ -178,7 +178,7 @@ impl<S: Sts, R: SourceResolver> ChainEnv<'_, S, R> {
     }
 
     /// GetCallerIdentity; a failure only costs the "who am I".
-    pub async fn whoami(&self, region: &str, credentials: &Credentials) -> Option<String> {
+    pub(crate) async fn whoami(&self, region: &str, credentials: &Credentials) -> Option<String> {
         match self.sts.get_caller_identity(region, credentials).await {
             Ok(identity) => Some(identity.arn),
             Err(e) => {

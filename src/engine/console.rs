@@ -17,15 +17,17 @@ use crate::core::partition::{ConsoleHosts, Partition, console_hosts};
 
 /// The federation endpoint of the AWS commercial partition (region-specific ones exist; this one
 /// serves every region of `aws`). Other partitions have their own: see [`hosts`].
-pub const FEDERATION_URL: &str = "https://signin.aws.amazon.com/federation";
+#[cfg(test)]
+pub(crate) const FEDERATION_URL: &str = "https://signin.aws.amazon.com/federation";
 /// Where the console of the commercial partition opens.
-pub const CONSOLE_URL: &str = "https://console.aws.amazon.com/";
+#[cfg(test)]
+pub(crate) const CONSOLE_URL: &str = "https://console.aws.amazon.com/";
 /// The `Issuer` the login URL names: where the console sends the user when the session ends.
-pub const ISSUER: &str = "rolecall";
+pub(crate) const ISSUER: &str = "rolecall";
 /// The shortest console session the federation endpoint accepts.
-pub const MIN_SESSION: Duration = Duration::from_secs(900);
+pub(crate) const MIN_SESSION: Duration = Duration::from_secs(900);
 /// The longest console session the federation endpoint accepts.
-pub const MAX_SESSION: Duration = Duration::from_secs(43_200);
+pub(crate) const MAX_SESSION: Duration = Duration::from_secs(43_200);
 /// How long the federation endpoint may take to answer.
 const TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -54,7 +56,7 @@ pub enum ConsoleError {
 /// sign-in host where a partition has no global one): the federation endpoint is `env`
 /// (`$ROLECALL_FEDERATION_URL`), else the identity center's `endpoint_url` + `/federation`
 /// (the emulator), else the partition's; the console is always the partition's.
-pub fn hosts(
+pub(crate) fn hosts(
     env: Option<&str>,
     session_endpoint: Option<&str>,
     partition: Partition,
@@ -83,7 +85,7 @@ pub enum ConsoleSession {
 
 /// The console session: for role-chained credentials, none is asked for; otherwise what was
 /// asked for (else as long as the credentials last), within what the endpoint accepts.
-pub fn console_session(
+pub(crate) fn console_session(
     requested: Option<Duration>,
     credentials: &Credentials,
     now: SystemTime,
@@ -110,7 +112,7 @@ impl ConsoleSession {
 }
 
 /// The `getSigninToken` request URL. It carries the credentials: a secret.
-pub fn signin_token_request(
+pub(crate) fn signin_token_request(
     credentials: &Credentials,
     session_length: ConsoleSession,
     endpoint: &str,
@@ -137,7 +139,7 @@ pub fn signin_token_request(
 }
 
 /// The login URL that opens `destination` signed in with `signin_token`. A secret.
-pub fn login_url(
+pub(crate) fn login_url(
     endpoint: &str,
     destination: &str,
     signin_token: &Secret<String>,
@@ -155,7 +157,7 @@ pub fn login_url(
 
 /// Asks `endpoint` (the federation URL, e.g. [`FEDERATION_URL`]) for a sign-in token for
 /// `credentials` and returns the login URL that opens `destination` in the console.
-pub async fn signin_url(
+pub(crate) async fn signin_url(
     credentials: &Credentials,
     session: ConsoleSession,
     endpoint: &str,

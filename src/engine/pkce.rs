@@ -19,10 +19,10 @@ use crate::ports::opener::Opener;
 use crate::secret::Secret;
 
 /// The redirect URI registered for PKCE; the port is chosen at sign-in (RFC 8252 §7.3).
-pub const REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
+pub(crate) const REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
 
 /// How long the listener waits for the browser.
-pub const BROWSER_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+pub(crate) const BROWSER_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 
 /// No `authorize` endpoint is known for a region (the SDK's resolver says why).
 #[derive(Debug, thiserror::Error)]
@@ -37,7 +37,7 @@ pub struct NoAuthorizeEndpoint {
 /// the sso-oidc host the SDK's endpoint resolver gives for the region, as botocore asks it
 /// (`oidc.us-gov-west-1.amazonaws.com`, `oidc.cn-north-1.amazonaws.com.cn`,
 /// `oidc.eusc-de-east-1.amazonaws.eu`, …).
-pub async fn authorize_endpoint(
+pub(crate) async fn authorize_endpoint(
     region: &str,
     endpoint: Option<&str>,
 ) -> Result<String, NoAuthorizeEndpoint> {
@@ -77,7 +77,7 @@ const PAGE: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>ro
 
 /// Runs the browser part: listen, show the URL (and open it when allowed), wait for the
 /// redirect, check `state`, exchange the code. `show_url` is told the URL to display.
-pub async fn run<I: IdentityCenter>(
+pub(crate) async fn run<I: IdentityCenter>(
     idc: &I,
     opener: &dyn Opener,
     registration: &Registration,

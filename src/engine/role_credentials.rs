@@ -12,7 +12,7 @@ use crate::secret::Secret;
 use crate::session_store::SessionStore;
 
 /// Kept credentials with less than this left are fetched anew.
-pub const FRESHNESS_MARGIN: Duration = Duration::from_secs(5 * 60);
+pub(crate) const FRESHNESS_MARGIN: Duration = Duration::from_secs(5 * 60);
 /// Transient failures (429, 5xx, network) are retried this many times.
 const ATTEMPTS: u32 = 5;
 
@@ -21,7 +21,7 @@ const ATTEMPTS: u32 = 5;
 /// by new ones: a failed renewal leaves them for the next caller. A store failure only costs the
 /// caching.
 #[allow(clippy::too_many_arguments)]
-pub async fn role_credentials<I: IdentityCenter>(
+pub(crate) async fn role_credentials<I: IdentityCenter>(
     idc: &I,
     store: &SessionStore,
     session: &SsoSession,

@@ -18,18 +18,18 @@ use crate::core::terminal_text::shown;
 /// show it); its presence means "inside a rolecall session" ([`Environment::rolecall_session`]).
 ///
 /// [`Environment::rolecall_session`]: crate::environment::Environment::rolecall_session
-pub use crate::environment::MARKER;
+pub(crate) use crate::environment::MARKER;
 
 /// Removed from the child's environment: the profiles (they would win over the keys) and the
 /// `rolecall init` wrappers' shell name (the child may be another shell).
-pub const REMOVED: [&str; 3] = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "ROLECALL_SHELL"];
+pub(crate) const REMOVED: [&str; 3] = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "ROLECALL_SHELL"];
 
 /// The child process, not yet started: `program args…` (a command, or the shell the caller
 /// chose: [`Environment::login_shell`]) with the credentials in its environment. Stdin,
 /// stdout and stderr are inherited.
 ///
 /// [`Environment::login_shell`]: crate::environment::Environment::login_shell
-pub fn command(
+pub(crate) fn command(
     credentials: &Credentials,
     region: &str,
     label: &str,
@@ -57,7 +57,7 @@ pub fn command(
 /// While the child runs, this process ignores Ctrl-C and Ctrl-\ (the child, in the same
 /// terminal, gets them and decides); the handlers stay installed for the rest of the process,
 /// which is meant to end or redraw once the child is done. Call it from a tokio runtime.
-pub async fn run_with_credentials(
+pub(crate) async fn run_with_credentials(
     credentials: &Credentials,
     region: &str,
     label: &str,
@@ -73,7 +73,7 @@ pub async fn run_with_credentials(
 /// A SIGTERM or SIGHUP for this process while the child runs is passed on to the child and
 /// reported in [`Ran::stopped_by`], so the app ends (128 + signal) instead of coming back.
 /// `extra_env` is added to the child's environment (the demo's emulator endpoint).
-pub async fn run_on_terminal(
+pub(crate) async fn run_on_terminal(
     credentials: &Credentials,
     region: &str,
     label: &str,
@@ -87,7 +87,7 @@ pub async fn run_on_terminal(
 
 /// [`run_action`] on the terminal for the app's hand-over, stop signals handled as by
 /// [`run_on_terminal`].
-pub async fn run_action_on_terminal(
+pub(crate) async fn run_action_on_terminal(
     credentials: &Credentials,
     region: &str,
     label: &str,
@@ -101,7 +101,7 @@ pub async fn run_action_on_terminal(
 
 /// How a child started from the app ended.
 #[derive(Debug)]
-pub struct Ran {
+pub(crate) struct Ran {
     pub status: ExitStatus,
     /// A stop signal (SIGTERM 15, SIGHUP 1) this process got while the child ran.
     pub stopped_by: Option<i32>,
@@ -198,7 +198,7 @@ fn onto_terminal(mut cmd: std::process::Command) -> std::process::Command {
 
 /// The child for an `[[actions]]` command, for `rolecall action` and the app's menu alike:
 /// `/bin/sh -c SCRIPT` with the credentials and the action's `ROLECALL_*` variables.
-pub fn action_command(
+pub(crate) fn action_command(
     credentials: &Credentials,
     region: &str,
     label: &str,
@@ -227,7 +227,7 @@ pub fn action_command(
 
 /// Runs an `[[actions]]` command and waits for it (on the terminal for the app's hand-over,
 /// as [`run_on_terminal`]).
-pub async fn run_action(
+pub(crate) async fn run_action(
     credentials: &Credentials,
     region: &str,
     label: &str,
@@ -293,7 +293,7 @@ impl Interrupts {
 
 /// The exit code a shell would report for the child: its own code, or 128 + the signal that
 /// ended it.
-pub fn exit_code(status: ExitStatus) -> u8 {
+pub(crate) fn exit_code(status: ExitStatus) -> u8 {
     if let Some(code) = status.code() {
         return u8::try_from(code & 0xff).unwrap_or(1);
     }

@@ -14,7 +14,7 @@
 use std::borrow::Cow;
 
 /// What a secret is replaced with.
-pub const REDACTED: &str = "[redacted]";
+pub(crate) const REDACTED: &str = "[redacted]";
 
 /// Keys whose value is a secret, lower case (matching ignores case). A key must be followed by
 /// `:` or `=` (after optional closing quotes and spaces) to count.
@@ -52,7 +52,7 @@ const LONG_RUN: usize = 48;
 const SECRET_KEY_LEN: usize = 40;
 
 /// `line` with every secret replaced by [`REDACTED`]; borrowed when nothing was found.
-pub fn redact(line: &str) -> Cow<'_, str> {
+pub(crate) fn redact(line: &str) -> Cow<'_, str> {
     let keyed = redact_keyed_values(line);
     match redact_opaque_runs(&keyed) {
         Cow::Borrowed(_) => keyed,

@@ -17,7 +17,7 @@ pub trait MfaPrompt: Send + Sync {
 }
 
 /// Never asks: the caller turns `NeedsMfa` into its own prompt (the app).
-pub struct NoPrompt;
+pub(crate) struct NoPrompt;
 
 impl MfaPrompt for NoPrompt {
     fn ask(&self, _chain: &str, _serial: &str) -> Result<Secret<String>, NoCode> {
@@ -28,10 +28,10 @@ impl MfaPrompt for NoPrompt {
 /// Something that is not an MFA code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("something that is not a 6-digit MFA code")]
-pub struct NotACode;
+pub(crate) struct NotACode;
 
 /// An MFA code is six digits.
-pub fn check_code(code: &str) -> Result<(), NotACode> {
+pub(crate) fn check_code(code: &str) -> Result<(), NotACode> {
     if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {

@@ -5,18 +5,18 @@ use std::future::Future;
 use crate::core::credentials::Credentials;
 use crate::secret::Secret;
 
-pub use crate::core::chain::advice::StsError;
+pub(crate) use crate::core::chain::advice::StsError;
 
 /// An MFA device's serial and the code it shows now.
 #[derive(Debug, Clone, PartialEq)]
-pub struct MfaCode {
+pub(crate) struct MfaCode {
     pub serial: String,
     pub code: Secret<String>,
 }
 
 /// What AssumeRole is asked for.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AssumeRoleRequest {
+pub(crate) struct AssumeRoleRequest {
     pub role_arn: String,
     pub session_name: String,
     pub duration_seconds: Option<u32>,
@@ -30,7 +30,7 @@ pub struct AssumeRoleRequest {
 
 /// AssumeRole's answer.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Assumed {
+pub(crate) struct Assumed {
     pub credentials: Credentials,
     /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`.
     pub assumed_role_arn: String,
@@ -38,14 +38,14 @@ pub struct Assumed {
 
 /// GetCallerIdentity's answer: who a set of credentials acts as.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CallerIdentity {
+pub(crate) struct CallerIdentity {
     pub arn: String,
     pub account: String,
     pub user_id: String,
 }
 
 /// STS in one region, signing each call with the credentials it is given.
-pub trait Sts: Send + Sync {
+pub(crate) trait Sts: Send + Sync {
     fn assume_role(
         &self,
         region: &str,

@@ -5,10 +5,10 @@
 use crate::core::app::{Key, Msg};
 
 /// The variable naming the key.
-pub const ENV: &str = "ROLECALL_DEBUG_PANIC_ON_KEY";
+pub(crate) const ENV: &str = "ROLECALL_DEBUG_PANIC_ON_KEY";
 
 /// The key that panics, if any (always `None` in release builds).
-pub fn trigger() -> Option<char> {
+pub(crate) fn trigger() -> Option<char> {
     #[cfg(debug_assertions)]
     {
         let value = std::env::var(ENV).ok()?;
@@ -25,7 +25,7 @@ pub fn trigger() -> Option<char> {
 }
 
 /// Panics when `msg` is the trigger key.
-pub fn check(trigger: Option<char>, msg: &Msg) {
+pub(crate) fn check(trigger: Option<char>, msg: &Msg) {
     if let (Some(key), Msg::Key(Key::Char(typed))) = (trigger, msg)
         && key == *typed
     {

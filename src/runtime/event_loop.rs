@@ -67,7 +67,7 @@ fn resize_msg(state: &AppState, width: u16, height: u16) -> Msg {
 /// The error `run` ends with when an effect's task panicked.
 #[derive(Debug, thiserror::Error)]
 #[error("internal error: {0}; please report it")]
-pub struct WorkerPanicked(pub String);
+pub(crate) struct WorkerPanicked(pub String);
 
 /// Resolves with the stop signal's number when one arrives (never, when `enabled` is false).
 async fn stop_signal(enabled: bool) -> i32 {

@@ -7,7 +7,7 @@ use crossterm::event::{
 use crate::core::app::{Key, MouseInput, Msg};
 
 /// A key event as a core key; `None` for releases and keys the app does not use.
-pub fn key(event: KeyEvent) -> Option<Key> {
+pub(crate) fn key(event: KeyEvent) -> Option<Key> {
     if event.kind == KeyEventKind::Release {
         return None;
     }
@@ -46,13 +46,13 @@ fn mouse(event: MouseEvent) -> Option<MouseInput> {
 }
 
 /// A terminal event as a message; a resize needs the layout, so it is returned apart.
-pub enum Input {
+pub(crate) enum Input {
     Msg(Msg),
     Resize(u16, u16),
     Ignored,
 }
 
-pub fn translate(event: Event) -> Input {
+pub(crate) fn translate(event: Event) -> Input {
     match event {
         Event::Key(k) => key(k).map_or(Input::Ignored, |k| Input::Msg(Msg::Key(k))),
         Event::Mouse(m) => mouse(m).map_or(Input::Ignored, |m| Input::Msg(Msg::Mouse(m))),

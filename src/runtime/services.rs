@@ -28,7 +28,7 @@ mod listing;
 mod persist;
 mod signin;
 
-pub use persist::load_json;
+pub(crate) use persist::load_json;
 
 /// Everything effects need. Cheap to clone (all shared).
 pub struct Services<I> {

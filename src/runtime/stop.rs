@@ -2,7 +2,7 @@
 //! can exit with 128 + the signal like other programs once the terminal is restored.
 
 /// Resolves with the number of the first stop signal.
-pub async fn next_stop() -> i32 {
+pub(crate) async fn next_stop() -> i32 {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

@@ -22,10 +22,10 @@ use ratatui::backend::CrosstermBackend;
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
 /// Where the app draws.
-pub type TtyBackend = CrosstermBackend<Box<dyn Write + Send>>;
+pub(crate) type TtyBackend = CrosstermBackend<Box<dyn Write + Send>>;
 
 /// The terminal's output: stdout when it is a terminal, else `/dev/tty`.
-pub fn open_output() -> io::Result<Box<dyn Write + Send>> {
+pub(crate) fn open_output() -> io::Result<Box<dyn Write + Send>> {
     if io::stdout().is_terminal() {
         return Ok(Box::new(io::stdout()));
     }
@@ -35,7 +35,7 @@ pub fn open_output() -> io::Result<Box<dyn Write + Send>> {
 
 /// Puts the terminal back: cooked mode, main screen, cursor, no mouse capture. Safe to call
 /// more than once and from a panic hook.
-pub fn restore() {
+pub(crate) fn restore() {
     if !ACTIVE.swap(false, Ordering::SeqCst) {
         return;
     }
@@ -54,7 +54,7 @@ pub fn restore() {
 
 /// Restores the terminal when dropped.
 #[derive(Debug)]
-pub struct TerminalGuard(());
+pub(crate) struct TerminalGuard(());
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
@@ -63,7 +63,7 @@ impl Drop for TerminalGuard {
 }
 
 /// Enters the app's terminal mode and installs the panic hook.
-pub fn enter() -> io::Result<(Terminal<TtyBackend>, TerminalGuard)> {
+pub(crate) fn enter() -> io::Result<(Terminal<TtyBackend>, TerminalGuard)> {
     install_panic_hook();
     let mut out = open_output()?;
     enable_raw_mode()?;

@@ -2,9 +2,9 @@
 //! character is 5 columns wide and 3 rows tall and reads across the room.
 
 /// Rows of the rendering.
-pub const HEIGHT: usize = 3;
+pub(crate) const HEIGHT: usize = 3;
 /// Columns per character, the gap included.
-pub const ADVANCE: usize = 6;
+pub(crate) const ADVANCE: usize = 6;
 
 /// The pixels of one character, five rows of five (`#` set), or `None` if the font lacks it.
 fn glyph(c: char) -> Option<[&'static str; 5]> {
@@ -62,13 +62,13 @@ fn cell(top: bool, bottom: bool) -> char {
 }
 
 /// Width in columns of `text` rendered large.
-pub fn width(text: &str) -> usize {
+pub(crate) fn width(text: &str) -> usize {
     (text.chars().count() * ADVANCE).saturating_sub(1)
 }
 
 /// `text` in large letters, [`HEIGHT`] lines of [`width`] columns, or `None` when a character
 /// is not in the font (the caller then shows the text as it is).
-pub fn render(text: &str) -> Option<Vec<String>> {
+pub(crate) fn render(text: &str) -> Option<Vec<String>> {
     let glyphs: Vec<[&str; 5]> = text.chars().map(glyph).collect::<Option<_>>()?;
     let lit = |g: &[&str; 5], row: usize, col: usize| {
         g.get(row)

@@ -19,19 +19,19 @@ use crate::core::search::{Highlight, Hit};
 /// Width of an account id column (`111122223333`).
 const ID_WIDTH: usize = 12;
 /// The favorite marker.
-pub const FAVORITE: &str = "★";
+pub(crate) const FAVORITE: &str = "★";
 /// The marker of a recently used role (listed after the favorites when nothing is typed).
-pub const RECENT: &str = "↺";
+pub(crate) const RECENT: &str = "↺";
 /// The marker of a role that appeared in the last refresh.
-pub const NEW: &str = "new";
+pub(crate) const NEW: &str = "new";
 
-pub fn draw(frame: &mut Frame, areas: &CatalogAreas, state: &AppState, ctx: &ViewCtx) {
+pub(crate) fn draw(frame: &mut Frame, areas: &CatalogAreas, state: &AppState, ctx: &ViewCtx) {
     draw_search(frame, areas.search, state, ctx);
     draw_list(frame, areas.list, state, ctx);
 }
 
 /// `listing roles 120/400 · 18 req/s` while a listing runs.
-pub fn progress_text(state: &AppState) -> Option<String> {
+pub(crate) fn progress_text(state: &AppState) -> Option<String> {
     let r = state.list.refresh?;
     let rate = if r.rate >= 0.5 {
         format!(" · {:.0} req/s", r.rate)
@@ -117,7 +117,7 @@ fn draw_search(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
 }
 
 /// The first hit shown: `state.list.offset`, moved only if the selection would be off screen.
-pub fn view_offset(state: &AppState, rows: usize) -> usize {
+pub(crate) fn view_offset(state: &AppState, rows: usize) -> usize {
     let rows = rows.max(1);
     let mut offset = state.list.offset;
     if state.list.selected < offset {

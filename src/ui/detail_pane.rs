@@ -121,7 +121,7 @@ fn ago(unix: i64, now: SystemTime) -> String {
     }
 }
 
-pub fn draw(frame: &mut Frame, detail: Detail, state: &AppState, ctx: &ViewCtx) {
+pub(crate) fn draw(frame: &mut Frame, detail: Detail, state: &AppState, ctx: &ViewCtx) {
     match detail {
         Detail::Beside(area) => beside(frame, area, state, ctx),
         Detail::Below(area) => below(frame, area, state, ctx),

@@ -13,7 +13,7 @@ use crate::core::app::AppState;
 use crate::core::app::state::HandoverAction;
 use crate::core::exports::{Shell, export_lines};
 
-pub fn draw(frame: &mut Frame, area: Rect, held_id: u64, state: &AppState, ctx: &ViewCtx) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, held_id: u64, state: &AppState, ctx: &ViewCtx) {
     let theme = &ctx.theme;
     let Some(held) = state.held(held_id) else {
         return;

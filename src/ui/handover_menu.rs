@@ -27,7 +27,13 @@ fn footer(state: &AppState) -> String {
     )
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, menu: &Handover, state: &AppState, ctx: &ViewCtx) {
+pub(crate) fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    menu: &Handover,
+    state: &AppState,
+    ctx: &ViewCtx,
+) {
     let theme = &ctx.theme;
     let Some(held) = state.held(menu.held_id) else {
         return;

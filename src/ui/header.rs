@@ -14,7 +14,7 @@ use crate::core::countdown;
 
 /// The countdown's forms, longest first (`session 7h 59m`, `7h 59m`, `7h`; `session expired`,
 /// `expired`), or nothing before the first sign-in.
-pub fn session_countdown(state: &AppState, ctx: &ViewCtx) -> Option<(Vec<String>, Urgency)> {
+pub(crate) fn session_countdown(state: &AppState, ctx: &ViewCtx) -> Option<(Vec<String>, Urgency)> {
     let at = state.sign_in.session.token_expires_at?;
     let urgency = Urgency::of(Some(at), ctx.now, state.settings.thresholds);
     let forms = match countdown::remaining(at, ctx.now) {
@@ -39,7 +39,7 @@ fn fitting(forms: Vec<String>, name: &str, width: usize) -> (String, bool) {
     }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
     let theme = &ctx.theme;
     let width = usize::from(area.width);
     let mut name = " rolecall  ";

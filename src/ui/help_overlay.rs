@@ -13,7 +13,7 @@ use super::text;
 use crate::core::app::state::{Modal, help_rows_shown};
 use crate::core::app::{AppState, Key};
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
     let theme = &ctx.theme;
     // The commands of the screen on view (its search line's too) and the global ones.
     let rows: Vec<(String, &str)> = state

@@ -18,7 +18,7 @@ use crate::core::app::prompt::{AssumeForm, Field, MfaQuestion, Prompt};
 use crate::core::app::state::CHAIN_MARK;
 use crate::core::chain::session_name;
 
-pub fn draw(frame: &mut Frame, area: Rect, prompt: &Prompt, keymap: &Keymap, ctx: &ViewCtx) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, prompt: &Prompt, keymap: &Keymap, ctx: &ViewCtx) {
     match prompt {
         Prompt::Mfa(question) => mfa(frame, area, question, keymap, ctx),
         Prompt::Assume(form) => assume(frame, area, form, keymap, ctx),

@@ -21,11 +21,11 @@ const KEY_WIDTH: usize = 20;
 /// Width of the time-left column (`59m 59s`, `expired`).
 const LEFT_WIDTH: usize = 8;
 /// The marker of a session being refreshed.
-pub const REFRESHING: &str = "↻ renewing";
+pub(crate) const REFRESHING: &str = "↻ renewing";
 /// Width of the urgency column (`expiring soon`).
 const URGENCY_WIDTH: usize = 13;
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
     let theme = &ctx.theme;
     let focused = state.focus == Focus::Sessions;
     let title_style = if focused { theme.accent } else { theme.dim };

@@ -26,7 +26,7 @@ const CODE_THRESHOLDS: Thresholds = Thresholds {
     critical: Duration::from_secs(30),
 };
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
     let phase = state.sign_in.machine.as_ref().map(|s| &s.phase);
     let lines = match phase {
         Some(Phase::WaitingForApproval(wait)) => return waiting(frame, area, wait, state, ctx),

@@ -15,7 +15,7 @@ use crate::core::app::{AppState, Command};
 use crate::core::countdown;
 
 /// A held session's countdown: `7h 59m`, `4m 05s`, `expired`, or `no expiry`.
-pub fn remaining_text(held: &Held, ctx: &ViewCtx) -> String {
+pub(crate) fn remaining_text(held: &Held, ctx: &ViewCtx) -> String {
     match held.credentials.expires_at {
         None => "no expiry".to_owned(),
         Some(at) => {
@@ -25,7 +25,7 @@ pub fn remaining_text(held: &Held, ctx: &ViewCtx) -> String {
 }
 
 /// A held session's urgency now.
-pub fn urgency_of(held: &Held, state: &AppState, ctx: &ViewCtx) -> Urgency {
+pub(crate) fn urgency_of(held: &Held, state: &AppState, ctx: &ViewCtx) -> Urgency {
     Urgency::of(
         held.credentials.expires_at,
         ctx.now,
@@ -35,7 +35,7 @@ pub fn urgency_of(held: &Held, state: &AppState, ctx: &ViewCtx) -> Urgency {
 
 /// The session the status bar shows: the selected one while the sessions panel has the
 /// focus, else the most urgent (soonest to expire among equals).
-pub fn featured<'a>(state: &'a AppState, ctx: &ViewCtx) -> Option<&'a Held> {
+pub(crate) fn featured<'a>(state: &'a AppState, ctx: &ViewCtx) -> Option<&'a Held> {
     if state.focus == Focus::Sessions
         && let Some(h) = state.sessions.held.get(state.sessions.selected)
     {
@@ -133,7 +133,7 @@ fn session_spans(held: &Held, state: &AppState, ctx: &ViewCtx, room: usize) -> V
     spans
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
     let width = usize::from(area.width);
     let left = featured(state, ctx)
         .map(|h| session_spans(h, state, ctx, width / 2))
@@ -150,7 +150,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
 }
 
 /// The toast line.
-pub fn draw_toast(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
+pub(crate) fn draw_toast(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
     let Some(toast) = &state.toast else {
         return;
     };

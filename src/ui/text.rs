@@ -9,28 +9,28 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 
 use crate::core::terminal_text;
-pub use crate::core::terminal_text::{ELLIPSIS, char_width, width};
+pub(crate) use crate::core::terminal_text::{char_width, width};
 
 /// The visible stand-in for one character, or the character itself: the rule shared with the
 /// command line, [`crate::core::terminal_text`] (`ESC` → `␛`, `DEL` → `␡`, C1, bidi and
 /// zero-width characters → `�`).
-pub fn escape_char(c: char) -> char {
+pub(crate) fn escape_char(c: char) -> char {
     terminal_text::stand_in(c)
 }
 
 /// `text` with every unsafe character replaced (see [`escape_char`]); same number of chars.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.chars().map(escape_char).collect()
 }
 
 /// The escaped `text` cut to at most `max` columns, ending with `…` when cut. A wide character
 /// that would straddle the limit is left out whole.
-pub fn fit(text: &str, max: usize) -> String {
+pub(crate) fn fit(text: &str, max: usize) -> String {
     terminal_text::cut(&escape(text), max)
 }
 
 /// [`fit`] then padded with spaces to exactly `columns` columns.
-pub fn fit_pad(text: &str, columns: usize) -> String {
+pub(crate) fn fit_pad(text: &str, columns: usize) -> String {
     let mut out = fit(text, columns);
     let w = width(&out);
     out.extend(std::iter::repeat_n(' ', columns.saturating_sub(w)));
@@ -39,7 +39,7 @@ pub fn fit_pad(text: &str, columns: usize) -> String {
 
 /// The escaped `text` broken into lines of at most `max` columns, by characters (for ARNs and
 /// URLs, which have no spaces to break at).
-pub fn wrap_hard(text: &str, max: usize) -> Vec<String> {
+pub(crate) fn wrap_hard(text: &str, max: usize) -> Vec<String> {
     let max = max.max(2);
     let mut lines = Vec::new();
     let mut line = String::new();
@@ -61,7 +61,7 @@ pub fn wrap_hard(text: &str, max: usize) -> Vec<String> {
 
 /// The escaped `text` broken at spaces into lines of at most `max` columns; a word longer
 /// than a line is broken by characters.
-pub fn wrap_words(text: &str, max: usize) -> Vec<String> {
+pub(crate) fn wrap_words(text: &str, max: usize) -> Vec<String> {
     let max = max.max(2);
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
@@ -89,7 +89,7 @@ pub fn wrap_words(text: &str, max: usize) -> Vec<String> {
 
 /// `text` escaped, cut to `max` columns and padded to `columns` (when `pad`), as spans: the
 /// chars at `highlight` (char positions in the raw text) in `hl` patched over `base`.
-pub fn highlighted(
+pub(crate) fn highlighted(
     text: &str,
     highlight: &[usize],
     columns: usize,

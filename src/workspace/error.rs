@@ -40,7 +40,7 @@ impl From<TokenError> for WorkspaceError {
 }
 
 /// The sign-in to `session` is gone: what to run.
-pub fn sign_in_again(session: &str) -> String {
+pub(crate) fn sign_in_again(session: &str) -> String {
     format!(
         "the sign-in to {session} has expired or was revoked: run `rolecall login --session {session}`"
     )

@@ -8,7 +8,7 @@ use crate::engine::signin::SignInRequest;
 use super::Workspace;
 
 /// The name rolecall registers its OIDC client with.
-pub const CLIENT_NAME: &str = "rolecall";
+pub(crate) const CLIENT_NAME: &str = "rolecall";
 
 impl Workspace {
     /// How to sign in to `session` with `method`: its OIDC endpoint, the registrations kept for

@@ -14,7 +14,7 @@ use crate::core::target::{Matching, Target, resolve};
 use crate::engine::tokens::usable_token;
 
 /// How the catalog is listed, from `[catalog]`.
-pub fn list_options(section: &CatalogSection) -> ListOptions {
+pub(crate) fn list_options(section: &CatalogSection) -> ListOptions {
     ListOptions {
         concurrency: section.concurrency,
         initial_rate: section.initial_rate,
@@ -32,7 +32,7 @@ fn is_fresh(catalog: &Catalog, max_age: Duration, now: SystemTime) -> bool {
 }
 
 /// A one-line summary of what changed since the last listing.
-pub fn describe_diff(diff: &CatalogDiff) -> Option<String> {
+pub(crate) fn describe_diff(diff: &CatalogDiff) -> Option<String> {
     if diff.is_empty() {
         return None;
     }

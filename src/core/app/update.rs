@@ -131,7 +131,7 @@ mod credentials;
 mod handover;
 mod keys;
 mod listing;
-pub mod paste;
+pub(crate) mod paste;
 mod sign_in;
 
 use credentials::{

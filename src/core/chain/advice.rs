@@ -101,7 +101,7 @@ pub enum ChainError {
 
 /// What was being done when STS refused, to word the advice.
 #[derive(Debug, Clone, Copy)]
-pub struct Attempt<'a> {
+pub(crate) struct Attempt<'a> {
     pub chain: &'a str,
     pub role_arn: &'a str,
     pub region: &'a str,
@@ -126,7 +126,7 @@ fn actions_advice(actions: &[&str]) -> String {
 }
 
 /// Turns STS's refusal of an AssumeRole into advice.
-pub fn advise(attempt: &Attempt<'_>, error: StsError) -> ChainError {
+pub(crate) fn advise(attempt: &Attempt<'_>, error: StsError) -> ChainError {
     let chain = attempt.chain.to_owned();
     match error {
         StsError::AccessDenied(message) => ChainError::NotTrusted {

@@ -3,11 +3,11 @@
 //! default names the person: `rolecall-{user}`.
 
 /// The template used when a chain names none.
-pub const DEFAULT_TEMPLATE: &str = "rolecall-{user}";
+pub(crate) const DEFAULT_TEMPLATE: &str = "rolecall-{user}";
 
 /// What the placeholders stand for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SessionFields<'a> {
+pub(crate) struct SessionFields<'a> {
     /// The local user name.
     pub user: &'a str,
     pub chain: &'a str,
@@ -16,11 +16,11 @@ pub struct SessionFields<'a> {
 }
 
 /// The placeholders a template may use.
-pub const PLACEHOLDERS: &[&str] = &["user", "chain", "account_id", "role_name"];
+pub(crate) const PLACEHOLDERS: &[&str] = &["user", "chain", "account_id", "role_name"];
 
 /// Why a `session_name` template cannot be filled.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SessionNameError {
+pub(crate) enum SessionNameError {
     #[error("session_name {template:?} has an unclosed {{")]
     Unclosed { template: String },
     #[error(
@@ -34,7 +34,10 @@ pub enum SessionNameError {
 }
 
 /// Fills `template` (an unknown placeholder is an error) and fits the result to STS's rules.
-pub fn render(template: &str, fields: &SessionFields<'_>) -> Result<String, SessionNameError> {
+pub(crate) fn render(
+    template: &str,
+    fields: &SessionFields<'_>,
+) -> Result<String, SessionNameError> {
     use crate::core::template::{TemplateError, fill};
     let out = fill(template, |name| match name {
         "user" => Some(fields.user),
@@ -56,7 +59,7 @@ pub fn render(template: &str, fields: &SessionFields<'_>) -> Result<String, Sess
 }
 
 /// Replaces what STS refuses with `-`, cuts to 64 characters, pads to 2.
-pub fn fit(name: &str) -> String {
+pub(crate) fn fit(name: &str) -> String {
     let mut out: String = name
         .chars()
         .map(|c| {

@@ -26,7 +26,7 @@ use crate::session_store::SessionStore;
 
 /// A profile's long-term keys, and what else the profile says.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ProfileKeys {
+pub(crate) struct ProfileKeys {
     pub credentials: Credentials,
     /// `mfa_serial`: GetSessionToken with MFA before AssumeRole.
     pub mfa_serial: Option<String>,
@@ -34,7 +34,7 @@ pub struct ProfileKeys {
 }
 
 /// Finds source credentials. `chain` names the chain asking, for messages.
-pub trait SourceResolver: Send + Sync {
+pub(crate) trait SourceResolver: Send + Sync {
     /// An SSO role's credentials, its identity center's region, and whether they were kept
     /// (not fetched now). `fresh` skips kept credentials.
     fn sso(
@@ -52,7 +52,7 @@ pub trait SourceResolver: Send + Sync {
 
 /// The real sources: config, the token store, `~/.aws/credentials` and `~/.aws/config`, the
 /// environment read at start, and an identity center per session (`identity_center`).
-pub struct StandardSources<'a, F> {
+pub(crate) struct StandardSources<'a, F> {
     pub config: &'a Config,
     pub paths: &'a Paths,
     pub store: &'a SessionStore,
@@ -262,7 +262,7 @@ impl<I: IdentityCenter, F: Fn(&SsoSession) -> I + Send + Sync> SourceResolver
 
 /// Why a profile's keys cannot be read.
 #[derive(Debug, thiserror::Error)]
-pub enum ProfileError {
+pub(crate) enum ProfileError {
     #[error("no profile {profile:?} in {} or {}", .credentials_file.display(), .config_file.display())]
     Missing {
         profile: String,
@@ -280,7 +280,7 @@ pub enum ProfileError {
 
 /// Reads a profile's keys from the credentials file (else the config file, as botocore does)
 /// and its `mfa_serial` and `region` from either.
-pub fn profile_keys(
+pub(crate) fn profile_keys(
     credentials_file: &Path,
     config_file: &Path,
     profile: &str,
@@ -336,7 +336,10 @@ fn read_sections(path: &Path) -> Result<Vec<ini::Section>, ProfileError> {
 /// Runs `mfa_process` with `sh -c` and takes the code it prints (6 digits, surrounding
 /// whitespace ignored). Its stderr is kept (never drawn over the app's screen) and its last
 /// line is told when it fails.
-pub async fn run_mfa_process(chain: &str, command: &str) -> Result<Secret<String>, ChainError> {
+pub(crate) async fn run_mfa_process(
+    chain: &str,
+    command: &str,
+) -> Result<Secret<String>, ChainError> {
     let fail = |message: String| ChainError::Failed {
         chain: chain.to_owned(),
         message,
@@ -367,7 +370,7 @@ pub async fn run_mfa_process(chain: &str, command: &str) -> Result<Secret<String
     Ok(Secret::new(code))
 }
 
-pub use crate::ports::mfa_prompt::{NotACode, check_code};
+pub(crate) use crate::ports::mfa_prompt::check_code;
 
 #[cfg(test)]
 mod tests {

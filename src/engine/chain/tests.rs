@@ -4,6 +4,7 @@
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
+use super::sources::ProfileKeys;
 use super::*;
 use crate::adapters::aws_sso_cache::AwsSsoCache;
 use crate::adapters::file_store::FileStore;

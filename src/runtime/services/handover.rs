@@ -38,7 +38,7 @@ fn chain_failed(e: ChainError) -> ChainFailed {
 
 /// Why the hand-over failed, as the app's status line says it.
 #[derive(Debug, thiserror::Error)]
-pub enum HandoverError {
+pub(super) enum HandoverError {
     #[error(transparent)]
     Console(#[from] crate::engine::console::ConsoleError),
     #[error("{0}; `rolecall console TARGET --print` prints the URL")]

@@ -29,7 +29,7 @@ async fn save_json<T: serde::Serialize + Send + 'static>(
 }
 
 /// The JSON saved by an earlier run at `path` (nothing: the default).
-pub fn load_json<T: serde::de::DeserializeOwned + Default>(path: Option<&Path>) -> T {
+pub(crate) fn load_json<T: serde::de::DeserializeOwned + Default>(path: Option<&Path>) -> T {
     path.and_then(|p| {
         crate::adapters::read_file::read(p, crate::adapters::read_file::CONFIG_LIMIT).ok()
     })

@@ -8,7 +8,7 @@ const SSO_PATH: &str = "aws-reserved/sso.amazonaws.com/";
 
 /// The role's ARN: exact when `caller_arn` (GetCallerIdentity of credentials of this role)
 /// names it, else what it is with the unknown hash elided and said so.
-pub fn sso_role_arn(account_id: &str, role: &str, caller_arn: Option<&str>) -> String {
+pub(super) fn sso_role_arn(account_id: &str, role: &str, caller_arn: Option<&str>) -> String {
     if let Some((partition, name)) = caller_arn.and_then(|arn| reserved_name(arn, account_id, role))
     {
         return format!("arn:{partition}:iam::{account_id}:role/{SSO_PATH}{name}");

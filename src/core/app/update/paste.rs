@@ -6,18 +6,18 @@
 use super::{AppState, Effect, Focus, Modal, Screen};
 
 /// The most characters a paste adds (a query or an answer never needs more).
-pub const PASTE_LIMIT: usize = 1024;
+pub(crate) const PASTE_LIMIT: usize = 1024;
 
 /// What of a paste is kept: no control characters (line breaks, escapes, tabs), at most
 /// [`PASTE_LIMIT`] characters.
-pub fn clean(text: &str) -> String {
+pub(crate) fn clean(text: &str) -> String {
     text.chars()
         .filter(|c| !c.is_control())
         .take(PASTE_LIMIT)
         .collect()
 }
 
-pub fn on_paste(state: &mut AppState, text: &str) -> Vec<Effect> {
+pub(crate) fn on_paste(state: &mut AppState, text: &str) -> Vec<Effect> {
     let text = clean(text);
     if text.is_empty() {
         return Vec::new();
