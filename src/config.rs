@@ -79,8 +79,7 @@ impl Config {
     /// Loads `paths.config_file` if it exists, then the AWS CLI's config. A config file named
     /// by `ROLECALL_CONFIG` must exist.
     pub fn load(paths: &Paths) -> Result<Self, ConfigError> {
-        let named = std::env::var_os("ROLECALL_CONFIG")
-            .is_some_and(|v| !v.is_empty() && Path::new(&v) == paths.config_file);
+        let named = paths.config_file_named;
         let text = match read_optional(&paths.config_file)? {
             None if named => {
                 return Err(ConfigError::Missing {
@@ -273,6 +272,21 @@ mod tests {
     fn paths(dir: &Path) -> Paths {
         let home = dir.to_path_buf();
         Paths::from_lookup(move |k| (k == "HOME").then(|| home.clone().into_os_string())).unwrap()
+    }
+
+    #[test]
+    fn a_config_file_named_by_the_environment_must_exist_a_default_one_need_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().to_path_buf();
+        let named = dir.path().join("missing.toml");
+        let p = Paths::from_lookup(|k| match k {
+            "HOME" => Some(home.clone().into_os_string()),
+            "ROLECALL_CONFIG" => Some(named.clone().into_os_string()),
+            _ => None,
+        })
+        .unwrap();
+        assert!(matches!(Config::load(&p), Err(ConfigError::Missing { .. })));
+        assert!(Config::load(&paths(dir.path())).is_ok());
     }
 
     /// Loads the configuration of a HOME with this config.toml and ~/.aws/config.

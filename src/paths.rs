@@ -16,6 +16,8 @@ use std::path::PathBuf;
 pub struct Paths {
     pub home: PathBuf,
     pub config_file: PathBuf,
+    /// `config_file` was named by `$ROLECALL_CONFIG` (then it must exist).
+    pub config_file_named: bool,
     pub cache_dir: PathBuf,
     pub state_dir: PathBuf,
     pub aws_config: PathBuf,
@@ -46,12 +48,14 @@ impl Paths {
                 .unwrap_or_else(|| fallback.iter().fold(home.clone(), |p, part| p.join(part)))
                 .join("rolecall")
         };
-        let config_file = env("ROLECALL_CONFIG")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| xdg("XDG_CONFIG_HOME", &[".config"]).join("config.toml"));
+        let named = env("ROLECALL_CONFIG").map(PathBuf::from);
+        let config_file_named = named.is_some();
+        let config_file =
+            named.unwrap_or_else(|| xdg("XDG_CONFIG_HOME", &[".config"]).join("config.toml"));
         let aws_dir = home.join(".aws");
         Ok(Self {
             config_file,
+            config_file_named,
             cache_dir: xdg("XDG_CACHE_HOME", &[".cache"]),
             state_dir: xdg("XDG_STATE_HOME", &[".local", "state"]),
             aws_config: env("AWS_CONFIG_FILE")
