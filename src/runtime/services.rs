@@ -102,6 +102,7 @@ impl<I: IdentityCenter + 'static> Services<I> {
         tracing::trace!(effect = effect_name(&effect), "running an effect");
         match effect {
             Effect::SignIn(effect) => self.sign_in(effect).await,
+            Effect::RenewSignIn => Some(self.stored_sign_in().await),
             Effect::ListCatalog => Some(self.list_catalog(tx).await),
             Effect::Prioritize { account_id } => {
                 self.lister.priority().prioritize(&account_id);
@@ -172,6 +173,7 @@ fn rethrow<T>(joined: Result<T, tokio::task::JoinError>) -> Option<T> {
 fn effect_name(effect: &Effect) -> &'static str {
     match effect {
         Effect::SignIn(_) => "sign-in",
+        Effect::RenewSignIn => "renew-sign-in",
         Effect::ListCatalog => "list-catalog",
         Effect::Prioritize { .. } => "prioritize",
         Effect::RetryRoles { .. } => "retry-roles",

@@ -9,6 +9,10 @@ use crate::secret::Secret;
 pub enum Effect {
     /// Run a sign-in effect; answer with `Msg::SignIn`. `Save` also makes its token current.
     SignIn(signin::Effect),
+    /// The token in use was refused (expired or revoked): read the sign-in kept in the store
+    /// and answer with `Msg::SignIn(Event::Refused { stored })`, which refreshes it with its
+    /// refresh token before anything asks the user.
+    RenewSignIn,
     /// List the catalog with the current token; progress as `Msg::Catalog`, then `Msg::Listed`.
     ListCatalog,
     /// Fetch this account's roles first (the user is looking at it).

@@ -25,7 +25,7 @@ mod sso_role_arn;
 pub use super::requests::{CredentialsRequest, PendingChain};
 pub use catalog_view::{CatalogView, Refresh, RowMeta};
 pub use modal::{Handover, HandoverAction, Modal};
-pub use sessions::{CHAIN_MARK, Held, Sessions};
+pub use sessions::{CHAIN_MARK, Held, Kept, Sessions};
 pub use settings::{AppSettings, Clipboard, CustomAction, DefaultAction, profile_name};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -265,6 +265,22 @@ impl AppState {
     /// Recomputes every row's favorites/recents boost (after the catalog or frecency changed).
     pub fn recompute_boosts(&mut self) {
         self.list.recompute_boosts(&self.frecency, self.now_unix);
+    }
+
+    /// Holds what an earlier run kept and has not expired at `now`, oldest first, not in use
+    /// (so not renewed unasked) until the user selects one. Nothing is asked of the network.
+    pub fn hold_kept(&mut self, kept: Vec<Kept>, now: SystemTime) {
+        for k in kept {
+            if k.credentials.expires_at.is_none_or(|at| at <= now) {
+                continue;
+            }
+            let id = self.fresh_id();
+            let account_name = self.list.account_name(&k.account_id);
+            let mut held = Held::sso(id, k.account_id, account_name, k.role, k.credentials);
+            held.in_use = false;
+            held.chain = k.chain;
+            self.sessions.held.push(held);
+        }
     }
 
     pub(super) fn fresh_id(&mut self) -> u64 {

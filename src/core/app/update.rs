@@ -92,7 +92,7 @@ fn toast(state: &mut AppState, now: SystemTime, level: Level, text: String) {
 fn on_failure(state: &mut AppState, failure: Failed, now: SystemTime) -> Vec<Effect> {
     toast(state, now, Level::Error, failure.message.clone());
     if failure.needs_sign_in && state.sign_in.machine.is_none() {
-        return start_sign_in(state, None, now);
+        return renew_sign_in(state);
     }
     Vec::new()
 }
@@ -123,7 +123,7 @@ fn on_tick(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
             });
         }
     }
-    Vec::new()
+    renewal::renew_due(state, now)
 }
 
 mod chains;
@@ -132,6 +132,7 @@ mod handover;
 mod keys;
 mod listing;
 pub(crate) mod paste;
+mod renewal;
 mod sign_in;
 
 use credentials::{
@@ -140,7 +141,9 @@ use credentials::{
 use handover::choose;
 use keys::{on_key, on_mouse};
 use listing::{on_listed, on_progress, reorder_keeping_selection, set_catalog};
-use sign_in::{on_sign_in, sign_in_command, start_sign_in};
+use sign_in::{on_sign_in, renew_sign_in, sign_in_command, start_sign_in};
 
+#[cfg(test)]
+mod renewal_tests;
 #[cfg(test)]
 mod tests;

@@ -1,12 +1,12 @@
 //! The sign-in machine's effects, and keeping a new sign-in.
 
 use crate::core::app::Msg;
-use crate::core::signin::Effect;
+use crate::core::signin::{Effect, Event};
 use crate::core::sso::SignedIn;
 use crate::engine::signin::execute;
 use crate::ports::identity_center::IdentityCenter;
 
-use super::Services;
+use super::{Services, rethrow};
 
 impl<I: IdentityCenter + 'static> Services<I> {
     /// Runs one effect of the sign-in machine (`Save` is done in line by `spawn`).
@@ -22,6 +22,23 @@ impl<I: IdentityCenter + 'static> Services<I> {
         )
         .await
         .map(Msg::SignIn)
+    }
+
+    /// The sign-in the store holds, for the machine to refresh after the token in use was
+    /// refused (the same store and refresh as at start-up).
+    pub(super) async fn stored_sign_in(&self) -> Msg {
+        let workspace = self.workspace.clone();
+        let session = self.session.clone();
+        let loaded = tokio::task::spawn_blocking(move || workspace.store.load(&session)).await;
+        let stored = match rethrow(loaded) {
+            Some(Ok(stored)) => stored,
+            Some(Err(e)) => {
+                tracing::warn!(error = %e, "cannot read the stored sign-in");
+                None
+            }
+            None => None,
+        };
+        Msg::SignIn(Event::Refused { stored })
     }
 
     /// Keeps a new sign-in (one store write, rare enough to do in line) and makes its token

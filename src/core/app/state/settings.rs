@@ -29,6 +29,10 @@ pub struct AppSettings {
     pub clipboard: Clipboard,
     /// `[aliases]` from config.toml (name → `account/role`), searchable in the list.
     pub aliases: BTreeMap<String, String>,
+    /// Renew the sessions in use before they expire (`[sessions] auto_renew`).
+    pub auto_renew: bool,
+    /// How long before expiry they are renewed (`[sessions] renew_before`).
+    pub renew_before: Duration,
 }
 
 impl Default for AppSettings {
@@ -44,6 +48,8 @@ impl Default for AppSettings {
             confirm_quit: true,
             clipboard: Clipboard::Unknown,
             aliases: BTreeMap::new(),
+            auto_renew: true,
+            renew_before: Duration::from_secs(10 * 60),
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use std::time::SystemTime;
 
-use super::{after_new_credentials, on_failure, toast};
+use super::{after_new_credentials, renewal, toast};
 use crate::core::app::effect::Effect;
 use crate::core::app::key::Key;
 use crate::core::app::msg::{ChainDone, ChainFailed};
@@ -117,8 +117,7 @@ pub(super) fn on_chain_assumed(
             return Vec::new();
         }
         Err(ChainFailed::Failed(failure)) => {
-            stop_refreshing(state, pending.refreshing);
-            return on_failure(state, failure, now);
+            return renewal::failed(state, pending.refreshing, failure, now);
         }
     };
     let refreshing = pending.refreshing;
@@ -137,18 +136,16 @@ pub(super) fn on_chain_assumed(
         let id = hold_chain(state, spec, done, now);
         return after_new_credentials(state, id);
     };
-    held.credentials = done.credentials;
     held.caller_arn = done.caller_arn.or(held.caller_arn.take());
     held.note = done.note;
     held.region = Some(done.region);
-    held.refreshing = false;
-    held.warned = false;
     held.chain = Some(spec);
-    let (id, label) = (held.id, held.label());
+    let id = held.id;
     if refreshing.is_some() {
-        toast(state, now, Level::Info, format!("{label} refreshed"));
+        renewal::done(state, id, done.credentials, now);
         return Vec::new();
     }
+    held.renewed(done.credentials);
     after_new_credentials(state, id)
 }
 

@@ -12,7 +12,7 @@ use crate::core::app::state::{
     AppState, DefaultAction, Handover, HandoverAction, Held, Level, Modal,
 };
 
-use super::{chains, choose, on_failure, reorder_keeping_selection, toast};
+use super::{chains, choose, renewal, reorder_keeping_selection, toast};
 
 pub(super) fn on_credentials(
     state: &mut AppState,
@@ -30,19 +30,10 @@ pub(super) fn on_credentials(
     };
     let credentials = match result {
         Ok(c) => c,
-        Err(failure) => {
-            if let Some(h) = refreshing.and_then(|id| state.sessions.get_mut(id)) {
-                h.refreshing = false;
-            }
-            return on_failure(state, failure, now);
-        }
+        Err(failure) => return renewal::failed(state, refreshing, failure, now),
     };
-    if let Some(h) = refreshing.and_then(|id| state.sessions.get_mut(id)) {
-        h.credentials = credentials;
-        h.refreshing = false;
-        h.warned = false;
-        let text = format!("{} refreshed", h.label());
-        toast(state, now, Level::Info, text);
+    if let Some(id) = refreshing {
+        renewal::done(state, id, credentials, now);
         return Vec::new();
     }
     // The "getting credentials…" note has done its job.
@@ -69,8 +60,7 @@ fn hold_sso(
 ) -> (u64, Vec<Effect>) {
     let same = |h: &&mut Held| h.chain.is_none() && h.account_id == account_id && h.role == role;
     if let Some(h) = state.sessions.held.iter_mut().find(same) {
-        h.credentials = credentials;
-        h.warned = false;
+        h.renewed(credentials);
         return (h.id, Vec::new());
     }
     let account_name = state.list.account_name(&account_id);
@@ -168,7 +158,21 @@ pub(super) fn retry_account(state: &mut AppState) -> Vec<Effect> {
 }
 
 pub(super) fn refresh_credentials(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
-    let Some(held) = state.sessions.held.get_mut(state.sessions.selected) else {
+    let selected = state.sessions.selected;
+    state.sessions.select_at(selected);
+    match state.sessions.selected() {
+        Some(held) => {
+            let id = held.id;
+            renew(state, id, now)
+        }
+        None => Vec::new(),
+    }
+}
+
+/// Renews held session `id` from where it came from (its chain, or its SSO role), unless a
+/// renewal is under way.
+pub(super) fn renew(state: &mut AppState, id: u64, now: SystemTime) -> Vec<Effect> {
+    let Some(held) = state.sessions.get_mut(id) else {
         return Vec::new();
     };
     if held.refreshing {
@@ -176,10 +180,9 @@ pub(super) fn refresh_credentials(state: &mut AppState, now: SystemTime) -> Vec<
     }
     held.refreshing = true;
     if let Some(spec) = held.chain.clone() {
-        let id = held.id;
         return chains::assume_chain(state, spec, Some(id), true, now);
     }
-    let (account_id, role, id) = (held.account_id.clone(), held.role.clone(), held.id);
+    let (account_id, role) = (held.account_id.clone(), held.role.clone());
     let label = held.label();
     let request = state.fresh_id();
     state.requests.credentials.insert(

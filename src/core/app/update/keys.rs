@@ -34,7 +34,7 @@ fn move_selection(state: &mut AppState, to: usize) -> Vec<Effect> {
             }
         }
         Focus::Sessions => {
-            state.sessions.selected = to.min(state.sessions.held.len().saturating_sub(1));
+            state.sessions.select_at(to);
             Vec::new()
         }
     }
@@ -83,6 +83,10 @@ fn run_command(state: &mut AppState, command: Command, now: SystemTime) -> Vec<E
                 Focus::Roles if !state.sessions.is_empty() => Focus::Sessions,
                 _ => Focus::Roles,
             };
+            if state.focus == Focus::Sessions {
+                let selected = state.sessions.selected;
+                state.sessions.select_at(selected);
+            }
             Vec::new()
         }
         Command::RefreshCredentials => refresh_credentials(state, now),

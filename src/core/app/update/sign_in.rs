@@ -27,6 +27,15 @@ pub(super) fn start_sign_in(
     after_sign_in_step(state, effects)
 }
 
+/// The token in use was refused mid-run: its time is no longer shown, and the sign-in the
+/// store holds is read to be refreshed with its refresh token (as at start-up) before the user
+/// is asked anything.
+pub(super) fn renew_sign_in(state: &mut AppState) -> Vec<Effect> {
+    state.sign_in.session.token_expires_at = None;
+    state.sign_in.machine = Some(SignIn::new(Method::DeviceCode, state.settings.open_browser));
+    vec![Effect::RenewSignIn]
+}
+
 /// Wraps the machine's effects, follows its phase to the right screen, and lists the catalog
 /// once signed in.
 fn after_sign_in_step(state: &mut AppState, effects: Vec<signin::Effect>) -> Vec<Effect> {

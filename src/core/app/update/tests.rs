@@ -21,11 +21,11 @@ use crate::core::sso::SignedIn;
 use crate::core::sso::{DeviceAuthorization, Registration, SsoToken};
 use crate::secret::Secret;
 
-fn now() -> SystemTime {
+pub(super) fn now() -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_457_045)
 }
 
-fn later(secs: u64) -> SystemTime {
+pub(super) fn later(secs: u64) -> SystemTime {
     now() + Duration::from_secs(secs)
 }
 
@@ -40,7 +40,7 @@ fn entry(id: &str, name: &str, roles: &[&str]) -> AccountEntry {
     }
 }
 
-fn catalog() -> Catalog {
+pub(super) fn catalog() -> Catalog {
     let mut broken = entry("333333333333", "search-dev", &[]);
     broken.roles = Roles::Unavailable {
         reason: "throttled".into(),
@@ -60,7 +60,7 @@ fn catalog() -> Catalog {
     }
 }
 
-fn state() -> AppState {
+pub(super) fn state() -> AppState {
     let mut s = AppState::new(
         SessionInfo {
             name: "acme".into(),
@@ -86,7 +86,7 @@ fn state() -> AppState {
     s
 }
 
-fn signed_in(expires: u64) -> SignedIn {
+pub(super) fn signed_in(expires: u64) -> SignedIn {
     SignedIn {
         registration: Registration {
             client_id: "c".into(),
@@ -102,7 +102,7 @@ fn signed_in(expires: u64) -> SignedIn {
     }
 }
 
-fn creds(expires: u64) -> Credentials {
+pub(super) fn creds(expires: u64) -> Credentials {
     Credentials {
         access_key_id: "ASIAEXAMPLE".into(),
         secret_access_key: Secret::new("secret".into()),
@@ -112,7 +112,7 @@ fn creds(expires: u64) -> Credentials {
 }
 
 /// A signed-in state with the catalog listed.
-fn ready() -> AppState {
+pub(super) fn ready() -> AppState {
     let mut s = state();
     let fx = update(
         &mut s,
@@ -127,7 +127,7 @@ fn ready() -> AppState {
 }
 
 /// Presses `key` and returns the GetRoleCredentials request it made.
-fn ask(s: &mut AppState, key: Key) -> u64 {
+pub(super) fn ask(s: &mut AppState, key: Key) -> u64 {
     let fx = update(s, Msg::Key(key), now());
     match fx.first() {
         Some(Effect::GetCredentials { request, .. }) => *request,
@@ -136,7 +136,11 @@ fn ask(s: &mut AppState, key: Key) -> u64 {
 }
 
 /// Answers credentials request `request`.
-fn answer(s: &mut AppState, request: u64, result: Result<Credentials, Failed>) -> Vec<Effect> {
+pub(super) fn answer(
+    s: &mut AppState,
+    request: u64,
+    result: Result<Credentials, Failed>,
+) -> Vec<Effect> {
     update(s, Msg::Credentials { request, result }, now())
 }
 
@@ -146,7 +150,7 @@ fn assume_selected(s: &mut AppState) -> Vec<Effect> {
     answer(s, request, Ok(creds(3600)))
 }
 
-fn typed(s: &mut AppState, text: &str) {
+pub(super) fn typed(s: &mut AppState, text: &str) {
     for c in text.chars() {
         update(s, Msg::Key(Key::Char(c)), now());
     }
@@ -362,7 +366,7 @@ fn esc_then_a_letter_read_as_alt_loses_no_key() {
 }
 
 /// A ready state holding one session.
-fn holding() -> AppState {
+pub(super) fn holding() -> AppState {
     let mut s = ready();
     assume_selected(&mut s);
     update(&mut s, Msg::Key(Key::Esc), now());
@@ -691,6 +695,13 @@ fn an_expired_sign_in_during_work_asks_to_sign_in_again() {
             needs_sign_in: true,
         }),
     );
+    // The refresh token comes first (renewal_tests); with nothing kept, the user is asked.
+    assert_eq!(fx, vec![Effect::RenewSignIn]);
+    let fx = update(
+        &mut s,
+        Msg::SignIn(SignInEvent::Refused { stored: None }),
+        now(),
+    );
     assert_eq!(s.screen, Screen::SignIn);
     assert!(matches!(
         fx.as_slice(),
@@ -827,7 +838,7 @@ fn ctrl_c_quits_from_anywhere() {
 // ---------------------------------------------------------------------------------------------
 // Chains
 
-fn with_chain() -> AppState {
+pub(super) fn with_chain() -> AppState {
     use crate::core::chain::{ChainSource, ChainSpec};
     let mut s = state();
     let mut spec = ChainSpec::new(
@@ -853,7 +864,7 @@ fn with_chain() -> AppState {
 }
 
 /// Answers chain request `request`.
-fn answer_chain(
+pub(super) fn answer_chain(
     s: &mut AppState,
     request: u64,
     result: Result<crate::core::app::msg::ChainDone, crate::core::app::msg::ChainFailed>,
@@ -861,7 +872,7 @@ fn answer_chain(
     update(s, Msg::ChainAssumed { request, result }, now())
 }
 
-fn chain_request(fx: &[Effect]) -> (u64, bool, usize) {
+pub(super) fn chain_request(fx: &[Effect]) -> (u64, bool, usize) {
     match fx.first() {
         Some(Effect::AssumeChain {
             request,
