@@ -163,6 +163,8 @@ impl AppSetup {
             confirm_quit: file.app.confirm_quit,
             clipboard: clipboard_here(&workspace.env),
             aliases: file.aliases.clone(),
+            auto_renew: file.sessions.auto_renew,
+            renew_before: file.sessions.renew_before,
             ..AppSettings::default()
         };
         Self {
@@ -267,6 +269,8 @@ fn first_state(
         now,
     );
     state.role_history = load_json(history_file);
+    let kept = workspace.kept_sessions(session, &state.settings.chains);
+    state.hold_kept(kept, now);
     state
 }
 

@@ -11,6 +11,7 @@
 //! | [`chain`] | a chain's credentials (the region rule included), for both callers |
 //! | [`console`] | the console sign-in URL |
 //! | [`profile`] | writing a profile to the AWS CLI's files |
+//! | [`kept`] | the credentials an earlier run kept, which the app shows held at its start |
 //! | [`obtain`] | a TARGET's credentials for a subcommand (`Obtained`) |
 //! | [`sign_in`] | how every caller asks to sign in to an identity center |
 //!
@@ -32,6 +33,7 @@ use crate::session_store::SessionStore;
 pub(crate) mod chain;
 pub(crate) mod console;
 pub(crate) mod error;
+pub(crate) mod kept;
 pub(crate) mod obtain;
 pub(crate) mod profile;
 pub(crate) mod sign_in;
