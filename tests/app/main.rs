@@ -12,6 +12,7 @@ mod common;
 mod chains;
 mod runtime;
 mod search_ranking;
+mod sessions;
 mod terminal_restore;
 mod tmux_e2e;
 mod ui_snapshots;

@@ -28,6 +28,7 @@ use rolecall::core::sso::SsoSession;
 use rolecall::emulator::Emulator;
 use rolecall::environment::Environment;
 use rolecall::paths::Paths;
+use rolecall::ports::clock::Clock;
 use rolecall::ports::identity_center::IdentityCenter;
 use rolecall::ports::opener::{OpenError, Opener};
 use rolecall::ports::reporter::Quiet;
@@ -55,6 +56,28 @@ impl Opener for NoBrowser {
     }
 }
 
+/// The system clock moved forward by what a test says, so the app sees credentials age without
+/// anyone waiting. (The emulator's own clock is moved with `Emulator::advance`; the adapters
+/// correct the service's times by its `Date` header against the system clock, so the two are
+/// moved apart, each for what it decides.)
+#[derive(Debug, Clone, Default)]
+pub struct Shifted(Arc<std::sync::atomic::AtomicU64>);
+
+impl Shifted {
+    /// Moves the app's time forward by `by`.
+    pub fn advance(&self, by: Duration) {
+        let ms = u64::try_from(by.as_millis()).unwrap();
+        self.0.fetch_add(ms, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Clock for Shifted {
+    fn now(&self) -> std::time::SystemTime {
+        let ms = self.0.load(std::sync::atomic::Ordering::SeqCst);
+        std::time::SystemTime::now() + Duration::from_millis(ms)
+    }
+}
+
 /// How the app starts.
 pub struct AppOptions {
     pub session: SsoSession,
@@ -67,6 +90,11 @@ pub struct AppOptions {
     /// offered when `settings.chains` lists them.
     pub config: Option<Config>,
     pub size: (u16, u16),
+    /// The app's clock (none: the system's).
+    pub clock: Option<Arc<dyn Clock>>,
+    /// Start with the sign-in the store holds, as the binary does (else with none: a device
+    /// sign-in).
+    pub stored: bool,
 }
 
 impl Default for AppOptions {
@@ -81,6 +109,8 @@ impl Default for AppOptions {
             cached: None,
             config: None,
             size: (110, 32),
+            clock: None,
+            stored: false,
         }
     }
 }
@@ -151,6 +181,7 @@ pub fn start_app_on<I: IdentityCenter + 'static>(
 ) -> App {
     let paths = paths(home);
     let session = options.session;
+    let start_stored = options.stored;
     let store = SessionStore::new(
         Box::new(FileStore::new(&paths.state_dir)),
         AwsSsoCache::new(paths.sso_cache_dir.clone()),
@@ -172,7 +203,10 @@ pub fn start_app_on<I: IdentityCenter + 'static>(
     // Only the emulator is ever reached, whatever the config names.
     let env =
         Environment::from_pairs([("AWS_ENDPOINT_URL", emu.url().as_str()), ("USER", "alice")]);
-    let workspace = compose::workspace(paths.clone(), config, env, store, Arc::new(Quiet));
+    let mut workspace = compose::workspace(paths.clone(), config, env, store, Arc::new(Quiet));
+    if let Some(clock) = options.clock {
+        workspace.clock = clock;
+    }
     let setup = AppSetup {
         session,
         settings: options.settings,
@@ -185,7 +219,7 @@ pub fn start_app_on<I: IdentityCenter + 'static>(
     let compose::App {
         services,
         mut state,
-        stored: _,
+        stored,
     } = compose::app(Arc::new(workspace), setup, idc, Arc::new(NoBrowser));
     // The app lists anew after signing in, whatever the cache holds.
     state.list.stale = true;
@@ -199,7 +233,7 @@ pub fn start_app_on<I: IdentityCenter + 'static>(
             input,
             services,
             &mut state,
-            Some(None),
+            Some(stored.filter(|_| start_stored)),
             RunOptions {
                 tick: Duration::from_millis(250),
                 theme: Theme::plain(),

@@ -41,8 +41,11 @@ pub(super) fn renew_due(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
     effects
 }
 
-/// New credentials for held session `id`, asked for by the user or due.
+/// New credentials for held session `id`, asked for by the user or due. Credentials that do
+/// not outlast the lead time (a role whose sessions are that short) are not renewed again
+/// unasked: that would ask AWS on every tick.
 pub(super) fn done(state: &mut AppState, id: u64, credentials: Credentials, now: SystemTime) {
+    let lead = state.settings.renew_before;
     let Some(held) = state.sessions.get_mut(id) else {
         return;
     };
@@ -52,6 +55,10 @@ pub(super) fn done(state: &mut AppState, id: u64, credentials: Credentials, now:
         "refreshed"
     };
     held.renewed(credentials);
+    held.renew_asked = held
+        .credentials
+        .expires_at
+        .is_some_and(|at| now + lead >= at);
     let text = format!("{} {verb}", held.label());
     toast(state, now, Level::Info, text);
 }

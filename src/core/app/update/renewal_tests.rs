@@ -62,6 +62,17 @@ fn a_session_in_use_is_renewed_at_the_lead_time_not_before() {
 }
 
 #[test]
+fn credentials_shorter_than_the_lead_time_are_not_renewed_on_every_tick() {
+    let mut s = holding();
+    let request = renewal_request(&tick(&mut s, later(3000))).unwrap();
+    // The role's sessions last 5 minutes: the new ones are within the lead time at once.
+    let result = Ok(creds(3300));
+    update(&mut s, Msg::Credentials { request, result }, later(3000));
+    assert_eq!(s.sessions.held[0].credentials.expires_at, Some(later(3300)));
+    assert_eq!(renewal_request(&tick(&mut s, later(3001))), None);
+}
+
+#[test]
 fn auto_renew_off_or_a_session_not_in_use_is_not_renewed() {
     let mut s = holding();
     s.settings.auto_renew = false;
