@@ -123,7 +123,7 @@ fn on_tick(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
             });
         }
     }
-    renewal::renew_due(state, now)
+    renew_due(state, now)
 }
 
 mod chains;
@@ -136,11 +136,12 @@ mod renewal;
 mod sign_in;
 
 use credentials::{
-    after_new_credentials, assume, on_credentials, refresh_credentials, retry_account,
+    after_new_credentials, assume, on_credentials, refresh_credentials, renew, retry_account,
 };
 use handover::choose;
 use keys::{on_key, on_mouse};
 use listing::{on_listed, on_progress, reorder_keeping_selection, set_catalog};
+use renewal::{renew_due, renewal_done, renewal_failed};
 use sign_in::{on_sign_in, renew_sign_in, sign_in_command, start_sign_in};
 
 #[cfg(test)]

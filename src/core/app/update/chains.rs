@@ -3,7 +3,7 @@
 
 use std::time::SystemTime;
 
-use super::{after_new_credentials, renewal, toast};
+use super::{after_new_credentials, renewal_done, renewal_failed, toast};
 use crate::core::app::effect::Effect;
 use crate::core::app::key::Key;
 use crate::core::app::msg::{ChainDone, ChainFailed};
@@ -117,7 +117,7 @@ pub(super) fn on_chain_assumed(
             return Vec::new();
         }
         Err(ChainFailed::Failed(failure)) => {
-            return renewal::failed(state, pending.refreshing, failure, now);
+            return renewal_failed(state, pending.refreshing, failure, now);
         }
     };
     let refreshing = pending.refreshing;
@@ -142,7 +142,7 @@ pub(super) fn on_chain_assumed(
     held.chain = Some(spec);
     let id = held.id;
     if refreshing.is_some() {
-        renewal::done(state, id, done.credentials, now);
+        renewal_done(state, id, done.credentials, now);
         return Vec::new();
     }
     held.renewed(done.credentials);

@@ -12,7 +12,7 @@ use crate::core::app::state::{
     AppState, DefaultAction, Handover, HandoverAction, Held, Level, Modal,
 };
 
-use super::{chains, choose, renewal, reorder_keeping_selection, toast};
+use super::{chains, choose, renewal_done, renewal_failed, reorder_keeping_selection, toast};
 
 pub(super) fn on_credentials(
     state: &mut AppState,
@@ -30,10 +30,10 @@ pub(super) fn on_credentials(
     };
     let credentials = match result {
         Ok(c) => c,
-        Err(failure) => return renewal::failed(state, refreshing, failure, now),
+        Err(failure) => return renewal_failed(state, refreshing, failure, now),
     };
     if let Some(id) = refreshing {
-        renewal::done(state, id, credentials, now);
+        renewal_done(state, id, credentials, now);
         return Vec::new();
     }
     // The "getting credentials…" note has done its job.

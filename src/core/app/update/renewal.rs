@@ -9,8 +9,7 @@ use crate::core::app::msg::Failed;
 use crate::core::app::state::{AppState, Level, ToastCountdown};
 use crate::core::credentials::Credentials;
 
-use super::credentials::renew;
-use super::{on_failure, toast};
+use super::{on_failure, renew, toast};
 
 /// The held sessions a renewal is due for at `now`. None while signing in (no token to renew
 /// with) or with `[sessions] auto_renew = false`.
@@ -44,7 +43,12 @@ pub(super) fn renew_due(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
 /// New credentials for held session `id`, asked for by the user or due. Credentials that do
 /// not outlast the lead time (a role whose sessions are that short) are not renewed again
 /// unasked: that would ask AWS on every tick.
-pub(super) fn done(state: &mut AppState, id: u64, credentials: Credentials, now: SystemTime) {
+pub(super) fn renewal_done(
+    state: &mut AppState,
+    id: u64,
+    credentials: Credentials,
+    now: SystemTime,
+) {
     let lead = state.settings.renew_before;
     let Some(held) = state.sessions.get_mut(id) else {
         return;
@@ -66,7 +70,7 @@ pub(super) fn done(state: &mut AppState, id: u64, credentials: Credentials, now:
 /// A request failed; `refreshing` names the held session it renewed. A refused sign-in is
 /// renewed first; otherwise the renewal's failure is said with the time still left (the
 /// credentials held are unchanged and go on counting down).
-pub(super) fn failed(
+pub(super) fn renewal_failed(
     state: &mut AppState,
     refreshing: Option<u64>,
     failure: Failed,
