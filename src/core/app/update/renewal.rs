@@ -28,14 +28,19 @@ fn due(state: &AppState, now: SystemTime) -> Vec<u64> {
         .collect()
 }
 
-/// Starts the renewals due at `now`, each once for its credentials.
+/// Starts the renewals due at `now`, each once for its credentials, silently: the message on
+/// screen (an expiry warning, say) stays; the sessions panel marks them renewing.
 pub(super) fn renew_due(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
     let mut effects = Vec::new();
+    let shown = state.toast.clone();
     for id in due(state, now) {
         if let Some(held) = state.sessions.get_mut(id) {
             held.renew_asked = true;
         }
         effects.extend(renew(state, id, now));
+    }
+    if !effects.is_empty() {
+        state.toast = shown;
     }
     effects
 }
