@@ -153,3 +153,58 @@ fn reply(status: StatusCode, body: String) -> Response {
     );
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn get(endpoint: &Endpoint, token: Option<&str>) -> (u16, String) {
+        let mut request = reqwest::Client::new().get(endpoint.uri());
+        if let Some(token) = token {
+            request = request.header("Authorization", token);
+        }
+        let response = request.send().await.unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+
+    #[tokio::test]
+    async fn answers_only_its_token_on_loopback_until_stopped() {
+        let endpoint = Endpoint::start(|| async {
+            Served::Credentials(Secret::new("{\"AccessKeyId\":\"A\"}".to_owned()))
+        })
+        .await
+        .unwrap();
+        assert_eq!(endpoint.addr.ip(), Ipv4Addr::LOCALHOST);
+        assert!(endpoint.uri().starts_with("http://127.0.0.1:"));
+        let token = endpoint.token().expose().clone();
+        assert_eq!(token.len(), 64);
+        assert!(token.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(get(&endpoint, None).await.0, 401);
+        assert_eq!(get(&endpoint, Some("nope")).await.0, 403);
+        assert_eq!(get(&endpoint, Some(&token[..63])).await.0, 403);
+        assert_eq!(
+            get(&endpoint, Some(&token)).await,
+            (200, "{\"AccessKeyId\":\"A\"}".to_owned())
+        );
+        let addr = endpoint.addr;
+        endpoint.stop().await;
+        let refused = tokio::net::TcpStream::connect(addr).await.unwrap_err();
+        assert_eq!(refused.kind(), std::io::ErrorKind::ConnectionRefused);
+    }
+
+    #[tokio::test]
+    async fn a_failure_is_a_503_with_its_reason() {
+        let endpoint = Endpoint::start(|| async { Served::Failed("needs an MFA code".into()) })
+            .await
+            .unwrap();
+        let token = endpoint.token().expose().clone();
+        let (status, body) = get(&endpoint, Some(&token)).await;
+        assert_eq!(status, 503);
+        assert!(body.contains("needs an MFA code"), "{body}");
+    }
+
+    #[test]
+    fn every_token_is_new() {
+        assert_ne!(new_token().unwrap().expose(), new_token().unwrap().expose());
+    }
+}
