@@ -21,12 +21,14 @@ const LIFETIME: Duration = Duration::from_secs(9);
 /// The loops run this long: past three expiries of the first credentials and their successors.
 const LOOP_SECONDS: u64 = 4 * 9;
 
-/// The small org, approving at once, its lifetimes 400 times shorter (the device code's lengthened
-/// so signing in still works).
+/// The small org, approving at once, its lifetimes 400 times shorter: role credentials last 9 s,
+/// the sign-in's access token 20 s (renewed with the refresh token meanwhile); the device code's
+/// lengthened so signing in still works.
 fn fast_org() -> String {
     auto_approving_org().replace(
         "device_poll_interval = 1",
-        "device_poll_interval = 1\ntime_scale = 400.0\ndevice_code_seconds = 40000",
+        "device_poll_interval = 1\ntime_scale = 400.0\ndevice_code_seconds = 40000\n\
+         access_token_seconds = 8000",
     )
 }
 
@@ -153,7 +155,7 @@ fn serve(home: &Home) -> Serving {
     let mut child = home
         .command(BIN, &["serve", TARGET, "--shell", "bash"])
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
@@ -295,4 +297,66 @@ async fn exec_server_hands_a_command_the_endpoint_only_for_its_life() {
     // --static and --server together are a usage error.
     let out = home.rolecall(&["exec", "--static", "--server", TARGET, "--", "true"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// An SSO role whose sign-in is gone: the credentials still good are served, then the SDK gets a
+/// 503 saying what to run, the reason is said once on stderr, and signing in again lets the next
+/// request renew.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_renewal_that_needs_sign_in_says_so_and_recovers_after_login() {
+    let emu = start(&fast_org()).await;
+    let home = Home::new(&emu, "", "");
+    home.login();
+    let serving = serve(&home);
+    let http = reqwest::Client::new();
+    let ask = || {
+        http.get(&serving.uri)
+            .header("Authorization", &serving.token)
+            .send()
+    };
+    let first: serde_json::Value = ask().await.unwrap().json().await.unwrap();
+
+    let out = home.rolecall(&["logout"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let limit = Instant::now() + LIFETIME * 4;
+    let refused = loop {
+        let response = ask().await.unwrap();
+        if response.status() != 200 {
+            break response;
+        }
+        assert!(
+            Instant::now() < limit,
+            "still 200 long after the credentials expired"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    };
+    assert_eq!(refused.status(), 503);
+    let body = refused.text().await.unwrap();
+    assert!(
+        body.contains("cannot renew the credentials of") && body.contains("rolecall login"),
+        "{body}"
+    );
+
+    home.login();
+    let renewed: serde_json::Value = ask().await.unwrap().json().await.unwrap();
+    assert_ne!(renewed["AccessKeyId"], first["AccessKeyId"]);
+
+    let mut child = serving.child;
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = child.wait_with_output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        stderr
+            .matches("rolecall: cannot renew the credentials of")
+            .count(),
+        1,
+        "{stderr}"
+    );
 }
