@@ -341,7 +341,7 @@ async fn a_renewal_that_needs_sign_in_says_so_and_recovers_after_login() {
     let renewed: serde_json::Value = ask().await.unwrap().json().await.unwrap();
     assert_ne!(renewed["AccessKeyId"], first["AccessKeyId"]);
 
-    let mut child = serving.child;
+    let child = serving.child;
     let pid = child.id().to_string();
     assert!(
         Command::new("kill")
