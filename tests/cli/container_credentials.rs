@@ -88,6 +88,7 @@ async fn exec_serves_botocore_and_the_rust_sdk_across_expiries() {
     let emu = start(&fast_org()).await;
     let home = Home::new(&emu, "", "");
     home.login();
+    let signed_in = emu.stats(Api::CreateToken).requests;
     std::fs::write(home.path().join("loop.py"), BOTOCORE_LOOP).unwrap();
     let test_exe = std::env::current_exe().unwrap();
     // The interactive default: `exec TARGET` starts $SHELL (here sh, reading this script).
@@ -139,6 +140,11 @@ async fn exec_serves_botocore_and_the_rust_sdk_across_expiries() {
     // Renewed from the source: a GetRoleCredentials per credential served.
     let fetched = emu.stats(Api::GetRoleCredentials).requests;
     assert!(fetched >= 4, "renewals: {fetched}");
+    // The 20-second access token ran out during the loops and was renewed silently.
+    assert!(
+        emu.stats(Api::CreateToken).requests > signed_in,
+        "a refresh-token grant"
+    );
     eprintln!(
         "across expiries: {report}, {fetched} role credentials, {took:?}, lifetime {LIFETIME:?}"
     );
