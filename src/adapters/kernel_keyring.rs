@@ -85,7 +85,7 @@ impl ExpiringCache for KernelKeyring {
             .and_then(|entry| {
                 let possessor =
                     Permission::VIEW | Permission::READ | Permission::WRITE | Permission::SEARCH;
-                let limited = entry
+                entry
                     .set_timeout(seconds)
                     .and_then(|()| {
                         entry.set_perms(
@@ -97,8 +97,7 @@ impl ExpiringCache for KernelKeyring {
                     .inspect_err(|_| {
                         // Never left behind without its timeout or its permissions.
                         let _ = entry.invalidate();
-                    });
-                limited
+                    })
             });
         if let Err(e) = kept {
             tracing::debug!(key, error = ?e, "cannot keep an entry in the kernel keyring");
