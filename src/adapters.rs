@@ -11,6 +11,7 @@
 //! | [`endpoints`] | where each service is reached (config, else `AWS_ENDPOINT_URL_*`) |
 //! | [`file_store`] | `SecretStore` as a 0600 JSON file in the state dir |
 //! | [`login_name`] | the login name of this process's user (`id -un`) |
+//! | [`kernel_keyring`] | `ExpiringCache` in the Linux kernel's session keyring (keyutils): role credentials read in microseconds |
 //! | [`keyring_store`] | `SecretStore` on the OS keyring (values split to fit Windows' 2,560 bytes) |
 //! | [`redirect_page`] | the private local page that hands a credential URL to the browser |
 //! | [`read_file`] | reading a user or state file: regular files only, size capped |
@@ -27,6 +28,8 @@ pub(crate) mod browser;
 pub(crate) mod credentials_endpoint;
 pub(crate) mod endpoints;
 pub mod file_store;
+#[cfg(target_os = "linux")]
+pub(crate) mod kernel_keyring;
 pub mod keyring_store;
 pub(crate) mod login_name;
 pub(crate) mod read_file;

@@ -11,7 +11,9 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use crate::adapters::aws_sso_cache::AwsSsoCache;
-use crate::adapters::store_select::{notice_is_new, open_store, open_store_to_read};
+use crate::adapters::store_select::{
+    credentials_cache, notice_is_new, open_store, open_store_to_read,
+};
 use crate::catalog::{CacheLoad, CatalogCache, ListOptions, Lister};
 use crate::config::Config;
 use crate::core::app::state::{AppSettings, Clipboard, Level, SessionInfo, Toast};
@@ -26,6 +28,7 @@ use crate::paths::{NoHome, Paths};
 use crate::ports::clock::SystemClock;
 use crate::ports::identity_center::IdentityCenter;
 use crate::ports::opener::Opener;
+use crate::ports::secret_store::SecretStore;
 use crate::runtime::Services;
 use crate::runtime::services::load_json;
 use crate::secret::Secret;
@@ -47,9 +50,15 @@ pub enum ComposeError {
 /// fell back to another backend.
 pub fn session_store(paths: &Paths, config: &Config) -> (SessionStore, Option<String>) {
     let (secrets, notice) = open_store(config.file.storage.backend, paths);
-    let store = SessionStore::new(secrets, AwsSsoCache::new(paths.sso_cache_dir.clone()))
-        .with_aws_cli_interop(config.file.storage.aws_cli_cache);
-    (store, notice)
+    (store_over(secrets, paths, config), notice)
+}
+
+/// The token store over `secrets`: the AWS CLI's SSO cache as configured, and the cache of role
+/// credentials in front of the OS keyring.
+fn store_over(secrets: Box<dyn SecretStore>, paths: &Paths, config: &Config) -> SessionStore {
+    SessionStore::new(secrets, AwsSsoCache::new(paths.sso_cache_dir.clone()))
+        .with_aws_cli_interop(config.file.storage.aws_cli_cache)
+        .with_cache(credentials_cache(config.file.storage.backend))
 }
 
 /// A workspace on given parts, with the system clock.
@@ -119,8 +128,7 @@ pub fn for_reading(reporter: Arc<dyn Reporter>) -> Result<Workspace, ComposeErro
     let paths = Paths::from_env()?;
     let config = Config::load(&paths)?;
     let secrets = open_store_to_read(config.file.storage.backend, &paths);
-    let store = SessionStore::new(secrets, AwsSsoCache::new(paths.sso_cache_dir.clone()))
-        .with_aws_cli_interop(config.file.storage.aws_cli_cache);
+    let store = store_over(secrets, &paths, &config);
     Ok(workspace(
         paths,
         config,

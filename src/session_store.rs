@@ -9,6 +9,10 @@
 //! | `chain/<name>/<fingerprint>` | a chain's credentials (`chain/session-token/<profile>`: GetSessionToken's) |
 //! | `signed-out/<session>` | a mark left by `logout`, so messages say "signed out", not "expired" |
 //!
+//! Role and chain credentials may also go to an [`ExpiringCache`] in front of the secret store
+//! (the kernel keyring in front of the Secret Service): written with the secret store, read
+//! before it, dropped with it, each entry until its credentials expire.
+//!
 //! Loading reads both places and takes the token that lasts longer, so a token from
 //! `aws sso login` is used without signing in again. Saving writes both, so `aws --profile X`
 //! works after `rolecall login`. Every call may block (keyring IPC, file IO): async callers use
@@ -24,7 +28,7 @@ use crate::adapters::aws_sso_cache::{AwsSsoCache, SsoCacheError};
 use crate::core::credentials::Credentials;
 use crate::core::signin::Method;
 use crate::core::sso::{Registration, SignedIn, SsoSession, SsoToken};
-use crate::ports::secret_store::{SecretStore, StoreError};
+use crate::ports::secret_store::{ExpiringCache, SecretStore, StoreError};
 use crate::secret::Secret;
 
 const VERSION: u32 = 1;
@@ -66,6 +70,7 @@ pub struct SessionStore {
     secrets: Box<dyn SecretStore>,
     aws_cli: AwsSsoCache,
     interop: bool,
+    cache: Option<Box<dyn ExpiringCache>>,
 }
 
 impl SessionStore {
@@ -75,7 +80,14 @@ impl SessionStore {
             secrets,
             aws_cli,
             interop: true,
+            cache: None,
         }
+    }
+
+    /// Keeps role and chain credentials in `cache` too, read before the secret store.
+    pub(crate) fn with_cache(mut self, cache: Option<Box<dyn ExpiringCache>>) -> Self {
+        self.cache = cache;
+        self
     }
 
     /// Turns reading and writing the AWS CLI's SSO cache on or off.
@@ -185,8 +197,7 @@ impl SessionStore {
     /// Removes the sign-in from both places, and every role credential kept for `session`.
     pub fn forget(&self, session: &SsoSession) -> Result<(), SessionStoreError> {
         for (account, role) in self.credentials_index(session)? {
-            self.secrets
-                .delete(&credentials_key(session, &account, &role))?;
+            self.delete_credentials(&credentials_key(session, &account, &role))?;
         }
         self.secrets.delete(&index_key(session))?;
         self.secrets.delete(&session_key(session))?;
@@ -220,9 +231,7 @@ impl SessionStore {
         role: &str,
         credentials: &Credentials,
     ) -> Result<(), SessionStoreError> {
-        let key = credentials_key(session, account_id, role);
-        let value = dto::encode_credentials(credentials).ok_or_else(|| self.encode_error(&key))?;
-        self.secrets.set(&key, &value)?;
+        self.save_credentials_under(&credentials_key(session, account_id, role), credentials)?;
         let mut index = self.credentials_index(session)?;
         let entry = (account_id.to_owned(), role.to_owned());
         if !index.contains(&entry) {
@@ -240,15 +249,7 @@ impl SessionStore {
         account_id: &str,
         role: &str,
     ) -> Result<Option<Credentials>, SessionStoreError> {
-        let key = credentials_key(session, account_id, role);
-        let Some(value) = self.secrets.get(&key)? else {
-            return Ok(None);
-        };
-        let credentials = dto::decode_credentials(&value);
-        if credentials.is_none() {
-            self.warn_damaged(&key);
-        }
-        Ok(credentials)
+        Ok(self.read_credentials(&credentials_key(session, account_id, role), |_| true)?)
     }
 
     /// The kept role credentials if they are good for at least `margin` after `now`; stale
@@ -261,7 +262,8 @@ impl SessionStore {
         now: SystemTime,
         margin: std::time::Duration,
     ) -> Result<Option<Credentials>, SessionStoreError> {
-        match self.load_credentials(session, account_id, role)? {
+        let key = credentials_key(session, account_id, role);
+        match self.read_credentials(&key, |c| c.is_fresh_at(now, margin))? {
             Some(c) if c.is_fresh_at(now, margin) => Ok(Some(c)),
             Some(_) => {
                 self.forget_credentials(session, account_id, role)?;
@@ -277,8 +279,7 @@ impl SessionStore {
         key: &str,
         credentials: &Credentials,
     ) -> Result<(), SessionStoreError> {
-        let value = dto::encode_credentials(credentials).ok_or_else(|| self.encode_error(key))?;
-        Ok(self.secrets.set(key, &value)?)
+        self.save_credentials_under(key, credentials)
     }
 
     /// A chain's kept credentials if good for `margin` after `now`; stale ones are dropped.
@@ -288,18 +289,13 @@ impl SessionStore {
         now: SystemTime,
         margin: std::time::Duration,
     ) -> Result<Option<Credentials>, SessionStoreError> {
-        let Some(value) = self.secrets.get(key)? else {
-            return Ok(None);
-        };
-        match dto::decode_credentials(&value) {
+        match self.read_credentials(key, |c| c.is_fresh_at(now, margin))? {
             Some(c) if c.is_fresh_at(now, margin) => Ok(Some(c)),
-            found => {
-                if found.is_none() {
-                    self.warn_damaged(key);
-                }
-                self.secrets.delete(key)?;
+            Some(_) => {
+                self.delete_credentials(key)?;
                 Ok(None)
             }
+            None => Ok(None),
         }
     }
 
@@ -308,15 +304,12 @@ impl SessionStore {
         &self,
         key: &str,
     ) -> Result<Option<Credentials>, SessionStoreError> {
-        Ok(self
-            .secrets
-            .get(key)?
-            .and_then(|value| dto::decode_credentials(&value)))
+        Ok(self.read_credentials(key, |_| true)?)
     }
 
     /// Drops a chain's kept credentials.
     pub fn forget_chain_credentials(&self, key: &str) -> Result<(), SessionStoreError> {
-        Ok(self.secrets.delete(key)?)
+        Ok(self.delete_credentials(key)?)
     }
 
     /// Every role credential kept for `session`, as (account id, role, credentials).
@@ -340,8 +333,7 @@ impl SessionStore {
         account_id: &str,
         role: &str,
     ) -> Result<(), SessionStoreError> {
-        self.secrets
-            .delete(&credentials_key(session, account_id, role))?;
+        self.delete_credentials(&credentials_key(session, account_id, role))?;
         let mut index = self.credentials_index(session)?;
         let before = index.len();
         index.retain(|(a, r)| !(a == account_id && r == role));
@@ -365,6 +357,58 @@ impl SessionStore {
                 Vec::new()
             }
         }
+    }
+
+    /// Credentials kept under `key`: the cache's when `wanted` takes them, else the secret
+    /// store's (put in the cache for next time). Damaged ones are absent, with a warning.
+    fn read_credentials(
+        &self,
+        key: &str,
+        wanted: impl Fn(&Credentials) -> bool,
+    ) -> Result<Option<Credentials>, StoreError> {
+        if let Some(cached) = self
+            .cache
+            .as_ref()
+            .and_then(|cache| cache.get(key))
+            .and_then(|value| dto::decode_credentials(&value))
+            .filter(|c| wanted(c))
+        {
+            return Ok(Some(cached));
+        }
+        let Some(value) = self.secrets.get(key)? else {
+            return Ok(None);
+        };
+        let Some(credentials) = dto::decode_credentials(&value) else {
+            self.warn_damaged(key);
+            return Ok(None);
+        };
+        self.cache_put(key, &value, &credentials);
+        Ok(Some(credentials))
+    }
+
+    fn save_credentials_under(
+        &self,
+        key: &str,
+        credentials: &Credentials,
+    ) -> Result<(), SessionStoreError> {
+        let value = dto::encode_credentials(credentials).ok_or_else(|| self.encode_error(key))?;
+        self.secrets.set(key, &value)?;
+        self.cache_put(key, &value, credentials);
+        Ok(())
+    }
+
+    /// Credentials that expire go to the cache until then; others (long-term keys) never.
+    fn cache_put(&self, key: &str, value: &Secret<String>, credentials: &Credentials) {
+        if let (Some(cache), Some(until)) = (&self.cache, credentials.expires_at) {
+            cache.put(key, value, until);
+        }
+    }
+
+    fn delete_credentials(&self, key: &str) -> Result<(), StoreError> {
+        if let Some(cache) = &self.cache {
+            cache.remove(key);
+        }
+        self.secrets.delete(key)
     }
 
     fn load_ours(&self, session: &SsoSession) -> Result<Option<SignedIn>, StoreError> {

@@ -1,12 +1,13 @@
 //! Choosing where secrets are kept: the OS keyring when it works, else the 0600 file store,
-//! with a one-line notice saying so.
+//! with a one-line notice saying so; and the cache of role credentials in front of the OS
+//! keyring (the kernel keyring on Linux).
 
 use serde::{Deserialize, Serialize};
 
 use crate::adapters::file_store::FileStore;
 use crate::adapters::keyring_store::KeyringStore;
 use crate::paths::Paths;
-use crate::ports::secret_store::{SecretStore, StoreError};
+use crate::ports::secret_store::{ExpiringCache, SecretStore, StoreError};
 use crate::secret::Secret;
 
 /// The `[storage] backend` setting of rolecall's config.
@@ -85,6 +86,26 @@ pub fn open_store(backend: Backend, paths: &Paths) -> (Box<dyn SecretStore>, Opt
                 }
             }
         }
+    }
+}
+
+/// The cache of role credentials in front of the OS keyring: on Linux the kernel keyring of
+/// this login session (see `adapters::kernel_keyring`), or none where it cannot be used
+/// (docker's seccomp profile refuses `keyctl`: logged at debug level only). None for the file
+/// store, which answers in microseconds itself, and none on macOS and Windows, whose keyrings
+/// are local calls, not a D-Bus round trip.
+pub fn credentials_cache(backend: Backend) -> Option<Box<dyn ExpiringCache>> {
+    if backend == Backend::File {
+        return None;
+    }
+    #[cfg(target_os = "linux")]
+    {
+        crate::adapters::kernel_keyring::KernelKeyring::open()
+            .map(|ring| Box::new(ring) as Box<dyn ExpiringCache>)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
     }
 }
 

@@ -25,6 +25,7 @@ use crate::core::credentials::Credentials;
 use crate::core::signin::Method;
 use crate::core::sso::SsoSession;
 use crate::core::target::Matching;
+use crate::engine::role_credentials::RENEW_BEFORE;
 use crate::ports::clock::{Clock, SystemClock};
 use crate::ports::opener::Opener;
 use crate::secret::Secret;
@@ -49,30 +50,57 @@ pub(crate) fn run(args: CredentialProcessArgs) -> Result<(), CliError> {
         CliError::Usage("credential-process needs a TARGET (account/role or an alias)".into())
     })?;
     let reading = super::context::load_to_read()?;
-    if !args.fresh
-        && let Some(credentials) = reading.kept(args.session.as_deref(), &target)
+    let kept = if args.fresh {
+        None
+    } else {
+        reading.kept(args.session.as_deref(), &target)
+    };
+    if let Some(credentials) = &kept
+        && credentials.is_fresh_at(SystemClock.now(), RENEW_BEFORE)
     {
-        return print(&credentials);
+        return print(credentials);
     }
     drop(reading);
     // Getting and keeping credentials: the store exactly as every other command opens it.
     let ctx = super::context::load()?;
+    let session = args.session;
     block_on(async move {
-        if args.fresh || ctx.chain_named(&target).is_some() {
-            let obtained = ctx
-                .obtain(
-                    args.session.as_deref(),
-                    &target,
-                    args.fresh,
-                    Matching::Exact,
-                )
-                .await?;
-            return print(&obtained.credentials);
+        let Some(kept) = kept else {
+            let credentials = fetch(&ctx, session.as_deref(), &target, args.fresh).await?;
+            return print(&credentials);
+        };
+        // Inside the window the SDKs refresh in: renewed where the source allows it, else the
+        // kept ones (still good for a few minutes) and a line saying why.
+        match ctx.renew(session.as_deref(), &target).await {
+            Ok(obtained) => print(&obtained.credentials),
+            Err(e) => {
+                let why = CliError::from(e);
+                note!(
+                    "rolecall: {target}: cannot renew the credentials that expire {}, handing out the kept ones: {why}",
+                    kept.expires_at.map_or_else(
+                        || "later".to_owned(),
+                        |t| format!("at {}", countdown::utc(t))
+                    )
+                );
+                print(&kept)
+            }
         }
-        let session = ctx.session(args.session.as_deref())?;
-        let credentials = slow_path(&ctx, &session, &target).await?;
-        print(&credentials)
     })
+}
+
+/// Credentials when none are kept (or `--fresh`): a chain assumed, else an SSO role's.
+async fn fetch(
+    ctx: &Context,
+    session: Option<&str>,
+    target: &str,
+    fresh: bool,
+) -> Result<Credentials, CliError> {
+    if fresh || ctx.chain_named(target).is_some() {
+        let obtained = ctx.obtain(session, target, fresh, Matching::Exact).await?;
+        return Ok(obtained.credentials);
+    }
+    let session = ctx.session(session)?;
+    slow_path(ctx, &session, target).await
 }
 
 /// Credentials from AWS with the stored or refreshed token; a sign-in only when allowed.

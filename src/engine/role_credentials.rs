@@ -13,6 +13,11 @@ use crate::session_store::SessionStore;
 
 /// Kept credentials with less than this left are fetched anew.
 pub(crate) const FRESHNESS_MARGIN: Duration = Duration::from_secs(5 * 60);
+/// `credential-process` renews kept credentials with less than this left, where their source
+/// allows it: botocore refreshes from 15 minutes before expiry (`_advisory_refresh_timeout`)
+/// and then runs the process on every API call until it gets credentials that last longer;
+/// five more minutes keep a renewal that the SDK asks for just before this out of that window.
+pub(crate) const RENEW_BEFORE: Duration = Duration::from_secs(20 * 60);
 /// Transient failures (429, 5xx, network) are retried this many times.
 const ATTEMPTS: u32 = 5;
 

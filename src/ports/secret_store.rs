@@ -28,3 +28,15 @@ pub trait SecretStore: Send + Sync {
     /// A short name for messages: "OS keyring", "file store".
     fn describe(&self) -> String;
 }
+
+/// A fast cache of short-lived secrets in front of a slow [`SecretStore`] (the kernel keyring
+/// in front of the Secret Service): never the only copy, so every failure is a miss. An entry
+/// forgets itself at the time it was kept until.
+pub trait ExpiringCache: Send + Sync {
+    /// `None` when absent, expired, or the cache cannot answer.
+    fn get(&self, key: &str) -> Option<Secret<String>>;
+    /// Keeps `value` under `key` until `until`; a time already past keeps nothing.
+    fn put(&self, key: &str, value: &Secret<String>, until: std::time::SystemTime);
+    /// Forgets `key`; a missing key is not an error.
+    fn remove(&self, key: &str);
+}

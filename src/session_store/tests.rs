@@ -446,3 +446,135 @@ fn one_registration_is_kept_per_sign_in_flow() {
     assert_eq!(decoded, signed_in("c", "t", 1_800_000_000));
     assert!(others.is_empty());
 }
+
+/// An [`ExpiringCache`] in memory, remembering each entry's `until`.
+#[derive(Default, Clone)]
+struct MemoryCache {
+    map: Arc<Mutex<BTreeMap<String, (String, SystemTime)>>>,
+}
+
+impl ExpiringCache for MemoryCache {
+    fn get(&self, key: &str) -> Option<Secret<String>> {
+        let map = self.map.lock().unwrap();
+        map.get(key).map(|(value, _)| Secret::new(value.clone()))
+    }
+    fn put(&self, key: &str, value: &Secret<String>, until: SystemTime) {
+        let mut map = self.map.lock().unwrap();
+        map.insert(key.into(), (value.expose().clone(), until));
+    }
+    fn remove(&self, key: &str) {
+        self.map.lock().unwrap().remove(key);
+    }
+}
+
+fn cached_fixture() -> (Fixture, MemoryCache) {
+    let mut f = fixture();
+    let cache = MemoryCache::default();
+    f.store = SessionStore::new(Box::new(f.memory.clone()), f.cache.clone())
+        .with_cache(Some(Box::new(cache.clone())));
+    (f, cache)
+}
+
+#[test]
+fn credentials_are_cached_until_they_expire_and_read_without_the_secret_store() {
+    let (f, cache) = cached_fixture();
+    let s = session();
+    f.store
+        .save_credentials(&s, "111111111111", "Admin", &credentials("a"))
+        .unwrap();
+    f.store
+        .save_chain_credentials("chain/deploy/f1", &credentials("b"))
+        .unwrap();
+    let until = |key: &str| cache.map.lock().unwrap().get(key).map(|(_, t)| *t);
+    assert_eq!(
+        until("creds/acme/111111111111/Admin"),
+        Some(at(1_800_000_000))
+    );
+    assert_eq!(until("chain/deploy/f1"), Some(at(1_800_000_000)));
+    // Sign-ins, the index and long-term keys never go to the cache.
+    f.store
+        .save(&s, &signed_in("c1", "tok", 1_800_000_000))
+        .unwrap();
+    let long_term = Credentials {
+        expires_at: None,
+        session_token: None,
+        ..credentials("k")
+    };
+    f.store
+        .save_chain_credentials("chain/keys/f2", &long_term)
+        .unwrap();
+    assert_eq!(
+        cache
+            .map
+            .lock()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect::<Vec<_>>(),
+        ["chain/deploy/f1", "creds/acme/111111111111/Admin"]
+    );
+
+    // With the secret store switched off, the cache still answers.
+    *f.memory.broken.lock().unwrap() = true;
+    let margin = Duration::from_secs(300);
+    let now = at(1_800_000_000 - 600);
+    assert_eq!(
+        f.store
+            .load_fresh_credentials(&s, "111111111111", "Admin", now, margin)
+            .unwrap(),
+        Some(credentials("a"))
+    );
+    assert_eq!(
+        f.store
+            .load_fresh_chain_credentials("chain/deploy/f1", now, margin)
+            .unwrap(),
+        Some(credentials("b"))
+    );
+    *f.memory.broken.lock().unwrap() = false;
+
+    // Forgetting drops the cached copy too.
+    f.store.forget(&s).unwrap();
+    f.store.forget_chain_credentials("chain/deploy/f1").unwrap();
+    assert!(cache.map.lock().unwrap().is_empty());
+}
+
+#[test]
+fn a_cached_copy_too_old_gives_way_to_the_secret_stores_and_a_miss_fills_the_cache() {
+    let (f, cache) = cached_fixture();
+    let s = session();
+    let key = "creds/acme/111111111111/Admin";
+    // Another login session renewed them: the secret store has newer ones than this cache.
+    f.store
+        .save_credentials(&s, "111111111111", "Admin", &credentials("old"))
+        .unwrap();
+    let newer = Credentials {
+        expires_at: Some(at(1_800_003_600)),
+        ..credentials("new")
+    };
+    f.memory
+        .set(key, &dto::encode_credentials(&newer).unwrap())
+        .unwrap();
+    let margin = Duration::from_secs(1200);
+    let now = at(1_800_000_000 - 900);
+    assert_eq!(
+        f.store
+            .load_fresh_credentials(&s, "111111111111", "Admin", now, margin)
+            .unwrap(),
+        Some(newer.clone())
+    );
+    assert_eq!(
+        cache.map.lock().unwrap().get(key).map(|(_, t)| *t),
+        Some(at(1_800_003_600)),
+        "the newer ones replace the cached copy"
+    );
+
+    // A new login session: nothing cached, the first read fills it.
+    cache.map.lock().unwrap().clear();
+    assert_eq!(
+        f.store
+            .load_credentials(&s, "111111111111", "Admin")
+            .unwrap(),
+        Some(newer)
+    );
+    assert!(cache.map.lock().unwrap().contains_key(key));
+}

@@ -10,7 +10,7 @@ use crate::core::credentials::Credentials;
 use crate::core::region::credentials_region;
 use crate::core::sso::SsoSession;
 use crate::core::target::{Matching, Target};
-use crate::engine::chain::{Assumption, MfaCodes};
+use crate::engine::chain::{Assumption, MfaCodes, MfaPrompt, NoPrompt};
 use crate::engine::role_credentials::FRESHNESS_MARGIN;
 use crate::ports::sts::{Sts, StsError};
 use crate::session_store::chain_key;
@@ -72,6 +72,30 @@ impl Workspace {
         fresh: bool,
         matching: Matching,
     ) -> Result<Obtained, WorkspaceError> {
+        self.obtain_asking(session, target, fresh, matching, self.reporter.mfa_prompt())
+            .await
+    }
+
+    /// New credentials for the role `target` names exactly, asking nobody: a chain whose
+    /// source needs an MFA code that was not kept fails instead of prompting
+    /// (`credential-process` renewing kept credentials that still work).
+    pub async fn renew(
+        &self,
+        session: Option<&str>,
+        target: &str,
+    ) -> Result<Obtained, WorkspaceError> {
+        self.obtain_asking(session, target, true, Matching::Exact, &NoPrompt)
+            .await
+    }
+
+    async fn obtain_asking(
+        &self,
+        session: Option<&str>,
+        target: &str,
+        fresh: bool,
+        matching: Matching,
+        prompt: &dyn MfaPrompt,
+    ) -> Result<Obtained, WorkspaceError> {
         if let Some(spec) = self.chain_named(target) {
             self.ensure_catalog(spec).await?;
             let assumption = self
@@ -81,7 +105,7 @@ impl Workspace {
                     codes: MfaCodes::new(),
                     fresh,
                     working_session: session,
-                    prompt: self.reporter.mfa_prompt(),
+                    prompt,
                 })
                 .await
                 .map_err(WorkspaceError::Chain)?;

@@ -11,7 +11,10 @@
 //! (the floor: starting the process at all); and, only with `CREDPROC_BENCH_KEYRING=1` (run it
 //! inside a throwaway Secret Service, e.g. `dbus-run-session` + `gnome-keyring-daemon
 //! --unlock`, never your own keyring), the keyring backend and `auto` (whose fast path reads the
-//! keyring without probing it first). Prints a markdown table.
+//! keyring without probing it first), each with the kernel keyring cache in front of the
+//! Secret Service as it comes, and the keyring once more with that cache emptied before every
+//! call (a new login session's first call: the Secret Service read plus filling the cache).
+//! Prints a markdown table.
 
 use std::error::Error;
 use std::process::{Command, Stdio};
@@ -60,6 +63,8 @@ type Res<T> = Result<T, Box<dyn Error>>;
 struct Home {
     dir: tempfile::TempDir,
     url: String,
+    /// Its `[sso-session]`'s name.
+    session: String,
 }
 
 impl Home {
@@ -85,6 +90,7 @@ impl Home {
         Ok(Self {
             dir,
             url: emu.url(),
+            session: name,
         })
     }
 
@@ -120,7 +126,8 @@ impl Home {
     }
 
     /// Signs in, picks the first listed role, and asks once so its credentials are kept.
-    fn prepare(&self) -> Res<String> {
+    /// Returns the target and the key its credentials are kept under.
+    fn prepare(&self) -> Res<(String, String)> {
         self.run(&["login", "--device-code"])?;
         let rows: serde_json::Value = serde_json::from_str(&self.run(&["list", "--json"])?)?;
         let first = rows.get(0).ok_or("nothing listed")?;
@@ -130,7 +137,13 @@ impl Home {
             first["role_name"].as_str().ok_or("no role name")?
         );
         self.run(&["credential-process", &target])?;
-        Ok(target)
+        let key = format!(
+            "creds/{}/{}/{}",
+            self.session,
+            first["account_id"].as_str().ok_or("no account id")?,
+            first["role_name"].as_str().ok_or("no role name")?
+        );
+        Ok((target, key))
     }
 }
 
@@ -142,9 +155,16 @@ struct Row {
     network_calls: u64,
 }
 
-fn time_runs(home: &Home, args: &[&str], runs: usize, check_json: bool) -> Res<Vec<Duration>> {
+fn time_runs(
+    home: &Home,
+    args: &[&str],
+    runs: usize,
+    check_json: bool,
+    before_each: &dyn Fn(),
+) -> Res<Vec<Duration>> {
     let mut times = Vec::with_capacity(runs);
     for _ in 0..runs {
+        before_each();
         let mut cmd = home.command(args);
         let start = Instant::now();
         let out = cmd.output()?;
@@ -175,6 +195,28 @@ fn ms(d: Duration) -> String {
     format!("{:.2}", d.as_secs_f64() * 1000.0)
 }
 
+/// How a case treats the kernel keyring cache in front of the OS keyring.
+#[derive(Clone, Copy, PartialEq)]
+enum KernelCache {
+    /// As it comes: filled by the first call, read by every later one.
+    Warm,
+    /// Emptied before every call: the first call of a new login session.
+    Cold,
+}
+
+/// Drops the entry `key` from the kernel keyring this process and its children share.
+fn drop_kernel_entry(key: &str) {
+    #[cfg(target_os = "linux")]
+    if let Ok(ring) =
+        linux_keyutils::KeyRing::from_special_id(linux_keyutils::KeyRingIdentifier::Session, false)
+        && let Ok(entry) = ring.search(&format!("rolecall:{key}"))
+    {
+        let _ = entry.invalidate();
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = key;
+}
+
 /// Times the fast path with `backend` against `emu`.
 fn bench_case(
     emu: &Emulator,
@@ -182,11 +224,23 @@ fn bench_case(
     case: &str,
     backend: &str,
     runs: usize,
+    kernel: KernelCache,
 ) -> Res<Row> {
     let home = Home::new(emu, backend)?;
-    let target = home.prepare()?;
+    let (target, kept_key) = home.prepare()?;
     let before = emu.stats(Api::GetRoleCredentials).requests;
-    let times = time_runs(&home, &["credential-process", &target], runs, true)?;
+    let before_each = || {
+        if kernel == KernelCache::Cold {
+            drop_kernel_entry(&kept_key);
+        }
+    };
+    let times = time_runs(
+        &home,
+        &["credential-process", &target],
+        runs,
+        true,
+        &before_each,
+    )?;
     let network_calls = emu.stats(Api::GetRoleCredentials).requests - before;
     // Leaves nothing behind in a keyring.
     let _ = home.run(&["logout"]);
@@ -216,7 +270,7 @@ fn main() -> Res<()> {
     rows.push(Row {
         key: "version",
         case: "`rolecall --version` (process start, the floor)".into(),
-        times: time_runs(&floor_home, &["--version"], runs, false)?,
+        times: time_runs(&floor_home, &["--version"], runs, false, &|| ())?,
         network_calls: 0,
     });
     rows.push(bench_case(
@@ -225,6 +279,7 @@ fn main() -> Res<()> {
         "file store, 3-account catalog",
         "file",
         runs,
+        KernelCache::Warm,
     )?);
     rows.push(bench_case(
         &large,
@@ -232,22 +287,31 @@ fn main() -> Res<()> {
         "file store, 1000-account catalog",
         "file",
         runs,
+        KernelCache::Warm,
     )?);
     let mut skipped = Vec::new();
     if keyring {
-        for (key, case, backend) in [
+        for (key, case, backend, kernel) in [
             (
                 "keyring_small",
-                "keyring (Secret Service), 3-account catalog",
+                "keyring (Secret Service) + kernel keyring cache, 3-account catalog",
                 "keyring",
+                KernelCache::Warm,
+            ),
+            (
+                "keyring_cold",
+                "keyring, kernel cache emptied before each call (a new login's first call)",
+                "keyring",
+                KernelCache::Cold,
             ),
             (
                 "auto_small",
-                "auto (no probe on the fast path), 3-account catalog",
+                "auto (no probe on the fast path) + kernel cache, 3-account catalog",
                 "auto",
+                KernelCache::Warm,
             ),
         ] {
-            match bench_case(&small, key, case, backend, runs) {
+            match bench_case(&small, key, case, backend, runs, kernel) {
                 Ok(row) => rows.push(row),
                 Err(e) => skipped.push(format!("{case}: {e}")),
             }

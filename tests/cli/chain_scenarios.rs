@@ -677,3 +677,40 @@ async fn user_in_a_session_name_is_the_login_name_when_user_is_not_set() {
         format!("arn:aws:sts::295922081140:assumed-role/support-readonly/ticket-4711-{login}")
     );
 }
+
+// A chain behind MFA whose kept credentials are inside the SDKs' refresh window (a 15-minute
+// session): renewing would need a code, and credential-process never prompts for one there; it
+// hands out the kept credentials and says why on stderr.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_mfa_chain_inside_the_refresh_window_hands_out_the_kept_credentials() {
+    let emu = start(&org()).await;
+    let chains = format!(
+        "{CHAINS}\n[[chains]]\nname = \"break-glass-short\"\nsource = \"security-audit/ReadOnlyAccess\"\nrole_arn = \"arn:aws:iam::482167869816:role/break-glass\"\nmfa_serial = \"{MFA_SERIAL}\"\nduration = \"15m\"\n"
+    );
+    let home = Home::new(&emu, AWS_PROFILES, &chains);
+    home.login();
+    let code = emu.mfa_code(MFA_SERIAL).unwrap();
+    let first = ok(&rolecall_with(
+        &home,
+        &["credential-process", "break-glass-short"],
+        &format!("{code}\n"),
+    ));
+    let assumed = emu.assumed().len();
+
+    let out = rolecall_with(&home, &["credential-process", "break-glass-short"], "");
+    assert_eq!(ok(&out), first, "the kept credentials");
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "rolecall: break-glass-short: cannot renew the credentials that expire at"
+        ) && stderr.contains("an MFA code from arn:aws:iam::482167869816:mfa/demo is needed"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("MFA code for"), "no prompt: {stderr}");
+    assert_eq!(
+        emu.assumed().len(),
+        assumed,
+        "nothing assumed without a code"
+    );
+}

@@ -217,3 +217,50 @@ async fn a_role_that_is_gone_fails_closed_instead_of_a_broader_one() {
     );
     assert_eq!(emu.stats(Api::GetRoleCredentials).requests, fetched);
 }
+
+/// The small org with role credentials that last 14 minutes: kept ones are inside the window
+/// botocore refreshes in (15 minutes before expiry) from the moment they are issued.
+fn org_with_14_minute_credentials() -> String {
+    auto_approving_org().replace(
+        "device_poll_interval = 1",
+        "device_poll_interval = 1\nrole_credentials_seconds = 840",
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn kept_credentials_inside_the_sdks_refresh_window_are_renewed() {
+    let emu = start(&org_with_14_minute_credentials()).await;
+    let home = Home::new(&emu, "", "");
+    home.login();
+    let first = document(&home.rolecall(&["credential-process", TARGET]));
+    assert_eq!(emu.stats(Api::GetRoleCredentials).requests, 1);
+
+    // 14 minutes left: botocore would run us on every call from now on; new ones are fetched.
+    let out = home.rolecall(&["credential-process", TARGET]);
+    let second = document(&out);
+    assert_eq!(emu.stats(Api::GetRoleCredentials).requests, 2);
+    assert_ne!(second["AccessKeyId"], first["AccessKeyId"]);
+    assert_eq!(text(&out.stderr), "", "a renewal is silent");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_renewal_that_fails_hands_out_the_kept_credentials_and_says_so() {
+    let emu = start(&org_with_14_minute_credentials()).await;
+    let home = Home::new(&emu, "", "");
+    home.login();
+    let first = document(&home.rolecall(&["credential-process", TARGET]));
+
+    // The sign-in is revoked: nothing can be renewed, but the kept credentials still work.
+    assert!(emu.revoke_tokens() > 0);
+    let out = home.rolecall(&["credential-process", TARGET]);
+    let second = document(&out);
+    assert_eq!(second, first);
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with(&format!("rolecall: {TARGET}: cannot renew the credentials"))
+            && stderr.contains("handing out the kept ones")
+            && stderr.contains("rolecall login --session acme"),
+        "{stderr}"
+    );
+}
