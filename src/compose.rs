@@ -163,6 +163,7 @@ impl AppSetup {
             confirm_quit: file.app.confirm_quit,
             clipboard: clipboard_here(&workspace.env),
             aliases: file.aliases.clone(),
+            marks: crate::core::marks::Marks(file.environments.clone()),
             ..AppSettings::default()
         };
         Self {

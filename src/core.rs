@@ -29,6 +29,7 @@
 //! | [`terminal_text`] | text from the network made safe for a terminal (the app's and the CLI's escaping) |
 //! | [`frecency`] | favorites and recents, and the search boost they give |
 //! | [`natural`] | natural order for names people read (`dev-2` before `dev-10`) |
+//! | [`marks`] | environments marked in config.toml: patterns, badges, colours, confirmation |
 
 pub(crate) mod action;
 pub mod app;
@@ -38,6 +39,7 @@ pub(crate) mod clock_skew;
 pub(crate) mod countdown;
 pub mod credentials;
 pub(crate) mod exports;
+pub mod marks;
 pub mod frecency;
 pub(crate) mod idc_error;
 pub mod ids;

@@ -29,6 +29,8 @@ pub struct AppSettings {
     pub clipboard: Clipboard,
     /// `[aliases]` from config.toml (name → `account/role`), searchable in the list.
     pub aliases: BTreeMap<String, String>,
+    /// `[[environments]]` from config.toml: badges, colours, confirmation.
+    pub marks: crate::core::marks::Marks,
 }
 
 impl Default for AppSettings {
@@ -44,6 +46,7 @@ impl Default for AppSettings {
             confirm_quit: true,
             clipboard: Clipboard::Unknown,
             aliases: BTreeMap::new(),
+            marks: crate::core::marks::Marks::default(),
         }
     }
 }
