@@ -1,5 +1,5 @@
 //! The sessions panel: every set of credentials held in this run, with its access key id
-//! (never the secret), the time left coloured by urgency and said in words, and whether it is
+//! (never the secret), its environment's badge, the time left coloured by urgency and said in words, and whether it is
 //! being refreshed. The selected one is highlighted while the panel has the focus.
 
 use ratatui::Frame;
@@ -83,8 +83,14 @@ pub(crate) fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCt
             other => (other.label(), urgent),
         };
         let key_style = if selected { base } else { theme.dim };
-        let spans = vec![
-            Span::styled(" ", base),
+        let mut spans = vec![Span::styled(" ", base)];
+        let mut label_w = label_w;
+        if let Some(mark) = state.mark_of_held(held) {
+            let badge = format!("{} ", mark.name.as_str());
+            label_w = label_w.saturating_sub(badge.len());
+            spans.push(Span::styled(badge, base.patch(theme.mark(mark.colour))));
+        }
+        spans.extend([
             Span::styled(text::fit_pad(&held.label(), label_w), base),
             Span::styled("  ", base),
             Span::styled(
@@ -99,7 +105,7 @@ pub(crate) fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCt
             Span::styled(" ", base),
             Span::styled(format!("{word:<URGENCY_WIDTH$}"), word_style),
             Span::styled(" ", base),
-        ];
+        ]);
         lines.push(Line::from(spans));
     }
     frame.render_widget(Paragraph::new(lines), inner);
