@@ -84,11 +84,15 @@ pub(crate) fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCt
         };
         let key_style = if selected { base } else { theme.dim };
         let mut spans = vec![Span::styled(" ", base)];
+        // The environment's badge, in a column as wide as the widest one.
         let mut label_w = label_w;
-        if let Some(mark) = state.mark_of_held(held) {
-            let badge = format!("{} ", mark.name.as_str());
+        let badge_w = state.settings.marks.badge_width();
+        if badge_w > 0 {
+            let mark = state.mark_of_held(held);
+            let badge = format!("{:<badge_w$} ", mark.map_or("", |m| m.name.as_str()));
+            let style = mark.map_or(base, |m| base.patch(theme.mark(m.colour)));
             label_w = label_w.saturating_sub(badge.len());
-            spans.push(Span::styled(badge, base.patch(theme.mark(mark.colour))));
+            spans.push(Span::styled(badge, style));
         }
         spans.extend([
             Span::styled(text::fit_pad(&held.label(), label_w), base),
