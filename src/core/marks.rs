@@ -43,7 +43,8 @@ impl BadgeName {
 impl TryFrom<String> for BadgeName {
     type Error = String;
     fn try_from(name: String) -> Result<Self, String> {
-        let ok = (1..=BADGE_MAX).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_graphic());
+        let ok =
+            (1..=BADGE_MAX).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_graphic());
         if ok {
             Ok(Self(name))
         } else {
@@ -198,7 +199,10 @@ mod tests {
         ]);
         let of = |name: &str, id: &str| marks.of([name], id).map(|m| m.name.as_str().to_owned());
         assert_eq!(of("payments-prod", "111122223333").as_deref(), Some("prod"));
-        assert_eq!(of("payments-dev", "111122223333").as_deref(), Some("sandbox"));
+        assert_eq!(
+            of("payments-dev", "111122223333").as_deref(),
+            Some("sandbox")
+        );
         let by_id = Marks(vec![mark("prod", "111122223333")]);
         assert!(by_id.of(["anything"], "111122223333").is_some());
         assert!(by_id.of(["anything"], "999999999999").is_none());

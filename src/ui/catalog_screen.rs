@@ -131,7 +131,14 @@ pub(crate) fn view_offset(state: &AppState, rows: usize) -> usize {
 /// Column widths of a list row: (name, role).
 fn columns(width: usize, state: &AppState, new_col: bool) -> (usize, usize) {
     // margin, favorite marker, environment badge, gaps around the id, the id, right margin.
-    let fixed = 1 + 2 + badge_column(state) + 2 + ID_WIDTH + 2 + 1 + if new_col { NEW.len() + 1 } else { 0 };
+    let fixed = 1
+        + 2
+        + badge_column(state)
+        + 2
+        + ID_WIDTH
+        + 2
+        + 1
+        + if new_col { NEW.len() + 1 } else { 0 };
     let avail = width.saturating_sub(fixed);
     let longest = state
         .list

@@ -192,7 +192,10 @@ mod tests {
         ];
         assert!(styles.iter().all(|s| s.fg.is_none() && s.bg.is_none()));
         assert!(plain.selection.add_modifier.contains(Modifier::REVERSED));
-        let mark = [plain.mark(MarkColour::Red), plain.mark_block(MarkColour::Red)];
+        let mark = [
+            plain.mark(MarkColour::Red),
+            plain.mark_block(MarkColour::Red),
+        ];
         assert!(mark.iter().all(|s| s.fg.is_none() && s.bg.is_none()));
         assert_eq!(Theme::colored().mark(MarkColour::Red).fg, Some(Color::Red));
     }

@@ -1217,7 +1217,10 @@ fn marked_environments_in_the_list_the_header_and_the_sessions_panel() {
     let buffer = render(&mut state, 120, 40);
     // The header carries the selection's environment as a red block.
     let x = find_in_row(&buffer, 0, " prod ").expect("the header's badge");
-    assert!((x..x + 6).all(|x| buffer[(x, 0)].bg == Color::Red), "header");
+    assert!(
+        (x..x + 6).all(|x| buffer[(x, 0)].bg == Color::Red),
+        "header"
+    );
     // Every badge in the list and the panel is red (yellow for stage); names outside the
     // selection are coloured too.
     let prod = find_all(&buffer, "prod ");
@@ -1229,7 +1232,11 @@ fn marked_environments_in_the_list_the_header_and_the_sessions_panel() {
     let stage = find_all(&buffer, "stage ");
     assert!(!stage.is_empty());
     for at in stage {
-        assert_eq!(fg_of(&buffer, at, "stage"), vec![Color::Yellow; 5], "{at:?}");
+        assert_eq!(
+            fg_of(&buffer, at, "stage"),
+            vec![Color::Yellow; 5],
+            "{at:?}"
+        );
     }
     // An unmarked account has no badge and no colour.
     let (x, y) = find_all(&buffer, "audit")[0];

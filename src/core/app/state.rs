@@ -25,9 +25,11 @@ mod sso_role_arn;
 
 pub use super::requests::{CredentialsRequest, PendingChain};
 pub use catalog_view::{CatalogView, Refresh, RowMeta};
-pub use modal::{Handover, HandoverAction, Modal};
+pub use modal::{CopyFrom, Handover, HandoverAction, Modal};
 pub use sessions::{CHAIN_MARK, Held, Sessions};
-pub use settings::{AppSettings, Clipboard, CustomAction, DefaultAction, profile_name};
+pub use settings::{
+    AppSettings, Clipboard, CustomAction, DefaultAction, TmuxOptions, profile_name,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -231,6 +233,17 @@ impl AppState {
         match self.focus {
             Focus::Sessions => self.sessions.selected().and_then(|h| self.mark_of_held(h)),
             Focus::Roles => self.selected_row().and_then(|i| self.mark_of_row(i)),
+        }
+    }
+
+    /// The IAM ARN of a held session's role: a chain's as configured, an SSO role's exact
+    /// once STS has said who the credentials are, else what it is.
+    pub fn role_arn_of_held(&self, held: &Held) -> String {
+        match &held.chain {
+            Some(chain) => chain.role_arn.clone(),
+            None => {
+                sso_role_arn::sso_role_arn(&held.account_id, &held.role, held.caller_arn.as_deref())
+            }
         }
     }
 

@@ -233,7 +233,9 @@ fn sign_in_keys_open_the_browser_and_copy_the_code() {
     );
     assert_eq!(
         update(&mut s, Msg::Key(Key::Char('c')), now()),
-        vec![Effect::Copy("ABCD-EFGH".into())]
+        vec![Effect::Copy(Secret::new(
+            "\x1b]52;c;QUJDRC1FRkdI\x07".into()
+        ))]
     );
     // Nobody can know whether the terminal took it: say what was done.
     let said = s.toast.clone().unwrap().text;
@@ -246,23 +248,44 @@ fn sign_in_keys_open_the_browser_and_copy_the_code() {
 
 #[test]
 fn copying_where_osc_52_cannot_work_says_so() {
-    use crate::core::app::state::Clipboard;
+    use crate::core::app::state::{Clipboard, TmuxOptions};
     let mut s = waiting();
-    s.settings.clipboard = Clipboard::from_terminal(Some("linux"), None);
+    s.settings.clipboard = Clipboard::from_terminal(Some("linux"), None, false);
     assert_eq!(update(&mut s, Msg::Key(Key::Char('c')), now()), vec![]);
     let toast = s.toast.clone().unwrap();
     assert_eq!(toast.level, Level::Warn);
     assert!(toast.text.contains("TERM=linux"), "{}", toast.text);
     assert!(toast.text.contains("ABCD-EFGH"), "type it: {}", toast.text);
     // tmux drops OSC 52 unless set-clipboard is on.
-    let off = Clipboard::from_terminal(Some("screen"), Some(Some("external")));
+    let tmux = |set, pass| {
+        Some(TmuxOptions {
+            set_clipboard: set,
+            allow_passthrough: pass,
+        })
+    };
+    let off = Clipboard::from_terminal(Some("screen"), tmux(Some("external"), Some("off")), false);
     assert!(matches!(&off, Clipboard::Unavailable(why) if why.contains("set-clipboard on")));
-    let on = Clipboard::from_terminal(Some("tmux-256color"), Some(Some("on")));
+    let on = Clipboard::from_terminal(Some("tmux-256color"), tmux(Some("on"), None), false);
     assert_eq!(on, Clipboard::Unknown);
+    // tmux ignoring programs' OSC 52 but passing sequences through: wrapped for it.
+    let pass = Clipboard::from_terminal(
+        Some("tmux-256color"),
+        tmux(Some("external"), Some("on")),
+        false,
+    );
+    assert_eq!(pass, Clipboard::TmuxPassthrough);
     assert_eq!(
-        Clipboard::from_terminal(Some("xterm"), None),
+        Clipboard::from_terminal(Some("xterm"), None, false),
         Clipboard::Unknown
     );
+    // GNU screen (STY set, or its TERM outside tmux) does not pass OSC 52 on.
+    for (term, sty) in [("screen.xterm-256color", false), ("xterm-256color", true)] {
+        let screen = Clipboard::from_terminal(Some(term), None, sty);
+        assert!(
+            matches!(&screen, Clipboard::Unavailable(why) if why.contains("screen")),
+            "{screen:?}"
+        );
+    }
 }
 
 #[test]
