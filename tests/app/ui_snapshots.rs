@@ -1256,3 +1256,28 @@ fn marked_environments_keep_their_badge_without_colour() {
     assert!(text.lines().next().unwrap().contains(" prod "), "{text}");
     assert!(text.contains("stage payments-staging"), "{text}");
 }
+
+#[test]
+fn the_copy_box_and_the_question_before_a_confirm_environment() {
+    let mut state = marked_state();
+    send(&mut state, Msg::Key(Key::Ctrl('y')));
+    assert_snapshot!("copy_box_80x24", screen(&mut state, 80, 24));
+    send(&mut state, Msg::Key(Key::Esc));
+    send(&mut state, Msg::Key(Key::Enter));
+    let request = state.requests.credentials.keys().next().copied();
+    if let Some(request) = request {
+        send(
+            &mut state,
+            Msg::Credentials {
+                request,
+                result: Ok(credentials("ASIAOKEXAMPLE0000001", 3600)),
+            },
+        );
+    }
+    assert!(state.modal.menu().is_some());
+    send(&mut state, Msg::Key(Key::Enter));
+    state.toast = None;
+    let text = screen(&mut state, 80, 24);
+    assert!(text.contains("hand over?"), "{text}");
+    assert_snapshot!("confirm_prod_80x24", text);
+}

@@ -142,8 +142,8 @@ impl HandoverAction {
         HandoverAction::WriteProfile,
         HandoverAction::Console,
         HandoverAction::ShowExports,
-        HandoverAction::Copy,
         HandoverAction::AssumeAnother,
+        HandoverAction::Copy,
     ];
 
     /// Whether it gives the credentials away (an environment marked `confirm` asks first).
@@ -168,7 +168,7 @@ impl HandoverAction {
             HandoverAction::Console => "Open the AWS console",
             HandoverAction::ShowExports => "Show the exports",
             HandoverAction::AssumeAnother => "Assume another role from here…",
-            HandoverAction::Copy => "Copy the account id, role ARN, exports or console URL…",
+            HandoverAction::Copy => "Copy the id, ARN, exports or URL…",
             HandoverAction::CopyExports => "Copy the exports",
             HandoverAction::CopyConsoleUrl => "Copy a console sign-in URL",
             HandoverAction::Custom(_) => "custom action",
