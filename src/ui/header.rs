@@ -58,7 +58,7 @@ pub(crate) fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCt
     // The environment of what is selected, before anything else of the session.
     if let Some(mark) = state.mark_in_focus() {
         let badge = format!(" {} ", mark.name.as_str());
-        if text::width(&badge) + 1 <= room {
+        if text::width(&badge) < room {
             room -= text::width(&badge) + 1;
             spans.push(Span::styled(badge, theme.mark_block(mark.colour)));
             spans.push(Span::raw(" "));
