@@ -16,7 +16,7 @@ use crate::adapters::store_select::{
 };
 use crate::catalog::{CacheLoad, CatalogCache, ListOptions, Lister};
 use crate::config::Config;
-use crate::core::app::state::{AppSettings, Clipboard, Level, SessionInfo, Toast};
+use crate::core::app::state::{AppSettings, Clipboard, Level, SessionInfo, TmuxOptions, Toast};
 use crate::core::app::urgency::Thresholds;
 use crate::core::app::{AppState, Keymap};
 use crate::core::catalog::Catalog;
@@ -173,6 +173,7 @@ impl AppSetup {
             aliases: file.aliases.clone(),
             auto_renew: file.sessions.auto_renew,
             renew_before: file.sessions.renew_before,
+            marks: crate::core::marks::Marks(file.environments.clone()),
             ..AppSettings::default()
         };
         Self {
@@ -190,17 +191,24 @@ impl AppSetup {
 /// Whether OSC 52 can reach a clipboard here: from `TERM` and, inside tmux, its
 /// `set-clipboard` option.
 fn clipboard_here(env: &Environment) -> Clipboard {
-    let tmux = env.in_tmux().then(|| {
+    let option = |name: &str| {
         std::process::Command::new("tmux")
-            .args(["show-options", "-gv", "set-clipboard"])
+            .args(["show-options", "-gv", name])
             .stdin(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .output()
             .ok()
             .filter(|o| o.status.success())
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    };
+    let tmux = env
+        .in_tmux()
+        .then(|| (option("set-clipboard"), option("allow-passthrough")));
+    let tmux = tmux.as_ref().map(|(set, pass)| TmuxOptions {
+        set_clipboard: set.as_deref(),
+        allow_passthrough: pass.as_deref(),
     });
-    Clipboard::from_terminal(env.term(), tmux.as_ref().map(|t| t.as_deref()))
+    Clipboard::from_terminal(env.term(), tmux, env.in_screen())
 }
 
 /// Favorites and recents of a session (its name made safe for a file name).

@@ -30,6 +30,7 @@
 //! | [`terminal_text`] | text from the network made safe for a terminal (the app's and the CLI's escaping) |
 //! | [`frecency`] | favorites and recents, and the search boost they give |
 //! | [`natural`] | natural order for names people read (`dev-2` before `dev-10`) |
+//! | [`marks`] | environments marked in config.toml: patterns, badges, colours, confirmation |
 
 pub(crate) mod action;
 pub mod app;
@@ -44,6 +45,7 @@ pub mod frecency;
 pub(crate) mod idc_error;
 pub mod ids;
 pub(crate) mod listing;
+pub mod marks;
 pub(crate) mod natural;
 pub(crate) mod partition;
 pub(crate) mod pkce;

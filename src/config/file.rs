@@ -45,6 +45,9 @@ pub struct ConfigFile {
     /// Roles assumed with STS from a source (an SSO role, a profile, another chain).
     #[serde(default)]
     pub chains: Vec<super::chains::ChainEntry>,
+    /// Environments marked by a pattern over account names and ids (badge, colour, confirm).
+    #[serde(default)]
+    pub environments: Vec<crate::core::marks::Mark>,
 }
 
 /// `[app]`: the full-screen app.
@@ -369,6 +372,28 @@ mod tests {
     }
 
     #[test]
+    fn environments_are_parsed_at_load_and_a_bad_one_names_its_line() {
+        let env = |name: &str, colour: &str| {
+            format!(
+                "[[environments]]\nname = \"{name}\"\npattern = \"*-prod*\"\ncolour = \"{colour}\"\nconfirm = true\n"
+            )
+        };
+        let ok = ConfigFile::parse(&env("prod", "red")).unwrap();
+        let mark = &ok.environments[0];
+        assert_eq!(mark.name.as_str(), "prod");
+        assert!(mark.confirm && mark.pattern.matches("payments-prod"));
+        assert_eq!(mark.colour, crate::core::marks::MarkColour::Red);
+        let american = "[[environments]]\nname = \"dev\"\npattern = \"*dev*\"\ncolor = \"green\"\n";
+        assert!(!ConfigFile::parse(american).unwrap().environments[0].confirm);
+        let (line, cause) = ConfigFile::parse(&env("prod", "mauve")).unwrap_err();
+        assert_eq!(line, 4, "{cause}");
+        assert!(cause.contains("mauve"), "{cause}");
+        let (line, cause) = ConfigFile::parse(&env("p r o d", "red")).unwrap_err();
+        assert_eq!(line, 2, "{cause}");
+        assert!(cause.contains("visible ASCII"), "{cause}");
+    }
+
+    #[test]
     fn bad_values_name_their_line() {
         let (line, _) = ConfigFile::parse("[sign_in]\nmethod = \"carrier-pigeon\"\n").unwrap_err();
         assert_eq!(line, 2);
@@ -446,6 +471,9 @@ mod example_tests {
             "tighten_permissions",
             "auto_renew",
             "renew_before",
+            "pattern",
+            "colour",
+            "confirm",
         ] {
             assert!(
                 text.contains(&format!("{key} =")),

@@ -139,6 +139,12 @@ impl<I: IdentityCenter + 'static> Services<I> {
             Effect::OpenConsole {
                 credentials,
                 chained,
+                copy: true,
+            } => Some(self.console_url_to_copy(credentials, chained).await),
+            Effect::OpenConsole {
+                credentials,
+                chained,
+                copy: false,
             } => Some(Msg::HandedOver(
                 self.open_console(credentials, chained)
                     .await

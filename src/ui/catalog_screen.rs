@@ -130,8 +130,15 @@ pub(crate) fn view_offset(state: &AppState, rows: usize) -> usize {
 
 /// Column widths of a list row: (name, role).
 fn columns(width: usize, state: &AppState, new_col: bool) -> (usize, usize) {
-    // margin, favorite marker, gaps around the id, the id, right margin.
-    let fixed = 1 + 2 + 2 + ID_WIDTH + 2 + 1 + if new_col { NEW.len() + 1 } else { 0 };
+    // margin, favorite marker, environment badge, gaps around the id, the id, right margin.
+    let fixed = 1
+        + 2
+        + badge_column(state)
+        + 2
+        + ID_WIDTH
+        + 2
+        + 1
+        + if new_col { NEW.len() + 1 } else { 0 };
     let avail = width.saturating_sub(fixed);
     let longest = state
         .list
@@ -143,6 +150,14 @@ fn columns(width: usize, state: &AppState, new_col: bool) -> (usize, usize) {
         .unwrap_or(0);
     let name = longest.clamp(8, (avail / 2).max(8)).min(avail);
     (name, avail - name)
+}
+
+/// Width of the environment badge column with its gap (none without `[[environments]]`).
+fn badge_column(state: &AppState) -> usize {
+    match state.settings.marks.badge_width() {
+        0 => 0,
+        w => w + 1,
+    }
 }
 
 fn draw_list(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
@@ -202,11 +217,23 @@ fn draw_list(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
         } else {
             Span::styled("  ", base)
         });
+        let mark = state.mark_of_row(hit.row);
+        let badge_w = badge_column(state);
+        if badge_w > 0 {
+            let badge = mark.map_or("", |m| m.name.as_str());
+            let style = mark.map_or(base, |m| base.patch(theme.mark(m.colour)));
+            spans.push(Span::styled(format!("{badge:<w$}", w = badge_w - 1), style));
+            spans.push(Span::styled(" ", base));
+        }
+        let name_style = match mark {
+            Some(m) if !selected => base.patch(theme.mark(m.colour)),
+            _ => base,
+        };
         spans.extend(text::highlighted(
             &row.account_name,
             &hl.name_idx,
             name_w,
-            base,
+            name_style,
             theme.highlight,
         ));
         spans.push(Span::styled("  ", base));

@@ -95,6 +95,21 @@ pub struct AppOptions {
     /// Start with the sign-in the store holds, as the binary does (else with none: a device
     /// sign-in).
     pub stored: bool,
+    /// Where the app's clipboard sequences (OSC 52) go: the bytes the terminal would get.
+    pub clipboard: Option<Arc<std::sync::Mutex<Vec<u8>>>>,
+}
+
+/// A writer into a shared buffer (the terminal's side of the clipboard, in tests).
+struct Shared(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl io::Write for Shared {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 impl Default for AppOptions {
@@ -111,6 +126,7 @@ impl Default for AppOptions {
             size: (110, 32),
             clock: None,
             stored: false,
+            clipboard: None,
         }
     }
 }
@@ -226,6 +242,9 @@ pub fn start_app_on<I: IdentityCenter + 'static>(
     let (keys, input) = unbounded::<io::Result<Event>>();
     let (frames_tx, frames) = mpsc::unbounded_channel();
     let (width, height) = options.size;
+    let clipboard = options
+        .clipboard
+        .map(|b| Box::new(Shared(b)) as Box<dyn io::Write + Send>);
     let task = tokio::spawn(async move {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         run(
@@ -239,7 +258,7 @@ pub fn start_app_on<I: IdentityCenter + 'static>(
                 theme: Theme::plain(),
                 frames: Some(frames_tx),
                 handle_signals: false,
-                clipboard: None,
+                clipboard,
             },
         )
         .await

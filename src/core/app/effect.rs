@@ -47,8 +47,9 @@ pub enum Effect {
     /// Keep the ad-hoc role ARN history in the state dir.
     SaveRoleHistory(Vec<String>),
     OpenUrl(String),
-    /// Put text on the clipboard (OSC 52).
-    Copy(String),
+    /// Write these bytes to the terminal: OSC 52 putting text on its clipboard (the text only
+    /// in base64; a secret when it is the exports or a console URL).
+    Copy(Secret<String>),
     /// Write favorites and recents (as they are now) to the state dir.
     SaveFrecency(crate::core::frecency::Frecency),
     /// Write these credentials into `~/.aws/credentials` as `profile`; answer with
@@ -64,6 +65,8 @@ pub enum Effect {
         /// Credentials from role chaining: the console session follows them (AWS refuses a
         /// `SessionDuration` for them).
         chained: bool,
+        /// Copy the sign-in URL instead of opening it; answer with `Msg::Copy`.
+        copy: bool,
     },
     /// Leave the event loop; `AppState::exit` says what to do then.
     Exit,

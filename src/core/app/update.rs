@@ -70,6 +70,7 @@ pub fn update(state: &mut AppState, msg: Msg, now: SystemTime) -> Vec<Effect> {
             chains::on_identity(state, held_id, arn);
             Vec::new()
         }
+        Msg::Copy { what, text } => copy::copy_text(state, &what, text.expose(), now),
         Msg::HandedOver(result) => {
             match result {
                 Ok(text) => toast(state, now, Level::Info, text),
@@ -127,6 +128,7 @@ fn on_tick(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
 }
 
 mod chains;
+mod copy;
 mod credentials;
 mod handover;
 mod keys;
@@ -138,8 +140,8 @@ mod sign_in;
 use credentials::{
     after_new_credentials, assume, on_credentials, refresh_credentials, renew, retry_account,
 };
-use handover::choose;
-use keys::{on_key, on_mouse};
+use handover::{choose, hand_over};
+use keys::{on_key, on_mouse, quit};
 use listing::{on_listed, on_progress, reorder_keeping_selection, set_catalog};
 use renewal::{renew_due, renewal_done, renewal_failed};
 use sign_in::{on_sign_in, renew_sign_in, sign_in_command, start_sign_in};

@@ -134,7 +134,7 @@ pub(super) fn on_chain_assumed(
         .and_then(|id| state.sessions.get_mut(id));
     let Some(held) = existing else {
         let id = hold_chain(state, spec, done, now);
-        return after_new_credentials(state, id);
+        return after_new_credentials(state, id, now);
     };
     held.caller_arn = done.caller_arn.or(held.caller_arn.take());
     held.note = done.note;
@@ -146,7 +146,7 @@ pub(super) fn on_chain_assumed(
         return Vec::new();
     }
     held.renewed(done.credentials);
-    after_new_credentials(state, id)
+    after_new_credentials(state, id, now)
 }
 
 /// Holds a chain's first credentials; says why they are shorter than asked, if they are.

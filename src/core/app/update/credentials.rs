@@ -41,7 +41,7 @@ pub(super) fn on_credentials(
         state.toast = None;
     }
     let (id, mut effects) = hold_sso(state, account_id, role, credentials);
-    let next = after_new_credentials(state, id);
+    let next = after_new_credentials(state, id, now);
     // Leaving at once (print the exports): nobody would see who the credentials are.
     if next.contains(&Effect::Exit) {
         return next;
@@ -75,7 +75,7 @@ fn hold_sso(
 }
 
 /// New credentials are held: select them, then the menu or the exports, as configured.
-pub(super) fn after_new_credentials(state: &mut AppState, id: u64) -> Vec<Effect> {
+pub(super) fn after_new_credentials(state: &mut AppState, id: u64, now: SystemTime) -> Vec<Effect> {
     state.sessions.select(id);
     match state.settings.default_action {
         DefaultAction::Menu => {
@@ -85,7 +85,7 @@ pub(super) fn after_new_credentials(state: &mut AppState, id: u64) -> Vec<Effect
             }));
             Vec::new()
         }
-        DefaultAction::PrintExports => choose(state, id, HandoverAction::PrintExports),
+        DefaultAction::PrintExports => choose(state, id, HandoverAction::PrintExports, now),
     }
 }
 
