@@ -9,6 +9,9 @@ use crate::core::sso::{ACCOUNT_ACCESS_SCOPE, SsoSession};
 use crate::core::sso_setup::NewSsoSession;
 
 use super::Workspace;
+use super::sign_in::CLIENT_NAME;
+use crate::core::signin::Method;
+use crate::ports::identity_center::{IdcError, IdentityCenter};
 
 impl Workspace {
     /// Writes `session` into the AWS CLI's config, keeping every other byte. An
@@ -25,6 +28,26 @@ impl Workspace {
             force,
             self.aws_config_mode(),
         )
+    }
+}
+
+impl Workspace {
+    /// Asks the identity center `session` names whether it knows it: RegisterClient and
+    /// StartDeviceAuthorization at its region's endpoint, before anything is written (a wrong
+    /// region or an unknown start URL fails here).
+    pub(crate) async fn check_identity_center(
+        &self,
+        session: &NewSsoSession,
+    ) -> Result<(), IdcError> {
+        let sso = to_sso_session(session);
+        let idc = self.identity_center(&sso);
+        let request = self.sign_in_request(&sso, Method::DeviceCode, false, CLIENT_NAME);
+        let registration = idc
+            .register_client(&request.register_request(Method::DeviceCode))
+            .await?;
+        idc.start_device_authorization(&registration, session.start_url.as_str())
+            .await?;
+        Ok(())
     }
 }
 
