@@ -359,6 +359,34 @@ pub fn app<I: IdentityCenter + 'static>(
     }
 }
 
+/// The app for the first run, with no identity center configured: the form asking which one
+/// (`Prompt::Setup`) is open, nothing signs in; it ends with `ExitPlan::Configured` once the
+/// `[sso-session]` is written, and the caller starts [`app`] on it. `idc` is not reached.
+pub fn first_run<I: IdentityCenter + 'static>(
+    workspace: Arc<Workspace>,
+    idc: Arc<I>,
+    opener: Arc<dyn Opener>,
+) -> App<I> {
+    let nowhere = SsoSession {
+        name: String::new(),
+        start_url: String::new(),
+        region: crate::core::sso_setup::DEFAULT_REGION.to_owned(),
+        scopes: Vec::new(),
+        legacy: false,
+    };
+    let setup = AppSetup {
+        frecency_file: None,
+        history_file: None,
+        ..AppSetup::configured(&workspace, nowhere, false)
+    };
+    let mut app = app(workspace, setup, idc, opener);
+    app.stored = None;
+    app.state.modal = crate::core::app::state::Modal::prompt_of(
+        crate::core::app::prompt::Prompt::Setup(Default::default()),
+    );
+    app
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -8,6 +8,7 @@
 //! | [`exports`] | `export` lines for shells |
 //! | [`target`] | naming a role on the command line (exact, alias, fuzzy) |
 //! | [`start_url`] | an identity center's start URL as a person gives it, and the region it names |
+//! | [`sso_setup`] | the first run's answers (portal URL, region, session name) checked into an `[sso-session]` |
 //! | [`sso`] | identity centers, registrations, tokens: what sign-in produces |
 //! | [`idc_error`] | [`IdcError`](idc_error::IdcError): identity center failures, by what happens next |
 //! | [`signin`] | the device-code sign-in state machine (polling cadence, `slow_down`, expiry) |
@@ -55,7 +56,8 @@ pub(crate) mod region;
 pub mod search;
 pub mod signin;
 pub mod sso;
-pub(crate) mod start_url;
+pub mod sso_setup;
+pub mod start_url;
 pub(crate) mod target;
 pub(crate) mod template;
 pub(crate) mod terminal_text;

@@ -158,6 +158,9 @@ impl<I: IdentityCenter + 'static> Services<I> {
                 self.save_frecency(frecency).await;
                 None
             }
+            Effect::WriteSsoSession(session) => Some(Msg::SsoSessionWritten(
+                self.write_sso_session(*session).await,
+            )),
             Effect::Copy(_) | Effect::Exit => None,
         }
     }
@@ -192,6 +195,7 @@ fn effect_name(effect: &Effect) -> &'static str {
         Effect::SaveFrecency(_) => "save-frecency",
         Effect::WriteProfile { .. } => "write-profile",
         Effect::OpenConsole { .. } => "open-console",
+        Effect::WriteSsoSession(_) => "write-sso-session",
         Effect::Exit => "exit",
     }
 }

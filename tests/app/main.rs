@@ -10,6 +10,7 @@
 mod common;
 
 mod chains;
+mod first_run;
 mod runtime;
 mod search_ranking;
 mod sessions;

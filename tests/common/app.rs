@@ -271,6 +271,54 @@ pub fn start_app_on<I: IdentityCenter + 'static>(
     }
 }
 
+/// The app's first run in `home` with no identity center configured (the AWS CLI's config as
+/// the test wrote it, only the emulator reachable): the first-run form is open; it ends with
+/// `ExitPlan::Configured` once the `[sso-session]` is written.
+pub fn start_first_run(emu: &Emulator, home: &Path) -> App {
+    let paths = paths(home);
+    let store = SessionStore::new(
+        Box::new(FileStore::new(&paths.state_dir)),
+        AwsSsoCache::new(paths.sso_cache_dir.clone()),
+    );
+    let config = Config::load(&paths).unwrap();
+    assert!(config.sessions.is_empty(), "{:?}", config.sessions);
+    let env =
+        Environment::from_pairs([("AWS_ENDPOINT_URL", emu.url().as_str()), ("USER", "alice")]);
+    let workspace = compose::workspace(paths, config, env, store, Arc::new(Quiet));
+    let idc = Arc::new(AwsIdentityCenter::new(REGION, Some(&emu.url())));
+    let compose::App {
+        services,
+        mut state,
+        ..
+    } = compose::first_run(Arc::new(workspace), idc, Arc::new(NoBrowser));
+    let (keys, input) = unbounded::<io::Result<Event>>();
+    let (frames_tx, frames) = mpsc::unbounded_channel();
+    let task = tokio::spawn(async move {
+        let mut terminal = Terminal::new(TestBackend::new(100, 24)).unwrap();
+        run(
+            &mut terminal,
+            input,
+            services,
+            &mut state,
+            None,
+            RunOptions {
+                tick: Duration::from_millis(250),
+                theme: Theme::plain(),
+                frames: Some(frames_tx),
+                handle_signals: false,
+                clipboard: None,
+            },
+        )
+        .await
+    });
+    App {
+        keys,
+        frames,
+        task,
+        last: String::new(),
+    }
+}
+
 impl App {
     pub fn key(&self, code: KeyCode) {
         self.keys

@@ -68,6 +68,9 @@ pub enum Effect {
         /// Copy the sign-in URL instead of opening it; answer with `Msg::Copy`.
         copy: bool,
     },
+    /// Check the identity center of the first-run form with the service, then write its
+    /// `[sso-session]` to `~/.aws/config`; answer with `Msg::SsoSessionWritten`.
+    WriteSsoSession(Box<crate::core::sso_setup::NewSsoSession>),
     /// Leave the event loop; `AppState::exit` says what to do then.
     Exit,
 }
@@ -83,6 +86,8 @@ pub enum ExitPlan {
         credentials: Credentials,
         region: String,
     },
+    /// The first-run form wrote `[sso-session NAME]`: start the app on it (it signs in).
+    Configured { session: String },
     /// A stop signal (SIGTERM, SIGHUP, SIGINT) ended the app: exit with 128 + `signal`.
     Stopped { signal: i32 },
     /// Run `command` (an `[[actions]]` command; `None`: the user's shell) with these

@@ -100,6 +100,8 @@ pub enum Msg {
         held_id: u64,
         arn: Option<String>,
     },
+    /// The first-run form's `[sso-session]`: written (its name), or why not.
+    SsoSessionWritten(Result<String, String>),
     /// GetRoleCredentials answered request `request`.
     Credentials {
         request: u64,

@@ -71,6 +71,7 @@ pub fn update(state: &mut AppState, msg: Msg, now: SystemTime) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Copy { what, text } => copy::copy_text(state, &what, text.expose(), now),
+        Msg::SsoSessionWritten(result) => on_sso_session_written(state, result),
         Msg::HandedOver(result) => {
             match result {
                 Ok(text) => toast(state, now, Level::Info, text),
@@ -88,6 +89,26 @@ fn toast(state: &mut AppState, now: SystemTime, level: Level, text: String) {
         until: now + state.settings.toast_for,
         countdown: None,
     });
+}
+
+/// The first-run form's `[sso-session]` was written: the app starts on it; else the form says
+/// why and takes answers again.
+fn on_sso_session_written(state: &mut AppState, result: Result<String, String>) -> Vec<Effect> {
+    match result {
+        Ok(session) => {
+            state.exit = Some(super::effect::ExitPlan::Configured { session });
+            vec![Effect::Exit]
+        }
+        Err(why) => {
+            if let Modal::Prompt(prompt) = &mut state.modal
+                && let super::prompt::Prompt::Setup(form) = prompt.as_mut()
+            {
+                form.writing = false;
+                form.error = Some(why);
+            }
+            Vec::new()
+        }
+    }
 }
 
 fn on_failure(state: &mut AppState, failure: Failed, now: SystemTime) -> Vec<Effect> {

@@ -7,6 +7,7 @@ use crate::engine::signin::execute;
 use crate::ports::identity_center::IdentityCenter;
 
 use super::{Services, rethrow};
+use crate::core::sso_setup::NewSsoSession;
 
 impl<I: IdentityCenter + 'static> Services<I> {
     /// Runs one effect of the sign-in machine (`Save` is done in line by `spawn`).
@@ -39,6 +40,27 @@ impl<I: IdentityCenter + 'static> Services<I> {
             None => None,
         };
         Msg::SignIn(Event::Refused { stored })
+    }
+
+    /// The first-run form's `[sso-session]`: checked with the identity center, then written
+    /// to `~/.aws/config`; its name, or why not (in words for the form).
+    pub(super) async fn write_sso_session(&self, session: NewSsoSession) -> Result<String, String> {
+        if let Err(e) = self.workspace.check_identity_center(&session).await {
+            return Err(format!(
+                "nothing was written: the identity center in {} did not accept {} ({e}); check the URL and the region",
+                session.region,
+                session.start_url.as_str()
+            ));
+        }
+        let workspace = self.workspace.clone();
+        let name = session.name.clone();
+        let written =
+            tokio::task::spawn_blocking(move || workspace.write_sso_session(&session, false)).await;
+        match rethrow(written) {
+            Some(Ok(_)) => Ok(name),
+            Some(Err(e)) => Err(e.to_string()),
+            None => Err("the write was cancelled".to_owned()),
+        }
     }
 
     /// Keeps a new sign-in (one store write, rare enough to do in line) and makes its token

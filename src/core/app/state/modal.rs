@@ -59,7 +59,7 @@ impl Modal {
             Modal::Menu(_) => Some(Context::Menu),
             Modal::Prompt(prompt) => Some(match **prompt {
                 Prompt::Mfa(_) => Context::Prompt,
-                Prompt::Assume(_) => Context::Form,
+                Prompt::Assume(_) | Prompt::Setup(_) => Context::Form,
             }),
             Modal::Help { .. } | Modal::Exports { .. } => Some(Context::Overlay),
             Modal::Copy(_) => Some(Context::Copy),

@@ -4,7 +4,7 @@
 use std::time::SystemTime;
 
 use super::{after_new_credentials, renewal_done, renewal_failed, toast};
-use crate::core::app::effect::Effect;
+use crate::core::app::effect::{Effect, ExitPlan};
 use crate::core::app::key::Key;
 use crate::core::app::msg::{ChainDone, ChainFailed};
 use crate::core::app::prompt::{AssumeForm, Edit, MfaError, MfaQuestion, Prompt};
@@ -230,6 +230,24 @@ pub(super) fn on_prompt_key(state: &mut AppState, key: Key, now: SystemTime) -> 
             Edit::Submit => {
                 let codes = vec![(question.serial, Secret::new(question.input))];
                 request(state, question.pending, codes, now)
+            }
+        },
+        Prompt::Setup(mut form) => match form.key(key, &state.keymap) {
+            Edit::Continue => {
+                state.modal = Modal::prompt_of(Prompt::Setup(form));
+                Vec::new()
+            }
+            // Nothing is behind the first-run form: closing it ends the app.
+            Edit::Cancel => {
+                state.exit.get_or_insert(ExitPlan::Nothing);
+                vec![Effect::Exit]
+            }
+            Edit::Submit => {
+                let Ok(session) = form.answers() else {
+                    return Vec::new();
+                };
+                state.modal = Modal::prompt_of(Prompt::Setup(form));
+                vec![Effect::WriteSsoSession(Box::new(session))]
             }
         },
         Prompt::Assume(mut form) => match form.key(key, &state.keymap, &state.role_history) {
