@@ -483,6 +483,7 @@ fn catalog_listing_accounts() {
     send(
         &mut state,
         Msg::Catalog(CatalogEvent::AccountsListed {
+            accounts: Vec::new(),
             count: 40,
             complete: false,
         }),
@@ -531,6 +532,7 @@ fn catalog_refreshing() {
     send(
         &mut state,
         Msg::Catalog(CatalogEvent::AccountsListed {
+            accounts: Vec::new(),
             count: 400,
             complete: true,
         }),
@@ -539,6 +541,7 @@ fn catalog_refreshing() {
         &mut state,
         Msg::Catalog(CatalogEvent::RolesFetched {
             account_id: "111122223333".into(),
+            roles: rolecall::core::catalog::Roles::Listed(Vec::new()),
             done: 120,
             total: 400,
         }),

@@ -745,6 +745,7 @@ fn progress_events_fill_the_refresh_line_and_selection_prioritizes() {
         &mut s,
         Msg::Catalog(CatalogEvent::RolesFetched {
             account_id: "1".into(),
+            roles: Roles::Listed(Vec::new()),
             done: 3,
             total: 9,
         }),
