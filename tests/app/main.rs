@@ -10,6 +10,7 @@
 mod common;
 
 mod chains;
+mod listing_stream;
 mod runtime;
 mod search_ranking;
 mod terminal_restore;
