@@ -1136,3 +1136,5 @@ fn the_empty_query_lists_favorites_then_recents_then_the_rest_naturally() {
         ]
     );
 }
+
+mod streaming;
