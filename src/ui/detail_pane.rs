@@ -252,7 +252,11 @@ fn below(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
                 theme.warn,
             ),
         ]),
-        (None, None) => Line::raw(""),
+        // An account whose roles are still loading says so.
+        (None, None) => Line::styled(
+            format!(" {}", text::fit(f.role.as_deref().unwrap_or_default(), rule_w)),
+            theme.dim,
+        ),
     };
     let lines = vec![rule, fit_line(facts_line, rule_w + 1), second];
     frame.render_widget(Paragraph::new(lines), area);
