@@ -254,7 +254,10 @@ fn below(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
         ]),
         // An account whose roles are still loading says so.
         (None, None) => Line::styled(
-            format!(" {}", text::fit(f.role.as_deref().unwrap_or_default(), rule_w)),
+            format!(
+                " {}",
+                text::fit(f.role.as_deref().unwrap_or_default(), rule_w)
+            ),
             theme.dim,
         ),
     };

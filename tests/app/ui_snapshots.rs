@@ -535,7 +535,10 @@ fn catalog_filling_in() {
         .filter(|l| l.contains("roles loading…") && l.contains("  roles"))
         .count();
     assert_eq!(loading, 3, "three account rows loading: {text}");
-    assert!(text.contains(" roles loading…"), "the details say so: {text}");
+    assert!(
+        text.contains(" roles loading…"),
+        "the details say so: {text}"
+    );
     snap_both("catalog_filling_in", &mut state);
 }
 
