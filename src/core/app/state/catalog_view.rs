@@ -296,8 +296,8 @@ impl CatalogView {
                 })
             })
             .or_else(|| {
-                let loaded = role.role_name.is_empty();
-                loaded
+                let account_row = role.role_name.is_empty();
+                account_row
                     .then(|| hits.iter().position(|h| same_account(&h)))
                     .flatten()
             })
