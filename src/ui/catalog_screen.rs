@@ -1,6 +1,6 @@
 //! The catalog body: the search line (query, `n/N`, listing progress) and the account × role
-//! list, with matched characters highlighted, favorites starred, new roles marked and
-//! unavailable accounts dimmed.
+//! list, with matched characters highlighted, favorites starred, new roles marked, and
+//! unavailable accounts and accounts whose roles are still loading dimmed.
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Position, Rect};
@@ -22,6 +22,8 @@ const ID_WIDTH: usize = 12;
 pub(crate) const FAVORITE: &str = "★";
 /// The marker of a recently used role (listed after the favorites when nothing is typed).
 pub(crate) const RECENT: &str = "↺";
+/// The role column of an account whose roles a listing has not brought yet.
+pub(crate) const ROLES_LOADING: &str = "roles loading…";
 /// The marker of a role that appeared in the last refresh.
 pub(crate) const NEW: &str = "new";
 
@@ -188,8 +190,9 @@ fn draw_list(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
             .list
             .meta(hit.row)
             .is_some_and(|m| m.unavailable.is_some());
+        let loading = state.list.is_loading(hit.row);
         let selected = i == state.list.selected;
-        let mut base = if unavailable {
+        let mut base = if unavailable || loading {
             theme.unavailable
         } else {
             Style::default()
@@ -254,6 +257,8 @@ fn draw_list(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
         if unavailable {
             let note = format!("roles unavailable{retry}");
             spans.push(Span::styled(text::fit_pad(&note, role_w), base));
+        } else if loading {
+            spans.push(Span::styled(text::fit_pad(ROLES_LOADING, role_w), base));
         } else {
             spans.extend(text::highlighted(
                 &row.role_name,

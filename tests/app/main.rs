@@ -11,6 +11,7 @@ mod common;
 
 mod chains;
 mod first_run;
+mod listing_stream;
 mod runtime;
 mod search_ranking;
 mod sessions;

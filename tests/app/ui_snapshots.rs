@@ -483,11 +483,63 @@ fn catalog_listing_accounts() {
     send(
         &mut state,
         Msg::Catalog(CatalogEvent::AccountsListed {
+            accounts: Vec::new(),
             count: 40,
             complete: false,
         }),
     );
     assert_snapshot!("catalog_listing_accounts_80x24", screen(&mut state, 80, 24));
+}
+
+/// A listing streaming in: every account of the page shows, the roles of one are in, the others
+/// are loading.
+#[test]
+fn catalog_filling_in() {
+    let mut state = new_state(false);
+    send(
+        &mut state,
+        Msg::Start {
+            stored: Some(signed_in()),
+        },
+    );
+    let listed = catalog(false);
+    send(
+        &mut state,
+        Msg::Catalog(CatalogEvent::AccountsListed {
+            accounts: listed.accounts.iter().map(|e| e.account.clone()).collect(),
+            count: listed.accounts.len(),
+            complete: true,
+        }),
+    );
+    let prod = &listed.accounts[1];
+    send(
+        &mut state,
+        Msg::Catalog(CatalogEvent::RolesFetched {
+            account_id: prod.account.id.to_string(),
+            roles: prod.roles.clone(),
+            done: 1,
+            total: 4,
+        }),
+    );
+    send(
+        &mut state,
+        Msg::Catalog(CatalogEvent::Rate { per_sec: 19.6 }),
+    );
+    send(&mut state, Msg::Tick);
+    let text = screen(&mut state, 80, 24);
+    assert!(text.contains("listing roles 1/4 · 20 req/s"), "{text}");
+    assert!(text.contains("111122223333  ReadOnly"), "{text}");
+    assert!(text.contains("audit"), "{text}");
+    let loading = text
+        .lines()
+        .filter(|l| l.contains("roles loading…") && l.contains("  roles"))
+        .count();
+    assert_eq!(loading, 3, "three account rows loading: {text}");
+    assert!(
+        text.contains(" roles loading…"),
+        "the details say so: {text}"
+    );
+    snap_both("catalog_filling_in", &mut state);
 }
 
 #[test]
@@ -531,6 +583,7 @@ fn catalog_refreshing() {
     send(
         &mut state,
         Msg::Catalog(CatalogEvent::AccountsListed {
+            accounts: Vec::new(),
             count: 400,
             complete: true,
         }),
@@ -539,6 +592,7 @@ fn catalog_refreshing() {
         &mut state,
         Msg::Catalog(CatalogEvent::RolesFetched {
             account_id: "111122223333".into(),
+            roles: Roles::Listed(vec!["AdministratorAccess".into(), "ReadOnly".into()]),
             done: 120,
             total: 400,
         }),

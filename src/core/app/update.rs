@@ -43,7 +43,7 @@ pub fn update(state: &mut AppState, msg: Msg, now: SystemTime) -> Vec<Effect> {
                 let text = crate::core::catalog::rejected_account_notice(name, id);
                 toast(state, now, Level::Warn, text);
             }
-            on_progress(state, &event);
+            on_progress(state, &event, now);
             Vec::new()
         }
         Msg::Listed(result) => on_listed(state, result, now),
@@ -120,6 +120,7 @@ fn on_failure(state: &mut AppState, failure: Failed, now: SystemTime) -> Vec<Eff
 }
 
 fn on_tick(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
+    listing::catch_up(state, now);
     if state.toast.as_ref().is_some_and(|t| now >= t.until) {
         state.toast = None;
     }

@@ -100,6 +100,9 @@ pub(super) fn assume(state: &mut AppState, now: SystemTime, fresh: bool) -> Vec<
     {
         return retry_account(state);
     }
+    if state.list.is_loading(index) {
+        return roles_loading(state, index, now);
+    }
     let Some(role) = state.role_ref(index) else {
         return Vec::new();
     };
@@ -143,6 +146,21 @@ pub(super) fn assume(state: &mut AppState, now: SystemTime, fresh: bool) -> Vec<
         },
         Effect::SaveFrecency(state.frecency.clone()),
     ]
+}
+
+/// Enter on an account whose roles a listing has not brought yet: they come next.
+fn roles_loading(state: &mut AppState, index: usize, now: SystemTime) -> Vec<Effect> {
+    let Some(row) = state.row(index) else {
+        return Vec::new();
+    };
+    let (account_id, name) = (row.account_id.clone(), row.account_name.clone());
+    toast(
+        state,
+        now,
+        Level::Info,
+        format!("the roles of {name} are still loading; they come next"),
+    );
+    vec![Effect::Prioritize { account_id }]
 }
 
 pub(super) fn retry_account(state: &mut AppState) -> Vec<Effect> {

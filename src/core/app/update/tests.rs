@@ -779,6 +779,7 @@ fn progress_events_fill_the_refresh_line_and_selection_prioritizes() {
         &mut s,
         Msg::Catalog(CatalogEvent::RolesFetched {
             account_id: "1".into(),
+            roles: Roles::Listed(Vec::new()),
             done: 3,
             total: 9,
         }),
@@ -1427,3 +1428,4 @@ fn a_hostile_name_reaches_the_terminal_only_inside_base64() {
     assert_eq!(text.matches('\x1b').count(), 1, "{text:?}");
     assert_eq!(text.matches('\x07').count(), 1, "{text:?}");
 }
+mod streaming;
