@@ -52,6 +52,7 @@ pub(crate) async fn run_demo(args: DemoArgs) -> Result<(), CliError> {
         endpoints: BTreeMap::from([("demo".to_owned(), emulator.url())]),
         aliases: BTreeMap::new(),
         notices: Vec::new(),
+        profile_regions: Vec::new(),
     };
     tracing::info!(url = %emulator.url(), "demo emulator started");
     let child_env = demo_child_env(&emulator.url(), &paths);

@@ -15,6 +15,9 @@ pub struct ExecArgs {
     /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
     #[arg(long, value_name = "NAME")]
     pub session: Option<String>,
+    /// The region to hand over in (AWS_REGION, the console's); beats every other source of the region rule.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<crate::core::ids::Region>,
     /// Get new credentials even when kept ones are still good.
     #[arg(long)]
     pub fresh: bool,
@@ -41,7 +44,8 @@ pub(crate) fn run(args: ExecArgs) -> Result<(), CliError> {
                 args.fresh,
                 Matching::Suggest,
             )
-            .await?;
+            .await?
+            .in_region(&ctx, args.region.as_ref());
         let (label, credentials, region) =
             (obtained.label(), obtained.credentials, obtained.region);
         // No command: the configured shell ([app] shell), else $SHELL.
@@ -54,7 +58,8 @@ pub(crate) fn run(args: ExecArgs) -> Result<(), CliError> {
             .or_else(|| configured.as_deref().map(|shell| (shell, &[][..])));
         let shell = ctx.env.login_shell();
         let program = command.unwrap_or((shell.as_os_str(), &[]));
-        let status = run_with_credentials(&credentials, &region, &label, program)
+        let found = ctx.env.shell_region();
+        let status = run_with_credentials(&credentials, &region, &label, &found, program)
             .await
             .map_err(|e| cannot_run(command.map(|(p, _)| p), &shell, &e))?;
         match exit_code(status) {

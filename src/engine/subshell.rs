@@ -11,7 +11,7 @@ use std::process::ExitStatus;
 
 use crate::core::action::ActionCommand;
 use crate::core::credentials::Credentials;
-use crate::core::exports::variables;
+use crate::core::exports::{ShellRegion, variables};
 use crate::core::terminal_text::shown;
 
 /// Set in the child to `account/role` (escaped like every name shown on a terminal: prompts
@@ -33,6 +33,7 @@ pub(crate) fn command(
     credentials: &Credentials,
     region: &str,
     label: &str,
+    found: &ShellRegion,
     (program, args): (&OsStr, &[OsString]),
 ) -> std::process::Command {
     let mut cmd = std::process::Command::new(program);
@@ -47,7 +48,14 @@ pub(crate) fn command(
         // Never leave a session token that belongs to other keys.
         cmd.env_remove("AWS_SESSION_TOKEN");
     }
-    // A label of server names, shown by prompts: no control characters (nor NUL).
+    // The region variables (the user's own kept aside) and ROLECALL_SESSION for prompts.
+    for (name, value) in found.hand_over(region, label) {
+        match value {
+            Some(value) => cmd.env(name, value),
+            None => cmd.env_remove(name),
+        };
+    }
+    // A label of server names: no control characters (nor NUL).
     cmd.env(MARKER, shown(label));
     cmd
 }
@@ -61,9 +69,10 @@ pub(crate) async fn run_with_credentials(
     credentials: &Credentials,
     region: &str,
     label: &str,
+    found: &ShellRegion,
     program: (&OsStr, &[OsString]),
 ) -> io::Result<ExitStatus> {
-    wait_for(command(credentials, region, label, program)).await
+    wait_for(command(credentials, region, label, found, program)).await
 }
 
 /// [`run_with_credentials`] for the app's hand-over: when this process's stdout is not a
@@ -77,10 +86,11 @@ pub(crate) async fn run_on_terminal(
     credentials: &Credentials,
     region: &str,
     label: &str,
+    found: &ShellRegion,
     program: (&OsStr, &[OsString]),
     extra_env: &[(String, OsString)],
 ) -> io::Result<Ran> {
-    let mut cmd = command(credentials, region, label, program);
+    let mut cmd = command(credentials, region, label, found, program);
     cmd.envs(extra_env.iter().map(|(k, v)| (k, v)));
     wait_passing_stops(onto_terminal(cmd)).await
 }
@@ -91,10 +101,11 @@ pub(crate) async fn run_action_on_terminal(
     credentials: &Credentials,
     region: &str,
     label: &str,
+    found: &ShellRegion,
     action: &ActionCommand,
     extra_env: &[(String, OsString)],
 ) -> io::Result<Ran> {
-    let mut cmd = action_command(credentials, region, label, action)?;
+    let mut cmd = action_command(credentials, region, label, found, action)?;
     cmd.envs(extra_env.iter().map(|(k, v)| (k, v)));
     wait_passing_stops(onto_terminal(cmd)).await
 }
@@ -202,6 +213,7 @@ pub(crate) fn action_command(
     credentials: &Credentials,
     region: &str,
     label: &str,
+    found: &ShellRegion,
     action: &ActionCommand,
 ) -> io::Result<std::process::Command> {
     // A NUL cannot be in a program's environment: say which value has one (from a name AWS
@@ -219,6 +231,7 @@ pub(crate) fn action_command(
         credentials,
         region,
         label,
+        found,
         (OsStr::new("/bin/sh"), &args[..]),
     );
     cmd.envs(action.env.iter().map(|(name, value)| (name, value)));
@@ -231,10 +244,11 @@ pub(crate) async fn run_action(
     credentials: &Credentials,
     region: &str,
     label: &str,
+    found: &ShellRegion,
     action: &ActionCommand,
     on_terminal: bool,
 ) -> io::Result<ExitStatus> {
-    let cmd = action_command(credentials, region, label, action)?;
+    let cmd = action_command(credentials, region, label, found, action)?;
     wait_for(if on_terminal { onto_terminal(cmd) } else { cmd }).await
 }
 
@@ -349,11 +363,17 @@ mod tests {
                 profile: "p",
             },
         );
-        let out = action_command(&creds(true), "eu-west-1", "acct/r", &action)
-            .unwrap()
-            .current_dir(dir.path())
-            .output()
-            .unwrap();
+        let out = action_command(
+            &creds(true),
+            "eu-west-1",
+            "acct/r",
+            &ShellRegion::default(),
+            &action,
+        )
+        .unwrap()
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
         assert!(out.status.success());
         assert_eq!(
             String::from_utf8(out.stdout).unwrap(),
@@ -378,9 +398,16 @@ mod tests {
                 profile: "p",
             },
         );
-        let err = run_action(&creds(true), "eu-west-1", "acct/r", &action, false)
-            .await
-            .unwrap_err();
+        let err = run_action(
+            &creds(true),
+            "eu-west-1",
+            "acct/r",
+            &ShellRegion::default(),
+            &action,
+            false,
+        )
+        .await
+        .unwrap_err();
         assert_eq!(
             err.to_string(),
             "ROLECALL_ACCOUNT_NAME would hold a NUL byte (from a name AWS sent), which no program can be given"
@@ -394,6 +421,7 @@ mod tests {
             &creds(true),
             "eu-west-1",
             "prod/Admin",
+            &ShellRegion::default(),
             (OsStr::new("sh"), &args),
         );
         assert_eq!(cmd.get_program(), "sh");
@@ -409,6 +437,8 @@ mod tests {
             Some(Some("2026-11-23T18:04:05Z".into()))
         );
         assert_eq!(get(MARKER), Some(Some("prod/Admin".into())));
+        assert_eq!(get("ROLECALL_SESSION"), Some(Some("prod/Admin".into())));
+        assert_eq!(get("ROLECALL_SET_REGION"), Some(Some("eu-west-1".into())));
         assert_eq!(get("AWS_PROFILE"), Some(None));
         assert_eq!(get("AWS_DEFAULT_PROFILE"), Some(None));
     }
@@ -419,22 +449,32 @@ mod tests {
             &creds(true),
             "us-east-1",
             "a\x1b]52;c;SGk=\x07\n\0\u{202e}/b",
+            &ShellRegion::default(),
             (OsStr::new("sh"), &[]),
         );
         let env = env_of(&cmd);
-        let marker = env
-            .iter()
-            .find(|(k, _)| k == MARKER)
-            .and_then(|(_, v)| v.clone());
-        assert_eq!(
-            marker.as_deref(),
-            Some(r"a\x1b]52;c;SGk=\x07\n\x00\u{202e}/b")
-        );
+        for name in [MARKER, "ROLECALL_SESSION"] {
+            let marker = env
+                .iter()
+                .find(|(k, _)| k == name)
+                .and_then(|(_, v)| v.clone());
+            assert_eq!(
+                marker.as_deref(),
+                Some(r"a\x1b]52;c;SGk=\x07\n\x00\u{202e}/b"),
+                "{name}"
+            );
+        }
     }
 
     #[test]
     fn a_missing_session_token_is_removed() {
-        let cmd = command(&creds(false), "us-east-1", "a/b", (OsStr::new("sh"), &[]));
+        let cmd = command(
+            &creds(false),
+            "us-east-1",
+            "a/b",
+            &ShellRegion::default(),
+            (OsStr::new("sh"), &[]),
+        );
         let env = env_of(&cmd);
         assert!(env.contains(&("AWS_SESSION_TOKEN".into(), None)));
     }

@@ -138,8 +138,9 @@ impl<I: IdentityCenter + 'static> Services<I> {
             Effect::OpenConsole {
                 credentials,
                 chained,
+                region,
             } => Some(Msg::HandedOver(
-                self.open_console(credentials, chained)
+                self.open_console(credentials, chained, &region)
                     .await
                     .map_err(|e| e.to_string().into()),
             )),

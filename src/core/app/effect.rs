@@ -60,6 +60,8 @@ pub enum Effect {
         /// Credentials from role chaining: the console session follows them (AWS refuses a
         /// `SessionDuration` for them).
         chained: bool,
+        /// The region it opens in (the region rule's, as every hand-over).
+        region: String,
     },
     /// Leave the event loop; `AppState::exit` says what to do then.
     Exit,

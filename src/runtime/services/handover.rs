@@ -137,10 +137,11 @@ impl<I: IdentityCenter + 'static> Services<I> {
         &self,
         credentials: Credentials,
         chained: bool,
+        region: &str,
     ) -> Result<String, HandoverError> {
         let place = self
             .workspace
-            .sign_in_place(None, &self.session.name, &self.session.region);
+            .sign_in_place(None, &self.session.name, region);
         let opened = async {
             let console = self
                 .workspace

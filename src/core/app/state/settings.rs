@@ -13,8 +13,11 @@ use crate::core::chain::ChainSpec;
 pub struct AppSettings {
     pub thresholds: Thresholds,
     pub default_action: DefaultAction,
-    /// Region for the exports (`AWS_REGION`).
+    /// The identity center's region: where SSO roles' credentials come from (the region
+    /// rule's last word; the rule itself is [`AppSettings::regions`]).
     pub region: String,
+    /// What the region rule reads besides each session ([`crate::core::region`]).
+    pub regions: crate::core::region::RegionContext,
     /// How long a toast stays.
     pub toast_for: Duration,
     /// Open the browser for sign-in when one can be opened here.
@@ -37,6 +40,7 @@ impl Default for AppSettings {
             thresholds: Thresholds::default(),
             default_action: DefaultAction::Menu,
             region: "us-east-1".into(),
+            regions: crate::core::region::RegionContext::default(),
             toast_for: Duration::from_secs(6),
             open_browser: false,
             actions: Vec::new(),
@@ -45,6 +49,23 @@ impl Default for AppSettings {
             clipboard: Clipboard::Unknown,
             aliases: BTreeMap::new(),
         }
+    }
+}
+
+impl AppSettings {
+    /// The region a held session is handed over in: the one region rule
+    /// ([`crate::core::region::hand_over_region`]), as the subcommands apply it.
+    pub fn region_of(&self, held: &super::Held) -> String {
+        let chains = crate::core::chain::Chains::new(self.chains.clone());
+        self.regions.region(&crate::core::region::RegionTarget {
+            account_id: &held.account_id,
+            account_name: &held.account_name,
+            role: &held.role,
+            chosen: None,
+            chain: held.chain.as_ref().and_then(|c| chains.own_region(c)),
+            // A chain's STS region, else the identity center's.
+            origin: held.region.as_deref().unwrap_or(&self.region),
+        })
     }
 }
 

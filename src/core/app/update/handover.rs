@@ -11,10 +11,7 @@ pub(super) fn choose(state: &mut AppState, held_id: u64, action: HandoverAction)
     let Some(held) = state.held(held_id).cloned() else {
         return Vec::new();
     };
-    let region = held
-        .region
-        .clone()
-        .unwrap_or_else(|| state.settings.region.clone());
+    let region = state.settings.region_of(&held);
     if let Some(plan) = exit_plan(&state.settings, &held, action, &region) {
         state.exit = Some(plan);
         return vec![Effect::Exit];
@@ -34,6 +31,7 @@ pub(super) fn choose(state: &mut AppState, held_id: u64, action: HandoverAction)
                 .as_ref()
                 .is_some_and(crate::core::chain::ChainSpec::is_role_chained),
             credentials: held.credentials,
+            region,
         }],
         HandoverAction::AssumeAnother => {
             chains::open_assume_form(state, held_id);

@@ -916,6 +916,43 @@ fn a_chain_asks_for_mfa_then_holds_its_credentials_and_refreshes_fresh() {
     assert!(fresh && s.sessions.held[0].refreshing);
 }
 
+/// Every hand-over of the app takes its region from the one rule (a `[[regions]]` rule here),
+/// the console included (it used the identity center's region whatever the rule said).
+#[test]
+fn every_hand_over_uses_the_region_rule_the_console_too() {
+    use crate::core::region::{RegionContext, RegionRule};
+    let rule = RegionContext {
+        rules: vec![RegionRule {
+            account: "payments-*".into(),
+            role: None,
+            region: crate::core::ids::Region::parse("eu-central-1").unwrap(),
+        }],
+        ..RegionContext::default()
+    };
+    let regions = |action| {
+        let mut s = with_menu(Vec::new());
+        s.settings.regions = rule.clone();
+        let fx = pick(&mut s, action);
+        if let Some(ExitPlan::PrintExports { region, .. } | ExitPlan::Run { region, .. }) = s.exit {
+            return region;
+        }
+        match fx.as_slice() {
+            [Effect::OpenConsole { region, .. } | Effect::WriteProfile { region, .. }] => {
+                region.clone()
+            }
+            fx => panic!("{fx:?}"),
+        }
+    };
+    for action in [
+        HandoverAction::Console,
+        HandoverAction::WriteProfile,
+        HandoverAction::PrintExports,
+        HandoverAction::Subshell,
+    ] {
+        assert_eq!(regions(action), "eu-central-1", "{action:?}");
+    }
+}
+
 #[test]
 fn cancelling_the_mfa_question_stops_the_refresh_and_a_denial_is_a_toast() {
     use crate::core::app::msg::ChainFailed;
