@@ -379,6 +379,7 @@ mod example_tests {
             2,
             "both example chains are valid"
         );
+        assert_eq!(config.regions.len(), 2, "both [[regions]] examples are read");
         for command in Command::ALL {
             assert!(
                 text.contains(&format!(" {},", command.name()))
@@ -428,6 +429,8 @@ mod example_tests {
             "source_identity",
             "policy_arns",
             "tighten_permissions",
+            "account",
+            "role",
         ] {
             assert!(
                 text.contains(&format!("{key} =")),

@@ -251,11 +251,25 @@ pub(crate) fn export_lines(
     masked: bool,
     extra: &[Setting],
 ) -> Vec<String> {
-    variables(credentials, region, masked)
+    let vars = variables(credentials, region, masked);
+    let settings: Vec<Setting> = vars
+        .iter()
+        .map(|(name, value)| {
+            extra
+                .iter()
+                .find(|(n, _)| n == name)
+                .cloned()
+                .unwrap_or_else(|| (*name, Some(value.clone())))
+        })
+        .chain(
+            extra
+                .iter()
+                .filter(|(n, _)| !vars.iter().any(|(name, _)| name == n))
+                .cloned(),
+        )
+        .collect();
+    setting_lines(&settings, shell)
         .into_iter()
-        .filter(|(name, _)| !extra.iter().any(|(n, _)| n == name))
-        .map(|(name, value)| set_line(shell, name, &value))
-        .chain(setting_lines(extra, shell))
         .chain(SHADOWING.iter().map(|name| unset_line(shell, name)))
         .collect()
 }
@@ -354,10 +368,10 @@ mod tests {
                 "AWS_ACCESS_KEY_ID",
                 "AWS_SECRET_ACCESS_KEY",
                 "AWS_SESSION_TOKEN",
-                "AWS_CREDENTIAL_EXPIRATION",
-                "AWS_SESSION_EXPIRATION",
                 "AWS_REGION",
                 "AWS_DEFAULT_REGION",
+                "AWS_CREDENTIAL_EXPIRATION",
+                "AWS_SESSION_EXPIRATION",
                 SET_REGION,
                 SESSION,
             ]
