@@ -309,13 +309,15 @@ pub fn app<I: IdentityCenter + 'static>(
         .map(|s| s.token.access_token.clone())
         .unwrap_or_else(|| Secret::new(String::new()));
     let lister = Arc::new(Lister::new(idc.clone(), session.name.clone(), token, list));
-    let state = first_state(
+    let regions_file = Some(workspace.paths.state_dir.join("regions.json"));
+    let mut state = first_state(
         &workspace,
         &session,
         (settings, keymap),
         loaded,
         (frecency_file.as_deref(), history_file.as_deref()),
     );
+    state.chosen_regions = load_json(regions_file.as_deref());
     let request = workspace.sign_in_request(
         &session,
         Method::DeviceCode,
@@ -330,6 +332,7 @@ pub fn app<I: IdentityCenter + 'static>(
         lister,
         frecency_file,
         history_file,
+        regions_file,
         session,
         workspace,
     };

@@ -69,13 +69,24 @@ mod tests {
         );
         for key in module.keys() {
             assert!(
-                ["symbol", "style", "variable", "default", "format", "disabled", "description"]
-                    .contains(&key.as_str()),
+                [
+                    "symbol",
+                    "style",
+                    "variable",
+                    "default",
+                    "format",
+                    "disabled",
+                    "description"
+                ]
+                .contains(&key.as_str()),
                 "starship's env_var has no {key}"
             );
         }
         assert!(module["format"].as_str().unwrap().contains("$env_value"));
         let readme = include_str!("../../README.md");
-        assert!(readme.contains(text.trim()), "the README shows the snippet as shipped");
+        assert!(
+            readme.contains(text.trim()),
+            "the README shows the snippet as shipped"
+        );
     }
 }

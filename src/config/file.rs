@@ -379,7 +379,11 @@ mod example_tests {
             2,
             "both example chains are valid"
         );
-        assert_eq!(config.regions.len(), 2, "both [[regions]] examples are read");
+        assert_eq!(
+            config.regions.len(),
+            2,
+            "both [[regions]] examples are read"
+        );
         for command in Command::ALL {
             assert!(
                 text.contains(&format!(" {},", command.name()))

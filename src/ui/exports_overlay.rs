@@ -20,7 +20,7 @@ pub(crate) fn draw(frame: &mut Frame, area: Rect, held_id: u64, state: &AppState
     };
     let lines = export_lines(
         &held.credentials,
-        &state.settings.region_of(held),
+        &state.region_of(held),
         Shell::Posix,
         true,
         &[],

@@ -294,7 +294,11 @@ async fn env_keeps_the_users_region_and_names_the_role_in_bash_zsh_and_fish() {
         .replace("$?", if shell == "fish" { "$status" } else { "$?" });
         let out = home.shell(shell, &script, false);
         let stdout = text(&out.stdout);
-        assert!(out.status.success(), "{shell}: {stdout}{}", text(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{shell}: {stdout}{}",
+            text(&out.stderr)
+        );
         for want in [
             format!("none region=[{REGION}] default=[{REGION}] session=[{TARGET}]"),
             "none-unset region=[] default=[] session=[]".to_owned(),
@@ -304,7 +308,10 @@ async fn env_keeps_the_users_region_and_names_the_role_in_bash_zsh_and_fish() {
             "user-unset region=[eu-north-1] default=[] session=[]".to_owned(),
             "again region=[eu-north-1] default=[] session=[]".to_owned(),
         ] {
-            assert!(stdout.contains(&want), "{shell}: missing {want:?} in:\n{stdout}");
+            assert!(
+                stdout.contains(&want),
+                "{shell}: missing {want:?} in:\n{stdout}"
+            );
         }
     }
     // Inside an exec subshell, env names the new role.
@@ -351,7 +358,10 @@ async fn the_readme_prompt_shows_the_role_in_bash_and_zsh() {
             .collect()
     };
     let hostile = "evil$(touch pwned)`touch pwned2`%B%~\\w/Admin";
-    for (shell, expand) in [("bash", "echo \"[${PS1@P}]\""), ("zsh", "print -rP -- \"[$PS1]\"")] {
+    for (shell, expand) in [
+        ("bash", "echo \"[${PS1@P}]\""),
+        ("zsh", "print -rP -- \"[$PS1]\""),
+    ] {
         let script = format!(
             "PS1='$ '\n{}eval \"$(rolecall env {TARGET})\"\n{expand}\n\
              eval \"$(rolecall env --unset)\"\n{expand}\n\
@@ -360,7 +370,11 @@ async fn the_readme_prompt_shows_the_role_in_bash_and_zsh() {
         );
         let out = home.shell(shell, &script, false);
         let stdout = text(&out.stdout);
-        assert!(out.status.success(), "{shell}: {stdout}{}", text(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{shell}: {stdout}{}",
+            text(&out.stderr)
+        );
         assert_eq!(
             stdout,
             format!("[({TARGET}) $ ]\n[$ ]\n[({hostile}) $ ]\n"),

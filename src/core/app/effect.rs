@@ -45,6 +45,8 @@ pub enum Effect {
     OpenUrl(String),
     /// Put text on the clipboard (OSC 52).
     Copy(String),
+    /// Write the regions picked with `r` (as they are now) to the state dir.
+    SaveRegions(std::collections::BTreeMap<String, String>),
     /// Write favorites and recents (as they are now) to the state dir.
     SaveFrecency(crate::core::frecency::Frecency),
     /// Write these credentials into `~/.aws/credentials` as `profile`; answer with

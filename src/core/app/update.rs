@@ -132,6 +132,7 @@ mod handover;
 mod keys;
 mod listing;
 pub(crate) mod paste;
+mod region;
 mod sign_in;
 
 use credentials::{

@@ -54,17 +54,35 @@ impl Default for AppSettings {
 
 impl AppSettings {
     /// The region a held session is handed over in: the one region rule
-    /// ([`crate::core::region::hand_over_region`]), as the subcommands apply it.
-    pub fn region_of(&self, held: &super::Held) -> String {
+    /// ([`crate::core::region::hand_over_region`]), as the subcommands apply it; `chosen`: the
+    /// region picked for it with `r`.
+    pub fn region_of(&self, held: &super::Held, chosen: Option<&str>) -> String {
+        self.region_for(
+            (&held.account_id, &held.account_name, &held.role),
+            held.chain.as_ref(),
+            // A chain's STS region, else the identity center's.
+            held.region.as_deref(),
+            chosen,
+        )
+    }
+
+    /// The rule for a role (a row of the list, a held session): `origin` is where its
+    /// credentials come from when known (a chain's STS region), else the identity center's.
+    pub fn region_for(
+        &self,
+        (account_id, account_name, role): (&str, &str, &str),
+        chain: Option<&ChainSpec>,
+        origin: Option<&str>,
+        chosen: Option<&str>,
+    ) -> String {
         let chains = crate::core::chain::Chains::new(self.chains.clone());
         self.regions.region(&crate::core::region::RegionTarget {
-            account_id: &held.account_id,
-            account_name: &held.account_name,
-            role: &held.role,
-            chosen: None,
-            chain: held.chain.as_ref().and_then(|c| chains.own_region(c)),
-            // A chain's STS region, else the identity center's.
-            origin: held.region.as_deref().unwrap_or(&self.region),
+            account_id,
+            account_name,
+            role,
+            chosen,
+            chain: chain.and_then(|c| chains.own_region(c)),
+            origin: origin.unwrap_or(&self.region),
         })
     }
 }

@@ -11,7 +11,7 @@ pub(super) fn choose(state: &mut AppState, held_id: u64, action: HandoverAction)
     let Some(held) = state.held(held_id).cloned() else {
         return Vec::new();
     };
-    let region = state.settings.region_of(&held);
+    let region = state.region_of(&held);
     if let Some(plan) = exit_plan(&state.settings, &held, action, &region) {
         state.exit = Some(plan);
         return vec![Effect::Exit];
