@@ -337,6 +337,68 @@ async fn env_keeps_the_users_region_and_names_the_role_in_bash_zsh_and_fish() {
     }
 }
 
+/// The region rule through the real binary: `--region` > a `[[regions]]` entry > the user's AWS
+/// CLI profile for the role > the user's `AWS_REGION` > the identity center's.
+#[tokio::test(flavor = "multi_thread")]
+async fn env_follows_the_region_rule() {
+    let (_emu, home, _akid) = signed_in().await;
+    let region = |extra: &[&str], user: Option<&str>| {
+        let mut args = vec!["env", TARGET, "--shell", "bash"];
+        args.extend_from_slice(extra);
+        let mut cmd = home.command(BIN, &args);
+        if let Some(user) = user {
+            cmd.env("AWS_REGION", user);
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+            .lines()
+            .find_map(|l| l.strip_prefix("export AWS_REGION='"))
+            .and_then(|r| r.strip_suffix('\''))
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(region(&[], None), REGION, "the identity center's");
+    assert_eq!(region(&[], Some("sa-east-1")), "sa-east-1", "the user's");
+    let config = home.file(".aws/config");
+    let mut text_of = std::fs::read_to_string(&config).unwrap();
+    text_of.push_str(
+        "[profile mine]\nsso_session = acme\nsso_account_id = 111111111111\n\
+         sso_role_name = AdministratorAccess\nregion = ca-central-1\n",
+    );
+    std::fs::write(&config, text_of).unwrap();
+    assert_eq!(
+        region(&[], Some("sa-east-1")),
+        "ca-central-1",
+        "the profile's"
+    );
+    let toml = home.file("rolecall.toml");
+    let mut rules = std::fs::read_to_string(&toml).unwrap();
+    rules.push_str("[[regions]]\naccount = \"payments-*\"\nregion = \"eu-west-3\"\n");
+    std::fs::write(&toml, &rules).unwrap();
+    assert_eq!(region(&[], Some("sa-east-1")), "eu-west-3", "the rule's");
+    assert_eq!(
+        region(&["--region", "ap-south-1"], Some("sa-east-1")),
+        "ap-south-1",
+        "the flag's"
+    );
+    let out = home.rolecall(&["env", TARGET, "--region", "EU west"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a bad --region is a usage error"
+    );
+    rules.push_str("[[regions]]\naccount = \"x\"\nregion = \"nowhere 1\"\n");
+    std::fs::write(&toml, &rules).unwrap();
+    let out = home.rolecall(&["env", TARGET]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("rolecall.toml:8: \"nowhere 1\" is not a region name"),
+        "{stderr}"
+    );
+}
+
 /// The README's bash and zsh prompt lines, run in real bash and zsh: they show the role `env`
 /// handed over, nothing once it is unset, and a hostile name as text (no command runs, no zsh
 /// prompt escape is taken).

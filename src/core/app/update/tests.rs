@@ -971,7 +971,11 @@ fn r_picks_the_region_of_a_session_or_row_and_the_hand_overs_use_it() {
     update(&mut s, Msg::Key(Key::Ctrl('u')), now());
     typed(&mut s, "-x Y");
     assert!(update(&mut s, Msg::Key(Key::Enter), now()).is_empty());
-    assert_eq!(region_asked(&s), Some(("-x".into(), true)), "refused, still asked");
+    assert_eq!(
+        region_asked(&s),
+        Some(("-x".into(), true)),
+        "refused, still asked"
+    );
     update(&mut s, Msg::Key(Key::Ctrl('u')), now());
     typed(&mut s, "eu-west-2");
     let fx = update(&mut s, Msg::Key(Key::Enter), now());
