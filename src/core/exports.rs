@@ -200,7 +200,7 @@ pub(crate) fn unset_lines(shell: Shell, found: &ShellRegion) -> Vec<String> {
         .collect()
 }
 
-fn iso8601(t: std::time::SystemTime) -> Option<String> {
+pub(crate) fn iso8601(t: std::time::SystemTime) -> Option<String> {
     let secs = t.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
     time::OffsetDateTime::from_unix_timestamp(i64::try_from(secs).ok()?)
         .ok()?

@@ -11,6 +11,7 @@ mod common;
 
 mod chain_scenarios;
 mod console;
+mod container_credentials;
 mod credential_process;
 mod emulator;
 mod profiles;
