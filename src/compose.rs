@@ -164,7 +164,8 @@ impl AppSetup {
                 critical: Duration::from_secs(file.app.critical_minutes * 60),
             },
             default_action: file.app.default_action,
-            region: workspace.sso_region(&session),
+            region: session.region.clone(),
+            regions: workspace.region_context(),
             open_browser: file.sign_in.open_browser && can_open,
             actions: file.actions.clone(),
             chains: workspace.config.chains.iter().cloned().collect(),
@@ -328,13 +329,15 @@ pub fn app<I: IdentityCenter + 'static>(
         .map(|s| s.token.access_token.clone())
         .unwrap_or_else(|| Secret::new(String::new()));
     let lister = Arc::new(Lister::new(idc.clone(), session.name.clone(), token, list));
-    let state = first_state(
+    let regions_file = Some(workspace.paths.state_dir.join("regions.json"));
+    let mut state = first_state(
         &workspace,
         &session,
         (settings, keymap),
         loaded,
         (frecency_file.as_deref(), history_file.as_deref()),
     );
+    state.chosen_regions = load_json(regions_file.as_deref());
     let request = workspace.sign_in_request(
         &session,
         Method::DeviceCode,
@@ -349,6 +352,7 @@ pub fn app<I: IdentityCenter + 'static>(
         lister,
         frecency_file,
         history_file,
+        regions_file,
         session,
         workspace,
     };

@@ -7,12 +7,14 @@
 //! | [`chains`] | `[[chains]]` and the AWS CLI's assume-role profiles, as chains |
 //! | [`ini`] | a line-numbered reader for the AWS CLI's INI files |
 //! | [`profile_map`] | which profile or sso-session a section is, as botocore names them |
+//! | [`profile_regions`] | the `region` of the user's SSO profiles, for the region rule |
 
 pub mod aws_config;
 pub(crate) mod chains;
 pub mod file;
 pub mod ini;
 pub mod profile_map;
+pub mod profile_regions;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -73,6 +75,8 @@ pub struct Config {
     pub aliases: BTreeMap<String, String>,
     /// What was skipped in the AWS CLI's files, one line each (`file:line: why`).
     pub notices: Vec<String>,
+    /// The `region` of the user's SSO profiles in `~/.aws/config` (the region rule).
+    pub profile_regions: Vec<profile_regions::ProfileRegion>,
 }
 
 impl Config {
@@ -111,8 +115,10 @@ impl Config {
         let mut chains = file.chain_specs();
         let mut aliases = BTreeMap::new();
         let mut notices = Vec::new();
+        let mut profile_regions = Vec::new();
         if file.import_aws_config {
             let aws = aws_config::load_all(&paths.aws_config, &paths.aws_credentials)?;
+            profile_regions = aws.profile_regions;
             aliases = aws.aliases;
             for session in aws.sessions {
                 let key = aws_config::start_url_key(&session.start_url);
@@ -191,6 +197,7 @@ impl Config {
             chains,
             aliases,
             notices,
+            profile_regions,
         })
     }
 

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::ffi::OsString;
 
 use crate::core::credentials::Credentials;
-use crate::core::exports::Shell;
+use crate::core::exports::{Shell, ShellRegion};
 use crate::secret::Secret;
 
 /// Set by the `rolecall init` wrappers to the shell they run in; wins over `$SHELL` (which
@@ -20,8 +20,8 @@ pub const SHELL_OVERRIDE: &str = "ROLECALL_SHELL";
 pub const FEDERATION_URL_ENV: &str = "ROLECALL_FEDERATION_URL";
 
 /// Set in a subshell rolecall starts to `account/role`; its presence means "inside a rolecall
-/// session".
-pub const MARKER: &str = "ROLECALL_SESSION";
+/// subshell" (`ROLECALL_SESSION`, which `env` sets too, names the role for prompts).
+pub const MARKER: &str = "ROLECALL_SUBSHELL";
 
 /// Every variable rolecall reads (nothing else is kept).
 const NAMES: &[&str] = &[
@@ -49,6 +49,13 @@ const NAMES: &[&str] = &[
     "WAYLAND_DISPLAY",
     "SSH_CONNECTION",
     "SSH_TTY",
+    // The region variables and what rolecall set (core::exports::ShellRegion::NAMES).
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "ROLECALL_SET_REGION",
+    "ROLECALL_SAVED_AWS_REGION",
+    "ROLECALL_SAVED_AWS_DEFAULT_REGION",
+    "ROLECALL_SESSION",
 ];
 
 /// The variables rolecall reads, taken once. Its `Debug` names the variables, never their
@@ -148,6 +155,12 @@ impl Environment {
         self.var(FEDERATION_URL_ENV)
     }
 
+    /// The shell's region variables and what rolecall set there (the region rule's "user's
+    /// region", and what `env --unset` gives back).
+    pub fn shell_region(&self) -> ShellRegion {
+        ShellRegion::from_lookup(|n| self.var(n).map(str::to_owned))
+    }
+
     /// The session this process runs inside (the subshell marker), if any.
     pub fn rolecall_session(&self) -> Option<&str> {
         self.set(MARKER)
@@ -195,6 +208,15 @@ pub fn browser_available(env: impl Fn(&str) -> Option<String>) -> bool {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn the_shell_region_variables_are_read() {
+        for name in ShellRegion::NAMES {
+            assert!(NAMES.contains(&name), "{name}");
+        }
+        let env = Environment::from_pairs([("AWS_DEFAULT_REGION", "eu-west-3")]);
+        assert_eq!(env.shell_region().user_region(), Some("eu-west-3"));
+    }
 
     #[test]
     fn only_the_named_variables_are_kept_and_debug_shows_no_value() {

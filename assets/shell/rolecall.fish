@@ -10,7 +10,7 @@
 #   rolecall exec TARGET      a subshell with the role (exit it to come back)
 # Every other subcommand runs untouched. The function runs the real binary with its stdout
 # captured (the app draws on /dev/tty) and sources what it printed only when the exit code is
-# 0 and every line sets or erases an AWS_* variable; anything else is shown as usual. When its
+# 0 and every line sets or erases an AWS_* or ROLECALL_* variable; anything else is shown as usual. When its
 # own output is piped (`rolecall env TARGET | source`), it only passes the shell's name on
 # (ROLECALL_SHELL), so the lines are fish's even when $SHELL names another shell.
 function rolecall --wraps rolecall --description 'rolecall, setting AWS_* in this shell'
@@ -34,7 +34,7 @@ function __rolecall_apply
     set -l out (ROLECALL_SHELL=fish command rolecall $argv)
     set -l code $status
     if test $code -eq 0; and set -q out[1]
-        and not string match -qrv -- "^(set -gx AWS_[A-Z_]+ '.*'|set -e AWS_[A-Z_]+)\$" $out
+        and not string match -qrv -- "^(set -gx (AWS|ROLECALL)_[A-Z_]+ '.*'|set -e (AWS|ROLECALL)_[A-Z_]+)\$" $out
         printf '%s\n' $out | source
     else if set -q out[1]
         printf '%s\n' $out

@@ -10,7 +10,7 @@
 #   rolecall exec TARGET      a subshell with the role (exit it to come back)
 # Every other subcommand runs untouched. The function runs the real binary with its output
 # captured (the app draws on the terminal itself) and runs what it printed only when the exit
-# code is 0 and every line sets or removes an AWS_* variable; anything else is shown as usual.
+# code is 0 and every line sets or removes an AWS_* or ROLECALL_* variable; anything else is shown as usual.
 # Inside a pipeline (`rolecall env TARGET | Invoke-Expression`) it stays out of the way.
 $global:__RolecallExe = (Get-Command rolecall -CommandType Application -ErrorAction Stop |
     Select-Object -First 1).Source
@@ -34,7 +34,7 @@ function global:rolecall {
     } finally {
         $Env:ROLECALL_SHELL = $previous
     }
-    $pattern = "^(\`$Env:AWS_[A-Z_]+ = '.*'|Remove-Item Env:AWS_[A-Z_]+ -ErrorAction SilentlyContinue)$"
+    $pattern = "^(\`$Env:(AWS|ROLECALL)_[A-Z_]+ = '.*'|Remove-Item Env:(AWS|ROLECALL)_[A-Z_]+ -ErrorAction SilentlyContinue)$"
     $ours = $out.Count -gt 0 -and -not ($out | Where-Object { $_ -cnotmatch $pattern })
     if ($code -eq 0 -and $ours) {
         Invoke-Expression ($out -join "`n")

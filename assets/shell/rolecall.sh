@@ -10,7 +10,7 @@
 #   rolecall exec TARGET      a subshell with the role (exit it to come back)
 # Every other subcommand runs untouched. The function runs the real binary with its stdout
 # captured (the app draws on /dev/tty) and evals what it printed only when the exit code is 0
-# and every line sets or unsets an AWS_* variable; anything else is shown as usual. When its
+# and every line sets or unsets an AWS_* or ROLECALL_* variable; anything else is shown as usual. When its
 # own output is piped or captured (`eval "$(rolecall env TARGET)"`), it only passes the
 # shell's name on (ROLECALL_SHELL), so the lines are in this shell's syntax.
 rolecall() {
@@ -35,7 +35,7 @@ __rolecall_apply() {
     __rolecall_code=$?
     if [ "$__rolecall_code" -eq 0 ] && [ -n "$__rolecall_out" ] &&
         ! printf '%s\n' "$__rolecall_out" |
-        command grep -qvE "^(export AWS_[A-Z_]+='.*'|unset AWS_[A-Z_]+)\$"; then
+        command grep -qvE "^(export (AWS|ROLECALL)_[A-Z_]+='.*'|unset (AWS|ROLECALL)_[A-Z_]+)\$"; then
         eval "$__rolecall_out"
     elif [ -n "$__rolecall_out" ]; then
         printf '%s\n' "$__rolecall_out"

@@ -20,10 +20,9 @@
 use super::ini_check::{Unwritable, check_section, check_setting};
 use crate::config::ini::is_py_space;
 
-/// The first line of the managed block in `~/.aws/config`.
-pub const BLOCK_BEGIN: &str = "# BEGIN rolecall managed profiles (do not edit)";
-/// Its last line.
-pub const BLOCK_END: &str = "# END rolecall managed profiles";
+/// The first and last lines of the managed block in `~/.aws/config` (the region rule's reader
+/// of the user's profiles knows them too).
+pub use crate::config::profile_regions::{MANAGED_BEGIN as BLOCK_BEGIN, MANAGED_END as BLOCK_END};
 
 /// Why an edit was refused (the file is then left alone).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -19,6 +19,9 @@ pub struct ActionArgs {
     /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
     #[arg(long, value_name = "NAME")]
     pub session: Option<String>,
+    /// The region to hand over in (AWS_REGION, the console's); beats every other source of the region rule.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<crate::core::ids::Region>,
     /// Print the command with its placeholders filled in (quoted, for reading) instead of running it.
     #[arg(long)]
     pub print: bool,
@@ -51,7 +54,8 @@ pub(crate) fn run(args: ActionArgs) -> Result<(), CliError> {
                 false,
                 Matching::Suggest,
             )
-            .await?;
+            .await?
+            .in_region(&ctx, args.region.as_ref());
         let t = &obtained.target;
         let command = action.render(&t.account.id, &t.account.name, &t.role, &obtained.region);
         if args.print {
@@ -68,6 +72,7 @@ pub(crate) fn run(args: ActionArgs) -> Result<(), CliError> {
             &obtained.credentials,
             &obtained.region,
             &obtained.label(),
+            &ctx.env.shell_region(),
             &command,
             false,
         )

@@ -13,7 +13,7 @@ use crate::core::app::AppState;
 use crate::core::app::ExitPlan;
 use crate::core::countdown;
 use crate::core::credentials::Credentials;
-use crate::core::exports::{Shell, export_lines};
+use crate::core::exports::{Shell, ShellRegion, export_lines};
 use crate::core::sso::SignedIn;
 use crate::engine::subshell;
 use crate::ports::clock::{Clock, SystemClock};
@@ -82,6 +82,7 @@ pub(crate) async fn run_app_with(
             .clone()
             .map_or_else(|| ctx.env.login_shell(), Into::into),
         export_shell: ctx.env.export_shell(),
+        found: ctx.env.shell_region(),
         child_env,
     };
     let theme = Theme::new(ctx.env.no_color());
@@ -143,6 +144,8 @@ struct AfterTheApp {
     shell: std::ffi::OsString,
     /// The syntax exports are printed in.
     export_shell: Shell,
+    /// The shell's region variables (whose they are; what the user had).
+    found: ShellRegion,
     /// Added to the environment of what the app starts (the demo's).
     child_env: Vec<(String, std::ffi::OsString)>,
 }
@@ -164,6 +167,7 @@ impl AfterTheApp {
                     &region,
                     command.as_ref(),
                     &self.shell,
+                    &self.found,
                     &self.child_env,
                 )
                 .await;
@@ -177,7 +181,7 @@ impl AfterTheApp {
             }
             ExitPlan::Stopped { signal } => Some(Err(stopped(signal))),
             other => {
-                carry_out(other, self.export_shell);
+                carry_out(other, self.export_shell, &self.found);
                 Some(Ok(()))
             }
         }
@@ -197,16 +201,19 @@ async fn run_with_credentials(
     region: &str,
     command: Option<&ActionCommand>,
     shell: &std::ffi::OsStr,
+    found: &ShellRegion,
     extra_env: &[(String, std::ffi::OsString)],
 ) -> Option<i32> {
     let ran = match command {
         Some(action) => {
             note!("rolecall: running {label}: {}", action.shown);
-            subshell::run_action_on_terminal(credentials, region, label, action, extra_env).await
+            subshell::run_action_on_terminal(credentials, region, label, found, action, extra_env)
+                .await
         }
         None => {
             note!("rolecall: {label}: a subshell with these credentials; exit it to return");
-            subshell::run_on_terminal(credentials, region, label, (shell, &[]), extra_env).await
+            subshell::run_on_terminal(credentials, region, label, found, (shell, &[]), extra_env)
+                .await
         }
     };
     match ran {
@@ -253,12 +260,12 @@ async fn wait_for_a_key() {
 
 /// What happens after the terminal is back: the exports on stdout, a note on stderr.
 /// `shell`: the syntax the exports are printed in.
-pub(crate) fn carry_out(plan: ExitPlan, shell: Shell) {
+pub(crate) fn carry_out(plan: ExitPlan, shell: Shell, found: &ShellRegion) {
     use std::io::IsTerminal;
     let to_terminal = std::io::stdout().is_terminal();
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr().lock();
-    let _ = write_plan(plan, to_terminal, shell, &mut out, &mut err);
+    let _ = write_plan(plan, to_terminal, (shell, found), &mut out, &mut err);
 }
 
 /// [`carry_out`] on given streams. When stdout is a terminal nobody is `eval`-ing it: the
@@ -266,7 +273,7 @@ pub(crate) fn carry_out(plan: ExitPlan, shell: Shell) {
 fn write_plan(
     plan: ExitPlan,
     stdout_is_terminal: bool,
-    shell: Shell,
+    (shell, found): (Shell, &ShellRegion),
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<()> {
@@ -288,7 +295,8 @@ fn write_plan(
         )?;
         return Ok(());
     }
-    for line in export_lines(&credentials, &region, shell, false) {
+    let extra = found.hand_over(&region, &label);
+    for line in export_lines(&credentials, &region, shell, false, &extra) {
         writeln!(out, "{line}")?;
     }
     out.flush()?;
@@ -324,7 +332,14 @@ mod tests {
 
     fn written(to_terminal: bool) -> (String, String) {
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        write_plan(plan(), to_terminal, Shell::Posix, &mut out, &mut err).unwrap();
+        write_plan(
+            plan(),
+            to_terminal,
+            (Shell::Posix, &ShellRegion::default()),
+            &mut out,
+            &mut err,
+        )
+        .unwrap();
         (
             String::from_utf8(out).unwrap(),
             String::from_utf8(err).unwrap(),

@@ -20,6 +20,9 @@ pub struct ConsoleArgs {
     /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
     #[arg(long, value_name = "NAME")]
     pub session: Option<String>,
+    /// The region to hand over in (AWS_REGION, the console's); beats every other source of the region rule.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<crate::core::ids::Region>,
     /// Get new credentials even when kept ones are still good.
     #[arg(long)]
     pub fresh: bool,
@@ -49,7 +52,8 @@ pub(crate) fn run(args: ConsoleArgs) -> Result<(), CliError> {
                 args.fresh,
                 Matching::Suggest,
             )
-            .await?;
+            .await?
+            .in_region(&ctx, args.region.as_ref());
         let credentials = &obtained.credentials;
         let now = ctx.clock.now();
         let place = ctx.sign_in_place(

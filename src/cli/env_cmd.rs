@@ -35,13 +35,16 @@ pub struct EnvArgs {
     /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
     #[arg(long, value_name = "NAME")]
     pub session: Option<String>,
+    /// The region to hand over in (AWS_REGION, the console's); beats every other source of the region rule.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<crate::core::ids::Region>,
     /// Get new credentials even when kept ones are still good.
     #[arg(long)]
     pub fresh: bool,
     /// The syntax to print; from $SHELL when absent.
     #[arg(long, value_enum)]
     pub shell: Option<ShellName>,
-    /// Print the lines that clear the variables instead (no target needed).
+    /// Print the lines that clear the variables instead (no target needed); a region you set yourself is kept.
     #[arg(long, conflicts_with = "target")]
     pub unset: bool,
 }
@@ -50,9 +53,9 @@ pub(crate) fn run(args: EnvArgs) -> Result<(), CliError> {
     let named = args.shell.map(ShellName::syntax);
     if args.unset {
         // Nothing to read but the shell: no configuration needed.
-        let shell =
-            named.unwrap_or_else(|| crate::environment::Environment::from_process().export_shell());
-        return print_lines(&unset_lines(shell));
+        let env = crate::environment::Environment::from_process();
+        let shell = named.unwrap_or_else(|| env.export_shell());
+        return print_lines(&unset_lines(shell, &env.shell_region()));
     }
     let Some(target) = args.target else {
         return Err(CliError::Usage("a target is needed (or --unset)".into()));
@@ -67,12 +70,16 @@ pub(crate) fn run(args: EnvArgs) -> Result<(), CliError> {
                 args.fresh,
                 Matching::Suggest,
             )
-            .await?;
+            .await?
+            .in_region(&ctx, args.region.as_ref());
         print_lines(&export_lines(
             &obtained.credentials,
             &obtained.region,
             shell,
             false,
+            &ctx.env
+                .shell_region()
+                .hand_over(&obtained.region, &obtained.label()),
         ))
     })
 }

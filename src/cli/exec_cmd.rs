@@ -20,6 +20,9 @@ pub struct ExecArgs {
     /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
     #[arg(long, value_name = "NAME")]
     pub session: Option<String>,
+    /// The region to hand over in (AWS_REGION, the console's); beats every other source of the region rule.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<crate::core::ids::Region>,
     /// Get new credentials even when kept ones are still good.
     #[arg(long)]
     pub fresh: bool,
@@ -53,7 +56,8 @@ pub(crate) fn run(args: ExecArgs) -> Result<(), CliError> {
                 args.fresh,
                 Matching::Suggest,
             )
-            .await?;
+            .await?
+            .in_region(&ctx, args.region.as_ref());
         let (label, credentials, region) =
             (obtained.label(), &obtained.credentials, &obtained.region);
         // No command: the configured shell ([app] shell), else $SHELL.
@@ -66,6 +70,7 @@ pub(crate) fn run(args: ExecArgs) -> Result<(), CliError> {
         let chosen = command_given.or_else(|| configured.as_deref().map(|shell| (shell, &[][..])));
         let shell = ctx.env.login_shell();
         let program = chosen.unwrap_or((shell.as_os_str(), &[]));
+        let found = ctx.env.shell_region();
         let served = !args.static_keys && (args.server || command_given.is_none());
         let (status, endpoint) = if served {
             let request = ServeRequest {
@@ -80,11 +85,11 @@ pub(crate) fn run(args: ExecArgs) -> Result<(), CliError> {
                 uri: &uri,
                 token: endpoint.token(),
             };
-            let cmd = served_command(credentials, &served_by, region, &label, program);
+            let cmd = served_command(credentials, &served_by, region, &label, &found, program);
             (run_command(cmd).await, Some(endpoint))
         } else {
             (
-                run_command(command(credentials, region, &label, program)).await,
+                run_command(command(credentials, region, &label, &found, program)).await,
                 None,
             )
         };

@@ -55,4 +55,38 @@ mod tests {
         }
         assert!(snippet(ShellName::Zsh).contains("ROLECALL_SHELL=zsh command rolecall"));
     }
+
+    /// The README's starship snippet parses, uses only keys starship's `env_var` module has
+    /// (its `EnvVarConfig`), and reads the variable the hand-overs set.
+    #[test]
+    fn the_starship_snippet_reads_the_variable_we_set() {
+        let text = include_str!("../../assets/shell/starship.toml");
+        let doc: toml::Table = toml::from_str(text).unwrap();
+        let module = doc["env_var"]["ROLECALL_SESSION"].as_table().unwrap();
+        assert_eq!(
+            module["variable"].as_str(),
+            Some(crate::core::exports::SESSION)
+        );
+        for key in module.keys() {
+            assert!(
+                [
+                    "symbol",
+                    "style",
+                    "variable",
+                    "default",
+                    "format",
+                    "disabled",
+                    "description"
+                ]
+                .contains(&key.as_str()),
+                "starship's env_var has no {key}"
+            );
+        }
+        assert!(module["format"].as_str().unwrap().contains("$env_value"));
+        let readme = include_str!("../../README.md");
+        assert!(
+            readme.contains(text.trim()),
+            "the README shows the snippet as shipped"
+        );
+    }
 }

@@ -34,6 +34,8 @@ pub struct AwsConfig {
     pub aliases: BTreeMap<String, String>,
     /// One line each (`file:line: why`) for what was skipped.
     pub notices: Vec<String>,
+    /// The `region` of the user's SSO profiles (not rolecall's managed ones).
+    pub profile_regions: Vec<super::profile_regions::ProfileRegion>,
 }
 
 /// A file's text, or `None` when there is no file. Bytes that are not UTF-8 are replaced (with
@@ -106,6 +108,7 @@ pub fn from_text(text: &str, origin: &str, credential_profiles: &BTreeSet<String
         chains,
         aliases,
         notices,
+        profile_regions: super::profile_regions::from_sections(text, &parsed.sections),
     }
 }
 

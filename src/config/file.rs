@@ -48,6 +48,9 @@ pub struct ConfigFile {
     /// Environments marked by a pattern over account names and ids (badge, colour, confirm).
     #[serde(default)]
     pub environments: Vec<crate::core::marks::Mark>,
+    /// The region of the roles of matching accounts (see [`crate::core::region`]).
+    #[serde(default)]
+    pub regions: Vec<crate::core::region::RegionRule>,
 }
 
 /// `[app]`: the full-screen app.
@@ -261,6 +264,14 @@ impl ConfigFile {
                 ));
             }
         }
+        if let Some(region) = &self.app.region {
+            crate::core::ids::Region::parse(region).map_err(|e| {
+                (
+                    line_of(&format!("\"{region}\"")),
+                    format!("app.region: {e}"),
+                )
+            })?;
+        }
         if self.app.critical_minutes > self.app.warn_minutes {
             return Err((
                 line_of("critical_minutes"),
@@ -404,6 +415,31 @@ mod tests {
             (3, "start_url \"acme\" is not a URL")
         );
     }
+
+    #[test]
+    fn region_rules_are_read_and_bad_regions_name_their_line() {
+        let text = "[[regions]]\naccount = \"prod-*\"\nrole = \"Admin\"\nregion = \"eu-west-1\"\n";
+        let c = ConfigFile::parse(text).unwrap();
+        assert_eq!(c.regions[0].account, "prod-*");
+        assert_eq!(c.regions[0].role.as_deref(), Some("Admin"));
+        assert_eq!(c.regions[0].region.as_str(), "eu-west-1");
+        let (line, cause) =
+            ConfigFile::parse("[[regions]]\naccount = \"x\"\nregion = \"EU west\"\n").unwrap_err();
+        assert_eq!(line, 3, "{cause}");
+        assert!(cause.contains("not a region name"), "{cause}");
+        let (line, _) =
+            ConfigFile::parse("[[regions]]\naccount = \"x\"\nzone = \"a\"\n").unwrap_err();
+        assert_eq!(line, 3);
+        let (line, cause) =
+            ConfigFile::parse("[app]\nwarn_minutes = 20\nregion = \"eu west\"\n").unwrap_err();
+        assert_eq!(
+            (line, cause.as_str()),
+            (
+                3,
+                "app.region: \"eu west\" is not a region name (such as eu-west-1)"
+            )
+        );
+    }
 }
 
 #[cfg(test)]
@@ -419,6 +455,11 @@ mod example_tests {
             config.chain_specs().len(),
             2,
             "both example chains are valid"
+        );
+        assert_eq!(
+            config.regions.len(),
+            2,
+            "both [[regions]] examples are read"
         );
         for command in Command::ALL {
             assert!(
@@ -474,6 +515,8 @@ mod example_tests {
             "pattern",
             "colour",
             "confirm",
+            "account",
+            "role",
         ] {
             assert!(
                 text.contains(&format!("{key} =")),

@@ -187,6 +187,21 @@ impl Chains {
         self.specs.iter().find(|c| c.name == name)
     }
 
+    /// `spec`'s own `region`, else the nearest source chain's (where the role lives).
+    pub fn own_region<'s>(&'s self, spec: &'s ChainSpec) -> Option<&'s str> {
+        let mut at = spec;
+        for _ in 0..=self.specs.len() {
+            if let Some(region) = at.region.as_deref() {
+                return Some(region);
+            }
+            let ChainSource::Chain(parent) = &at.source else {
+                return None;
+            };
+            at = self.get(parent)?;
+        }
+        None
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &ChainSpec> {
         self.specs.iter()
     }

@@ -200,17 +200,7 @@ impl<S: Sts, R: SourceResolver> ChainEnv<'_, S, R> {
 
     /// The chain's `region`, else the nearest source chain's.
     fn own_region<'s>(&'s self, spec: &'s ChainSpec) -> Option<&'s str> {
-        let mut at = spec;
-        for _ in 0..=self.chains.iter().count() {
-            if let Some(region) = at.region.as_deref() {
-                return Some(region);
-            }
-            let ChainSource::Chain(parent) = &at.source else {
-                return None;
-            };
-            at = self.chains.get(parent)?;
-        }
-        None
+        self.chains.own_region(spec)
     }
 
     /// Where the credentials at the root of `spec` come from, when that names a region without

@@ -12,7 +12,7 @@ use std::process::ExitStatus;
 use crate::core::action::ActionCommand;
 use crate::core::container_credentials::{AUTHORIZATION_TOKEN, FULL_URI, SHADOWING};
 use crate::core::credentials::Credentials;
-use crate::core::exports::variables;
+use crate::core::exports::{ShellRegion, variables};
 use crate::core::terminal_text::shown;
 use crate::secret::Secret;
 
@@ -35,6 +35,7 @@ pub(crate) fn command(
     credentials: &Credentials,
     region: &str,
     label: &str,
+    found: &ShellRegion,
     (program, args): (&OsStr, &[OsString]),
 ) -> std::process::Command {
     let mut cmd = std::process::Command::new(program);
@@ -49,7 +50,14 @@ pub(crate) fn command(
         // Never leave a session token that belongs to other keys.
         cmd.env_remove("AWS_SESSION_TOKEN");
     }
-    // A label of server names, shown by prompts: no control characters (nor NUL).
+    // The region variables (the user's own kept aside) and ROLECALL_SESSION for prompts.
+    for (name, value) in found.hand_over(region, label) {
+        match value {
+            Some(value) => cmd.env(name, value),
+            None => cmd.env_remove(name),
+        };
+    }
+    // A label of server names: no control characters (nor NUL).
     cmd.env(MARKER, shown(label));
     cmd
 }
@@ -68,9 +76,10 @@ pub(crate) fn served_command(
     served_by: &ServedBy<'_>,
     region: &str,
     label: &str,
+    found: &ShellRegion,
     program: (&OsStr, &[OsString]),
 ) -> std::process::Command {
-    let mut cmd = command(credentials, region, label, program);
+    let mut cmd = command(credentials, region, label, found, program);
     for name in SHADOWING {
         cmd.env_remove(name);
     }
@@ -99,10 +108,11 @@ pub(crate) async fn run_on_terminal(
     credentials: &Credentials,
     region: &str,
     label: &str,
+    found: &ShellRegion,
     program: (&OsStr, &[OsString]),
     extra_env: &[(String, OsString)],
 ) -> io::Result<Ran> {
-    let mut cmd = command(credentials, region, label, program);
+    let mut cmd = command(credentials, region, label, found, program);
     cmd.envs(extra_env.iter().map(|(k, v)| (k, v)));
     wait_passing_stops(onto_terminal(cmd)).await
 }
@@ -113,10 +123,11 @@ pub(crate) async fn run_action_on_terminal(
     credentials: &Credentials,
     region: &str,
     label: &str,
+    found: &ShellRegion,
     action: &ActionCommand,
     extra_env: &[(String, OsString)],
 ) -> io::Result<Ran> {
-    let mut cmd = action_command(credentials, region, label, action)?;
+    let mut cmd = action_command(credentials, region, label, found, action)?;
     cmd.envs(extra_env.iter().map(|(k, v)| (k, v)));
     wait_passing_stops(onto_terminal(cmd)).await
 }
@@ -224,6 +235,7 @@ pub(crate) fn action_command(
     credentials: &Credentials,
     region: &str,
     label: &str,
+    found: &ShellRegion,
     action: &ActionCommand,
 ) -> io::Result<std::process::Command> {
     // A NUL cannot be in a program's environment: say which value has one (from a name AWS
@@ -241,6 +253,7 @@ pub(crate) fn action_command(
         credentials,
         region,
         label,
+        found,
         (OsStr::new("/bin/sh"), &args[..]),
     );
     cmd.envs(action.env.iter().map(|(name, value)| (name, value)));
@@ -253,10 +266,11 @@ pub(crate) async fn run_action(
     credentials: &Credentials,
     region: &str,
     label: &str,
+    found: &ShellRegion,
     action: &ActionCommand,
     on_terminal: bool,
 ) -> io::Result<ExitStatus> {
-    let cmd = action_command(credentials, region, label, action)?;
+    let cmd = action_command(credentials, region, label, found, action)?;
     wait_for(if on_terminal { onto_terminal(cmd) } else { cmd }).await
 }
 
@@ -370,11 +384,17 @@ mod tests {
                 profile: "p",
             },
         );
-        let out = action_command(&creds(true), "eu-west-1", "acct/r", &action)
-            .unwrap()
-            .current_dir(dir.path())
-            .output()
-            .unwrap();
+        let out = action_command(
+            &creds(true),
+            "eu-west-1",
+            "acct/r",
+            &ShellRegion::default(),
+            &action,
+        )
+        .unwrap()
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
         assert!(out.status.success());
         assert_eq!(
             String::from_utf8(out.stdout).unwrap(),
@@ -399,9 +419,16 @@ mod tests {
                 profile: "p",
             },
         );
-        let err = run_action(&creds(true), "eu-west-1", "acct/r", &action, false)
-            .await
-            .unwrap_err();
+        let err = run_action(
+            &creds(true),
+            "eu-west-1",
+            "acct/r",
+            &ShellRegion::default(),
+            &action,
+            false,
+        )
+        .await
+        .unwrap_err();
         assert_eq!(
             err.to_string(),
             "ROLECALL_ACCOUNT_NAME would hold a NUL byte (from a name AWS sent), which no program can be given"
@@ -415,6 +442,7 @@ mod tests {
             &creds(true),
             "eu-west-1",
             "prod/Admin",
+            &ShellRegion::default(),
             (OsStr::new("sh"), &args),
         );
         assert_eq!(cmd.get_program(), "sh");
@@ -430,6 +458,8 @@ mod tests {
             Some(Some("2026-11-23T18:04:05Z".into()))
         );
         assert_eq!(get(MARKER), Some(Some("prod/Admin".into())));
+        assert_eq!(get("ROLECALL_SESSION"), Some(Some("prod/Admin".into())));
+        assert_eq!(get("ROLECALL_SET_REGION"), Some(Some("eu-west-1".into())));
         assert_eq!(get("AWS_PROFILE"), Some(None));
         assert_eq!(get("AWS_DEFAULT_PROFILE"), Some(None));
     }
@@ -440,17 +470,21 @@ mod tests {
             &creds(true),
             "us-east-1",
             "a\x1b]52;c;SGk=\x07\n\0\u{202e}/b",
+            &ShellRegion::default(),
             (OsStr::new("sh"), &[]),
         );
         let env = env_of(&cmd);
-        let marker = env
-            .iter()
-            .find(|(k, _)| k == MARKER)
-            .and_then(|(_, v)| v.clone());
-        assert_eq!(
-            marker.as_deref(),
-            Some(r"a\x1b]52;c;SGk=\x07\n\x00\u{202e}/b")
-        );
+        for name in [MARKER, "ROLECALL_SESSION"] {
+            let marker = env
+                .iter()
+                .find(|(k, _)| k == name)
+                .and_then(|(_, v)| v.clone());
+            assert_eq!(
+                marker.as_deref(),
+                Some(r"a\x1b]52;c;SGk=\x07\n\x00\u{202e}/b"),
+                "{name}"
+            );
+        }
     }
 
     #[test]
@@ -465,6 +499,7 @@ mod tests {
             &served_by,
             "eu-west-1",
             "prod/Admin",
+            &ShellRegion::default(),
             (OsStr::new("sh"), &[]),
         );
         let env = env_of(&cmd);
@@ -481,7 +516,13 @@ mod tests {
 
     #[test]
     fn a_missing_session_token_is_removed() {
-        let cmd = command(&creds(false), "us-east-1", "a/b", (OsStr::new("sh"), &[]));
+        let cmd = command(
+            &creds(false),
+            "us-east-1",
+            "a/b",
+            &ShellRegion::default(),
+            (OsStr::new("sh"), &[]),
+        );
         let env = env_of(&cmd);
         assert!(env.contains(&("AWS_SESSION_TOKEN".into(), None)));
     }

@@ -46,6 +46,8 @@ pub struct Services<I> {
     pub frecency_file: Option<PathBuf>,
     /// Where the ad-hoc role ARN history is kept.
     pub history_file: Option<PathBuf>,
+    /// Where the regions picked with `r` are kept.
+    pub regions_file: Option<PathBuf>,
 }
 
 impl<I> Clone for Services<I> {
@@ -60,6 +62,7 @@ impl<I> Clone for Services<I> {
             lister: self.lister.clone(),
             frecency_file: self.frecency_file.clone(),
             history_file: self.history_file.clone(),
+            regions_file: self.regions_file.clone(),
         }
     }
 }
@@ -140,18 +143,27 @@ impl<I: IdentityCenter + 'static> Services<I> {
                 credentials,
                 chained,
                 copy: true,
-            } => Some(self.console_url_to_copy(credentials, chained).await),
+                region,
+            } => Some(
+                self.console_url_to_copy(credentials, chained, &region)
+                    .await,
+            ),
             Effect::OpenConsole {
                 credentials,
                 chained,
                 copy: false,
+                region,
             } => Some(Msg::HandedOver(
-                self.open_console(credentials, chained)
+                self.open_console(credentials, chained, &region)
                     .await
                     .map_err(|e| e.to_string().into()),
             )),
             Effect::SaveRoleHistory(history) => {
                 self.save_role_history(history).await;
+                None
+            }
+            Effect::SaveRegions(regions) => {
+                self.save_regions(regions).await;
                 None
             }
             Effect::SaveFrecency(frecency) => {
@@ -193,6 +205,7 @@ fn effect_name(effect: &Effect) -> &'static str {
         Effect::OpenUrl(_) => "open-url",
         Effect::Copy(_) => "copy",
         Effect::SaveFrecency(_) => "save-frecency",
+        Effect::SaveRegions(_) => "save-regions",
         Effect::WriteProfile { .. } => "write-profile",
         Effect::OpenConsole { .. } => "open-console",
         Effect::WriteSsoSession(_) => "write-sso-session",

@@ -20,9 +20,10 @@ pub(crate) fn draw(frame: &mut Frame, area: Rect, held_id: u64, state: &AppState
     };
     let lines = export_lines(
         &held.credentials,
-        &state.settings.region,
+        &state.region_of(held),
         Shell::Posix,
         true,
+        &[],
     );
     let note = format!(
         "secrets are masked here; “{}” prints the real values",

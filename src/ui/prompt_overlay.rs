@@ -14,7 +14,9 @@ use super::text;
 use crate::core::app::Command;
 use crate::core::app::command::Context;
 use crate::core::app::keymap::Keymap;
-use crate::core::app::prompt::{AssumeForm, Field, MfaQuestion, Prompt, SETUP_FIELDS, SetupForm};
+use crate::core::app::prompt::{
+    AssumeForm, Field, MfaQuestion, Prompt, RegionQuestion, SETUP_FIELDS, SetupForm,
+};
 use crate::core::app::state::CHAIN_MARK;
 use crate::core::chain::session_name;
 
@@ -23,7 +25,41 @@ pub(crate) fn draw(frame: &mut Frame, area: Rect, prompt: &Prompt, keymap: &Keym
         Prompt::Mfa(question) => mfa(frame, area, question, keymap, ctx),
         Prompt::Assume(form) => assume(frame, area, form, keymap, ctx),
         Prompt::Setup(form) => setup(frame, area, form, keymap, ctx),
+        Prompt::Region(question) => region(frame, area, question, keymap, ctx),
     }
+}
+
+/// The region of a role or session: the line prefilled with the one it has now.
+fn region(frame: &mut Frame, area: Rect, q: &RegionQuestion, keymap: &Keymap, ctx: &ViewCtx) {
+    let theme = &ctx.theme;
+    let rect = centered(area, 60, 8);
+    let inner = boxed(frame, rect, "region", &hint(keymap, false, "keep"), ctx);
+    let width = usize::from(inner.width).saturating_sub(2);
+    let mut lines = vec![
+        Line::from(vec![
+            Span::raw(" "),
+            Span::styled(text::fit(&q.label, width), theme.strong),
+        ]),
+        Line::styled(
+            text::fit(" hand over in (empty: follow the region rule)", width),
+            theme.dim,
+        ),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled(" region: ", theme.dim),
+            Span::styled(
+                format!("{}_", text::fit(&q.input, width.saturating_sub(10))),
+                theme.accent,
+            ),
+        ]),
+    ];
+    if let Some(error) = &q.error {
+        lines.push(Line::styled(
+            format!(" {}", text::fit(&error.to_string(), width)),
+            theme.warn,
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 /// The first run: which identity center to sign in to, written as `[sso-session]`.

@@ -7,8 +7,8 @@ use super::{Workspace, WorkspaceError};
 use crate::core::catalog::{Account, AccountId};
 use crate::core::chain::{ChainSource, ChainSpec, RoleArn};
 use crate::core::credentials::Credentials;
-use crate::core::region::credentials_region;
-use crate::core::sso::SsoSession;
+use crate::core::ids::Region;
+use crate::core::region::{RegionContext, RegionTarget};
 use crate::core::target::{Matching, Target};
 use crate::engine::chain::{Assumption, MfaCodes, MfaPrompt, NoPrompt};
 use crate::engine::role_credentials::FRESHNESS_MARGIN;
@@ -31,6 +31,10 @@ pub struct Obtained {
     pub caller_arn: Option<String>,
     /// Why the session is shorter than asked.
     pub note: Option<String>,
+    /// What the region rule read besides the configuration: a chain's own region and where
+    /// the credentials come from (for [`Obtained::in_region`]).
+    pub(crate) chain_region: Option<String>,
+    pub(crate) origin_region: String,
 }
 
 impl Obtained {
@@ -39,6 +43,26 @@ impl Obtained {
             Some(chain) => format!("{chain} ({})", self.target.label()),
             None => self.target.label(),
         }
+    }
+
+    /// The region rule for these credentials in `context`, `chosen` (`--region`) first.
+    pub fn region_in(&self, context: &RegionContext, chosen: Option<&str>) -> String {
+        context.region(&RegionTarget {
+            account_id: self.target.account.id.as_str(),
+            account_name: &self.target.account.name,
+            role: &self.target.role,
+            chosen,
+            chain: self.chain_region.as_deref(),
+            origin: &self.origin_region,
+        })
+    }
+
+    /// The same credentials handed over in the region `--region` names, when given.
+    pub fn in_region(mut self, workspace: &Workspace, chosen: Option<&Region>) -> Self {
+        if let Some(chosen) = chosen {
+            self.region = self.region_in(&workspace.region_context(), Some(chosen.as_str()));
+        }
+        self
     }
 
     /// A role assumed with role credentials (role chaining, see
@@ -52,14 +76,15 @@ impl Obtained {
 }
 
 impl Workspace {
-    /// The region of an SSO role's credentials: `[app] region`, else the identity center's
-    /// (the one region rule, [`credentials_region`]).
-    pub fn sso_region(&self, session: &SsoSession) -> String {
-        credentials_region(
-            None,
-            self.config.file.app.region.as_deref(),
-            Some(&session.region),
-        )
+    /// What the region rule reads that is the same for every target: `[[regions]]`, the
+    /// user's AWS CLI profiles, the shell's region (the user's own) and `[app] region`.
+    pub fn region_context(&self) -> RegionContext {
+        RegionContext {
+            rules: self.config.file.regions.clone(),
+            profiles: self.config.profile_regions.clone(),
+            shell: self.env.shell_region().user_region().map(str::to_owned),
+            app: self.config.file.app.region.clone(),
+        }
     }
 
     /// The credentials `target` names: a chain (assumed, or kept ones), else an SSO role, with
@@ -115,15 +140,19 @@ impl Workspace {
         let (target, credentials) = self
             .credentials_for(&session, target, matching, fresh)
             .await?;
-        Ok(Obtained {
+        let mut obtained = Obtained {
             target,
             chain: None,
             session_name: session.name.clone(),
             credentials,
-            region: self.sso_region(&session),
+            region: String::new(),
             caller_arn: None,
             note: None,
-        })
+            chain_region: None,
+            origin_region: session.region.clone(),
+        };
+        obtained.region = obtained.region_in(&self.region_context(), None);
+        Ok(obtained)
     }
 
     /// Kept credentials good for a few more minutes, without any network (credential-process's
@@ -209,7 +238,7 @@ impl Workspace {
             self.reporter
                 .note(&format!("rolecall: {}: {note}", spec.name));
         }
-        Ok(Obtained {
+        let mut obtained = Obtained {
             target: Target {
                 account: Account {
                     id: account_id,
@@ -220,10 +249,15 @@ impl Workspace {
             },
             chain: Some(spec.name.clone()),
             session_name: spec.name.clone(),
-            region: assumption.region,
+            region: String::new(),
             caller_arn: assumption.caller_arn,
             note: assumption.note,
             credentials: assumption.credentials,
-        })
+            chain_region: self.config.chains.own_region(spec).map(str::to_owned),
+            // Where STS assumed it (its own region, `[app] region` or its source's).
+            origin_region: assumption.region,
+        };
+        obtained.region = obtained.region_in(&self.region_context(), None);
+        Ok(obtained)
     }
 }

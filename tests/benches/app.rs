@@ -165,6 +165,7 @@ fn measure(roles: usize) -> Row {
         chains: Default::default(),
         aliases: BTreeMap::new(),
         notices: Vec::new(),
+        profile_regions: Vec::new(),
     };
     let store = SessionStore::new(
         Box::new(FileStore::new(&paths.state_dir)),

@@ -251,6 +251,201 @@ async fn env_sets_and_unsets_variables_in_bash_zsh_and_fish() {
     }
 }
 
+/// The region the user set survives `env --unset` (rolecall's own is taken back, theirs
+/// restored) and wins when nothing more specific names one; `ROLECALL_SESSION` names the role
+/// `env` handed over, also right after `env` inside an `exec` subshell; `env` is not a subshell
+/// (`exec` after it is no nesting).
+#[tokio::test(flavor = "multi_thread")]
+async fn env_keeps_the_users_region_and_names_the_role_in_bash_zsh_and_fish() {
+    let (_emu, home, _akid) = signed_in().await;
+    const OTHER: &str = "payments-dev/AdministratorAccess";
+    for shell in ["bash", "zsh", "fish"] {
+        let (load, user, apply, apply_flag, unset) = match shell {
+            "fish" => (
+                "rolecall init fish | source\n".to_owned(),
+                "set -gx AWS_REGION eu-north-1\n",
+                format!("rolecall env {TARGET} | source\n"),
+                format!("rolecall env {TARGET} --region ap-south-1 | source\n"),
+                "rolecall env --unset | source\n",
+            ),
+            _ => (
+                format!("eval \"$(rolecall init {shell})\"\n"),
+                "export AWS_REGION=eu-north-1\n",
+                format!("eval \"$(rolecall env {TARGET})\"\n"),
+                format!("eval \"$(rolecall env {TARGET} --region ap-south-1)\"\n"),
+                "eval \"$(rolecall env --unset)\"\n",
+            ),
+        };
+        let show = |tag: &str| {
+            format!(
+                "echo \"{tag} region=[$AWS_REGION] default=[$AWS_DEFAULT_REGION] session=[$ROLECALL_SESSION]\"\n"
+            )
+        };
+        let script = format!(
+            "{load}{apply}{}{unset}{}{user}{apply}{}{apply_flag}{}rolecall exec {TARGET} -- true\n\
+             echo \"exec after env: $?\"\n{unset}{}{unset}{}",
+            show("none"),
+            show("none-unset"),
+            show("user"),
+            show("flag"),
+            show("user-unset"),
+            show("again"),
+        )
+        .replace("$?", if shell == "fish" { "$status" } else { "$?" });
+        let out = home.shell(shell, &script, false);
+        let stdout = text(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{shell}: {stdout}{}",
+            text(&out.stderr)
+        );
+        for want in [
+            format!("none region=[{REGION}] default=[{REGION}] session=[{TARGET}]"),
+            "none-unset region=[] default=[] session=[]".to_owned(),
+            format!("user region=[eu-north-1] default=[eu-north-1] session=[{TARGET}]"),
+            format!("flag region=[ap-south-1] default=[ap-south-1] session=[{TARGET}]"),
+            "exec after env: 0".to_owned(),
+            "user-unset region=[eu-north-1] default=[] session=[]".to_owned(),
+            "again region=[eu-north-1] default=[] session=[]".to_owned(),
+        ] {
+            assert!(
+                stdout.contains(&want),
+                "{shell}: missing {want:?} in:\n{stdout}"
+            );
+        }
+    }
+    // Inside an exec subshell, env names the new role.
+    for shell in ["bash", "zsh"] {
+        let out = home.rolecall(&[
+            "exec",
+            TARGET,
+            "--",
+            shell,
+            "-c",
+            &format!(
+                "echo \"before=$ROLECALL_SESSION\"; eval \"$(rolecall env {OTHER})\"; \
+                 echo \"after=$ROLECALL_SESSION\""
+            ),
+        ]);
+        let stdout = text(&out.stdout);
+        assert!(out.status.success(), "{shell}: {}", text(&out.stderr));
+        assert_eq!(
+            stdout,
+            format!("before={TARGET}\nafter={OTHER}\n"),
+            "{shell}"
+        );
+    }
+}
+
+/// The region rule through the real binary: `--region` > a `[[regions]]` entry > the user's AWS
+/// CLI profile for the role > the user's `AWS_REGION` > the identity center's.
+#[tokio::test(flavor = "multi_thread")]
+async fn env_follows_the_region_rule() {
+    let (_emu, home, _akid) = signed_in().await;
+    let region = |extra: &[&str], user: Option<&str>| {
+        let mut args = vec!["env", TARGET, "--shell", "bash"];
+        args.extend_from_slice(extra);
+        let mut cmd = home.command(BIN, &args);
+        if let Some(user) = user {
+            cmd.env("AWS_REGION", user);
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+            .lines()
+            .find_map(|l| l.strip_prefix("export AWS_REGION='"))
+            .and_then(|r| r.strip_suffix('\''))
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(region(&[], None), REGION, "the identity center's");
+    assert_eq!(region(&[], Some("sa-east-1")), "sa-east-1", "the user's");
+    let config = home.file(".aws/config");
+    let mut text_of = std::fs::read_to_string(&config).unwrap();
+    text_of.push_str(
+        "[profile mine]\nsso_session = acme\nsso_account_id = 111111111111\n\
+         sso_role_name = AdministratorAccess\nregion = ca-central-1\n",
+    );
+    std::fs::write(&config, text_of).unwrap();
+    assert_eq!(
+        region(&[], Some("sa-east-1")),
+        "ca-central-1",
+        "the profile's"
+    );
+    let toml = home.file("rolecall.toml");
+    let mut rules = std::fs::read_to_string(&toml).unwrap();
+    rules.push_str("[[regions]]\naccount = \"payments-*\"\nregion = \"eu-west-3\"\n");
+    std::fs::write(&toml, &rules).unwrap();
+    assert_eq!(region(&[], Some("sa-east-1")), "eu-west-3", "the rule's");
+    assert_eq!(
+        region(&["--region", "ap-south-1"], Some("sa-east-1")),
+        "ap-south-1",
+        "the flag's"
+    );
+    let out = home.rolecall(&["env", TARGET, "--region", "EU west"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a bad --region is a usage error"
+    );
+    rules.push_str("[[regions]]\naccount = \"x\"\nregion = \"nowhere 1\"\n");
+    std::fs::write(&toml, &rules).unwrap();
+    let out = home.rolecall(&["env", TARGET]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("rolecall.toml:8: \"nowhere 1\" is not a region name"),
+        "{stderr}"
+    );
+}
+
+/// The README's bash and zsh prompt lines, run in real bash and zsh: they show the role `env`
+/// handed over, nothing once it is unset, and a hostile name as text (no command runs, no zsh
+/// prompt escape is taken).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_readme_prompt_shows_the_role_in_bash_and_zsh() {
+    let (_emu, home, _akid) = signed_in().await;
+    let readme = include_str!("../../README.md");
+    let block = readme
+        .split("## The prompt")
+        .nth(1)
+        .and_then(|s| s.split("```sh\n").nth(1))
+        .and_then(|s| s.split("```").next())
+        .expect("the README's prompt block");
+    let lines = |shell: &str| -> String {
+        block
+            .lines()
+            .filter(|l| l.trim_end().ends_with(&format!("# {shell}")))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    };
+    let hostile = "evil$(touch pwned)`touch pwned2`%B%~\\w/Admin";
+    for (shell, expand) in [
+        ("bash", "echo \"[${PS1@P}]\""),
+        ("zsh", "print -rP -- \"[$PS1]\""),
+    ] {
+        let script = format!(
+            "PS1='$ '\n{}eval \"$(rolecall env {TARGET})\"\n{expand}\n\
+             eval \"$(rolecall env --unset)\"\n{expand}\n\
+             export ROLECALL_SESSION='{hostile}'\n{expand}\n",
+            lines(shell)
+        );
+        let out = home.shell(shell, &script, false);
+        let stdout = text(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{shell}: {stdout}{}",
+            text(&out.stderr)
+        );
+        assert_eq!(
+            stdout,
+            format!("[({TARGET}) $ ]\n[$ ]\n[({hostile}) $ ]\n"),
+            "{shell}"
+        );
+        assert!(!home.file("pwned").exists() && !home.file("pwned2").exists());
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn exec_hands_the_role_to_a_command_and_keeps_its_exit_code() {
     let (emu, home, akid) = signed_in().await;
@@ -322,7 +517,7 @@ async fn exec_hands_the_role_to_a_command_and_keeps_its_exit_code() {
     // Nesting is refused (exit 2, one line) unless asked for.
     let out = home
         .command(BIN, &["exec", TARGET, "--", "sh", "-c", "echo ran"])
-        .env("ROLECALL_SESSION", "payments-dev/ReadOnlyAccess")
+        .env("ROLECALL_SUBSHELL", "payments-dev/ReadOnlyAccess")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -347,7 +542,7 @@ async fn exec_hands_the_role_to_a_command_and_keeps_its_exit_code() {
                 "echo \"$ROLECALL_SESSION\"",
             ],
         )
-        .env("ROLECALL_SESSION", "payments-dev/ReadOnlyAccess")
+        .env("ROLECALL_SUBSHELL", "payments-dev/ReadOnlyAccess")
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -416,10 +611,13 @@ async fn powershell_lines_and_wrapper_as_text() {
         );
     }
     assert_eq!(
-        lines[7],
-        "Remove-Item Env:AWS_PROFILE -ErrorAction SilentlyContinue"
+        lines.last().copied(),
+        Some("Remove-Item Env:AWS_PROFILE -ErrorAction SilentlyContinue")
     );
-    assert_eq!(lines.len(), 8);
+    assert!(lines.contains(&format!("$Env:ROLECALL_SESSION = '{TARGET}'").as_str()));
+    // The 7 variables, the user's regions kept aside (none here), whose the region is, the
+    // role's name, and AWS_PROFILE removed.
+    assert_eq!(lines.len(), 12, "{lines:?}");
 
     // The $SHELL default, and `pwsh` as a name for it.
     let out = home
@@ -432,7 +630,8 @@ async fn powershell_lines_and_wrapper_as_text() {
         unset.lines().next(),
         Some("Remove-Item Env:AWS_ACCESS_KEY_ID -ErrorAction SilentlyContinue")
     );
-    assert_eq!(unset.lines().count(), 7);
+    // The 5 credential variables and rolecall's 4 (no region of rolecall's to clear here).
+    assert_eq!(unset.lines().count(), 9, "{unset}");
     let out = home.rolecall(&["env", "--unset", "--shell", "pwsh"]);
     assert_eq!(text(&out.stdout), unset);
 

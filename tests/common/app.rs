@@ -215,6 +215,7 @@ pub fn start_app_on<I: IdentityCenter + 'static>(
         chains: Default::default(),
         aliases: BTreeMap::new(),
         notices: Vec::new(),
+        profile_regions: Vec::new(),
     });
     // Only the emulator is ever reached, whatever the config names.
     let env =

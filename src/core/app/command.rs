@@ -88,6 +88,8 @@ commands! {
     RetryAccount = "retry-account", "retry an account whose roles are unavailable", { Catalog: ["ctrl-t"] };
     /// Switch between the role list and the sessions panel.
     SwitchFocus = "switch-focus", "switch between roles and sessions", { Catalog: ["tab"] };
+    /// Pick the region of the selected role or session (kept between runs).
+    SetRegion = "set-region", "pick the selected role's or session's region", { Catalog: ["r"] };
     RefreshCredentials = "refresh-credentials", "refresh the selected session's credentials", { Catalog: ["ctrl-e"] };
     /// Clear the query, close an overlay or the menu, or go back.
     Back = "back", "clear the search / close / back (never quits)", { Global: ["esc"], Menu: ["esc"], Copy: ["esc"], Confirm: ["esc", "n"] };

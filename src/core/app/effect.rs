@@ -50,6 +50,8 @@ pub enum Effect {
     /// Write these bytes to the terminal: OSC 52 putting text on its clipboard (the text only
     /// in base64; a secret when it is the exports or a console URL).
     Copy(Secret<String>),
+    /// Write the regions picked with `r` (as they are now) to the state dir.
+    SaveRegions(std::collections::BTreeMap<String, String>),
     /// Write favorites and recents (as they are now) to the state dir.
     SaveFrecency(crate::core::frecency::Frecency),
     /// Write these credentials into `~/.aws/credentials` as `profile`; answer with
@@ -67,6 +69,8 @@ pub enum Effect {
         chained: bool,
         /// Copy the sign-in URL instead of opening it; answer with `Msg::Copy`.
         copy: bool,
+        /// The region it opens in (the region rule's, as every hand-over).
+        region: String,
     },
     /// Check the identity center of the first-run form with the service, then write its
     /// `[sso-session]` to `~/.aws/config`; answer with `Msg::SsoSessionWritten`.

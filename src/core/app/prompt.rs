@@ -20,6 +20,7 @@ pub enum Prompt {
     Assume(AssumeForm),
     /// The first run: which identity center to write as `[sso-session]` and sign in to.
     Setup(SetupForm),
+    Region(RegionQuestion),
 }
 
 impl Prompt {
@@ -40,6 +41,12 @@ impl Prompt {
             Prompt::Setup(form) => {
                 form.error = None;
                 form.values[form.focus].extend(text.chars().filter(|c| !c.is_control()));
+            }
+            Prompt::Region(question) => {
+                question.error = None;
+                question
+                    .input
+                    .extend(text.trim().chars().filter(|c| region_char(*c)));
             }
         }
     }
@@ -194,6 +201,49 @@ impl SetupForm {
             )),
             _ => Some("(such as https://my-company.awsapps.com/start)".to_owned()),
         }
+    }
+}
+
+/// A character a region name may have.
+fn region_char(c: char) -> bool {
+    c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
+}
+
+/// The region for a role or a held session (`r`), prefilled with the one it has now. An empty
+/// answer forgets the region picked, so the rule decides again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionQuestion {
+    /// Whose region it is ([`crate::core::app::state::region_key`]).
+    pub key: String,
+    /// The role or chain, as shown.
+    pub label: String,
+    pub input: String,
+    pub error: Option<crate::core::ids::RegionError>,
+}
+
+impl RegionQuestion {
+    /// A key typed; on submit the answer is checked: a region name, or nothing.
+    pub fn key(&mut self, key: Key, keymap: &Keymap) -> Edit {
+        self.error = None;
+        let edit = edit_line(&mut self.input, key, keymap, region_char);
+        if edit == Edit::Submit
+            && let Err(e) = self.answer()
+        {
+            self.error = Some(e);
+            return Edit::Continue;
+        }
+        edit
+    }
+
+    /// The region typed (`None`: forget the one picked).
+    pub fn answer(
+        &self,
+    ) -> Result<Option<crate::core::ids::Region>, crate::core::ids::RegionError> {
+        let text = self.input.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        crate::core::ids::Region::parse(text).map(Some)
     }
 }
 

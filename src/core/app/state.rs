@@ -116,6 +116,8 @@ pub struct AppState {
     pub frecency: Frecency,
     /// Role ARNs assumed ad hoc before, newest first.
     pub role_history: Vec<String>,
+    /// Regions picked with `r`, by [`region_key`] (kept between runs).
+    pub chosen_regions: std::collections::BTreeMap<String, String>,
     pub toast: Option<Toast>,
     pub settings: AppSettings,
     pub keymap: Keymap,
@@ -149,6 +151,7 @@ impl AppState {
             requests: Requests::default(),
             frecency,
             role_history: Vec::new(),
+            chosen_regions: std::collections::BTreeMap::new(),
             toast: None,
             settings,
             keymap,
@@ -276,6 +279,14 @@ impl AppState {
         self.list.role_ref(index)
     }
 
+    /// The region a held session is handed over in (the one rule, the region picked with `r`
+    /// first).
+    pub fn region_of(&self, held: &Held) -> String {
+        let key = region_key(&held.account_id, &held.role, held.chain.as_ref());
+        self.settings
+            .region_of(held, self.chosen_regions.get(&key).map(String::as_str))
+    }
+
     /// The chain a row stands for.
     pub fn chain_of_row(&self, index: usize) -> Option<&ChainSpec> {
         let i = self.list.meta(index)?.chain?;
@@ -337,4 +348,12 @@ impl AppState {
 pub fn help_rows_shown(height: u16, rows: usize) -> usize {
     let box_height = (rows + 4).min(usize::from(height).saturating_sub(2));
     box_height.saturating_sub(3)
+}
+
+/// Whose a region picked with `r` is: a chain by name, else an account id and role.
+pub fn region_key(account_id: &str, role: &str, chain: Option<&ChainSpec>) -> String {
+    match chain {
+        Some(chain) => format!("chain:{}", chain.name),
+        None => format!("{account_id}/{role}"),
+    }
 }

@@ -156,6 +156,7 @@ mod handover;
 mod keys;
 mod listing;
 pub(crate) mod paste;
+mod region;
 mod renewal;
 mod sign_in;
 

@@ -554,6 +554,7 @@ mod tests {
                 chains: Default::default(),
                 aliases: BTreeMap::new(),
                 notices: Vec::new(),
+                profile_regions: Vec::new(),
             }
         }
 

@@ -137,9 +137,10 @@ impl<I: IdentityCenter + 'static> Services<I> {
         &self,
         credentials: Credentials,
         chained: bool,
+        region: &str,
     ) -> Result<String, HandoverError> {
         let opened = async {
-            let console = self.console_url(&credentials, chained).await?;
+            let console = self.console_url(&credentials, chained, region).await?;
             self.opener
                 .open_secret(&console.url)
                 .map_err(HandoverError::Browser)
@@ -154,18 +155,24 @@ impl<I: IdentityCenter + 'static> Services<I> {
         &self,
         credentials: &Credentials,
         chained: bool,
+        region: &str,
     ) -> Result<crate::workspace::console::ConsoleUrl, crate::engine::console::ConsoleError> {
         let place = self
             .workspace
-            .sign_in_place(None, &self.session.name, &self.session.region);
+            .sign_in_place(None, &self.session.name, region);
         self.workspace
             .console_url(credentials, chained, &place)
             .await
     }
 
     /// A console sign-in URL for the clipboard (the app sends it with OSC 52, never the log).
-    pub(super) async fn console_url_to_copy(&self, credentials: Credentials, chained: bool) -> Msg {
-        match self.console_url(&credentials, chained).await {
+    pub(super) async fn console_url_to_copy(
+        &self,
+        credentials: Credentials,
+        chained: bool,
+        region: &str,
+    ) -> Msg {
+        match self.console_url(&credentials, chained, region).await {
             Ok(console) => Msg::Copy {
                 what: "a console sign-in URL (good for 15 minutes)".into(),
                 text: console.url,

@@ -1,5 +1,5 @@
-//! What the app keeps between runs: favorites and recents, the role ARN history (no secrets in
-//! either). Written on blocking tasks: atomic writes wait on the disk.
+//! What the app keeps between runs: favorites and recents, the role ARN history, the regions
+//! picked with `r` (no secrets in any). Written on blocking tasks: atomic writes wait on the disk.
 
 use std::path::{Path, PathBuf};
 
@@ -45,6 +45,10 @@ impl<I: IdentityCenter + 'static> Services<I> {
             "favorites and recents",
         )
         .await;
+    }
+
+    pub(super) async fn save_regions(&self, regions: std::collections::BTreeMap<String, String>) {
+        save_json(self.regions_file.as_deref(), regions, "the regions picked").await;
     }
 
     pub(super) async fn save_role_history(&self, history: Vec<String>) {

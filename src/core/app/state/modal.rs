@@ -58,7 +58,7 @@ impl Modal {
             Modal::None => None,
             Modal::Menu(_) => Some(Context::Menu),
             Modal::Prompt(prompt) => Some(match **prompt {
-                Prompt::Mfa(_) => Context::Prompt,
+                Prompt::Mfa(_) | Prompt::Region(_) => Context::Prompt,
                 Prompt::Assume(_) | Prompt::Setup(_) => Context::Form,
             }),
             Modal::Help { .. } | Modal::Exports { .. } => Some(Context::Overlay),

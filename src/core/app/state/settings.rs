@@ -14,8 +14,11 @@ use crate::secret::Secret;
 pub struct AppSettings {
     pub thresholds: Thresholds,
     pub default_action: DefaultAction,
-    /// Region for the exports (`AWS_REGION`).
+    /// The identity center's region: where SSO roles' credentials come from (the region
+    /// rule's last word; the rule itself is [`AppSettings::regions`]).
     pub region: String,
+    /// What the region rule reads besides each session ([`crate::core::region`]).
+    pub regions: crate::core::region::RegionContext,
     /// How long a toast stays.
     pub toast_for: Duration,
     /// Open the browser for sign-in when one can be opened here.
@@ -44,6 +47,7 @@ impl Default for AppSettings {
             thresholds: Thresholds::default(),
             default_action: DefaultAction::Menu,
             region: "us-east-1".into(),
+            regions: crate::core::region::RegionContext::default(),
             toast_for: Duration::from_secs(6),
             open_browser: false,
             actions: Vec::new(),
@@ -55,6 +59,41 @@ impl Default for AppSettings {
             renew_before: Duration::from_secs(10 * 60),
             marks: crate::core::marks::Marks::default(),
         }
+    }
+}
+
+impl AppSettings {
+    /// The region a held session is handed over in: the one region rule
+    /// ([`crate::core::region::hand_over_region`]), as the subcommands apply it; `chosen`: the
+    /// region picked for it with `r`.
+    pub fn region_of(&self, held: &super::Held, chosen: Option<&str>) -> String {
+        self.region_for(
+            (&held.account_id, &held.account_name, &held.role),
+            held.chain.as_ref(),
+            // A chain's STS region, else the identity center's.
+            held.region.as_deref(),
+            chosen,
+        )
+    }
+
+    /// The rule for a role (a row of the list, a held session): `origin` is where its
+    /// credentials come from when known (a chain's STS region), else the identity center's.
+    pub fn region_for(
+        &self,
+        (account_id, account_name, role): (&str, &str, &str),
+        chain: Option<&ChainSpec>,
+        origin: Option<&str>,
+        chosen: Option<&str>,
+    ) -> String {
+        let chains = crate::core::chain::Chains::new(self.chains.clone());
+        self.regions.region(&crate::core::region::RegionTarget {
+            account_id,
+            account_name,
+            role,
+            chosen,
+            chain: chain.and_then(|c| chains.own_region(c)),
+            origin: origin.unwrap_or(&self.region),
+        })
     }
 }
 

@@ -218,6 +218,7 @@ pub(super) fn on_prompt_key(state: &mut AppState, key: Key, now: SystemTime) -> 
         return Vec::new();
     };
     match *prompt {
+        Prompt::Region(question) => super::region::on_key(state, question, key, now),
         Prompt::Mfa(mut question) => match question.key(key, &state.keymap) {
             Edit::Continue => {
                 state.modal = Modal::prompt_of(Prompt::Mfa(question));

@@ -117,8 +117,13 @@ fn copy_role_arn(state: &mut AppState, from: CopyFrom, now: SystemTime) -> Vec<E
 /// The export lines of a held session, for the clipboard (the secrets in them).
 pub(super) fn exports_text(state: &AppState, held_id: u64) -> Option<String> {
     let held = state.held(held_id)?;
-    let region = held.region.as_deref().unwrap_or(&state.settings.region);
-    let lines = export_lines(&held.credentials, region, Shell::Posix, false);
+    let lines = export_lines(
+        &held.credentials,
+        &state.region_of(held),
+        Shell::Posix,
+        false,
+        &[],
+    );
     Some(lines.join("\n") + "\n")
 }
 

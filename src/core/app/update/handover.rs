@@ -39,10 +39,7 @@ pub(super) fn hand_over(
     let Some(held) = state.held(held_id).cloned() else {
         return Vec::new();
     };
-    let region = held
-        .region
-        .clone()
-        .unwrap_or_else(|| state.settings.region.clone());
+    let region = state.region_of(&held);
     if let Some(plan) = exit_plan(&state.settings, &held, action, &region) {
         state.exit = Some(plan);
         return vec![Effect::Exit];
@@ -63,6 +60,7 @@ pub(super) fn hand_over(
                 .is_some_and(crate::core::chain::ChainSpec::is_role_chained),
             credentials: held.credentials,
             copy: action == HandoverAction::CopyConsoleUrl,
+            region,
         }],
         HandoverAction::Copy => {
             state.open(Modal::Copy(CopyFrom::Held(held_id)));

@@ -70,6 +70,7 @@ fn run_command(state: &mut AppState, command: Command, now: SystemTime) -> Vec<E
             }
         },
         Command::ToggleFavorite => toggle_favorite(state, now),
+        Command::SetRegion => super::region::open(state),
         Command::RefreshCatalog => {
             if state.list.refresh.is_some() {
                 return Vec::new();

@@ -951,6 +951,96 @@ fn a_chain_asks_for_mfa_then_holds_its_credentials_and_refreshes_fresh() {
     assert!(fresh && s.sessions.held[0].refreshing);
 }
 
+/// Every hand-over of the app takes its region from the one rule (a `[[regions]]` rule here),
+/// the console included (it used the identity center's region whatever the rule said).
+#[test]
+fn every_hand_over_uses_the_region_rule_the_console_too() {
+    use crate::core::region::{RegionContext, RegionRule};
+    let rule = RegionContext {
+        rules: vec![RegionRule {
+            account: "payments-*".into(),
+            role: None,
+            region: crate::core::ids::Region::parse("eu-central-1").unwrap(),
+        }],
+        ..RegionContext::default()
+    };
+    let regions = |action| {
+        let mut s = with_menu(Vec::new());
+        s.settings.regions = rule.clone();
+        let fx = pick(&mut s, action);
+        if let Some(ExitPlan::PrintExports { region, .. } | ExitPlan::Run { region, .. }) = s.exit {
+            return region;
+        }
+        match fx.as_slice() {
+            [Effect::OpenConsole { region, .. } | Effect::WriteProfile { region, .. }] => {
+                region.clone()
+            }
+            fx => panic!("{fx:?}"),
+        }
+    };
+    for action in [
+        HandoverAction::Console,
+        HandoverAction::WriteProfile,
+        HandoverAction::PrintExports,
+        HandoverAction::Subshell,
+    ] {
+        assert_eq!(regions(action), "eu-central-1", "{action:?}");
+    }
+}
+
+/// `r` asks the region of the selected session (or row) with the one it has now prefilled;
+/// the answer is checked, kept (saved between runs) and every hand-over, the console included,
+/// uses it; an empty answer gives the choice back to the rule.
+#[test]
+fn r_picks_the_region_of_a_session_or_row_and_the_hand_overs_use_it() {
+    use crate::core::app::prompt::Prompt;
+    let region_asked = |s: &AppState| match s.modal.prompt() {
+        Some(Prompt::Region(q)) => Some((q.input.clone(), q.error.is_some())),
+        _ => None,
+    };
+    let mut s = with_menu(Vec::new());
+    update(&mut s, Msg::Key(Key::Esc), now());
+    update(&mut s, Msg::Key(Key::Tab), now());
+    update(&mut s, Msg::Key(Key::Char('r')), now());
+    assert_eq!(region_asked(&s), Some(("us-east-1".into(), false)));
+    update(&mut s, Msg::Key(Key::Ctrl('u')), now());
+    typed(&mut s, "-x Y");
+    assert!(update(&mut s, Msg::Key(Key::Enter), now()).is_empty());
+    assert_eq!(
+        region_asked(&s),
+        Some(("-x".into(), true)),
+        "refused, still asked"
+    );
+    update(&mut s, Msg::Key(Key::Ctrl('u')), now());
+    typed(&mut s, "eu-west-2");
+    let fx = update(&mut s, Msg::Key(Key::Enter), now());
+    let saved = std::collections::BTreeMap::from([(
+        "111111111111/AdministratorAccess".to_owned(),
+        "eu-west-2".to_owned(),
+    )]);
+    assert_eq!(fx, vec![Effect::SaveRegions(saved.clone())]);
+    assert_eq!(s.chosen_regions, saved);
+    assert!(s.modal.prompt().is_none());
+    update(&mut s, Msg::Key(Key::Enter), now());
+    let fx = pick(&mut s, HandoverAction::Console);
+    let [Effect::OpenConsole { region, .. }] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(region, "eu-west-2");
+    // The same role's row has it too; an empty answer forgets it.
+    update(&mut s, Msg::Key(Key::Tab), now());
+    update(&mut s, Msg::Key(Key::Char('r')), now());
+    assert_eq!(region_asked(&s), Some(("eu-west-2".into(), false)));
+    update(&mut s, Msg::Key(Key::Ctrl('u')), now());
+    let fx = update(&mut s, Msg::Key(Key::Enter), now());
+    assert_eq!(fx, vec![Effect::SaveRegions(Default::default())]);
+    // A letter types into a search that is not empty.
+    typed(&mut s, "pay");
+    update(&mut s, Msg::Key(Key::Char('r')), now());
+    assert!(s.modal.prompt().is_none());
+    assert_eq!(s.list.query, "payr");
+}
+
 #[test]
 fn cancelling_the_mfa_question_stops_the_refresh_and_a_denial_is_a_toast() {
     use crate::core::app::msg::ChainFailed;
