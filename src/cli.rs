@@ -8,6 +8,7 @@ pub mod output;
 
 pub(crate) mod action_cmd;
 pub(crate) mod app_cmd;
+pub(crate) mod completions_cmd;
 pub(crate) mod console_cmd;
 pub(crate) mod context;
 pub(crate) mod credential_process_cmd;
@@ -25,6 +26,8 @@ pub(crate) mod status_cmd;
 pub(crate) mod stderr_reporter;
 pub(crate) mod whoami_cmd;
 pub(crate) mod write_cmd;
+
+pub use completions_cmd::complete_if_asked;
 
 use std::path::PathBuf;
 
@@ -81,6 +84,8 @@ pub enum Command {
     /// The demo's authenticator: the current MFA code of an emulator device (by default the
     /// demo's, which its `break-glass` chain asks for).
     DemoMfaCode { serial: Option<String> },
+    /// Print the completion script for a shell (TARGETs completed from the cached catalog).
+    Completions(completions_cmd::CompletionsArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -348,6 +353,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Console(args)) => console_cmd::run(args),
         Some(Command::Whoami(args)) => whoami_cmd::run(args),
         Some(Command::Action(args)) => action_cmd::run(args),
+        Some(Command::Completions(args)) => completions_cmd::run(args),
         Some(Command::DemoMfaCode { serial }) => {
             demo_cmd::print_mfa_code(serial.as_deref().unwrap_or(demo_cmd::DEMO_MFA))
         }

@@ -31,6 +31,7 @@ impl ShellName {
 pub struct EnvArgs {
     /// The role: `account-name/role`, `account-id/role` or an alias (close names are suggested, not taken).
     #[arg(required_unless_present = "unset")]
+    #[arg(add = clap_complete::ArgValueCompleter::new(super::completions_cmd::complete_target))]
     pub target: Option<String>,
     /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
     #[arg(long, value_name = "NAME")]

@@ -10,6 +10,7 @@
 mod common;
 
 mod chain_scenarios;
+mod completions;
 mod console;
 mod credential_process;
 mod emulator;
