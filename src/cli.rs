@@ -59,7 +59,7 @@ pub enum Command {
     /// Print every account × role you can reach (cached; `--refresh` lists anew).
     List(ListArgs),
     /// Show each identity center's session and each kept credential's time left.
-    Status(SessionArgs),
+    Status(status_cmd::StatusArgs),
     /// Try the whole app against a built-in emulator: no AWS account needed, nothing of
     /// yours touched.
     Demo(DemoArgs),
@@ -290,6 +290,12 @@ pub fn write_stdout(text: &str) -> Result<(), CliError> {
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .map_err(CliError::Stdout)
+}
+
+/// Writes `value` to stdout as one pretty-printed JSON document and a newline (`--json`).
+pub(crate) fn write_json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| CliError::Other(e.to_string()))?;
+    write_stdout(&(text + "\n"))
 }
 
 fn idc_exit(e: &crate::ports::identity_center::IdcError) -> u8 {

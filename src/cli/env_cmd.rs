@@ -1,8 +1,9 @@
 //! `rolecall env TARGET [--shell …]`: the lines that set a role's credentials in a shell (for
-//! `eval`), or with `--unset` the lines that clear them again.
+//! `eval`), or with `--unset` the lines that clear them again. With `--json`, one object of the
+//! same variables (`{"AWS_ACCESS_KEY_ID": …}`), secrets included: that is what `env` is for.
 
 use super::{CliError, block_on};
-use crate::core::exports::{Shell, export_lines, unset_lines};
+use crate::core::exports::{Shell, export_lines, unset_lines, variables};
 use crate::core::target::Matching;
 
 /// The shells `--shell` and `rolecall init` name.
@@ -45,6 +46,9 @@ pub struct EnvArgs {
     /// Print the lines that clear the variables instead (no target needed).
     #[arg(long, conflicts_with = "target")]
     pub unset: bool,
+    /// One JSON object of the variables (name → value) instead of lines for a shell.
+    #[arg(long, conflicts_with_all = ["shell", "unset"])]
+    pub json: bool,
 }
 
 pub(crate) fn run(args: EnvArgs) -> Result<(), CliError> {
@@ -69,6 +73,14 @@ pub(crate) fn run(args: EnvArgs) -> Result<(), CliError> {
                 Matching::Suggest,
             )
             .await?;
+        if args.json {
+            let vars: serde_json::Map<String, serde_json::Value> =
+                variables(&obtained.credentials, &obtained.region, false)
+                    .into_iter()
+                    .map(|(name, value)| (name.to_owned(), value.into()))
+                    .collect();
+            return super::write_json(&vars);
+        }
         print_lines(&export_lines(
             &obtained.credentials,
             &obtained.region,

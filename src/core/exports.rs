@@ -93,7 +93,8 @@ pub(crate) fn unset_lines(shell: Shell) -> Vec<String> {
         .collect()
 }
 
-fn iso8601(t: std::time::SystemTime) -> Option<String> {
+/// A time as RFC 3339 UTC (`2026-01-02T03:04:05Z`), the form the SDKs read.
+pub(crate) fn iso8601(t: std::time::SystemTime) -> Option<String> {
     let secs = t.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
     time::OffsetDateTime::from_unix_timestamp(i64::try_from(secs).ok()?)
         .ok()?
