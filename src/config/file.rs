@@ -391,6 +391,7 @@ mod example_tests {
             "transitive_tag_keys",
             "source_identity",
             "policy_arns",
+            "policy",
             "tighten_permissions",
         ] {
             assert!(
