@@ -7,6 +7,7 @@
 //! | [`aws_sts`] | `Sts` with `aws-sdk-sts`, credentials given per call |
 //! | [`aws_sso_cache`] | the AWS CLI v2 SSO token cache (`~/.aws/sso/cache/<sha1>.json`) |
 //! | [`browser`] | `Opener` with the system browser |
+//! | [`credentials_endpoint`] | the local container-credentials endpoint (loopback, token-checked) |
 //! | [`endpoints`] | where each service is reached (config, else `AWS_ENDPOINT_URL_*`) |
 //! | [`file_store`] | `SecretStore` as a 0600 JSON file in the state dir |
 //! | [`login_name`] | the login name of this process's user (`id -un`) |
@@ -23,6 +24,7 @@ pub mod aws_identity_center;
 pub mod aws_sso_cache;
 pub mod aws_sts;
 pub(crate) mod browser;
+pub(crate) mod credentials_endpoint;
 pub(crate) mod endpoints;
 pub mod file_store;
 pub mod keyring_store;

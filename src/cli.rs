@@ -21,6 +21,7 @@ pub(crate) mod list_cmd;
 pub(crate) mod login_cmd;
 pub(crate) mod logout_cmd;
 pub(crate) mod populate_cmd;
+pub(crate) mod serve_cmd;
 pub(crate) mod setup_cmd;
 pub(crate) mod status_cmd;
 pub(crate) mod stderr_reporter;
@@ -67,6 +68,9 @@ pub enum Command {
     Exec(exec_cmd::ExecArgs),
     /// Print the `export` lines for a role's credentials (for eval).
     Env(env_cmd::EnvArgs),
+    /// Serve a role's credentials on a local endpoint the SDKs read, renewed before they
+    /// expire; prints the two variables that point a shell at it.
+    Serve(serve_cmd::ServeArgs),
     /// Print the shell function that lets the app set variables in your current shell.
     Init(init_cmd::InitArgs),
     /// Write a role's credentials into a named profile of ~/.aws/credentials.
@@ -352,6 +356,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Demo(args)) => block_on(demo_cmd::run_demo(args)),
         Some(Command::Exec(args)) => exec_cmd::run(args),
         Some(Command::Env(args)) => env_cmd::run(args),
+        Some(Command::Serve(args)) => serve_cmd::run(args),
         Some(Command::Init(args)) => init_cmd::run(args),
         Some(Command::Write(args)) => write_cmd::run(args),
         Some(Command::Populate(args)) => populate_cmd::run(args),

@@ -20,6 +20,7 @@
 //! | [`region`] | the one region rule: which region credentials are used in |
 //! | [`countdown`] | remaining lifetimes as people read them |
 //! | [`credentials`] | AWS credentials and their remaining lifetime |
+//! | [`container_credentials`] | the container-credentials format of the local endpoint: token check, answer, renewal |
 //! | [`clock_skew`] | expiries stated in AWS's time moved to ours |
 //! | [`partition`] | AWS partitions by region, and their console and sign-in hosts |
 //! | [`time_bounds`] | how far ahead an expiry is believed; date math that cannot overflow |
@@ -39,6 +40,7 @@ pub mod chain;
 pub(crate) mod clock_skew;
 pub(crate) mod completion;
 pub(crate) mod console_destination;
+pub(crate) mod container_credentials;
 pub(crate) mod countdown;
 pub mod credentials;
 pub(crate) mod exports;

@@ -12,6 +12,7 @@
 //! | [`console`] | the console sign-in URL |
 //! | [`profile`] | writing a profile to the AWS CLI's files |
 //! | [`obtain`] | a TARGET's credentials for a subcommand (`Obtained`) |
+//! | [`serve`] | a TARGET's credentials on the local container-credentials endpoint, renewed before expiry |
 //! | [`sign_in`] | how every caller asks to sign in to an identity center |
 //!
 //! A new hand-over is added here (a module, or a function of [`Workspace`]) and called by its
@@ -34,6 +35,7 @@ pub(crate) mod console;
 pub(crate) mod error;
 pub(crate) mod obtain;
 pub(crate) mod profile;
+pub(crate) mod serve;
 pub(crate) mod sign_in;
 pub(crate) mod sso;
 pub(crate) mod target;

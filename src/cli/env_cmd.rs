@@ -91,7 +91,7 @@ pub(crate) fn run(args: EnvArgs) -> Result<(), CliError> {
 }
 
 /// Writes the lines to stdout in one go.
-fn print_lines(lines: &[String]) -> Result<(), CliError> {
+pub(crate) fn print_lines(lines: &[String]) -> Result<(), CliError> {
     let mut text = lines.join("\n");
     text.push('\n');
     super::write_stdout(&text)

@@ -1,11 +1,16 @@
 //! `rolecall exec TARGET [-- CMD ARGS…]`: a command (or your shell) with a role's credentials in
 //! its environment; exits with the command's exit code (128 + the signal when one ended it).
+//!
+//! Your shell gets them from the local credentials endpoint (renewed before they run out, for
+//! as long as the shell lives); a command gets fixed keys unless `--server`; `--static` gives
+//! the shell fixed keys too.
 
 use std::ffi::OsString;
 
 use super::{CliError, block_on};
 use crate::core::target::Matching;
-use crate::engine::subshell::{MARKER, exit_code, run_with_credentials};
+use crate::engine::subshell::{MARKER, ServedBy, command, exit_code, run_command, served_command};
+use crate::workspace::serve::ServeRequest;
 
 /// Arguments of `rolecall exec`.
 #[derive(Debug, clap::Args)]
@@ -19,6 +24,13 @@ pub struct ExecArgs {
     /// Get new credentials even when kept ones are still good.
     #[arg(long)]
     pub fresh: bool,
+    /// Hand over fixed keys (AWS_ACCESS_KEY_ID…), which expire, instead of the local
+    /// credentials endpoint your shell gets by default.
+    #[arg(long = "static", conflicts_with = "server")]
+    pub static_keys: bool,
+    /// Serve CMD its credentials from the local endpoint too, renewed before they expire.
+    #[arg(long)]
+    pub server: bool,
     /// Allow starting inside another rolecall session.
     #[arg(long)]
     pub nest: bool,
@@ -44,20 +56,44 @@ pub(crate) fn run(args: ExecArgs) -> Result<(), CliError> {
             )
             .await?;
         let (label, credentials, region) =
-            (obtained.label(), obtained.credentials, obtained.region);
+            (obtained.label(), &obtained.credentials, &obtained.region);
         // No command: the configured shell ([app] shell), else $SHELL.
         let configured: Option<std::ffi::OsString> =
             ctx.config.file.app.shell.clone().map(Into::into);
-        let command = args
+        let command_given = args
             .command
             .split_first()
-            .map(|(program, rest)| (program.as_os_str(), rest))
-            .or_else(|| configured.as_deref().map(|shell| (shell, &[][..])));
+            .map(|(program, rest)| (program.as_os_str(), rest));
+        let chosen = command_given.or_else(|| configured.as_deref().map(|shell| (shell, &[][..])));
         let shell = ctx.env.login_shell();
-        let program = command.unwrap_or((shell.as_os_str(), &[]));
-        let status = run_with_credentials(&credentials, &region, &label, program)
-            .await
-            .map_err(|e| cannot_run(command.map(|(p, _)| p), &shell, &e))?;
+        let program = chosen.unwrap_or((shell.as_os_str(), &[]));
+        let served = !args.static_keys && (args.server || command_given.is_none());
+        let (status, endpoint) = if served {
+            let request = ServeRequest {
+                session: args.session.clone(),
+                target: args.target.clone(),
+                matching: Matching::Suggest,
+                ask_mfa: false,
+            };
+            let endpoint = ctx.serve(request, &obtained).await?;
+            let uri = endpoint.uri();
+            let served_by = ServedBy {
+                uri: &uri,
+                token: endpoint.token(),
+            };
+            let cmd = served_command(credentials, &served_by, region, &label, program);
+            (run_command(cmd).await, Some(endpoint))
+        } else {
+            (
+                run_command(command(credentials, region, &label, program)).await,
+                None,
+            )
+        };
+        // The endpoint lives exactly as long as the child.
+        if let Some(endpoint) = endpoint {
+            endpoint.stop().await;
+        }
+        let status = status.map_err(|e| cannot_run(chosen.map(|(p, _)| p), &shell, &e))?;
         match exit_code(status) {
             0 => Ok(()),
             code => Err(CliError::Reported(code)),

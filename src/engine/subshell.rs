@@ -10,9 +10,11 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitStatus;
 
 use crate::core::action::ActionCommand;
+use crate::core::container_credentials::{AUTHORIZATION_TOKEN, FULL_URI, SHADOWING};
 use crate::core::credentials::Credentials;
 use crate::core::exports::variables;
 use crate::core::terminal_text::shown;
+use crate::secret::Secret;
 
 /// Set in the child to `account/role` (escaped like every name shown on a terminal: prompts
 /// show it); its presence means "inside a rolecall session" ([`Environment::rolecall_session`]).
@@ -52,21 +54,41 @@ pub(crate) fn command(
     cmd
 }
 
-/// Runs `program args…` with the credentials and waits for it.
+/// The local endpoint serving a child's credentials: its URI and token.
+pub(crate) struct ServedBy<'a> {
+    pub uri: &'a str,
+    pub token: &'a Secret<String>,
+}
+
+/// [`command`] for a child whose credentials come from the local endpoint: the endpoint's two
+/// variables instead of the keys, and none of the variables that would win over it
+/// ([`SHADOWING`]: static keys come first in every SDK's chain).
+pub(crate) fn served_command(
+    credentials: &Credentials,
+    served_by: &ServedBy<'_>,
+    region: &str,
+    label: &str,
+    program: (&OsStr, &[OsString]),
+) -> std::process::Command {
+    let mut cmd = command(credentials, region, label, program);
+    for name in SHADOWING {
+        cmd.env_remove(name);
+    }
+    cmd.env(FULL_URI, served_by.uri);
+    cmd.env(AUTHORIZATION_TOKEN, served_by.token.expose());
+    cmd
+}
+
+/// Runs `cmd` (from [`command`] or [`served_command`]) and waits for it.
 ///
 /// While the child runs, this process ignores Ctrl-C and Ctrl-\ (the child, in the same
 /// terminal, gets them and decides); the handlers stay installed for the rest of the process,
 /// which is meant to end or redraw once the child is done. Call it from a tokio runtime.
-pub(crate) async fn run_with_credentials(
-    credentials: &Credentials,
-    region: &str,
-    label: &str,
-    program: (&OsStr, &[OsString]),
-) -> io::Result<ExitStatus> {
-    wait_for(command(credentials, region, label, program)).await
+pub(crate) async fn run_command(cmd: std::process::Command) -> io::Result<ExitStatus> {
+    wait_for(cmd).await
 }
 
-/// [`run_with_credentials`] for the app's hand-over: when this process's stdout is not a
+/// [`run_command`] for the app's hand-over with [`command`]: when this process's stdout is not a
 /// terminal (`eval "$(rolecall)"`, where stdout carries the exports), the child writes to the
 /// terminal instead, so what it prints is seen, and never captured and evaluated.
 ///
@@ -310,7 +332,6 @@ pub(crate) fn exit_code(status: ExitStatus) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secret::Secret;
     use std::time::{Duration, UNIX_EPOCH};
 
     fn creds(token: bool) -> Credentials {
@@ -430,6 +451,32 @@ mod tests {
             marker.as_deref(),
             Some(r"a\x1b]52;c;SGk=\x07\n\x00\u{202e}/b")
         );
+    }
+
+    #[test]
+    fn a_served_child_gets_the_endpoint_and_no_keys() {
+        let token = Secret::new("t0ken".to_owned());
+        let served_by = ServedBy {
+            uri: "http://127.0.0.1:4242/credentials",
+            token: &token,
+        };
+        let cmd = served_command(
+            &creds(true),
+            &served_by,
+            "eu-west-1",
+            "prod/Admin",
+            (OsStr::new("sh"), &[]),
+        );
+        let env = env_of(&cmd);
+        let get = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        assert_eq!(get(FULL_URI), Some(Some(served_by.uri.into())));
+        assert_eq!(get(AUTHORIZATION_TOKEN), Some(Some("t0ken".into())));
+        for name in SHADOWING {
+            assert_eq!(get(name), Some(None), "{name} is removed");
+        }
+        assert_eq!(get("AWS_REGION"), Some(Some("eu-west-1".into())));
+        assert_eq!(get(MARKER), Some(Some("prod/Admin".into())));
+        assert_eq!(get("AWS_PROFILE"), Some(None));
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod common;
 mod chain_scenarios;
 mod completions;
 mod console;
+mod container_credentials;
 mod credential_process;
 mod emulator;
 mod profiles;
