@@ -110,15 +110,7 @@ fn quote_powershell(name: &str) -> String {
     if name.chars().all(plain) {
         return name.to_owned();
     }
-    let mut quoted = String::from("'");
-    for c in name.chars() {
-        if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
-            quoted.push(c);
-        }
-        quoted.push(c);
-    }
-    quoted.push('\'');
-    quoted
+    crate::core::exports::quote(name, crate::core::exports::Shell::PowerShell)
 }
 
 #[cfg(test)]

@@ -46,7 +46,7 @@ pub(crate) const EXPORTED: [&str; 7] = [
 pub(crate) const SHADOWING: [&str; 1] = ["AWS_PROFILE"];
 
 /// Single-quotes a value for the shell.
-fn quote(value: &str, shell: Shell) -> String {
+pub(crate) fn quote(value: &str, shell: Shell) -> String {
     match shell {
         Shell::Posix => crate::core::template::shell_quote(value),
         Shell::Fish => format!("'{}'", value.replace('\\', "\\\\").replace('\'', "\\'")),

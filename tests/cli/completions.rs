@@ -13,6 +13,15 @@ use rolecall::core::catalog::{Account, AccountEntry, AccountId, Catalog, Roles};
 
 const BIN: &str = env!("CARGO_BIN_EXE_rolecall");
 
+/// What `rolecall exec pay<Tab>` offers in zsh and fish (which quote it themselves), sorted.
+const PAY: [&str; 5] = [
+    "pay-deploy",
+    "payments dev/Admin",
+    "payments-prod/Admin",
+    "payments-prod/ReadOnly",
+    "payprod",
+];
+
 /// A HOME whose only knowledge of the organization is the catalog cache.
 fn home() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -200,16 +209,7 @@ fn zsh_completes_targets_from_the_cache() {
                 words=(rolecall exec pay); CURRENT=3\n\
                 _clap_dynamic_completer_rolecall";
     let got = run(home.path(), "zsh", "zsh", code);
-    assert_eq!(
-        got,
-        [
-            "pay-deploy",
-            "payments dev/Admin",
-            "payments-prod/Admin",
-            "payments-prod/ReadOnly",
-            "payprod",
-        ]
-    );
+    assert_eq!(got, PAY);
     assert_no_network_and_no_store(home.path());
 }
 
@@ -218,16 +218,7 @@ fn fish_completes_targets_from_the_cache() {
     let home = home();
     let code = "source ./script; complete -C 'rolecall exec pay'";
     let got = run(home.path(), "fish", "fish", code);
-    assert_eq!(
-        got,
-        [
-            "pay-deploy",
-            "payments dev/Admin",
-            "payments-prod/Admin",
-            "payments-prod/ReadOnly",
-            "payprod",
-        ]
-    );
+    assert_eq!(got, PAY);
     let got = run(
         home.path(),
         "fish",
