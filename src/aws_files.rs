@@ -8,6 +8,7 @@
 //! | [`ini_edit`] | pure in-place INI edits on text: set/remove a section, the managed block |
 //! | [`profile_name`] | profile names from a template, sanitised (pure; lives in `core`) |
 //! | [`populate`] | pure: the managed block's profiles for one identity center's catalog |
+//! | [`populate_chains`] | pure: the managed block's `credential_process` profiles for config.toml's chains |
 //! | [`sso_session`] | an `[sso-session]` in `~/.aws/config`, as `aws configure sso` writes it |
 //! | [`write`] | read-modify-write under a lock, atomically, 0600, through symlinks |
 
@@ -15,6 +16,7 @@ pub mod command_line;
 pub(crate) mod ini_check;
 pub mod ini_edit;
 pub mod populate;
+pub mod populate_chains;
 pub(crate) mod sso_session;
 pub use crate::core::profile_name;
 pub mod write;

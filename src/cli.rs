@@ -8,6 +8,7 @@ pub mod output;
 
 pub(crate) mod action_cmd;
 pub(crate) mod app_cmd;
+pub(crate) mod completions_cmd;
 pub(crate) mod console_cmd;
 pub(crate) mod context;
 pub(crate) mod credential_process_cmd;
@@ -27,6 +28,8 @@ pub(crate) mod status_cmd;
 pub(crate) mod stderr_reporter;
 pub(crate) mod whoami_cmd;
 pub(crate) mod write_cmd;
+
+pub use completions_cmd::complete_if_asked;
 
 use std::path::PathBuf;
 
@@ -58,7 +61,7 @@ pub enum Command {
     /// Print every account × role you can reach (cached; `--refresh` lists anew).
     List(ListArgs),
     /// Show each identity center's session and each kept credential's time left.
-    Status(SessionArgs),
+    Status(status_cmd::StatusArgs),
     /// Try the whole app against a built-in emulator: no AWS account needed, nothing of
     /// yours touched.
     Demo(DemoArgs),
@@ -86,6 +89,8 @@ pub enum Command {
     /// The demo's authenticator: the current MFA code of an emulator device (by default the
     /// demo's, which its `break-glass` chain asks for).
     DemoMfaCode { serial: Option<String> },
+    /// Print the completion script for a shell (TARGETs completed from the cached catalog).
+    Completions(completions_cmd::CompletionsArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -292,6 +297,12 @@ pub fn write_stdout(text: &str) -> Result<(), CliError> {
         .map_err(CliError::Stdout)
 }
 
+/// Writes `value` to stdout as one pretty-printed JSON document and a newline (`--json`).
+pub(crate) fn write_json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| CliError::Other(e.to_string()))?;
+    write_stdout(&(text + "\n"))
+}
+
 fn idc_exit(e: &crate::ports::identity_center::IdcError) -> u8 {
     use crate::ports::identity_center::IdcError;
     match e {
@@ -354,6 +365,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Console(args)) => console_cmd::run(args),
         Some(Command::Whoami(args)) => whoami_cmd::run(args),
         Some(Command::Action(args)) => action_cmd::run(args),
+        Some(Command::Completions(args)) => completions_cmd::run(args),
         Some(Command::DemoMfaCode { serial }) => {
             demo_cmd::print_mfa_code(serial.as_deref().unwrap_or(demo_cmd::DEMO_MFA))
         }

@@ -7,6 +7,8 @@
 //! | [`action`] | `[[actions]]` commands: names as quoted words and `ROLECALL_*` variables |
 //! | [`exports`] | `export` lines for shells |
 //! | [`target`] | naming a role on the command line (exact, alias, fuzzy) |
+//! | [`console_destination`] | where the console opens: a page of the partition's console or a service's home |
+//! | [`completion`] | TARGET completion: the names offered, written for the asking shell |
 //! | [`start_url`] | an identity center's start URL as a person gives it, and the region it names |
 //! | [`sso_setup`] | the first run's answers (portal URL, region, session name) checked into an `[sso-session]` |
 //! | [`sso`] | identity centers, registrations, tokens: what sign-in produces |
@@ -38,6 +40,8 @@ pub mod app;
 pub mod catalog;
 pub mod chain;
 pub(crate) mod clock_skew;
+pub(crate) mod completion;
+pub(crate) mod console_destination;
 pub(crate) mod container_credentials;
 pub(crate) mod countdown;
 pub mod credentials;

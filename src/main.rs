@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    rolecall::cli::complete_if_asked();
     let cli = rolecall::cli::Cli::parse();
     rolecall::logging::prepare_state_dir();
     rolecall::logging::init();

@@ -6,8 +6,9 @@
 #
 #   bash tests/bench.sh
 #
-# Knobs passed through to the benches: CATALOG_BENCH_ACCOUNTS, CATALOG_BENCH_APP_ACCOUNTS, SEARCH_BENCH_ROUNDS,
-# CREDPROC_BENCH_RUNS, and CREDPROC_BENCH_KEYRING=1 (inside a throwaway Secret Service) to add
+# Knobs passed through to the benches: CATALOG_BENCH_ACCOUNTS, CATALOG_BENCH_APP_ACCOUNTS,
+# SEARCH_BENCH_ROUNDS, CREDPROC_BENCH_RUNS, COMPLETION_BENCH_ROLES, COMPLETION_BENCH_RUNS, and
+# CREDPROC_BENCH_KEYRING=1 (inside a throwaway Secret Service) to add
 # the keyring rows. Nothing here asserts a time: the figures are for people to read.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +17,7 @@ say() { printf 'tests/bench.sh: %s\n' "$*" >&2; }
 
 results=target/bench-results
 mkdir -p "$results"
-benches=(app search credential_process catalog_listing)
+benches=(app search credential_process completion catalog_listing)
 
 say "building the benches (release)"
 cargo bench --locked --no-run >&2
@@ -78,6 +79,8 @@ $(nproc) cores (${cpu:-unknown CPU}), ${ram} RAM, release build; load average $l
 | the same with a 1,000-account catalog, p50 / p99 | $(fig credproc.file_large.p50_ms 2) / $(fig credproc.file_large.p99_ms 2) ms | ≤ 10 ms |
 | the same with the OS keyring (Secret Service) + the kernel keyring cache, p50 / p99 | $keyring_row | ≤ 10 ms |
 | the same, kernel cache empty (a new login's first call: one Secret Service read), p50 / p99 | $keyring_cold_row | |
+| TARGET completion (whole process, bash), $(fig completion.roles 0) cached roles, p50 / p99 | $(fig completion.narrow.p50_ms 2) / $(fig completion.narrow.p99_ms 2) ms | ≤ 20 ms |
+| the same for a wide prefix (hundreds of candidates), p50 / p99 | $(fig completion.wide.p50_ms 2) / $(fig completion.wide.p99_ms 2) ms | ≤ 20 ms |
 | \`rolecall --version\` (starting the process at all), p50 | $(fig credproc.version.p50_ms 2) ms | |
 
 Every bench's own tables: $results/*.md

@@ -192,6 +192,7 @@ impl Sts for AwsSts {
             )
             .set_source_identity(request.source_identity.clone())
             .set_policy_arns(Some(policy_arns).filter(|p| !p.is_empty()))
+            .set_policy(request.policy.clone())
             .customize()
             .config_override(signed_with(source))
             .interceptor(date.clone())

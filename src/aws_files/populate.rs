@@ -84,7 +84,7 @@ pub struct DroppedSection {
     pub cause: EditError,
 }
 
-fn normalize(header: &str) -> String {
+pub(super) fn normalize(header: &str) -> String {
     header.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -104,7 +104,7 @@ pub fn credential_process_command(
 }
 
 /// The words of a `credential_process` value (single and double quotes as shlex reads them).
-fn split_words(value: &str) -> Vec<String> {
+pub(super) fn split_words(value: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut word = String::new();
     let mut in_word = false;
@@ -179,7 +179,7 @@ fn is_this_session(o: &Owner, session: &SsoSession) -> bool {
     }
 }
 
-fn new_section(name: String, entries: Vec<(&str, String)>) -> NewSection {
+pub(super) fn new_section(name: String, entries: Vec<(&str, String)>) -> NewSection {
     NewSection {
         name,
         settings: entries
@@ -207,7 +207,7 @@ fn kept(section: &Section) -> Result<NewSection, DroppedSection> {
 
 /// The sections of the old block that can be written again; why the others cannot goes to
 /// `dropped`.
-fn keep_all(sections: Vec<&Section>, dropped: &mut Vec<String>) -> Vec<NewSection> {
+pub(super) fn keep_all(sections: Vec<&Section>, dropped: &mut Vec<String>) -> Vec<NewSection> {
     sections
         .into_iter()
         .filter_map(|s| kept(s).map_err(|why| dropped.push(why.to_string())).ok())

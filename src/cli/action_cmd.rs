@@ -15,6 +15,7 @@ pub struct ActionArgs {
     /// The action's name in config.toml (case-insensitive).
     pub name: String,
     /// The role: `account-name/role`, `account-id/role`, an alias or a chain.
+    #[arg(add = clap_complete::ArgValueCompleter::new(super::completions_cmd::complete_target))]
     pub target: String,
     /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
     #[arg(long, value_name = "NAME")]

@@ -1,4 +1,4 @@
-//! `rolecall console TARGET [--print]`: the AWS console signed in as a role, through the
+//! `rolecall console TARGET [--print] [--destination URL | --service NAME]`: the AWS console signed in as a role, through the
 //! federation endpoint (see [`crate::engine::console`]).
 //!
 //! The login URL carries a sign-in token that is as good as the credentials for 15 minutes:
@@ -7,15 +7,18 @@
 
 use super::{CliError, block_on};
 use crate::adapters::browser::SystemBrowser;
+use crate::core::console_destination::Destination;
 use crate::core::countdown;
 use crate::core::target::Matching;
 use crate::engine::console::ConsoleSession;
 use crate::ports::opener::Opener;
+use crate::workspace::console::ConsoleTo;
 
 /// Arguments of `rolecall console`.
 #[derive(Debug, clap::Args)]
 pub struct ConsoleArgs {
     /// The role: `account-name/role`, `account-id/role` or an alias.
+    #[arg(add = clap_complete::ArgValueCompleter::new(super::completions_cmd::complete_target))]
     pub target: Option<String>,
     /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
     #[arg(long, value_name = "NAME")]
@@ -30,6 +33,12 @@ pub struct ConsoleArgs {
     /// yourself; it works for 15 minutes).
     #[arg(long)]
     pub print: bool,
+    /// Open this page of the console (an https URL on the console's host) instead of its front page.
+    #[arg(long, value_name = "URL", conflicts_with = "service")]
+    pub destination: Option<String>,
+    /// Open this service's home page (`s3` → the console's /s3/home), in the role's region.
+    #[arg(long, value_name = "NAME")]
+    pub service: Option<String>,
 }
 
 /// Opens (or prints) the console sign-in URL for the target's role.
@@ -37,6 +46,12 @@ pub(crate) fn run(args: ConsoleArgs) -> Result<(), CliError> {
     let target = args.target.clone().ok_or_else(|| {
         CliError::Usage("console needs a TARGET (account/role or an alias)".into())
     })?;
+    let destination = match (&args.destination, &args.service) {
+        (Some(url), _) => Destination::url(url),
+        (None, Some(name)) => Destination::service(name),
+        (None, None) => Ok(Destination::Home),
+    }
+    .map_err(|e| CliError::Usage(e.to_string()))?;
     let ctx = super::context::load()?;
     let opener = SystemBrowser::new(&ctx.env, &ctx.paths);
     if !args.print && !opener.can_open() {
@@ -62,9 +77,17 @@ pub(crate) fn run(args: ConsoleArgs) -> Result<(), CliError> {
             &obtained.region,
         );
         let console = ctx
-            .console_url(credentials, obtained.role_chained(&ctx), &place)
+            .console_url_to(
+                credentials,
+                obtained.role_chained(&ctx),
+                &place,
+                &destination,
+            )
             .await
-            .map_err(CliError::Console)?;
+            .map_err(|e| match e {
+                ConsoleTo::Console(e) => CliError::Console(e),
+                ConsoleTo::Destination(e) => CliError::Usage(e.to_string()),
+            })?;
         let session = console.session;
         if session == ConsoleSession::FollowsCredentials {
             note!(

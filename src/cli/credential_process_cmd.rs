@@ -35,6 +35,7 @@ use crate::workspace::sign_in::CLIENT_NAME;
 #[derive(Debug, clap::Args)]
 pub struct CredentialProcessArgs {
     /// The role: `account-name/role`, `account-id/role` or an alias.
+    #[arg(add = clap_complete::ArgValueCompleter::new(super::completions_cmd::complete_target))]
     pub target: Option<String>,
     /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
     #[arg(long, value_name = "NAME")]

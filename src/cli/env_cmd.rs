@@ -1,8 +1,9 @@
 //! `rolecall env TARGET [--shell …]`: the lines that set a role's credentials in a shell (for
-//! `eval`), or with `--unset` the lines that clear them again.
+//! `eval`), or with `--unset` the lines that clear them again. With `--json`, one object of the
+//! same variables (`{"AWS_ACCESS_KEY_ID": …}`), secrets included: that is what `env` is for.
 
 use super::{CliError, block_on};
-use crate::core::exports::{Shell, export_lines, unset_lines};
+use crate::core::exports::{Shell, export_lines, unset_lines, variables};
 use crate::core::target::Matching;
 
 /// The shells `--shell` and `rolecall init` name.
@@ -31,6 +32,7 @@ impl ShellName {
 pub struct EnvArgs {
     /// The role: `account-name/role`, `account-id/role` or an alias (close names are suggested, not taken).
     #[arg(required_unless_present = "unset")]
+    #[arg(add = clap_complete::ArgValueCompleter::new(super::completions_cmd::complete_target))]
     pub target: Option<String>,
     /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
     #[arg(long, value_name = "NAME")]
@@ -47,6 +49,9 @@ pub struct EnvArgs {
     /// Print the lines that clear the variables instead (no target needed); a region you set yourself is kept.
     #[arg(long, conflicts_with = "target")]
     pub unset: bool,
+    /// One JSON object of the variables (name → value) instead of lines for a shell.
+    #[arg(long, conflicts_with_all = ["shell", "unset"])]
+    pub json: bool,
 }
 
 pub(crate) fn run(args: EnvArgs) -> Result<(), CliError> {
@@ -72,6 +77,14 @@ pub(crate) fn run(args: EnvArgs) -> Result<(), CliError> {
             )
             .await?
             .in_region(&ctx, args.region.as_ref());
+        if args.json {
+            let vars: serde_json::Map<String, serde_json::Value> =
+                variables(&obtained.credentials, &obtained.region, false)
+                    .into_iter()
+                    .map(|(name, value)| (name.to_owned(), value.into()))
+                    .collect();
+            return super::write_json(&vars);
+        }
         print_lines(&export_lines(
             &obtained.credentials,
             &obtained.region,

@@ -1,13 +1,16 @@
 //! `rolecall populate`: one AWS CLI profile per account × role of an identity center's catalog
 //! (cached; listed when there is none) into the managed block of `~/.aws/config`
-//! (`$AWS_CONFIG_FILE`). Profile names go to stdout; a summary to stderr.
+//! (`$AWS_CONFIG_FILE`), and one `credential_process` profile per config.toml `[[chains]]`.
+//! Profile names go to stdout; a summary to stderr.
 
 use super::CliError;
 use crate::aws_files::command_line::Platform;
 use crate::aws_files::ini_check::check_region;
 use crate::aws_files::populate::{Plan, Populated, ProfileKind, populate};
+use crate::aws_files::populate_chains::{ChainPlan, ChainsPopulated, populate_chains};
 use crate::aws_files::profile_name::{DEFAULT_TEMPLATE, NameFields, render};
 use crate::aws_files::{FileMode, update_file};
+use crate::core::chain::ChainOrigin;
 
 /// Arguments of `rolecall populate`.
 #[derive(Debug, clap::Args)]
@@ -71,6 +74,7 @@ pub(crate) fn run(args: PopulateArgs) -> Result<(), CliError> {
         .clone()
         .or_else(|| ctx.config.file.app.region.clone())
         .unwrap_or_else(|| session.region.clone());
+    let program = this_program()?;
     super::block_on(async move {
         let catalog = match ctx.cached_catalog(&session) {
             Some(c) => c,
@@ -84,12 +88,29 @@ pub(crate) fn run(args: PopulateArgs) -> Result<(), CliError> {
             kind,
             prune: args.prune,
         };
+        let chains = ChainPlan {
+            chains: ctx
+                .config
+                .chains
+                .iter()
+                .filter(|c| c.origin == ChainOrigin::Config)
+                .map(|c| (c.name.as_str(), c.region.as_deref()))
+                .collect(),
+            region: &region,
+            program: &program,
+            platform: Platform::current(),
+            prune: args.prune,
+        };
         let mut outcome: Option<Populated> = None;
+        let mut chained: Option<ChainsPopulated> = None;
         let mode = FileMode::for_config(ctx.config.file.aws_files.tighten_permissions);
         let written = update_file(&ctx.paths.aws_config, mode, |old| {
             let populated = populate(old, &plan).map_err(|e| e.to_string())?;
-            let text = populated.text.clone();
+            let with_chains =
+                populate_chains(&populated.text, &chains).map_err(|e| e.to_string())?;
+            let text = with_chains.text.clone();
             outcome = Some(populated);
+            chained = Some(with_chains);
             Ok::<_, String>(text)
         })
         .map_err(|e| CliError::Other(e.to_string()))?;
@@ -97,11 +118,19 @@ pub(crate) fn run(args: PopulateArgs) -> Result<(), CliError> {
             note!("rolecall: {notice}");
         }
         let done = outcome.unwrap_or_default();
-        for line in &done.skipped {
+        let chained = chained.unwrap_or_default();
+        for line in done.skipped.iter().chain(&chained.skipped) {
             note!("rolecall: {line}");
         }
-        for name in &done.profiles {
+        for name in done.profiles.iter().chain(&chained.profiles) {
             say!("{name}");
+        }
+        if !chained.profiles.is_empty() || chained.removed > 0 {
+            note!(
+                "rolecall: chains: {} profiles ({} removed)",
+                chained.profiles.len(),
+                chained.removed
+            );
         }
         let kept = if done.kept > 0 {
             format!(

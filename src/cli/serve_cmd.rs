@@ -14,6 +14,7 @@ use crate::workspace::serve::ServeRequest;
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
     /// The role: `account-name/role`, `account-id/role`, an alias or a chain (exactly).
+    #[arg(add = clap_complete::ArgValueCompleter::new(super::completions_cmd::complete_target))]
     pub target: String,
     /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
     #[arg(long, value_name = "NAME")]

@@ -17,6 +17,7 @@ use crate::workspace::Obtained;
 #[derive(Debug, clap::Args)]
 pub struct WriteArgs {
     /// The role: `account-name/role`, `account-id/role` or an alias (close names are suggested, not taken).
+    #[arg(add = clap_complete::ArgValueCompleter::new(super::completions_cmd::complete_target))]
     pub target: String,
     /// The identity center: an [[sso_sessions]] name, an [sso-session] or a legacy SSO profile.
     #[arg(long, value_name = "NAME")]

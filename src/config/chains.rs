@@ -41,6 +41,8 @@ pub struct ChainEntry {
     pub source_identity: Option<String>,
     #[serde(default)]
     pub policy_arns: Vec<String>,
+    /// An inline session policy (a JSON document).
+    pub policy: Option<String>,
     pub region: Option<String>,
 }
 
@@ -147,6 +149,7 @@ impl ChainEntry {
         spec.transitive_tag_keys = self.transitive_tag_keys.clone();
         spec.source_identity = self.source_identity.clone();
         spec.policy_arns = self.policy_arns.clone();
+        spec.policy = self.policy.clone();
         spec.region = self.region.clone();
         spec.validate().map_err(|cause| ChainEntryError::Invalid {
             chain: chain(),

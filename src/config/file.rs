@@ -509,6 +509,7 @@ mod example_tests {
             "transitive_tag_keys",
             "source_identity",
             "policy_arns",
+            "policy",
             "tighten_permissions",
             "auto_renew",
             "renew_before",

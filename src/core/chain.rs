@@ -88,6 +88,9 @@ pub struct ChainSpec {
     pub transitive_tag_keys: Vec<String>,
     pub source_identity: Option<String>,
     pub policy_arns: Vec<String>,
+    /// An inline session policy (JSON, at most 2,048 characters).
+    #[serde(default)]
+    pub policy: Option<String>,
     /// The STS region; the source's region when absent.
     pub region: Option<String>,
     pub origin: ChainOrigin,
@@ -118,6 +121,7 @@ impl ChainSpec {
             transitive_tag_keys: Vec::new(),
             source_identity: None,
             policy_arns: Vec::new(),
+            policy: None,
             region: None,
             origin: ChainOrigin::Config,
         }
@@ -144,6 +148,7 @@ impl ChainSpec {
             &self.source_identity,
             &self.policy_arns,
             &self.region,
+            &self.policy,
         ))
         .unwrap_or_default();
         hex::encode(&Sha256::digest(&json)[..6])
@@ -164,6 +169,9 @@ impl ChainSpec {
             .find(|k| !self.tags.contains_key(*k))
         {
             return Err(InvalidChain::TransitiveKeyNotATag(key.clone()));
+        }
+        if let Some(policy) = &self.policy {
+            invalid::check_session_policy(policy)?;
         }
         if self.mfa_process.is_some() && self.mfa_serial.is_none() {
             return Err(InvalidChain::MfaProcessWithoutSerial);

@@ -151,7 +151,7 @@ pub(crate) fn setting_lines(settings: &[Setting], shell: Shell) -> Vec<String> {
 pub(crate) const SHADOWING: [&str; 1] = ["AWS_PROFILE"];
 
 /// Single-quotes a value for the shell.
-fn quote(value: &str, shell: Shell) -> String {
+pub(crate) fn quote(value: &str, shell: Shell) -> String {
     match shell {
         Shell::Posix => crate::core::template::shell_quote(value),
         Shell::Fish => format!("'{}'", value.replace('\\', "\\\\").replace('\'', "\\'")),
@@ -200,6 +200,7 @@ pub(crate) fn unset_lines(shell: Shell, found: &ShellRegion) -> Vec<String> {
         .collect()
 }
 
+/// A time as RFC 3339 UTC (`2026-01-02T03:04:05Z`), the form the SDKs read.
 pub(crate) fn iso8601(t: std::time::SystemTime) -> Option<String> {
     let secs = t.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
     time::OffsetDateTime::from_unix_timestamp(i64::try_from(secs).ok()?)

@@ -7,7 +7,9 @@
 //! (with its session token), the signature is verified, the credentials' expiry and then the
 //! request time are checked.
 //!
-//! Simplifications: session policies (`Policy`, `PolicyArns`) are accepted and ignored; when a
+//! Session policies: an inline `Policy` must be JSON of at most 2,048 characters (AWS's rules:
+//! `ValidationError` past the length, `MalformedPolicyDocument` when it is not JSON).
+//! Simplifications: session policies (`Policy`, `PolicyArns`) are otherwise accepted and ignored; when a
 //! request sets a session tag whose key an inherited transitive tag already has, the inherited
 //! tag wins (AWS refuses the request).
 
@@ -350,6 +352,9 @@ impl<'a> AssumeRoleInput<'a> {
         }
         let tags = session_tags(params)?;
         let transitive_keys = transitive_tag_keys(params, &tags)?;
+        if let Some(policy) = params.get("Policy") {
+            check_session_policy(policy)?;
+        }
         let policy_bytes = params.get("Policy").map_or(0, str::len)
             + params
                 .members("PolicyArns")
@@ -644,6 +649,28 @@ fn session_tags_for(caller: &IssuedCredentials, input: &AssumeRoleInput<'_>) -> 
     (tags, transitive)
 }
 
+/// AWS's rules for an inline session policy: 1 to 2,048 characters, and a JSON document.
+fn check_session_policy(policy: &str) -> Result<(), AwsError> {
+    let chars = policy.chars().count();
+    if chars == 0 || chars > MAX_SESSION_POLICY {
+        return Err(validation(format!(
+            "1 validation error detected: Value at 'policy' failed to satisfy constraint: \
+             Member must have length less than or equal to {MAX_SESSION_POLICY}"
+        )));
+    }
+    if !serde_json::from_str::<serde_json::Value>(policy).is_ok_and(|v| v.is_object()) {
+        return Err(AwsError::sts(
+            StatusCode::BAD_REQUEST,
+            "MalformedPolicyDocument",
+            "The policy is not in the valid JSON format.",
+        ));
+    }
+    Ok(())
+}
+
+/// The longest inline session policy AWS takes, in characters.
+const MAX_SESSION_POLICY: usize = 2048;
+
 /// `PackedPolicySize`: the share (percent) of the budget that session policies and tags use;
 /// None when there are neither. Over 100 % is `PackedPolicyTooLarge`.
 fn packed_policy_size(
@@ -836,6 +863,35 @@ mod tests {
             assert_eq!(
                 parse_role_arn(bad).unwrap_err().code,
                 "ValidationError",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_inline_session_policy_is_json_of_at_most_2048_characters() {
+        let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+        assert!(check_session_policy(policy).is_ok());
+        let padded = format!(
+            "{}{}",
+            &policy[..policy.len() - 1],
+            " ".repeat(2048 - policy.len()) + "}"
+        );
+        assert_eq!(padded.chars().count(), 2048);
+        assert!(check_session_policy(&padded).is_ok());
+        let long = format!("{padded} ");
+        assert_eq!(
+            check_session_policy(&long).unwrap_err().code,
+            "ValidationError"
+        );
+        assert_eq!(
+            check_session_policy("").unwrap_err().code,
+            "ValidationError"
+        );
+        for bad in ["not json", "{", "[]", "\"s3:*\""] {
+            assert_eq!(
+                check_session_policy(bad).unwrap_err().code,
+                "MalformedPolicyDocument",
                 "{bad}"
             );
         }

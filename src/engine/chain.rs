@@ -400,6 +400,7 @@ impl<S: Sts, R: SourceResolver> ChainEnv<'_, S, R> {
             transitive_tag_keys: spec.transitive_tag_keys.clone(),
             source_identity: spec.source_identity.clone(),
             policy_arns: spec.policy_arns.clone(),
+            policy: spec.policy.clone(),
         })
     }
 

@@ -26,6 +26,8 @@ pub(crate) struct AssumeRoleRequest {
     pub transitive_tag_keys: Vec<String>,
     pub source_identity: Option<String>,
     pub policy_arns: Vec<String>,
+    /// An inline session policy (JSON).
+    pub policy: Option<String>,
 }
 
 /// AssumeRole's answer.

@@ -2,8 +2,9 @@
 //! [`crate::engine::console`]). The URL is a credential: it goes back to the caller only.
 
 use crate::core::chain::RoleArn;
+use crate::core::console_destination::{Destination, DestinationError};
 use crate::core::credentials::Credentials;
-use crate::core::partition::Partition;
+use crate::core::partition::{ConsoleHosts, Partition};
 use crate::engine::console::{self, ConsoleError, ConsoleSession};
 use crate::secret::Secret;
 
@@ -17,6 +18,15 @@ pub struct SignInPlace {
     pub endpoint: Option<String>,
     /// The region the console opens in.
     pub region: String,
+}
+
+/// Why a console sign-in URL for a destination was not made.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ConsoleTo {
+    #[error(transparent)]
+    Console(#[from] ConsoleError),
+    #[error(transparent)]
+    Destination(#[from] DestinationError),
 }
 
 /// A console sign-in URL and how long its session lasts.
@@ -64,15 +74,45 @@ impl Workspace {
         role_chained: bool,
         place: &SignInPlace,
     ) -> Result<ConsoleUrl, ConsoleError> {
-        let session = console::console_session(None, credentials, self.clock.now(), role_chained);
-        let hosts = console::hosts(
+        let hosts = self.console_hosts(place)?;
+        self.signin(credentials, role_chained, &hosts.federation, &hosts.console)
+            .await
+    }
+
+    /// [`Workspace::console_url`] opening `destination`, checked to be on the partition's
+    /// console before anything is asked of the federation endpoint.
+    pub(crate) async fn console_url_to(
+        &self,
+        credentials: &Credentials,
+        role_chained: bool,
+        place: &SignInPlace,
+        destination: &Destination,
+    ) -> Result<ConsoleUrl, ConsoleTo> {
+        let hosts = self.console_hosts(place)?;
+        let page = destination.resolve(&hosts.console, &place.region)?;
+        Ok(self
+            .signin(credentials, role_chained, &hosts.federation, &page)
+            .await?)
+    }
+
+    fn console_hosts(&self, place: &SignInPlace) -> Result<ConsoleHosts, ConsoleError> {
+        console::hosts(
             self.env.federation_url(),
             place.endpoint.as_deref(),
             place.partition,
             &place.region,
-        )?;
-        let url =
-            console::signin_url(credentials, session, &hosts.federation, &hosts.console).await?;
+        )
+    }
+
+    async fn signin(
+        &self,
+        credentials: &Credentials,
+        role_chained: bool,
+        federation: &str,
+        page: &str,
+    ) -> Result<ConsoleUrl, ConsoleError> {
+        let session = console::console_session(None, credentials, self.clock.now(), role_chained);
+        let url = console::signin_url(credentials, session, federation, page).await?;
         Ok(ConsoleUrl { url, session })
     }
 }

@@ -154,3 +154,25 @@ impl Workspace {
         })
     }
 }
+
+/// Every TARGET the cached catalogs, `[aliases]` and the chains name (for completion): read
+/// from the configuration and the catalog caches only, without network or the token store.
+pub(crate) fn cached_target_names(
+    paths: &crate::paths::Paths,
+    config: &crate::config::Config,
+) -> Vec<String> {
+    let catalogs: Vec<Catalog> = config
+        .sessions
+        .iter()
+        .filter_map(|session| {
+            CatalogCache::for_session(paths, &session.name)
+                .load()
+                .catalog
+        })
+        .collect();
+    crate::core::completion::target_names(
+        &catalogs,
+        config.file.aliases.keys(),
+        config.chains.iter().map(|c| c.name.as_str()),
+    )
+}

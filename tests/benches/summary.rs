@@ -5,3 +5,13 @@
 pub fn report(key: &str, value: f64) {
     println!("bench-summary {key} {value:.3}");
 }
+
+/// The `p`th percentile of sorted durations (nearest rank).
+#[allow(dead_code)]
+pub fn percentile(sorted: &[std::time::Duration], p: f64) -> std::time::Duration {
+    if sorted.is_empty() {
+        return std::time::Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}

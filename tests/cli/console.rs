@@ -269,3 +269,69 @@ async fn console_on_a_chain_from_an_iam_user_is_not_role_chaining() {
     let seconds = console_seconds(text(&out.stdout).trim_end());
     assert!(seconds > 11 * 3600, "a console session of {seconds} s");
 }
+
+/// `--service` and `--destination` choose the page the console opens; a page off the console,
+/// a non-https URL or a bad service name is a usage error (exit 2) before any credentials are
+/// asked for or any sign-in token is made.
+#[tokio::test(flavor = "multi_thread")]
+async fn service_and_destination_choose_the_page_and_nothing_else_is_opened() {
+    let emu = start(&auto_approving_org()).await;
+    let home = Home::new(&emu, "", "");
+    home.login();
+
+    let out = home.rolecall(&["console", TARGET, "--print", "--service", "s3"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let q = query_of(text(&out.stdout).trim_end());
+    assert_eq!(
+        param(&q, "Destination"),
+        format!("https://console.aws.amazon.com/s3/home?region={REGION}")
+    );
+
+    let page = "https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#Instances:";
+    let out = home.rolecall(&["console", TARGET, "--print", "--destination", page]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let url = text(&out.stdout);
+    let q = query_of(url.trim_end());
+    assert_eq!(param(&q, "Destination"), page);
+    let answer = browser().get(url.trim_end()).send().await.unwrap();
+    assert_eq!(answer.headers()["location"].to_str().unwrap(), page);
+
+    let tokens = emu.issued_secrets().len();
+    for bad in [
+        &["--destination", "https://evil.example/"][..],
+        &[
+            "--destination",
+            "https://console.aws.amazon.com.evil.example/",
+        ],
+        &["--destination", "http://console.aws.amazon.com/"],
+        &["--service", "s3/../../evil"],
+        &["--service", "S3"],
+    ] {
+        let mut args = vec!["console", TARGET, "--print"];
+        args.extend_from_slice(bad);
+        let out = home.rolecall(&args);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", text(&out.stderr));
+        assert!(out.stdout.is_empty(), "{bad:?}");
+        assert_eq!(
+            text(&out.stderr).lines().count(),
+            1,
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    let out = home.rolecall(&[
+        "console",
+        TARGET,
+        "--print",
+        "--service",
+        "s3",
+        "--destination",
+        "https://console.aws.amazon.com/",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        emu.issued_secrets().len(),
+        tokens,
+        "no sign-in token for a refused page"
+    );
+}

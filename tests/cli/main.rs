@@ -10,6 +10,7 @@
 mod common;
 
 mod chain_scenarios;
+mod completions;
 mod console;
 mod container_credentials;
 mod credential_process;

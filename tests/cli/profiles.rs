@@ -368,3 +368,56 @@ async fn write_with_a_region_into_a_read_only_config_writes_nothing() {
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
     assert_eq!((home.read("config"), home.read("credentials")), before);
 }
+
+/// config.toml's `[[chains]]` get `credential_process` profiles in the managed block, which the
+/// AWS CLI (botocore) reads back; populating again changes nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn populate_writes_a_credential_process_profile_per_chain() {
+    let (_emu, home) = signed_in_home().await;
+    std::fs::write(
+        home.path().join("rolecall.toml"),
+        "[storage]\nbackend = \"file\"\n\n[[chains]]\nname = \"deploy\"\n\
+         source = \"payments-prod/AdministratorAccess\"\n\
+         role_arn = \"arn:aws:iam::222222222222:role/deploy\"\nregion = \"eu-central-1\"\n",
+    )
+    .unwrap();
+    let out = home.rolecall(&["populate"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).lines().any(|l| l == "deploy"),
+        "{}",
+        text(&out.stdout)
+    );
+    let program = std::fs::canonicalize(BIN).unwrap();
+    let first = home.read("config");
+    let block = managed_block(&first).unwrap().unwrap();
+    assert!(
+        block.contains(&format!(
+            "[profile deploy]\ncredential_process = {} credential-process deploy\nregion = eu-central-1\n",
+            program.display()
+        )),
+        "{block}"
+    );
+    let got = home
+        .command(
+            "aws",
+            &[
+                "configure",
+                "get",
+                "credential_process",
+                "--profile",
+                "deploy",
+            ],
+        )
+        .output()
+        .unwrap();
+    assert_eq!(
+        text(&got.stdout).trim(),
+        format!("{} credential-process deploy", program.display()),
+        "{}",
+        text(&got.stderr)
+    );
+    let again = home.rolecall(&["populate"]);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert_eq!(home.read("config"), first);
+}

@@ -765,3 +765,78 @@ fn login_on_a_terminal_asks_for_the_identity_center_checks_it_and_writes_it() {
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rows.len(), 5);
 }
+
+/// `--json` on status, whoami and env: the documented fields, parsed; a secret only in env's.
+#[tokio::test(flavor = "multi_thread")]
+async fn status_whoami_and_env_speak_json_with_their_documented_fields() {
+    let emu = start(&auto_approving_org()).await;
+    let home = home(&emu);
+    let out = home.rolecall(&["status", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(status["sessions"][0]["name"], "acme");
+    assert_eq!(status["sessions"][0]["state"], "not_signed_in");
+    assert!(status["sessions"][0]["expires_at"].is_null());
+    home.login();
+
+    let target = "payments-dev/PowerUserAccess";
+    let out = home.rolecall(&["env", target, "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let env: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let secret = env["AWS_SECRET_ACCESS_KEY"].as_str().unwrap().to_owned();
+    assert!(emu.issued_secrets().contains(&secret));
+    assert!(
+        env["AWS_ACCESS_KEY_ID"]
+            .as_str()
+            .unwrap()
+            .starts_with("ASIA")
+    );
+    assert_eq!(env["AWS_REGION"], REGION);
+    assert!(
+        env["AWS_CREDENTIAL_EXPIRATION"]
+            .as_str()
+            .unwrap()
+            .ends_with('Z')
+    );
+    assert!(env["AWS_SESSION_TOKEN"].is_string());
+
+    let out = home.rolecall(&["whoami", target, "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let who: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        who["arn"]
+            .as_str()
+            .unwrap()
+            .starts_with("arn:aws:sts::222222222222:assumed-role/AWSReservedSSO_PowerUserAccess_"),
+        "{who}"
+    );
+    assert_eq!(who["account_id"], "222222222222");
+    assert_eq!(who["target"], target);
+    assert!(who["chain"].is_null());
+    assert!(who["expires_at"].as_str().unwrap().ends_with('Z'));
+
+    let out = home.rolecall(&["status", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let acme = &status["sessions"][0];
+    assert_eq!(acme["state"], "signed_in");
+    assert_eq!(acme["start_url"], START_URL);
+    assert!(acme["expires_at"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(
+        acme["credentials"][0]["name"],
+        "222222222222/PowerUserAccess"
+    );
+    assert_eq!(
+        acme["credentials"][0]["access_key_id"],
+        env["AWS_ACCESS_KEY_ID"]
+    );
+    assert!(status["chains"].as_array().unwrap().is_empty());
+    // No secret in status or whoami.
+    let shown = format!("{status}{who}");
+    for secret in emu.issued_secrets() {
+        assert!(
+            !shown.contains(&secret),
+            "a secret in status or whoami --json"
+        );
+    }
+}

@@ -760,3 +760,35 @@ async fn a_skewed_request_time_is_refused() {
     assert!(message.starts_with("Signature expired: "), "{message}");
     assert!(message.ends_with(" - 15 min.)"), "{message}");
 }
+
+/// An inline session policy: JSON of at most 2,048 characters, as AWS takes it (the AWS SDK for
+/// Rust sends it; the emulator answers AWS's errors).
+#[tokio::test]
+async fn an_inline_session_policy_is_json_of_at_most_2048_characters() {
+    let emu = start(&org()).await;
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+    jenkins(&emu)
+        .assume_role()
+        .role_arn(DEPLOY)
+        .role_session_name("x1")
+        .policy(policy)
+        .send()
+        .await
+        .unwrap();
+    let long = format!("{{\"Version\":\"{}\"}}", "x".repeat(2048));
+    for (bad, code) in [
+        (long.as_str(), "ValidationError"),
+        ("not json", "MalformedPolicyDocument"),
+    ] {
+        let err = jenkins(&emu)
+            .assume_role()
+            .role_arn(DEPLOY)
+            .role_session_name("x1")
+            .policy(bad)
+            .send()
+            .await
+            .unwrap_err()
+            .into_service_error();
+        assert_eq!(err.code(), Some(code), "{err:?}");
+    }
+}
