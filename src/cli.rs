@@ -15,6 +15,7 @@ pub(crate) mod demo_cmd;
 pub(crate) mod emulator_cmd;
 pub(crate) mod env_cmd;
 pub(crate) mod exec_cmd;
+pub(crate) mod first_run;
 pub(crate) mod init_cmd;
 pub(crate) mod list_cmd;
 pub(crate) mod login_cmd;

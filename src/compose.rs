@@ -16,7 +16,7 @@ use crate::adapters::store_select::{
 };
 use crate::catalog::{CacheLoad, CatalogCache, ListOptions, Lister};
 use crate::config::Config;
-use crate::core::app::state::{AppSettings, Clipboard, Level, SessionInfo, Toast};
+use crate::core::app::state::{AppSettings, Clipboard, Level, SessionInfo, TmuxOptions, Toast};
 use crate::core::app::urgency::Thresholds;
 use crate::core::app::{AppState, Keymap};
 use crate::core::catalog::Catalog;
@@ -171,6 +171,9 @@ impl AppSetup {
             confirm_quit: file.app.confirm_quit,
             clipboard: clipboard_here(&workspace.env),
             aliases: file.aliases.clone(),
+            auto_renew: file.sessions.auto_renew,
+            renew_before: file.sessions.renew_before,
+            marks: crate::core::marks::Marks(file.environments.clone()),
             ..AppSettings::default()
         };
         Self {
@@ -188,17 +191,24 @@ impl AppSetup {
 /// Whether OSC 52 can reach a clipboard here: from `TERM` and, inside tmux, its
 /// `set-clipboard` option.
 fn clipboard_here(env: &Environment) -> Clipboard {
-    let tmux = env.in_tmux().then(|| {
+    let option = |name: &str| {
         std::process::Command::new("tmux")
-            .args(["show-options", "-gv", "set-clipboard"])
+            .args(["show-options", "-gv", name])
             .stdin(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .output()
             .ok()
             .filter(|o| o.status.success())
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    };
+    let tmux = env
+        .in_tmux()
+        .then(|| (option("set-clipboard"), option("allow-passthrough")));
+    let tmux = tmux.as_ref().map(|(set, pass)| TmuxOptions {
+        set_clipboard: set.as_deref(),
+        allow_passthrough: pass.as_deref(),
     });
-    Clipboard::from_terminal(env.term(), tmux.as_ref().map(|t| t.as_deref()))
+    Clipboard::from_terminal(env.term(), tmux, env.in_screen())
 }
 
 /// Favorites and recents of a session (its name made safe for a file name).
@@ -275,6 +285,8 @@ fn first_state(
         now,
     );
     state.role_history = load_json(history_file);
+    let kept = workspace.kept_sessions(session, &state.settings.chains);
+    state.hold_kept(kept, now);
     state
 }
 
@@ -345,6 +357,34 @@ pub fn app<I: IdentityCenter + 'static>(
         state,
         stored,
     }
+}
+
+/// The app for the first run, with no identity center configured: the form asking which one
+/// (`Prompt::Setup`) is open, nothing signs in; it ends with `ExitPlan::Configured` once the
+/// `[sso-session]` is written, and the caller starts [`app`] on it. `idc` is not reached.
+pub fn first_run<I: IdentityCenter + 'static>(
+    workspace: Arc<Workspace>,
+    idc: Arc<I>,
+    opener: Arc<dyn Opener>,
+) -> App<I> {
+    let nowhere = SsoSession {
+        name: String::new(),
+        start_url: String::new(),
+        region: crate::core::sso_setup::DEFAULT_REGION.to_owned(),
+        scopes: Vec::new(),
+        legacy: false,
+    };
+    let setup = AppSetup {
+        frecency_file: None,
+        history_file: None,
+        ..AppSetup::configured(&workspace, nowhere, false)
+    };
+    let mut app = app(workspace, setup, idc, opener);
+    app.stored = None;
+    app.state.modal = crate::core::app::state::Modal::prompt_of(
+        crate::core::app::prompt::Prompt::Setup(Default::default()),
+    );
+    app
 }
 
 #[cfg(test)]

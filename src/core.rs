@@ -8,6 +8,7 @@
 //! | [`exports`] | `export` lines for shells |
 //! | [`target`] | naming a role on the command line (exact, alias, fuzzy) |
 //! | [`start_url`] | an identity center's start URL as a person gives it, and the region it names |
+//! | [`sso_setup`] | the first run's answers (portal URL, region, session name) checked into an `[sso-session]` |
 //! | [`sso`] | identity centers, registrations, tokens: what sign-in produces |
 //! | [`idc_error`] | [`IdcError`](idc_error::IdcError): identity center failures, by what happens next |
 //! | [`signin`] | the device-code sign-in state machine (polling cadence, `slow_down`, expiry) |
@@ -30,6 +31,7 @@
 //! | [`terminal_text`] | text from the network made safe for a terminal (the app's and the CLI's escaping) |
 //! | [`frecency`] | favorites and recents, and the search boost they give |
 //! | [`natural`] | natural order for names people read (`dev-2` before `dev-10`) |
+//! | [`marks`] | environments marked in config.toml: patterns, badges, colours, confirmation |
 
 pub(crate) mod action;
 pub mod app;
@@ -44,6 +46,7 @@ pub mod frecency;
 pub(crate) mod idc_error;
 pub mod ids;
 pub(crate) mod listing;
+pub mod marks;
 pub(crate) mod natural;
 pub(crate) mod partition;
 pub(crate) mod pkce;
@@ -53,7 +56,8 @@ pub(crate) mod region;
 pub mod search;
 pub mod signin;
 pub mod sso;
-pub(crate) mod start_url;
+pub mod sso_setup;
+pub mod start_url;
 pub(crate) mod target;
 pub(crate) mod template;
 pub(crate) mod terminal_text;

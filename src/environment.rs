@@ -32,6 +32,7 @@ const NAMES: &[&str] = &[
     "USERNAME",
     "TERM",
     "TMUX",
+    "STY",
     "NO_COLOR",
     FEDERATION_URL_ENV,
     MARKER,
@@ -130,6 +131,11 @@ impl Environment {
     /// `$TERM`.
     pub fn term(&self) -> Option<&str> {
         self.var("TERM")
+    }
+
+    /// Inside GNU screen (`$STY` present).
+    pub fn in_screen(&self) -> bool {
+        self.vars.contains_key("STY")
     }
 
     /// Inside tmux (`$TMUX` present).

@@ -17,9 +17,11 @@
 //! | [`handover_menu`] | what to do with fresh credentials |
 //! | [`exports_overlay`] | the export lines, secrets masked |
 //! | [`prompt_overlay`] | the MFA code question and the "assume another role" form |
+//! | [`choice_box`] | the copy box and the question before handing over a marked environment |
 
 pub(crate) mod big_text;
 pub(crate) mod catalog_screen;
+pub(crate) mod choice_box;
 pub(crate) mod detail_pane;
 pub(crate) mod exports_overlay;
 pub(crate) mod handover_menu;
@@ -80,6 +82,10 @@ pub fn draw(frame: &mut Frame, state: &AppState, ctx: &ViewCtx) {
         Modal::Help { .. } => help_overlay::draw(frame, frame.area(), state, ctx),
         Modal::Exports { held_id } => {
             exports_overlay::draw(frame, frame.area(), *held_id, state, ctx);
+        }
+        Modal::Copy(from) => choice_box::draw_copy(frame, regions.body, *from, state, ctx),
+        Modal::Confirm { held_id, action } => {
+            choice_box::draw_confirm(frame, regions.body, (*held_id, *action), state, ctx);
         }
     }
 }

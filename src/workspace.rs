@@ -11,7 +11,9 @@
 //! | [`chain`] | a chain's credentials (the region rule included), for both callers |
 //! | [`console`] | the console sign-in URL |
 //! | [`profile`] | writing a profile to the AWS CLI's files |
+//! | [`kept`] | the credentials an earlier run kept, which the app shows held at its start |
 //! | [`obtain`] | a TARGET's credentials for a subcommand (`Obtained`) |
+//! | [`setup`] | the first run: an `[sso-session]` written into `~/.aws/config` |
 //! | [`serve`] | a TARGET's credentials on the local container-credentials endpoint, renewed before expiry |
 //! | [`sign_in`] | how every caller asks to sign in to an identity center |
 //!
@@ -33,9 +35,11 @@ use crate::session_store::SessionStore;
 pub(crate) mod chain;
 pub(crate) mod console;
 pub(crate) mod error;
+pub(crate) mod kept;
 pub(crate) mod obtain;
 pub(crate) mod profile;
 pub(crate) mod serve;
+pub(crate) mod setup;
 pub(crate) mod sign_in;
 pub(crate) mod sso;
 pub(crate) mod target;

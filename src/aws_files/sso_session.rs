@@ -6,17 +6,8 @@ use std::path::Path;
 use super::AwsFilesError;
 use super::ini_edit::{self, Remove};
 use super::write::{FileMode, Refusal, Written, update_file};
-use crate::core::ids::Region;
 use crate::core::sso::ACCOUNT_ACCESS_SCOPE;
-use crate::core::start_url::StartUrl;
-
-/// What `[sso-session NAME]` is to hold.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct NewSsoSession {
-    pub name: String,
-    pub start_url: StartUrl,
-    pub region: Region,
-}
+pub(crate) use crate::core::sso_setup::NewSsoSession;
 
 /// Whether the file already said the same.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -135,8 +135,9 @@ impl<I: IdentityCenter + 'static> Lister<I> {
                             id: account.id,
                         });
                     }
-                    accounts.extend(page);
+                    accounts.extend(page.iter().cloned());
                     events.send(CatalogEvent::AccountsListed {
+                        accounts: page,
                         count: accounts.len(),
                         complete,
                     });
@@ -151,9 +152,10 @@ impl<I: IdentityCenter + 'static> Lister<I> {
                             reason: reason.clone(),
                         });
                     }
-                    roles.insert(account_id.clone(), found);
+                    roles.insert(account_id.clone(), found.clone());
                     events.send(CatalogEvent::RolesFetched {
                         account_id,
+                        roles: found,
                         done: roles.len(),
                         total: accounts.len(),
                     });

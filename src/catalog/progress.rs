@@ -24,7 +24,9 @@ impl ProgressLine {
     /// Folds one event in.
     pub fn apply(&mut self, event: &CatalogEvent) {
         match event {
-            CatalogEvent::AccountsListed { count, complete } => {
+            CatalogEvent::AccountsListed {
+                count, complete, ..
+            } => {
                 self.accounts = *count;
                 self.accounts_complete = *complete;
             }
@@ -143,6 +145,7 @@ mod tests {
     fn fetched(done: usize, total: usize) -> CatalogEvent {
         CatalogEvent::RolesFetched {
             account_id: "1".into(),
+            roles: crate::core::catalog::Roles::Listed(Vec::new()),
             done,
             total,
         }
@@ -152,12 +155,14 @@ mod tests {
     fn the_line_follows_the_events() {
         let mut p = ProgressLine::default();
         p.apply(&CatalogEvent::AccountsListed {
+            accounts: Vec::new(),
             count: 100,
             complete: false,
         });
         p.apply(&fetched(3, 100));
         assert_eq!(p.line(), "accounts 100… · roles 3/100…");
         p.apply(&CatalogEvent::AccountsListed {
+            accounts: Vec::new(),
             count: 250,
             complete: true,
         });

@@ -7,6 +7,7 @@ use super::CliError;
 use super::context::Context;
 use crate::adapters::browser::SystemBrowser;
 use crate::compose::{self, App, AppSetup};
+use crate::config::SessionChoiceError;
 use crate::core::action::ActionCommand;
 use crate::core::app::AppState;
 use crate::core::app::ExitPlan;
@@ -22,11 +23,45 @@ use crate::ports::reporter::Quiet;
 use crate::runtime::event_loop::WorkerPanicked;
 use crate::runtime::{RunOptions, Services, run, terminal};
 use crate::ui::theme::Theme;
-use crate::workspace::Workspace;
+use crate::workspace::{Workspace, WorkspaceError};
 
-/// Opens the app on `ctx`'s session `wanted` and runs the exit plan afterwards.
+/// Opens the app on `ctx`'s session `wanted` and runs the exit plan afterwards. With no
+/// identity center configured, the first-run form asks for one first.
 pub(crate) async fn run_app(ctx: Context, wanted: Option<&str>) -> Result<(), CliError> {
+    if let Err(WorkspaceError::Session(SessionChoiceError::NoneConfigured)) = ctx.session(wanted) {
+        let Some(session) = first_run(ctx).await? else {
+            return Ok(());
+        };
+        // The configuration now names it (the AWS CLI's config was written).
+        let ctx = super::context::load()?;
+        return run_app_with(ctx, Some(&session), Vec::new()).await;
+    }
     run_app_with(ctx, wanted, Vec::new()).await
+}
+
+/// The first-run form on the terminal: the name of the `[sso-session]` it wrote, or None when
+/// it was closed.
+async fn first_run(ctx: Context) -> Result<Option<String>, CliError> {
+    let theme = Theme::new(ctx.env.no_color());
+    let opener = SystemBrowser::new(&ctx.env, &ctx.paths);
+    let idc = Arc::new(crate::adapters::aws_identity_center::AwsIdentityCenter::at(
+        crate::core::sso_setup::DEFAULT_REGION,
+        &ctx.endpoints(None),
+    ));
+    let workspace = Arc::new(Workspace {
+        reporter: Arc::new(Quiet),
+        ..ctx
+    });
+    let App {
+        services,
+        mut state,
+        ..
+    } = compose::first_run(workspace, idc, Arc::new(opener));
+    match run_on_the_terminal(&services, &mut state, None, &theme).await? {
+        ExitPlan::Configured { session } => Ok(Some(session)),
+        ExitPlan::Stopped { signal } => Err(stopped(signal)),
+        _ => Ok(None),
+    }
 }
 
 /// [`run_app`], with `child_env` added to the environment of what the app starts (subshell,

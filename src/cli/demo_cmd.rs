@@ -1,13 +1,9 @@
 //! `rolecall demo`: the whole app against the built-in emulator, in a throwaway home, so a
 //! newcomer sees everything with no AWS account and nothing of their own `~/.aws` is touched.
 
-use std::collections::BTreeMap;
-
 use super::emulator_cmd::DEMO_ORG;
 use super::{CliError, DemoArgs};
-use crate::adapters::store_select::Backend;
 use crate::config::Config;
-use crate::config::file::{ConfigFile, SessionEntry};
 use crate::emulator::{Emulator, Org, org_generate};
 use crate::paths::Paths;
 
@@ -29,30 +25,17 @@ pub(crate) async fn run_demo(args: DemoArgs) -> Result<(), CliError> {
     let paths =
         Paths::from_lookup(|name| (name == "HOME").then(|| home_path.clone().into_os_string()))
             .map_err(|e| CliError::Other(e.to_string()))?;
-    let entry = SessionEntry {
-        name: "demo".into(),
-        start_url: emulator.start_url().unwrap_or_default().to_owned(),
-        region: emulator.region().to_owned(),
-        scopes: vec![crate::core::sso::ACCOUNT_ACCESS_SCOPE.to_owned()],
-        endpoint_url: Some(emulator.url()),
-    };
-    let mut file = ConfigFile::default_enabled();
-    // The chains name the built-in organisation's accounts and roles.
-    if args.accounts.is_none() {
-        file.chains = demo_chains()?;
-    }
-    file.import_aws_config = false;
-    file.storage.backend = Backend::File;
-    file.sso_sessions = vec![entry.clone()];
-    let config = Config {
-        chains: file.chain_specs(),
-        file,
-        source: None,
-        sessions: vec![entry.to_session()],
-        endpoints: BTreeMap::from([("demo".to_owned(), emulator.url())]),
-        aliases: BTreeMap::new(),
-        notices: Vec::new(),
-    };
+    // The demo's configuration is a real config.toml in the throwaway home, so that a
+    // `rolecall` started inside the demo (a `credential_process` profile) reads it too.
+    let text = demo_config(
+        emulator.start_url().unwrap_or_default(),
+        emulator.region(),
+        &emulator.url(),
+        args.accounts.is_none(),
+    );
+    crate::adapters::atomic_file::write_atomic(&paths.config_file, text.as_bytes(), 0o600)
+        .map_err(|e| CliError::Other(format!("cannot write the demo's config: {e}")))?;
+    let config = Config::load(&paths)?;
     tracing::info!(url = %emulator.url(), "demo emulator started");
     let child_env = demo_child_env(&emulator.url(), &paths);
     let ctx = super::context::with(paths, config);
@@ -63,10 +46,25 @@ pub(crate) async fn run_demo(args: DemoArgs) -> Result<(), CliError> {
 }
 
 /// What the demo's subshell and actions need so the AWS CLI and SDKs inside them reach the
-/// demo's emulator (not AWS) and read the demo's own AWS files (where "write a profile" wrote).
+/// demo's emulator (not AWS) and read the demo's own AWS files (where "write a profile" wrote),
+/// and a `rolecall` inside them (a `credential_process` profile) reads the demo's config and
+/// kept sign-in.
 fn demo_child_env(url: &str, paths: &Paths) -> Vec<(String, std::ffi::OsString)> {
+    let home = &paths.home;
     vec![
         ("AWS_ENDPOINT_URL".to_owned(), url.into()),
+        (
+            "ROLECALL_CONFIG".to_owned(),
+            paths.config_file.clone().into_os_string(),
+        ),
+        (
+            "XDG_STATE_HOME".to_owned(),
+            home.join(".local").join("state").into_os_string(),
+        ),
+        (
+            "XDG_CACHE_HOME".to_owned(),
+            home.join(".cache").into_os_string(),
+        ),
         (
             "AWS_CONFIG_FILE".to_owned(),
             paths.aws_config.clone().into_os_string(),
@@ -79,12 +77,22 @@ fn demo_child_env(url: &str, paths: &Paths) -> Vec<(String, std::ffi::OsString)>
     ]
 }
 
+/// The demo's config.toml: its identity center at the emulator, tokens in a file (no keyring
+/// prompt), nothing read from the AWS CLI's files, and (for the built-in organisation) its
+/// chains.
+fn demo_config(start_url: &str, region: &str, url: &str, chains: bool) -> String {
+    let chains = if chains { DEMO_CHAINS } else { "" };
+    format!(
+        "import_aws_config = false\n\n[storage]\nbackend = \"file\"\n\n[[sso_sessions]]\n\
+         name = \"demo\"\nstart_url = {start_url:?}\nregion = {region:?}\n\
+         endpoint_url = {url:?}\n{chains}"
+    )
+}
+
 /// The demo organisation's chains: a capped cross-account deploy, a two-hop chain into the
 /// registry, a third-party role with an external ID, and break glass behind MFA, which asks
 /// for its code as a real device's chain does (`rolecall demo-mfa-code` prints it).
-fn demo_chains() -> Result<Vec<crate::config::chains::ChainEntry>, CliError> {
-    let text = format!(
-        r#"
+const DEMO_CHAINS: &str = r#"
 [[chains]]
 name = "etl-deployer"
 source = "tools-ci/DevOps"
@@ -106,15 +114,10 @@ external_id = "acme-7f3c9e21-monitoring"
 name = "break-glass"
 source = "security-audit/ReadOnlyAccess"
 role_arn = "arn:aws:iam::482167869816:role/break-glass"
-mfa_serial = "{DEMO_MFA}"
-"#
-    );
-    ConfigFile::parse(&text)
-        .map(|f| f.chains)
-        .map_err(|(line, cause)| CliError::Other(format!("demo chains:{line}: {cause}")))
-}
+mfa_serial = "arn:aws:iam::482167869816:mfa/demo"
+"#;
 
-/// The demo's MFA device.
+/// The demo's MFA device (the break-glass chain's `mfa_serial` above).
 pub(crate) const DEMO_MFA: &str = "arn:aws:iam::482167869816:mfa/demo";
 
 /// Prints the current code of an emulator MFA device whose secret is derived from its serial.
@@ -127,4 +130,33 @@ pub(crate) fn print_mfa_code(serial: &str) -> Result<(), CliError> {
         .ok_or_else(|| CliError::Other("no code for that device".into()))?;
     say!("{code}");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::config::ConfigFile;
+
+    #[test]
+    fn the_demo_config_names_the_emulator_a_file_store_and_the_chains() {
+        let text = demo_config(
+            "http://127.0.0.1:9/start",
+            "eu-west-1",
+            "http://127.0.0.1:9",
+            true,
+        );
+        let file = ConfigFile::parse(&text).unwrap();
+        assert!(!file.import_aws_config);
+        assert_eq!(
+            file.storage.backend,
+            crate::adapters::store_select::Backend::File
+        );
+        let session = &file.sso_sessions[0];
+        assert_eq!(session.name, "demo");
+        assert_eq!(session.endpoint_url.as_deref(), Some("http://127.0.0.1:9"));
+        assert_eq!(file.chains.len(), 4);
+        let generated = demo_config("https://x/start", "us-east-1", "http://127.0.0.1:9", false);
+        assert!(ConfigFile::parse(&generated).unwrap().chains.is_empty());
+    }
 }

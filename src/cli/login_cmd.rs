@@ -5,13 +5,18 @@ use std::io::IsTerminal;
 use super::{CliError, LoginArgs};
 use crate::adapters::browser::SystemBrowser;
 use crate::adapters::stderr_signin_view::TerminalSignInView;
+use crate::config::SessionChoiceError;
 use crate::config::file::SignInMethod;
 use crate::core::countdown;
 use crate::core::signin::{Method, TOKEN_MARGIN};
+use crate::core::sso::SsoSession;
+use crate::core::sso_setup::NewSsoSession;
 use crate::engine::signin::run;
 use crate::engine::tokens::is_revoked;
 use crate::ports::clock::{Clock, SystemClock};
 use crate::ports::opener::Opener;
+use crate::workspace::WorkspaceError;
+use crate::workspace::setup::to_sso_session;
 use crate::workspace::sign_in::CLIENT_NAME;
 
 /// Chooses the method: `--device-code`, the config, else PKCE where a browser can be opened.
@@ -29,7 +34,7 @@ pub(crate) fn choose_method(args: &LoginArgs, configured: SignInMethod, can_open
 
 pub(crate) async fn run_login(args: LoginArgs) -> Result<(), CliError> {
     let ctx = super::context::load()?;
-    let session = ctx.session(args.session.as_deref())?;
+    let (session, first_run) = session_or_ask(&ctx, args.session.as_deref())?;
     let opener = SystemBrowser::new(&ctx.env, &ctx.paths);
     let can_open = opener.can_open();
     let method = choose_method(&args, ctx.config.file.sign_in.method, can_open);
@@ -60,7 +65,20 @@ pub(crate) async fn run_login(args: LoginArgs) -> Result<(), CliError> {
     let mut view = TerminalSignInView::new(std::io::stderr().is_terminal() && !ctx.env.no_color());
     let signed_in = run(&idc, &opener, &SystemClock, &request, stored, &mut view)
         .await
-        .map_err(CliError::SignIn)?;
+        .map_err(|e| {
+            // The identity center's answer checks what was typed: nothing wrong is written.
+            if first_run.is_some() {
+                note!(
+                    "rolecall: nothing was written to {}: check the access portal URL and the region ({})",
+                    ctx.paths.aws_config.display(),
+                    session.region
+                );
+            }
+            CliError::SignIn(e)
+        })?;
+    if let Some(new) = &first_run {
+        super::first_run::write(&ctx, new, false)?;
+    }
     ctx.store.save(&session, &signed_in)?;
     let until = signed_in.token.expires_at;
     note!(
@@ -71,6 +89,29 @@ pub(crate) async fn run_login(args: LoginArgs) -> Result<(), CliError> {
         countdown::left(until, SystemClock.now())
     );
     Ok(())
+}
+
+/// The identity center to sign in to. With none configured and a person at the terminal, it
+/// is asked for (as `aws configure sso` does) and returned with the `[sso-session]` to write
+/// once the identity center accepted it; elsewhere the error says to run `rolecall setup`.
+fn session_or_ask(
+    ctx: &super::context::Context,
+    wanted: Option<&str>,
+) -> Result<(SsoSession, Option<NewSsoSession>), CliError> {
+    match ctx.session(wanted) {
+        Ok(session) => Ok((session, None)),
+        Err(WorkspaceError::Session(SessionChoiceError::NoneConfigured))
+            if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() =>
+        {
+            note!(
+                "rolecall: no identity center is configured yet; it is written to {} as [sso-session NAME] (the AWS CLI shares it)",
+                ctx.paths.aws_config.display()
+            );
+            let new = super::first_run::ask_new_session(super::first_run::ask)?;
+            Ok((to_sso_session(&new), Some(new)))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[cfg(test)]

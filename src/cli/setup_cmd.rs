@@ -2,16 +2,10 @@
 //! `[sso-session NAME]` that `aws configure sso` would write to `~/.aws/config` (so the AWS CLI
 //! shares it), asking on the terminal for what the command line left out.
 
-use std::io::{BufRead, IsTerminal, Write};
-
-use super::CliError;
-use crate::aws_files::AwsFilesError;
-use crate::aws_files::FileMode;
-use crate::aws_files::sso_session::{NewSsoSession, SessionWritten, write_sso_session};
-use crate::config::Config;
+use super::{CliError, first_run};
 use crate::core::ids::Region;
+use crate::core::sso_setup::{self, NewSsoSession};
 use crate::core::start_url::StartUrl;
-use crate::paths::Paths;
 
 #[derive(Debug, clap::Args)]
 pub struct SetupArgs {
@@ -34,30 +28,9 @@ pub struct SetupArgs {
 }
 
 pub(crate) fn run(args: SetupArgs) -> Result<(), CliError> {
-    let paths = Paths::from_env().map_err(|e| CliError::Other(e.to_string()))?;
-    let config = Config::load(&paths)?;
-    let session = session_from(args.start_url, args.region, args.name, ask)?;
-    let mode = FileMode::for_config(config.file.aws_files.tighten_permissions);
-    let done =
-        write_sso_session(&paths.aws_config, &session, args.force, mode).map_err(|e| match e {
-            AwsFilesError::NotOurs { .. } => CliError::Usage(e.to_string()),
-            _ => CliError::Other(e.to_string()),
-        })?;
-    let shown = paths.aws_config.display();
-    match done {
-        SessionWritten::Unchanged => {
-            note!(
-                "rolecall: [sso-session {}] in {shown} already says so",
-                session.name
-            );
-        }
-        SessionWritten::Written(written) => {
-            if let Some(notice) = written.notice() {
-                note!("rolecall: {notice}");
-            }
-            note!("rolecall: wrote [sso-session {}] to {shown}", session.name);
-        }
-    }
+    let ctx = super::context::load()?;
+    let session = session_from(args.start_url, args.region, args.name, first_run::ask)?;
+    first_run::write(&ctx, &session, args.force)?;
     if args.login {
         return super::block_on(super::login_cmd::run_login(super::LoginArgs {
             session: Some(session.name),
@@ -75,19 +48,6 @@ pub(crate) fn run(args: SetupArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Asks `question` on the terminal; None when stdin is not one (a script must pass the flag).
-fn ask(question: &str) -> Option<String> {
-    if !std::io::stdin().is_terminal() {
-        return None;
-    }
-    let mut err = std::io::stderr().lock();
-    let _ = write!(err, "{question}: ");
-    let _ = err.flush();
-    let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).ok()?;
-    Some(line.trim().to_owned()).filter(|l| !l.is_empty())
-}
-
 /// The session to write, from the flags and, for what they leave out, `ask`.
 fn session_from(
     start_url: Option<String>,
@@ -96,18 +56,9 @@ fn session_from(
     ask: impl Fn(&str) -> Option<String>,
 ) -> Result<NewSsoSession, CliError> {
     let usage = CliError::Usage;
-    if name.is_empty()
-        || name.len() > 64
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-    {
-        return Err(usage(format!(
-            "--name {name:?}: a session name is 1 to 64 letters, digits, '-', '_' or '.'"
-        )));
-    }
+    sso_setup::check_name(&name).map_err(|e| usage(format!("--name: {e}")))?;
     let start_url = start_url
-        .or_else(|| ask("AWS access portal URL (such as https://my-company.awsapps.com/start)"))
+        .or_else(|| ask(first_run::URL_QUESTION))
         .ok_or_else(|| {
             usage("--start-url is needed: the AWS access portal URL, such as https://my-company.awsapps.com/start".into())
         })?;

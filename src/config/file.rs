@@ -29,6 +29,8 @@ pub struct ConfigFile {
     #[serde(default)]
     pub app: AppSection,
     #[serde(default)]
+    pub sessions: SessionsSection,
+    #[serde(default)]
     pub aws_files: AwsFilesSection,
     /// Key bindings: `"ctrl-g" = "refresh-catalog"`; each replaces what its key did. Key
     /// names are parsed here: one that does not parse is an error at its line.
@@ -43,6 +45,9 @@ pub struct ConfigFile {
     /// Roles assumed with STS from a source (an SSO role, a profile, another chain).
     #[serde(default)]
     pub chains: Vec<super::chains::ChainEntry>,
+    /// Environments marked by a pattern over account names and ids (badge, colour, confirm).
+    #[serde(default)]
+    pub environments: Vec<crate::core::marks::Mark>,
 }
 
 /// `[app]`: the full-screen app.
@@ -81,6 +86,39 @@ impl Default for AppSection {
 
 fn yes() -> bool {
     true
+}
+
+/// `[sessions]`: the sessions the app holds.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SessionsSection {
+    /// Renew the sessions in use (obtained or selected in this run) before they expire.
+    pub auto_renew: bool,
+    /// How long before expiry: `600`, `"10m"`, `"1h"` (parsed here, once).
+    #[serde(deserialize_with = "lead_time")]
+    pub renew_before: std::time::Duration,
+}
+
+impl Default for SessionsSection {
+    fn default() -> Self {
+        Self {
+            auto_renew: true,
+            renew_before: std::time::Duration::from_secs(10 * 60),
+        }
+    }
+}
+
+/// A lead time as config writes it (`600`, `"10m"`), at most 12 hours (the longest session).
+fn lead_time<'de, D: serde::Deserializer<'de>>(d: D) -> Result<std::time::Duration, D::Error> {
+    let seconds = super::chains::DurationValue::deserialize(d)?
+        .seconds()
+        .map_err(serde::de::Error::custom)?;
+    if seconds > crate::core::chain::duration::MAX_SECONDS {
+        return Err(serde::de::Error::custom(format!(
+            "renew_before {seconds}s is longer than any session (12h)"
+        )));
+    }
+    Ok(std::time::Duration::from_secs(u64::from(seconds)))
 }
 
 /// `[aws_files]`: how rolecall treats the AWS CLI's files it writes.
@@ -282,6 +320,23 @@ mod tests {
     }
 
     #[test]
+    fn sessions_renewal_is_read_with_its_lead_time() {
+        let c = ConfigFile::parse("").unwrap();
+        assert!(c.sessions.auto_renew);
+        assert_eq!(c.sessions.renew_before.as_secs(), 600);
+        let c =
+            ConfigFile::parse("[sessions]\nauto_renew = false\nrenew_before = \"15m\"\n").unwrap();
+        assert!(!c.sessions.auto_renew);
+        assert_eq!(c.sessions.renew_before.as_secs(), 900);
+        let (line, cause) =
+            ConfigFile::parse("[sessions]\n\nrenew_before = \"soon\"\n").unwrap_err();
+        assert_eq!(line, 3);
+        assert!(cause.contains("\"soon\" is not a duration"), "{cause}");
+        let (_, cause) = ConfigFile::parse("[sessions]\nrenew_before = \"13h\"\n").unwrap_err();
+        assert!(cause.contains("longer than any session"), "{cause}");
+    }
+
+    #[test]
     fn unknown_keys_name_their_line() {
         let (line, cause) =
             ConfigFile::parse("[sign_in]\nmethod = \"pkce\"\nopen_browsr = false\n").unwrap_err();
@@ -314,6 +369,28 @@ mod tests {
         let (line, cause) = ConfigFile::parse(&action("hyper-e")).unwrap_err();
         assert_eq!(line, 3, "{cause}");
         assert!(cause.contains("unknown key \"hyper-e\""), "{cause}");
+    }
+
+    #[test]
+    fn environments_are_parsed_at_load_and_a_bad_one_names_its_line() {
+        let env = |name: &str, colour: &str| {
+            format!(
+                "[[environments]]\nname = \"{name}\"\npattern = \"*-prod*\"\ncolour = \"{colour}\"\nconfirm = true\n"
+            )
+        };
+        let ok = ConfigFile::parse(&env("prod", "red")).unwrap();
+        let mark = &ok.environments[0];
+        assert_eq!(mark.name.as_str(), "prod");
+        assert!(mark.confirm && mark.pattern.matches("payments-prod"));
+        assert_eq!(mark.colour, crate::core::marks::MarkColour::Red);
+        let american = "[[environments]]\nname = \"dev\"\npattern = \"*dev*\"\ncolor = \"green\"\n";
+        assert!(!ConfigFile::parse(american).unwrap().environments[0].confirm);
+        let (line, cause) = ConfigFile::parse(&env("prod", "mauve")).unwrap_err();
+        assert_eq!(line, 4, "{cause}");
+        assert!(cause.contains("mauve"), "{cause}");
+        let (line, cause) = ConfigFile::parse(&env("p r o d", "red")).unwrap_err();
+        assert_eq!(line, 2, "{cause}");
+        assert!(cause.contains("visible ASCII"), "{cause}");
     }
 
     #[test]
@@ -392,6 +469,11 @@ mod example_tests {
             "source_identity",
             "policy_arns",
             "tighten_permissions",
+            "auto_renew",
+            "renew_before",
+            "pattern",
+            "colour",
+            "confirm",
         ] {
             assert!(
                 text.contains(&format!("{key} =")),

@@ -4,17 +4,24 @@
 
 use std::time::Duration;
 
-use super::catalog::{Catalog, Roles};
+use super::catalog::{Account, Catalog, Roles};
 
 /// One step of a listing, in the order things happen.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CatalogEvent {
-    /// A ListAccounts page arrived: `count` accounts so far; `complete` after the last page.
-    AccountsListed { count: usize, complete: bool },
+    /// A ListAccounts page arrived with `accounts` (those not seen before): `count` accounts
+    /// so far; `complete` after the last page.
+    AccountsListed {
+        accounts: Vec<Account>,
+        count: usize,
+        complete: bool,
+    },
     /// The roles of `account_id` are in (or it was given up on): `done` of `total` accounts
-    /// so far. `total` grows while ListAccounts pages arrive.
+    /// so far. `total` grows while ListAccounts pages arrive. `roles` as listed (the app shows
+    /// them at once; the listing's result is what the cache keeps).
     RolesFetched {
         account_id: String,
+        roles: Roles,
         done: usize,
         total: usize,
     },

@@ -144,6 +144,12 @@ pub enum Event {
     Start {
         stored: Option<SignedIn>,
     },
+    /// The token in use was refused (expired or revoked) after a start: refresh what the
+    /// stores hold with its refresh token, however long its token seems to last; ask the user
+    /// only when that cannot be done or fails.
+    Refused {
+        stored: Option<SignedIn>,
+    },
     Refreshed(Result<SsoToken, IdcError>),
     Registered(Result<Registration, IdcError>),
     DeviceStarted(Result<DeviceAuthorization, IdcError>),
@@ -315,6 +321,12 @@ impl SignIn {
     pub fn handle(&mut self, event: Event, now: SystemTime) -> Vec<Effect> {
         match event {
             Event::Start { stored } => self.start(stored, now),
+            Event::Refused { stored } => {
+                if self.phase != Phase::Idle {
+                    return Vec::new();
+                }
+                self.refresh_or_ask(stored, now)
+            }
             Event::Refreshed(result) => {
                 if self.phase != Phase::Refreshing {
                     return Vec::new();
@@ -364,15 +376,25 @@ impl SignIn {
         if self.phase != Phase::Idle {
             return Vec::new();
         }
+        if let Some(stored) = stored
+            .as_ref()
+            .filter(|s| s.token.is_valid_at(now, TOKEN_MARGIN))
+        {
+            self.registration = Some(stored.registration.clone());
+            self.phase = Phase::Done;
+            self.result = Some(stored.clone());
+            return Vec::new();
+        }
+        self.refresh_or_ask(stored, now)
+    }
+
+    /// A refresh with the stored refresh token when its registration is still valid (the
+    /// one silent way to a new token, at start and mid-run alike), else the user is asked.
+    fn refresh_or_ask(&mut self, stored: Option<SignedIn>, now: SystemTime) -> Vec<Effect> {
         let Some(stored) = stored else {
             return self.begin_interactive(now);
         };
         self.registration = Some(stored.registration.clone());
-        if stored.token.is_valid_at(now, TOKEN_MARGIN) {
-            self.phase = Phase::Done;
-            self.result = Some(stored);
-            return Vec::new();
-        }
         match &stored.token.refresh_token {
             Some(refresh) if stored.registration.is_valid_at(now, Duration::ZERO) => {
                 self.phase = Phase::Refreshing;

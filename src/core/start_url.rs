@@ -6,11 +6,11 @@ use super::ids::Region;
 /// A checked start URL (`https://NAME.awsapps.com/start`, a custom portal's https URL, or the
 /// regional form `https://ssoins-ID.portal.REGION.app.aws`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct StartUrl(String);
+pub struct StartUrl(String);
 
 /// Why text is not a start URL.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub(crate) enum StartUrlError {
+pub enum StartUrlError {
     #[error("start URL {0:?} is not an https URL (such as https://my-company.awsapps.com/start)")]
     NotHttps(String),
     #[error("start URL {0:?} holds spaces or control characters")]
@@ -27,7 +27,7 @@ const MAX_LEN: usize = 2048;
 
 impl StartUrl {
     /// Checks `text` (surrounding spaces are trimmed).
-    pub(crate) fn parse(text: &str) -> Result<Self, StartUrlError> {
+    pub fn parse(text: &str) -> Result<Self, StartUrlError> {
         let text = text.trim();
         if text.len() > MAX_LEN {
             return Err(StartUrlError::TooLong);
@@ -48,13 +48,23 @@ impl StartUrl {
         Ok(Self(text.to_owned()))
     }
 
-    pub(crate) fn as_str(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The portal's own name: `NAME` of `https://NAME.awsapps.com/…`; None for other forms.
+    pub fn portal_name(&self) -> Option<String> {
+        let host = url::Url::parse(&self.0)
+            .ok()?
+            .host_str()?
+            .to_ascii_lowercase();
+        let name = host.strip_suffix(".awsapps.com")?;
+        (!name.is_empty() && !name.contains('.')).then(|| name.to_owned())
     }
 
     /// The region the URL names: `REGION` of `ssoins-ID.portal.REGION.app.aws`; None for the
     /// `awsapps.com` form and custom portals, whose region must be given.
-    pub(crate) fn region(&self) -> Option<Region> {
+    pub fn region(&self) -> Option<Region> {
         let host = url::Url::parse(&self.0)
             .ok()?
             .host_str()?

@@ -44,7 +44,7 @@ impl SignInRequest {
             .cloned()
     }
 
-    fn register_request(&self, method: Method) -> RegisterRequest {
+    pub(crate) fn register_request(&self, method: Method) -> RegisterRequest {
         let pkce = method == Method::Pkce;
         RegisterRequest {
             client_name: self.client_name.clone(),

@@ -4,7 +4,6 @@
 use std::io::{self, Write};
 use std::time::Duration;
 
-use base64::Engine;
 use futures::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
@@ -114,10 +113,9 @@ where
         for effect in effects.drain(..) {
             match effect {
                 Effect::Exit => return Ok(state.exit.take().unwrap_or_default()),
-                Effect::Copy(text) => {
+                Effect::Copy(sequence) => {
                     if let Some(out) = options.clipboard.as_mut() {
-                        let encoded = base64::engine::general_purpose::STANDARD.encode(text);
-                        let _ = write!(out, "\x1b]52;c;{encoded}\x07");
+                        let _ = out.write_all(sequence.expose().as_bytes());
                         let _ = out.flush();
                     }
                 }

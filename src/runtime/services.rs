@@ -102,6 +102,7 @@ impl<I: IdentityCenter + 'static> Services<I> {
         tracing::trace!(effect = effect_name(&effect), "running an effect");
         match effect {
             Effect::SignIn(effect) => self.sign_in(effect).await,
+            Effect::RenewSignIn => Some(self.stored_sign_in().await),
             Effect::ListCatalog => Some(self.list_catalog(tx).await),
             Effect::Prioritize { account_id } => {
                 self.lister.priority().prioritize(&account_id);
@@ -138,6 +139,12 @@ impl<I: IdentityCenter + 'static> Services<I> {
             Effect::OpenConsole {
                 credentials,
                 chained,
+                copy: true,
+            } => Some(self.console_url_to_copy(credentials, chained).await),
+            Effect::OpenConsole {
+                credentials,
+                chained,
+                copy: false,
             } => Some(Msg::HandedOver(
                 self.open_console(credentials, chained)
                     .await
@@ -151,6 +158,9 @@ impl<I: IdentityCenter + 'static> Services<I> {
                 self.save_frecency(frecency).await;
                 None
             }
+            Effect::WriteSsoSession(session) => Some(Msg::SsoSessionWritten(
+                self.write_sso_session(*session).await,
+            )),
             Effect::Copy(_) | Effect::Exit => None,
         }
     }
@@ -172,6 +182,7 @@ fn rethrow<T>(joined: Result<T, tokio::task::JoinError>) -> Option<T> {
 fn effect_name(effect: &Effect) -> &'static str {
     match effect {
         Effect::SignIn(_) => "sign-in",
+        Effect::RenewSignIn => "renew-sign-in",
         Effect::ListCatalog => "list-catalog",
         Effect::Prioritize { .. } => "prioritize",
         Effect::RetryRoles { .. } => "retry-roles",
@@ -184,6 +195,7 @@ fn effect_name(effect: &Effect) -> &'static str {
         Effect::SaveFrecency(_) => "save-frecency",
         Effect::WriteProfile { .. } => "write-profile",
         Effect::OpenConsole { .. } => "open-console",
+        Effect::WriteSsoSession(_) => "write-sso-session",
         Effect::Exit => "exit",
     }
 }

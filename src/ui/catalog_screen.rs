@@ -1,6 +1,6 @@
 //! The catalog body: the search line (query, `n/N`, listing progress) and the account × role
-//! list, with matched characters highlighted, favorites starred, new roles marked and
-//! unavailable accounts dimmed.
+//! list, with matched characters highlighted, favorites starred, new roles marked, and
+//! unavailable accounts and accounts whose roles are still loading dimmed.
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Position, Rect};
@@ -22,6 +22,8 @@ const ID_WIDTH: usize = 12;
 pub(crate) const FAVORITE: &str = "★";
 /// The marker of a recently used role (listed after the favorites when nothing is typed).
 pub(crate) const RECENT: &str = "↺";
+/// The role column of an account whose roles a listing has not brought yet.
+pub(crate) const ROLES_LOADING: &str = "roles loading…";
 /// The marker of a role that appeared in the last refresh.
 pub(crate) const NEW: &str = "new";
 
@@ -130,8 +132,15 @@ pub(crate) fn view_offset(state: &AppState, rows: usize) -> usize {
 
 /// Column widths of a list row: (name, role).
 fn columns(width: usize, state: &AppState, new_col: bool) -> (usize, usize) {
-    // margin, favorite marker, gaps around the id, the id, right margin.
-    let fixed = 1 + 2 + 2 + ID_WIDTH + 2 + 1 + if new_col { NEW.len() + 1 } else { 0 };
+    // margin, favorite marker, environment badge, gaps around the id, the id, right margin.
+    let fixed = 1
+        + 2
+        + badge_column(state)
+        + 2
+        + ID_WIDTH
+        + 2
+        + 1
+        + if new_col { NEW.len() + 1 } else { 0 };
     let avail = width.saturating_sub(fixed);
     let longest = state
         .list
@@ -143,6 +152,14 @@ fn columns(width: usize, state: &AppState, new_col: bool) -> (usize, usize) {
         .unwrap_or(0);
     let name = longest.clamp(8, (avail / 2).max(8)).min(avail);
     (name, avail - name)
+}
+
+/// Width of the environment badge column with its gap (none without `[[environments]]`).
+fn badge_column(state: &AppState) -> usize {
+    match state.settings.marks.badge_width() {
+        0 => 0,
+        w => w + 1,
+    }
 }
 
 fn draw_list(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
@@ -173,8 +190,9 @@ fn draw_list(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
             .list
             .meta(hit.row)
             .is_some_and(|m| m.unavailable.is_some());
+        let loading = state.list.is_loading(hit.row);
         let selected = i == state.list.selected;
-        let mut base = if unavailable {
+        let mut base = if unavailable || loading {
             theme.unavailable
         } else {
             Style::default()
@@ -202,11 +220,23 @@ fn draw_list(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
         } else {
             Span::styled("  ", base)
         });
+        let mark = state.mark_of_row(hit.row);
+        let badge_w = badge_column(state);
+        if badge_w > 0 {
+            let badge = mark.map_or("", |m| m.name.as_str());
+            let style = mark.map_or(base, |m| base.patch(theme.mark(m.colour)));
+            spans.push(Span::styled(format!("{badge:<w$}", w = badge_w - 1), style));
+            spans.push(Span::styled(" ", base));
+        }
+        let name_style = match mark {
+            Some(m) if !selected => base.patch(theme.mark(m.colour)),
+            _ => base,
+        };
         spans.extend(text::highlighted(
             &row.account_name,
             &hl.name_idx,
             name_w,
-            base,
+            name_style,
             theme.highlight,
         ));
         spans.push(Span::styled("  ", base));
@@ -227,6 +257,8 @@ fn draw_list(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
         if unavailable {
             let note = format!("roles unavailable{retry}");
             spans.push(Span::styled(text::fit_pad(&note, role_w), base));
+        } else if loading {
+            spans.push(Span::styled(text::fit_pad(ROLES_LOADING, role_w), base));
         } else {
             spans.extend(text::highlighted(
                 &row.role_name,

@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::ViewCtx;
+use super::catalog_screen::ROLES_LOADING;
 use super::layout::Detail;
 use super::text;
 use crate::core::app::AppState;
@@ -38,6 +39,7 @@ fn facts(state: &AppState, ctx: &ViewCtx) -> Option<Facts> {
     let row = state.row(index)?;
     let meta = state.list.meta(index);
     let unavailable = meta.and_then(|m| m.unavailable.clone());
+    let loading = state.list.is_loading(index);
     let last_used = state
         .frecency
         .last_use(&row.role_ref())
@@ -46,9 +48,12 @@ fn facts(state: &AppState, ctx: &ViewCtx) -> Option<Facts> {
         name: row.account_name.clone(),
         id: row.account_id.clone(),
         email: meta.and_then(|m| m.email.clone()),
-        role: unavailable.is_none().then(|| row.role_name.clone()),
-        arn: unavailable
-            .is_none()
+        role: if loading {
+            Some(ROLES_LOADING.to_owned())
+        } else {
+            unavailable.is_none().then(|| row.role_name.clone())
+        },
+        arn: (unavailable.is_none() && !loading)
             .then(|| state.role_arn_of_row(index))
             .flatten(),
         unavailable,
@@ -247,7 +252,14 @@ fn below(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCtx) {
                 theme.warn,
             ),
         ]),
-        (None, None) => Line::raw(""),
+        // An account whose roles are still loading says so.
+        (None, None) => Line::styled(
+            format!(
+                " {}",
+                text::fit(f.role.as_deref().unwrap_or_default(), rule_w)
+            ),
+            theme.dim,
+        ),
     };
     let lines = vec![rule, fit_line(facts_line, rule_w + 1), second];
     frame.render_widget(Paragraph::new(lines), area);

@@ -1,4 +1,5 @@
-//! The header line: the app, the identity center (name · region · start URL) and the
+//! The header line: the app, the environment of what is selected (a badge, when
+//! `[[environments]]` marks it), the identity center (name · region · start URL) and the
 //! identity-center session's countdown, coloured by urgency and spelled out.
 
 use ratatui::Frame;
@@ -54,6 +55,15 @@ pub(crate) fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCt
     let sep = " · ";
     let mut spans = vec![Span::styled(name, theme.accent)];
     let mut room = width.saturating_sub(text::width(name) + right_width);
+    // The environment of what is selected, before anything else of the session.
+    if let Some(mark) = state.mark_in_focus() {
+        let badge = format!(" {} ", mark.name.as_str());
+        if text::width(&badge) < room {
+            room -= text::width(&badge) + 1;
+            spans.push(Span::styled(badge, theme.mark_block(mark.colour)));
+            spans.push(Span::raw(" "));
+        }
+    }
     let s = &state.sign_in.session;
     for (i, part) in [&s.name, &s.region, &s.start_url].into_iter().enumerate() {
         if part.is_empty() {

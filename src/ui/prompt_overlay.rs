@@ -14,7 +14,7 @@ use super::text;
 use crate::core::app::Command;
 use crate::core::app::command::Context;
 use crate::core::app::keymap::Keymap;
-use crate::core::app::prompt::{AssumeForm, Field, MfaQuestion, Prompt};
+use crate::core::app::prompt::{AssumeForm, Field, MfaQuestion, Prompt, SETUP_FIELDS, SetupForm};
 use crate::core::app::state::CHAIN_MARK;
 use crate::core::chain::session_name;
 
@@ -22,7 +22,87 @@ pub(crate) fn draw(frame: &mut Frame, area: Rect, prompt: &Prompt, keymap: &Keym
     match prompt {
         Prompt::Mfa(question) => mfa(frame, area, question, keymap, ctx),
         Prompt::Assume(form) => assume(frame, area, form, keymap, ctx),
+        Prompt::Setup(form) => setup(frame, area, form, keymap, ctx),
     }
+}
+
+/// The first run: which identity center to sign in to, written as `[sso-session]`.
+fn setup(frame: &mut Frame, area: Rect, form: &SetupForm, keymap: &Keymap, ctx: &ViewCtx) {
+    let theme = &ctx.theme;
+    let rect = centered(area, 76, 14);
+    let hint = keymap.hint_line(
+        Context::Prompt,
+        &[
+            (&[Command::Submit], "sign in"),
+            (&[Command::Cancel], "quit"),
+        ],
+    );
+    let moves = keymap.hint_line(Context::Form, &[(&[Command::NextField], "next field")]);
+    let inner = boxed(
+        frame,
+        rect,
+        "sign in to your identity center",
+        &format!("{moves} · {hint}"),
+        ctx,
+    );
+    let width = usize::from(inner.width).saturating_sub(2);
+    let label_w = 19;
+    let value_w = width.saturating_sub(label_w + 3);
+    let mut lines = vec![
+        Line::styled(
+            text::fit(
+                " No identity center is configured yet. It is written to",
+                width,
+            ),
+            theme.dim,
+        ),
+        Line::styled(
+            text::fit(
+                " ~/.aws/config as [sso-session NAME] (the AWS CLI shares it).",
+                width,
+            ),
+            theme.dim,
+        ),
+        Line::raw(""),
+    ];
+    for (i, label) in SETUP_FIELDS.iter().enumerate() {
+        let focused = i == form.focus;
+        let value = &form.values[i];
+        let (shown, style) = if value.is_empty() {
+            (form.placeholder(i).unwrap_or_default(), theme.dim)
+        } else {
+            (value.clone(), Style::default())
+        };
+        let cursor = if focused && !value.is_empty() {
+            "_"
+        } else {
+            ""
+        };
+        let mark = if focused { "›" } else { " " };
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {mark} "), theme.accent),
+            Span::styled(
+                format!("{label:<label_w$}"),
+                if focused { theme.accent } else { theme.dim },
+            ),
+            Span::styled(text::fit(&format!("{shown}{cursor}"), value_w), style),
+        ]));
+    }
+    let note = match (&form.error, form.writing) {
+        (Some(e), _) => Some((e.clone(), theme.warn)),
+        (None, true) => Some((
+            "checking it with the identity center…".to_owned(),
+            theme.dim,
+        )),
+        (None, false) => None,
+    };
+    if let Some((note, style)) = note {
+        lines.push(Line::raw(""));
+        for part in text::wrap_words(&note, width).into_iter().take(4) {
+            lines.push(Line::styled(format!(" {part}"), style));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 /// A question's keys, from the live keymap: the form's own ([`Context::Form`]) and the line's

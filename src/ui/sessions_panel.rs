@@ -1,5 +1,5 @@
 //! The sessions panel: every set of credentials held in this run, with its access key id
-//! (never the secret), the time left coloured by urgency and said in words, and whether it is
+//! (never the secret), its environment's badge, the time left coloured by urgency and said in words, and whether it is
 //! being refreshed. The selected one is highlighted while the panel has the focus.
 
 use ratatui::Frame;
@@ -83,8 +83,18 @@ pub(crate) fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCt
             other => (other.label(), urgent),
         };
         let key_style = if selected { base } else { theme.dim };
-        let spans = vec![
-            Span::styled(" ", base),
+        let mut spans = vec![Span::styled(" ", base)];
+        // The environment's badge, in a column as wide as the widest one.
+        let mut label_w = label_w;
+        let badge_w = state.settings.marks.badge_width();
+        if badge_w > 0 {
+            let mark = state.mark_of_held(held);
+            let badge = format!("{:<badge_w$} ", mark.map_or("", |m| m.name.as_str()));
+            let style = mark.map_or(base, |m| base.patch(theme.mark(m.colour)));
+            label_w = label_w.saturating_sub(badge.len());
+            spans.push(Span::styled(badge, style));
+        }
+        spans.extend([
             Span::styled(text::fit_pad(&held.label(), label_w), base),
             Span::styled("  ", base),
             Span::styled(
@@ -99,7 +109,7 @@ pub(crate) fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCt
             Span::styled(" ", base),
             Span::styled(format!("{word:<URGENCY_WIDTH$}"), word_style),
             Span::styled(" ", base),
-        ];
+        ]);
         lines.push(Line::from(spans));
     }
     frame.render_widget(Paragraph::new(lines), inner);

@@ -10,6 +10,7 @@ use ratatui::style::{Color, Modifier, Style};
 
 use crate::core::app::state::Level;
 use crate::core::app::urgency::Urgency;
+use crate::core::marks::MarkColour;
 
 /// Whether `NO_COLOR`'s value turns colours off: set and not empty (<https://no-color.org>).
 pub fn no_color(value: Option<&OsStr>) -> bool {
@@ -42,6 +43,8 @@ pub struct Theme {
     pub toast_info: Style,
     pub toast_warn: Style,
     pub toast_error: Style,
+    /// Whether environment badges are coloured (off with `NO_COLOR`: the badge's text stays).
+    pub mark_colours: bool,
 }
 
 impl Default for Theme {
@@ -73,6 +76,7 @@ impl Theme {
             toast_info: fg(Color::Cyan),
             toast_warn: fg(Color::Yellow),
             toast_error: fg(Color::LightRed).add_modifier(Modifier::BOLD),
+            mark_colours: true,
         }
     }
 
@@ -96,6 +100,7 @@ impl Theme {
             toast_info: plain,
             toast_warn: bold,
             toast_error: bold,
+            mark_colours: false,
         }
     }
 
@@ -118,6 +123,26 @@ impl Theme {
         }
     }
 
+    /// An environment's badge in a list row and the name it marks: its colour, bold.
+    pub fn mark(&self, colour: MarkColour) -> Style {
+        let bold = Style::default().add_modifier(Modifier::BOLD);
+        if self.mark_colours {
+            bold.fg(mark_colour(colour))
+        } else {
+            bold
+        }
+    }
+
+    /// An environment's badge standing alone (the header): its colour as the background.
+    pub fn mark_block(&self, colour: MarkColour) -> Style {
+        let bold = Style::default().add_modifier(Modifier::BOLD);
+        if self.mark_colours {
+            bold.bg(mark_colour(colour)).fg(Color::Black)
+        } else {
+            bold.add_modifier(Modifier::REVERSED)
+        }
+    }
+
     /// The style of a toast.
     pub fn toast(&self, level: Level) -> Style {
         match level {
@@ -125,6 +150,20 @@ impl Theme {
             Level::Warn => self.toast_warn,
             Level::Error => self.toast_error,
         }
+    }
+}
+
+/// The terminal colour of a badge.
+fn mark_colour(colour: MarkColour) -> Color {
+    match colour {
+        MarkColour::Red => Color::Red,
+        MarkColour::Green => Color::Green,
+        MarkColour::Yellow => Color::Yellow,
+        MarkColour::Blue => Color::Blue,
+        MarkColour::Magenta => Color::Magenta,
+        MarkColour::Cyan => Color::Cyan,
+        MarkColour::White => Color::White,
+        MarkColour::Gray => Color::Gray,
     }
 }
 
@@ -153,6 +192,12 @@ mod tests {
         ];
         assert!(styles.iter().all(|s| s.fg.is_none() && s.bg.is_none()));
         assert!(plain.selection.add_modifier.contains(Modifier::REVERSED));
+        let mark = [
+            plain.mark(MarkColour::Red),
+            plain.mark_block(MarkColour::Red),
+        ];
+        assert!(mark.iter().all(|s| s.fg.is_none() && s.bg.is_none()));
+        assert_eq!(Theme::colored().mark(MarkColour::Red).fg, Some(Color::Red));
     }
 
     #[test]

@@ -10,8 +10,11 @@
 mod common;
 
 mod chains;
+mod first_run;
+mod listing_stream;
 mod runtime;
 mod search_ranking;
+mod sessions;
 mod terminal_restore;
 mod tmux_e2e;
 mod ui_snapshots;

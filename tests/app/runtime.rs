@@ -91,3 +91,70 @@ async fn open_and_copy_on_the_sign_in_screen_say_what_happened() {
     assert!(!copied.contains("copied"), "{copied}");
     assert_eq!(app.quit().await, ExitPlan::Nothing);
 }
+
+/// The bytes the event loop writes to the terminal for each copy target: OSC 52 with the text
+/// in base64, nothing else.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_copy_box_writes_osc_52_for_the_id_and_the_exports() {
+    use base64::Engine as _;
+    let emu = start(&auto_approving_org()).await;
+    let home = tempfile::tempdir().unwrap();
+    let written = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let options = AppOptions {
+        clipboard: Some(written.clone()),
+        ..AppOptions::default()
+    };
+    let mut app = start_app(&emu, home.path(), options);
+    app.frame_where("the catalog", |f| f.contains("payments-dev"))
+        .await;
+    app.type_text("payments-dev power");
+    app.frame_with("payments-dev power").await;
+    app.key(KeyCode::Enter);
+    app.frame_with("Quit and print the exports").await;
+    app.key(Char('y'));
+    app.frame_with("copy the account id").await;
+    app.key(Char('i'));
+    app.frame_with("the account id: sent to the terminal's clipboard (OSC 52)")
+        .await;
+    let id_sequence = String::from_utf8(written.lock().unwrap().clone()).unwrap();
+    let payload = id_sequence
+        .strip_prefix("\x1b]52;c;")
+        .and_then(|s| s.strip_suffix('\x07'))
+        .unwrap_or_else(|| panic!("{id_sequence:?}"));
+    let id = base64::engine::general_purpose::STANDARD
+        .decode(payload)
+        .unwrap();
+    let id = String::from_utf8(id).unwrap();
+    assert!(
+        id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()),
+        "{id}"
+    );
+    let frame = app.frame_with("payments-dev").await;
+    assert!(frame.contains(&id), "the id copied is the row's: {id}");
+
+    written.lock().unwrap().clear();
+    app.key(KeyCode::Tab);
+    app.ctrl('y');
+    app.frame_with("copy the export lines").await;
+    app.key(Char('e'));
+    app.frame_with("the exports of payments-dev/PowerUserAccess")
+        .await;
+    let sequence = String::from_utf8(written.lock().unwrap().clone()).unwrap();
+    let payload = sequence
+        .strip_prefix("\x1b]52;c;")
+        .and_then(|s| s.strip_suffix('\x07'))
+        .unwrap_or_else(|| panic!("{sequence:?}"));
+    let exports = base64::engine::general_purpose::STANDARD
+        .decode(payload)
+        .unwrap();
+    let exports = String::from_utf8(exports).unwrap();
+    assert!(
+        exports.starts_with("export AWS_ACCESS_KEY_ID='ASIA"),
+        "{exports}"
+    );
+    assert!(
+        exports.contains("export AWS_SECRET_ACCESS_KEY='"),
+        "{exports}"
+    );
+    assert_eq!(app.quit().await, ExitPlan::Nothing);
+}

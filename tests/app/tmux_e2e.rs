@@ -234,9 +234,11 @@ fn a_custom_action_shows_its_output_and_status_until_a_key() {
 }
 
 /// The demo's hand-overs work end to end: in its subshell the AWS CLI reaches the demo's
-/// emulator with the role's credentials, and reads the profile the app wrote.
+/// emulator with the role's credentials, reads the profile the app wrote, and runs a
+/// `credential_process = rolecall credential-process TARGET` profile, which signs nothing
+/// anew and reaches the demo's emulator (its identity center and its kept sign-in).
 #[test]
-fn the_demo_subshell_and_written_profile_work_with_the_aws_cli() {
+fn the_demo_subshell_written_profile_and_credential_process_work_with_the_aws_cli() {
     let tmux = Tmux::start("demoaws");
     demo_with_the_menu_open(&tmux);
     tmux.send(&["Down", "Down", "Enter"]);
@@ -250,9 +252,15 @@ fn the_demo_subshell_and_written_profile_work_with_the_aws_cli() {
     tmux.send(&["Down", "Enter"]);
     tmux.wait_text("exit it to return", Duration::from_secs(10));
     tmux.send(&[
-        "clear; aws sts get-caller-identity --query Arn --output text; \
+        &format!(
+            "clear; aws sts get-caller-identity --query Arn --output text; \
          aws --profile payments-dev-AdministratorAccess sts get-caller-identity \
-         --query Arn --output text; echo AWS-$((1+1))-DONE",
+         --query Arn --output text; \
+         printf '[profile cp]\\ncredential_process = %s credential-process %s\\n' \
+         {BIN} payments-dev/AdministratorAccess >> \"$AWS_CONFIG_FILE\"; \
+         aws --profile cp sts get-caller-identity --query Arn --output text; \
+         echo AWS-$((1+1))-DONE"
+        ),
         "Enter",
     ]);
     let out = tmux.wait_text("AWS-2-DONE", Duration::from_secs(60));
@@ -260,7 +268,10 @@ fn the_demo_subshell_and_written_profile_work_with_the_aws_cli() {
         .lines()
         .filter(|l| l.starts_with("arn:aws:sts::") && l.contains("AdministratorAccess"))
         .count();
-    assert_eq!(arns, 2, "{out}");
+    assert_eq!(
+        arns, 3,
+        "subshell, written profile, credential process:\n{out}"
+    );
     tmux.send(&["exit", "Enter"]);
     // The shell's own output names the role too: wait for what only the app draws.
     tmux.wait_text("sessions (1)", Duration::from_secs(10));

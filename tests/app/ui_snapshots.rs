@@ -483,11 +483,63 @@ fn catalog_listing_accounts() {
     send(
         &mut state,
         Msg::Catalog(CatalogEvent::AccountsListed {
+            accounts: Vec::new(),
             count: 40,
             complete: false,
         }),
     );
     assert_snapshot!("catalog_listing_accounts_80x24", screen(&mut state, 80, 24));
+}
+
+/// A listing streaming in: every account of the page shows, the roles of one are in, the others
+/// are loading.
+#[test]
+fn catalog_filling_in() {
+    let mut state = new_state(false);
+    send(
+        &mut state,
+        Msg::Start {
+            stored: Some(signed_in()),
+        },
+    );
+    let listed = catalog(false);
+    send(
+        &mut state,
+        Msg::Catalog(CatalogEvent::AccountsListed {
+            accounts: listed.accounts.iter().map(|e| e.account.clone()).collect(),
+            count: listed.accounts.len(),
+            complete: true,
+        }),
+    );
+    let prod = &listed.accounts[1];
+    send(
+        &mut state,
+        Msg::Catalog(CatalogEvent::RolesFetched {
+            account_id: prod.account.id.to_string(),
+            roles: prod.roles.clone(),
+            done: 1,
+            total: 4,
+        }),
+    );
+    send(
+        &mut state,
+        Msg::Catalog(CatalogEvent::Rate { per_sec: 19.6 }),
+    );
+    send(&mut state, Msg::Tick);
+    let text = screen(&mut state, 80, 24);
+    assert!(text.contains("listing roles 1/4 · 20 req/s"), "{text}");
+    assert!(text.contains("111122223333  ReadOnly"), "{text}");
+    assert!(text.contains("audit"), "{text}");
+    let loading = text
+        .lines()
+        .filter(|l| l.contains("roles loading…") && l.contains("  roles"))
+        .count();
+    assert_eq!(loading, 3, "three account rows loading: {text}");
+    assert!(
+        text.contains(" roles loading…"),
+        "the details say so: {text}"
+    );
+    snap_both("catalog_filling_in", &mut state);
 }
 
 #[test]
@@ -531,6 +583,7 @@ fn catalog_refreshing() {
     send(
         &mut state,
         Msg::Catalog(CatalogEvent::AccountsListed {
+            accounts: Vec::new(),
             count: 400,
             complete: true,
         }),
@@ -539,6 +592,7 @@ fn catalog_refreshing() {
         &mut state,
         Msg::Catalog(CatalogEvent::RolesFetched {
             account_id: "111122223333".into(),
+            roles: Roles::Listed(vec!["AdministratorAccess".into(), "ReadOnly".into()]),
             done: 120,
             total: 400,
         }),
@@ -1183,4 +1237,101 @@ fn the_details_show_the_exact_sso_role_arn_once_sts_named_it() {
     );
     let text = screen(&mut state, 120, 40);
     assert!(!text.contains("exact name known"), "{text}");
+}
+
+// ---- environments marked in config.toml ----
+
+fn marks() -> rolecall::core::marks::Marks {
+    use rolecall::core::marks::{Mark, MarkColour, Marks};
+    let mark = |name: &str, pattern: &str, colour, confirm| Mark {
+        name: name.to_owned().try_into().unwrap(),
+        pattern: pattern.to_owned().try_into().unwrap(),
+        colour,
+        confirm,
+    };
+    Marks(vec![
+        mark("prod", "*-prod*", MarkColour::Red, true),
+        mark("stage", "*-stag*", MarkColour::Yellow, false),
+    ])
+}
+
+/// The four sessions, with `prod` and `stage` marked; the selection on payments-prod.
+fn marked_state() -> AppState {
+    let mut state = sessions_state();
+    state.settings.marks = marks();
+    select(&mut state, "payments-prod", "AdministratorAccess");
+    state.toast = None;
+    state
+}
+
+#[test]
+fn marked_environments_in_the_list_the_header_and_the_sessions_panel() {
+    let mut state = marked_state();
+    snap_both("marked", &mut state);
+    let buffer = render(&mut state, 120, 40);
+    // The header carries the selection's environment as a red block.
+    let x = find_in_row(&buffer, 0, " prod ").expect("the header's badge");
+    assert!(
+        (x..x + 6).all(|x| buffer[(x, 0)].bg == Color::Red),
+        "header"
+    );
+    // Every badge in the list and the panel is red (yellow for stage); names outside the
+    // selection are coloured too.
+    let prod = find_all(&buffer, "prod ");
+    assert!(prod.len() >= 3, "{prod:?}");
+    for (x, y) in prod.iter().copied().filter(|&(_, y)| y > 0) {
+        let cell = &buffer[(x, y)];
+        assert!(cell.fg == Color::Red || cell.bg == Color::Blue, "({x},{y})");
+    }
+    let stage = find_all(&buffer, "stage ");
+    assert!(!stage.is_empty());
+    for at in stage {
+        assert_eq!(
+            fg_of(&buffer, at, "stage"),
+            vec![Color::Yellow; 5],
+            "{at:?}"
+        );
+    }
+    // An unmarked account has no badge and no colour.
+    let (x, y) = find_all(&buffer, "audit")[0];
+    assert_eq!(buffer[(x, y)].fg, Color::Reset);
+}
+
+#[test]
+fn marked_environments_keep_their_badge_without_colour() {
+    let mut state = marked_state();
+    let buffer = render_with(&mut state, 80, 24, Theme::plain());
+    let colored = buffer
+        .content()
+        .iter()
+        .filter(|c| c.fg != Color::Reset || c.bg != Color::Reset);
+    assert_eq!(colored.count(), 0, "NO_COLOR draws no colour");
+    let text = buffer_text(&buffer);
+    assert!(text.lines().next().unwrap().contains(" prod "), "{text}");
+    assert!(text.contains("stage payments-staging"), "{text}");
+}
+
+#[test]
+fn the_copy_box_and_the_question_before_a_confirm_environment() {
+    let mut state = marked_state();
+    send(&mut state, Msg::Key(Key::Ctrl('y')));
+    assert_snapshot!("copy_box_80x24", screen(&mut state, 80, 24));
+    send(&mut state, Msg::Key(Key::Esc));
+    send(&mut state, Msg::Key(Key::Enter));
+    let request = state.requests.credentials.keys().next().copied();
+    if let Some(request) = request {
+        send(
+            &mut state,
+            Msg::Credentials {
+                request,
+                result: Ok(credentials("ASIAOKEXAMPLE0000001", 3600)),
+            },
+        );
+    }
+    assert!(state.modal.menu().is_some());
+    send(&mut state, Msg::Key(Key::Enter));
+    state.toast = None;
+    let text = screen(&mut state, 80, 24);
+    assert!(text.contains("hand over?"), "{text}");
+    assert_snapshot!("confirm_prod_80x24", text);
 }

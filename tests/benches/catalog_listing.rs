@@ -1,12 +1,16 @@
 //! Listing a large catalog under an AWS-like rate limit, and loading a big catalog cache.
 //!
 //! `cargo bench --bench catalog_listing` (set `CATALOG_BENCH_ACCOUNTS` for another size,
-//! `CATALOG_BENCH_BURST` for another bucket size).
+//! `CATALOG_BENCH_BURST` for another bucket size, `CATALOG_BENCH_APP_ACCOUNTS` for the size of
+//! the org the app fills its list from, 10,000 by default, 0 to leave that part out).
 //! The emulator runs in-process with a generated org of 1000 accounts × 3 roles, a token
 //! bucket of 20 req/s (burst 20) and 20 ms latency on the portal APIs. A listing needs one
 //! ListAccounts call per 100 accounts and one ListAccountRoles call per account, so at
 //! 20 req/s it cannot finish sooner than `needed ÷ 20` seconds (the *floor*); the ratio of
 //! the elapsed time to that floor shows how well the pacer learned the limit (goal ≤ 1.1).
+//! Then the whole app (the real runtime on `TestBackend`, the real SDK adapter) signs in to an
+//! org of `CATALOG_BENCH_APP_ACCOUNTS` at the same limit, with a query typed the moment the list
+//! shows: the time from signed in to the first role row, and to the first row matching it.
 //! Prints markdown tables.
 
 use std::error::Error;
@@ -24,6 +28,10 @@ use tokio::sync::mpsc::unbounded_channel;
 
 #[path = "summary.rs"]
 mod summary;
+
+#[path = "../common/mod.rs"]
+#[allow(clippy::all, unreachable_pub)]
+mod common;
 
 const RATE_LIMIT: f64 = 20.0;
 const LATENCY_MS: u64 = 20;
@@ -56,6 +64,55 @@ fn org(accounts: usize, burst: f64) -> Org {
         ..Faults::default()
     };
     org
+}
+
+/// The query typed at once: it names role rows of the generated org (no account row matches).
+const QUERY: &str = "prod admin";
+
+/// Runs the app against an org of `accounts` at the bench's limit: signs in with the device
+/// code (approved at once), types `query` (if any) as soon as the catalog screen shows, and
+/// returns the time from then to the first role row on screen (with a query: one matching it).
+async fn app_fills_in(accounts: usize, query: Option<&str>) -> Result<Duration, Box<dyn Error>> {
+    use common::app::{AppOptions, start_app};
+    let mut org = org(accounts, RATE_LIMIT);
+    org.settings.approve_after_seconds = Some(0.0);
+    let emu = Emulator::start(org, 0).await?;
+    let home = tempfile::tempdir()?;
+    let options = AppOptions {
+        session: rolecall::core::sso::SsoSession {
+            name: common::app::SESSION.into(),
+            start_url: emu.start_url().ok_or("no start URL")?.to_owned(),
+            region: emu.region().to_owned(),
+            scopes: vec!["sso:account:access".into()],
+            legacy: false,
+        },
+        list: ListOptions::default(),
+        ..AppOptions::default()
+    };
+    let mut app = start_app(&emu, home.path(), options);
+    app.frame_with("listing accounts").await;
+    let signed_in = Instant::now();
+    if let Some(query) = query {
+        app.type_text(query);
+    }
+    // A role row: a line naming one of the permission sets (an account row whose roles are
+    // loading names none); with the query typed, every row on screen matches it.
+    let found = app
+        .frame_where("a role row", |f| {
+            f.lines().skip(2).any(|l| {
+                PERMISSION_SETS
+                    .iter()
+                    .any(|(name, _)| l.contains(&format!("  {name}")))
+            }) && query.is_none_or(|q| f.contains(q))
+        })
+        .await;
+    let elapsed = signed_in.elapsed();
+    let listing = found.contains("listing");
+    let _ = app.quit().await;
+    if !listing {
+        eprintln!("(the listing had ended by the time the row showed)");
+    }
+    Ok(elapsed)
 }
 
 /// Signs in with the device flow through the real adapter, approving on the emulator.
@@ -254,6 +311,32 @@ async fn main() -> Result<(), Box<dyn Error>> {
             println!("| {t:.1} | {rate:.2} |");
             next_mark = (t / 5.0).floor() * 5.0 + 5.0;
         }
+    }
+
+    let app_accounts: usize = std::env::var("CATALOG_BENCH_APP_ACCOUNTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    if app_accounts > 0 {
+        eprintln!("the app filling its list from {app_accounts} accounts at {RATE_LIMIT} req/s…");
+        let first_row = app_fills_in(app_accounts, None).await?;
+        let first_match = app_fills_in(app_accounts, Some(QUERY)).await?;
+        println!(
+            "\n## The app's list filling in: {app_accounts} accounts × 3 roles, {RATE_LIMIT} req/s, “{QUERY}” typed at once\n"
+        );
+        println!("| measure | value |");
+        println!("|---|---|");
+        println!(
+            "| signed in → first role row | {:.2} s |",
+            first_row.as_secs_f64()
+        );
+        println!(
+            "| signed in → first row matching the query | {:.2} s |",
+            first_match.as_secs_f64()
+        );
+        summary::report("fill.accounts", app_accounts as f64);
+        summary::report("fill.first_row_s", first_row.as_secs_f64());
+        summary::report("fill.first_match_s", first_match.as_secs_f64());
     }
 
     let runs = 30;

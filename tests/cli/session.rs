@@ -684,3 +684,84 @@ async fn setup_writes_an_sso_session_the_aws_cli_reads_and_login_uses() {
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rows.len(), 5);
 }
+
+/// The first run on a terminal: with nothing configured, `rolecall login` asks for the access
+/// portal URL, the region (offering a default; a URL of the regional form carries it) and a
+/// session name (offering the portal's own), signs in — the identity center's answer checks
+/// what was typed: a URL it does not know fails with exit 4 and writes nothing — then writes
+/// the `[sso-session]` to ~/.aws/config keeping every other byte (botocore reads it), and the
+/// other commands use it.
+#[test]
+fn login_on_a_terminal_asks_for_the_identity_center_checks_it_and_writes_it() {
+    use common::tmux::Tmux;
+    use std::time::Duration;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let emu = rt.block_on(start(&auto_approving_org()));
+    let home = Home::new(&emu, "", "");
+    let config = home.path().join(".aws/config");
+    let mine = "# my own settings\n[profile x]\nregion = eu-west-1 ; kept\n";
+    std::fs::write(&config, mine).unwrap();
+    let env = home
+        .environment()
+        .into_iter()
+        .filter(|(k, _)| *k != "BROWSER")
+        .collect();
+    let tmux = Tmux::start_with("firstlogin", home.path(), env);
+    let login = "login --device-code --no-browser";
+    let wait = |text: &str| tmux.wait_text(text, Duration::from_secs(30));
+    // `EXITED=` and a number: the command line itself shows `EXITED=$?`.
+    let exited = || {
+        tmux.wait_for("rolecall to end", Duration::from_secs(30), |s| {
+            s.match_indices("EXITED=")
+                .any(|(i, m)| s[i + m.len()..].starts_with(|c: char| c.is_ascii_digit()))
+        })
+    };
+
+    // An access portal the identity center does not know: refused, nothing written.
+    tmux.run_app(BIN, login);
+    wait("AWS access portal URL");
+    tmux.type_text("https://unknown.awsapps.com/start");
+    tmux.send(&["Enter"]);
+    let asked = wait("region [us-east-1]:");
+    assert!(
+        asked.contains("no identity center is configured yet"),
+        "{asked}"
+    );
+    tmux.send(&["Enter"]);
+    wait("A name for this session [unknown]:");
+    tmux.send(&["Enter"]);
+    let failed = exited();
+    assert!(failed.contains("EXITED=4"), "{failed}");
+    assert!(failed.contains("nothing was written"), "{failed}");
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), mine);
+
+    // A bad answer is said and asked again; then the emulator's portal, its region by
+    // default and the offered name.
+    tmux.run_app(BIN, login);
+    wait("AWS access portal URL");
+    tmux.type_text("http://test.awsapps.com/start");
+    tmux.send(&["Enter"]);
+    let again = tmux.wait_for("the question again", Duration::from_secs(10), |s| {
+        s.matches("AWS access portal URL").count() == 2
+    });
+    assert!(again.contains("not an https URL"), "{again}");
+    tmux.type_text(START_URL);
+    tmux.send(&["Enter"]);
+    wait("region [us-east-1]:");
+    tmux.send(&["Enter"]);
+    wait("A name for this session [test]:");
+    tmux.send(&["Enter"]);
+    let done = exited();
+    assert!(done.contains("EXITED=0"), "{done}");
+    assert!(done.contains("wrote [sso-session test]"), "{done}");
+    assert!(done.contains("Signed in to test"), "{done}");
+    assert!(std::fs::read_to_string(&config).unwrap().starts_with(mine));
+    assert_eq!(
+        botocore_sso_session(&home, "test"),
+        Some((START_URL.into(), REGION.into(), "sso:account:access".into()))
+    );
+    let out = home.rolecall(&["list", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.len(), 5);
+}

@@ -28,6 +28,7 @@ use rolecall::core::sso::SsoSession;
 use rolecall::emulator::Emulator;
 use rolecall::environment::Environment;
 use rolecall::paths::Paths;
+use rolecall::ports::clock::Clock;
 use rolecall::ports::identity_center::IdentityCenter;
 use rolecall::ports::opener::{OpenError, Opener};
 use rolecall::ports::reporter::Quiet;
@@ -55,6 +56,28 @@ impl Opener for NoBrowser {
     }
 }
 
+/// The system clock moved forward by what a test says, so the app sees credentials age without
+/// anyone waiting. (The emulator's own clock is moved with `Emulator::advance`; the adapters
+/// correct the service's times by its `Date` header against the system clock, so the two are
+/// moved apart, each for what it decides.)
+#[derive(Debug, Clone, Default)]
+pub struct Shifted(Arc<std::sync::atomic::AtomicU64>);
+
+impl Shifted {
+    /// Moves the app's time forward by `by`.
+    pub fn advance(&self, by: Duration) {
+        let ms = u64::try_from(by.as_millis()).unwrap();
+        self.0.fetch_add(ms, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Clock for Shifted {
+    fn now(&self) -> std::time::SystemTime {
+        let ms = self.0.load(std::sync::atomic::Ordering::SeqCst);
+        std::time::SystemTime::now() + Duration::from_millis(ms)
+    }
+}
+
 /// How the app starts.
 pub struct AppOptions {
     pub session: SsoSession,
@@ -67,6 +90,26 @@ pub struct AppOptions {
     /// offered when `settings.chains` lists them.
     pub config: Option<Config>,
     pub size: (u16, u16),
+    /// The app's clock (none: the system's).
+    pub clock: Option<Arc<dyn Clock>>,
+    /// Start with the sign-in the store holds, as the binary does (else with none: a device
+    /// sign-in).
+    pub stored: bool,
+    /// Where the app's clipboard sequences (OSC 52) go: the bytes the terminal would get.
+    pub clipboard: Option<Arc<std::sync::Mutex<Vec<u8>>>>,
+}
+
+/// A writer into a shared buffer (the terminal's side of the clipboard, in tests).
+struct Shared(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl io::Write for Shared {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 impl Default for AppOptions {
@@ -81,6 +124,9 @@ impl Default for AppOptions {
             cached: None,
             config: None,
             size: (110, 32),
+            clock: None,
+            stored: false,
+            clipboard: None,
         }
     }
 }
@@ -151,6 +197,7 @@ pub fn start_app_on<I: IdentityCenter + 'static>(
 ) -> App {
     let paths = paths(home);
     let session = options.session;
+    let start_stored = options.stored;
     let store = SessionStore::new(
         Box::new(FileStore::new(&paths.state_dir)),
         AwsSsoCache::new(paths.sso_cache_dir.clone()),
@@ -172,7 +219,10 @@ pub fn start_app_on<I: IdentityCenter + 'static>(
     // Only the emulator is ever reached, whatever the config names.
     let env =
         Environment::from_pairs([("AWS_ENDPOINT_URL", emu.url().as_str()), ("USER", "alice")]);
-    let workspace = compose::workspace(paths.clone(), config, env, store, Arc::new(Quiet));
+    let mut workspace = compose::workspace(paths.clone(), config, env, store, Arc::new(Quiet));
+    if let Some(clock) = options.clock {
+        workspace.clock = clock;
+    }
     let setup = AppSetup {
         session,
         settings: options.settings,
@@ -185,13 +235,16 @@ pub fn start_app_on<I: IdentityCenter + 'static>(
     let compose::App {
         services,
         mut state,
-        stored: _,
+        stored,
     } = compose::app(Arc::new(workspace), setup, idc, Arc::new(NoBrowser));
     // The app lists anew after signing in, whatever the cache holds.
     state.list.stale = true;
     let (keys, input) = unbounded::<io::Result<Event>>();
     let (frames_tx, frames) = mpsc::unbounded_channel();
     let (width, height) = options.size;
+    let clipboard = options
+        .clipboard
+        .map(|b| Box::new(Shared(b)) as Box<dyn io::Write + Send>);
     let task = tokio::spawn(async move {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         run(
@@ -199,7 +252,55 @@ pub fn start_app_on<I: IdentityCenter + 'static>(
             input,
             services,
             &mut state,
-            Some(None),
+            Some(stored.filter(|_| start_stored)),
+            RunOptions {
+                tick: Duration::from_millis(250),
+                theme: Theme::plain(),
+                frames: Some(frames_tx),
+                handle_signals: false,
+                clipboard,
+            },
+        )
+        .await
+    });
+    App {
+        keys,
+        frames,
+        task,
+        last: String::new(),
+    }
+}
+
+/// The app's first run in `home` with no identity center configured (the AWS CLI's config as
+/// the test wrote it, only the emulator reachable): the first-run form is open; it ends with
+/// `ExitPlan::Configured` once the `[sso-session]` is written.
+pub fn start_first_run(emu: &Emulator, home: &Path) -> App {
+    let paths = paths(home);
+    let store = SessionStore::new(
+        Box::new(FileStore::new(&paths.state_dir)),
+        AwsSsoCache::new(paths.sso_cache_dir.clone()),
+    );
+    let config = Config::load(&paths).unwrap();
+    assert!(config.sessions.is_empty(), "{:?}", config.sessions);
+    let env =
+        Environment::from_pairs([("AWS_ENDPOINT_URL", emu.url().as_str()), ("USER", "alice")]);
+    let workspace = compose::workspace(paths, config, env, store, Arc::new(Quiet));
+    let idc = Arc::new(AwsIdentityCenter::new(REGION, Some(&emu.url())));
+    let compose::App {
+        services,
+        mut state,
+        ..
+    } = compose::first_run(Arc::new(workspace), idc, Arc::new(NoBrowser));
+    let (keys, input) = unbounded::<io::Result<Event>>();
+    let (frames_tx, frames) = mpsc::unbounded_channel();
+    let task = tokio::spawn(async move {
+        let mut terminal = Terminal::new(TestBackend::new(100, 24)).unwrap();
+        run(
+            &mut terminal,
+            input,
+            services,
+            &mut state,
+            None,
             RunOptions {
                 tick: Duration::from_millis(250),
                 theme: Theme::plain(),

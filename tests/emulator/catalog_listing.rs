@@ -54,7 +54,9 @@ async fn lists_260_accounts_page_by_page_exactly() {
     let listed: Vec<_> = events
         .iter()
         .filter_map(|e| match e {
-            CatalogEvent::AccountsListed { count, complete } => Some((*count, *complete)),
+            CatalogEvent::AccountsListed {
+                count, complete, ..
+            } => Some((*count, *complete)),
             _ => None,
         })
         .collect();

@@ -26,6 +26,10 @@ pub enum Context {
     Form,
     /// Help and the exports: any key not bound closes them.
     Overlay,
+    /// The copy box: a key per thing to copy.
+    Copy,
+    /// The question before credentials of a marked environment are handed over.
+    Confirm,
 }
 
 impl Context {
@@ -86,12 +90,20 @@ commands! {
     SwitchFocus = "switch-focus", "switch between roles and sessions", { Catalog: ["tab"] };
     RefreshCredentials = "refresh-credentials", "refresh the selected session's credentials", { Catalog: ["ctrl-e"] };
     /// Clear the query, close an overlay or the menu, or go back.
-    Back = "back", "clear the search / close / back (never quits)", { Global: ["esc"], Menu: ["esc"] };
+    Back = "back", "clear the search / close / back (never quits)", { Global: ["esc"], Menu: ["esc"], Copy: ["esc"], Confirm: ["esc", "n"] };
     Help = "help", "show this help", { Global: ["?", "f1"] };
-    Quit = "quit", "quit (q: when the search is empty)", { Global: ["ctrl-c", "ctrl-q", "q"], Menu: ["ctrl-c"], Overlay: ["ctrl-c"] };
+    Quit = "quit", "quit (q: when the search is empty)", { Global: ["ctrl-c", "ctrl-q", "q"], Menu: ["ctrl-c"], Overlay: ["ctrl-c"], Copy: ["ctrl-c"], Confirm: ["ctrl-c"] };
     OpenBrowser = "open-browser", "open the sign-in page in the browser", { SignIn: ["o"] };
     CopyCode = "copy-code", "copy the code to the clipboard", { SignIn: ["c"] };
     RetrySignIn = "retry-sign-in", "sign in again", { SignIn: ["r", "enter"] };
+    /// Open the copy box for the selected row or session (or the menu's credentials).
+    Copy = "copy", "copy the account id, role ARN, exports or console URL", { Catalog: ["ctrl-y"], Menu: ["y"] };
+    CopyAccountId = "copy-account-id", "copy the account id", { Copy: ["i"] };
+    CopyRoleArn = "copy-role-arn", "copy the role ARN", { Copy: ["a"] };
+    CopyExports = "copy-exports", "copy the export lines (they hold the secrets)", { Copy: ["e"] };
+    CopyConsoleUrl = "copy-console-url", "copy a console sign-in URL (a credential for 15 minutes)", { Copy: ["u"] };
+    /// Answer yes to handing over credentials of a marked environment.
+    Confirm = "confirm", "yes, hand the credentials over", { Confirm: ["y"] };
     /// Run the selected entry of the hand-over menu.
     Choose = "choose", "run the selected entry", { Menu: ["enter"] };
     /// Answer a question (the MFA code, the form).

@@ -9,6 +9,10 @@ use crate::secret::Secret;
 pub enum Effect {
     /// Run a sign-in effect; answer with `Msg::SignIn`. `Save` also makes its token current.
     SignIn(signin::Effect),
+    /// The token in use was refused (expired or revoked): read the sign-in kept in the store
+    /// and answer with `Msg::SignIn(Event::Refused { stored })`, which refreshes it with its
+    /// refresh token before anything asks the user.
+    RenewSignIn,
     /// List the catalog with the current token; progress as `Msg::Catalog`, then `Msg::Listed`.
     ListCatalog,
     /// Fetch this account's roles first (the user is looking at it).
@@ -43,8 +47,9 @@ pub enum Effect {
     /// Keep the ad-hoc role ARN history in the state dir.
     SaveRoleHistory(Vec<String>),
     OpenUrl(String),
-    /// Put text on the clipboard (OSC 52).
-    Copy(String),
+    /// Write these bytes to the terminal: OSC 52 putting text on its clipboard (the text only
+    /// in base64; a secret when it is the exports or a console URL).
+    Copy(Secret<String>),
     /// Write favorites and recents (as they are now) to the state dir.
     SaveFrecency(crate::core::frecency::Frecency),
     /// Write these credentials into `~/.aws/credentials` as `profile`; answer with
@@ -60,7 +65,12 @@ pub enum Effect {
         /// Credentials from role chaining: the console session follows them (AWS refuses a
         /// `SessionDuration` for them).
         chained: bool,
+        /// Copy the sign-in URL instead of opening it; answer with `Msg::Copy`.
+        copy: bool,
     },
+    /// Check the identity center of the first-run form with the service, then write its
+    /// `[sso-session]` to `~/.aws/config`; answer with `Msg::SsoSessionWritten`.
+    WriteSsoSession(Box<crate::core::sso_setup::NewSsoSession>),
     /// Leave the event loop; `AppState::exit` says what to do then.
     Exit,
 }
@@ -76,6 +86,8 @@ pub enum ExitPlan {
         credentials: Credentials,
         region: String,
     },
+    /// The first-run form wrote `[sso-session NAME]`: start the app on it (it signs in).
+    Configured { session: String },
     /// A stop signal (SIGTERM, SIGHUP, SIGINT) ended the app: exit with 128 + `signal`.
     Stopped { signal: i32 },
     /// Run `command` (an `[[actions]]` command; `None`: the user's shell) with these

@@ -83,6 +83,11 @@ pub enum Msg {
         account_id: String,
         result: Result<Roles, Failed>,
     },
+    /// Text to put on the clipboard (a console sign-in URL), and what it is.
+    Copy {
+        what: String,
+        text: crate::secret::Secret<String>,
+    },
     /// A hand-over effect finished: what to tell the user, or why it failed.
     HandedOver(Result<String, HandoverFailed>),
     /// A chain request answered.
@@ -95,6 +100,8 @@ pub enum Msg {
         held_id: u64,
         arn: Option<String>,
     },
+    /// The first-run form's `[sso-session]`: written (its name), or why not.
+    SsoSessionWritten(Result<String, String>),
     /// GetRoleCredentials answered request `request`.
     Credentials {
         request: u64,

@@ -5,6 +5,9 @@
 use crate::core::chain::duration;
 use crate::core::chain::{ChainOrigin, ChainSource, ChainSpec, RoleArn};
 
+use crate::core::sso_setup::{self, NewSsoSession, SetupError};
+use crate::core::start_url::StartUrl;
+
 use super::command::{Command, Context};
 use super::key::Key;
 use super::keymap::Keymap;
@@ -15,6 +18,8 @@ use super::requests::PendingChain;
 pub enum Prompt {
     Mfa(MfaQuestion),
     Assume(AssumeForm),
+    /// The first run: which identity center to write as `[sso-session]` and sign in to.
+    Setup(SetupForm),
 }
 
 impl Prompt {
@@ -31,6 +36,10 @@ impl Prompt {
                 form.error = None;
                 let line = form.values.get_mut(form.focus);
                 line.extend(text.chars().filter(|c| !c.is_control()));
+            }
+            Prompt::Setup(form) => {
+                form.error = None;
+                form.values[form.focus].extend(text.chars().filter(|c| !c.is_control()));
             }
         }
     }
@@ -111,6 +120,80 @@ impl MfaQuestion {
             return Edit::Continue;
         }
         edit
+    }
+}
+
+/// The first-run form's fields, in order: what `aws configure sso` asks.
+pub(crate) const SETUP_FIELDS: [&str; 3] = ["access portal URL", "region", "session name"];
+
+/// The first run against a real identity center: the access portal URL, the region (the
+/// URL's when it carries one) and a session name (the portal's own by default), checked as
+/// typed; once submitted, the `[sso-session]` is written and the app signs in to it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SetupForm {
+    /// What is typed, field by field ([`SETUP_FIELDS`]).
+    pub values: [String; 3],
+    pub focus: usize,
+    /// Why the answers were not taken (the check's words, or the identity center's).
+    pub error: Option<String>,
+    /// Submitted: being checked and written.
+    pub writing: bool,
+}
+
+impl SetupForm {
+    /// The [`Context::Form`] keys move between fields, then the line is edited; submitting
+    /// checks the answers ([`sso_setup::from_answers`]).
+    pub fn key(&mut self, key: Key, keymap: &Keymap) -> Edit {
+        if self.writing {
+            return Edit::Continue;
+        }
+        self.error = None;
+        let count = SETUP_FIELDS.len();
+        match keymap.command(key, Context::Form) {
+            Some(Command::NextField | Command::Down) => {
+                self.focus = (self.focus + 1) % count;
+                return Edit::Continue;
+            }
+            Some(Command::PrevField | Command::Up) => {
+                self.focus = (self.focus + count - 1) % count;
+                return Edit::Continue;
+            }
+            _ => {}
+        }
+        let edit = edit_line(&mut self.values[self.focus], key, keymap, |c| {
+            !c.is_control()
+        });
+        if edit == Edit::Submit {
+            if let Err(e) = self.answers() {
+                self.error = Some(e.to_string());
+                return Edit::Continue;
+            }
+            self.writing = true;
+        }
+        edit
+    }
+
+    /// The `[sso-session]` the answers make.
+    pub fn answers(&self) -> Result<NewSsoSession, SetupError> {
+        let [url, region, name] = &self.values;
+        sso_setup::from_answers(url, region, name)
+    }
+
+    /// What an empty field will mean, for the form to show: the URL's region (or the usual
+    /// one to type), the default session name.
+    pub fn placeholder(&self, field: usize) -> Option<String> {
+        let url = StartUrl::parse(&self.values[0]).ok();
+        match field {
+            1 => Some(match url.as_ref().and_then(StartUrl::region) {
+                Some(region) => format!("({region}, from the URL)"),
+                None => "(such as us-east-1)".to_owned(),
+            }),
+            2 => Some(format!(
+                "({})",
+                sso_setup::default_name(url.as_ref().map_or("", StartUrl::as_str))
+            )),
+            _ => Some("(such as https://my-company.awsapps.com/start)".to_owned()),
+        }
     }
 }
 
@@ -357,6 +440,60 @@ mod tests {
         assert_eq!(f.values.role_arn, "arn:a");
         f.key(Key::Down, &Keymap::default(), &history);
         assert_eq!(f.values.role_arn, "");
+    }
+
+    #[test]
+    fn the_setup_form_checks_as_typed_and_offers_the_urls_region_and_name() {
+        let keymap = Keymap::default();
+        let mut f = SetupForm::default();
+        let type_in = |f: &mut SetupForm, text: &str| {
+            for c in text.chars() {
+                f.key(Key::Char(c), &keymap);
+            }
+        };
+        assert_eq!(f.key(Key::Enter, &keymap), Edit::Continue);
+        assert!(
+            f.error
+                .as_ref()
+                .unwrap()
+                .contains("access portal URL is needed")
+        );
+        type_in(&mut f, "http://acme.awsapps.com/start");
+        f.key(Key::Enter, &keymap);
+        assert!(
+            f.error.as_ref().unwrap().contains("not an https URL"),
+            "{f:?}"
+        );
+        f.key(Key::Ctrl('u'), &keymap);
+        type_in(&mut f, "https://acme.awsapps.com/start");
+        assert_eq!(f.placeholder(2).unwrap(), "(acme)");
+        f.key(Key::Enter, &keymap);
+        assert!(
+            f.error.as_ref().unwrap().contains("region is needed"),
+            "{f:?}"
+        );
+        f.key(Key::Tab, &keymap);
+        type_in(&mut f, "Mars");
+        f.key(Key::Enter, &keymap);
+        assert!(f.error.as_ref().unwrap().contains("\"Mars\""), "{f:?}");
+        f.key(Key::Ctrl('u'), &keymap);
+        type_in(&mut f, "eu-west-1");
+        assert_eq!(f.key(Key::Enter, &keymap), Edit::Submit);
+        assert!(f.writing);
+        let s = f.answers().unwrap();
+        assert_eq!((s.name.as_str(), s.region.as_str()), ("acme", "eu-west-1"));
+        assert_eq!(
+            f.key(Key::Char('x'), &keymap),
+            Edit::Continue,
+            "no edits while writing"
+        );
+        assert_eq!(f.values[1], "eu-west-1");
+        let mut regional = SetupForm::default();
+        regional.values[0] = "https://ssoins-1.portal.ap-south-1.app.aws".into();
+        assert_eq!(
+            regional.placeholder(1).unwrap(),
+            "(ap-south-1, from the URL)"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::time::SystemTime;
 use crate::core::catalog::{Catalog, RoleRef};
 use crate::core::chain::ChainSpec;
 use crate::core::frecency::Frecency;
+use crate::core::marks::Mark;
 use crate::core::search::{Hit, SearchRow};
 use crate::core::signin::SignIn;
 
@@ -24,9 +25,11 @@ mod sso_role_arn;
 
 pub use super::requests::{CredentialsRequest, PendingChain};
 pub use catalog_view::{CatalogView, Refresh, RowMeta};
-pub use modal::{Handover, HandoverAction, Modal};
-pub use sessions::{CHAIN_MARK, Held, Sessions};
-pub use settings::{AppSettings, Clipboard, CustomAction, DefaultAction, profile_name};
+pub use modal::{CopyFrom, Handover, HandoverAction, Modal};
+pub use sessions::{CHAIN_MARK, Held, Kept, Sessions};
+pub use settings::{
+    AppSettings, Clipboard, CustomAction, DefaultAction, TmuxOptions, profile_name,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -203,6 +206,47 @@ impl AppState {
         ))
     }
 
+    /// The environment row `index`'s account is marked as (its name or id; a chain's too).
+    pub fn mark_of_row(&self, index: usize) -> Option<&Mark> {
+        let row = self.row(index)?;
+        // A chain's row is named for the chain: its account's name too (looked up only then,
+        // the list draws this for every row).
+        let chained = self.list.meta(index).is_some_and(|m| m.chain.is_some());
+        let account = chained.then(|| self.list.account_name(&row.account_id));
+        let names = [row.account_name.as_str(), account.as_deref().unwrap_or("")];
+        self.settings.marks.of(names, &row.account_id)
+    }
+
+    /// The environment a held session's account is marked as.
+    pub fn mark_of_held(&self, held: &Held) -> Option<&Mark> {
+        let chain = held.chain.as_ref().map_or("", |c| c.name.as_str());
+        let names = [held.account_name.as_str(), chain];
+        self.settings.marks.of(names, &held.account_id)
+    }
+
+    /// The environment of what has the focus: the selected session in the sessions panel,
+    /// else the selected row (the header shows it).
+    pub fn mark_in_focus(&self) -> Option<&Mark> {
+        if self.screen != Screen::Catalog {
+            return None;
+        }
+        match self.focus {
+            Focus::Sessions => self.sessions.selected().and_then(|h| self.mark_of_held(h)),
+            Focus::Roles => self.selected_row().and_then(|i| self.mark_of_row(i)),
+        }
+    }
+
+    /// The IAM ARN of a held session's role: a chain's as configured, an SSO role's exact
+    /// once STS has said who the credentials are, else what it is.
+    pub fn role_arn_of_held(&self, held: &Held) -> String {
+        match &held.chain {
+            Some(chain) => chain.role_arn.clone(),
+            None => {
+                sso_role_arn::sso_role_arn(&held.account_id, &held.role, held.caller_arn.as_deref())
+            }
+        }
+    }
+
     /// `?` help's rows for the screen on view: every command with its keys.
     pub fn help_rows(&self) -> Vec<(Command, Vec<Key>)> {
         self.keymap.help(self.screen_context())
@@ -265,6 +309,22 @@ impl AppState {
     /// Recomputes every row's favorites/recents boost (after the catalog or frecency changed).
     pub fn recompute_boosts(&mut self) {
         self.list.recompute_boosts(&self.frecency, self.now_unix);
+    }
+
+    /// Holds what an earlier run kept and has not expired at `now`, oldest first, not in use
+    /// (so not renewed unasked) until the user selects one. Nothing is asked of the network.
+    pub fn hold_kept(&mut self, kept: Vec<Kept>, now: SystemTime) {
+        for k in kept {
+            if k.credentials.expires_at.is_none_or(|at| at <= now) {
+                continue;
+            }
+            let id = self.fresh_id();
+            let account_name = self.list.account_name(&k.account_id);
+            let mut held = Held::sso(id, k.account_id, account_name, k.role, k.credentials);
+            held.in_use = false;
+            held.chain = k.chain;
+            self.sessions.held.push(held);
+        }
     }
 
     pub(super) fn fresh_id(&mut self) -> u64 {

@@ -43,7 +43,7 @@ pub fn update(state: &mut AppState, msg: Msg, now: SystemTime) -> Vec<Effect> {
                 let text = crate::core::catalog::rejected_account_notice(name, id);
                 toast(state, now, Level::Warn, text);
             }
-            on_progress(state, &event);
+            on_progress(state, &event, now);
             Vec::new()
         }
         Msg::Listed(result) => on_listed(state, result, now),
@@ -70,6 +70,8 @@ pub fn update(state: &mut AppState, msg: Msg, now: SystemTime) -> Vec<Effect> {
             chains::on_identity(state, held_id, arn);
             Vec::new()
         }
+        Msg::Copy { what, text } => copy::copy_text(state, &what, text.expose(), now),
+        Msg::SsoSessionWritten(result) => on_sso_session_written(state, result),
         Msg::HandedOver(result) => {
             match result {
                 Ok(text) => toast(state, now, Level::Info, text),
@@ -89,15 +91,36 @@ fn toast(state: &mut AppState, now: SystemTime, level: Level, text: String) {
     });
 }
 
+/// The first-run form's `[sso-session]` was written: the app starts on it; else the form says
+/// why and takes answers again.
+fn on_sso_session_written(state: &mut AppState, result: Result<String, String>) -> Vec<Effect> {
+    match result {
+        Ok(session) => {
+            state.exit = Some(super::effect::ExitPlan::Configured { session });
+            vec![Effect::Exit]
+        }
+        Err(why) => {
+            if let Modal::Prompt(prompt) = &mut state.modal
+                && let super::prompt::Prompt::Setup(form) = prompt.as_mut()
+            {
+                form.writing = false;
+                form.error = Some(why);
+            }
+            Vec::new()
+        }
+    }
+}
+
 fn on_failure(state: &mut AppState, failure: Failed, now: SystemTime) -> Vec<Effect> {
     toast(state, now, Level::Error, failure.message.clone());
     if failure.needs_sign_in && state.sign_in.machine.is_none() {
-        return start_sign_in(state, None, now);
+        return renew_sign_in(state);
     }
     Vec::new()
 }
 
 fn on_tick(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
+    listing::catch_up(state, now);
     if state.toast.as_ref().is_some_and(|t| now >= t.until) {
         state.toast = None;
     }
@@ -123,24 +146,29 @@ fn on_tick(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
             });
         }
     }
-    Vec::new()
+    renew_due(state, now)
 }
 
 mod chains;
+mod copy;
 mod credentials;
 mod handover;
 mod keys;
 mod listing;
 pub(crate) mod paste;
+mod renewal;
 mod sign_in;
 
 use credentials::{
-    after_new_credentials, assume, on_credentials, refresh_credentials, retry_account,
+    after_new_credentials, assume, on_credentials, refresh_credentials, renew, retry_account,
 };
-use handover::choose;
-use keys::{on_key, on_mouse};
+use handover::{choose, hand_over};
+use keys::{on_key, on_mouse, quit};
 use listing::{on_listed, on_progress, reorder_keeping_selection, set_catalog};
-use sign_in::{on_sign_in, sign_in_command, start_sign_in};
+use renewal::{renew_due, renewal_done, renewal_failed};
+use sign_in::{on_sign_in, renew_sign_in, sign_in_command, start_sign_in};
 
+#[cfg(test)]
+mod renewal_tests;
 #[cfg(test)]
 mod tests;

@@ -138,14 +138,8 @@ impl<I: IdentityCenter + 'static> Services<I> {
         credentials: Credentials,
         chained: bool,
     ) -> Result<String, HandoverError> {
-        let place = self
-            .workspace
-            .sign_in_place(None, &self.session.name, &self.session.region);
         let opened = async {
-            let console = self
-                .workspace
-                .console_url(&credentials, chained, &place)
-                .await?;
+            let console = self.console_url(&credentials, chained).await?;
             self.opener
                 .open_secret(&console.url)
                 .map_err(HandoverError::Browser)
@@ -153,6 +147,31 @@ impl<I: IdentityCenter + 'static> Services<I> {
         opened
             .await
             .map(|()| "opened the AWS console in your browser".to_owned())
+    }
+
+    /// The console sign-in URL for `credentials`, through the app's identity center's place.
+    async fn console_url(
+        &self,
+        credentials: &Credentials,
+        chained: bool,
+    ) -> Result<crate::workspace::console::ConsoleUrl, crate::engine::console::ConsoleError> {
+        let place = self
+            .workspace
+            .sign_in_place(None, &self.session.name, &self.session.region);
+        self.workspace
+            .console_url(credentials, chained, &place)
+            .await
+    }
+
+    /// A console sign-in URL for the clipboard (the app sends it with OSC 52, never the log).
+    pub(super) async fn console_url_to_copy(&self, credentials: Credentials, chained: bool) -> Msg {
+        match self.console_url(&credentials, chained).await {
+            Ok(console) => Msg::Copy {
+                what: "a console sign-in URL (good for 15 minutes)".into(),
+                text: console.url,
+            },
+            Err(e) => Msg::HandedOver(Err(HandoverError::from(e).to_string().into())),
+        }
     }
 
     /// Writes the profile (credentials, then region) on a blocking task: the file lock may wait.

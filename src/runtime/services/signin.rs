@@ -1,12 +1,13 @@
 //! The sign-in machine's effects, and keeping a new sign-in.
 
 use crate::core::app::Msg;
-use crate::core::signin::Effect;
+use crate::core::signin::{Effect, Event};
 use crate::core::sso::SignedIn;
 use crate::engine::signin::execute;
 use crate::ports::identity_center::IdentityCenter;
 
-use super::Services;
+use super::{Services, rethrow};
+use crate::core::sso_setup::NewSsoSession;
 
 impl<I: IdentityCenter + 'static> Services<I> {
     /// Runs one effect of the sign-in machine (`Save` is done in line by `spawn`).
@@ -22,6 +23,44 @@ impl<I: IdentityCenter + 'static> Services<I> {
         )
         .await
         .map(Msg::SignIn)
+    }
+
+    /// The sign-in the store holds, for the machine to refresh after the token in use was
+    /// refused (the same store and refresh as at start-up).
+    pub(super) async fn stored_sign_in(&self) -> Msg {
+        let workspace = self.workspace.clone();
+        let session = self.session.clone();
+        let loaded = tokio::task::spawn_blocking(move || workspace.store.load(&session)).await;
+        let stored = match rethrow(loaded) {
+            Some(Ok(stored)) => stored,
+            Some(Err(e)) => {
+                tracing::warn!(error = %e, "cannot read the stored sign-in");
+                None
+            }
+            None => None,
+        };
+        Msg::SignIn(Event::Refused { stored })
+    }
+
+    /// The first-run form's `[sso-session]`: checked with the identity center, then written
+    /// to `~/.aws/config`; its name, or why not (in words for the form).
+    pub(super) async fn write_sso_session(&self, session: NewSsoSession) -> Result<String, String> {
+        if let Err(e) = self.workspace.check_identity_center(&session).await {
+            return Err(format!(
+                "nothing was written: the identity center in {} did not accept {} ({e}); check the URL and the region",
+                session.region,
+                session.start_url.as_str()
+            ));
+        }
+        let workspace = self.workspace.clone();
+        let name = session.name.clone();
+        let written =
+            tokio::task::spawn_blocking(move || workspace.write_sso_session(&session, false)).await;
+        match rethrow(written) {
+            Some(Ok(_)) => Ok(name),
+            Some(Err(e)) => Err(e.to_string()),
+            None => Err("the write was cancelled".to_owned()),
+        }
     }
 
     /// Keeps a new sign-in (one store write, rare enough to do in line) and makes its token

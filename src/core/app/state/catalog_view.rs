@@ -1,9 +1,10 @@
 //! The catalog as the list shows it: the catalog, its search rows with what each stands for,
-//! the query, the selection and scroll, where the list is on screen, and a listing's progress.
+//! the query, the selection and scroll, where the list is on screen, and a listing's progress
+//! (the accounts and roles a listing streams in as they arrive).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use crate::core::catalog::{Catalog, RoleRef, Roles};
+use crate::core::catalog::{Account, AccountEntry, Catalog, RoleRef, Roles};
 use crate::core::chain::ChainSpec;
 use crate::core::frecency::Frecency;
 use crate::core::search::{Hit, SearchIndex, SearchRow};
@@ -19,15 +20,18 @@ pub struct RowMeta {
     pub email: Option<String>,
     /// This row is a chain: its index in `AppSettings::chains`.
     pub chain: Option<usize>,
+    /// This row stands for an account a listing in progress found, whose roles are not in yet.
+    pub loading: bool,
     /// Favorites/recents boost (from [`Frecency`]).
     pub boost: i64,
 }
 
 /// The search rows for a catalog: one per account × role (with the `[aliases]` that name it),
-/// one per account whose roles are unavailable, then one per chain (named by the chain, in the
-/// role's account).
+/// one per account whose roles are unavailable or still `loading`, then one per chain (named by
+/// the chain, in the role's account).
 fn rows_of(
     catalog: &Catalog,
+    loading: &HashSet<String>,
     chains: &[ChainSpec],
     aliases: &BTreeMap<String, String>,
 ) -> (Vec<SearchRow>, Vec<RowMeta>) {
@@ -35,6 +39,7 @@ fn rows_of(
     let mut meta = Vec::new();
     push_sso_rows(
         catalog,
+        loading,
         &aliases_by_role(catalog, aliases),
         &mut rows,
         &mut meta,
@@ -55,6 +60,7 @@ fn rows_of(
             unavailable: None,
             email: None,
             chain: Some(i),
+            loading: false,
             boost: 0,
         });
     }
@@ -86,6 +92,7 @@ fn aliases_by_role(
 /// `dev-10`): the order of the list past favorites and recents when nothing is typed.
 fn push_sso_rows(
     catalog: &Catalog,
+    loading: &HashSet<String>,
     aliases: &HashMap<(String, String), String>,
     rows: &mut Vec<SearchRow>,
     meta: &mut Vec<RowMeta>,
@@ -96,6 +103,7 @@ fn push_sso_rows(
     });
     for entry in entries {
         let a = &entry.account;
+        let still_loading = loading.contains(a.id.as_str());
         let mut push = |role: &str, unavailable: Option<String>| {
             rows.push(SearchRow {
                 account_id: a.id.to_string(),
@@ -109,9 +117,14 @@ fn push_sso_rows(
                 unavailable,
                 email: a.email.clone(),
                 chain: None,
+                loading: still_loading,
                 boost: 0,
             });
         };
+        if still_loading {
+            push("", None);
+            continue;
+        }
         match &entry.roles {
             Roles::Listed(roles) | Roles::Stale { roles, .. } => {
                 let mut roles: Vec<&String> = roles.iter().collect();
@@ -156,11 +169,18 @@ pub struct CatalogView {
     /// Roles the last listing found that the one before did not.
     pub new_roles: BTreeSet<RoleRef>,
     pub gone_roles: usize,
+    /// Accounts a listing in progress found whose roles are not in yet (shown as one row each).
+    loading: HashSet<String>,
+    /// The catalog changed since the rows were built (a listing streams in): rebuild them.
+    pub behind: bool,
+    /// When the rows were last rebuilt while a listing streamed in.
+    pub rebuilt_at: Option<std::time::SystemTime>,
 }
 
 impl CatalogView {
     pub fn new(catalog: Catalog, chains: &[ChainSpec], aliases: &BTreeMap<String, String>) -> Self {
-        let (rows, meta) = rows_of(&catalog, chains, aliases);
+        let loading = HashSet::new();
+        let (rows, meta) = rows_of(&catalog, &loading, chains, aliases);
         Self {
             catalog,
             search: SearchIndex::new(rows),
@@ -175,20 +195,112 @@ impl CatalogView {
             stale: true,
             new_roles: BTreeSet::new(),
             gone_roles: 0,
+            loading,
+            behind: false,
+            rebuilt_at: None,
         }
     }
 
-    /// Replaces the catalog and its rows (boosts and hits are stale until recomputed).
+    /// Replaces the catalog and its rows (boosts and hits are stale until recomputed); no
+    /// account is loading any more.
     pub fn set_catalog(
         &mut self,
         catalog: Catalog,
         chains: &[ChainSpec],
         aliases: &BTreeMap<String, String>,
     ) {
-        let (rows, meta) = rows_of(&catalog, chains, aliases);
         self.catalog = catalog;
+        self.loading.clear();
+        self.rebuild_rows(chains, aliases);
+    }
+
+    /// Builds the rows again from the catalog (boosts and hits are stale until recomputed).
+    pub fn rebuild_rows(&mut self, chains: &[ChainSpec], aliases: &BTreeMap<String, String>) {
+        let (rows, meta) = rows_of(&self.catalog, &self.loading, chains, aliases);
         self.search = SearchIndex::new(rows);
         self.meta = meta;
+        self.behind = false;
+    }
+
+    /// Accounts a listing found: those not in the catalog join it, loading (one row each until
+    /// their roles arrive); those already in keep their roles until the listing says otherwise.
+    pub fn accounts_arrived(&mut self, accounts: &[Account]) {
+        let known: HashSet<&str> = self
+            .catalog
+            .accounts
+            .iter()
+            .map(|e| e.account.id.as_str())
+            .collect();
+        let fresh: Vec<Account> = accounts
+            .iter()
+            .filter(|a| !known.contains(a.id.as_str()))
+            .cloned()
+            .collect();
+        for account in fresh {
+            self.loading.insert(account.id.to_string());
+            self.catalog.accounts.push(AccountEntry {
+                account,
+                roles: Roles::Listed(Vec::new()),
+            });
+            self.behind = true;
+        }
+    }
+
+    /// An account's roles arrived from a listing: in place of what the row showed (a failure
+    /// keeps roles known before, stale). Rows are behind only when something changed.
+    pub fn roles_arrived(&mut self, account_id: &str, roles: Roles) {
+        let was_loading = self.loading.remove(account_id);
+        let Some(entry) = self
+            .catalog
+            .accounts
+            .iter_mut()
+            .find(|e| e.account.id == account_id)
+        else {
+            return;
+        };
+        let roles = if was_loading {
+            roles
+        } else {
+            roles.after(&entry.roles)
+        };
+        if was_loading || roles != entry.roles {
+            entry.roles = roles;
+            self.behind = true;
+        }
+    }
+
+    /// A listing ended without a catalog: the accounts still loading leave the list.
+    pub fn abandon_loading(&mut self) {
+        if self.loading.is_empty() {
+            return;
+        }
+        let loading = std::mem::take(&mut self.loading);
+        self.catalog
+            .accounts
+            .retain(|e| !loading.contains(e.account.id.as_str()));
+        self.behind = true;
+    }
+
+    /// Where in the hits the row standing for `role` is; for an account row that was loading,
+    /// the first of that account's rows.
+    pub fn position_of(&self, role: &RoleRef) -> Option<usize> {
+        let hits = self.hits();
+        let same_account = |h: &&Hit| {
+            self.row(h.row)
+                .is_some_and(|r| r.account_id == role.account_id)
+        };
+        hits.iter()
+            .position(|h| {
+                self.row(h.row).is_some_and(|r| {
+                    r.account_id == role.account_id && r.role_name == role.role_name
+                })
+            })
+            .or_else(|| {
+                let account_row = role.role_name.is_empty();
+                account_row
+                    .then(|| hits.iter().position(|h| same_account(&h)))
+                    .flatten()
+            })
     }
 
     /// The rows matching the query, best first.
@@ -225,6 +337,11 @@ impl CatalogView {
     /// The role a hit stands for.
     pub fn role_at(&self, hit: usize) -> Option<RoleRef> {
         self.hits().get(hit).and_then(|h| self.role_ref(h.row))
+    }
+
+    /// Whether row `index` is an account whose roles are still loading.
+    pub fn is_loading(&self, index: usize) -> bool {
+        self.meta(index).is_some_and(|m| m.loading)
     }
 
     /// Whether a hit is an account whose roles are unavailable.

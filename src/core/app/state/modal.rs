@@ -2,7 +2,7 @@
 //! "assume another role" form), `?` help or the exports. One field holds it, so two can never
 //! be open at once.
 
-use crate::core::app::command::Context;
+use crate::core::app::command::{Command, Context};
 use crate::core::app::prompt::Prompt;
 
 /// What is open over the screen.
@@ -18,6 +18,37 @@ pub enum Modal {
     Help { scroll: usize },
     /// The export lines of a held session.
     Exports { held_id: u64 },
+    /// What can be copied of a held session or a row of the list.
+    Copy(CopyFrom),
+    /// Asks before credentials of an environment marked `confirm` are handed over.
+    Confirm {
+        held_id: u64,
+        action: HandoverAction,
+    },
+}
+
+/// What the copy box copies from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CopyFrom {
+    /// A held session: its account, its role, its credentials.
+    Held(u64),
+    /// A row of the list (by row index): its account and role, no credentials yet.
+    Row(usize),
+}
+
+impl CopyFrom {
+    /// The copy box's entries that apply, in order.
+    pub fn commands(self) -> &'static [Command] {
+        match self {
+            CopyFrom::Held(_) => &[
+                Command::CopyAccountId,
+                Command::CopyRoleArn,
+                Command::CopyExports,
+                Command::CopyConsoleUrl,
+            ],
+            CopyFrom::Row(_) => &[Command::CopyAccountId, Command::CopyRoleArn],
+        }
+    }
 }
 
 impl Modal {
@@ -28,9 +59,11 @@ impl Modal {
             Modal::Menu(_) => Some(Context::Menu),
             Modal::Prompt(prompt) => Some(match **prompt {
                 Prompt::Mfa(_) => Context::Prompt,
-                Prompt::Assume(_) => Context::Form,
+                Prompt::Assume(_) | Prompt::Setup(_) => Context::Form,
             }),
             Modal::Help { .. } | Modal::Exports { .. } => Some(Context::Overlay),
+            Modal::Copy(_) => Some(Context::Copy),
+            Modal::Confirm { .. } => Some(Context::Confirm),
         }
     }
 
@@ -64,7 +97,11 @@ impl Modal {
     pub fn holds_the_list(&self) -> bool {
         matches!(
             self,
-            Modal::Menu(_) | Modal::Help { .. } | Modal::Exports { .. }
+            Modal::Menu(_)
+                | Modal::Help { .. }
+                | Modal::Exports { .. }
+                | Modal::Copy(_)
+                | Modal::Confirm { .. }
         )
     }
 }
@@ -86,6 +123,12 @@ pub enum HandoverAction {
     ShowExports,
     /// Assume another role with these credentials as the source.
     AssumeAnother,
+    /// Open the copy box for these credentials.
+    Copy,
+    /// Copy the export lines (from the copy box).
+    CopyExports,
+    /// Copy a console sign-in URL (from the copy box).
+    CopyConsoleUrl,
     /// `[[actions]]` entry number n of config.toml.
     Custom(usize),
     Close,
@@ -93,14 +136,29 @@ pub enum HandoverAction {
 
 impl HandoverAction {
     /// The built-in entries, in menu order (custom actions go before `Close`).
-    pub const BUILT_IN: [HandoverAction; 6] = [
+    pub const BUILT_IN: [HandoverAction; 7] = [
         HandoverAction::PrintExports,
         HandoverAction::Subshell,
         HandoverAction::WriteProfile,
         HandoverAction::Console,
         HandoverAction::ShowExports,
         HandoverAction::AssumeAnother,
+        HandoverAction::Copy,
     ];
+
+    /// Whether it gives the credentials away (an environment marked `confirm` asks first).
+    pub fn hands_over(self) -> bool {
+        matches!(
+            self,
+            HandoverAction::PrintExports
+                | HandoverAction::Subshell
+                | HandoverAction::WriteProfile
+                | HandoverAction::Console
+                | HandoverAction::CopyExports
+                | HandoverAction::CopyConsoleUrl
+                | HandoverAction::Custom(_)
+        )
+    }
 
     pub fn label(self) -> &'static str {
         match self {
@@ -110,6 +168,9 @@ impl HandoverAction {
             HandoverAction::Console => "Open the AWS console",
             HandoverAction::ShowExports => "Show the exports",
             HandoverAction::AssumeAnother => "Assume another role from here…",
+            HandoverAction::Copy => "Copy the id, ARN, exports or URL…",
+            HandoverAction::CopyExports => "Copy the exports",
+            HandoverAction::CopyConsoleUrl => "Copy a console sign-in URL",
             HandoverAction::Custom(_) => "custom action",
             HandoverAction::Close => "Close",
         }

@@ -23,6 +23,12 @@ pub struct Held {
     pub note: Option<String>,
     /// The region to export for a chain (its STS region); the app's otherwise.
     pub region: Option<String>,
+    /// In use: obtained (and handed over) or selected in the sessions panel in this run. Only
+    /// sessions in use are renewed without being asked.
+    pub in_use: bool,
+    /// A renewal without being asked was started for these credentials: not again (an MFA
+    /// code is asked once) until new credentials arrive.
+    pub renew_asked: bool,
 }
 
 impl Held {
@@ -46,7 +52,17 @@ impl Held {
             caller_arn: None,
             note: None,
             region: None,
+            in_use: true,
+            renew_asked: false,
         }
+    }
+
+    /// New credentials for this session: its warning and its renewal start over.
+    pub fn renewed(&mut self, credentials: Credentials) {
+        self.credentials = credentials;
+        self.refreshing = false;
+        self.warned = false;
+        self.renew_asked = false;
     }
 
     pub fn label(&self) -> String {
@@ -55,6 +71,17 @@ impl Held {
             None => format!("{}/{}", self.account_name, self.role),
         }
     }
+}
+
+/// Credentials an earlier run kept (rolecall's store: an SSO role's, or a configured chain's),
+/// shown as held from the start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kept {
+    pub account_id: String,
+    pub role: String,
+    /// The chain they came from (none: an SSO role's).
+    pub chain: Option<ChainSpec>,
+    pub credentials: Credentials,
 }
 
 /// How chained rows and sessions are marked.
@@ -84,7 +111,15 @@ impl Sessions {
 
     /// Selects the session `id`.
     pub fn select(&mut self, id: u64) {
-        self.selected = self.held.iter().position(|h| h.id == id).unwrap_or(0);
+        self.select_at(self.held.iter().position(|h| h.id == id).unwrap_or(0));
+    }
+
+    /// Selects the session at `index` (clamped): it is in use from now on.
+    pub fn select_at(&mut self, index: usize) {
+        self.selected = index.min(self.held.len().saturating_sub(1));
+        if let Some(h) = self.held.get_mut(self.selected) {
+            h.in_use = true;
+        }
     }
 
     pub fn is_empty(&self) -> bool {

@@ -7,6 +7,7 @@ use crate::core::action::{ActionCommand, ActionFields};
 use crate::core::app::key::Key;
 use crate::core::app::urgency::Thresholds;
 use crate::core::chain::ChainSpec;
+use crate::secret::Secret;
 
 /// Settings from config.toml's `[app]`.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +30,12 @@ pub struct AppSettings {
     pub clipboard: Clipboard,
     /// `[aliases]` from config.toml (name → `account/role`), searchable in the list.
     pub aliases: BTreeMap<String, String>,
+    /// Renew the sessions in use before they expire (`[sessions] auto_renew`).
+    pub auto_renew: bool,
+    /// How long before expiry they are renewed (`[sessions] renew_before`).
+    pub renew_before: Duration,
+    /// `[[environments]]` from config.toml: badges, colours, confirmation.
+    pub marks: crate::core::marks::Marks,
 }
 
 impl Default for AppSettings {
@@ -44,25 +51,43 @@ impl Default for AppSettings {
             confirm_quit: true,
             clipboard: Clipboard::Unknown,
             aliases: BTreeMap::new(),
+            auto_renew: true,
+            renew_before: Duration::from_secs(10 * 60),
+            marks: crate::core::marks::Marks::default(),
         }
     }
 }
 
-/// Whether the terminal can take text for its clipboard (OSC 52). Nobody can know it does:
-/// a terminal may ignore the sequence and never says.
+/// Whether the terminal can take text for its clipboard (OSC 52), and how to send it. Nobody
+/// can know it does: a terminal may ignore the sequence and never says.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Clipboard {
-    /// It may work.
+    /// OSC 52 straight to the terminal (or to tmux with `set-clipboard on`, which keeps it in
+    /// its paste buffer and passes it on): it may work.
     #[default]
     Unknown,
+    /// Inside tmux that ignores OSC 52 from programs (`set-clipboard` not `on`) but lets them
+    /// pass sequences through to the outer terminal (`allow-passthrough on`): wrapped so.
+    TmuxPassthrough,
     /// It cannot work here, and why.
     Unavailable(String),
 }
 
+/// What tmux's options say (`tmux show-options -gv NAME`; `None`: could not be read).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TmuxOptions<'a> {
+    pub set_clipboard: Option<&'a str>,
+    pub allow_passthrough: Option<&'a str>,
+}
+
 impl Clipboard {
-    /// Judged from `TERM` and, inside tmux, tmux's `set-clipboard` option (`Some(None)`: in
-    /// tmux but the option could not be read).
-    pub fn from_terminal(term: Option<&str>, tmux_set_clipboard: Option<Option<&str>>) -> Self {
+    /// Judged from `TERM`, tmux's options when inside tmux, and whether GNU screen runs us
+    /// (`STY`, or a `screen` `TERM` outside tmux).
+    ///
+    /// tmux's `set-clipboard`: `on` takes OSC 52 from programs (its buffer, then the outer
+    /// terminal); `external` (the default) and `off` drop it. `allow-passthrough` (`on`,
+    /// `all`) passes `ESC P tmux; …` through to the outer terminal instead.
+    pub fn from_terminal(term: Option<&str>, tmux: Option<TmuxOptions>, screen: bool) -> Self {
         match term {
             None | Some("" | "dumb") => {
                 return Self::Unavailable("this terminal (TERM=dumb) has no clipboard".into());
@@ -74,12 +99,49 @@ impl Clipboard {
             }
             Some(_) => {}
         }
-        match tmux_set_clipboard {
-            Some(Some(setting)) if setting.trim() != "on" => Self::Unavailable(
-                "tmux drops the clipboard sequence (OSC 52) unless `set -g set-clipboard on`"
+        let Some(tmux) = tmux else {
+            let screen = screen || term.is_some_and(|t| t.starts_with("screen"));
+            return if screen {
+                Self::Unavailable(
+                    "GNU screen does not pass the clipboard sequence (OSC 52) on".into(),
+                )
+            } else {
+                Self::Unknown
+            };
+        };
+        let on = |v: Option<&str>, yes: &[&str]| v.is_some_and(|v| yes.contains(&v.trim()));
+        match tmux.set_clipboard {
+            None => Self::Unknown,
+            Some(_) if on(tmux.set_clipboard, &["on"]) => Self::Unknown,
+            Some(_) if on(tmux.allow_passthrough, &["on", "all"]) => Self::TmuxPassthrough,
+            Some(_) => Self::Unavailable(
+                "tmux drops the clipboard sequence (OSC 52) unless `set -g set-clipboard on` \
+                 (or `set -g allow-passthrough on`)"
                     .into(),
             ),
-            _ => Self::Unknown,
+        }
+    }
+
+    /// The bytes that put `text` on the clipboard: OSC 52 with `text` in base64 (nothing of it
+    /// reaches the terminal otherwise), wrapped for tmux's passthrough where that is the way.
+    pub fn sequence(&self, text: &str) -> Option<Secret<String>> {
+        use base64::Engine as _;
+        let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+        let osc = format!("\x1b]52;c;{encoded}\x07");
+        match self {
+            Self::Unknown => Some(Secret::new(osc)),
+            Self::TmuxPassthrough => Some(Secret::new(format!("\x1bPtmux;\x1b{osc}\x1b\\"))),
+            Self::Unavailable(_) => None,
+        }
+    }
+
+    /// What was done, as the status line says it.
+    pub fn sent(&self) -> &'static str {
+        match self {
+            Self::TmuxPassthrough => {
+                "sent to the terminal's clipboard (OSC 52, through tmux's passthrough)"
+            }
+            _ => "sent to the terminal's clipboard (OSC 52)",
         }
     }
 }

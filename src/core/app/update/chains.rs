@@ -3,8 +3,8 @@
 
 use std::time::SystemTime;
 
-use super::{after_new_credentials, on_failure, toast};
-use crate::core::app::effect::Effect;
+use super::{after_new_credentials, renewal_done, renewal_failed, toast};
+use crate::core::app::effect::{Effect, ExitPlan};
 use crate::core::app::key::Key;
 use crate::core::app::msg::{ChainDone, ChainFailed};
 use crate::core::app::prompt::{AssumeForm, Edit, MfaError, MfaQuestion, Prompt};
@@ -117,8 +117,7 @@ pub(super) fn on_chain_assumed(
             return Vec::new();
         }
         Err(ChainFailed::Failed(failure)) => {
-            stop_refreshing(state, pending.refreshing);
-            return on_failure(state, failure, now);
+            return renewal_failed(state, pending.refreshing, failure, now);
         }
     };
     let refreshing = pending.refreshing;
@@ -135,21 +134,19 @@ pub(super) fn on_chain_assumed(
         .and_then(|id| state.sessions.get_mut(id));
     let Some(held) = existing else {
         let id = hold_chain(state, spec, done, now);
-        return after_new_credentials(state, id);
+        return after_new_credentials(state, id, now);
     };
-    held.credentials = done.credentials;
     held.caller_arn = done.caller_arn.or(held.caller_arn.take());
     held.note = done.note;
     held.region = Some(done.region);
-    held.refreshing = false;
-    held.warned = false;
     held.chain = Some(spec);
-    let (id, label) = (held.id, held.label());
+    let id = held.id;
     if refreshing.is_some() {
-        toast(state, now, Level::Info, format!("{label} refreshed"));
+        renewal_done(state, id, done.credentials, now);
         return Vec::new();
     }
-    after_new_credentials(state, id)
+    held.renewed(done.credentials);
+    after_new_credentials(state, id, now)
 }
 
 /// Holds a chain's first credentials; says why they are shorter than asked, if they are.
@@ -233,6 +230,24 @@ pub(super) fn on_prompt_key(state: &mut AppState, key: Key, now: SystemTime) -> 
             Edit::Submit => {
                 let codes = vec![(question.serial, Secret::new(question.input))];
                 request(state, question.pending, codes, now)
+            }
+        },
+        Prompt::Setup(mut form) => match form.key(key, &state.keymap) {
+            Edit::Continue => {
+                state.modal = Modal::prompt_of(Prompt::Setup(form));
+                Vec::new()
+            }
+            // Nothing is behind the first-run form: closing it ends the app.
+            Edit::Cancel => {
+                state.exit.get_or_insert(ExitPlan::Nothing);
+                vec![Effect::Exit]
+            }
+            Edit::Submit => {
+                let Ok(session) = form.answers() else {
+                    return Vec::new();
+                };
+                state.modal = Modal::prompt_of(Prompt::Setup(form));
+                vec![Effect::WriteSsoSession(Box::new(session))]
             }
         },
         Prompt::Assume(mut form) => match form.key(key, &state.keymap, &state.role_history) {

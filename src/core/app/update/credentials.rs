@@ -12,7 +12,7 @@ use crate::core::app::state::{
     AppState, DefaultAction, Handover, HandoverAction, Held, Level, Modal,
 };
 
-use super::{chains, choose, on_failure, reorder_keeping_selection, toast};
+use super::{chains, choose, renewal_done, renewal_failed, reorder_keeping_selection, toast};
 
 pub(super) fn on_credentials(
     state: &mut AppState,
@@ -30,19 +30,10 @@ pub(super) fn on_credentials(
     };
     let credentials = match result {
         Ok(c) => c,
-        Err(failure) => {
-            if let Some(h) = refreshing.and_then(|id| state.sessions.get_mut(id)) {
-                h.refreshing = false;
-            }
-            return on_failure(state, failure, now);
-        }
+        Err(failure) => return renewal_failed(state, refreshing, failure, now),
     };
-    if let Some(h) = refreshing.and_then(|id| state.sessions.get_mut(id)) {
-        h.credentials = credentials;
-        h.refreshing = false;
-        h.warned = false;
-        let text = format!("{} refreshed", h.label());
-        toast(state, now, Level::Info, text);
+    if let Some(id) = refreshing {
+        renewal_done(state, id, credentials, now);
         return Vec::new();
     }
     // The "getting credentials…" note has done its job.
@@ -50,7 +41,7 @@ pub(super) fn on_credentials(
         state.toast = None;
     }
     let (id, mut effects) = hold_sso(state, account_id, role, credentials);
-    let next = after_new_credentials(state, id);
+    let next = after_new_credentials(state, id, now);
     // Leaving at once (print the exports): nobody would see who the credentials are.
     if next.contains(&Effect::Exit) {
         return next;
@@ -69,8 +60,7 @@ fn hold_sso(
 ) -> (u64, Vec<Effect>) {
     let same = |h: &&mut Held| h.chain.is_none() && h.account_id == account_id && h.role == role;
     if let Some(h) = state.sessions.held.iter_mut().find(same) {
-        h.credentials = credentials;
-        h.warned = false;
+        h.renewed(credentials);
         return (h.id, Vec::new());
     }
     let account_name = state.list.account_name(&account_id);
@@ -85,7 +75,7 @@ fn hold_sso(
 }
 
 /// New credentials are held: select them, then the menu or the exports, as configured.
-pub(super) fn after_new_credentials(state: &mut AppState, id: u64) -> Vec<Effect> {
+pub(super) fn after_new_credentials(state: &mut AppState, id: u64, now: SystemTime) -> Vec<Effect> {
     state.sessions.select(id);
     match state.settings.default_action {
         DefaultAction::Menu => {
@@ -95,7 +85,7 @@ pub(super) fn after_new_credentials(state: &mut AppState, id: u64) -> Vec<Effect
             }));
             Vec::new()
         }
-        DefaultAction::PrintExports => choose(state, id, HandoverAction::PrintExports),
+        DefaultAction::PrintExports => choose(state, id, HandoverAction::PrintExports, now),
     }
 }
 
@@ -109,6 +99,9 @@ pub(super) fn assume(state: &mut AppState, now: SystemTime, fresh: bool) -> Vec<
         .is_some_and(|m| m.unavailable.is_some())
     {
         return retry_account(state);
+    }
+    if state.list.is_loading(index) {
+        return roles_loading(state, index, now);
     }
     let Some(role) = state.role_ref(index) else {
         return Vec::new();
@@ -155,6 +148,21 @@ pub(super) fn assume(state: &mut AppState, now: SystemTime, fresh: bool) -> Vec<
     ]
 }
 
+/// Enter on an account whose roles a listing has not brought yet: they come next.
+fn roles_loading(state: &mut AppState, index: usize, now: SystemTime) -> Vec<Effect> {
+    let Some(row) = state.row(index) else {
+        return Vec::new();
+    };
+    let (account_id, name) = (row.account_id.clone(), row.account_name.clone());
+    toast(
+        state,
+        now,
+        Level::Info,
+        format!("the roles of {name} are still loading; they come next"),
+    );
+    vec![Effect::Prioritize { account_id }]
+}
+
 pub(super) fn retry_account(state: &mut AppState) -> Vec<Effect> {
     let Some(index) = state.selected_row() else {
         return Vec::new();
@@ -168,7 +176,21 @@ pub(super) fn retry_account(state: &mut AppState) -> Vec<Effect> {
 }
 
 pub(super) fn refresh_credentials(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
-    let Some(held) = state.sessions.held.get_mut(state.sessions.selected) else {
+    let selected = state.sessions.selected;
+    state.sessions.select_at(selected);
+    match state.sessions.selected() {
+        Some(held) => {
+            let id = held.id;
+            renew(state, id, now)
+        }
+        None => Vec::new(),
+    }
+}
+
+/// Renews held session `id` from where it came from (its chain, or its SSO role), unless a
+/// renewal is under way.
+pub(super) fn renew(state: &mut AppState, id: u64, now: SystemTime) -> Vec<Effect> {
+    let Some(held) = state.sessions.get_mut(id) else {
         return Vec::new();
     };
     if held.refreshing {
@@ -176,10 +198,9 @@ pub(super) fn refresh_credentials(state: &mut AppState, now: SystemTime) -> Vec<
     }
     held.refreshing = true;
     if let Some(spec) = held.chain.clone() {
-        let id = held.id;
         return chains::assume_chain(state, spec, Some(id), true, now);
     }
-    let (account_id, role, id) = (held.account_id.clone(), held.role.clone(), held.id);
+    let (account_id, role) = (held.account_id.clone(), held.role.clone());
     let label = held.label();
     let request = state.fresh_id();
     state.requests.credentials.insert(

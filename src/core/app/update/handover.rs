@@ -1,12 +1,40 @@
 //! The hand-over menu's entries: what each does with the chosen credentials.
 
+use std::time::SystemTime;
+
 use crate::core::app::effect::{Effect, ExitPlan};
-use crate::core::app::state::{AppSettings, AppState, HandoverAction, Held, Modal, profile_name};
+use crate::core::app::state::{
+    AppSettings, AppState, CopyFrom, HandoverAction, Held, Modal, profile_name,
+};
 
-use super::chains;
+use super::{chains, copy};
 
-/// Runs a hand-over menu entry.
-pub(super) fn choose(state: &mut AppState, held_id: u64, action: HandoverAction) -> Vec<Effect> {
+/// Runs a hand-over menu entry; one that gives away credentials of an environment marked
+/// `confirm` asks first.
+pub(super) fn choose(
+    state: &mut AppState,
+    held_id: u64,
+    action: HandoverAction,
+    now: SystemTime,
+) -> Vec<Effect> {
+    state.modal = Modal::None;
+    let Some(held) = state.held(held_id) else {
+        return Vec::new();
+    };
+    if action.hands_over() && state.mark_of_held(held).is_some_and(|m| m.confirm) {
+        state.open(Modal::Confirm { held_id, action });
+        return Vec::new();
+    }
+    hand_over(state, held_id, action, now)
+}
+
+/// Runs a hand-over menu entry, asked or not.
+pub(super) fn hand_over(
+    state: &mut AppState,
+    held_id: u64,
+    action: HandoverAction,
+    now: SystemTime,
+) -> Vec<Effect> {
     state.modal = Modal::None;
     let Some(held) = state.held(held_id).cloned() else {
         return Vec::new();
@@ -28,13 +56,25 @@ pub(super) fn choose(state: &mut AppState, held_id: u64, action: HandoverAction)
             credentials: held.credentials,
             region,
         }],
-        HandoverAction::Console => vec![Effect::OpenConsole {
+        HandoverAction::Console | HandoverAction::CopyConsoleUrl => vec![Effect::OpenConsole {
             chained: held
                 .chain
                 .as_ref()
                 .is_some_and(crate::core::chain::ChainSpec::is_role_chained),
             credentials: held.credentials,
+            copy: action == HandoverAction::CopyConsoleUrl,
         }],
+        HandoverAction::Copy => {
+            state.open(Modal::Copy(CopyFrom::Held(held_id)));
+            Vec::new()
+        }
+        HandoverAction::CopyExports => match copy::exports_text(state, held_id) {
+            Some(text) => {
+                let what = format!("the exports of {}", held.label());
+                copy::copy_text(state, &what, &text, now)
+            }
+            None => Vec::new(),
+        },
         HandoverAction::AssumeAnother => {
             chains::open_assume_form(state, held_id);
             Vec::new()

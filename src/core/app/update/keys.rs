@@ -11,8 +11,8 @@ use crate::core::app::state::{
 };
 
 use super::{
-    assume, chains, choose, refresh_credentials, reorder_keeping_selection, retry_account,
-    sign_in_command, toast,
+    assume, chains, choose, copy, hand_over, refresh_credentials, reorder_keeping_selection,
+    retry_account, sign_in_command, toast,
 };
 
 fn move_selection(state: &mut AppState, to: usize) -> Vec<Effect> {
@@ -34,7 +34,7 @@ fn move_selection(state: &mut AppState, to: usize) -> Vec<Effect> {
             }
         }
         Focus::Sessions => {
-            state.sessions.selected = to.min(state.sessions.held.len().saturating_sub(1));
+            state.sessions.select_at(to);
             Vec::new()
         }
     }
@@ -83,6 +83,10 @@ fn run_command(state: &mut AppState, command: Command, now: SystemTime) -> Vec<E
                 Focus::Roles if !state.sessions.is_empty() => Focus::Sessions,
                 _ => Focus::Roles,
             };
+            if state.focus == Focus::Sessions {
+                let selected = state.sessions.selected;
+                state.sessions.select_at(selected);
+            }
             Vec::new()
         }
         Command::RefreshCredentials => refresh_credentials(state, now),
@@ -104,9 +108,15 @@ fn run_command(state: &mut AppState, command: Command, now: SystemTime) -> Vec<E
         Command::OpenBrowser | Command::CopyCode | Command::RetrySignIn => {
             sign_in_command(state, command, now)
         }
+        Command::Copy => copy::open_copy(state),
         // The menu's, a question's and the search line's own commands are not bound on a
         // screen (their layers read them).
         Command::Choose
+        | Command::CopyAccountId
+        | Command::CopyRoleArn
+        | Command::CopyExports
+        | Command::CopyConsoleUrl
+        | Command::Confirm
         | Command::Submit
         | Command::Cancel
         | Command::DeleteChar
@@ -134,7 +144,7 @@ fn toggle_favorite(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
 
 /// Quits; while sessions are held (and `confirm_quit` is on) the first quit key asks, the
 /// next one quits and any other key withdraws the question.
-fn quit(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
+pub(super) fn quit(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
     let held = state.sessions.held.len();
     if state.settings.confirm_quit && held > 0 && !state.quit_armed {
         state.quit_armed = true;
@@ -192,6 +202,10 @@ fn on_command_key(state: &mut AppState, key: Key, now: SystemTime) -> Vec<Effect
         // Overlays and the menu take keys first.
         Modal::Help { .. } | Modal::Exports { .. } => return on_overlay_key(state, key, now),
         Modal::Menu(menu) => return on_menu_key(state, *menu, key, now),
+        Modal::Copy(from) => return copy::on_copy_key(state, *from, key, now),
+        Modal::Confirm { held_id, action } => {
+            return on_confirm_key(state, *held_id, *action, key, now);
+        }
         Modal::None => {}
     }
     let context = match state.screen {
@@ -255,24 +269,46 @@ fn on_menu_key(state: &mut AppState, menu: Handover, key: Key, now: SystemTime) 
         .iter()
         .position(|a| a.key == Some(key))
     {
-        return choose(state, menu.held_id, HandoverAction::Custom(i));
+        return choose(state, menu.held_id, HandoverAction::Custom(i), now);
     }
     let selected = match state.keymap.command(key, Context::Menu) {
         Some(Command::Up) => menu.selected.saturating_sub(1),
         Some(Command::Down) => (menu.selected + 1).min(last),
         Some(Command::Choose) => {
             let action = actions[menu.selected.min(last)];
-            return choose(state, menu.held_id, action);
+            return choose(state, menu.held_id, action, now);
         }
         Some(Command::Quit) => return quit(state, now),
         Some(Command::Back) => {
             state.modal = Modal::None;
             return Vec::new();
         }
+        Some(Command::Copy) => return choose(state, menu.held_id, HandoverAction::Copy, now),
         _ => return Vec::new(),
     };
     state.modal = Modal::Menu(Handover { selected, ..menu });
     Vec::new()
+}
+
+/// The question before credentials of a marked environment are handed over: its confirm key
+/// hands them over, its back keys (and the quit key) do not; other keys leave it asking.
+fn on_confirm_key(
+    state: &mut AppState,
+    held_id: u64,
+    action: HandoverAction,
+    key: Key,
+    now: SystemTime,
+) -> Vec<Effect> {
+    match state.keymap.command(key, Context::Confirm) {
+        Some(Command::Confirm) => hand_over(state, held_id, action, now),
+        Some(Command::Quit) => quit(state, now),
+        Some(Command::Back) => {
+            state.modal = Modal::None;
+            toast(state, now, Level::Info, "not handed over".into());
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// The search line: its [`Context::Search`] keys, and printable keys type.

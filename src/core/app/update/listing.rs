@@ -1,8 +1,9 @@
-//! Listing the catalog: progress, a finished listing (what is new, what is unavailable),
-//! and replacing the catalog while keeping the selection.
+//! Listing the catalog: progress, accounts and roles streaming into the list as they arrive,
+//! a finished listing (what is new, what is unavailable), and replacing the catalog while
+//! keeping the selection.
 
 use std::collections::BTreeSet;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use crate::core::catalog::{Catalog, CatalogDiff, RoleRef};
 use crate::core::listing::CatalogEvent;
@@ -14,31 +15,73 @@ use crate::core::app::state::{AppState, Level, Refresh};
 
 use super::{on_failure, toast};
 
-pub(super) fn on_progress(state: &mut AppState, event: &CatalogEvent) {
+/// How often at most the rows are rebuilt while a listing streams in (the rest waits for the
+/// next event past this or the next tick): a rebuild costs a few milliseconds at 10,000 accounts,
+/// events come every 50 ms at 20 requests a second.
+pub(super) const STREAM_BATCH: Duration = Duration::from_millis(200);
+
+pub(super) fn on_progress(state: &mut AppState, event: &CatalogEvent, now: SystemTime) {
     let refresh = state.list.refresh.get_or_insert_with(Refresh::default);
     match event {
-        CatalogEvent::AccountsListed { count, .. } => refresh.accounts = *count,
-        CatalogEvent::RolesFetched { done, total, .. } => {
+        CatalogEvent::AccountsListed {
+            accounts, count, ..
+        } => {
+            refresh.accounts = *count;
+            state.list.accounts_arrived(accounts);
+        }
+        CatalogEvent::RolesFetched {
+            account_id,
+            roles,
+            done,
+            total,
+        } => {
             refresh.done = *done;
             refresh.total = *total;
+            state.list.roles_arrived(account_id, roles.clone());
         }
         CatalogEvent::Rate { per_sec } => refresh.rate = *per_sec,
         CatalogEvent::AccountUnavailable { .. }
         | CatalogEvent::AccountRejected { .. }
         | CatalogEvent::Done(_) => {}
     }
+    let due = state
+        .list
+        .rebuilt_at
+        .is_none_or(|at| now.duration_since(at).unwrap_or_default() >= STREAM_BATCH);
+    if due {
+        catch_up(state, now);
+    }
 }
 
-/// Replaces the catalog, keeping the role the person selected selected; a list nobody has
-/// moved in starts at the top again.
-pub(super) fn set_catalog(state: &mut AppState, catalog: Catalog) {
-    let keep = if state.list.chosen {
+/// Rebuilds the rows when what a listing streamed in is not shown yet (also on every tick),
+/// keeping the selection on its row.
+pub(super) fn catch_up(state: &mut AppState, now: SystemTime) {
+    if !state.list.behind {
+        return;
+    }
+    state.list.rebuilt_at = Some(now);
+    let keep = kept_selection(state);
+    state
+        .list
+        .rebuild_rows(&state.settings.chains, &state.settings.aliases);
+    reorder(state, keep);
+}
+
+/// The row the selection stays on while the rows change: the one the person moved to or the
+/// one a typed query put first; none (the top) in a list nobody has touched.
+fn kept_selection(state: &mut AppState) -> Option<RoleRef> {
+    if state.list.chosen || !state.list.query.trim().is_empty() {
         state.selected_row().and_then(|i| state.role_ref(i))
     } else {
         state.list.selected = 0;
         state.list.offset = 0;
         None
-    };
+    }
+}
+
+/// Replaces the catalog, keeping the selection on its row (see [`kept_selection`]).
+pub(super) fn set_catalog(state: &mut AppState, catalog: Catalog) {
+    let keep = kept_selection(state);
     state
         .list
         .set_catalog(catalog, &state.settings.chains, &state.settings.aliases);
@@ -55,10 +98,7 @@ fn reorder(state: &mut AppState, keep: Option<RoleRef>) {
     state.recompute_boosts();
     state.list.refilter();
     if let Some(keep) = keep
-        && let Some(pos) = state
-            .hits()
-            .iter()
-            .position(|h| state.role_ref(h.row).as_ref() == Some(&keep))
+        && let Some(pos) = state.list.position_of(&keep)
     {
         state.list.selected = pos;
         state.list.clamp_offset();
@@ -82,6 +122,10 @@ pub(super) fn on_listed(
     now: SystemTime,
 ) -> Vec<Effect> {
     state.list.refresh = None;
+    if result.is_err() {
+        state.list.abandon_loading();
+        catch_up(state, now);
+    }
     match result {
         Ok((catalog, diff)) => {
             state.list.stale = false;

@@ -8,9 +8,7 @@ use crate::core::sso::SignedIn;
 
 use crate::core::app::command::Command;
 use crate::core::app::effect::Effect;
-use crate::core::app::state::{AppState, Clipboard, Level, Refresh, Screen};
-
-use super::toast;
+use crate::core::app::state::{AppState, Refresh, Screen};
 
 /// Starts (or restarts) signing in with what the store holds.
 pub(super) fn start_sign_in(
@@ -25,6 +23,15 @@ pub(super) fn start_sign_in(
     let effects = machine.handle(signin::Event::Start { stored }, now);
     state.sign_in.machine = Some(machine);
     after_sign_in_step(state, effects)
+}
+
+/// The token in use was refused mid-run: its time is no longer shown, and the sign-in the
+/// store holds is read to be refreshed with its refresh token (as at start-up) before the user
+/// is asked anything.
+pub(super) fn renew_sign_in(state: &mut AppState) -> Vec<Effect> {
+    state.sign_in.session.token_expires_at = None;
+    state.sign_in.machine = Some(SignIn::new(Method::DeviceCode, state.settings.open_browser));
+    vec![Effect::RenewSignIn]
 }
 
 /// Wraps the machine's effects, follows its phase to the right screen, and lists the catalog
@@ -92,17 +99,5 @@ pub(super) fn sign_in_command(
 
 /// Sends the user code to the clipboard, saying what was done (nobody can know it worked).
 fn copy_code(state: &mut AppState, code: String, now: SystemTime) -> Vec<Effect> {
-    match state.settings.clipboard.clone() {
-        Clipboard::Unavailable(why) => {
-            let text = format!("cannot copy: {why}; type the code {code}");
-            toast(state, now, Level::Warn, text);
-            Vec::new()
-        }
-        Clipboard::Unknown => {
-            let text = "code sent to the terminal's clipboard (OSC 52); your terminal may \
-                        ignore it";
-            toast(state, now, Level::Info, text.into());
-            vec![Effect::Copy(code)]
-        }
-    }
+    super::copy::copy_text(state, &format!("the code {code}"), &code, now)
 }

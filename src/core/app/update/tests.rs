@@ -9,7 +9,7 @@ use crate::core::app::Keymap;
 use crate::core::app::effect::ExitPlan;
 use crate::core::app::key::{Key, MouseInput};
 use crate::core::app::state::{AppSettings, SessionInfo};
-use crate::core::app::state::{DefaultAction, Handover, HandoverAction};
+use crate::core::app::state::{CopyFrom, DefaultAction, Handover, HandoverAction};
 use crate::core::catalog::{Account, AccountEntry, Roles};
 use crate::core::catalog::{Catalog, CatalogDiff};
 use crate::core::credentials::Credentials;
@@ -21,11 +21,11 @@ use crate::core::sso::SignedIn;
 use crate::core::sso::{DeviceAuthorization, Registration, SsoToken};
 use crate::secret::Secret;
 
-fn now() -> SystemTime {
+pub(super) fn now() -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_457_045)
 }
 
-fn later(secs: u64) -> SystemTime {
+pub(super) fn later(secs: u64) -> SystemTime {
     now() + Duration::from_secs(secs)
 }
 
@@ -40,7 +40,7 @@ fn entry(id: &str, name: &str, roles: &[&str]) -> AccountEntry {
     }
 }
 
-fn catalog() -> Catalog {
+pub(super) fn catalog() -> Catalog {
     let mut broken = entry("333333333333", "search-dev", &[]);
     broken.roles = Roles::Unavailable {
         reason: "throttled".into(),
@@ -60,7 +60,7 @@ fn catalog() -> Catalog {
     }
 }
 
-fn state() -> AppState {
+pub(super) fn state() -> AppState {
     let mut s = AppState::new(
         SessionInfo {
             name: "acme".into(),
@@ -86,7 +86,7 @@ fn state() -> AppState {
     s
 }
 
-fn signed_in(expires: u64) -> SignedIn {
+pub(super) fn signed_in(expires: u64) -> SignedIn {
     SignedIn {
         registration: Registration {
             client_id: "c".into(),
@@ -102,7 +102,7 @@ fn signed_in(expires: u64) -> SignedIn {
     }
 }
 
-fn creds(expires: u64) -> Credentials {
+pub(super) fn creds(expires: u64) -> Credentials {
     Credentials {
         access_key_id: "ASIAEXAMPLE".into(),
         secret_access_key: Secret::new("secret".into()),
@@ -112,7 +112,7 @@ fn creds(expires: u64) -> Credentials {
 }
 
 /// A signed-in state with the catalog listed.
-fn ready() -> AppState {
+pub(super) fn ready() -> AppState {
     let mut s = state();
     let fx = update(
         &mut s,
@@ -127,7 +127,7 @@ fn ready() -> AppState {
 }
 
 /// Presses `key` and returns the GetRoleCredentials request it made.
-fn ask(s: &mut AppState, key: Key) -> u64 {
+pub(super) fn ask(s: &mut AppState, key: Key) -> u64 {
     let fx = update(s, Msg::Key(key), now());
     match fx.first() {
         Some(Effect::GetCredentials { request, .. }) => *request,
@@ -136,7 +136,11 @@ fn ask(s: &mut AppState, key: Key) -> u64 {
 }
 
 /// Answers credentials request `request`.
-fn answer(s: &mut AppState, request: u64, result: Result<Credentials, Failed>) -> Vec<Effect> {
+pub(super) fn answer(
+    s: &mut AppState,
+    request: u64,
+    result: Result<Credentials, Failed>,
+) -> Vec<Effect> {
     update(s, Msg::Credentials { request, result }, now())
 }
 
@@ -146,7 +150,7 @@ fn assume_selected(s: &mut AppState) -> Vec<Effect> {
     answer(s, request, Ok(creds(3600)))
 }
 
-fn typed(s: &mut AppState, text: &str) {
+pub(super) fn typed(s: &mut AppState, text: &str) {
     for c in text.chars() {
         update(s, Msg::Key(Key::Char(c)), now());
     }
@@ -233,7 +237,9 @@ fn sign_in_keys_open_the_browser_and_copy_the_code() {
     );
     assert_eq!(
         update(&mut s, Msg::Key(Key::Char('c')), now()),
-        vec![Effect::Copy("ABCD-EFGH".into())]
+        vec![Effect::Copy(Secret::new(
+            "\x1b]52;c;QUJDRC1FRkdI\x07".into()
+        ))]
     );
     // Nobody can know whether the terminal took it: say what was done.
     let said = s.toast.clone().unwrap().text;
@@ -246,23 +252,44 @@ fn sign_in_keys_open_the_browser_and_copy_the_code() {
 
 #[test]
 fn copying_where_osc_52_cannot_work_says_so() {
-    use crate::core::app::state::Clipboard;
+    use crate::core::app::state::{Clipboard, TmuxOptions};
     let mut s = waiting();
-    s.settings.clipboard = Clipboard::from_terminal(Some("linux"), None);
+    s.settings.clipboard = Clipboard::from_terminal(Some("linux"), None, false);
     assert_eq!(update(&mut s, Msg::Key(Key::Char('c')), now()), vec![]);
     let toast = s.toast.clone().unwrap();
     assert_eq!(toast.level, Level::Warn);
     assert!(toast.text.contains("TERM=linux"), "{}", toast.text);
     assert!(toast.text.contains("ABCD-EFGH"), "type it: {}", toast.text);
     // tmux drops OSC 52 unless set-clipboard is on.
-    let off = Clipboard::from_terminal(Some("screen"), Some(Some("external")));
+    let tmux = |set, pass| {
+        Some(TmuxOptions {
+            set_clipboard: set,
+            allow_passthrough: pass,
+        })
+    };
+    let off = Clipboard::from_terminal(Some("screen"), tmux(Some("external"), Some("off")), false);
     assert!(matches!(&off, Clipboard::Unavailable(why) if why.contains("set-clipboard on")));
-    let on = Clipboard::from_terminal(Some("tmux-256color"), Some(Some("on")));
+    let on = Clipboard::from_terminal(Some("tmux-256color"), tmux(Some("on"), None), false);
     assert_eq!(on, Clipboard::Unknown);
+    // tmux ignoring programs' OSC 52 but passing sequences through: wrapped for it.
+    let pass = Clipboard::from_terminal(
+        Some("tmux-256color"),
+        tmux(Some("external"), Some("on")),
+        false,
+    );
+    assert_eq!(pass, Clipboard::TmuxPassthrough);
     assert_eq!(
-        Clipboard::from_terminal(Some("xterm"), None),
+        Clipboard::from_terminal(Some("xterm"), None, false),
         Clipboard::Unknown
     );
+    // GNU screen (STY set, or its TERM outside tmux) does not pass OSC 52 on.
+    for (term, sty) in [("screen.xterm-256color", false), ("xterm-256color", true)] {
+        let screen = Clipboard::from_terminal(Some(term), None, sty);
+        assert!(
+            matches!(&screen, Clipboard::Unavailable(why) if why.contains("screen")),
+            "{screen:?}"
+        );
+    }
 }
 
 #[test]
@@ -362,7 +389,7 @@ fn esc_then_a_letter_read_as_alt_loses_no_key() {
 }
 
 /// A ready state holding one session.
-fn holding() -> AppState {
+pub(super) fn holding() -> AppState {
     let mut s = ready();
     assume_selected(&mut s);
     update(&mut s, Msg::Key(Key::Esc), now());
@@ -691,6 +718,13 @@ fn an_expired_sign_in_during_work_asks_to_sign_in_again() {
             needs_sign_in: true,
         }),
     );
+    // The refresh token comes first (renewal_tests); with nothing kept, the user is asked.
+    assert_eq!(fx, vec![Effect::RenewSignIn]);
+    let fx = update(
+        &mut s,
+        Msg::SignIn(SignInEvent::Refused { stored: None }),
+        now(),
+    );
     assert_eq!(s.screen, Screen::SignIn);
     assert!(matches!(
         fx.as_slice(),
@@ -745,6 +779,7 @@ fn progress_events_fill_the_refresh_line_and_selection_prioritizes() {
         &mut s,
         Msg::Catalog(CatalogEvent::RolesFetched {
             account_id: "1".into(),
+            roles: Roles::Listed(Vec::new()),
             done: 3,
             total: 9,
         }),
@@ -827,7 +862,7 @@ fn ctrl_c_quits_from_anywhere() {
 // ---------------------------------------------------------------------------------------------
 // Chains
 
-fn with_chain() -> AppState {
+pub(super) fn with_chain() -> AppState {
     use crate::core::chain::{ChainSource, ChainSpec};
     let mut s = state();
     let mut spec = ChainSpec::new(
@@ -853,7 +888,7 @@ fn with_chain() -> AppState {
 }
 
 /// Answers chain request `request`.
-fn answer_chain(
+pub(super) fn answer_chain(
     s: &mut AppState,
     request: u64,
     result: Result<crate::core::app::msg::ChainDone, crate::core::app::msg::ChainFailed>,
@@ -861,7 +896,7 @@ fn answer_chain(
     update(s, Msg::ChainAssumed { request, result }, now())
 }
 
-fn chain_request(fx: &[Effect]) -> (u64, bool, usize) {
+pub(super) fn chain_request(fx: &[Effect]) -> (u64, bool, usize) {
     match fx.first() {
         Some(Effect::AssumeChain {
             request,
@@ -1135,3 +1170,262 @@ fn the_empty_query_lists_favorites_then_recents_then_the_rest_naturally() {
         ]
     );
 }
+
+// ---- environments marked `confirm`, copying ----
+
+fn prod_marked(confirm: bool) -> crate::core::marks::Marks {
+    use crate::core::marks::{Mark, MarkColour, Marks};
+    Marks(vec![Mark {
+        name: "prod".to_owned().try_into().unwrap(),
+        pattern: "*-prod*".to_owned().try_into().unwrap(),
+        colour: MarkColour::Red,
+        confirm,
+    }])
+}
+
+/// The menu open for payments-prod/AdministratorAccess, with prod marked.
+fn marked_menu(confirm: bool) -> AppState {
+    let mut s = ready();
+    s.settings.marks = prod_marked(confirm);
+    assume_selected(&mut s);
+    assert!(s.modal.menu().is_some());
+    s
+}
+
+fn decoded(effect: &Effect) -> String {
+    use base64::Engine as _;
+    let Effect::Copy(sequence) = effect else {
+        panic!("not a copy: {effect:?}")
+    };
+    let text = sequence.expose();
+    let payload = text
+        .strip_prefix("\x1b]52;c;")
+        .and_then(|t| t.strip_suffix('\x07'))
+        .unwrap_or_else(|| panic!("not OSC 52: {text:?}"));
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(payload)
+        .unwrap();
+    String::from_utf8(bytes).unwrap()
+}
+
+#[test]
+fn every_hand_over_of_a_confirm_environment_asks_first() {
+    for action in [
+        HandoverAction::PrintExports,
+        HandoverAction::Subshell,
+        HandoverAction::WriteProfile,
+        HandoverAction::Console,
+    ] {
+        let mut s = marked_menu(true);
+        assert_eq!(pick(&mut s, action), vec![], "{action:?} asks");
+        let held_id = s.sessions.held[0].id;
+        assert_eq!(s.modal, Modal::Confirm { held_id, action });
+        assert!(s.exit.is_none());
+        // Other keys leave it asking; n says no.
+        assert_eq!(update(&mut s, Msg::Key(Key::Enter), now()), vec![]);
+        assert!(matches!(s.modal, Modal::Confirm { .. }));
+        assert_eq!(update(&mut s, Msg::Key(Key::Char('n')), now()), vec![]);
+        assert_eq!(s.modal, Modal::None);
+        assert!(s.exit.is_none(), "{action:?}");
+        // y hands over.
+        let mut s = marked_menu(true);
+        pick(&mut s, action);
+        let fx = update(&mut s, Msg::Key(Key::Char('y')), now());
+        assert!(!fx.is_empty(), "{action:?}: {fx:?}");
+    }
+    // Not marked confirm: no question.
+    let mut s = marked_menu(false);
+    assert_eq!(pick(&mut s, HandoverAction::Subshell), vec![Effect::Exit]);
+    // Showing the (masked) exports is not a hand-over.
+    let mut s = marked_menu(true);
+    pick(&mut s, HandoverAction::ShowExports);
+    assert!(matches!(s.modal, Modal::Exports { .. }));
+}
+
+#[test]
+fn print_exports_by_default_asks_too_for_a_confirm_environment() {
+    let mut s = ready();
+    s.settings.marks = prod_marked(true);
+    s.settings.default_action = DefaultAction::PrintExports;
+    let fx = assume_selected(&mut s);
+    assert!(
+        fx.iter().all(|e| matches!(e, Effect::WhoAmI { .. })),
+        "{fx:?}"
+    );
+    assert!(matches!(
+        s.modal,
+        Modal::Confirm {
+            action: HandoverAction::PrintExports,
+            ..
+        }
+    ));
+    assert_eq!(
+        update(&mut s, Msg::Key(Key::Char('y')), now()),
+        vec![Effect::Exit]
+    );
+    assert!(matches!(s.exit, Some(ExitPlan::PrintExports { .. })));
+}
+
+#[test]
+fn the_copy_box_copies_the_id_the_arn_the_exports_and_asks_for_a_console_url() {
+    let mut s = marked_menu(false);
+    let id = s.sessions.held[0].id;
+    // y in the menu opens the copy box for these credentials.
+    update(&mut s, Msg::Key(Key::Char('y')), now());
+    assert_eq!(s.modal, Modal::Copy(CopyFrom::Held(id)));
+    let fx = update(&mut s, Msg::Key(Key::Char('i')), now());
+    assert_eq!(decoded(&fx[0]), "111111111111");
+    let said = s.toast.clone().unwrap().text;
+    assert!(
+        said.contains("the account id: sent to the terminal's clipboard (OSC 52)"),
+        "{said}"
+    );
+    assert!(!said.contains("copied"), "{said}");
+
+    // The SSO role's exact ARN is known once STS said who the credentials are.
+    update(&mut s, Msg::Key(Key::Ctrl('y')), now());
+    assert_eq!(update(&mut s, Msg::Key(Key::Char('a')), now()), vec![]);
+    let said = s.toast.clone().unwrap().text;
+    assert!(
+        said.contains("not copied") && said.contains("AWSReservedSSO_AdministratorAccess_…"),
+        "{said}"
+    );
+    let arn =
+        "arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_AdministratorAccess_0a1b2c3d/me";
+    update(
+        &mut s,
+        Msg::Identity {
+            held_id: id,
+            arn: Some(arn.into()),
+        },
+        now(),
+    );
+    update(&mut s, Msg::Key(Key::Ctrl('y')), now());
+    let fx = update(&mut s, Msg::Key(Key::Char('a')), now());
+    assert_eq!(
+        decoded(&fx[0]),
+        "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_0a1b2c3d"
+    );
+
+    update(&mut s, Msg::Key(Key::Ctrl('y')), now());
+    let fx = update(&mut s, Msg::Key(Key::Char('e')), now());
+    let exports = decoded(&fx[0]);
+    assert!(
+        exports.contains("export AWS_SECRET_ACCESS_KEY='secret'\n"),
+        "{exports}"
+    );
+    assert!(
+        exports.contains("export AWS_SESSION_TOKEN='token'\n"),
+        "{exports}"
+    );
+
+    update(&mut s, Msg::Key(Key::Ctrl('y')), now());
+    let fx = update(&mut s, Msg::Key(Key::Char('u')), now());
+    assert!(
+        matches!(fx.as_slice(), [Effect::OpenConsole { copy: true, .. }]),
+        "{fx:?}"
+    );
+    let url = "https://signin.aws.amazon.com/federation?Action=login&SigninToken=t";
+    let fx = update(
+        &mut s,
+        Msg::Copy {
+            what: "a console sign-in URL".into(),
+            text: Secret::new(url.into()),
+        },
+        now(),
+    );
+    assert_eq!(decoded(&fx[0]), url);
+}
+
+#[test]
+fn copying_a_row_not_assumed_offers_the_id_and_says_what_the_arn_is() {
+    let mut s = ready();
+    update(&mut s, Msg::Key(Key::Ctrl('y')), now());
+    assert!(matches!(s.modal, Modal::Copy(CopyFrom::Row(_))));
+    // The exports need credentials: e does nothing here.
+    assert_eq!(update(&mut s, Msg::Key(Key::Char('e')), now()), vec![]);
+    assert!(matches!(s.modal, Modal::Copy(CopyFrom::Row(_))));
+    let fx = update(&mut s, Msg::Key(Key::Char('i')), now());
+    assert_eq!(decoded(&fx[0]), "111111111111");
+    update(&mut s, Msg::Key(Key::Ctrl('y')), now());
+    update(&mut s, Msg::Key(Key::Esc), now());
+    assert_eq!(s.modal, Modal::None);
+}
+
+#[test]
+fn copying_the_exports_of_a_confirm_environment_asks_first() {
+    let mut s = marked_menu(true);
+    update(&mut s, Msg::Key(Key::Char('y')), now());
+    assert_eq!(update(&mut s, Msg::Key(Key::Char('e')), now()), vec![]);
+    assert!(matches!(
+        s.modal,
+        Modal::Confirm {
+            action: HandoverAction::CopyExports,
+            ..
+        }
+    ));
+    let fx = update(&mut s, Msg::Key(Key::Char('y')), now());
+    assert!(decoded(&fx[0]).contains("AWS_ACCESS_KEY_ID"));
+}
+
+#[test]
+fn copying_says_honestly_where_it_cannot_work_and_wraps_for_tmux_passthrough() {
+    use crate::core::app::state::{Clipboard, TmuxOptions};
+    let mut s = ready();
+    // GNU screen: nothing sent, and why.
+    s.settings.clipboard = Clipboard::from_terminal(Some("screen"), None, true);
+    update(&mut s, Msg::Key(Key::Ctrl('y')), now());
+    assert_eq!(update(&mut s, Msg::Key(Key::Char('i')), now()), vec![]);
+    let toast = s.toast.clone().unwrap();
+    assert_eq!(toast.level, Level::Warn);
+    assert!(
+        toast
+            .text
+            .starts_with("cannot copy the account id: GNU screen"),
+        "{}",
+        toast.text
+    );
+    // tmux without set-clipboard, passthrough on: wrapped, and said so.
+    s.settings.clipboard = Clipboard::from_terminal(
+        Some("tmux-256color"),
+        Some(TmuxOptions {
+            set_clipboard: Some("external"),
+            allow_passthrough: Some("on"),
+        }),
+        false,
+    );
+    update(&mut s, Msg::Key(Key::Ctrl('y')), now());
+    let fx = update(&mut s, Msg::Key(Key::Char('i')), now());
+    let Effect::Copy(sequence) = &fx[0] else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(
+        sequence.expose(),
+        "\x1bPtmux;\x1b\x1b]52;c;MTExMTExMTExMTEx\x07\x1b\\"
+    );
+    assert!(s.toast.clone().unwrap().text.contains("tmux's passthrough"));
+    // tmux dropping it: nothing sent.
+    s.settings.clipboard = Clipboard::from_terminal(
+        Some("tmux-256color"),
+        Some(TmuxOptions {
+            set_clipboard: Some("external"),
+            allow_passthrough: Some("off"),
+        }),
+        false,
+    );
+    update(&mut s, Msg::Key(Key::Ctrl('y')), now());
+    assert_eq!(update(&mut s, Msg::Key(Key::Char('i')), now()), vec![]);
+    assert!(s.toast.clone().unwrap().text.contains("set-clipboard on"));
+}
+
+#[test]
+fn a_hostile_name_reaches_the_terminal_only_inside_base64() {
+    let hostile = "\x1b]52;c;evil\x07\x1b[2J";
+    let sequence = crate::core::app::state::Clipboard::Unknown
+        .sequence(hostile)
+        .unwrap();
+    let text = sequence.expose();
+    assert_eq!(text.matches('\x1b').count(), 1, "{text:?}");
+    assert_eq!(text.matches('\x07').count(), 1, "{text:?}");
+}
+mod streaming;

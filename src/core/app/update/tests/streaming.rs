@@ -1,0 +1,267 @@
+//! A listing streaming into the list: rows per account as its roles arrive, account rows while
+//! they load, the selection kept on its row, a query live over what is there, and the end
+//! equal to the one-shot list.
+
+use pretty_assertions::assert_eq;
+
+use super::*;
+use crate::core::app::update::listing::STREAM_BATCH;
+
+/// A signed-in state with nothing cached: the listing has just started.
+fn listing() -> AppState {
+    let mut s = state();
+    let fx = update(
+        &mut s,
+        Msg::Start {
+            stored: Some(signed_in(28_800)),
+        },
+        now(),
+    );
+    assert_eq!(fx, vec![Effect::ListCatalog]);
+    s
+}
+
+/// Every event of a listing of `catalog`: its accounts in one page, then each account's roles.
+fn events_of(catalog: &Catalog) -> Vec<CatalogEvent> {
+    let total = catalog.accounts.len();
+    let mut events = vec![CatalogEvent::AccountsListed {
+        accounts: catalog.accounts.iter().map(|e| e.account.clone()).collect(),
+        count: total,
+        complete: true,
+    }];
+    events.extend(
+        catalog
+            .accounts
+            .iter()
+            .enumerate()
+            .map(|(i, e)| CatalogEvent::RolesFetched {
+                account_id: e.account.id.to_string(),
+                roles: e.roles.clone(),
+                done: i + 1,
+                total,
+            }),
+    );
+    events
+}
+
+/// Feeds `event` `at` seconds after `now()` (each second past the batching window).
+fn feed(s: &mut AppState, event: CatalogEvent, at: u64) {
+    update(s, Msg::Catalog(event), later(at));
+}
+
+fn fetched(entry: &AccountEntry) -> CatalogEvent {
+    CatalogEvent::RolesFetched {
+        account_id: entry.account.id.to_string(),
+        roles: entry.roles.clone(),
+        done: 1,
+        total: 3,
+    }
+}
+
+fn loading_rows(s: &AppState) -> Vec<String> {
+    s.hits()
+        .iter()
+        .filter(|h| s.list.is_loading(h.row))
+        .filter_map(|h| s.row(h.row))
+        .map(|r| r.account_name.clone())
+        .collect()
+}
+
+#[test]
+fn rows_appear_per_account_as_its_roles_arrive() {
+    let mut s = listing();
+    let c = catalog();
+    let [first, ..] = &events_of(&c)[..] else {
+        panic!("no events");
+    };
+    feed(&mut s, first.clone(), 0);
+    // Every account shows at once, one row each, its roles loading.
+    assert_eq!(
+        loading_rows(&s),
+        ["payments-prod", "payments-staging", "search-dev"]
+    );
+    assert_eq!(s.hits().len(), 3);
+
+    feed(&mut s, fetched(&c.accounts[0]), 1);
+    assert_eq!(
+        names(&s),
+        [
+            "payments-prod/AdministratorAccess",
+            "payments-prod/ReadOnlyAccess",
+            "payments-staging/",
+            "search-dev/",
+        ]
+    );
+    assert_eq!(loading_rows(&s), ["payments-staging", "search-dev"]);
+    // Enter on an account still loading asks for its roles first instead of assuming nothing.
+    update(&mut s, Msg::Key(Key::End), later(2));
+    let fx = update(&mut s, Msg::Key(Key::Enter), later(2));
+    assert_eq!(
+        fx,
+        vec![Effect::Prioritize {
+            account_id: "333333333333".into()
+        }]
+    );
+    assert!(s.toast.as_ref().unwrap().text.contains("still loading"));
+}
+
+#[test]
+fn the_first_rows_show_at_once_and_a_burst_waits_for_the_batch_or_the_tick() {
+    let mut s = listing();
+    let c = catalog();
+    let events = events_of(&c);
+    // The first event is shown at once: no tick needed for the first row.
+    feed(&mut s, events[0].clone(), 0);
+    assert_eq!(s.hits().len(), 3);
+    // Events within the batching window wait (the rows are rebuilt at most that often)…
+    update(&mut s, Msg::Catalog(events[1].clone()), now());
+    assert!(s.list.behind);
+    assert_eq!(s.hits().len(), 3);
+    // …until the window has passed or the tick comes.
+    update(&mut s, Msg::Tick, now());
+    assert!(!s.list.behind);
+    assert_eq!(s.hits().len(), 4);
+    update(&mut s, Msg::Catalog(events[2].clone()), now());
+    assert_eq!(s.hits().len(), 4);
+    update(
+        &mut s,
+        Msg::Catalog(events[3].clone()),
+        now() + STREAM_BATCH,
+    );
+    assert_eq!(s.hits().len(), 4, "payments-staging and search-dev in");
+    assert!(loading_rows(&s).is_empty());
+}
+
+#[test]
+fn the_selection_stays_on_its_row_while_rows_arrive() {
+    let mut s = listing();
+    let mut c = catalog();
+    c.accounts
+        .push(entry("444444444444", "analytics-prod", &["DataScientist"]));
+    let events = events_of(&c);
+    feed(&mut s, events[0].clone(), 0);
+    feed(&mut s, events[2].clone(), 1);
+    // payments-staging/PowerUserAccess, chosen.
+    update(&mut s, Msg::Key(Key::Down), later(1));
+    update(&mut s, Msg::Key(Key::Down), later(1));
+    let chosen = s.list.role_at(s.list.selected).unwrap();
+    assert_eq!(chosen.role_name, "PowerUserAccess");
+    let before = s.list.selected;
+    // Rows arrive above it (analytics-prod, payments-prod): it stays selected, lower down.
+    for (at, event) in events.iter().enumerate().skip(1) {
+        feed(&mut s, event.clone(), 2 + at as u64);
+        assert_eq!(s.list.role_at(s.list.selected).as_ref(), Some(&chosen));
+    }
+    assert!(s.list.selected > before);
+    // And through the end of the listing.
+    update(&mut s, Msg::Listed(Ok((c, None))), later(9));
+    assert_eq!(s.list.role_at(s.list.selected), Some(chosen));
+}
+
+#[test]
+fn an_account_row_selected_while_loading_stays_on_its_account_once_roles_arrive() {
+    let mut s = listing();
+    let c = catalog();
+    let events = events_of(&c);
+    feed(&mut s, events[0].clone(), 0);
+    update(&mut s, Msg::Key(Key::Down), later(1));
+    assert_eq!(loading_rows(&s)[1], "payments-staging");
+    feed(&mut s, events[1].clone(), 2);
+    feed(&mut s, events[2].clone(), 3);
+    let selected = s.list.role_at(s.list.selected).unwrap();
+    assert_eq!(
+        (selected.account_id.as_str(), selected.role_name.as_str()),
+        ("222222222222", "PowerUserAccess")
+    );
+}
+
+#[test]
+fn a_query_typed_before_the_rows_arrive_matches_them_as_they_arrive() {
+    let mut s = listing();
+    typed(&mut s, "staging power");
+    assert!(s.hits().is_empty());
+    let events = events_of(&catalog());
+    feed(&mut s, events[0].clone(), 0);
+    // The account row matches `staging` but not `power`: nothing yet.
+    assert!(names(&s).is_empty(), "{:?}", names(&s));
+    feed(&mut s, events[1].clone(), 1);
+    assert!(names(&s).is_empty());
+    feed(&mut s, events[2].clone(), 2);
+    assert_eq!(names(&s), ["payments-staging/PowerUserAccess"]);
+    assert_eq!(s.list.selected, 0);
+}
+
+#[test]
+fn the_streamed_list_equals_the_one_shot_list() {
+    let one_shot = ready();
+    let mut s = listing();
+    for (at, event) in events_of(&catalog()).into_iter().enumerate() {
+        feed(&mut s, event, at as u64);
+    }
+    // Every role in, before the listing's result: the same rows in the same order.
+    assert_eq!(names(&s), names(&one_shot));
+    update(&mut s, Msg::Listed(Ok((catalog(), None))), later(9));
+    assert_eq!(names(&s), names(&one_shot));
+    assert_eq!(s.list.catalog, one_shot.list.catalog);
+    assert_eq!(s.list.selected, 0);
+    assert!(loading_rows(&s).is_empty() && !s.list.behind);
+}
+
+#[test]
+fn a_refresh_over_the_cache_updates_rows_in_place() {
+    let mut s = ready();
+    update(&mut s, Msg::Key(Key::Down), now());
+    let selected = s.list.role_at(s.list.selected).unwrap();
+    let shown = names(&s);
+    update(&mut s, Msg::Key(Key::Ctrl('r')), now());
+    let mut newer = catalog();
+    newer
+        .accounts
+        .push(entry("444444444444", "analytics-prod", &["DataScientist"]));
+    let events = events_of(&newer);
+    // The cached accounts stay as they were; only the new one shows, loading.
+    feed(&mut s, events[0].clone(), 1);
+    assert_eq!(loading_rows(&s), ["analytics-prod"]);
+    // Roles as before change nothing: no rebuild at all.
+    feed(&mut s, events[1].clone(), 2);
+    assert!(!s.list.behind);
+    assert_eq!(names(&s)[1..], shown[..]);
+    // A failure keeps the roles known, stale.
+    feed(
+        &mut s,
+        CatalogEvent::RolesFetched {
+            account_id: "111111111111".into(),
+            roles: Roles::Unavailable {
+                reason: "throttled".into(),
+            },
+            done: 2,
+            total: 4,
+        },
+        3,
+    );
+    assert_eq!(names(&s)[1..], shown[..]);
+    assert_eq!(s.list.role_at(s.list.selected), Some(selected));
+}
+
+#[test]
+fn a_listing_that_fails_takes_the_accounts_still_loading_away() {
+    let mut s = listing();
+    let events = events_of(&catalog());
+    feed(&mut s, events[0].clone(), 0);
+    feed(&mut s, events[1].clone(), 1);
+    update(
+        &mut s,
+        Msg::Listed(Err(Failed {
+            message: "network down".into(),
+            needs_sign_in: false,
+        })),
+        later(2),
+    );
+    assert_eq!(
+        names(&s),
+        [
+            "payments-prod/AdministratorAccess",
+            "payments-prod/ReadOnlyAccess"
+        ]
+    );
+}
