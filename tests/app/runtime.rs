@@ -108,7 +108,10 @@ async fn the_copy_box_writes_osc_52_for_the_id_and_the_exports() {
     app.frame_where("the catalog", |f| f.contains("payments-dev"))
         .await;
     app.type_text("payments-dev power");
-    app.frame_with("payments-dev power").await;
+    app.frame_where("PowerUserAccess selected", |f| {
+        f.contains("payments-dev power") && common::selected_role_shows(f, "PowerUserAccess")
+    })
+    .await;
     app.key(KeyCode::Enter);
     app.frame_with("Quit and print the exports").await;
     app.key(Char('y'));

@@ -32,7 +32,7 @@ fn demo_sign_in_search_assume_countdown_quit() {
     // An AdministratorAccess session lasts an hour, so its countdown shows seconds.
     tmux.type_text("payments dev admin");
     let found = tmux.wait_for("the query to filter", Duration::from_secs(10), |s| {
-        s.contains("payments dev admin") && s.contains("AdministratorAccess")
+        s.contains("payments dev admin") && common::selected_role_shows(s, "AdministratorAccess")
     });
     assert!(!found.contains("ReadOnlyAccess"), "{found}");
     // Assume: the hand-over menu, then close it and watch the countdown tick.
@@ -131,6 +131,7 @@ fn esc_never_quits_and_q_asks_once_while_holding_a_session() {
     let typed = tmux.wait_text("payments dev admin q", Duration::from_secs(10));
     assert!(!typed.contains("EXITED="), "{typed}");
     tmux.send(&["BSpace"]);
+    tmux.wait_selected("AdministratorAccess", Duration::from_secs(20));
     tmux.send(&["Enter"]);
     tmux.wait_text("Quit and print the exports", Duration::from_secs(20));
     // Esc closes the menu, clears the search, and then does nothing.
@@ -177,6 +178,7 @@ fn demo_with_the_menu_open(tmux: &Tmux) {
     tmux.wait_text("AdministratorAccess", Duration::from_secs(60));
     tmux.type_text("payments dev admin");
     tmux.wait_text("payments dev admin", Duration::from_secs(10));
+    tmux.wait_selected("AdministratorAccess", Duration::from_secs(20));
     tmux.send(&["Enter"]);
     tmux.wait_text("Quit and print the exports", Duration::from_secs(20));
 }
@@ -218,6 +220,7 @@ fn a_custom_action_shows_its_output_and_status_until_a_key() {
     tmux.wait_text("PowerUserAccess", Duration::from_secs(30));
     tmux.type_text("dev power");
     tmux.wait_text("dev power", Duration::from_secs(10));
+    tmux.wait_selected("PowerUserAccess", Duration::from_secs(20));
     tmux.send(&["Enter"]);
     tmux.wait_text("say hello", Duration::from_secs(20));
     tmux.type_text("h");

@@ -378,7 +378,10 @@ impl App {
     /// Searches for `query` and assumes the first hit: waits for the hand-over menu.
     pub async fn assume(&mut self, query: &str) -> String {
         self.type_text(query);
-        self.frame_with(query).await;
+        self.frame_where(query, |f| {
+            f.contains(query) && super::selected_role_shows(f, "")
+        })
+        .await;
         self.key(KeyCode::Enter);
         self.frame_with("Quit and print the exports").await
     }

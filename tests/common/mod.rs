@@ -217,3 +217,11 @@ pub fn wrong_code(right: &str) -> String {
         })
         .collect()
 }
+
+/// Whether the list's selected row (the line the `›` marker starts) shows `text` and is a
+/// role, not an account whose roles are still loading: Enter on it assumes.
+pub fn selected_role_shows(screen: &str, text: &str) -> bool {
+    screen
+        .lines()
+        .any(|l| l.starts_with('›') && l.contains(text) && !l.contains("loading"))
+}

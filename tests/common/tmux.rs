@@ -130,6 +130,14 @@ impl Tmux {
         self.wait_for(text, limit, |s| s.contains(text))
     }
 
+    /// Waits until the list's selected row is a role showing `text` (its roles listed, so
+    /// Enter assumes it rather than saying they are still loading).
+    pub fn wait_selected(&self, text: &str, limit: Duration) -> String {
+        self.wait_for(&format!("{text} selected"), limit, |s| {
+            super::selected_role_shows(s, text)
+        })
+    }
+
     /// Runs `stty -a` in the pane and returns its output.
     pub fn stty(&self) -> String {
         self.send(&["clear", "Enter"]);
