@@ -120,7 +120,7 @@ fn on_failure(state: &mut AppState, failure: Failed, now: SystemTime) -> Vec<Eff
 }
 
 fn on_tick(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
-    listing::catch_up(state, now);
+    listing::catch_up_when_due(state, now);
     if state.toast.as_ref().is_some_and(|t| now >= t.until) {
         state.toast = None;
     }
