@@ -525,7 +525,8 @@ fn catalog_filling_in() {
         &mut state,
         Msg::Catalog(CatalogEvent::Rate { per_sec: 19.6 }),
     );
-    send(&mut state, Msg::Tick);
+    // The next tick past the batching window shows what streamed in.
+    update(&mut state, Msg::Tick, now() + secs(1));
     let text = screen(&mut state, 80, 24);
     assert!(text.contains("listing roles 1/4 · 20 req/s"), "{text}");
     assert!(text.contains("111122223333  ReadOnly"), "{text}");
