@@ -38,6 +38,12 @@ pub enum EditError {
     SecondBlock { line: usize },
     #[error("{what} {name:?} would be written twice, which the AWS CLI refuses")]
     Repeated { what: &'static str, name: String },
+    /// A setting added at the end of a section whose next header is indented: the AWS CLI
+    /// would read that header as a line of the new value.
+    #[error(
+        "line {line}: an indented section header follows [{section}], and a setting added before it would swallow it; remove the indent by hand"
+    )]
+    IndentedHeader { line: usize, section: String },
 }
 
 /// The first name that `names` holds twice (as configparser compares them: `fold` applied).
@@ -379,6 +385,14 @@ pub fn set_section(
         .filter(|(_, done)| !**done)
         .map(|(kv, _)| *kv)
         .collect();
+    // The next section's header (past blank lines and comments, which do not end a value).
+    let next = lines.get(span.end);
+    if !missing.is_empty() && next.is_some_and(|l| l.text.starts_with(is_py_space)) {
+        return Err(EditError::IndentedHeader {
+            line: span.end + 1,
+            section: name.to_owned(),
+        });
+    }
     ensure_line_break(&mut out, eol);
     for (key, value) in missing {
         push_setting(&mut out, key, value, eol);

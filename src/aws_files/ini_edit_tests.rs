@@ -413,3 +413,36 @@ fn a_value_is_read_with_pythons_strip_as_botocore_reads_it() {
         Some("rolecall")
     );
 }
+
+/// configparser (botocore) reads an indented `[name]` as a header, but after a setting as a
+/// line of its value: adding a setting just before one is refused, not written.
+#[test]
+fn a_setting_is_not_added_where_it_would_swallow_an_indented_header() {
+    for (text, at) in [
+        ("[default]\n  [other]\nx = 1\n", 2),
+        ("[default]\r\n\r\t[other]\nx = 1\n", 3),
+    ] {
+        let err = set_section(
+            text,
+            "default",
+            &[("region", "eu-west-1")],
+            Remove::Keys(&[]),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, EditError::IndentedHeader { line, .. } if line == at),
+            "{err}"
+        );
+    }
+    // After a setting, the indented header is already a line of its value (configparser reads
+    // `region = "us-east-1\n[other]"`): replacing the setting replaces the whole value.
+    let text = "[default]\nregion = us-east-1\n  [other]\nx = 1\n";
+    let out = set_section(
+        text,
+        "default",
+        &[("region", "eu-west-1")],
+        Remove::Keys(&[]),
+    )
+    .unwrap();
+    assert_eq!(out, "[default]\nregion = eu-west-1\nx = 1\n");
+}
