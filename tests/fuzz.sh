@@ -13,6 +13,10 @@
 # example, AWS file fixtures, demo org, fuzz/seeds/); what the fuzzer finds is kept in
 # fuzz/corpus/TARGET (not committed) so longer local runs build on each other.
 #
+# ROLECALL_FUZZ_SEED=N makes a run reproducible (CI sets it, so a clean clone fuzzes exactly as
+# CI does): libFuzzer's random seed is N and each target runs a fixed number of inputs, about
+# SECONDS' worth on a 2-core machine, with 3 x SECONDS as a cap. Without it a run explores anew.
+#
 # ROLECALL_FUZZ_SANITIZER=address runs under AddressSanitizer (slower; our code forbids
 # `unsafe`, so the default is none). Exits non-zero when any target crashes; the input is in
 # fuzz/artifacts/TARGET/ and `cargo fuzz run TARGET FILE` replays it.
@@ -27,6 +31,13 @@ all_targets=(ini_edit config_loader token_cache emulator_requests)
 targets=("$@")
 [ "${#targets[@]}" -gt 0 ] || targets=("${all_targets[@]}")
 sanitizer="${ROLECALL_FUZZ_SANITIZER:-none}"
+fixed_seed="${ROLECALL_FUZZ_SEED:-}"
+# Inputs a second per target (measured on 2 cores), for the reproducible mode's budgets.
+per_second() {
+  case "$1" in
+    ini_edit) echo 6000 ;; config_loader) echo 4000 ;; token_cache) echo 200000 ;; *) echo 16000 ;;
+  esac
+}
 
 export RUSTC_BOOTSTRAP=1
 if ! cargo fuzz --version >/dev/null 2>&1; then
@@ -61,25 +72,32 @@ for target in "${targets[@]}"; do
   corpus="fuzz/corpus/$target"
   mkdir -p "$corpus"
   log="$logs/$target.log"
-  say "fuzzing $target for $seconds s"
+  say "fuzzing $target for $seconds s${fixed_seed:+ worth of inputs (seed $fixed_seed)}"
   status=0
+  budget=(-max_total_time="$seconds")
+  if [ -n "$fixed_seed" ]; then
+    budget=(-seed="$fixed_seed" -runs="$(( $(per_second "$target") * seconds ))"
+      -max_total_time="$(( 3 * seconds ))")
+  fi
+  target_started=$(date +%s)
   cargo fuzz run "${flags[@]}" "$target" "$corpus" "$seeds/$target" -- \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    "${budget[@]}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     >"$log" 2>&1 || status=$?
+  took=$(( $(date +%s) - target_started ))
+  (( took > 0 )) || took=1
   runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
   [ -n "$runs" ] || runs="$(grep -o '#[0-9]*' "$log" | tail -1 | tr -d '#')"
   [ -n "$runs" ] || runs=0
   files="$(find "$corpus" -type f | wc -l)"
+  verdict=ok
   if [ "$status" -ne 0 ]; then
     failed+=("$target")
+    verdict=CRASH
     say "$target FAILED (exit $status); the end of its log:"
     tail -40 "$log" >&2
-    summary+=("$(printf '%-18s %6s s %12s runs %8s/s  corpus %6s  CRASH' "$target" "$seconds" \
-      "$runs" "$(( runs / (seconds > 0 ? seconds : 1) ))" "$files")")
-  else
-    summary+=("$(printf '%-18s %6s s %12s runs %8s/s  corpus %6s  ok' "$target" "$seconds" \
-      "$runs" "$(( runs / (seconds > 0 ? seconds : 1) ))" "$files")")
   fi
+  summary+=("$(printf '%-18s %6s s %12s runs %8s/s  corpus %6s  %s' "$target" "$took" \
+    "$runs" "$(( runs / took ))" "$files" "$verdict")")
 done
 
 printf '\nfuzzing (sanitizer %s), %s s in all:\n' "$sanitizer" "$(( $(date +%s) - started ))"

@@ -212,7 +212,9 @@ fn check_set(text: &str, name: &str, set: &[(String, String)], remove: &[String]
 }
 
 fn check_remove(text: &str, name: &str) {
-    let out = remove_section(text, name);
+    let Ok(out) = remove_section(text, name) else {
+        return;
+    };
     let Ok(old_sections) = ini::parse(text) else {
         return;
     };

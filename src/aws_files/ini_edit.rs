@@ -41,7 +41,7 @@ pub enum EditError {
     /// A setting added at the end of a section whose next header is indented: the AWS CLI
     /// would read that header as a line of the new value.
     #[error(
-        "line {line}: an indented section header follows [{section}], and a setting added before it would swallow it; remove the indent by hand"
+        "line {line}: an indented section header follows [{section}], and this edit would make it part of a setting above it; remove the indent by hand"
     )]
     IndentedHeader { line: usize, section: String },
 }
@@ -449,15 +449,25 @@ fn separate(out: &mut String, lines: &[Line<'_>], eol: &str) {
 
 /// Removes every `[name]` section (its header and settings; the comments and blank lines after
 /// its last setting stay, as they usually introduce the next section). One blank line that
-/// separated it from its neighbours goes with it.
-pub fn remove_section(text: &str, name: &str) -> String {
+/// separated it from its neighbours goes with it. Refused when an indented header follows a
+/// removed section ([`EditError::IndentedHeader`]).
+pub fn remove_section(text: &str, name: &str) -> Result<String, EditError> {
     let lines = split_lines(text);
     let spans = spans_of(&lines, &classify(&lines), name);
     if spans.is_empty() {
-        return text.to_owned();
+        return Ok(text.to_owned());
     }
     let mut drop = vec![false; lines.len()];
     for span in &spans {
+        // An indented header after a removed one would continue the setting above it (blank
+        // lines and comments do not end a value for configparser).
+        let next = lines.get(span.end);
+        if span.header > 0 && next.is_some_and(|l| l.text.starts_with(is_py_space)) {
+            return Err(EditError::IndentedHeader {
+                line: span.end + 1,
+                section: name.to_owned(),
+            });
+        }
         for d in &mut drop[span.header..span.body_end] {
             *d = true;
         }
@@ -475,7 +485,7 @@ pub fn remove_section(text: &str, name: &str) -> String {
     for (line, _) in lines.iter().zip(&drop).filter(|(_, d)| !**d) {
         line.push_to(&mut out);
     }
-    out
+    Ok(out)
 }
 
 /// Where the managed block is: the line numbers (0-based) of its begin and end markers.

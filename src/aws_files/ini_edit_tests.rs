@@ -285,7 +285,7 @@ fn a_section_or_key_written_twice_is_refused() {
 #[test]
 fn a_header_after_python_whitespace_is_a_header() {
     let text = "\x1e\x1e[default]\r\nregion = x\r\n[other]\r\na = b\r\n";
-    let out = remove_section(text, "default");
+    let out = remove_section(text, "default").unwrap();
     assert_eq!(out, "[other]\r\na = b\r\n");
 }
 
@@ -294,7 +294,7 @@ fn a_header_after_python_whitespace_is_a_header() {
 #[test]
 fn a_lone_carriage_return_ends_a_line() {
     let text = "[a]\rk = v\r[default]\nregion = x\n";
-    assert_eq!(remove_section(text, "default"), "[a]\rk = v\r");
+    assert_eq!(remove_section(text, "default").unwrap(), "[a]\rk = v\r");
 }
 
 #[test]
@@ -318,7 +318,7 @@ fn a_round_trip_without_changes_is_byte_identical() {
             text
         };
         assert_eq!(out, expected);
-        assert_eq!(remove_section(text, "absent"), text);
+        assert_eq!(remove_section(text, "absent").unwrap(), text);
         assert_eq!(
             replace_block(text, &[])
                 .map(|t| outside_block(&t).unwrap())
@@ -333,14 +333,14 @@ fn a_round_trip_without_changes_is_byte_identical() {
 fn removing_a_section_keeps_its_neighbours_and_the_comment_before_the_next() {
     let text = "[a]\nx = 1\n\n[dev]\nk = v\n\n# about b\n[b]\ny = 2\n";
     assert_eq!(
-        remove_section(text, "dev"),
+        remove_section(text, "dev").unwrap(),
         "[a]\nx = 1\n\n# about b\n[b]\ny = 2\n"
     );
     let text = "[a]\nx = 1\n\n[dev]\nk = v\n";
-    assert_eq!(remove_section(text, "dev"), "[a]\nx = 1\n");
-    assert_eq!(remove_section("[dev]\nk = v", "dev"), "");
+    assert_eq!(remove_section(text, "dev").unwrap(), "[a]\nx = 1\n");
+    assert_eq!(remove_section("[dev]\nk = v", "dev").unwrap(), "");
     let text = "[dev]\nk = 1\n[a]\n[dev]\nk = 2\n";
-    assert_eq!(remove_section(text, "dev"), "[a]\n");
+    assert_eq!(remove_section(text, "dev").unwrap(), "[a]\n");
 }
 
 #[test]
@@ -445,4 +445,25 @@ fn a_setting_is_not_added_where_it_would_swallow_an_indented_header() {
     )
     .unwrap();
     assert_eq!(out, "[default]\nregion = eu-west-1\nx = 1\n");
+}
+
+/// Found by the ini_edit fuzzer in CI: configparser does not end a value at blank lines, so
+/// with the empty `[default]` gone the indented `[b]` below it would continue `region`'s value and its
+/// settings would land in `[a]`. The removal is refused, saying which line to fix.
+#[test]
+fn removing_a_section_before_an_indented_header_is_refused() {
+    let text = "[a]\nregion = x\n\n[default]\n# empty\n\n\t[b]\ny = 1\n";
+    let err = remove_section(text, "default").unwrap_err();
+    assert_eq!(
+        err,
+        EditError::IndentedHeader {
+            line: 7,
+            section: "default".into()
+        }
+    );
+    // First in the file, nothing above it can swallow the header.
+    assert_eq!(
+        remove_section("[default]\n\t[b]\ny = 1\n", "default").unwrap(),
+        "\t[b]\ny = 1\n"
+    );
 }
