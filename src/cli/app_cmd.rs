@@ -6,6 +6,7 @@ use std::sync::Arc;
 use super::CliError;
 use super::context::Context;
 use crate::adapters::browser::SystemBrowser;
+use crate::adapters::credentials_endpoint::Endpoint;
 use crate::compose::{self, App, AppSetup};
 use crate::config::SessionChoiceError;
 use crate::core::action::ActionCommand;
@@ -15,7 +16,8 @@ use crate::core::countdown;
 use crate::core::credentials::Credentials;
 use crate::core::exports::{Shell, ShellRegion, export_lines};
 use crate::core::sso::SignedIn;
-use crate::engine::subshell;
+use crate::core::target::Matching;
+use crate::engine::subshell::{self, ServedBy};
 use crate::ports::clock::{Clock, SystemClock};
 use crate::ports::identity_center::IdentityCenter;
 use crate::ports::opener::Opener;
@@ -23,6 +25,7 @@ use crate::ports::reporter::Quiet;
 use crate::runtime::event_loop::WorkerPanicked;
 use crate::runtime::{RunOptions, Services, run, terminal};
 use crate::ui::theme::Theme;
+use crate::workspace::serve::ServeRequest;
 use crate::workspace::{Workspace, WorkspaceError};
 
 /// Opens the app on `ctx`'s session `wanted` and runs the exit plan afterwards. With no
@@ -72,7 +75,13 @@ pub(crate) async fn run_app_with(
     child_env: Vec<(String, std::ffi::OsString)>,
 ) -> Result<(), CliError> {
     let session = ctx.session(wanted)?;
+    let serving = ctx.config.file.app.serve_subshell.then(|| Serving {
+        // Its notes (a renewal that failed) go to the terminal the subshell is on.
+        workspace: ctx.clone(),
+        session: session.name.clone(),
+    });
     let after = AfterTheApp {
+        serving,
         return_after_run: ctx.config.file.app.return_after_run,
         shell: ctx
             .config
@@ -136,8 +145,44 @@ async fn run_on_the_terminal<I: IdentityCenter + 'static>(
     })
 }
 
+/// What serves the app's subshell its credentials (`[app] serve_subshell`).
+struct Serving {
+    /// The subcommands' workspace (notes on stderr).
+    workspace: Workspace,
+    /// The identity center the app signed in to.
+    session: String,
+}
+
+impl Serving {
+    /// The local endpoint for a subshell with `credentials`, renewed from `target`; `None`
+    /// (said) when it cannot start, and the subshell gets fixed keys.
+    async fn start(
+        &self,
+        target: &str,
+        credentials: &Credentials,
+        label: &str,
+    ) -> Option<Endpoint> {
+        let request = ServeRequest {
+            session: Some(self.session.clone()),
+            target: target.to_owned(),
+            matching: Matching::Exact,
+            // The subshell owns the terminal: a chain needing a code says so instead.
+            ask_mfa: false,
+        };
+        match self.workspace.serve(request, credentials, label).await {
+            Ok(endpoint) => Some(endpoint),
+            Err(e) => {
+                note!("rolecall: {e}; the subshell gets fixed keys, which expire");
+                None
+            }
+        }
+    }
+}
+
 /// What happens once the terminal is back.
 struct AfterTheApp {
+    /// Serves the subshell its credentials; `None`: fixed keys.
+    serving: Option<Serving>,
     /// Come back to the app after a subshell or action (`[app] return_after_run`).
     return_after_run: bool,
     /// The subshell: `[app] shell`, else `$SHELL`.
@@ -160,17 +205,27 @@ impl AfterTheApp {
                 region,
                 command,
                 pause,
+                served_from,
             } => {
+                let endpoint = match (&self.serving, served_from, &command) {
+                    (Some(serving), Some(target), None) => {
+                        serving.start(&target, &credentials, &label).await
+                    }
+                    _ => None,
+                };
                 let stopped_by = run_with_credentials(
-                    &label,
-                    &credentials,
-                    &region,
+                    (&label, &credentials, &region),
+                    endpoint.as_ref(),
                     command.as_ref(),
                     &self.shell,
                     &self.found,
                     &self.child_env,
                 )
                 .await;
+                // The endpoint lives exactly as long as the subshell.
+                if let Some(endpoint) = endpoint {
+                    endpoint.stop().await;
+                }
                 if let Some(signal) = stopped_by {
                     return Some(Err(stopped(signal)));
                 }
@@ -196,9 +251,8 @@ fn stopped(signal: i32) -> CliError {
 /// Runs a shell command (or the user's shell) with the credentials in its environment, on the
 /// restored terminal; returns the stop signal this process got meanwhile, if any.
 async fn run_with_credentials(
-    label: &str,
-    credentials: &Credentials,
-    region: &str,
+    (label, credentials, region): (&str, &Credentials, &str),
+    endpoint: Option<&Endpoint>,
     command: Option<&ActionCommand>,
     shell: &std::ffi::OsStr,
     found: &ShellRegion,
@@ -211,9 +265,25 @@ async fn run_with_credentials(
                 .await
         }
         None => {
-            note!("rolecall: {label}: a subshell with these credentials; exit it to return");
-            subshell::run_on_terminal(credentials, region, label, found, (shell, &[]), extra_env)
-                .await
+            let uri = endpoint.map(Endpoint::uri);
+            let served_by = endpoint.zip(uri.as_deref()).map(|(e, uri)| ServedBy {
+                uri,
+                token: e.token(),
+            });
+            let how = if served_by.is_some() {
+                "credentials renewed by rolecall"
+            } else {
+                "these credentials"
+            };
+            note!("rolecall: {label}: a subshell with {how}; exit it to return");
+            subshell::run_on_terminal(
+                credentials,
+                served_by.as_ref(),
+                (region, label, found),
+                (shell, &[]),
+                extra_env,
+            )
+            .await
         }
     };
     match ran {

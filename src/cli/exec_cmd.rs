@@ -80,7 +80,9 @@ pub(crate) fn run(args: ExecArgs) -> Result<(), CliError> {
                 matching: Matching::Suggest,
                 ask_mfa: false,
             };
-            let endpoint = ctx.serve(request, &obtained).await?;
+            let endpoint = ctx
+                .serve(request, &obtained.credentials, &obtained.label())
+                .await?;
             let uri = endpoint.uri();
             let served_by = ServedBy {
                 uri: &uri,

@@ -48,7 +48,9 @@ pub(crate) fn run(args: ServeArgs) -> Result<(), CliError> {
             matching: Matching::Exact,
             ask_mfa: true,
         };
-        let endpoint = ctx.serve(request, &obtained).await?;
+        let endpoint = ctx
+            .serve(request, &obtained.credentials, &obtained.label())
+            .await?;
         let mut lines: Vec<String> = SHADOWING
             .iter()
             .chain(&["AWS_PROFILE", "AWS_DEFAULT_PROFILE"])

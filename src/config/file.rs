@@ -71,6 +71,9 @@ pub struct AppSection {
     pub confirm_quit: bool,
     /// The shell `exec` and the app's subshell start; `$SHELL` when absent.
     pub shell: Option<String>,
+    /// The app's subshell gets its credentials from the local endpoint, renewed before they
+    /// expire (false: fixed keys, as `exec --static`).
+    pub serve_subshell: bool,
 }
 
 impl Default for AppSection {
@@ -83,6 +86,7 @@ impl Default for AppSection {
             return_after_run: true,
             confirm_quit: true,
             shell: None,
+            serve_subshell: true,
         }
     }
 }
@@ -494,6 +498,7 @@ mod example_tests {
             "prod",
             "return_after_run",
             "confirm_quit",
+            "serve_subshell",
             "pause",
             "shell",
             "command",

@@ -103,16 +103,19 @@ pub(crate) async fn run_command(cmd: std::process::Command) -> io::Result<ExitSt
 ///
 /// A SIGTERM or SIGHUP for this process while the child runs is passed on to the child and
 /// reported in [`Ran::stopped_by`], so the app ends (128 + signal) instead of coming back.
-/// `extra_env` is added to the child's environment (the demo's emulator endpoint).
+/// `extra_env` is added to the child's environment (the demo's emulator endpoint). With
+/// `served_by` the child gets the local endpoint instead of the keys ([`served_command`]).
 pub(crate) async fn run_on_terminal(
     credentials: &Credentials,
-    region: &str,
-    label: &str,
-    found: &ShellRegion,
+    served_by: Option<&ServedBy<'_>>,
+    (region, label, found): (&str, &str, &ShellRegion),
     program: (&OsStr, &[OsString]),
     extra_env: &[(String, OsString)],
 ) -> io::Result<Ran> {
-    let mut cmd = command(credentials, region, label, found, program);
+    let mut cmd = match served_by {
+        Some(served_by) => served_command(credentials, served_by, region, label, found, program),
+        None => command(credentials, region, label, found, program),
+    };
     cmd.envs(extra_env.iter().map(|(k, v)| (k, v)));
     wait_passing_stops(onto_terminal(cmd)).await
 }

@@ -15,7 +15,7 @@ use std::time::SystemTime;
 
 use tokio::sync::Mutex;
 
-use super::{Obtained, Reporter, Workspace, WorkspaceError};
+use super::{Reporter, Workspace, WorkspaceError};
 use crate::adapters::credentials_endpoint::{Endpoint, Served};
 use crate::core::chain::ChainError;
 use crate::core::container_credentials::{answer, renewal_due};
@@ -45,22 +45,24 @@ struct Held {
 }
 
 impl Workspace {
-    /// Starts the endpoint for `request`, serving `first` until they are due for renewal.
+    /// Starts the endpoint for `request`, serving `first` (credentials of `label`, from
+    /// [`Workspace::obtain`] or the app's held session) until they are due for renewal.
     pub(crate) async fn serve(
         &self,
         request: ServeRequest,
-        first: &Obtained,
+        first: &Credentials,
+        label: &str,
     ) -> Result<Endpoint, WorkspaceError> {
         let mut workspace = self.clone();
         if !request.ask_mfa {
             workspace.reporter = Arc::new(NotAsking(self.reporter.clone()));
         }
         let held = Arc::new(Mutex::new(Held {
-            credentials: first.credentials.clone(),
+            credentials: first.clone(),
             obtained_at: self.clock.now(),
             said: None,
         }));
-        let label = first.label();
+        let label = label.to_owned();
         let (workspace, request) = (Arc::new(workspace), Arc::new(request));
         Endpoint::start(move || {
             let (workspace, request, held, label) = (

@@ -14,6 +14,7 @@ mod first_run;
 mod listing_stream;
 mod runtime;
 mod search_ranking;
+mod served_subshell;
 mod sessions;
 mod terminal_restore;
 mod tmux_e2e;

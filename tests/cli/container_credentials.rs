@@ -7,56 +7,17 @@
 use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::cli_home::{BIN, Home, auto_approving_org, text};
+use common::served::{BOTOCORE_LOOP, LIFETIME, address, fast_org, refused};
 use common::start;
 use rolecall::emulator::Api;
 
 const TARGET: &str = "payments-dev/PowerUserAccess";
-/// How long the emulator's role credentials last (3600 s at scale 400).
-const LIFETIME: Duration = Duration::from_secs(9);
 /// The loops run this long: past three expiries of the first credentials and their successors.
 const LOOP_SECONDS: u64 = 4 * 9;
-
-/// The small org, approving at once, its lifetimes 400 times shorter: role credentials last 9 s,
-/// the sign-in's access token 20 s (renewed with the refresh token meanwhile); the device code's
-/// lengthened so signing in still works.
-fn fast_org() -> String {
-    auto_approving_org().replace(
-        "device_poll_interval = 1",
-        "device_poll_interval = 1\ntime_scale = 400.0\ndevice_code_seconds = 40000\n\
-         access_token_seconds = 8000",
-    )
-}
-
-/// A botocore client calling GetCallerIdentity in a loop for `LOOP_SECONDS`; prints one JSON
-/// line (calls, failures, distinct access keys, expiries passed, the provider used) and exits
-/// 1 on any failure.
-const BOTOCORE_LOOP: &str = r#"
-import json, os, sys, time
-import botocore.session
-session = botocore.session.get_session()
-client = session.create_client("sts")
-assert "AWS_ACCESS_KEY_ID" not in os.environ, "static keys would win over the endpoint"
-end = time.time() + float(sys.argv[1])
-calls, failures, expiries = 0, [], {}
-while time.time() < end:
-    try:
-        client.get_caller_identity()
-        calls += 1
-        creds = client._request_signer._credentials
-        expiries[creds.get_frozen_credentials().access_key] = creds._expiry_time.timestamp()
-    except Exception as e:
-        failures.append(repr(e))
-    time.sleep(0.2)
-passed = sum(1 for t in expiries.values() if t < time.time())
-print(json.dumps({"calls": calls, "failures": failures, "keys": len(expiries),
-                  "expired": passed, "method": client._request_signer._credentials.method}))
-sys.exit(1 if failures else 0)
-"#;
 
 /// The Rust SDK's half: run inside `exec` by [`exec_serves_botocore_and_the_rust_sdk_across_expiries`]
 /// (`ROLECALL_SDK_LOOP` set), the default credential chain's ECS provider reading the endpoint.
@@ -198,18 +159,6 @@ fn listeners(port: u16) -> Vec<(String, String)> {
         }
     }
     found
-}
-
-fn refused(addr: SocketAddr) -> bool {
-    matches!(
-        TcpStream::connect_timeout(&addr, Duration::from_secs(2)),
-        Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused
-    )
-}
-
-fn address(uri: &str) -> SocketAddr {
-    let rest = uri.strip_prefix("http://").unwrap();
-    rest.split('/').next().unwrap().parse().unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]

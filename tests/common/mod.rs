@@ -202,6 +202,7 @@ pub mod cli_home;
 pub mod faulty_idc;
 pub mod leaks;
 pub mod paused;
+pub mod served;
 pub mod tmux;
 
 /// A six-digit code that is surely not `right` (every digit moved by one).

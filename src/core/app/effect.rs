@@ -103,5 +103,8 @@ pub enum ExitPlan {
         command: Option<crate::core::action::ActionCommand>,
         /// Wait for a key after it, its output and exit status on screen.
         pause: bool,
+        /// The subshell's credentials come from the local endpoint, renewed from this exact
+        /// TARGET (a chain's name, else `account-id/role`); `None`: fixed keys.
+        served_from: Option<String>,
     },
 }

@@ -71,6 +71,15 @@ impl Held {
             None => format!("{}/{}", self.account_name, self.role),
         }
     }
+
+    /// The TARGET that names exactly these credentials' source, to obtain them anew: the
+    /// chain's name, else `account-id/role` (an id, never a name another account may share).
+    pub fn target(&self) -> String {
+        match &self.chain {
+            Some(chain) => chain.name.clone(),
+            None => format!("{}/{}", self.account_id, self.role),
+        }
+    }
 }
 
 /// Credentials an earlier run kept (rolecall's store: an SSO role's, or a configured chain's),

@@ -110,6 +110,7 @@ fn exit_plan(
             region,
             command: None,
             pause: false,
+            served_from: Some(held.target()),
         }),
         HandoverAction::Custom(i) => {
             let custom = settings.actions.get(i)?;
@@ -120,6 +121,7 @@ fn exit_plan(
                 region,
                 command: Some(command),
                 pause: custom.pause,
+                served_from: None,
             })
         }
         _ => None,

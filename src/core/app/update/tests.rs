@@ -540,12 +540,19 @@ fn the_menu_opens_a_subshell_writes_a_profile_and_opens_the_console() {
     let Some(ExitPlan::Run {
         command: None,
         label,
+        served_from,
         ..
     }) = &s.exit
     else {
         panic!("{:?}", s.exit)
     };
     assert_eq!(label, "payments-prod/AdministratorAccess");
+    // The subshell is served, renewed from exactly this role: by account id, never by a name.
+    let account_id = s.sessions.held[0].account_id.clone();
+    assert_eq!(
+        served_from.as_deref(),
+        Some(format!("{account_id}/AdministratorAccess").as_str())
+    );
 
     let mut s = with_menu(Vec::new());
     let fx = pick(&mut s, HandoverAction::WriteProfile);
@@ -594,10 +601,11 @@ fn custom_actions_fill_placeholders_and_run_by_key() {
     );
     let Some(ExitPlan::Run {
         command: Some(command),
+        served_from: None,
         ..
     }) = &s.exit
     else {
-        panic!()
+        panic!("{:?}", s.exit)
     };
     assert_eq!(
         command.shown,
