@@ -3,7 +3,7 @@
 
 use std::time::SystemTime;
 
-use crate::core::signin::{self, Method, Phase, SignIn};
+use crate::core::signin::{self, Method, Phase, RENEW_AHEAD, RENEW_AHEAD_EVERY, SignIn};
 use crate::core::sso::SignedIn;
 
 use crate::core::app::command::Command;
@@ -31,6 +31,29 @@ pub(super) fn start_sign_in(
 pub(super) fn renew_sign_in(state: &mut AppState) -> Vec<Effect> {
     state.sign_in.session.token_expires_at = None;
     state.sign_in.machine = Some(SignIn::new(Method::DeviceCode, state.settings.open_browser));
+    vec![Effect::RenewSignIn]
+}
+
+/// The token in use is about to expire: renew it silently while it still works, at most every
+/// [`RENEW_AHEAD_EVERY`] (botocore's rule for SSO tokens), so no request is refused at expiry.
+/// Without a refresh token, or when the refresh fails, nothing changes until AWS refuses it.
+pub(super) fn renew_ahead_when_due(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
+    let due = state.sign_in.machine.is_none()
+        && state.screen == Screen::Catalog
+        && state
+            .sign_in
+            .session
+            .token_expires_at
+            .is_some_and(|at| now + RENEW_AHEAD >= at)
+        && state.sign_in.next_ahead_at.is_none_or(|next| now >= next);
+    if !due {
+        return Vec::new();
+    }
+    state.sign_in.next_ahead_at = Some(now + RENEW_AHEAD_EVERY);
+    state.sign_in.machine = Some(SignIn::ahead(
+        Method::DeviceCode,
+        state.settings.open_browser,
+    ));
     vec![Effect::RenewSignIn]
 }
 
