@@ -150,7 +150,7 @@ async fn the_sign_in_is_renewed_before_it_expires_without_a_refusal() {
     emu.advance(ahead);
     clock.advance(ahead);
     let renewed = app
-        .frame_where("the renewal ahead", |f| {
+        .frame_where("the renewal ahead", |_| {
             emu.stats(Api::CreateToken).requests == tokens + 1
         })
         .await;
