@@ -214,14 +214,14 @@ fn bash_takes_an_escaped_candidate_as_one_word() {
 }
 
 /// The `.zshrc` of a throwaway ZDOTDIR: the completion system as a person sets it up, the
-/// script loaded as the README says, and two hooks of the test's own. `compadd` (which every
+/// script loaded as the README says (`INSTALL`, see [`ZshInstall`]), and two hooks of the
+/// test's own. `compadd` (which every
 /// completer ends in) records the matches compsys adds after its own matching, as zsh would
 /// insert them, then adds them as it would have; ctrl-x d writes the command line to a file
 /// and prints a marker that the typed keys cannot match (they hold `END''MARK`).
 const ZSHRC: &str = r#"PS1='zsh-ready> '; RPS1=''
 bindkey -e
-autoload -U compinit && compinit -u -d "$ZDOTDIR/.zcompdump"
-source <(rolecall completions zsh)
+INSTALL
 compadd() {
   if [[ ${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]]; then builtin compadd "$@"; return; fi
   local -a __matches
@@ -244,12 +244,35 @@ zpty -r z out '*ENDMARK*' || exit 6
 zpty -d z
 "#;
 
+/// The two ways the README gives to install the script.
+#[derive(Debug, Clone, Copy)]
+enum ZshInstall {
+    /// `source <(rolecall completions zsh)` after compinit.
+    Sourced,
+    /// The script saved as `_rolecall` in a directory of `fpath`, which compinit autoloads
+    /// when rolecall is first completed.
+    Fpath,
+}
+
 /// zsh's completion system asked by a person typing `line` then Tab: the matches it added
 /// (sorted) and the command line after the Tab.
 fn zsh(home: &Path, line: &str) -> (Vec<String>, String) {
+    zsh_installed(home, ZshInstall::Sourced, line)
+}
+
+fn zsh_installed(home: &Path, install: ZshInstall, line: &str) -> (Vec<String>, String) {
     let zdotdir = home.join("zdot");
-    std::fs::create_dir_all(&zdotdir).unwrap();
-    std::fs::write(zdotdir.join(".zshrc"), ZSHRC).unwrap();
+    let functions = zdotdir.join("functions");
+    std::fs::create_dir_all(&functions).unwrap();
+    let compinit = r#"autoload -U compinit && compinit -u -d "$ZDOTDIR/.zcompdump""#;
+    let install = match install {
+        ZshInstall::Sourced => format!("{compinit}\nsource <(rolecall completions zsh)"),
+        ZshInstall::Fpath => {
+            std::fs::write(functions.join("_rolecall"), script(home, "zsh")).unwrap();
+            format!("fpath=(\"$ZDOTDIR/functions\" $fpath)\n{compinit}")
+        }
+    };
+    std::fs::write(zdotdir.join(".zshrc"), ZSHRC.replace("INSTALL", &install)).unwrap();
     std::fs::write(home.join("drive.zsh"), ZSH_DRIVER).unwrap();
     let _ = std::fs::remove_file(home.join("zsh-matches"));
     let _ = std::fs::remove_file(home.join("zsh-line"));
@@ -303,6 +326,16 @@ fn zsh_compsys_completes_targets_from_the_cache() {
     let (_, line) = zsh(home.path(), "rolecall whoami payments-prod/R");
     assert_eq!(line, "rolecall whoami payments-prod/ReadOnly ");
     assert_no_network_and_no_store(home.path());
+}
+
+/// Saved in `fpath`, the script completes from the first Tab (compinit autoloads it as the
+/// completer of `rolecall`, and its first call is a completion).
+#[test]
+fn zsh_compsys_completes_from_the_script_in_fpath() {
+    let home = home();
+    let (matches, line) = zsh_installed(home.path(), ZshInstall::Fpath, "rolecall console 4444");
+    assert_eq!(matches, ["444444444444/Audit"]);
+    assert_eq!(line, "rolecall console 444444444444/Audit ");
 }
 
 #[test]
