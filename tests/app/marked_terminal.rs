@@ -1,8 +1,9 @@
-//! `[[environments]]` in a real terminal: the release binary in tmux, its screen read with the
-//! SGR escape sequences of every cell (`capture-pane -e`). A badge is drawn in its colour —
+//! `[[environments]]` in a real terminal: the binary in tmux, its screen read with the SGR
+//! escape sequences of every cell (`capture-pane -e`). A badge is drawn in its colour —
 //! `colour = "red"` is the terminal's own red, colour 1 of its palette, which crossterm writes
-//! as `ESC[38;5;1m` — on a matching row only, and the header shows the selected row's badge
-//! on that colour. With `NO_COLOR=1` the badge's text stays and nothing has a colour.
+//! as `ESC[38;5;1m` — on a matching row of the list and of the sessions panel only, and the
+//! header shows the selected row's badge on that colour. With `NO_COLOR=1` the badges' text
+//! stays, the header's in reverse video, and nothing has a colour.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
@@ -89,6 +90,7 @@ fn the_environment_badge_is_drawn_in_its_colour_and_without_colour_under_no_colo
         fg: Some(Colour::Indexed(0)),
         bg: RED,
         bold: true,
+        reverse: false,
     };
     assert!(badge.iter().all(|p| *p == block), "{:?}", header(&screen));
     // Assumed, the role is held: the sessions panel's row has the badge in red.
@@ -122,6 +124,13 @@ fn the_environment_badge_is_drawn_in_its_colour_and_without_colour_under_no_colo
     let screen = tmux.wait_for_escapes("the header's badge", Duration::from_secs(10), |s| {
         pens_of(header(s), " prod ").is_some()
     });
+    // The header's badge stands out by reverse video instead.
+    let badge = pens_of(header(&screen), " prod ").unwrap();
+    assert!(
+        badge.iter().all(|p| p.reverse && p.bold),
+        "{:?}",
+        header(&screen)
+    );
     for line in screen.lines() {
         let coloured: Vec<_> = pens(line)
             .into_iter()

@@ -226,12 +226,13 @@ pub enum Colour {
     Rgb(u8, u8, u8),
 }
 
-/// What a cell was drawn with: colours (`None`: the terminal's default) and boldness.
+/// What a cell was drawn with: colours (`None`: the terminal's default), bold and reverse.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Pen {
     pub fg: Option<Colour>,
     pub bg: Option<Colour>,
     pub bold: bool,
+    pub reverse: bool,
 }
 
 /// Each character of a line of [`Tmux::screen_with_escapes`] with the pen it was drawn with,
@@ -283,6 +284,8 @@ fn apply_sgr(pen: &mut Pen, params: &str) {
             0 => *pen = Pen::default(),
             1 => pen.bold = true,
             22 => pen.bold = false,
+            7 => pen.reverse = true,
+            27 => pen.reverse = false,
             30..=37 => pen.fg = Some(Colour::Indexed((p - 30) as u8)),
             90..=97 => pen.fg = Some(Colour::Indexed((p - 90 + 8) as u8)),
             38 => pen.fg = Some(extended(&mut ps)),
