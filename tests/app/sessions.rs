@@ -116,9 +116,10 @@ async fn an_expired_sign_in_mid_run_is_renewed_with_the_refresh_token_not_a_devi
         })
         .await;
     assert!(renewed.contains("PowerUserAccess"), "{renewed}");
-    // And the role is had with the new token.
-    app.key(KeyCode::Enter);
+    // And the role is had with the new token, without Enter again: the refused request is
+    // asked again once signed in.
     app.frame_with("Quit and print the exports").await;
+    assert_eq!(emu.stats(Api::GetRoleCredentials).requests, 2);
     let header = app.last.lines().next().unwrap_or_default().to_owned();
     assert!(header.contains("session 7h 59m"), "{header}");
     app.quit().await;
