@@ -25,12 +25,15 @@ use crate::ports::mfa_prompt::{MfaPrompt, NoPrompt};
 use crate::ports::reporter::ListingProgress;
 use crate::secret::Secret;
 
-/// What the endpoint serves: the target as the command line named it.
+/// What the endpoint serves: the TARGET naming exactly the source of the first credentials
+/// ([`Obtained::exact_target`]: an account id and role, or a chain), renewed from it with
+/// [`Matching::Exact`], so a renewal never lands on another role.
+///
+/// [`Obtained::exact_target`]: super::Obtained::exact_target
 #[derive(Debug, Clone)]
 pub(crate) struct ServeRequest {
     pub session: Option<String>,
     pub target: String,
-    pub matching: Matching,
     /// Whether an MFA code may be asked on the terminal when a chain's renewal needs one
     /// (`serve`: yes; `exec`, whose child owns the terminal: no).
     pub ask_mfa: bool,
@@ -87,7 +90,7 @@ impl Workspace {
                     request.session.as_deref(),
                     &request.target,
                     true,
-                    request.matching,
+                    Matching::Exact,
                 )
                 .await;
             match renewed {
