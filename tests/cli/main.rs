@@ -16,6 +16,7 @@ mod container_credentials;
 mod credential_process;
 mod emulator;
 mod profiles;
+mod served_chains;
 mod session;
 mod shells;
 mod token_storage;

@@ -1,0 +1,296 @@
+//! A chain behind MFA served on the local credentials endpoint (`rolecall exec`'s shell,
+//! `exec --server`, `rolecall serve`) and renewed while a botocore client keeps calling: with
+//! `mfa_process` silently, without it said once and then refused (nobody may be asked inside
+//! `exec`), and asked on `serve`'s own terminal. The fast org makes the chain's credentials last
+//! nine seconds (role chaining's one hour at `time_scale = 400`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Child, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::cli_home::{BIN, Home, text};
+use common::served::{BOTOCORE_LOOP, LIFETIME, fast_org};
+use common::start;
+use common::tmux::Tmux;
+use rolecall::emulator::{Api, Emulator};
+
+const SERIAL: &str = "arn:aws:iam::222222222222:mfa/alice";
+const ROLE_ARN: &str = "arn:aws:iam::111111111111:role/break-glass";
+/// The chain whose codes come from `mfa_process`.
+const WITH_PROCESS: &str = "glass-auto";
+/// The chain whose codes someone must type.
+const TYPED: &str = "glass";
+
+/// The fast org with a role in payments-prod that payments-dev may assume with an MFA code.
+fn org() -> String {
+    fast_org()
+        + &format!(
+            "\n[[iam_roles]]\naccount = \"111111111111\"\nname = \"break-glass\"\n\
+             max_session_seconds = 3600\ntrust.principals = [\"222222222222\"]\n\
+             trust.require_mfa = true\n\n[[mfa_devices]]\nserial = \"{SERIAL}\"\n"
+        )
+}
+
+/// Both chains from alice's SSO role in payments-dev (whose credentials last nine seconds too);
+/// `mfa_process` counts its runs in HOME/mfa-runs.
+fn chains(home: &Path) -> String {
+    let script = home.join("mfa.sh");
+    let runs = home.join("mfa-runs");
+    std::fs::write(
+        &script,
+        format!(
+            "echo run >> '{}'\nexec '{BIN}' demo-mfa-code '{SERIAL}'\n",
+            runs.display()
+        ),
+    )
+    .unwrap();
+    let chain = |name: &str| {
+        format!(
+            "\n[[chains]]\nname = \"{name}\"\nsource = \"222222222222/PowerUserAccess\"\n\
+             role_arn = \"{ROLE_ARN}\"\nmfa_serial = \"{SERIAL}\"\n"
+        )
+    };
+    format!(
+        "{}mfa_process = \"sh '{}'\"\n{}",
+        chain(WITH_PROCESS),
+        script.display(),
+        chain(TYPED)
+    )
+}
+
+async fn signed_in() -> (Emulator, Home) {
+    let emu = start(&org()).await;
+    let home = Home::new(&emu, "", "");
+    let config = home.path().join("rolecall.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(&chains(home.path()));
+    std::fs::write(&config, text).unwrap();
+    home.login();
+    (emu, home)
+}
+
+/// `rolecall args…` started in `home`'s directory with `stdin` written to it.
+fn spawn(home: &Home, args: &[&str], stdin: &str) -> Child {
+    let mut child = home
+        .command(BIN, args)
+        .current_dir(home.path())
+        .env("SHELL", "/bin/sh")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child
+}
+
+fn report(out: &Output) -> serde_json::Value {
+    let stdout = text(&out.stdout);
+    stdout
+        .lines()
+        .find_map(|l| serde_json::from_str(l).ok())
+        .unwrap_or_else(|| panic!("no report in {stdout}\nstderr: {}", text(&out.stderr)))
+}
+
+/// botocore calling until its first failure (at most `argv[1]` seconds): the calls before it,
+/// the distinct keys, whether every key had expired when it failed, and its message.
+const UNTIL_REFUSED: &str = r#"
+import json, sys, time
+import botocore.session
+client = botocore.session.get_session().create_client("sts")
+end = time.time() + float(sys.argv[1])
+calls, expiries, failure, failed_at = 0, {}, None, None
+while time.time() < end:
+    try:
+        client.get_caller_identity()
+        calls += 1
+        creds = client._request_signer._credentials
+        expiries[creds.get_frozen_credentials().access_key] = creds._expiry_time.timestamp()
+    except Exception as e:
+        failure, failed_at = str(e), time.time()
+        break
+    time.sleep(0.2)
+print(json.dumps({"calls": calls, "keys": len(expiries), "failure": failure,
+                  "after_expiry": failed_at is not None and all(t <= failed_at for t in expiries.values())}))
+"#;
+
+/// Two served chains at once, one emulator and sign-in: with `mfa_process`, the shell's botocore
+/// loop runs across expiries without a failure and the process gave each renewal its code;
+/// without it (nobody may be asked in `exec`), the reason is said once on stderr, the first
+/// credentials are served until they run out, then botocore fails with the endpoint's 503.
+#[tokio::test(flavor = "multi_thread")]
+async fn exec_renews_an_mfa_chain_with_its_mfa_process_and_says_once_when_it_cannot() {
+    let (emu, home) = signed_in().await;
+    std::fs::write(home.path().join("loop.py"), BOTOCORE_LOOP).unwrap();
+    std::fs::write(home.path().join("until_refused.py"), UNTIL_REFUSED).unwrap();
+    let seconds = 2 * LIFETIME.as_secs();
+
+    let shell = spawn(
+        &home,
+        &["exec", WITH_PROCESS],
+        &format!("python3 loop.py {seconds}\n"),
+    );
+    let code = emu.mfa_code(SERIAL).unwrap();
+    let limit = (seconds * 2).to_string();
+    let command = spawn(
+        &home,
+        &[
+            "exec",
+            "--server",
+            TYPED,
+            "--",
+            "python3",
+            "until_refused.py",
+            &limit,
+        ],
+        &format!("{code}\n"),
+    );
+
+    // With mfa_process.
+    let out = shell.wait_with_output().unwrap();
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{}\nstderr: {stderr}", text(&out.stdout));
+    let looped = report(&out);
+    assert_eq!(looped["method"], "container-role", "{looped}");
+    assert_eq!(looped["failures"], serde_json::json!([]), "{looped}");
+    assert!(
+        looped["expired"].as_u64().unwrap() >= 2,
+        "two expiries passed: {looped}"
+    );
+    let runs = std::fs::read_to_string(home.path().join("mfa-runs")).unwrap();
+    let keys = looped["keys"].as_u64().unwrap() as usize;
+    assert!(
+        runs.lines().count() >= keys && keys >= 3,
+        "mfa_process ran for the first credentials and each renewal: {} runs, {looped}",
+        runs.lines().count()
+    );
+    assert!(!stderr.contains("cannot renew"), "{stderr}");
+
+    // Without: the first credentials until they ran out, then the 503's reason.
+    let out = command.wait_with_output().unwrap();
+    let stderr = text(&out.stderr);
+    let refused = report(&out);
+    assert_eq!(out.status.code(), Some(0), "{refused}\nstderr: {stderr}");
+    assert_eq!(refused["keys"], 1, "no renewal: {refused}");
+    assert!(refused["calls"].as_u64().unwrap() > 1, "{refused}");
+    assert_eq!(
+        refused["after_expiry"], true,
+        "served until they ran out: {refused}"
+    );
+    let failure = refused["failure"].as_str().unwrap();
+    assert!(
+        failure.contains("503")
+            && failure.contains(&format!("cannot renew the credentials of {TYPED}"))
+            && failure.contains("set the chain's mfa_process"),
+        "{failure}"
+    );
+    let said = format!("rolecall: cannot renew the credentials of {TYPED}");
+    assert_eq!(stderr.matches(&said).count(), 1, "said once: {stderr}");
+    assert!(
+        stderr.contains(&format!("{TYPED}: an MFA code from {SERIAL} is needed"))
+            && stderr.contains("set the chain's mfa_process"),
+        "{stderr}"
+    );
+
+    let assumed = emu.assumed();
+    assert!(
+        assumed.iter().all(|a| a.role_arn == ROLE_ARN && a.mfa),
+        "every session with a code"
+    );
+    eprintln!(
+        "served chains: {looped}, {} mfa_process runs; {refused}; {} AssumeRole, {} GetRoleCredentials",
+        runs.lines().count(),
+        assumed.len(),
+        emu.stats(Api::GetRoleCredentials).requests
+    );
+}
+
+/// The credentials `serve` answers with (its variables read from `env`), or its status.
+async fn ask_serve(env: &str, timeout: Duration) -> Result<serde_json::Value, String> {
+    let value = |name: &str| {
+        env.lines()
+            .find_map(|l| l.strip_prefix(&format!("export {name}=")))
+            .map(|v| v.trim_matches('\'').to_owned())
+            .unwrap()
+    };
+    let response = reqwest::Client::new()
+        .get(value("AWS_CONTAINER_CREDENTIALS_FULL_URI"))
+        .header("Authorization", value("AWS_CONTAINER_AUTHORIZATION_TOKEN"))
+        .timeout(timeout)
+        .send()
+        .await
+        .map_err(|e| format!("timed out: {}, {e}", e.is_timeout()))?;
+    if response.status() != 200 {
+        return Err(format!("{}: {}", response.status(), response.text().await.unwrap()));
+    }
+    Ok(response.json().await.unwrap())
+}
+
+/// `rolecall serve CHAIN` on a terminal asks there for the code of the first credentials and of
+/// each renewal; while it waits the credentials still good are served (botocore gives the
+/// endpoint two seconds), and once typed the next request gets new keys.
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_asks_its_terminal_for_the_code_a_renewal_needs() {
+    let (emu, home) = signed_in().await;
+    let tmux = Tmux::start_with("served-chain", home.path(), home.environment());
+    let env_file = home.path().join("serve.env");
+    tmux.send(&[
+        &format!("'{BIN}' serve {TYPED} --shell bash > '{}'", env_file.display()),
+        "Enter",
+    ]);
+    let prompt = format!("rolecall: {TYPED}: MFA code for {SERIAL}:");
+    tmux.wait_text(&prompt, Duration::from_secs(20));
+    tmux.type_text(&emu.mfa_code(SERIAL).unwrap());
+    tmux.send(&["Enter"]);
+    tmux.wait_text("serving the credentials of", Duration::from_secs(20));
+    let env = std::fs::read_to_string(&env_file).unwrap();
+    let patient = Duration::from_secs(30);
+    let first = ask_serve(&env, patient).await.unwrap();
+
+    // Asked again once the credentials are due for renewal.
+    let limit = Instant::now() + LIFETIME;
+    let asked_again = |screen: &str| screen.matches(&prompt).count() >= 2;
+    loop {
+        let served = tokio::spawn({
+            let env = env.clone();
+            async move { ask_serve(&env, Duration::from_secs(2)).await }
+        });
+        let screen = tmux.screen();
+        if asked_again(&screen) {
+            break;
+        }
+        assert!(Instant::now() < limit, "not asked again: {screen}");
+        let served = served.await.unwrap().unwrap();
+        assert_eq!(served["AccessKeyId"], first["AccessKeyId"]);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let waiting = ask_serve(&env, Duration::from_secs(2)).await;
+    assert_eq!(
+        waiting.map(|c| c["AccessKeyId"].clone()),
+        Ok(first["AccessKeyId"].clone()),
+        "the still-good credentials while the code is asked"
+    );
+    tmux.type_text(&emu.mfa_code(SERIAL).unwrap());
+    tmux.send(&["Enter"]);
+    let limit = Instant::now() + LIFETIME;
+    let renewed = loop {
+        let served = ask_serve(&env, patient).await.unwrap();
+        if served["AccessKeyId"] != first["AccessKeyId"] {
+            break served;
+        }
+        assert!(Instant::now() < limit, "never renewed: {}", tmux.screen());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(emu.assumed().iter().all(|a| a.mfa));
+    assert_eq!(emu.assumed().len(), 2, "{renewed}");
+    tmux.send(&["C-c"]);
+}
