@@ -113,7 +113,7 @@ impl Workspace {
             .await
     }
 
-    async fn obtain_asking(
+    pub(super) async fn obtain_asking(
         &self,
         session: Option<&str>,
         target: &str,
