@@ -4,9 +4,12 @@
 //!
 //! Renewal happens when an SDK asks and less than [`renewal_lead`] is left: an SSO role
 //! silently, with the kept (or refreshed) sign-in token; a chain through its sources, with
-//! `mfa_process` when it needs a code. When nobody may be asked for an MFA code (`exec`: the
-//! terminal belongs to the child) or renewing fails, the credentials still good are served,
-//! the reason is said once on stderr, and once they have run out the SDK gets a 503 with it.
+//! `mfa_process` when it needs a code. `serve` asks its terminal for a code nothing else gives,
+//! on a thread of its own, serving the credentials still good meanwhile. When nobody may be
+//! asked (`exec`: the terminal belongs to the child; that renewal is not tried again) or
+//! renewing fails, the credentials still good are served, the reason is said once on stderr,
+//! and once they have run out (a second before the `Expiration` they were served with) the SDK
+//! gets a 503 with it.
 //!
 //! [`renewal_lead`]: crate::core::container_credentials::renewal_lead
 
@@ -44,6 +47,9 @@ struct Held {
     said: Option<String>,
     /// Someone is being asked for the MFA code a renewal needs (`serve`'s terminal).
     asking: bool,
+    /// Renewing cannot succeed while the endpoint lives (an MFA code nobody may be asked for):
+    /// not tried again on every request, each of which would fetch the sources anew.
+    given_up: bool,
 }
 
 impl Held {
@@ -81,6 +87,7 @@ impl Workspace {
                 obtained_at: self.clock.now(),
                 said: None,
                 asking: false,
+                given_up: false,
             }),
             workspace,
             request,
@@ -101,21 +108,21 @@ impl Serving {
     async fn serve_one(self: Arc<Self>) -> Served {
         let mut held = self.held.lock().await;
         let now = self.workspace.clock.now();
-        if !held.asking && renewal_due(&held.credentials, held.obtained_at, now) {
+        if !held.asking && !held.given_up && renewal_due(&held.credentials, held.obtained_at, now) {
             match self.renew(&NoPrompt).await {
                 Ok(obtained) => {
                     tracing::info!(target = %self.label, "served credentials renewed");
                     held.renewed(obtained.credentials, now);
                 }
-                Err(WorkspaceError::Chain(ChainError::NeedsMfa { .. }))
-                    if self.request.ask_mfa =>
-                {
+                Err(WorkspaceError::Chain(ChainError::NeedsMfa { .. })) if self.request.ask_mfa => {
                     match self.ask_aside() {
                         Ok(()) => held.asking = true,
-                        Err(e) => self.failed(&mut held, &format!("cannot ask for the MFA code: {e}")),
+                        Err(e) => {
+                            self.failed(&mut held, &format!("cannot ask for the MFA code: {e}"))
+                        }
                     }
                 }
-                Err(e) => self.failed(&mut held, &why(&e)),
+                Err(e) => self.renewal_failed(&mut held, &e),
             }
         }
         if !servable(&held.credentials, now) {
@@ -173,18 +180,26 @@ impl Serving {
                             let now = serving.workspace.clock.now();
                             held.renewed(obtained.credentials, now);
                         }
-                        Err(e) => serving.failed(&mut held, &why(&e)),
+                        Err(e) => serving.renewal_failed(&mut held, &e),
                     }
                 });
             })
             .map(drop)
     }
 
+    /// Renewing failed with `e`; an MFA code nobody can be asked for is not tried again.
+    fn renewal_failed(&self, held: &mut Held, e: &WorkspaceError) {
+        held.given_up = matches!(e, WorkspaceError::Chain(ChainError::NeedsMfa { .. }));
+        self.failed(held, &why(e));
+    }
+
     /// A renewal failed because of `why`: said on stderr unless it was the last time.
     fn failed(&self, held: &mut Held, why: &str) {
         let message = format!("cannot renew the credentials of {}: {why}", self.label);
         if held.said.as_deref() != Some(message.as_str()) {
-            self.workspace.reporter.note(&format!("rolecall: {message}"));
+            self.workspace
+                .reporter
+                .note(&format!("rolecall: {message}"));
             held.said = Some(message);
         }
     }

@@ -158,7 +158,11 @@ async fn exec_renews_an_mfa_chain_with_its_mfa_process_and_says_once_when_it_can
     // With mfa_process.
     let out = shell.wait_with_output().unwrap();
     let stderr = text(&out.stderr);
-    assert!(out.status.success(), "{}\nstderr: {stderr}", text(&out.stdout));
+    assert!(
+        out.status.success(),
+        "{}\nstderr: {stderr}",
+        text(&out.stdout)
+    );
     let looped = report(&out);
     assert_eq!(looped["method"], "container-role", "{looped}");
     assert_eq!(looped["failures"], serde_json::json!([]), "{looped}");
@@ -206,6 +210,14 @@ async fn exec_renews_an_mfa_chain_with_its_mfa_process_and_says_once_when_it_can
         assumed.iter().all(|a| a.role_arn == ROLE_ARN && a.mfa),
         "every session with a code"
     );
+    // Each AssumeRole fetched its source once; the hopeless renewal was tried once, not on
+    // every request (each try costs a GetRoleCredentials).
+    let fetched = emu.stats(Api::GetRoleCredentials).requests;
+    assert!(
+        fetched <= assumed.len() as u64 + 2,
+        "{fetched} GetRoleCredentials for {} AssumeRole",
+        assumed.len()
+    );
     eprintln!(
         "served chains: {looped}, {} mfa_process runs; {refused}; {} AssumeRole, {} GetRoleCredentials",
         runs.lines().count(),
@@ -230,7 +242,11 @@ async fn ask_serve(env: &str, timeout: Duration) -> Result<serde_json::Value, St
         .await
         .map_err(|e| format!("timed out: {}, {e}", e.is_timeout()))?;
     if response.status() != 200 {
-        return Err(format!("{}: {}", response.status(), response.text().await.unwrap()));
+        return Err(format!(
+            "{}: {}",
+            response.status(),
+            response.text().await.unwrap()
+        ));
     }
     Ok(response.json().await.unwrap())
 }
@@ -244,7 +260,10 @@ async fn serve_asks_its_terminal_for_the_code_a_renewal_needs() {
     let tmux = Tmux::start_with("served-chain", home.path(), home.environment());
     let env_file = home.path().join("serve.env");
     tmux.send(&[
-        &format!("'{BIN}' serve {TYPED} --shell bash > '{}'", env_file.display()),
+        &format!(
+            "'{BIN}' serve {TYPED} --shell bash > '{}'",
+            env_file.display()
+        ),
         "Enter",
     ]);
     let prompt = format!("rolecall: {TYPED}: MFA code for {SERIAL}:");
