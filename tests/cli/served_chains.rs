@@ -251,6 +251,28 @@ async fn ask_serve(env: &str, timeout: Duration) -> Result<serde_json::Value, St
     Ok(response.json().await.unwrap())
 }
 
+/// Asks `serve` for credentials until its terminal shows `prompt` the `times`th time; each answer
+/// is `served`'s keys, within the two seconds botocore waits.
+async fn until_asked(
+    tmux: &Tmux,
+    env: &str,
+    prompt: &str,
+    times: usize,
+    served: &serde_json::Value,
+) {
+    let limit = Instant::now() + LIFETIME;
+    loop {
+        let answer = ask_serve(env, Duration::from_secs(2)).await.unwrap();
+        assert_eq!(answer["AccessKeyId"], served["AccessKeyId"]);
+        let screen = tmux.screen();
+        if screen.matches(prompt).count() >= times {
+            return;
+        }
+        assert!(Instant::now() < limit, "not asked: {screen}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
 /// `rolecall serve CHAIN` on a terminal asks there for the code of the first credentials and of
 /// each renewal; while it waits the credentials still good are served (botocore gives the
 /// endpoint two seconds), and once typed the next request gets new keys.
@@ -259,13 +281,10 @@ async fn serve_asks_its_terminal_for_the_code_a_renewal_needs() {
     let (emu, home) = signed_in().await;
     let tmux = Tmux::start_with("served-chain", home.path(), home.environment());
     let env_file = home.path().join("serve.env");
-    tmux.send(&[
-        &format!(
-            "'{BIN}' serve {TYPED} --shell bash > '{}'",
-            env_file.display()
-        ),
-        "Enter",
-    ]);
+    tmux.run_app(
+        BIN,
+        &format!("serve {TYPED} --shell bash > {}", env_file.display()),
+    );
     let prompt = format!("rolecall: {TYPED}: MFA code for {SERIAL}:");
     tmux.wait_text(&prompt, Duration::from_secs(20));
     tmux.type_text(&emu.mfa_code(SERIAL).unwrap());
@@ -276,22 +295,7 @@ async fn serve_asks_its_terminal_for_the_code_a_renewal_needs() {
     let first = ask_serve(&env, patient).await.unwrap();
 
     // Asked again once the credentials are due for renewal.
-    let limit = Instant::now() + LIFETIME;
-    let asked_again = |screen: &str| screen.matches(&prompt).count() >= 2;
-    loop {
-        let served = tokio::spawn({
-            let env = env.clone();
-            async move { ask_serve(&env, Duration::from_secs(2)).await }
-        });
-        let screen = tmux.screen();
-        if asked_again(&screen) {
-            break;
-        }
-        assert!(Instant::now() < limit, "not asked again: {screen}");
-        let served = served.await.unwrap().unwrap();
-        assert_eq!(served["AccessKeyId"], first["AccessKeyId"]);
-        tokio::time::sleep(Duration::from_millis(300)).await;
-    }
+    until_asked(&tmux, &env, &prompt, 2, &first).await;
     let waiting = ask_serve(&env, Duration::from_secs(2)).await;
     assert_eq!(
         waiting.map(|c| c["AccessKeyId"].clone()),
@@ -311,5 +315,32 @@ async fn serve_asks_its_terminal_for_the_code_a_renewal_needs() {
     };
     assert!(emu.assumed().iter().all(|a| a.mfa));
     assert_eq!(emu.assumed().len(), 2, "{renewed}");
+
+    // Ctrl-C while it asks ends it (the prompt holds no thread the end waits for).
+    until_asked(&tmux, &env, &prompt, 3, &renewed).await;
     tmux.send(&["C-c"]);
+    tmux.wait_text("EXITED=0", Duration::from_secs(10));
+
+    // In the background (`serve T > file &`, job control on) reading the terminal would stop
+    // it (SIGTTIN) with its endpoint: it says nobody can be asked and ends instead.
+    let err_file = home.path().join("serve.err");
+    tmux.send(&[
+        &format!(
+            "'{BIN}' serve {TYPED} --shell bash > /dev/null 2> '{}' & p=$!; echo BG=$p; wait $p; echo BG-EXITED=$?",
+            err_file.display()
+        ),
+        "Enter",
+    ]);
+    let screen = tmux.wait_text("BG-EXITED=", Duration::from_secs(20));
+    assert!(
+        screen.contains("BG-EXITED=2") && !screen.contains("Stopped"),
+        "{screen}"
+    );
+    let stderr = std::fs::read_to_string(&err_file).unwrap();
+    assert!(
+        stderr.contains(&format!(
+            "{TYPED}: an MFA code from {SERIAL} is needed and nobody can be asked here"
+        )),
+        "{stderr}"
+    );
 }
