@@ -1,6 +1,7 @@
 //! The MFA prompt of the subcommands: a code piped on stdin when stdin is not a terminal, else
 //! asked on the terminal itself (`/dev/tty`, so it works under `eval "$(…)"` and
-//! credential_process).
+//! credential_process) when this process is in its foreground: a background job reading it
+//! would be stopped (SIGTTIN), and with it `rolecall serve`'s endpoint, so nobody is asked there.
 
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -38,6 +39,9 @@ fn ask_tty(question: &str) -> Option<String> {
         .write(true)
         .open("/dev/tty")
         .ok()?;
+    if !in_foreground(&tty) {
+        return None;
+    }
     let mut writer = tty.try_clone().ok()?;
     writer
         .write_all(crate::core::terminal_text::shown(question).as_bytes())
@@ -46,4 +50,15 @@ fn ask_tty(question: &str) -> Option<String> {
     let mut line = String::new();
     std::io::BufReader::new(tty).read_line(&mut line).ok()?;
     Some(line)
+}
+
+/// Whether this process's group is the terminal's foreground one (may read it).
+#[cfg(unix)]
+fn in_foreground(tty: &std::fs::File) -> bool {
+    rustix::termios::tcgetpgrp(tty).is_ok_and(|group| group == rustix::process::getpgrp())
+}
+
+#[cfg(not(unix))]
+fn in_foreground(_tty: &std::fs::File) -> bool {
+    true
 }

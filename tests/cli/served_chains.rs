@@ -326,14 +326,14 @@ async fn serve_asks_its_terminal_for_the_code_a_renewal_needs() {
     let err_file = home.path().join("serve.err");
     tmux.send(&[
         &format!(
-            "'{BIN}' serve {TYPED} --shell bash > /dev/null 2> '{}' & p=$!; echo BG=$p; wait $p; echo BG-EXITED=$?",
+            "'{BIN}' serve {TYPED} --shell bash > /dev/null 2> '{}' & p=$!; echo BG=$p; wait $p; echo BG-$((4+2))-EXITED=$?",
             err_file.display()
         ),
         "Enter",
     ]);
-    let screen = tmux.wait_text("BG-EXITED=", Duration::from_secs(20));
+    let screen = tmux.wait_text("BG-6-EXITED=", Duration::from_secs(20));
     assert!(
-        screen.contains("BG-EXITED=2") && !screen.contains("Stopped"),
+        screen.contains("BG-6-EXITED=2") && !screen.contains("Stopped"),
         "{screen}"
     );
     let stderr = std::fs::read_to_string(&err_file).unwrap();
