@@ -83,5 +83,19 @@ pub(crate) fn run(args: CompletionsArgs) -> Result<(), CliError> {
     shell
         .write_registration(VAR, "rolecall", "rolecall", &completer, &mut script)
         .map_err(CliError::Stdout)?;
-    super::write_stdout(&String::from_utf8_lossy(&script))
+    let mut script = String::from_utf8_lossy(&script).into_owned();
+    if matches!(args.shell, CompletionShell::Zsh) {
+        script.push_str(ZSH_AUTOLOADED);
+    }
+    super::write_stdout(&script)
 }
+
+/// The end of the zsh script. clap_complete's registers the completer with `compdef`, which is
+/// all a sourced script has to do; saved as `_rolecall` in a directory of `fpath` (its
+/// `#compdef rolecall` line), compinit autoloads it as the completer, so its first run is a
+/// completion: that run completes too, else the first Tab would offer nothing.
+const ZSH_AUTOLOADED: &str = r#"
+if [[ "${funcstack[1]}" == _rolecall ]]; then
+    _clap_dynamic_completer_rolecall "$@"
+fi
+"#;

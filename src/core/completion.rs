@@ -5,12 +5,14 @@
 
 use crate::core::catalog::Catalog;
 
-/// The shell that asks, as it inserts a candidate.
+/// The shell that asks, as it inserts a candidate. Bash, zsh and fish all pass the word being
+/// completed as it was typed, quoting included (`payments\ d`, `'payments d`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum AskingShell {
     /// Inserts the candidate as it is (`COMPREPLY`): special characters escaped here.
     Bash,
-    /// Quote what they insert themselves (`_describe`, `complete -a`).
+    /// Quote what they insert themselves (`_describe`, `complete -a`), and match the candidate
+    /// against the word unquoted.
     ZshOrFish,
     /// Inserts the candidate as it is: single-quoted here when needed.
     PowerShell,
@@ -61,8 +63,8 @@ pub(crate) fn target_names<'a>(
 /// The candidates for the word `typed` (as the shell passed it), written for `shell`.
 pub(crate) fn candidates(names: &[String], typed: &str, shell: AskingShell) -> Vec<String> {
     let prefix = match shell {
-        AskingShell::Bash => unescape_bash(typed),
-        _ => typed.to_owned(),
+        AskingShell::Bash | AskingShell::ZshOrFish => unquote(typed),
+        AskingShell::PowerShell => typed.to_owned(),
     };
     names
         .iter()
@@ -91,8 +93,9 @@ fn escape_bash(name: &str) -> String {
     out
 }
 
-/// The word as typed on bash's line, its quoting undone (a leading quote, backslashes).
-fn unescape_bash(typed: &str) -> String {
+/// The word as typed on a bash, zsh or fish line, its quoting undone (a leading quote,
+/// backslashes).
+fn unquote(typed: &str) -> String {
     let typed = typed.trim_start_matches(['\'', '"']);
     let mut out = String::with_capacity(typed.len());
     let mut chars = typed.chars();
@@ -179,9 +182,16 @@ mod tests {
             ["o\\'brien/Dev"]
         );
         assert_eq!(
-            candidates(&names, "o'b", AskingShell::ZshOrFish),
+            candidates(&names, "o\\'b", AskingShell::ZshOrFish),
             ["o'brien/Dev"]
         );
+        for typed in ["payments\\ p", "'payments p", "\"payments p"] {
+            assert_eq!(
+                candidates(&names, typed, AskingShell::ZshOrFish),
+                ["payments prod/Admin"],
+                "{typed}"
+            );
+        }
         assert_eq!(
             candidates(&names, "o", AskingShell::PowerShell),
             ["'o''brien/Dev'"]

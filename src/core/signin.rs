@@ -20,6 +20,11 @@ use crate::secret::Secret;
 
 /// A token this close to expiry is refreshed rather than used.
 pub const TOKEN_MARGIN: Duration = Duration::from_secs(5 * 60);
+/// A token this close to expiry is renewed ahead, silently, while it still works (botocore's
+/// advisory refresh window for SSO tokens); a failure keeps the token in use.
+pub const RENEW_AHEAD: Duration = Duration::from_secs(15 * 60);
+/// Renewing ahead is tried at most this often (botocore's attempt timeout).
+pub const RENEW_AHEAD_EVERY: Duration = Duration::from_secs(60);
 /// A registration this close to expiry is replaced.
 pub const REGISTRATION_MARGIN: Duration = Duration::from_secs(60 * 60);
 /// What `slow_down` adds to the polling interval (RFC 8628 §3.5).
@@ -227,6 +232,8 @@ pub struct SignIn {
     awaited: Option<u64>,
     /// The result, once `phase` is `Done`.
     pub result: Option<SignedIn>,
+    /// Renewing ahead of expiry ([`SignIn::ahead`]): nobody is asked, a failure changes nothing.
+    ahead: bool,
 }
 
 impl SignIn {
@@ -240,6 +247,18 @@ impl SignIn {
             next_id: 0,
             awaited: None,
             result: None,
+            ahead: false,
+        }
+    }
+
+    /// A machine renewing a token that still works, before it enters the last
+    /// [`RENEW_AHEAD`]: fed [`Event::Refused`] with what the store holds, it adopts a token
+    /// renewed elsewhere (the AWS CLI shares the cache) or refreshes with the refresh token;
+    /// without one, or when that fails, it ends with no result and asks nobody.
+    pub fn ahead(method: Method, open_browser: bool) -> Self {
+        Self {
+            ahead: true,
+            ..Self::new(method, open_browser)
         }
     }
 
@@ -325,6 +344,9 @@ impl SignIn {
                 if self.phase != Phase::Idle {
                     return Vec::new();
                 }
+                if self.ahead {
+                    return self.renew_ahead(stored, now);
+                }
                 self.refresh_or_ask(stored, now)
             }
             Event::Refreshed(result) => {
@@ -333,6 +355,11 @@ impl SignIn {
                 }
                 match (result, self.registration.clone()) {
                     (Ok(token), Some(reg)) => self.succeed(reg, token),
+                    // Ahead of expiry: the token in use still works; the next try is later.
+                    (Err(_), _) if self.ahead => {
+                        self.phase = Phase::Done;
+                        Vec::new()
+                    }
                     // A refresh that fails for any reason falls back to asking the user.
                     _ => self.begin_interactive(now),
                 }
@@ -395,16 +422,38 @@ impl SignIn {
             return self.begin_interactive(now);
         };
         self.registration = Some(stored.registration.clone());
-        match &stored.token.refresh_token {
-            Some(refresh) if stored.registration.is_valid_at(now, Duration::ZERO) => {
-                self.phase = Phase::Refreshing;
-                vec![Effect::Refresh {
-                    registration: stored.registration.clone(),
-                    refresh_token: refresh.clone(),
-                }]
-            }
-            _ => self.begin_interactive(now),
+        self.refresh(&stored, now)
+            .unwrap_or_else(|| self.begin_interactive(now))
+    }
+
+    /// A refresh with `stored`'s refresh token, when it has one and its registration is valid.
+    fn refresh(&mut self, stored: &SignedIn, now: SystemTime) -> Option<Vec<Effect>> {
+        let refresh = stored.token.refresh_token.as_ref()?;
+        if !stored.registration.is_valid_at(now, Duration::ZERO) {
+            return None;
         }
+        self.registration = Some(stored.registration.clone());
+        self.phase = Phase::Refreshing;
+        Some(vec![Effect::Refresh {
+            registration: stored.registration.clone(),
+            refresh_token: refresh.clone(),
+        }])
+    }
+
+    /// [`SignIn::ahead`]'s one step with what the store holds.
+    fn renew_ahead(&mut self, stored: Option<SignedIn>, now: SystemTime) -> Vec<Effect> {
+        let Some(stored) = stored else {
+            self.phase = Phase::Done;
+            return Vec::new();
+        };
+        if stored.token.is_valid_at(now, RENEW_AHEAD) {
+            // Renewed elsewhere meanwhile: use that one.
+            return self.succeed(stored.registration, stored.token);
+        }
+        self.refresh(&stored, now).unwrap_or_else(|| {
+            self.phase = Phase::Done;
+            Vec::new()
+        })
     }
 
     fn device_started(

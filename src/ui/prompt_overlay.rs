@@ -70,15 +70,16 @@ fn setup(frame: &mut Frame, area: Rect, form: &SetupForm, keymap: &Keymap, ctx: 
         Context::Prompt,
         &[
             (&[Command::Submit], "sign in"),
-            (&[Command::Cancel], "quit"),
+            (&[Command::Cancel], "clear"),
         ],
     );
     let moves = keymap.hint_line(Context::Form, &[(&[Command::NextField], "next field")]);
+    let quit = keymap.hint_line(Context::Global, &[(&[Command::Quit], "quit")]);
     let inner = boxed(
         frame,
         rect,
         "sign in to your identity center",
-        &format!("{moves} · {hint}"),
+        &format!("{moves} · {hint} · {quit}"),
         ctx,
     );
     let width = usize::from(inner.width).saturating_sub(2);

@@ -116,9 +116,10 @@ async fn an_expired_sign_in_mid_run_is_renewed_with_the_refresh_token_not_a_devi
         })
         .await;
     assert!(renewed.contains("PowerUserAccess"), "{renewed}");
-    // And the role is had with the new token.
-    app.key(KeyCode::Enter);
+    // And the role is had with the new token, without Enter again: the refused request is
+    // asked again once signed in.
     app.frame_with("Quit and print the exports").await;
+    assert_eq!(emu.stats(Api::GetRoleCredentials).requests, 2);
     let header = app.last.lines().next().unwrap_or_default().to_owned();
     assert!(header.contains("session 7h 59m"), "{header}");
     app.quit().await;
@@ -127,6 +128,41 @@ async fn an_expired_sign_in_mid_run_is_renewed_with_the_refresh_token_not_a_devi
         1,
         "no device sign-in mid-run"
     );
+}
+
+/// The identity center's token is renewed ahead of its expiry (15 minutes before, as botocore
+/// does), before AWS refuses anything: a refresh-token grant, no request refused, no device
+/// sign-in. (The new token's time is not checked here: the SDK adapter dates tokens by the
+/// system clock, which this test does not move.)
+#[tokio::test(start_paused = true)]
+async fn the_sign_in_is_renewed_before_it_expires_without_a_refusal() {
+    let _steps = small_steps();
+    let emu = start(&auto_approving_org()).await;
+    let home = tempfile::tempdir().unwrap();
+    let clock = Shifted::default();
+    let mut app = start_app(&emu, home.path(), shifted(&clock));
+    let listed = app
+        .frame_where("the catalog", |f| f.contains("PowerUserAccess"))
+        .await;
+    assert!(listed.contains("session 7h 59m"), "{listed}");
+    let tokens = emu.stats(Api::CreateToken).requests;
+    // Both clocks at 14 minutes before the token's end: nothing was refused yet.
+    let ahead = Duration::from_secs(8 * 3600 - 14 * 60);
+    emu.advance(ahead);
+    clock.advance(ahead);
+    let renewed = app
+        .frame_where("the renewal ahead", |_| {
+            emu.stats(Api::CreateToken).requests == tokens + 1
+        })
+        .await;
+    assert!(renewed.contains("PowerUserAccess"), "{renewed}");
+    app.quit().await;
+    assert_eq!(
+        emu.stats(Api::GetRoleCredentials).requests,
+        0,
+        "no request was made, none refused"
+    );
+    assert_eq!(emu.stats(Api::StartDeviceAuthorization).requests, 1);
 }
 
 #[tokio::test(start_paused = true)]

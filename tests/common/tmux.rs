@@ -96,6 +96,12 @@ impl Tmux {
         self.capture(&[])
     }
 
+    /// What the pane shows now with the SGR escape sequences of its cells' colours and
+    /// attributes (`capture-pane -e`), to be read with [`pens`].
+    pub fn screen_with_escapes(&self) -> String {
+        self.capture(&["-e"])
+    }
+
     /// The pane's whole history and what it shows now.
     pub fn history(&self) -> String {
         self.capture(&["-S", "-"])
@@ -112,9 +118,29 @@ impl Tmux {
 
     /// Polls the screen until `pred` holds; panics with the screen after `limit`.
     pub fn wait_for(&self, what: &str, limit: Duration, pred: impl Fn(&str) -> bool) -> String {
+        self.poll(what, limit, Self::screen, pred)
+    }
+
+    /// [`Tmux::wait_for`] on [`Tmux::screen_with_escapes`].
+    pub fn wait_for_escapes(
+        &self,
+        what: &str,
+        limit: Duration,
+        pred: impl Fn(&str) -> bool,
+    ) -> String {
+        self.poll(what, limit, Self::screen_with_escapes, pred)
+    }
+
+    fn poll(
+        &self,
+        what: &str,
+        limit: Duration,
+        capture: impl Fn(&Self) -> String,
+        pred: impl Fn(&str) -> bool,
+    ) -> String {
         let deadline = Instant::now() + limit;
         loop {
-            let screen = self.screen();
+            let screen = capture(self);
             if pred(&screen) {
                 return screen;
             }
@@ -190,6 +216,101 @@ impl Drop for Tmux {
             .args(["-L", &self.name, "kill-server"])
             .status();
     }
+}
+
+/// A colour as the terminal was told it: one of its 256 (0–15 being its 16 named colours,
+/// whichever SGR form set it), or a 24-bit one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Colour {
+    Indexed(u8),
+    Rgb(u8, u8, u8),
+}
+
+/// What a cell was drawn with: colours (`None`: the terminal's default), bold and reverse.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pen {
+    pub fg: Option<Colour>,
+    pub bg: Option<Colour>,
+    pub bold: bool,
+    pub reverse: bool,
+}
+
+/// Each character of a line of [`Tmux::screen_with_escapes`] with the pen it was drawn with,
+/// the SGR sequences (`ESC [ … m`) read as a terminal reads them.
+pub fn pens(line: &str) -> Vec<(char, Pen)> {
+    let mut pen = Pen::default();
+    let mut cells = Vec::new();
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            cells.push((c, pen));
+            continue;
+        }
+        assert_eq!(chars.next(), Some('['), "not an SGR sequence in {line:?}");
+        let mut params = String::new();
+        for c in chars.by_ref() {
+            if c == 'm' {
+                break;
+            }
+            assert!(
+                c.is_ascii_digit() || c == ';',
+                "not an SGR sequence in {line:?}"
+            );
+            params.push(c);
+        }
+        apply_sgr(&mut pen, &params);
+    }
+    cells
+}
+
+fn apply_sgr(pen: &mut Pen, params: &str) {
+    let mut ps = params.split(';').map(|p| {
+        if p.is_empty() {
+            0
+        } else {
+            p.parse::<u16>().unwrap()
+        }
+    });
+    while let Some(p) = ps.next() {
+        let extended = |ps: &mut dyn Iterator<Item = u16>| match ps.next() {
+            Some(5) => Colour::Indexed(ps.next().unwrap() as u8),
+            Some(2) => {
+                let mut c = || ps.next().unwrap() as u8;
+                Colour::Rgb(c(), c(), c())
+            }
+            other => panic!("SGR {params}: colour form {other:?}"),
+        };
+        match p {
+            0 => *pen = Pen::default(),
+            1 => pen.bold = true,
+            22 => pen.bold = false,
+            7 => pen.reverse = true,
+            27 => pen.reverse = false,
+            30..=37 => pen.fg = Some(Colour::Indexed((p - 30) as u8)),
+            90..=97 => pen.fg = Some(Colour::Indexed((p - 90 + 8) as u8)),
+            38 => pen.fg = Some(extended(&mut ps)),
+            39 => pen.fg = None,
+            40..=47 => pen.bg = Some(Colour::Indexed((p - 40) as u8)),
+            100..=107 => pen.bg = Some(Colour::Indexed((p - 100 + 8) as u8)),
+            48 => pen.bg = Some(extended(&mut ps)),
+            49 => pen.bg = None,
+            _ => {}
+        }
+    }
+}
+
+/// The pens of the characters of the first `text` on `line`, `None` when it is not there.
+pub fn pens_of(line: &str, text: &str) -> Option<Vec<Pen>> {
+    let cells = pens(line);
+    let want: Vec<char> = text.chars().collect();
+    (0..cells.len().saturating_sub(want.len() - 1))
+        .find(|&i| {
+            cells[i..i + want.len()]
+                .iter()
+                .map(|c| c.0)
+                .eq(want.iter().copied())
+        })
+        .map(|i| cells[i..i + want.len()].iter().map(|c| c.1).collect())
 }
 
 /// The stty settings as a set of words (`icanon`, `-echonl`, …), without the size line.

@@ -180,6 +180,20 @@ impl SetupForm {
         edit
     }
 
+    /// Esc (cancel): nothing is behind this form, so it never quits: it clears the field, and
+    /// on an empty one says which key does (`quit`: the key from the live map).
+    pub fn back(&mut self, quit: Option<String>) {
+        let field = &mut self.values[self.focus];
+        if field.is_empty() {
+            self.error = Some(match quit {
+                Some(key) => format!("nothing is configured yet: {key} quits"),
+                None => "nothing is configured yet".to_owned(),
+            });
+        } else {
+            field.clear();
+        }
+    }
+
     /// The `[sso-session]` the answers make.
     pub fn answers(&self) -> Result<NewSsoSession, SetupError> {
         let [url, region, name] = &self.values;

@@ -99,6 +99,8 @@ pub struct SignInState {
     pub session: SessionInfo,
     /// The machine signing in (`None` once signed in).
     pub machine: Option<SignIn>,
+    /// Renewing the token ahead of its expiry is not tried again before this.
+    pub next_ahead_at: Option<SystemTime>,
 }
 
 #[derive(Debug)]
@@ -145,6 +147,7 @@ impl AppState {
             sign_in: SignInState {
                 session,
                 machine: None,
+                next_ahead_at: None,
             },
             list,
             sessions: Sessions::default(),

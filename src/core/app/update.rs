@@ -146,7 +146,9 @@ fn on_tick(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
             });
         }
     }
-    renew_due(state, now)
+    let mut effects = renew_due(state, now);
+    effects.extend(sign_in::renew_ahead_when_due(state, now));
+    effects
 }
 
 mod chains;

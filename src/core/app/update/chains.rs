@@ -4,6 +4,7 @@
 use std::time::SystemTime;
 
 use super::{after_new_credentials, renewal_done, renewal_failed, toast};
+use crate::core::app::command::{Command, Context};
 use crate::core::app::effect::{Effect, ExitPlan};
 use crate::core::app::key::Key;
 use crate::core::app::msg::{ChainDone, ChainFailed};
@@ -238,10 +239,15 @@ pub(super) fn on_prompt_key(state: &mut AppState, key: Key, now: SystemTime) -> 
                 state.modal = Modal::prompt_of(Prompt::Setup(form));
                 Vec::new()
             }
-            // Nothing is behind the first-run form: closing it ends the app.
-            Edit::Cancel => {
+            // Nothing is behind the first-run form: a quit key ends the app; Esc never does.
+            Edit::Cancel if is_quit_key(state, key) => {
                 state.exit.get_or_insert(ExitPlan::Nothing);
                 vec![Effect::Exit]
+            }
+            Edit::Cancel => {
+                form.back(state.keymap.hint(Command::Quit, Context::Global));
+                state.modal = Modal::prompt_of(Prompt::Setup(form));
+                Vec::new()
             }
             Edit::Submit => {
                 let Ok(session) = form.answers() else {
@@ -270,4 +276,10 @@ pub(super) fn on_prompt_key(state: &mut AppState, key: Key, now: SystemTime) -> 
             }
         },
     }
+}
+
+/// `key` quits the app elsewhere (ctrl-c, ctrl-q), and types nothing here (unlike `q`).
+fn is_quit_key(state: &AppState, key: Key) -> bool {
+    !matches!(key, Key::Char(_))
+        && state.keymap.command(key, Context::Global) == Some(Command::Quit)
 }

@@ -247,19 +247,29 @@ fn a_refused_token_mid_run_is_renewed_with_the_refresh_token_first() {
         Msg::SignIn(signin::Event::Refreshed(Ok(token))),
         now(),
     );
-    assert!(matches!(
-        fx.first(),
-        Some(Effect::SignIn(signin::Effect::Save(_)))
-    ));
+    // Saved first (the new token in force), then the refused request is asked again: the
+    // user does not press Enter twice.
+    let [
+        Effect::SignIn(signin::Effect::Save(_)),
+        Effect::GetCredentials {
+            request: again,
+            fresh: false,
+            ..
+        },
+    ] = fx.as_slice()
+    else {
+        panic!("{fx:?}")
+    };
+    assert_ne!(*again, request);
     assert_eq!(s.screen, Screen::Catalog);
     assert!(s.sign_in.machine.is_none());
     assert_eq!(s.sign_in.session.token_expires_at, Some(later(28_800)));
-    // A second refusal later renews again.
-    let request = ask(&mut s, Key::Enter);
+    // A second refusal later renews again, and asks again once more only.
     assert_eq!(
-        answer(&mut s, request, Err(refused())),
+        answer(&mut s, *again, Err(refused())),
         vec![Effect::RenewSignIn]
     );
+    assert_eq!(s.requests.after_sign_in.len(), 1);
 }
 
 #[test]
@@ -295,4 +305,66 @@ fn after_a_revocation_the_header_shows_no_time_of_the_old_session() {
     );
     assert_eq!(s.screen, Screen::SignIn);
     assert_eq!(s.sign_in.session.token_expires_at, None);
+}
+
+/// The sign-in's token is renewed ahead of expiry, silently, as botocore does for SSO tokens:
+/// 15 minutes before, at most once a minute, and a failure keeps the token in use and asks
+/// nobody (AWS refusing it later is what asks).
+#[test]
+fn the_sign_in_is_renewed_ahead_of_its_expiry_without_asking() {
+    let mut s = ready();
+    let expires = 28_800;
+    assert_eq!(s.sign_in.session.token_expires_at, Some(later(expires)));
+    assert_eq!(tick(&mut s, later(expires - 16 * 60)), vec![]);
+    let fx = tick(&mut s, later(expires - 15 * 60));
+    assert_eq!(fx, vec![Effect::RenewSignIn]);
+    // The store holds the same token, with a refresh token: refreshed.
+    let fx = update(
+        &mut s,
+        Msg::SignIn(signin::Event::Refused {
+            stored: Some(with_refresh(expires)),
+        }),
+        later(expires - 15 * 60),
+    );
+    assert!(
+        matches!(
+            fx.as_slice(),
+            [Effect::SignIn(signin::Effect::Refresh { .. })]
+        ),
+        "{fx:?}"
+    );
+    // It fails: nothing asked, nothing shown, the token in use kept.
+    let fx = update(
+        &mut s,
+        Msg::SignIn(signin::Event::Refreshed(Err(IdcError::InvalidGrant(
+            "revoked".into(),
+        )))),
+        later(expires - 15 * 60),
+    );
+    assert_eq!(fx, vec![]);
+    assert_eq!(s.screen, Screen::Catalog);
+    assert!(s.sign_in.machine.is_none());
+    assert_eq!(s.sign_in.session.token_expires_at, Some(later(expires)));
+    // Tried again a minute later, not before.
+    assert_eq!(tick(&mut s, later(expires - 15 * 60 + 30)), vec![]);
+    let fx = tick(&mut s, later(expires - 14 * 60));
+    assert_eq!(fx, vec![Effect::RenewSignIn]);
+    // Renewed elsewhere meanwhile (the AWS CLI shares the cache): that token is used.
+    let fx = update(
+        &mut s,
+        Msg::SignIn(signin::Event::Refused {
+            stored: Some(with_refresh(expires + 3600)),
+        }),
+        later(expires - 14 * 60),
+    );
+    assert!(
+        matches!(fx.as_slice(), [Effect::SignIn(signin::Effect::Save(_))]),
+        "{fx:?}"
+    );
+    assert!(s.sign_in.machine.is_none());
+    assert_eq!(
+        s.sign_in.session.token_expires_at,
+        Some(later(expires + 3600))
+    );
+    assert_eq!(tick(&mut s, later(expires - 10 * 60)), vec![]);
 }

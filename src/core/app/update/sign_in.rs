@@ -3,7 +3,7 @@
 
 use std::time::SystemTime;
 
-use crate::core::signin::{self, Method, Phase, SignIn};
+use crate::core::signin::{self, Method, Phase, RENEW_AHEAD, RENEW_AHEAD_EVERY, SignIn};
 use crate::core::sso::SignedIn;
 
 use crate::core::app::command::Command;
@@ -22,7 +22,7 @@ pub(super) fn start_sign_in(
     let mut machine = SignIn::new(Method::DeviceCode, state.settings.open_browser);
     let effects = machine.handle(signin::Event::Start { stored }, now);
     state.sign_in.machine = Some(machine);
-    after_sign_in_step(state, effects)
+    after_sign_in_step(state, effects, now)
 }
 
 /// The token in use was refused mid-run: its time is no longer shown, and the sign-in the
@@ -34,9 +34,36 @@ pub(super) fn renew_sign_in(state: &mut AppState) -> Vec<Effect> {
     vec![Effect::RenewSignIn]
 }
 
+/// The token in use is about to expire: renew it silently while it still works, at most every
+/// [`RENEW_AHEAD_EVERY`] (botocore's rule for SSO tokens), so no request is refused at expiry.
+/// Without a refresh token, or when the refresh fails, nothing changes until AWS refuses it.
+pub(super) fn renew_ahead_when_due(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
+    let due = state.sign_in.machine.is_none()
+        && state.screen == Screen::Catalog
+        && state
+            .sign_in
+            .session
+            .token_expires_at
+            .is_some_and(|at| now + RENEW_AHEAD >= at)
+        && state.sign_in.next_ahead_at.is_none_or(|next| now >= next);
+    if !due {
+        return Vec::new();
+    }
+    state.sign_in.next_ahead_at = Some(now + RENEW_AHEAD_EVERY);
+    state.sign_in.machine = Some(SignIn::ahead(
+        Method::DeviceCode,
+        state.settings.open_browser,
+    ));
+    vec![Effect::RenewSignIn]
+}
+
 /// Wraps the machine's effects, follows its phase to the right screen, and lists the catalog
 /// once signed in.
-fn after_sign_in_step(state: &mut AppState, effects: Vec<signin::Effect>) -> Vec<Effect> {
+fn after_sign_in_step(
+    state: &mut AppState,
+    effects: Vec<signin::Effect>,
+    now: SystemTime,
+) -> Vec<Effect> {
     let mut out = Vec::new();
     for effect in effects {
         if let signin::Effect::Save(signed_in) = &effect {
@@ -49,8 +76,10 @@ fn after_sign_in_step(state: &mut AppState, effects: Vec<signin::Effect>) -> Vec
     };
     match &machine.phase {
         Phase::Done => {
-            if let Some(result) = &machine.result {
-                state.sign_in.session.token_expires_at = Some(result.token.expires_at);
+            let signed_in = machine.result.as_ref().map(|r| r.token.expires_at);
+            if let Some(expires_at) = signed_in {
+                state.sign_in.session.token_expires_at = Some(expires_at);
+                out.extend(super::credentials::ask_again_after_sign_in(state, now));
             }
             state.sign_in.machine = None;
             state.screen = Screen::Catalog;
@@ -75,7 +104,7 @@ pub(super) fn on_sign_in(
         return Vec::new();
     };
     let effects = machine.handle(event, now);
-    after_sign_in_step(state, effects)
+    after_sign_in_step(state, effects, now)
 }
 
 /// The sign-in screen's commands: they act on the phase that offers them.

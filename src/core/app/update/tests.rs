@@ -388,6 +388,37 @@ fn esc_then_a_letter_read_as_alt_loses_no_key() {
     assert_eq!(s.list.query, "x");
 }
 
+/// The first-run form: Esc never quits (it clears the field, then says which key quits);
+/// ctrl-c does, and `q` types.
+#[test]
+fn esc_in_the_first_run_form_never_quits() {
+    use crate::core::app::prompt::{Prompt, SetupForm};
+    let mut s = state();
+    s.modal = Modal::prompt_of(Prompt::Setup(SetupForm::default()));
+    let setup = |s: &AppState| match &s.modal {
+        Modal::Prompt(p) => match p.as_ref() {
+            Prompt::Setup(form) => form.clone(),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("the form closed: {other:?}"),
+    };
+    typed(&mut s, "https://q");
+    assert_eq!(setup(&s).values[0], "https://q");
+    assert_eq!(update(&mut s, Msg::Key(Key::Esc), now()), vec![]);
+    assert_eq!(setup(&s).values[0], "", "Esc clears the field");
+    assert_eq!(update(&mut s, Msg::Key(Key::Esc), now()), vec![]);
+    assert_eq!(
+        setup(&s).error.as_deref(),
+        Some("nothing is configured yet: ctrl-c quits")
+    );
+    assert_eq!(s.exit, None);
+    assert_eq!(
+        update(&mut s, Msg::Key(Key::Ctrl('c')), now()),
+        vec![Effect::Exit]
+    );
+    assert_eq!(s.exit, Some(ExitPlan::Nothing));
+}
+
 /// A ready state holding one session.
 pub(super) fn holding() -> AppState {
     let mut s = ready();
