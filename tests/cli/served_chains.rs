@@ -242,7 +242,7 @@ async fn ask_serve(env: &str, timeout: Duration) -> Result<serde_json::Value, St
         .timeout(timeout)
         .send()
         .await
-        .map_err(|e| format!("timed out: {}, {e}", e.is_timeout()))?;
+        .map_err(|e| format!("{e} (timed out: {})", e.is_timeout()))?;
     if response.status() != 200 {
         return Err(format!(
             "{}: {}",
