@@ -143,18 +143,11 @@ async fn exec_renews_an_mfa_chain_with_its_mfa_process_and_says_once_when_it_can
     );
     let code = emu.mfa_code(SERIAL).unwrap();
     let limit = (seconds * 2).to_string();
+    // The code for the first credentials on stdin, the shell's script after it.
     let command = spawn(
         &home,
-        &[
-            "exec",
-            "--server",
-            TYPED,
-            "--",
-            "python3",
-            "until_refused.py",
-            &limit,
-        ],
-        &format!("{code}\n"),
+        &["exec", TYPED],
+        &format!("{code}\npython3 until_refused.py {limit}\n"),
     );
 
     // With mfa_process.
