@@ -120,7 +120,7 @@ impl Workspace {
             .await
     }
 
-    async fn obtain_asking(
+    pub(super) async fn obtain_asking(
         &self,
         session: Option<&str>,
         target: &str,
