@@ -66,6 +66,7 @@ fn the_apps_subshell_is_served_credentials_renewed_across_expiries() {
     tmux.wait_text("sessions (1)", Duration::from_secs(10));
     assert!(refused(address(&uri)), "the endpoint outlived its subshell");
     tmux.send(&["C-c"]);
+    tmux.wait_text("again to quit", Duration::from_secs(10));
     tmux.send(&["C-c"]);
     tmux.wait_text("EXITED=0", Duration::from_secs(10));
 }
