@@ -141,7 +141,8 @@ impl PriorityHandle {
     /// [`prioritize`](Self::prioritize) for several accounts, the first fetched first (the
     /// accounts on screen, top first).
     pub fn prioritize_all<S: AsRef<str>>(&self, account_ids: &[S]) {
-        tracing::debug!(accounts = account_ids.len(), "accounts prioritized");
+        let ids: Vec<&str> = account_ids.iter().map(AsRef::as_ref).collect();
+        tracing::debug!(accounts = %ids.join(","), "accounts prioritized");
         self.queue.prioritize(account_ids);
     }
 }
