@@ -38,7 +38,7 @@
 //! let cache = CatalogCache::for_session(&paths, "acme");
 //! let shown = cache.load(); // instant start-up; `shown.notice` says why a file was ignored
 //! let lister = Lister::new(idc, "acme", token, ListOptions::default());
-//! let priority = lister.priority(); // the TUI calls `priority.prioritize(id)` as the cursor moves
+//! let priority = lister.priority(); // the TUI calls `priority.prioritize_all(&ids)` for the rows on screen
 //! let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
 //! let redraw = std::io::stderr().is_terminal();
 //! let progress = tokio::spawn(render_progress(rx, std::io::stderr(), redraw));

@@ -92,19 +92,22 @@ impl RoleQueue {
         }
     }
 
-    /// Moves `account_id` to the front. One that is not waiting (not listed yet, or this
-    /// listing is over) is remembered and goes first when it is next queued.
-    pub(crate) fn prioritize(&self, account_id: &str) {
+    /// Moves `account_ids` to the front, the first first. One that is not waiting (not listed
+    /// yet, or this listing is over) is remembered and goes first when it is next queued.
+    pub(crate) fn prioritize<S: AsRef<str>>(&self, account_ids: &[S]) {
         let mut inner = self.lock();
-        if let Some(i) = inner.pending.iter().position(|id| id == account_id) {
-            if let Some(id) = inner.pending.remove(i) {
-                inner.pending.push_front(id);
-            }
-        } else {
-            inner.wanted.retain(|w| w != account_id);
-            inner.wanted.push(account_id.to_owned());
-            if inner.wanted.len() > WANTED_MAX {
-                inner.wanted.remove(0);
+        // The last moved goes first: moved from the last to the first.
+        for account_id in account_ids.iter().rev().map(AsRef::as_ref) {
+            if let Some(i) = inner.pending.iter().position(|id| id == account_id) {
+                if let Some(id) = inner.pending.remove(i) {
+                    inner.pending.push_front(id);
+                }
+            } else {
+                inner.wanted.retain(|w| w != account_id);
+                inner.wanted.push(account_id.to_owned());
+                if inner.wanted.len() > WANTED_MAX {
+                    inner.wanted.remove(0);
+                }
             }
         }
     }
@@ -132,8 +135,15 @@ impl PriorityHandle {
     /// listed yet is fetched as soon as ListAccounts returns it; one already fetched goes
     /// first in the next listing.
     pub fn prioritize(&self, account_id: &str) {
-        tracing::debug!(account = account_id, "account prioritized");
-        self.queue.prioritize(account_id);
+        self.prioritize_all(&[account_id]);
+    }
+
+    /// [`prioritize`](Self::prioritize) for several accounts, the first fetched first (the
+    /// accounts on screen, top first).
+    pub fn prioritize_all<S: AsRef<str>>(&self, account_ids: &[S]) {
+        let ids: Vec<&str> = account_ids.iter().map(AsRef::as_ref).collect();
+        tracing::debug!(accounts = %ids.join(","), "accounts prioritized");
+        self.queue.prioritize(account_ids);
     }
 }
 
@@ -149,9 +159,9 @@ mod tests {
     fn prioritize_moves_a_waiting_account_to_the_front() {
         let q = RoleQueue::default();
         q.push(ids(&["a", "b", "c", "d"]));
-        q.prioritize("c");
+        q.prioritize(&["c"]);
         assert_eq!(q.snapshot(), ids(&["c", "a", "b", "d"]));
-        q.prioritize("d");
+        q.prioritize(&["d"]);
         assert_eq!(q.pop().as_deref(), Some("d"));
         assert_eq!(q.pop().as_deref(), Some("c"));
     }
@@ -160,8 +170,8 @@ mod tests {
     fn an_account_wanted_before_it_is_listed_jumps_the_queue_when_it_arrives() {
         let q = RoleQueue::default();
         q.push(ids(&["a", "b"]));
-        q.prioritize("y");
-        q.prioritize("x");
+        q.prioritize(&["y"]);
+        q.prioritize(&["x"]);
         q.push(ids(&["w", "x", "y", "z"]));
         assert_eq!(q.snapshot(), ids(&["x", "y", "a", "b", "w", "z"]));
         // Once listed, it is no longer wanted.
@@ -176,11 +186,22 @@ mod tests {
         q.close();
         assert_eq!(q.pop().as_deref(), Some("a"));
         // Already fetched in this listing: remembered for the next one.
-        q.prioritize("a");
+        q.prioritize(&["a"]);
         q.reset();
         assert!(q.snapshot().is_empty());
         q.push(ids(&["b", "a", "c"]));
         assert_eq!(q.snapshot(), ids(&["a", "b", "c"]));
+    }
+
+    #[test]
+    fn several_accounts_go_to_the_front_in_the_order_given() {
+        let q = RoleQueue::default();
+        q.push(ids(&["a", "b", "c", "d", "e"]));
+        // "x" is not listed yet: it goes first when it is.
+        q.prioritize(&ids(&["d", "x", "b"]));
+        assert_eq!(q.snapshot(), ids(&["d", "b", "a", "c", "e"]));
+        q.push(ids(&["w", "x"]));
+        assert_eq!(q.snapshot(), ids(&["x", "d", "b", "a", "c", "e", "w"]));
     }
 
     #[tokio::test]

@@ -107,8 +107,8 @@ impl<I: IdentityCenter + 'static> Services<I> {
             Effect::SignIn(effect) => self.sign_in(effect).await,
             Effect::RenewSignIn => Some(self.stored_sign_in().await),
             Effect::ListCatalog => Some(self.list_catalog(tx).await),
-            Effect::Prioritize { account_id } => {
-                self.lister.priority().prioritize(&account_id);
+            Effect::Prioritize { account_ids } => {
+                self.lister.priority().prioritize_all(&account_ids);
                 None
             }
             Effect::RetryRoles { account_id } => Some(self.retry_roles(account_id).await),

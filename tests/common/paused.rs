@@ -21,3 +21,26 @@ pub fn small_steps() -> impl Drop {
         }
     }))
 }
+
+/// The app's clock on tokio's paused clock: the system's time when made, moving as tokio's
+/// clock moves. What the app paces by its clock (rebuilding the rows while a listing streams
+/// in) then keeps step with the emulator's rate limit, which reads tokio's clock too.
+pub struct PausedClock {
+    made: tokio::time::Instant,
+    at: std::time::SystemTime,
+}
+
+impl PausedClock {
+    pub fn new() -> Self {
+        Self {
+            made: tokio::time::Instant::now(),
+            at: std::time::SystemTime::now(),
+        }
+    }
+}
+
+impl rolecall::ports::clock::Clock for PausedClock {
+    fn now(&self) -> std::time::SystemTime {
+        self.at + self.made.elapsed()
+    }
+}

@@ -15,9 +15,10 @@ pub enum Effect {
     RenewSignIn,
     /// List the catalog with the current token; progress as `Msg::Catalog`, then `Msg::Listed`.
     ListCatalog,
-    /// Fetch this account's roles first (the user is looking at it).
+    /// Fetch these accounts' roles before any other waiting account, the first first (the
+    /// user is looking at them).
     Prioritize {
-        account_id: String,
+        account_ids: Vec<String>,
     },
     /// Retry one account's roles; answer with `Msg::RolesRetried`.
     RetryRoles {

@@ -19,6 +19,12 @@ fn epoch(now: SystemTime) -> i64 {
 /// Feeds one message; returns the effects to run.
 pub fn update(state: &mut AppState, msg: Msg, now: SystemTime) -> Vec<Effect> {
     state.now_unix = epoch(now);
+    let mut effects = on_msg(state, msg, now);
+    effects.extend(listing::prioritize_on_screen(state));
+    effects
+}
+
+fn on_msg(state: &mut AppState, msg: Msg, now: SystemTime) -> Vec<Effect> {
     match msg {
         Msg::Start { stored } => start_sign_in(state, stored, now),
         Msg::Key(key) => on_key(state, key, now),

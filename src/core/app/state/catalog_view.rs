@@ -171,6 +171,8 @@ pub struct CatalogView {
     pub gone_roles: usize,
     /// Accounts a listing in progress found whose roles are not in yet (shown as one row each).
     loading: HashSet<String>,
+    /// Those of `loading` whose rows were on screen and asked for first (never twice).
+    asked: HashSet<String>,
     /// The catalog changed since the rows were built (a listing streams in): rebuild them.
     pub behind: bool,
     /// When the rows were last rebuilt while a listing streamed in.
@@ -196,6 +198,7 @@ impl CatalogView {
             new_roles: BTreeSet::new(),
             gone_roles: 0,
             loading,
+            asked: HashSet::new(),
             behind: false,
             rebuilt_at: None,
         }
@@ -211,6 +214,7 @@ impl CatalogView {
     ) {
         self.catalog = catalog;
         self.loading.clear();
+        self.asked.clear();
         self.rebuild_rows(chains, aliases);
     }
 
@@ -250,6 +254,7 @@ impl CatalogView {
     /// keeps roles known before, stale). Rows are behind only when something changed.
     pub fn roles_arrived(&mut self, account_id: &str, roles: Roles) {
         let was_loading = self.loading.remove(account_id);
+        self.asked.remove(account_id);
         let Some(entry) = self
             .catalog
             .accounts
@@ -275,10 +280,35 @@ impl CatalogView {
             return;
         }
         let loading = std::mem::take(&mut self.loading);
+        self.asked.clear();
         self.catalog
             .accounts
             .retain(|e| !loading.contains(e.account.id.as_str()));
         self.behind = true;
+    }
+
+    /// The accounts loading whose rows are on screen (the `height` hits from `offset`) and
+    /// were not asked for yet, top first; from now on they count as asked. Looks at the rows
+    /// on screen only, however long the list.
+    pub fn ask_for_loading_on_screen(&mut self) -> Vec<String> {
+        let hits = self.search.hits();
+        let end = self
+            .offset
+            .saturating_add(self.height.max(1))
+            .min(hits.len());
+        let mut fresh = Vec::new();
+        for hit in hits.get(self.offset..end).unwrap_or_default() {
+            if !self.meta.get(hit.row).is_some_and(|m| m.loading) {
+                continue;
+            }
+            if let Some(row) = self.search.row(hit.row)
+                && !self.asked.contains(&row.account_id)
+            {
+                fresh.push(row.account_id.clone());
+            }
+        }
+        self.asked.extend(fresh.iter().cloned());
+        fresh
     }
 
     /// Where in the hits the row standing for `role` is; for an account row that was loading,

@@ -192,7 +192,9 @@ fn roles_loading(state: &mut AppState, index: usize, now: SystemTime) -> Vec<Eff
         Level::Info,
         format!("the roles of {name} are still loading; they come next"),
     );
-    vec![Effect::Prioritize { account_id }]
+    vec![Effect::Prioritize {
+        account_ids: vec![account_id],
+    }]
 }
 
 pub(super) fn retry_account(state: &mut AppState) -> Vec<Effect> {

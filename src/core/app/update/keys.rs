@@ -22,14 +22,19 @@ fn move_selection(state: &mut AppState, to: usize) -> Vec<Effect> {
             state.list.selected = to.min(last);
             state.list.chosen = true;
             state.list.clamp_offset();
-            // While listing, the roles of the account in view come first.
+            // While listing, the roles of the account in view come first (those still
+            // loading are asked for with the rest of the screen's, by `update`).
             match (
                 &state.list.refresh,
-                state.selected_row().and_then(|i| state.row(i)),
+                state.selected_row().filter(|&i| !state.list.is_loading(i)),
             ) {
-                (Some(_), Some(row)) => vec![Effect::Prioritize {
-                    account_id: row.account_id.clone(),
-                }],
+                (Some(_), Some(i)) => state
+                    .row(i)
+                    .map(|row| Effect::Prioritize {
+                        account_ids: vec![row.account_id.clone()],
+                    })
+                    .into_iter()
+                    .collect(),
                 _ => Vec::new(),
             }
         }

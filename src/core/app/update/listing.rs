@@ -58,6 +58,17 @@ pub(super) fn on_progress(state: &mut AppState, event: &CatalogEvent, now: Syste
     catch_up_when_due(state, now);
 }
 
+/// While a listing runs, the accounts whose "roles loading…" rows are on screen (wherever the
+/// list is scrolled, whatever the query) have their roles fetched first: one `Prioritize` for
+/// those on screen not asked for yet, top first, and nothing when the screen shows no new one
+/// (a tick, a key that moves nothing). Called after every message; looks at the rows on screen
+/// only.
+pub(super) fn prioritize_on_screen(state: &mut AppState) -> Option<Effect> {
+    state.list.refresh?;
+    let account_ids = state.list.ask_for_loading_on_screen();
+    (!account_ids.is_empty()).then_some(Effect::Prioritize { account_ids })
+}
+
 /// Rebuilds the rows (see [`catch_up`]) when the last rebuild is [`stream_batch`] old: called
 /// for each event of a listing and on every tick.
 pub(super) fn catch_up_when_due(state: &mut AppState, now: SystemTime) {

@@ -852,7 +852,7 @@ fn progress_events_fill_the_refresh_line_and_selection_prioritizes() {
     assert_eq!(
         fx,
         vec![Effect::Prioritize {
-            account_id: "111111111111".into()
+            account_ids: vec!["111111111111".into()]
         }]
     );
 }

@@ -1,6 +1,6 @@
 //! A listing streaming into the list: rows per account as its roles arrive, account rows while
-//! they load, the selection kept on its row, a query live over what is there, and the end
-//! equal to the one-shot list.
+//! they load (those on screen asked for first), the selection kept on its row, a query live
+//! over what is there, and the end equal to the one-shot list.
 
 use pretty_assertions::assert_eq;
 
@@ -99,7 +99,7 @@ fn rows_appear_per_account_as_its_roles_arrive() {
     assert_eq!(
         fx,
         vec![Effect::Prioritize {
-            account_id: "333333333333".into()
+            account_ids: vec!["333333333333".into()]
         }]
     );
     assert!(s.toast.as_ref().unwrap().text.contains("still loading"));
@@ -300,4 +300,130 @@ fn a_big_list_waits_longer_between_rebuilds_while_it_streams() {
     assert!(s.list.behind, "rebuilt again after {STREAM_BATCH:?}");
     update(&mut s, Msg::Tick, now() + wait);
     assert!(!s.list.behind);
+}
+
+/// The accounts a `Prioritize` among `fx` asks for (empty: none asked).
+fn asked(fx: &[Effect]) -> Vec<&str> {
+    fx.iter()
+        .flat_map(|e| match e {
+            Effect::Prioritize { account_ids } => account_ids.iter().map(String::as_str).collect(),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+fn accounts_listed(accounts: &[&AccountEntry]) -> CatalogEvent {
+    CatalogEvent::AccountsListed {
+        accounts: accounts.iter().map(|e| e.account.clone()).collect(),
+        count: accounts.len(),
+        complete: false,
+    }
+}
+
+#[test]
+fn the_accounts_loading_on_screen_are_asked_for_first_once_each() {
+    let mut s = listing();
+    let c = catalog();
+    let events = events_of(&c);
+    // Two rows on screen (the list is 2 high), both accounts loading: asked for, top first.
+    let fx = update(&mut s, Msg::Catalog(events[0].clone()), now());
+    assert_eq!(asked(&fx), ["111111111111", "222222222222"]);
+    assert_eq!(fx.len(), 1, "one effect for the screen: {fx:?}");
+    // Nothing new on screen: a tick, an event that changes nothing shown, a move on screen.
+    assert!(update(&mut s, Msg::Tick, later(1)).is_empty());
+    assert!(update(&mut s, Msg::Key(Key::Down), later(1)).is_empty());
+    // Scrolling brings search-dev on screen: it alone is asked for.
+    let fx = update(&mut s, Msg::Key(Key::Down), later(1));
+    assert_eq!(asked(&fx), ["333333333333"]);
+    // Back up and down again: every one was asked for already.
+    for key in [Key::Home, Key::End, Key::Up] {
+        assert!(update(&mut s, Msg::Key(key), later(1)).is_empty());
+    }
+    // Roles arriving change the rows; those on screen are in or asked for already.
+    let fx = update(&mut s, Msg::Catalog(fetched(&c.accounts[0])), later(2));
+    assert!(asked(&fx).is_empty(), "{fx:?}");
+}
+
+#[test]
+fn a_rebuild_that_brings_a_loading_account_on_screen_asks_for_it_then() {
+    let mut s = listing();
+    let mut c = catalog();
+    c.accounts
+        .push(entry("444444444444", "analytics-prod", &["DataScientist"]));
+    let [prod, staging, _, analytics] = &c.accounts[..] else {
+        panic!("four accounts");
+    };
+    let fx = update(
+        &mut s,
+        Msg::Catalog(accounts_listed(&[staging, prod])),
+        now(),
+    );
+    assert_eq!(asked(&fx), ["111111111111", "222222222222"]);
+    // The next page, inside the batching window: not on screen yet, not asked for yet.
+    let fx = update(&mut s, Msg::Catalog(accounts_listed(&[analytics])), now());
+    assert!(s.list.behind && fx.is_empty(), "{fx:?}");
+    // The rebuild puts it first: asked for then.
+    let fx = update(&mut s, Msg::Tick, now() + STREAM_BATCH);
+    assert_eq!(names(&s)[0], "analytics-prod/");
+    assert_eq!(
+        fx,
+        [Effect::Prioritize {
+            account_ids: vec!["444444444444".into()]
+        }]
+    );
+}
+
+#[test]
+fn a_query_asks_for_the_loading_accounts_it_shows() {
+    let mut s = listing();
+    let c = catalog();
+    update(&mut s, Msg::Catalog(events_of(&c)[0].clone()), now());
+    // `dev` shows search-dev alone, below the screen until now.
+    let fx: Vec<Effect> = "dev"
+        .chars()
+        .flat_map(|ch| update(&mut s, Msg::Key(Key::Char(ch)), now()))
+        .collect();
+    assert_eq!(names(&s), ["search-dev/"]);
+    assert_eq!(asked(&fx), ["333333333333"]);
+}
+
+#[test]
+fn only_the_screen_is_asked_for_and_a_new_listing_asks_again() {
+    let mut s = listing();
+    let mut c = Catalog::default();
+    for i in 0..500u64 {
+        c.accounts.push(entry(
+            &format!("{:012}", 500_000_000_000 + i),
+            &format!("bulk-{i:03}"),
+            &["ReadOnly"],
+        ));
+    }
+    let listed = events_of(&c)[0].clone();
+    let fx = update(&mut s, Msg::Catalog(listed.clone()), now());
+    assert_eq!(asked(&fx), ["500000000000", "500000000001"]);
+    // A bigger screen asks for the rows it adds.
+    let fx = update(
+        &mut s,
+        Msg::Resize {
+            width: 80,
+            height: 30,
+            list_top: 3,
+            list_height: 4,
+        },
+        now(),
+    );
+    assert_eq!(asked(&fx), ["500000000002", "500000000003"]);
+    // The listing failed; the next one queues every account anew: those on screen are asked
+    // for again.
+    update(
+        &mut s,
+        Msg::Listed(Err(Failed {
+            message: "network down".into(),
+            needs_sign_in: false,
+        })),
+        later(1),
+    );
+    assert!(s.hits().is_empty());
+    let fx = update(&mut s, Msg::Catalog(listed), later(2));
+    assert_eq!(asked(&fx).len(), 4, "{fx:?}");
 }
