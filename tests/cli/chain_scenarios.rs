@@ -5,11 +5,10 @@
 
 use crate::common;
 
-use std::io::Write;
-use std::process::{Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, SystemTime};
 
-use common::cli_home::{BIN, Home, text};
+use common::cli_home::{BIN, Home, text, with_stdin};
 use common::*;
 use rolecall::emulator::Emulator;
 
@@ -121,21 +120,9 @@ async fn signed_in() -> (Emulator, Home) {
 
 /// `rolecall args…` with `USER=alice` and `stdin` on standard input.
 fn rolecall_with(home: &Home, args: &[&str], stdin: &str) -> Output {
-    let mut child = home
-        .command(BIN, args)
-        .env("USER", "alice")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    let mut cmd = home.command(BIN, args);
+    cmd.env("USER", "alice");
+    with_stdin(cmd, stdin).wait_with_output().unwrap()
 }
 
 fn ok(out: &Output) -> String {

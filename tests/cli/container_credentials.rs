@@ -6,12 +6,12 @@
 
 use crate::common;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::cli_home::{BIN, Home, auto_approving_org, text};
-use common::served::{BOTOCORE_LOOP, LIFETIME, address, fast_org, refused};
+use common::served::{BOTOCORE_LOOP, LIFETIME, address, fast_org, refused, spawn};
 use common::start;
 use rolecall::emulator::{Api, Emulator};
 
@@ -61,22 +61,9 @@ async fn exec_serves_botocore_and_the_rust_sdk_across_expiries() {
         test_exe.display()
     );
     let started = Instant::now();
-    let mut child = home
-        .command(BIN, &["exec", TARGET])
-        .current_dir(home.path())
-        .env("SHELL", "/bin/sh")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+    let out = spawn(&home, &["exec", TARGET], &script)
+        .wait_with_output()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(script.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
     let took = started.elapsed();
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert!(
@@ -263,19 +250,7 @@ async fn exec_server_hands_a_command_the_endpoint_only_for_its_life() {
     let out = home.rolecall(&["exec", TARGET, "--", "sh", "-c", show]);
     let stdout = text(&out.stdout);
     assert!(stdout.starts_with("|ASIA"), "{stdout}");
-    let mut child = home
-        .command(BIN, &["exec", "--static", TARGET])
-        .env("SHELL", "/bin/sh")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{show}\n").as_bytes())
-        .unwrap();
+    let child = spawn(&home, &["exec", "--static", TARGET], &format!("{show}\n"));
     let stdout = text(&child.wait_with_output().unwrap().stdout);
     assert!(stdout.starts_with("|ASIA"), "{stdout}");
     // --static and --server together are a usage error.

@@ -7,13 +7,12 @@
 
 use crate::common;
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Child, Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 use common::cli_home::{BIN, Home, text};
-use common::served::{BOTOCORE_LOOP, LIFETIME, fast_org};
+use common::served::{BOTOCORE_LOOP, LIFETIME, fast_org, spawn};
 use common::start;
 use common::tmux::Tmux;
 use rolecall::emulator::{Api, Emulator};
@@ -71,26 +70,6 @@ async fn signed_in() -> (Emulator, Home) {
     std::fs::write(&config, text).unwrap();
     home.login();
     (emu, home)
-}
-
-/// `rolecall args…` started in `home`'s directory with `stdin` written to it.
-fn spawn(home: &Home, args: &[&str], stdin: &str) -> Child {
-    let mut child = home
-        .command(BIN, args)
-        .current_dir(home.path())
-        .env("SHELL", "/bin/sh")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child
 }
 
 fn report(out: &Output) -> serde_json::Value {

@@ -159,3 +159,19 @@ impl Home {
             .unwrap_or_default()
     }
 }
+
+/// Starts `cmd` with stdin, stdout and stderr piped, and writes `stdin` to it.
+pub fn with_stdin(mut cmd: Command, stdin: &str) -> std::process::Child {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.as_bytes()).unwrap();
+    drop(input);
+    child
+}

@@ -5,7 +5,9 @@
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
-use super::cli_home::auto_approving_org;
+use std::process::Child;
+
+use super::cli_home::{BIN, Home, auto_approving_org, with_stdin};
 
 /// How long the fast org's role credentials last (3600 s at scale 400).
 pub const LIFETIME: Duration = Duration::from_secs(9);
@@ -59,4 +61,12 @@ pub fn refused(addr: SocketAddr) -> bool {
 pub fn address(uri: &str) -> SocketAddr {
     let rest = uri.strip_prefix("http://").unwrap();
     rest.split('/').next().unwrap().parse().unwrap()
+}
+
+/// `rolecall args…` started in `home`'s directory, its shell `/bin/sh`, with `stdin` written
+/// to it.
+pub fn spawn(home: &Home, args: &[&str], stdin: &str) -> Child {
+    let mut cmd = home.command(BIN, args);
+    cmd.current_dir(home.path()).env("SHELL", "/bin/sh");
+    with_stdin(cmd, stdin)
 }
