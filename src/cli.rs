@@ -243,7 +243,7 @@ impl From<crate::workspace::WorkspaceError> for CliError {
             }
             WorkspaceError::Chain(ChainError::NeedsMfa { chain, serial }) => {
                 CliError::Usage(format!(
-                    "{chain}: an MFA code from {serial} is needed and nobody can be asked here: run it in a terminal, pipe the code on stdin, or set mfa_process"
+                    "{chain}: an MFA code from {serial} is needed and nobody can be asked here: run it in the foreground of a terminal, pipe the code on stdin, or set mfa_process"
                 ))
             }
             WorkspaceError::Chain(other) => CliError::Chain(other),

@@ -96,6 +96,7 @@ impl Workspace {
     /// The SDK clients of an identity center.
     pub fn identity_center(&self, session: &SsoSession) -> AwsIdentityCenter {
         AwsIdentityCenter::at(&session.region, &self.endpoints(Some(&session.name)))
+            .with_clock(self.clock.clone())
     }
 
     /// STS as reached for the identity center named `session` (none: the environment's, or

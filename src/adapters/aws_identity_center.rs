@@ -1,7 +1,8 @@
 //! `IdentityCenter` on the official SDK clients: `aws-sdk-ssooidc` for sign-in, `aws-sdk-sso`
 //! for the portal. Neither needs AWS credentials, so neither is given a credentials provider.
 
-use std::time::{Duration, SystemTime};
+use std::sync::Arc;
+use std::time::Duration;
 
 use aws_sdk_sso::config::retry::RetryConfig;
 use aws_sdk_sso::config::timeout::TimeoutConfig;
@@ -14,14 +15,17 @@ use crate::core::catalog::PortalAccount;
 use crate::core::credentials::Credentials;
 use crate::core::sso::{DeviceAuthorization, Registration, SsoToken};
 use crate::core::time_bounds;
+use crate::ports::clock::{Clock, SystemClock};
 use crate::ports::identity_center::{IdcError, IdentityCenter, Page, RegisterRequest, TokenGrant};
 use crate::secret::Secret;
 
 /// The SDK clients of one identity center region.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct AwsIdentityCenter {
     oidc: aws_sdk_ssooidc::Client,
     sso: aws_sdk_sso::Client,
+    /// Dates the tokens it gets (AWS says how long they last, not until when).
+    clock: Arc<dyn Clock>,
 }
 
 pub(crate) fn timeouts() -> TimeoutConfig {
@@ -29,6 +33,12 @@ pub(crate) fn timeouts() -> TimeoutConfig {
         .connect_timeout(Duration::from_secs(5))
         .operation_attempt_timeout(Duration::from_secs(30))
         .build()
+}
+
+impl std::fmt::Debug for AwsIdentityCenter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AwsIdentityCenter").finish_non_exhaustive()
+    }
 }
 
 impl AwsIdentityCenter {
@@ -59,7 +69,13 @@ impl AwsIdentityCenter {
         Self {
             oidc: aws_sdk_ssooidc::Client::from_conf(oidc.build()),
             sso: aws_sdk_sso::Client::from_conf(sso.build()),
+            clock: Arc::new(SystemClock),
         }
+    }
+
+    /// The same clients, dating tokens by `clock` (the workspace's).
+    pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
+        Self { clock, ..self }
     }
 }
 
@@ -226,7 +242,7 @@ impl IdentityCenter for AwsIdentityCenter {
                 .grant_type("refresh_token")
                 .refresh_token(token.expose()),
         };
-        let asked_at = SystemTime::now();
+        let asked_at = self.clock.now();
         let out = request.send().await.map_err(classify)?;
         let Some(access) = out.access_token else {
             return Err(IdcError::Other(

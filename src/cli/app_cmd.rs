@@ -16,7 +16,6 @@ use crate::core::countdown;
 use crate::core::credentials::Credentials;
 use crate::core::exports::{Shell, ShellRegion, export_lines};
 use crate::core::sso::SignedIn;
-use crate::core::target::Matching;
 use crate::engine::subshell::{self, ServedBy};
 use crate::ports::clock::{Clock, SystemClock};
 use crate::ports::identity_center::IdentityCenter;
@@ -165,7 +164,6 @@ impl Serving {
         let request = ServeRequest {
             session: Some(self.session.clone()),
             target: target.to_owned(),
-            matching: Matching::Exact,
             // The subshell owns the terminal: a chain needing a code says so instead.
             ask_mfa: false,
         };

@@ -76,8 +76,7 @@ pub(crate) fn run(args: ExecArgs) -> Result<(), CliError> {
         let (status, endpoint) = if served {
             let request = ServeRequest {
                 session: args.session.clone(),
-                target: args.target.clone(),
-                matching: Matching::Suggest,
+                target: obtained.exact_target(),
                 ask_mfa: false,
             };
             let endpoint = ctx

@@ -44,8 +44,7 @@ pub(crate) fn run(args: ServeArgs) -> Result<(), CliError> {
             .await?;
         let request = ServeRequest {
             session: args.session.clone(),
-            target: args.target.clone(),
-            matching: Matching::Exact,
+            target: obtained.exact_target(),
             ask_mfa: true,
         };
         let endpoint = ctx

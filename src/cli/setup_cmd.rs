@@ -3,8 +3,7 @@
 //! shares it), asking on the terminal for what the command line left out.
 
 use super::{CliError, first_run};
-use crate::core::ids::Region;
-use crate::core::sso_setup::{self, NewSsoSession};
+use crate::core::sso_setup::{self, NewSsoSession, SetupError};
 use crate::core::start_url::StartUrl;
 
 #[derive(Debug, clap::Args)]
@@ -48,39 +47,37 @@ pub(crate) fn run(args: SetupArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The session to write, from the flags and, for what they leave out, `ask`.
+/// The session to write, from the flags and, for what they leave out, `ask`; checked by the
+/// first-run form's rules ([`sso_setup::from_answers`]), its errors naming the flag.
 fn session_from(
     start_url: Option<String>,
     region: Option<String>,
     name: String,
     ask: impl Fn(&str) -> Option<String>,
 ) -> Result<NewSsoSession, CliError> {
-    let usage = CliError::Usage;
-    sso_setup::check_name(&name).map_err(|e| usage(format!("--name: {e}")))?;
+    // An empty --name is refused, never the default: the default is clap's.
+    sso_setup::check_name(&name).map_err(flagged)?;
     let start_url = start_url
         .or_else(|| ask(first_run::URL_QUESTION))
-        .ok_or_else(|| {
-            usage("--start-url is needed: the AWS access portal URL, such as https://my-company.awsapps.com/start".into())
-        })?;
-    let start_url = StartUrl::parse(&start_url).map_err(|e| usage(e.to_string()))?;
-    let region = match region {
-        Some(r) => Some(r),
-        None => start_url
-            .region()
-            .map(|r| r.to_string())
-            .or_else(|| ask("The identity center's region (such as eu-west-1)")),
-    }
-    .ok_or_else(|| {
-        usage(
-            "--region is needed: the start URL does not say which region the identity center is in"
-                .into(),
-        )
-    })?;
-    let region = Region::parse(&region).map_err(|e| usage(format!("--region: {e}")))?;
-    Ok(NewSsoSession {
-        name,
-        start_url,
-        region,
+        .unwrap_or_default();
+    // Asked only when a good URL does not say it.
+    let region = region.or_else(|| {
+        let url = StartUrl::parse(&start_url).ok()?;
+        match url.region() {
+            Some(_) => None,
+            None => ask("The identity center's region (such as eu-west-1)"),
+        }
+    });
+    sso_setup::from_answers(&start_url, region.as_deref().unwrap_or(""), &name).map_err(flagged)
+}
+
+/// A setup error as a usage error naming the flag to fix.
+fn flagged(e: SetupError) -> CliError {
+    CliError::Usage(match e {
+        SetupError::NoStartUrl => format!("--start-url: {e}"),
+        SetupError::NoRegion | SetupError::Region(_) => format!("--region: {e}"),
+        SetupError::Name(_) => format!("--name: {e}"),
+        SetupError::StartUrl(_) => e.to_string(),
     })
 }
 
@@ -128,7 +125,11 @@ mod tests {
     #[test]
     fn without_a_terminal_missing_flags_are_usage_errors() {
         let e = session_from(None, None, "default".into(), never).unwrap_err();
-        assert!(e.to_string().starts_with("--start-url is needed"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("--start-url: the access portal URL is needed"),
+            "{e}"
+        );
         let e = session_from(
             Some("https://a.awsapps.com/start".into()),
             None,
@@ -136,7 +137,10 @@ mod tests {
             never,
         )
         .unwrap_err();
-        assert!(e.to_string().starts_with("--region is needed"), "{e}");
+        assert!(
+            e.to_string().starts_with("--region: the region is needed"),
+            "{e}"
+        );
         for bad in ["", "a b", "a]b", "x\n"] {
             let e = session_from(None, None, bad.into(), never).unwrap_err();
             assert!(e.to_string().starts_with("--name"), "{e}");

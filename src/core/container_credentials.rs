@@ -56,6 +56,26 @@ pub(crate) fn renewal_due(
     !credentials.is_fresh_at(now, renewal_lead(lifetime))
 }
 
+/// Credentials are served while the `Expiration` their answer writes (whole seconds) is at least
+/// this far away: closer to it they arrive expired, and botocore then fails with "the refreshed
+/// credentials are still expired" instead of the endpoint's reason.
+const LAST_SERVED: Duration = Duration::from_secs(1);
+
+/// Whether `credentials` may still be served at `now` (credentials without an expiry are
+/// refused by [`answer`] instead).
+pub(crate) fn servable(credentials: &Credentials, now: SystemTime) -> bool {
+    let Some(expires_at) = credentials.expires_at else {
+        return true;
+    };
+    let written = expires_at
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|since| SystemTime::UNIX_EPOCH + Duration::from_secs(since.as_secs()))
+        .unwrap_or(expires_at);
+    written
+        .duration_since(now)
+        .is_ok_and(|left| left >= LAST_SERVED)
+}
+
 /// Whether the `Authorization` header `given` is `expected`, in time that does not depend on
 /// where they differ (the length is not secret: every token has the same).
 pub(crate) fn token_matches(expected: &[u8], given: &[u8]) -> bool {
@@ -148,6 +168,20 @@ mod tests {
             renewal_lead(Duration::from_secs(12 * 3600)),
             SDK_REFRESH_WINDOW
         );
+    }
+
+    #[test]
+    fn credentials_stop_being_served_a_second_before_their_written_expiration() {
+        let mut c = creds(10);
+        let written = T0 + Duration::from_secs(1_795_457_055);
+        c.expires_at = Some(written + Duration::from_millis(900));
+        let before = |ms| written - Duration::from_millis(ms);
+        assert!(servable(&c, before(5000)));
+        assert!(servable(&c, before(1000)));
+        assert!(!servable(&c, before(999)), "written without the 900 ms");
+        assert!(!servable(&c, written + Duration::from_secs(60)));
+        c.expires_at = None;
+        assert!(servable(&c, written));
     }
 
     #[test]

@@ -21,6 +21,16 @@ impl Target {
     }
 }
 
+/// The TARGET that names exactly one source of credentials, to obtain them anew (a renewal,
+/// matched with [`Matching::Exact`]): a chain by its name, else `account-id/role` (an id,
+/// never a name another account may share; the role as the catalog spells it).
+pub(crate) fn exact_target(account_id: &str, role: &str, chain: Option<&str>) -> String {
+    match chain {
+        Some(chain) => chain.to_owned(),
+        None => format!("{account_id}/{role}"),
+    }
+}
+
 /// How a TARGET is matched against the catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Matching {

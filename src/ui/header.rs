@@ -65,10 +65,17 @@ pub(crate) fn draw(frame: &mut Frame, area: Rect, state: &AppState, ctx: &ViewCt
         }
     }
     let s = &state.sign_in.session;
-    for (i, part) in [&s.name, &s.region, &s.start_url].into_iter().enumerate() {
-        if part.is_empty() {
-            continue;
-        }
+    // Before the first run's form is answered there is no identity center to name.
+    let parts: Vec<&str> = if s.start_url.is_empty() {
+        vec!["no identity center yet"]
+    } else {
+        [&s.name, &s.region, &s.start_url]
+            .into_iter()
+            .map(String::as_str)
+            .filter(|p| !p.is_empty())
+            .collect()
+    };
+    for (i, part) in parts.into_iter().enumerate() {
         let lead = if i == 0 { "" } else { sep };
         let need = text::width(lead);
         if room <= need + 1 {

@@ -11,6 +11,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use super::ViewCtx;
 use super::layout::centered;
 use super::text;
+use super::theme::Theme;
 use crate::core::app::Command;
 use crate::core::app::command::Context;
 use crate::core::app::keymap::Keymap;
@@ -103,27 +104,13 @@ fn setup(frame: &mut Frame, area: Rect, form: &SetupForm, keymap: &Keymap, ctx: 
         Line::raw(""),
     ];
     for (i, label) in SETUP_FIELDS.iter().enumerate() {
-        let focused = i == form.focus;
-        let value = &form.values[i];
-        let (shown, style) = if value.is_empty() {
-            (form.placeholder(i).unwrap_or_default(), theme.dim)
-        } else {
-            (value.clone(), Style::default())
+        let field = FieldLine {
+            label,
+            value: &form.values[i],
+            placeholder: form.placeholder(i),
+            focused: i == form.focus,
         };
-        let cursor = if focused && !value.is_empty() {
-            "_"
-        } else {
-            ""
-        };
-        let mark = if focused { "›" } else { " " };
-        lines.push(Line::from(vec![
-            Span::styled(format!(" {mark} "), theme.accent),
-            Span::styled(
-                format!("{label:<label_w$}"),
-                if focused { theme.accent } else { theme.dim },
-            ),
-            Span::styled(text::fit(&format!("{shown}{cursor}"), value_w), style),
-        ]));
+        lines.push(field.line(theme, label_w, value_w));
     }
     let note = match (&form.error, form.writing) {
         (Some(e), _) => Some((e.clone(), theme.warn)),
@@ -160,6 +147,42 @@ fn hint(keymap: &Keymap, form: bool, submit: &str) -> String {
         format!("{moves} · {line}")
     } else {
         line
+    }
+}
+
+/// One field of a form, drawn the same in every form.
+struct FieldLine<'a> {
+    label: &'a str,
+    value: &'a str,
+    /// What an empty field will mean (dim).
+    placeholder: Option<String>,
+    focused: bool,
+}
+
+impl FieldLine<'_> {
+    /// The focus mark, the label (`label_w` wide), then the value with the cursor after it, or
+    /// the placeholder, cut to `value_w`.
+    fn line(&self, theme: &Theme, label_w: usize, value_w: usize) -> Line<'static> {
+        let (shown, style) = match &self.placeholder {
+            Some(placeholder) if self.value.is_empty() => (placeholder.clone(), theme.dim),
+            _ => (self.value.to_owned(), Style::default()),
+        };
+        let cursor = if self.focused && !self.value.is_empty() {
+            "_"
+        } else {
+            ""
+        };
+        let mark = if self.focused { "›" } else { " " };
+        let label_style = if self.focused {
+            theme.accent
+        } else {
+            theme.dim
+        };
+        Line::from(vec![
+            Span::styled(format!(" {mark} "), theme.accent),
+            Span::styled(format!("{:<label_w$}", self.label), label_style),
+            Span::styled(text::fit(&format!("{shown}{cursor}"), value_w), style),
+        ])
     }
 }
 
@@ -227,31 +250,18 @@ fn assume(frame: &mut Frame, area: Rect, form: &AssumeForm, keymap: &Keymap, ctx
         Line::raw(""),
     ];
     for field in Field::ALL {
-        let label = field.label();
-        let focused = field == form.focus;
-        let value = form.values.get(field);
-        let (shown, style) = match (value.is_empty(), field) {
-            (true, Field::SessionName) => {
-                (format!("({})", session_name::DEFAULT_TEMPLATE), theme.dim)
-            }
-            (true, Field::Duration) => ("(1h, STS's default)".to_owned(), theme.dim),
-            (true, _) => (String::new(), Style::default()),
-            (false, _) => (value.to_owned(), Style::default()),
+        let placeholder = match field {
+            Field::SessionName => Some(format!("({})", session_name::DEFAULT_TEMPLATE)),
+            Field::Duration => Some("(1h, STS's default)".to_owned()),
+            _ => None,
         };
-        let cursor = if focused && !value.is_empty() {
-            "_"
-        } else {
-            ""
+        let line = FieldLine {
+            label: field.label(),
+            value: form.values.get(field),
+            placeholder,
+            focused: field == form.focus,
         };
-        let mark = if focused { "›" } else { " " };
-        lines.push(Line::from(vec![
-            Span::styled(format!(" {mark} "), theme.accent),
-            Span::styled(
-                format!("{label:<label_w$}"),
-                if focused { theme.accent } else { theme.dim },
-            ),
-            Span::styled(text::fit(&format!("{shown}{cursor}"), value_w), style),
-        ]));
+        lines.push(line.line(theme, label_w, value_w));
     }
     let note = form
         .error

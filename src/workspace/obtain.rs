@@ -45,6 +45,13 @@ impl Obtained {
         }
     }
 
+    /// The TARGET naming exactly where these credentials came from, to renew them
+    /// ([`crate::core::target::exact_target`]).
+    pub fn exact_target(&self) -> String {
+        let id = self.target.account.id.as_str();
+        crate::core::target::exact_target(id, &self.target.role, self.chain.as_deref())
+    }
+
     /// The region rule for these credentials in `context`, `chosen` (`--region`) first.
     pub fn region_in(&self, context: &RegionContext, chosen: Option<&str>) -> String {
         context.region(&RegionTarget {
@@ -113,7 +120,7 @@ impl Workspace {
             .await
     }
 
-    async fn obtain_asking(
+    pub(super) async fn obtain_asking(
         &self,
         session: Option<&str>,
         target: &str,

@@ -4,9 +4,12 @@
 //!
 //! Renewal happens when an SDK asks and less than [`renewal_lead`] is left: an SSO role
 //! silently, with the kept (or refreshed) sign-in token; a chain through its sources, with
-//! `mfa_process` when it needs a code. When nobody may be asked for an MFA code (`exec`: the
-//! terminal belongs to the child) or renewing fails, the credentials still good are served,
-//! the reason is said once on stderr, and once they have run out the SDK gets a 503 with it.
+//! `mfa_process` when it needs a code. `serve` asks its terminal for a code nothing else gives,
+//! on a thread of its own, serving the credentials still good meanwhile. When nobody may be
+//! asked (`exec`: the terminal belongs to the child; that renewal is not tried again) or
+//! renewing fails, the credentials still good are served, the reason is said once on stderr,
+//! and once they have run out (a second before the `Expiration` they were served with) the SDK
+//! gets a 503 with it.
 //!
 //! [`renewal_lead`]: crate::core::container_credentials::renewal_lead
 
@@ -15,22 +18,25 @@ use std::time::SystemTime;
 
 use tokio::sync::Mutex;
 
-use super::{Reporter, Workspace, WorkspaceError};
+use super::{Obtained, Reporter, Workspace, WorkspaceError};
 use crate::adapters::credentials_endpoint::{Endpoint, Served};
 use crate::core::chain::ChainError;
-use crate::core::container_credentials::{answer, renewal_due};
+use crate::core::container_credentials::{answer, renewal_due, servable};
 use crate::core::credentials::Credentials;
 use crate::core::target::Matching;
 use crate::ports::mfa_prompt::{MfaPrompt, NoPrompt};
 use crate::ports::reporter::ListingProgress;
 use crate::secret::Secret;
 
-/// What the endpoint serves: the target as the command line named it.
+/// What the endpoint serves: the TARGET naming exactly the source of the first credentials
+/// ([`Obtained::exact_target`]: an account id and role, or a chain), renewed from it with
+/// [`Matching::Exact`], so a renewal never lands on another role.
+///
+/// [`Obtained::exact_target`]: super::Obtained::exact_target
 #[derive(Debug, Clone)]
 pub(crate) struct ServeRequest {
     pub session: Option<String>,
     pub target: String,
-    pub matching: Matching,
     /// Whether an MFA code may be asked on the terminal when a chain's renewal needs one
     /// (`serve`: yes; `exec`, whose child owns the terminal: no).
     pub ask_mfa: bool,
@@ -42,6 +48,27 @@ struct Held {
     obtained_at: SystemTime,
     /// The last renewal failure said on stderr (each is said once).
     said: Option<String>,
+    /// Someone is being asked for the MFA code a renewal needs (`serve`'s terminal).
+    asking: bool,
+    /// Renewing cannot succeed while the endpoint lives (an MFA code nobody may be asked for):
+    /// not tried again on every request, each of which would fetch the sources anew.
+    given_up: bool,
+}
+
+impl Held {
+    fn renewed(&mut self, credentials: Credentials, now: SystemTime) {
+        self.credentials = credentials;
+        self.obtained_at = now;
+        self.said = None;
+    }
+}
+
+/// One endpoint's state: what it serves, for whom, renewed how.
+struct Serving {
+    workspace: Workspace,
+    request: ServeRequest,
+    label: String,
+    held: Mutex<Held>,
 }
 
 impl Workspace {
@@ -57,65 +84,126 @@ impl Workspace {
         if !request.ask_mfa {
             workspace.reporter = Arc::new(NotAsking(self.reporter.clone()));
         }
-        let held = Arc::new(Mutex::new(Held {
-            credentials: first.clone(),
-            obtained_at: self.clock.now(),
-            said: None,
-        }));
-        let label = label.to_owned();
-        let (workspace, request) = (Arc::new(workspace), Arc::new(request));
+        let serving = Arc::new(Serving {
+            held: Mutex::new(Held {
+                credentials: first.clone(),
+                obtained_at: self.clock.now(),
+                said: None,
+                asking: false,
+                given_up: false,
+            }),
+            workspace,
+            request,
+            label: label.to_owned(),
+        });
         Endpoint::start(move || {
-            let (workspace, request, held, label) = (
-                workspace.clone(),
-                request.clone(),
-                held.clone(),
-                label.clone(),
-            );
-            async move { workspace.serve_one(&request, &held, &label).await }
+            let serving = serving.clone();
+            async move { serving.serve_one().await }
         })
         .await
         .map_err(|e| WorkspaceError::Usage(format!("cannot start the credentials endpoint: {e}")))
     }
+}
 
-    /// One request: the held credentials, renewed first when due.
-    async fn serve_one(&self, request: &ServeRequest, held: &Mutex<Held>, label: &str) -> Served {
-        let mut held = held.lock().await;
-        let now = self.clock.now();
-        if renewal_due(&held.credentials, held.obtained_at, now) {
-            let renewed = self
-                .obtain(
-                    request.session.as_deref(),
-                    &request.target,
-                    true,
-                    request.matching,
-                )
-                .await;
-            match renewed {
+impl Serving {
+    /// One request: the held credentials, renewed first when due. A renewal that needs an MFA
+    /// code someone may type is asked for aside, the credentials still good served meanwhile.
+    async fn serve_one(self: Arc<Self>) -> Served {
+        let mut held = self.held.lock().await;
+        let now = self.workspace.clock.now();
+        if !held.asking && !held.given_up && renewal_due(&held.credentials, held.obtained_at, now) {
+            match self.renew(&NoPrompt).await {
                 Ok(obtained) => {
-                    tracing::info!(target = %label, "served credentials renewed");
-                    held.credentials = obtained.credentials;
-                    held.obtained_at = now;
-                    held.said = None;
+                    tracing::info!(target = %self.label, "served credentials renewed");
+                    held.renewed(obtained.credentials, now);
                 }
-                Err(e) => {
-                    let message = format!("cannot renew the credentials of {label}: {}", why(&e));
-                    if held.said.as_deref() != Some(message.as_str()) {
-                        self.reporter.note(&format!("rolecall: {message}"));
-                        held.said = Some(message.clone());
-                    }
-                    if held
-                        .credentials
-                        .remaining(now)
-                        .is_some_and(|left| left.is_zero())
-                    {
-                        return Served::Failed(message);
+                Err(WorkspaceError::Chain(ChainError::NeedsMfa { .. })) if self.request.ask_mfa => {
+                    match self.ask_aside() {
+                        Ok(()) => held.asking = true,
+                        Err(e) => {
+                            self.failed(&mut held, &format!("cannot ask for the MFA code: {e}"))
+                        }
                     }
                 }
+                Err(e) => self.renewal_failed(&mut held, &e),
             }
+        }
+        if !servable(&held.credentials, now) {
+            let message = match (&held.said, held.asking) {
+                (_, true) => format!(
+                    "the credentials of {} have run out: type the MFA code where rolecall serve asks for it",
+                    self.label
+                ),
+                (Some(said), false) => said.clone(),
+                (None, false) => format!("the credentials of {} have run out", self.label),
+            };
+            return Served::Failed(message);
         }
         match answer(&held.credentials) {
             Ok(json) => Served::Credentials(Secret::new(json)),
-            Err(e) => Served::Failed(format!("{label}: {e}")),
+            Err(e) => Served::Failed(format!("{}: {e}", self.label)),
+        }
+    }
+
+    /// New credentials for the served target, MFA codes asked of `prompt`.
+    async fn renew(&self, prompt: &dyn MfaPrompt) -> Result<Obtained, WorkspaceError> {
+        let request = &self.request;
+        self.workspace
+            .obtain_asking(
+                request.session.as_deref(),
+                &request.target,
+                true,
+                Matching::Exact,
+                prompt,
+            )
+            .await
+    }
+
+    /// Renews on a thread of its own, asking the terminal for the code: the prompt blocks while
+    /// nobody types, which must stall neither the endpoint's runtime nor its end (a thread the
+    /// runtime does not wait for).
+    fn ask_aside(self: &Arc<Self>) -> std::io::Result<()> {
+        let serving = self.clone();
+        let runtime = tokio::runtime::Handle::current();
+        std::thread::Builder::new()
+            .name("serve-mfa-prompt".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let reporter = serving.workspace.reporter.clone();
+                    reporter.note(&format!(
+                        "rolecall: renewing the credentials of {}",
+                        serving.label
+                    ));
+                    let renewed = serving.renew(reporter.mfa_prompt()).await;
+                    let mut held = serving.held.lock().await;
+                    held.asking = false;
+                    match renewed {
+                        Ok(obtained) => {
+                            tracing::info!(target = %serving.label, "served credentials renewed");
+                            let now = serving.workspace.clock.now();
+                            held.renewed(obtained.credentials, now);
+                        }
+                        Err(e) => serving.renewal_failed(&mut held, &e),
+                    }
+                });
+            })
+            .map(drop)
+    }
+
+    /// Renewing failed with `e`; an MFA code nobody can be asked for is not tried again.
+    fn renewal_failed(&self, held: &mut Held, e: &WorkspaceError) {
+        held.given_up = matches!(e, WorkspaceError::Chain(ChainError::NeedsMfa { .. }));
+        self.failed(held, &why(e));
+    }
+
+    /// A renewal failed because of `why`: said on stderr unless it was the last time.
+    fn failed(&self, held: &mut Held, why: &str) {
+        let message = format!("cannot renew the credentials of {}: {why}", self.label);
+        if held.said.as_deref() != Some(message.as_str()) {
+            self.workspace
+                .reporter
+                .note(&format!("rolecall: {message}"));
+            held.said = Some(message);
         }
     }
 }

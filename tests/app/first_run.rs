@@ -6,36 +6,12 @@
 
 use crate::common;
 
-use std::process::Command;
-
 use common::app::{AppOptions, paths, start_app, start_first_run};
 use common::cli_home::auto_approving_org;
 use common::*;
 use crossterm::event::KeyCode;
 use rolecall::config::Config;
 use rolecall::core::app::ExitPlan;
-
-/// What botocore reads as `[sso-session NAME]` of `config`: (start URL, region, scopes).
-fn botocore_sso_session(config: &std::path::Path, name: &str) -> serde_json::Value {
-    let out = Command::new("python3")
-        .args([
-            "-c",
-            "import json,sys,botocore.session\n\
-             s=botocore.session.Session().full_config.get('sso_sessions',{}).get(sys.argv[1])\n\
-             print(json.dumps(s and [s.get('sso_start_url'),s.get('sso_region'),s.get('sso_registration_scopes')]))",
-            name,
-        ])
-        .env("AWS_CONFIG_FILE", config)
-        .env_remove("AWS_PROFILE")
-        .output()
-        .expect("python3 with botocore");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_first_run_asks_in_a_form_writes_the_sso_session_then_signs_in_and_lists() {
@@ -81,8 +57,8 @@ async fn the_first_run_asks_in_a_form_writes_the_sso_session_then_signs_in_and_l
     );
     assert!(std::fs::read_to_string(&config).unwrap().starts_with(mine));
     assert_eq!(
-        botocore_sso_session(&config, "test"),
-        serde_json::json!([START_URL, REGION, "sso:account:access"])
+        common::botocore::sso_session(&config, "test"),
+        Some((START_URL.into(), REGION.into(), "sso:account:access".into()))
     );
 
     // The app then starts on it, as the binary does: it signs in and lists.

@@ -1,5 +1,5 @@
 //! The app's subshell gets its credentials from the local endpoint, as `rolecall exec`'s shell
-//! does: the real binary in tmux, botocore calling inside the subshell across expiries of
+//! does: the real binary in tmux, botocore calling inside the subshell across three expiries of
 //! credentials that last nine seconds, and the endpoint gone once the subshell exits.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -12,8 +12,8 @@ use common::served::{BOTOCORE_LOOP, address, fast_org, refused};
 use common::tmux::Tmux;
 use rolecall::emulator::Api;
 
-/// How long botocore calls in the subshell: past two expiries.
-const LOOP_SECONDS: u64 = 2 * 9 + 6;
+/// How long botocore calls in the subshell: past three expiries.
+const LOOP_SECONDS: u64 = 3 * 9 + 6;
 
 #[test]
 fn the_apps_subshell_is_served_credentials_renewed_across_expiries() {
@@ -54,18 +54,19 @@ fn the_apps_subshell_is_served_credentials_renewed_across_expiries() {
     assert_eq!(report["method"], "container-role", "{report}");
     assert_eq!(report["failures"], serde_json::json!([]), "{report}");
     assert!(
-        report["expired"].as_u64().unwrap() >= 2,
-        "two expiries passed: {report}"
+        report["expired"].as_u64().unwrap() >= 3,
+        "three expiries passed: {report}"
     );
     // Renewed from the source, by the endpoint.
     let fetched = emu.stats(Api::GetRoleCredentials).requests - before;
-    assert!(fetched >= 2, "renewals: {fetched}");
+    assert!(fetched >= 3, "renewals: {fetched}");
     let uri = std::fs::read_to_string(home.path().join("uri")).unwrap();
     assert!(uri.starts_with("http://127.0.0.1:"), "{uri}");
     tmux.send(&["exit", "Enter"]);
     tmux.wait_text("sessions (1)", Duration::from_secs(10));
     assert!(refused(address(&uri)), "the endpoint outlived its subshell");
     tmux.send(&["C-c"]);
+    tmux.wait_text("again to quit", Duration::from_secs(10));
     tmux.send(&["C-c"]);
     tmux.wait_text("EXITED=0", Duration::from_secs(10));
 }

@@ -232,6 +232,7 @@ fn a_custom_action_shows_its_output_and_status_until_a_key() {
         s.contains("PowerUserAccess") && !s.contains("press a key")
     });
     tmux.send(&["C-c"]);
+    tmux.wait_text("again to quit", Duration::from_secs(10));
     tmux.send(&["C-c"]);
     tmux.wait_text("EXITED=0", Duration::from_secs(10));
 }

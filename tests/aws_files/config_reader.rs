@@ -58,19 +58,14 @@ print(json.dumps(out))
 
 /// botocore's reading of each file.
 fn botocore(paths: &[PathBuf]) -> Vec<Value> {
-    let out = Command::new("python3")
+    let mut python = Command::new("python3");
+    python
         .arg("-c")
         .arg(ORACLE)
         .args(paths)
-        .env("PYTHONUTF8", "1")
-        .output()
-        .expect("python3 with botocore");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let all: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+        .env("PYTHONUTF8", "1");
+    let all: Vec<Value> =
+        serde_json::from_value(crate::common::botocore::json_of(&mut python)).unwrap();
     assert_eq!(all.len(), paths.len());
     all
 }

@@ -675,17 +675,10 @@ def parse(path):
         return {"error": "%s: %s" % (type(e).__name__, e)}
 print(json.dumps([parse(p) for p in sys.argv[1:]]))
 "#;
-    let out = std::process::Command::new("python3")
-        .args(["-c", script])
-        .args(paths)
-        .output()
-        .expect("python3 with botocore (tests/run.sh installs awscli)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let all: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let mut python = std::process::Command::new("python3");
+    python.args(["-c", script]).args(paths);
+    let all: Vec<serde_json::Value> =
+        serde_json::from_value(crate::common::botocore::json_of(&mut python)).unwrap();
     all.into_iter()
         .map(|v| match v.get("error") {
             Some(e) => Err(e.as_str().unwrap_or_default().to_owned()),

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use common::cli_home::{BIN, Home, auto_approving_org, text};
 use common::served::{BOTOCORE_LOOP, LIFETIME, address, fast_org, refused};
 use common::start;
-use rolecall::emulator::Api;
+use rolecall::emulator::{Api, Emulator};
 
 const TARGET: &str = "payments-dev/PowerUserAccess";
 /// The loops run this long: past three expiries of the first credentials and their successors.
@@ -145,6 +145,35 @@ fn serve(home: &Home) -> Serving {
     }
 }
 
+impl Serving {
+    /// A request for credentials, with its token.
+    async fn ask(&self) -> reqwest::Response {
+        reqwest::Client::new()
+            .get(&self.uri)
+            .header("Authorization", &self.token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Stops it as a shell's job control would (SIGTERM); what it said on stderr.
+    fn stop(self) -> String {
+        let pid = self.child.id().to_string();
+        let killed = Command::new("kill").args(["-TERM", &pid]).status();
+        assert!(killed.unwrap().success());
+        text(&self.child.wait_with_output().unwrap().stderr)
+    }
+}
+
+/// `rolecall serve TARGET` on the fast org, signed in: the emulator, the home and the server.
+async fn serving_fast() -> (Emulator, Home, Serving) {
+    let emu = start(&fast_org()).await;
+    let home = Home::new(&emu, "", "");
+    home.login();
+    let serving = serve(&home);
+    (emu, home, serving)
+}
+
 /// The listening sockets on `port` in /proc/net/tcp{,6}: (file, local address in hex).
 fn listeners(port: u16) -> Vec<(String, String)> {
     let mut found = Vec::new();
@@ -259,23 +288,14 @@ async fn exec_server_hands_a_command_the_endpoint_only_for_its_life() {
 /// request renew.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_renewal_that_needs_sign_in_says_so_and_recovers_after_login() {
-    let emu = start(&fast_org()).await;
-    let home = Home::new(&emu, "", "");
-    home.login();
-    let serving = serve(&home);
-    let http = reqwest::Client::new();
-    let ask = || {
-        http.get(&serving.uri)
-            .header("Authorization", &serving.token)
-            .send()
-    };
-    let first: serde_json::Value = ask().await.unwrap().json().await.unwrap();
+    let (_emu, home, serving) = serving_fast().await;
+    let first: serde_json::Value = serving.ask().await.json().await.unwrap();
 
     let out = home.rolecall(&["logout"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let limit = Instant::now() + LIFETIME * 4;
     let refused = loop {
-        let response = ask().await.unwrap();
+        let response = serving.ask().await;
         if response.status() != 200 {
             break response;
         }
@@ -293,20 +313,10 @@ async fn a_renewal_that_needs_sign_in_says_so_and_recovers_after_login() {
     );
 
     home.login();
-    let renewed: serde_json::Value = ask().await.unwrap().json().await.unwrap();
+    let renewed: serde_json::Value = serving.ask().await.json().await.unwrap();
     assert_ne!(renewed["AccessKeyId"], first["AccessKeyId"]);
 
-    let child = serving.child;
-    let pid = child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let out = child.wait_with_output().unwrap();
-    let stderr = text(&out.stderr);
+    let stderr = serving.stop();
     assert_eq!(
         stderr
             .matches("rolecall: cannot renew the credentials of")
@@ -314,4 +324,29 @@ async fn a_renewal_that_needs_sign_in_says_so_and_recovers_after_login() {
         1,
         "{stderr}"
     );
+}
+
+/// A renewal asks for the role the first credentials came from, by account id: an account
+/// renamed in the catalog meanwhile (another run listed it anew) still renews that role, where
+/// the name typed at the start names nothing any more.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_renewal_follows_the_account_id_when_the_account_is_renamed() {
+    let (_emu, home, serving) = serving_fast().await;
+    let first: serde_json::Value = serving.ask().await.json().await.unwrap();
+    let cache = home.catalog_cache("acme");
+    let listed = std::fs::read_to_string(&cache).unwrap();
+    assert!(listed.contains("\"payments-dev\""), "{listed}");
+    std::fs::write(
+        &cache,
+        listed.replace("\"payments-dev\"", "\"payments-renamed\""),
+    )
+    .unwrap();
+    // Past the first credentials' end: only renewed ones can be served.
+    tokio::time::sleep(LIFETIME + Duration::from_secs(1)).await;
+    let response = serving.ask().await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    let renewed: serde_json::Value = response.json().await.unwrap();
+    assert_ne!(renewed["AccessKeyId"], first["AccessKeyId"]);
+    let stderr = serving.stop();
+    assert!(!stderr.contains("cannot renew"), "{stderr}");
 }

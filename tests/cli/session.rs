@@ -537,26 +537,6 @@ async fn after_logout_every_message_says_signed_out() {
     assert!(status.contains("signed out"), "{status}");
 }
 
-/// What botocore reads as `[sso-session NAME]` of `home`'s ~/.aws/config: (start URL, region,
-/// scopes), or None.
-fn botocore_sso_session(home: &Home, name: &str) -> Option<(String, String, String)> {
-    let out = Command::new("python3")
-        .args([
-            "-c",
-            "import json,sys,botocore.session\n\
-             s=botocore.session.Session().full_config.get('sso_sessions',{}).get(sys.argv[1])\n\
-             print(json.dumps(s and [s.get('sso_start_url'),s.get('sso_region'),s.get('sso_registration_scopes')]))",
-            name,
-        ])
-        .env_clear()
-        .envs(home.environment())
-        .env("AWS_CONFIG_FILE", home.path().join(".aws/config"))
-        .output()
-        .expect("python3 with botocore");
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
 /// The first run against a real identity center: with nothing configured `login` says to run
 /// `setup`; `setup` checks the start URL, writes an `[sso-session]` to ~/.aws/config keeping
 /// every other byte (botocore reads it back), refuses to change a different one without
@@ -630,7 +610,7 @@ async fn setup_writes_an_sso_session_the_aws_cli_reads_and_login_uses() {
     let written = std::fs::read_to_string(&config).unwrap();
     assert!(written.starts_with(mine), "{written:?}");
     assert_eq!(
-        botocore_sso_session(&home, "default"),
+        common::botocore::sso_session(&home.path().join(".aws/config"), "default"),
         Some((START_URL.into(), REGION.into(), "sso:account:access".into()))
     );
     // Again, the same: nothing changes.
@@ -651,7 +631,7 @@ async fn setup_writes_an_sso_session_the_aws_cli_reads_and_login_uses() {
     let out = home.rolecall(&["setup", "--start-url", other, "--force"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(
-        botocore_sso_session(&home, "default"),
+        common::botocore::sso_session(&home.path().join(".aws/config"), "default"),
         Some((
             other.into(),
             "eu-central-1".into(),
@@ -757,7 +737,7 @@ fn login_on_a_terminal_asks_for_the_identity_center_checks_it_and_writes_it() {
     assert!(done.contains("Signed in to test"), "{done}");
     assert!(std::fs::read_to_string(&config).unwrap().starts_with(mine));
     assert_eq!(
-        botocore_sso_session(&home, "test"),
+        common::botocore::sso_session(&home.path().join(".aws/config"), "test"),
         Some((START_URL.into(), REGION.into(), "sso:account:access".into()))
     );
     let out = home.rolecall(&["list", "--json"]);

@@ -181,11 +181,11 @@ pub struct App {
 
 /// Starts the app with nothing signed in: it signs in with the device code, then lists.
 pub fn start_app(emu: &Emulator, home: &Path, options: AppOptions) -> App {
-    let idc = Arc::new(AwsIdentityCenter::new(
-        &options.session.region,
-        Some(&emu.url()),
-    ));
-    start_app_on(emu, home, options, idc)
+    let mut idc = AwsIdentityCenter::new(&options.session.region, Some(&emu.url()));
+    if let Some(clock) = &options.clock {
+        idc = idc.with_clock(clock.clone());
+    }
+    start_app_on(emu, home, options, Arc::new(idc))
 }
 
 /// [`start_app`] on the identity center `idc` (a wrapper of the real adapter, say).

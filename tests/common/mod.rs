@@ -197,6 +197,7 @@ pub async fn wait_until(limit: std::time::Duration, mut condition: impl FnMut() 
     }
 }
 pub mod app;
+pub mod botocore;
 pub mod catalog;
 pub mod cli_home;
 pub mod faulty_idc;

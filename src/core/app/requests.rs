@@ -12,6 +12,10 @@ pub struct CredentialsRequest {
     pub role: String,
     /// The held session these credentials renew; `None`: new credentials.
     pub refreshing: Option<u64>,
+    /// New credentials even when kept ones are good.
+    pub fresh: bool,
+    /// `account-name/role`, for what the status line says.
+    pub label: String,
 }
 
 /// A chain being assumed: the chain, the held session it refreshes (if any), and whether kept
@@ -30,6 +34,8 @@ pub struct Requests {
     pub credentials: BTreeMap<u64, CredentialsRequest>,
     /// AssumeRole chains.
     pub chains: BTreeMap<u64, PendingChain>,
+    /// Requests AWS refused for want of a sign-in: asked again once signed in.
+    pub after_sign_in: Vec<CredentialsRequest>,
     next_id: u64,
 }
 

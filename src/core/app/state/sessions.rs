@@ -72,13 +72,12 @@ impl Held {
         }
     }
 
-    /// The TARGET that names exactly these credentials' source, to obtain them anew: the
-    /// chain's name, else `account-id/role` (an id, never a name another account may share).
+    /// The TARGET that names exactly these credentials' source ([`exact_target`]).
+    ///
+    /// [`exact_target`]: crate::core::target::exact_target
     pub fn target(&self) -> String {
-        match &self.chain {
-            Some(chain) => chain.name.clone(),
-            None => format!("{}/{}", self.account_id, self.role),
-        }
+        let chain = self.chain.as_ref().map(|c| c.name.as_str());
+        crate::core::target::exact_target(&self.account_id, &self.role, chain)
     }
 }
 

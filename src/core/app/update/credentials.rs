@@ -20,17 +20,24 @@ pub(super) fn on_credentials(
     result: Result<Credentials, Failed>,
     now: SystemTime,
 ) -> Vec<Effect> {
-    let Some(CredentialsRequest {
+    let Some(asked) = state.requests.credentials.remove(&request) else {
+        return Vec::new();
+    };
+    let CredentialsRequest {
         account_id,
         role,
         refreshing,
-    }) = state.requests.credentials.remove(&request)
-    else {
-        return Vec::new();
-    };
+        ..
+    } = asked.clone();
     let credentials = match result {
         Ok(c) => c,
-        Err(failure) => return renewal_failed(state, refreshing, failure, now),
+        Err(failure) => {
+            if failure.needs_sign_in {
+                // Asked again once signed in, as the user asked for it.
+                state.requests.after_sign_in.push(asked);
+            }
+            return renewal_failed(state, refreshing, failure, now);
+        }
     };
     if let Some(id) = refreshing {
         renewal_done(state, id, credentials, now);
@@ -118,34 +125,59 @@ pub(super) fn assume(state: &mut AppState, now: SystemTime, fresh: bool) -> Vec<
     }
     state.frecency.record_use(&role, state.now_unix);
     reorder_keeping_selection(state);
-    let request = state.fresh_id();
     let label = state
         .row(index)
         .map(|r| format!("{}/{}", r.account_name, r.role_name))
         .unwrap_or_default();
-    state.requests.credentials.insert(
+    let asked = CredentialsRequest {
+        account_id: role.account_id,
+        role: role.role_name,
+        refreshing: None,
+        fresh,
+        label,
+    };
+    let mut effects = ask_credentials(state, asked, now);
+    effects.push(Effect::SaveFrecency(state.frecency.clone()));
+    effects
+}
+
+/// Asks for an SSO role's credentials: the request kept by id, said on the status line.
+fn ask_credentials(
+    state: &mut AppState,
+    asked: CredentialsRequest,
+    now: SystemTime,
+) -> Vec<Effect> {
+    let request = state.fresh_id();
+    let doing = match asked.refreshing {
+        Some(_) => "refreshing",
+        None => "getting credentials for",
+    };
+    toast(state, now, Level::Info, format!("{doing} {}…", asked.label));
+    let effect = Effect::GetCredentials {
         request,
-        CredentialsRequest {
-            account_id: role.account_id.clone(),
-            role: role.role_name.clone(),
-            refreshing: None,
-        },
-    );
-    toast(
-        state,
-        now,
-        Level::Info,
-        format!("getting credentials for {label}…"),
-    );
-    vec![
-        Effect::GetCredentials {
-            request,
-            account_id: role.account_id,
-            role: role.role_name,
-            fresh,
-        },
-        Effect::SaveFrecency(state.frecency.clone()),
-    ]
+        account_id: asked.account_id.clone(),
+        role: asked.role.clone(),
+        fresh: asked.fresh,
+    };
+    state.requests.credentials.insert(request, asked);
+    vec![effect]
+}
+
+/// Signed in again: the requests AWS refused for want of it are asked again (a renewal only
+/// while its session is still held and not being renewed otherwise).
+pub(super) fn ask_again_after_sign_in(state: &mut AppState, now: SystemTime) -> Vec<Effect> {
+    let parked = std::mem::take(&mut state.requests.after_sign_in);
+    let mut effects = Vec::new();
+    for asked in parked {
+        match asked.refreshing {
+            Some(id) => effects.extend(renew(state, id, now)),
+            None if !state.requests.asking_for(&asked.account_id, &asked.role) => {
+                effects.extend(ask_credentials(state, asked, now));
+            }
+            None => {}
+        }
+    }
+    effects
 }
 
 /// Enter on an account whose roles a listing has not brought yet: they come next.
@@ -202,22 +234,12 @@ pub(super) fn renew(state: &mut AppState, id: u64, now: SystemTime) -> Vec<Effec
     if let Some(spec) = held.chain.clone() {
         return chains::assume_chain(state, spec, Some(id), true, now);
     }
-    let (account_id, role) = (held.account_id.clone(), held.role.clone());
-    let label = held.label();
-    let request = state.fresh_id();
-    state.requests.credentials.insert(
-        request,
-        CredentialsRequest {
-            account_id: account_id.clone(),
-            role: role.clone(),
-            refreshing: Some(id),
-        },
-    );
-    toast(state, now, Level::Info, format!("refreshing {label}…"));
-    vec![Effect::GetCredentials {
-        request,
-        account_id,
-        role,
+    let asked = CredentialsRequest {
+        account_id: held.account_id.clone(),
+        role: held.role.clone(),
+        refreshing: Some(id),
         fresh: true,
-    }]
+        label: held.label(),
+    };
+    ask_credentials(state, asked, now)
 }

@@ -247,19 +247,29 @@ fn a_refused_token_mid_run_is_renewed_with_the_refresh_token_first() {
         Msg::SignIn(signin::Event::Refreshed(Ok(token))),
         now(),
     );
-    assert!(matches!(
-        fx.first(),
-        Some(Effect::SignIn(signin::Effect::Save(_)))
-    ));
+    // Saved first (the new token in force), then the refused request is asked again: the
+    // user does not press Enter twice.
+    let [
+        Effect::SignIn(signin::Effect::Save(_)),
+        Effect::GetCredentials {
+            request: again,
+            fresh: false,
+            ..
+        },
+    ] = fx.as_slice()
+    else {
+        panic!("{fx:?}")
+    };
+    assert_ne!(*again, request);
     assert_eq!(s.screen, Screen::Catalog);
     assert!(s.sign_in.machine.is_none());
     assert_eq!(s.sign_in.session.token_expires_at, Some(later(28_800)));
-    // A second refusal later renews again.
-    let request = ask(&mut s, Key::Enter);
+    // A second refusal later renews again, and asks again once more only.
     assert_eq!(
-        answer(&mut s, request, Err(refused())),
+        answer(&mut s, *again, Err(refused())),
         vec![Effect::RenewSignIn]
     );
+    assert_eq!(s.requests.after_sign_in.len(), 1);
 }
 
 #[test]

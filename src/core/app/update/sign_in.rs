@@ -22,7 +22,7 @@ pub(super) fn start_sign_in(
     let mut machine = SignIn::new(Method::DeviceCode, state.settings.open_browser);
     let effects = machine.handle(signin::Event::Start { stored }, now);
     state.sign_in.machine = Some(machine);
-    after_sign_in_step(state, effects)
+    after_sign_in_step(state, effects, now)
 }
 
 /// The token in use was refused mid-run: its time is no longer shown, and the sign-in the
@@ -59,7 +59,11 @@ pub(super) fn renew_ahead_when_due(state: &mut AppState, now: SystemTime) -> Vec
 
 /// Wraps the machine's effects, follows its phase to the right screen, and lists the catalog
 /// once signed in.
-fn after_sign_in_step(state: &mut AppState, effects: Vec<signin::Effect>) -> Vec<Effect> {
+fn after_sign_in_step(
+    state: &mut AppState,
+    effects: Vec<signin::Effect>,
+    now: SystemTime,
+) -> Vec<Effect> {
     let mut out = Vec::new();
     for effect in effects {
         if let signin::Effect::Save(signed_in) = &effect {
@@ -72,8 +76,10 @@ fn after_sign_in_step(state: &mut AppState, effects: Vec<signin::Effect>) -> Vec
     };
     match &machine.phase {
         Phase::Done => {
-            if let Some(result) = &machine.result {
-                state.sign_in.session.token_expires_at = Some(result.token.expires_at);
+            let signed_in = machine.result.as_ref().map(|r| r.token.expires_at);
+            if let Some(expires_at) = signed_in {
+                state.sign_in.session.token_expires_at = Some(expires_at);
+                out.extend(super::credentials::ask_again_after_sign_in(state, now));
             }
             state.sign_in.machine = None;
             state.screen = Screen::Catalog;
@@ -98,7 +104,7 @@ pub(super) fn on_sign_in(
         return Vec::new();
     };
     let effects = machine.handle(event, now);
-    after_sign_in_step(state, effects)
+    after_sign_in_step(state, effects, now)
 }
 
 /// The sign-in screen's commands: they act on the phase that offers them.
