@@ -212,7 +212,8 @@ async fn a_broken_config_is_one_exact_line_with_file_and_line_and_nothing_is_wri
             "[app]\nwarn_minutes = 10\ncolour = \"red\"\n",
             format!(
                 "rolecall: {shown}:3: unknown field `colour`, expected one of `warn_minutes`, \
-                 `critical_minutes`, `default_action`, `region`, `return_after_run`, `confirm_quit`, `shell`\n"
+                 `critical_minutes`, `default_action`, `region`, `return_after_run`, `confirm_quit`, \
+                 `shell`, `serve_subshell`\n"
             ),
         ),
     ] {

@@ -161,7 +161,7 @@ fn app_flows(home: &Home, seen: &mut Collected) -> String {
     tmux.send(&["Enter"]);
     step(&tmux, seen, "Quit and print the exports");
     choose(&tmux, 1);
-    step(&tmux, seen, "a subshell with these credentials");
+    step(&tmux, seen, "a subshell with");
     tmux.type_text("echo SUBSHELL-$((20+1)); exit");
     tmux.send(&["Enter"]);
     // Back in the app (the subshell's output stays on the main screen, under it, and names
