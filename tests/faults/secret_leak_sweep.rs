@@ -162,7 +162,11 @@ fn app_flows(home: &Home, seen: &mut Collected) -> String {
     step(&tmux, seen, "Quit and print the exports");
     choose(&tmux, 1);
     step(&tmux, seen, "a subshell with");
-    tmux.type_text("echo SUBSHELL-$((20+1)); exit");
+    // Its credentials are served: keep the endpoint's token, a secret too, for the sweep.
+    tmux.type_text(
+        "printf %s \"$AWS_CONTAINER_AUTHORIZATION_TOKEN\" > \"$HOME/endpoint-token\"; \
+         echo SUBSHELL-$((20+1)); exit",
+    );
     tmux.send(&["Enter"]);
     // Back in the app (the subshell's output stays on the main screen, under it, and names
     // the role too: wait for what only the app draws).
@@ -239,7 +243,15 @@ fn no_secret_reaches_logs_screens_argv_or_messages() {
         !Secrets::new(vec![planted]).found_in(&all_argv).is_empty(),
         "the planted secret was not found in the sampled argv"
     );
-    let secrets = Secrets::new(emu.issued_secrets());
+    // The app's served subshell had an endpoint token of 256 bits, in hex.
+    let token = std::fs::read_to_string(home.path().join("endpoint-token")).unwrap();
+    assert!(
+        token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()),
+        "the subshell's endpoint token: {token:?}"
+    );
+    let mut issued = emu.issued_secrets();
+    issued.push(token);
+    let secrets = Secrets::new(issued);
     for product in &products {
         assert!(
             !secrets.found_in(product).is_empty(),
