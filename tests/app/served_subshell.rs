@@ -36,6 +36,7 @@ fn the_apps_subshell_is_served_credentials_renewed_across_expiries() {
         "renewed by rolecall; exit it to return",
         Duration::from_secs(10),
     );
+    tmux.wait_shell_after("exit it to return", Duration::from_secs(10));
     tmux.send(&[
         &format!(
             "clear; printf %s \"$AWS_CONTAINER_CREDENTIALS_FULL_URI\" > \"$HOME/uri\"; \

@@ -191,7 +191,7 @@ fn sigterm_during_the_subshell_ends_rolecall_after_it() {
     let before = tmux.stty();
     demo_with_the_menu_open(&tmux);
     tmux.send(&["Down", "Enter"]);
-    tmux.wait_text("exit it to return", Duration::from_secs(10));
+    tmux.wait_shell_after("exit it to return", Duration::from_secs(10));
     tmux.signal_app("TERM");
     tmux.wait_text("got SIGTERM", Duration::from_secs(10));
     tmux.send(&["exit", "Enter"]);
@@ -254,7 +254,7 @@ fn the_demo_subshell_written_profile_and_credential_process_work_with_the_aws_cl
     tmux.send(&["Tab", "Enter"]);
     tmux.wait_text("Quit and print the exports", Duration::from_secs(10));
     tmux.send(&["Down", "Enter"]);
-    tmux.wait_text("exit it to return", Duration::from_secs(10));
+    tmux.wait_shell_after("exit it to return", Duration::from_secs(10));
     tmux.send(&[
         &format!(
             "clear; aws sts get-caller-identity --query Arn --output text; \

@@ -158,6 +158,15 @@ impl Tmux {
 
     /// Waits until the list's selected row is a role showing `text` (its roles listed, so
     /// Enter assumes it rather than saying they are still loading).
+    /// Waits for a shell started from rolecall to be ready: a line (its prompt) after the
+    /// one holding `note`. Keys typed before the shell reads its terminal can be lost.
+    pub fn wait_shell_after(&self, note: &str, limit: Duration) -> String {
+        self.wait_for(&format!("a prompt after {note}"), limit, |s| {
+            let mut lines = s.lines().skip_while(|l| !l.contains(note));
+            lines.next().is_some() && lines.any(|l| !l.trim().is_empty())
+        })
+    }
+
     pub fn wait_selected(&self, text: &str, limit: Duration) -> String {
         self.wait_for(&format!("{text} selected"), limit, |s| {
             super::selected_role_shows(s, text)

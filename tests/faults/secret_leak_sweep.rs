@@ -162,6 +162,7 @@ fn app_flows(home: &Home, seen: &mut Collected) -> String {
     step(&tmux, seen, "Quit and print the exports");
     choose(&tmux, 1);
     step(&tmux, seen, "a subshell with");
+    tmux.wait_shell_after("exit it to return", Duration::from_secs(30));
     // Its credentials are served: keep the endpoint's token, a secret too, for the sweep.
     tmux.type_text(
         "printf %s \"$AWS_CONTAINER_AUTHORIZATION_TOKEN\" > \"$HOME/endpoint-token\"; \
